@@ -1,0 +1,11 @@
+//! Domain types: values that can only exist in a valid form, built by parsing.
+
+mod language;
+mod opening_hours;
+mod phone;
+mod tenant;
+
+pub use language::Language;
+pub use opening_hours::{OpeningHours, TimeRange};
+pub use phone::PhoneNumber;
+pub use tenant::{Branch, BranchContext, Company, Service, ServiceId, Staff, StaffId};

@@ -1,0 +1,96 @@
+use super::{Language, OpeningHours, PhoneNumber};
+use chrono_tz::Tz;
+use std::sync::Arc;
+
+/// Database id of a service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ServiceId(pub i64);
+
+/// Database id of a staff member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StaffId(pub i64);
+
+/// A business: the tenant.
+#[derive(Debug, Clone)]
+pub struct Company {
+    /// Database id.
+    pub id: i64,
+    /// Display name, spoken to callers.
+    pub name: String,
+    /// Language of spoken messages.
+    pub language: Language,
+    /// Time zone slots and spoken dates are computed in.
+    pub timezone: Tz,
+    /// Calendar provider name (`local` or `calcom`), when overridden for this tenant.
+    pub calendar: Option<String>,
+    /// Minimum hours before an appointment that it may be cancelled or moved by phone.
+    pub cancel_hours_before: Option<u32>,
+}
+
+/// A service a branch offers.
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// Database id.
+    pub id: ServiceId,
+    /// Canonical name.
+    pub name: String,
+    /// Other names callers use.
+    pub synonyms: Vec<String>,
+    /// Length of an appointment.
+    pub duration_minutes: u32,
+    /// Price as the owner wrote it, spoken verbatim.
+    pub price: Option<String>,
+    /// Free-text description.
+    pub description: Option<String>,
+    /// Cal.com event type, for Cal.com tenants.
+    pub calcom_event_type_id: Option<i64>,
+}
+
+/// A person who performs services.
+#[derive(Debug, Clone)]
+pub struct Staff {
+    /// Database id.
+    pub id: StaffId,
+    /// Name, spoken.
+    pub name: String,
+    /// Services this person performs.
+    pub services: Vec<ServiceId>,
+}
+
+/// A branch with everything a call needs to know about it.
+#[derive(Debug, Clone)]
+pub struct Branch {
+    /// Database id.
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+    /// Numbers that ring this branch.
+    pub phone_numbers: Vec<PhoneNumber>,
+    /// Weekly opening hours in the company's time zone.
+    pub opening_hours: OpeningHours,
+    /// Services offered, in file order.
+    pub services: Vec<Service>,
+    /// Staff working here.
+    pub staff: Vec<Staff>,
+}
+
+impl Branch {
+    /// The service with this id.
+    pub fn service(&self, id: ServiceId) -> Option<&Service> {
+        self.services.iter().find(|s| s.id == id)
+    }
+
+    /// The staff who perform a service (empty when the service is not tied to people).
+    pub fn staff_for(&self, service: ServiceId) -> impl Iterator<Item = &Staff> {
+        self.staff.iter().filter(move |s| s.services.contains(&service))
+    }
+}
+
+/// What the directory resolves a dialled number to: the branch and its company.
+#[derive(Debug, Clone)]
+pub struct BranchContext {
+    /// The tenant.
+    pub company: Arc<Company>,
+    /// The branch the number belongs to.
+    pub branch: Branch,
+}

@@ -1,0 +1,132 @@
+use super::{on_pool, Store, StoreError};
+use chrono::{DateTime, Utc};
+
+/// Lifecycle of an appointment row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppointmentStatus {
+    /// Confirmed in the calendar of record.
+    Booked,
+    /// Being written to an external calendar; the outcome is not known yet.
+    Pending,
+    /// Cancelled: frees its slot.
+    Cancelled,
+}
+
+impl AppointmentStatus {
+    /// The text stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Booked => "booked",
+            Self::Pending => "pending",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// What is needed to record a new appointment.
+#[derive(Debug, Clone)]
+pub struct NewAppointment {
+    /// Unique key that makes retries harmless.
+    pub idempotency_key: String,
+    /// Tenant.
+    pub company_id: i64,
+    /// Branch.
+    pub branch_id: i64,
+    /// Customer, when known.
+    pub customer_id: Option<i64>,
+    /// Service.
+    pub service_id: i64,
+    /// Staff member, when assigned.
+    pub staff_id: Option<i64>,
+    /// The call that made it.
+    pub call_id: Option<i64>,
+    /// Start (UTC).
+    pub starts_at: DateTime<Utc>,
+    /// End (UTC).
+    pub ends_at: DateTime<Utc>,
+    /// Initial status.
+    pub status: AppointmentStatus,
+    /// Free text from the caller.
+    pub notes: Option<String>,
+}
+
+/// A stored appointment, as read back for callers.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Appointment {
+    /// Database id.
+    pub id: i64,
+    /// Service.
+    pub service_id: i64,
+    /// Staff member.
+    pub staff_id: Option<i64>,
+    /// Start (UTC).
+    pub starts_at: DateTime<Utc>,
+    /// End (UTC).
+    pub ends_at: DateTime<Utc>,
+    /// Status text.
+    pub status: String,
+}
+
+/// Time taken in a branch's calendar, by a staff member or (when `None`) the branch itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct BusyInterval {
+    /// Staff member occupied.
+    pub staff_id: Option<i64>,
+    /// Start (UTC).
+    pub starts_at: DateTime<Utc>,
+    /// End (UTC).
+    pub ends_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Records an appointment; returns its id. A repeated idempotency key is a unique violation.
+    pub async fn insert_appointment(&self, new: &NewAppointment) -> Result<i64, StoreError> {
+        const SQL: &str = "INSERT INTO appointments (idempotency_key, company_id, branch_id, customer_id, service_id, staff_id, call_id, starts_at, ends_at, status, notes, created_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id";
+        let id = on_pool!(self, pool => sqlx::query_scalar(SQL)
+            .bind(&new.idempotency_key)
+            .bind(new.company_id)
+            .bind(new.branch_id)
+            .bind(new.customer_id)
+            .bind(new.service_id)
+            .bind(new.staff_id)
+            .bind(new.call_id)
+            .bind(new.starts_at)
+            .bind(new.ends_at)
+            .bind(new.status.as_str())
+            .bind(&new.notes)
+            .bind(Utc::now())
+            .fetch_one(pool)
+            .await)?;
+        Ok(id)
+    }
+
+    /// Occupied intervals of a branch overlapping `[from, to)`, cancelled ones excluded.
+    pub async fn busy_intervals(
+        &self,
+        branch_id: i64,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<BusyInterval>, StoreError> {
+        const SQL: &str = "SELECT staff_id, starts_at, ends_at FROM appointments
+            WHERE branch_id = $1 AND starts_at < $3 AND ends_at > $2 AND status <> 'cancelled'
+            ORDER BY starts_at";
+        let rows = on_pool!(self, pool => sqlx::query_as(SQL).bind(branch_id).bind(from).bind(to).fetch_all(pool).await)?;
+        Ok(rows)
+    }
+
+    /// A customer's appointments starting after `now`, soonest first (within their company only).
+    pub async fn upcoming_appointments(
+        &self,
+        company_id: i64,
+        customer_id: i64,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<Appointment>, StoreError> {
+        const SQL: &str = "SELECT id, service_id, staff_id, starts_at, ends_at, status FROM appointments
+            WHERE customer_id = $1 AND company_id = $2 AND starts_at >= $3 AND status <> 'cancelled'
+            ORDER BY starts_at LIMIT $4";
+        let rows = on_pool!(self, pool => sqlx::query_as(SQL).bind(customer_id).bind(company_id).bind(now).bind(limit).fetch_all(pool).await)?;
+        Ok(rows)
+    }
+}

@@ -1,0 +1,58 @@
+use super::{on_pool, Store, StoreError};
+use chrono::{DateTime, Utc};
+
+/// A call as first seen in a Retell payload.
+#[derive(Debug, Clone)]
+pub struct CallRecord {
+    /// Retell's call id.
+    pub retell_call_id: String,
+    /// Tenant.
+    pub company_id: i64,
+    /// Branch the number belongs to.
+    pub branch_id: i64,
+    /// Retell agent.
+    pub agent_id: Option<String>,
+    /// Caller number (E.164 when known).
+    pub from_number: Option<String>,
+    /// Dialled number.
+    pub to_number: Option<String>,
+    /// `inbound` or `outbound`.
+    pub direction: String,
+    /// `ongoing`, `ended`, …
+    pub status: String,
+    /// When frontdesk first saw the call.
+    pub started_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Inserts the call, or refreshes its numbers if Retell's payload already created it; returns its id.
+    pub async fn upsert_call(&self, call: &CallRecord) -> Result<i64, StoreError> {
+        const SQL: &str = "INSERT INTO calls (retell_call_id, company_id, branch_id, agent_id, from_number, to_number, direction, status, started_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            ON CONFLICT (retell_call_id) DO UPDATE SET
+                agent_id = COALESCE(excluded.agent_id, calls.agent_id),
+                from_number = COALESCE(excluded.from_number, calls.from_number),
+                to_number = COALESCE(excluded.to_number, calls.to_number)
+            RETURNING id";
+        let id = on_pool!(self, pool => sqlx::query_scalar(SQL)
+            .bind(&call.retell_call_id)
+            .bind(call.company_id)
+            .bind(call.branch_id)
+            .bind(&call.agent_id)
+            .bind(&call.from_number)
+            .bind(&call.to_number)
+            .bind(&call.direction)
+            .bind(&call.status)
+            .bind(call.started_at)
+            .fetch_one(pool)
+            .await)?;
+        Ok(id)
+    }
+
+    /// The stored call with this Retell id, if any.
+    pub async fn find_call(&self, retell_call_id: &str) -> Result<Option<(i64, i64, String)>, StoreError> {
+        const SQL: &str = "SELECT id, company_id, direction FROM calls WHERE retell_call_id = $1";
+        let row = on_pool!(self, pool => sqlx::query_as(SQL).bind(retell_call_id).fetch_optional(pool).await)?;
+        Ok(row)
+    }
+}

@@ -1,0 +1,239 @@
+//! Tenant import (idempotent upsert from the tenants file) and the directory load at start.
+
+use super::{on_pool, Store, StoreError};
+use crate::domain::{
+    Branch, BranchContext, Company, Language, OpeningHours, PhoneNumber, Service, ServiceId, Staff, StaffId,
+};
+use crate::tenants::{BranchSpec, TenantsFile};
+use chrono::Utc;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+impl Store {
+    /// Imports every company of the file; running it twice changes nothing.
+    ///
+    /// Services and staff missing from the file are deactivated (appointments keep their
+    /// references); numbers move to the branch the file names.
+    pub async fn import_tenants(&self, file: &TenantsFile) -> Result<(), StoreError> {
+        for company in &file.companies {
+            on_pool!(self, pool => {
+                let mut tx = pool.begin().await?;
+                let company_id: i64 = sqlx::query_scalar(
+                    "INSERT INTO companies (name, language, timezone, calendar, calcom_api_key, cancel_hours_before, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+                     ON CONFLICT (name) DO UPDATE SET language = excluded.language, timezone = excluded.timezone,
+                        calendar = excluded.calendar, calcom_api_key = excluded.calcom_api_key,
+                        cancel_hours_before = excluded.cancel_hours_before, updated_at = excluded.updated_at
+                     RETURNING id")
+                    .bind(&company.name)
+                    .bind(company.language.code())
+                    .bind(company.timezone.name())
+                    .bind(&company.calendar)
+                    .bind(&company.calcom_api_key)
+                    .bind(company.cancel_hours_before.map(i64::from))
+                    .bind(Utc::now())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                for branch in &company.branches {
+                    let branch_id: i64 = sqlx::query_scalar(
+                        "INSERT INTO branches (company_id, name, opening_hours) VALUES ($1, $2, $3)
+                         ON CONFLICT (company_id, name) DO UPDATE SET opening_hours = excluded.opening_hours
+                         RETURNING id")
+                        .bind(company_id)
+                        .bind(&branch.name)
+                        .bind(opening_hours_json(branch))
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    sqlx::query("DELETE FROM phone_numbers WHERE branch_id = $1").bind(branch_id).execute(&mut *tx).await?;
+                    for number in &branch.phone_numbers {
+                        sqlx::query("INSERT INTO phone_numbers (branch_id, number) VALUES ($1, $2)
+                                     ON CONFLICT (number) DO UPDATE SET branch_id = excluded.branch_id")
+                            .bind(branch_id)
+                            .bind(number.as_str())
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    sqlx::query("UPDATE services SET active = $2 WHERE branch_id = $1").bind(branch_id).bind(false).execute(&mut *tx).await?;
+                    let mut service_ids = HashMap::new();
+                    for (position, service) in branch.services.iter().enumerate() {
+                        let id: i64 = sqlx::query_scalar(
+                            "INSERT INTO services (branch_id, name, synonyms, duration_minutes, price, description, calcom_event_type_id, position, active)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                             ON CONFLICT (branch_id, name) DO UPDATE SET synonyms = excluded.synonyms,
+                                duration_minutes = excluded.duration_minutes, price = excluded.price,
+                                description = excluded.description, calcom_event_type_id = excluded.calcom_event_type_id,
+                                position = excluded.position, active = excluded.active
+                             RETURNING id")
+                            .bind(branch_id)
+                            .bind(&service.name)
+                            .bind(serde_json::to_string(&service.synonyms).expect("strings serialize"))
+                            .bind(i64::from(service.duration_minutes))
+                            .bind(&service.price)
+                            .bind(&service.description)
+                            .bind(service.calcom_event_type_id)
+                            .bind(position as i64)
+                            .bind(true)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                        service_ids.insert(service.name.as_str(), id);
+                    }
+                    sqlx::query("DELETE FROM staff_services WHERE staff_id IN (SELECT id FROM staff WHERE branch_id = $1)")
+                        .bind(branch_id).execute(&mut *tx).await?;
+                    sqlx::query("UPDATE staff SET active = $2 WHERE branch_id = $1").bind(branch_id).bind(false).execute(&mut *tx).await?;
+                    for (position, staff) in branch.staff.iter().enumerate() {
+                        let staff_id: i64 = sqlx::query_scalar(
+                            "INSERT INTO staff (branch_id, name, position, active) VALUES ($1, $2, $3, $4)
+                             ON CONFLICT (branch_id, name) DO UPDATE SET position = excluded.position, active = excluded.active
+                             RETURNING id")
+                            .bind(branch_id)
+                            .bind(&staff.name)
+                            .bind(position as i64)
+                            .bind(true)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                        for service in &staff.services {
+                            sqlx::query("INSERT INTO staff_services (staff_id, service_id) VALUES ($1, $2)")
+                                .bind(staff_id)
+                                .bind(service_ids[service.as_str()])
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                    }
+                }
+                tx.commit().await?;
+            });
+        }
+        Ok(())
+    }
+
+    /// Loads every branch with its company, numbers, services and staff, for the in-memory directory.
+    pub async fn load_branches(&self) -> Result<Vec<BranchContext>, StoreError> {
+        let (companies, branches, numbers, services, staff, links): (
+            Vec<CompanyRow>,
+            Vec<BranchRow>,
+            Vec<(i64, String)>,
+            Vec<ServiceRow>,
+            Vec<StaffRow>,
+            Vec<(i64, i64)>,
+        ) = on_pool!(self, pool => (
+            sqlx::query_as("SELECT id, name, language, timezone, calendar, cancel_hours_before FROM companies ORDER BY id").fetch_all(pool).await?,
+            sqlx::query_as("SELECT id, company_id, name, opening_hours FROM branches ORDER BY id").fetch_all(pool).await?,
+            sqlx::query_as("SELECT branch_id, number FROM phone_numbers ORDER BY number").fetch_all(pool).await?,
+            sqlx::query_as("SELECT id, branch_id, name, synonyms, duration_minutes, price, description, calcom_event_type_id FROM services WHERE active ORDER BY branch_id, position").fetch_all(pool).await?,
+            sqlx::query_as("SELECT id, branch_id, name FROM staff WHERE active ORDER BY branch_id, position").fetch_all(pool).await?,
+            sqlx::query_as("SELECT staff_id, service_id FROM staff_services ORDER BY staff_id, service_id").fetch_all(pool).await?,
+        ));
+        let companies: HashMap<i64, Arc<Company>> =
+            companies.into_iter().map(|row| Ok((row.id, Arc::new(row.into_company()?)))).collect::<Result<_, StoreError>>()?;
+        let mut numbers_by_branch: HashMap<i64, Vec<PhoneNumber>> = HashMap::new();
+        for (branch_id, number) in numbers {
+            let number = PhoneNumber::parse(&number).map_err(StoreError::Corrupt)?;
+            numbers_by_branch.entry(branch_id).or_default().push(number);
+        }
+        let mut services_by_branch: HashMap<i64, Vec<Service>> = HashMap::new();
+        for row in services {
+            services_by_branch.entry(row.branch_id).or_default().push(row.into_service()?);
+        }
+        let mut links_by_staff: HashMap<i64, Vec<ServiceId>> = HashMap::new();
+        for (staff_id, service_id) in links {
+            links_by_staff.entry(staff_id).or_default().push(ServiceId(service_id));
+        }
+        let mut staff_by_branch: HashMap<i64, Vec<Staff>> = HashMap::new();
+        for row in staff {
+            let services = links_by_staff.remove(&row.id).unwrap_or_default();
+            staff_by_branch.entry(row.branch_id).or_default().push(Staff { id: StaffId(row.id), name: row.name, services });
+        }
+        branches
+            .into_iter()
+            .map(|row| {
+                let company = companies
+                    .get(&row.company_id)
+                    .ok_or_else(|| StoreError::Corrupt(format!("branch {} has no company", row.id)))?
+                    .clone();
+                let map: BTreeMap<String, Vec<String>> =
+                    serde_json::from_str(&row.opening_hours).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let opening_hours = OpeningHours::parse(&map).map_err(StoreError::Corrupt)?;
+                Ok(BranchContext {
+                    company,
+                    branch: Branch {
+                        id: row.id,
+                        name: row.name,
+                        phone_numbers: numbers_by_branch.remove(&row.id).unwrap_or_default(),
+                        opening_hours,
+                        services: services_by_branch.remove(&row.id).unwrap_or_default(),
+                        staff: staff_by_branch.remove(&row.id).unwrap_or_default(),
+                    },
+                })
+            })
+            .collect()
+    }
+}
+
+fn opening_hours_json(branch: &BranchSpec) -> String {
+    serde_json::to_string(&branch.opening_hours.to_map()).expect("map of strings serializes")
+}
+
+#[derive(sqlx::FromRow)]
+struct CompanyRow {
+    id: i64,
+    name: String,
+    language: String,
+    timezone: String,
+    calendar: Option<String>,
+    cancel_hours_before: Option<i64>,
+}
+
+impl CompanyRow {
+    fn into_company(self) -> Result<Company, StoreError> {
+        Ok(Company {
+            id: self.id,
+            language: Language::parse(&self.language).map_err(StoreError::Corrupt)?,
+            timezone: self.timezone.parse().map_err(|_| StoreError::Corrupt(format!("time zone {}", self.timezone)))?,
+            name: self.name,
+            calendar: self.calendar,
+            cancel_hours_before: self.cancel_hours_before.and_then(|h| u32::try_from(h).ok()),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct BranchRow {
+    id: i64,
+    company_id: i64,
+    name: String,
+    opening_hours: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct ServiceRow {
+    id: i64,
+    branch_id: i64,
+    name: String,
+    synonyms: String,
+    duration_minutes: i64,
+    price: Option<String>,
+    description: Option<String>,
+    calcom_event_type_id: Option<i64>,
+}
+
+impl ServiceRow {
+    fn into_service(self) -> Result<Service, StoreError> {
+        Ok(Service {
+            id: ServiceId(self.id),
+            synonyms: serde_json::from_str(&self.synonyms).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            duration_minutes: u32::try_from(self.duration_minutes).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            name: self.name,
+            price: self.price,
+            description: self.description,
+            calcom_event_type_id: self.calcom_event_type_id,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct StaffRow {
+    id: i64,
+    branch_id: i64,
+    name: String,
+}
+

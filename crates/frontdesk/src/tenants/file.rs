@@ -1,0 +1,243 @@
+use crate::domain::{Language, OpeningHours, PhoneNumber};
+use chrono_tz::Tz;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+/// A parsed and validated tenants file (DESIGN §5).
+#[derive(Debug, Clone)]
+pub struct TenantsFile {
+    /// The companies, in file order.
+    pub companies: Vec<CompanySpec>,
+}
+
+/// One company as the file describes it.
+#[derive(Debug, Clone)]
+pub struct CompanySpec {
+    /// Unique name; the key for the idempotent import.
+    pub name: String,
+    /// Spoken language.
+    pub language: Language,
+    /// IANA time zone.
+    pub timezone: Tz,
+    /// Calendar provider override.
+    pub calendar: Option<String>,
+    /// Cal.com API key override (a secret: never logged).
+    pub calcom_api_key: Option<String>,
+    /// Cancellation policy in hours.
+    pub cancel_hours_before: Option<u32>,
+    /// Branches.
+    pub branches: Vec<BranchSpec>,
+}
+
+/// One branch as the file describes it.
+#[derive(Debug, Clone)]
+pub struct BranchSpec {
+    /// Name, unique within the company.
+    pub name: String,
+    /// Numbers callers dial.
+    pub phone_numbers: Vec<PhoneNumber>,
+    /// Weekly hours.
+    pub opening_hours: OpeningHours,
+    /// Services offered.
+    pub services: Vec<ServiceSpec>,
+    /// Staff.
+    pub staff: Vec<StaffSpec>,
+}
+
+/// One service as the file describes it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSpec {
+    /// Name, unique within the branch.
+    pub name: String,
+    /// Other names callers use.
+    #[serde(default)]
+    pub synonyms: Vec<String>,
+    /// Length of an appointment.
+    pub duration_minutes: u32,
+    /// Price, spoken as written.
+    #[serde(default)]
+    pub price: Option<String>,
+    /// Description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Cal.com event type id.
+    #[serde(default)]
+    pub calcom_event_type_id: Option<i64>,
+}
+
+/// One staff member as the file describes them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffSpec {
+    /// Name, unique within the branch.
+    pub name: String,
+    /// Names of the services this person performs.
+    #[serde(default)]
+    pub services: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    company: Vec<RawCompany>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCompany {
+    name: String,
+    language: String,
+    timezone: String,
+    calendar: Option<String>,
+    calcom_api_key: Option<String>,
+    cancel_hours_before: Option<u32>,
+    #[serde(default)]
+    branch: Vec<RawBranch>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBranch {
+    name: String,
+    #[serde(default)]
+    phone_numbers: Vec<String>,
+    #[serde(default)]
+    opening_hours: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    service: Vec<ServiceSpec>,
+    #[serde(default)]
+    staff: Vec<StaffSpec>,
+}
+
+impl TenantsFile {
+    /// Reads and validates a tenants file.
+    pub fn load(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        Self::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// Parses and validates the TOML text of a tenants file.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let raw: RawFile = toml::from_str(text).map_err(|e| e.message().to_string())?;
+        let mut seen_numbers = HashSet::new();
+        let mut seen_companies = HashSet::new();
+        let companies = raw
+            .company
+            .into_iter()
+            .map(|company| {
+                if !seen_companies.insert(company.name.clone()) {
+                    return Err(format!("company {:?} appears twice", company.name));
+                }
+                parse_company(company, &mut seen_numbers)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self { companies })
+    }
+}
+
+fn parse_company(raw: RawCompany, seen_numbers: &mut HashSet<PhoneNumber>) -> Result<CompanySpec, String> {
+    let at = |e: String| format!("company {:?}: {e}", raw.name);
+    let language = Language::parse(&raw.language).map_err(at)?;
+    let timezone: Tz = raw.timezone.parse().map_err(|_| at(format!("unknown time zone {:?}", raw.timezone)))?;
+    if let Some(calendar) = &raw.calendar {
+        if calendar != "local" && calendar != "calcom" {
+            return Err(at(format!("calendar must be \"local\" or \"calcom\", not {calendar:?}")));
+        }
+    }
+    let is_calcom = raw.calendar.as_deref() == Some("calcom");
+    let mut branch_names = HashSet::new();
+    let branches = raw
+        .branch
+        .into_iter()
+        .map(|branch| {
+            if !branch_names.insert(branch.name.clone()) {
+                return Err(format!("branch {:?} appears twice", branch.name));
+            }
+            parse_branch(branch, is_calcom, seen_numbers)
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(at)?;
+    Ok(CompanySpec {
+        name: raw.name,
+        language,
+        timezone,
+        calendar: raw.calendar,
+        calcom_api_key: raw.calcom_api_key,
+        cancel_hours_before: raw.cancel_hours_before,
+        branches,
+    })
+}
+
+fn parse_branch(raw: RawBranch, is_calcom: bool, seen_numbers: &mut HashSet<PhoneNumber>) -> Result<BranchSpec, String> {
+    let at = |e: String| format!("branch {:?}: {e}", raw.name);
+    let phone_numbers = raw
+        .phone_numbers
+        .iter()
+        .map(|n| {
+            let number = PhoneNumber::parse(n)?;
+            if !seen_numbers.insert(number.clone()) {
+                return Err(format!("phone number {} is used twice", number.masked()));
+            }
+            Ok(number)
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(at)?;
+    let opening_hours = OpeningHours::parse(&raw.opening_hours).map_err(at)?;
+    let mut service_names = HashSet::new();
+    for service in &raw.service {
+        if !service_names.insert(service.name.as_str()) {
+            return Err(at(format!("service {:?} appears twice", service.name)));
+        }
+        if service.duration_minutes == 0 || service.duration_minutes > 24 * 60 {
+            return Err(at(format!("service {:?}: duration_minutes must be 1..1440", service.name)));
+        }
+        if is_calcom && service.calcom_event_type_id.is_none() {
+            return Err(at(format!("service {:?}: calcom_event_type_id is required for Cal.com", service.name)));
+        }
+    }
+    for staff in &raw.staff {
+        if let Some(unknown) = staff.services.iter().find(|s| !service_names.contains(s.as_str())) {
+            return Err(at(format!("staff {:?} performs unknown service {unknown:?}", staff.name)));
+        }
+    }
+    Ok(BranchSpec { name: raw.name, phone_numbers, opening_hours, services: raw.service, staff: raw.staff })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_file_is_valid() {
+        let text = include_str!("../../../../config/tenants.demo.toml");
+        let file = TenantsFile::parse(text).unwrap();
+        assert_eq!(file.companies.len(), 2);
+    }
+
+    #[test]
+    fn names_the_problem() {
+        let cases = [
+            ("[[company]]\nname='A'\nlanguage='fr'\ntimezone='Europe/Berlin'", "unsupported language"),
+            ("[[company]]\nname='A'\nlanguage='de'\ntimezone='Mars/Base'", "unknown time zone"),
+            (
+                "[[company]]\nname='A'\nlanguage='de'\ntimezone='UTC'\n[[company.branch]]\nname='B'\nphone_numbers=['123']",
+                "not an E.164",
+            ),
+            (
+                "[[company]]\nname='A'\nlanguage='de'\ntimezone='UTC'\n[[company.branch]]\nname='B'\n[[company.branch.staff]]\nname='X'\nservices=['Nope']",
+                "unknown service",
+            ),
+            (
+                "[[company]]\nname='A'\nlanguage='de'\ntimezone='UTC'\ncalendar='calcom'\n[[company.branch]]\nname='B'\n[[company.branch.service]]\nname='S'\nduration_minutes=30",
+                "calcom_event_type_id is required",
+            ),
+        ];
+        for (text, expected) in cases {
+            let error = TenantsFile::parse(text).unwrap_err();
+            assert!(error.contains(expected), "{error}");
+        }
+    }
+}

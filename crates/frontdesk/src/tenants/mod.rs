@@ -1,0 +1,8 @@
+//! Tenants: the file owners write (companies, branches, numbers, services, staff) and the
+//! in-memory directory that maps a dialled number to its branch without touching the database.
+
+mod directory;
+mod file;
+
+pub use directory::TenantDirectory;
+pub use file::{BranchSpec, CompanySpec, ServiceSpec, StaffSpec, TenantsFile};
