@@ -4,6 +4,7 @@
 //! type) → [`functions`] (typed arguments → domain) → [`calendar`] → [`speech`] (spoken answer).
 
 pub mod configuration;
+pub mod speech;
 pub mod domain;
 pub mod store;
 pub mod tenants;

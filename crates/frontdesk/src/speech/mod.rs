@@ -1,0 +1,16 @@
+//! Spoken language: understanding dates and times callers say (de, en) and phrasing answers.
+//! Pure code: the clock is injected, nothing here does I/O.
+
+mod clock;
+mod numbers;
+mod phrase;
+mod text;
+mod understand;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use phrase::{join_choices, spoken_date, spoken_moment, spoken_opening_hours, spoken_time, spoken_weekday};
+pub use text::{fold, similar};
+pub use understand::{understand, DateProblem, Moment, PartOfDay, SpeechContext};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,173 @@
+//! Phrasing dates, times and lists the way a receptionist says them.
+
+use crate::domain::{Language, OpeningHours, TimeRange};
+use chrono::{Datelike, NaiveDate, NaiveTime, Timelike, Weekday};
+
+const DE_WEEKDAYS: [&str; 7] = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"];
+const EN_WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const DE_MONTHS: [&str; 12] = [
+    "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember",
+];
+const EN_MONTHS: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+];
+
+/// "Dienstag" / "Tuesday".
+pub fn spoken_weekday(day: Weekday, language: Language) -> &'static str {
+    language.pick(DE_WEEKDAYS, EN_WEEKDAYS)[day.num_days_from_monday() as usize]
+}
+
+/// "heute", "morgen", "übermorgen" or "Dienstag, den 3. Dezember" (year added when not this year).
+pub fn spoken_date(date: NaiveDate, today: NaiveDate, language: Language) -> String {
+    match ((date - today).num_days(), language) {
+        (0, Language::De) => return "heute".into(),
+        (1, Language::De) => return "morgen".into(),
+        (2, Language::De) => return "übermorgen".into(),
+        (0, Language::En) => return "today".into(),
+        (1, Language::En) => return "tomorrow".into(),
+        _ => {}
+    }
+    let weekday = spoken_weekday(date.weekday(), language);
+    let month0 = date.month0() as usize;
+    let year = if date.year() != today.year() { format!(" {}", date.year()) } else { String::new() };
+    match language {
+        Language::De => format!("{weekday}, den {}. {}{year}", date.day(), DE_MONTHS[month0]),
+        Language::En => format!("{weekday}, {} {}{year}", EN_MONTHS[month0], date.day()),
+    }
+}
+
+/// "14 Uhr", "14 Uhr 30" / "2 pm", "2:30 pm", "12 noon".
+pub fn spoken_time(time: NaiveTime, language: Language) -> String {
+    let (hour, minute) = (time.hour(), time.minute());
+    match language {
+        Language::De if minute == 0 => format!("{hour} Uhr"),
+        Language::De => format!("{hour} Uhr {minute}"),
+        Language::En => {
+            if hour == 12 && minute == 0 {
+                return "12 noon".into();
+            }
+            let suffix = if hour < 12 { "am" } else { "pm" };
+            let twelve = match hour % 12 {
+                0 => 12,
+                h => h,
+            };
+            if minute == 0 {
+                format!("{twelve} {suffix}")
+            } else {
+                format!("{twelve}:{minute:02} {suffix}")
+            }
+        }
+    }
+}
+
+/// "morgen um 10 Uhr 30", "am Dienstag, den 3. Dezember um 14 Uhr" / "tomorrow at 10:30 am".
+pub fn spoken_moment(date: NaiveDate, time: NaiveTime, today: NaiveDate, language: Language) -> String {
+    let day = spoken_date(date, today, language);
+    let relative = (0..=2).contains(&(date - today).num_days()) && !(language == Language::En && (date - today).num_days() == 2);
+    match (language, relative) {
+        (Language::De, true) => format!("{day} um {}", spoken_time(time, language)),
+        (Language::De, false) => format!("am {day} um {}", spoken_time(time, language)),
+        (Language::En, true) => format!("{day} at {}", spoken_time(time, language)),
+        (Language::En, false) => format!("on {day} at {}", spoken_time(time, language)),
+    }
+}
+
+/// "A", "A oder B", "A, B oder C" (with `und`/`and` when `all` is true).
+pub fn join_choices(items: &[String], language: Language, all: bool) -> String {
+    let word = match (language, all) {
+        (Language::De, false) => "oder",
+        (Language::De, true) => "und",
+        (Language::En, false) => "or",
+        (Language::En, true) => "and",
+    };
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} {word} {last}", rest.join(", ")),
+    }
+}
+
+fn spoken_range(range: &TimeRange, language: Language) -> String {
+    match language {
+        Language::De => {
+            let short = |t: NaiveTime| if t.minute() == 0 { t.hour().to_string() } else { format!("{}:{:02}", t.hour(), t.minute()) };
+            format!("{} bis {} Uhr", short(range.open), short(range.close))
+        }
+        Language::En => format!("{} to {}", spoken_time(range.open, language), spoken_time(range.close, language)),
+    }
+}
+
+/// The hours of one day: "von 9 bis 13 Uhr und von 14 bis 18 Uhr" / "from 9 am to 6 pm"; `None` when closed.
+pub fn spoken_day_hours(ranges: &[TimeRange], language: Language) -> Option<String> {
+    if ranges.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = ranges
+        .iter()
+        .map(|r| format!("{} {}", language.pick("von", "from"), spoken_range(r, language)))
+        .collect();
+    Some(join_choices(&parts, language, true))
+}
+
+/// The week, grouping consecutive days with equal hours: "Montag bis Freitag von 9 bis 18 Uhr, …".
+pub fn spoken_opening_hours(hours: &OpeningHours, language: Language) -> String {
+    let days = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
+    let mut groups: Vec<(Weekday, Weekday, String)> = Vec::new();
+    for day in days {
+        let Some(text) = spoken_day_hours(hours.on(day), language) else { continue };
+        match groups.last_mut() {
+            Some((_, last, previous)) if *previous == text && last.succ() == day => *last = day,
+            _ => groups.push((day, day, text)),
+        }
+    }
+    if groups.is_empty() {
+        return language.pick("Wir haben derzeit keine Öffnungszeiten hinterlegt.", "No opening hours are on record.").into();
+    }
+    let parts: Vec<String> = groups
+        .iter()
+        .map(|(first, last, text)| {
+            let span = if first == last {
+                spoken_weekday(*first, language).to_string()
+            } else {
+                format!("{} {} {}", spoken_weekday(*first, language), language.pick("bis", "to"), spoken_weekday(*last, language))
+            };
+            format!("{span} {text}")
+        })
+        .collect();
+    join_choices(&parts, language, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn speaks_dates_relative_to_today() {
+        let today = d(2026, 11, 26);
+        assert_eq!(spoken_date(today, today, Language::De), "heute");
+        assert_eq!(spoken_date(d(2026, 11, 28), today, Language::De), "übermorgen");
+        assert_eq!(spoken_date(d(2026, 12, 1), today, Language::De), "Dienstag, den 1. Dezember");
+        assert_eq!(spoken_date(d(2027, 1, 5), today, Language::En), "Tuesday, January 5 2027");
+    }
+
+    #[test]
+    fn speaks_times() {
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        assert_eq!(spoken_time(t(14, 0), Language::De), "14 Uhr");
+        assert_eq!(spoken_time(t(14, 30), Language::De), "14 Uhr 30");
+        assert_eq!(spoken_time(t(14, 5), Language::En), "2:05 pm");
+        assert_eq!(spoken_time(t(0, 0), Language::En), "12 am");
+        assert_eq!(spoken_time(t(12, 0), Language::En), "12 noon");
+    }
+
+    #[test]
+    fn joins_choices() {
+        let items = vec!["a".to_string(), "b".to_string(), "c".to_string()];
+        assert_eq!(join_choices(&items, Language::De, false), "a, b oder c");
+        assert_eq!(join_choices(&items[..2], Language::En, true), "a and b");
+    }
+}
