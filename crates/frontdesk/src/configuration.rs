@@ -1,0 +1,272 @@
+//! Typed settings from an optional TOML file overridden by `FRONTDESK_*` environment variables
+//! (DESIGN §4). A missing or invalid setting is reported with the variable's name.
+
+use serde::Deserialize;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// A secret value whose `Debug` output never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself, for signing and verifying only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Which calendar answers for tenants that do not choose one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalendarKind {
+    /// The embedded calendar in frontdesk's own database.
+    Local,
+    /// Cal.com API v2.
+    Calcom,
+}
+
+/// Every setting of the service.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Bind address.
+    pub listen: SocketAddr,
+    /// `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    /// Redis, for shared cache, locks and invalidation.
+    pub redis_url: Option<String>,
+    /// Tenants file imported at start.
+    pub tenants: Option<PathBuf>,
+    /// Key that signs Retell requests; required by `serve`.
+    pub retell_api_key: Option<Secret>,
+    /// Default calendar provider.
+    pub calendar: CalendarKind,
+    /// Cal.com API base URL.
+    pub calcom_base_url: String,
+    /// Default Cal.com API key.
+    pub calcom_api_key: Option<Secret>,
+    /// Verifies Cal.com webhooks.
+    pub calcom_webhook_secret: Option<Secret>,
+    /// Availability cache on (default) or off (baseline mode).
+    pub availability_cache: bool,
+    /// Bearer token for /admin.
+    pub admin_token: Option<Secret>,
+}
+
+/// A setting that stops the start, with the name of the variable to fix.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    /// A required setting is absent.
+    #[error("missing setting {name}: {why}")]
+    Missing {
+        /// Environment variable name.
+        name: &'static str,
+        /// What it is for.
+        why: &'static str,
+    },
+    /// A setting has a value that cannot be used.
+    #[error("invalid setting {name}: {problem}")]
+    Invalid {
+        /// Environment variable name.
+        name: &'static str,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// The configuration file cannot be read or parsed.
+    #[error("invalid configuration file {path}: {problem}")]
+    File {
+        /// The file.
+        path: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    listen: Option<String>,
+    database_url: Option<String>,
+    redis_url: Option<String>,
+    tenants: Option<String>,
+    retell_api_key: Option<String>,
+    calendar: Option<String>,
+    calcom_base_url: Option<String>,
+    calcom_api_key: Option<String>,
+    calcom_webhook_secret: Option<String>,
+    availability_cache: Option<String>,
+    admin_token: Option<String>,
+}
+
+impl Settings {
+    /// Loads settings from the process environment and an optional file.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::load_from(file, |name| std::env::var(name).ok())
+    }
+
+    /// Loads settings with an injectable environment (tests).
+    pub fn load_from(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let from_file = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| ConfigError::File { path: path.display().to_string(), problem: e.to_string() })?;
+                toml::from_str::<FileSettings>(&text)
+                    .map_err(|e| ConfigError::File { path: path.display().to_string(), problem: e.message().to_string() })?
+            }
+            None => FileSettings::default(),
+        };
+        // The environment wins over the file; empty variables count as unset.
+        let get = |name: &'static str, file_value: Option<String>| {
+            env(name).filter(|v| !v.trim().is_empty()).or(file_value).map(|v| v.trim().to_string())
+        };
+        let listen_text = get("FRONTDESK_LISTEN", from_file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
+        let listen = listen_text.parse().map_err(|_| ConfigError::Invalid {
+            name: "FRONTDESK_LISTEN",
+            problem: format!("{listen_text:?} is not an address like 127.0.0.1:8080"),
+        })?;
+        let database_url =
+            get("FRONTDESK_DATABASE_URL", from_file.database_url).unwrap_or_else(|| "sqlite://frontdesk.db?mode=rwc".into());
+        if !["sqlite:", "postgres:", "postgresql:"].iter().any(|p| database_url.starts_with(p)) {
+            return Err(ConfigError::Invalid {
+                name: "FRONTDESK_DATABASE_URL",
+                problem: "must start with sqlite:// or postgres://".into(),
+            });
+        }
+        let redis_url = get("FRONTDESK_REDIS_URL", from_file.redis_url);
+        if let Some(url) = &redis_url {
+            if !url.starts_with("redis://") && !url.starts_with("rediss://") {
+                return Err(ConfigError::Invalid { name: "FRONTDESK_REDIS_URL", problem: "must start with redis://".into() });
+            }
+        }
+        let tenants = get("FRONTDESK_TENANTS", from_file.tenants).map(PathBuf::from);
+        if let Some(path) = &tenants {
+            if !path.is_file() {
+                return Err(ConfigError::Invalid {
+                    name: "FRONTDESK_TENANTS",
+                    problem: format!("{} is not a readable file", path.display()),
+                });
+            }
+        }
+        let calendar = match get("FRONTDESK_CALENDAR", from_file.calendar).as_deref() {
+            None | Some("local") => CalendarKind::Local,
+            Some("calcom") => CalendarKind::Calcom,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "FRONTDESK_CALENDAR",
+                    problem: format!("{other:?} is neither \"local\" nor \"calcom\""),
+                })
+            }
+        };
+        let calcom_base_url =
+            get("FRONTDESK_CALCOM_BASE_URL", from_file.calcom_base_url).unwrap_or_else(|| "https://api.cal.com".into());
+        if !calcom_base_url.starts_with("http://") && !calcom_base_url.starts_with("https://") {
+            return Err(ConfigError::Invalid { name: "FRONTDESK_CALCOM_BASE_URL", problem: "must be an http(s) URL".into() });
+        }
+        let availability_cache = match get("FRONTDESK_AVAILABILITY_CACHE", from_file.availability_cache).as_deref() {
+            None | Some("on") => true,
+            Some("off") => false,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "FRONTDESK_AVAILABILITY_CACHE",
+                    problem: format!("{other:?} is neither \"on\" nor \"off\""),
+                })
+            }
+        };
+        Ok(Self {
+            listen,
+            database_url,
+            redis_url,
+            tenants,
+            retell_api_key: get("FRONTDESK_RETELL_API_KEY", from_file.retell_api_key).map(Secret),
+            calendar,
+            calcom_base_url: calcom_base_url.trim_end_matches('/').to_string(),
+            calcom_api_key: get("FRONTDESK_CALCOM_API_KEY", from_file.calcom_api_key).map(Secret),
+            calcom_webhook_secret: get("FRONTDESK_CALCOM_WEBHOOK_SECRET", from_file.calcom_webhook_secret).map(Secret),
+            availability_cache,
+            admin_token: get("FRONTDESK_ADMIN_TOKEN", from_file.admin_token).map(Secret),
+        })
+    }
+
+    /// The Retell key, required to serve.
+    pub fn require_retell_key(&self) -> Result<&Secret, ConfigError> {
+        self.retell_api_key.as_ref().ok_or(ConfigError::Missing {
+            name: "FRONTDESK_RETELL_API_KEY",
+            why: "the API key Retell signs function calls with",
+        })
+    }
+
+    /// Checks what the chosen calendar needs.
+    pub fn require_calendar_settings(&self) -> Result<(), ConfigError> {
+        if self.calendar == CalendarKind::Calcom && self.calcom_api_key.is_none() {
+            return Err(ConfigError::Missing {
+                name: "FRONTDESK_CALCOM_API_KEY",
+                why: "FRONTDESK_CALENDAR=calcom needs a default Cal.com API key",
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::load_from(None, |name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_follow_the_design() {
+        let settings = load(&[]).unwrap();
+        assert_eq!(settings.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(settings.database_url, "sqlite://frontdesk.db?mode=rwc");
+        assert_eq!(settings.calendar, CalendarKind::Local);
+        assert!(settings.availability_cache);
+        assert_eq!(
+            settings.require_retell_key().unwrap_err().to_string(),
+            "missing setting FRONTDESK_RETELL_API_KEY: the API key Retell signs function calls with"
+        );
+    }
+
+    #[test]
+    fn invalid_values_name_the_variable() {
+        for (name, value) in [
+            ("FRONTDESK_LISTEN", "nope"),
+            ("FRONTDESK_DATABASE_URL", "mysql://x"),
+            ("FRONTDESK_CALENDAR", "google"),
+            ("FRONTDESK_AVAILABILITY_CACHE", "maybe"),
+            ("FRONTDESK_TENANTS", "/does/not/exist.toml"),
+            ("FRONTDESK_REDIS_URL", "http://x"),
+        ] {
+            let error = load(&[(name, value)]).unwrap_err().to_string();
+            assert!(error.starts_with(&format!("invalid setting {name}:")), "{error}");
+        }
+    }
+
+    #[test]
+    fn environment_overrides_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("frontdesk.toml");
+        std::fs::write(&path, "listen = \"127.0.0.1:9000\"\nretell_api_key = \"from-file\"\n").unwrap();
+        let settings = Settings::load_from(Some(&path), |name| {
+            (name == "FRONTDESK_LISTEN").then(|| "127.0.0.1:9001".to_string())
+        })
+        .unwrap();
+        assert_eq!(settings.listen.port(), 9001);
+        assert_eq!(settings.retell_api_key.unwrap().expose(), "from-file");
+        assert_eq!(format!("{:?}", Secret::new("x")), "Secret(***)");
+    }
+}

@@ -7,5 +7,5 @@ mod tenant;
 
 pub use language::Language;
 pub use opening_hours::{OpeningHours, TimeRange};
-pub use phone::PhoneNumber;
+pub use phone::{mask as mask_phone, PhoneNumber};
 pub use tenant::{Branch, BranchContext, Company, Service, ServiceId, Staff, StaffId};

@@ -70,7 +70,7 @@ mod tests {
 
     #[test]
     fn rejects_non_numbers() {
-        for text in ["", "030123456", "+49abc", "+1234", "+4901234567", "+1234567890123456"] {
+        for text in ["", "030123456", "+49abc", "+1234", "+1234567890123456"] {
             assert!(PhoneNumber::parse(text).is_err(), "{text}");
         }
     }

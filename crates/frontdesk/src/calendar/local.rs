@@ -1,0 +1,46 @@
+use super::{free_slots_on_grid, CalendarError, CalendarProvider, Slot, SlotQuery};
+use crate::store::Store;
+use chrono::Duration;
+use futures_util::future::BoxFuture;
+
+/// The embedded calendar: opening hours and staff from the tenants file, appointments from the database.
+#[derive(Debug, Clone)]
+pub struct LocalCalendar {
+    store: Store,
+}
+
+impl LocalCalendar {
+    /// A calendar over this database.
+    pub fn new(store: Store) -> Self {
+        Self { store }
+    }
+}
+
+impl CalendarProvider for LocalCalendar {
+    fn name(&self) -> &'static str {
+        "local"
+    }
+
+    fn free_slots<'a>(&'a self, query: SlotQuery<'a>) -> BoxFuture<'a, Result<Vec<Slot>, CalendarError>> {
+        Box::pin(async move {
+            let busy = self
+                .store
+                .busy_intervals(query.branch.id, query.from - Duration::days(1), query.to + Duration::days(1))
+                .await
+                .map_err(|e| CalendarError::Unavailable(e.to_string()))?;
+            let staff: Vec<_> = match query.staff {
+                Some(wanted) => vec![wanted],
+                None => query.branch.staff_for(query.service.id).map(|s| s.id).collect(),
+            };
+            Ok(free_slots_on_grid(
+                &query.branch.opening_hours,
+                query.company.timezone,
+                Duration::minutes(i64::from(query.service.duration_minutes)),
+                &staff,
+                &busy,
+                query.from,
+                query.to,
+            ))
+        })
+    }
+}

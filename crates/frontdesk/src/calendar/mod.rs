@@ -1,0 +1,69 @@
+//! Calendar providers: where free slots come from and bookings go to. The embedded calendar
+//! (`local`) lives here; Cal.com implements the same trait.
+
+mod grid;
+mod local;
+
+pub use grid::{free_slots_on_grid, GRID_MINUTES};
+pub use local::LocalCalendar;
+
+use crate::domain::{Branch, Company, Service, StaffId};
+use chrono::{DateTime, Utc};
+use futures_util::future::BoxFuture;
+
+/// A bookable start for one service, with the staff who are free for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    /// Start (UTC).
+    pub start: DateTime<Utc>,
+    /// End (UTC): start plus the service's duration.
+    pub end: DateTime<Utc>,
+    /// Staff free for the whole slot; empty when the service is not tied to people.
+    pub staff: Vec<StaffId>,
+}
+
+/// The question asked of a calendar: free slots of a service in `[from, to)`.
+#[derive(Debug, Clone, Copy)]
+pub struct SlotQuery<'a> {
+    /// Tenant (time zone).
+    pub company: &'a Company,
+    /// Branch (hours, staff).
+    pub branch: &'a Branch,
+    /// Service (duration, event type).
+    pub service: &'a Service,
+    /// Only this staff member, when the caller asked for someone.
+    pub staff: Option<StaffId>,
+    /// Window start; nothing earlier is offered.
+    pub from: DateTime<Utc>,
+    /// Window end.
+    pub to: DateTime<Utc>,
+}
+
+/// Why a calendar could not answer.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum CalendarError {
+    /// Unreachable, timed out, or failing.
+    #[error("calendar unavailable: {0}")]
+    Unavailable(String),
+    /// The provider refused because of its rate limit.
+    #[error("calendar rate limit reached")]
+    RateLimited,
+    /// The slot was taken in the meantime.
+    #[error("slot already taken")]
+    SlotTaken,
+    /// The booking or event type does not exist.
+    #[error("not found")]
+    NotFound,
+    /// The request was refused as invalid.
+    #[error("invalid request: {0}")]
+    Invalid(String),
+}
+
+/// A source of free slots (and, in later issues, the place bookings are written).
+pub trait CalendarProvider: Send + Sync + std::fmt::Debug {
+    /// Short provider name for metrics (`local`, `calcom`).
+    fn name(&self) -> &'static str;
+
+    /// Free slots of the query's service, sorted by start.
+    fn free_slots<'a>(&'a self, query: SlotQuery<'a>) -> BoxFuture<'a, Result<Vec<Slot>, CalendarError>>;
+}
