@@ -3,10 +3,17 @@
 //! Reading order follows a request: [`retell`] (signed JSON) → [`http`] (extractors, one error
 //! type) → [`functions`] (typed arguments → domain) → [`calendar`] → [`speech`] (spoken answer).
 
+pub mod bench;
 pub mod calendar;
+pub mod client;
 pub mod configuration;
-pub mod speech;
+pub mod demo;
 pub mod domain;
+pub mod functions;
+pub mod http;
+pub mod retell;
+pub mod speech;
+pub mod startup;
 pub mod store;
-pub mod tenants;
 pub mod telemetry;
+pub mod tenants;

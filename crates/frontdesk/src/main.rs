@@ -1,1 +1,79 @@
-fn main(){}
+//! The `frontdesk` command: serve, demo, migrate, bench.
+
+use clap::{Parser, Subcommand};
+use frontdesk::configuration::Settings;
+use frontdesk::startup::{prepare_database, shutdown_signal, Application};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "frontdesk", version, about = "Answers Retell AI function calls and books appointments")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the service (settings from --config and FRONTDESK_* variables).
+    Serve {
+        /// Optional TOML settings file.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Start everything embedded and play a German caller conversation.
+    Demo,
+    /// Apply migrations to FRONTDESK_DATABASE_URL (and import FRONTDESK_TENANTS if set).
+    Migrate {
+        /// Optional TOML settings file.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Load loop: warm check_availability through the full HTTP stack, signature included.
+    Bench {
+        /// Number of calls.
+        #[arg(long, default_value_t = 20_000)]
+        calls: usize,
+        /// Concurrent callers.
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("frontdesk: cannot start the runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Serve { config } => {
+                frontdesk::telemetry::init_tracing();
+                let settings = Settings::load(config.as_deref())?;
+                settings.require_retell_key()?;
+                Application::build(&settings).await?.run_until(shutdown_signal()).await
+            }
+            Command::Migrate { config } => {
+                frontdesk::telemetry::init_tracing();
+                let settings = Settings::load(config.as_deref())?;
+                prepare_database(&settings).await?.close().await;
+                println!("migrations applied");
+                Ok(())
+            }
+            Command::Demo => frontdesk::demo::run().await,
+            Command::Bench { calls, concurrency } => frontdesk::bench::run(calls, concurrency).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // One clear line naming the problem (and the setting, when it is one).
+            eprintln!("frontdesk: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

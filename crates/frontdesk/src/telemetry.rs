@@ -46,6 +46,15 @@ pub fn metrics_handle() -> PrometheusHandle {
         .clone()
 }
 
+/// The message a panic carried, for the log line.
+pub fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
+}
+
 /// Masks phone numbers and e-mail addresses in a log line, as a last line of defence.
 pub fn mask_personal_data(line: &str) -> String {
     let chars: Vec<char> = line.chars().collect();

@@ -36,6 +36,16 @@ pub fn spoken_date(date: NaiveDate, today: NaiveDate, language: Language) -> Str
     }
 }
 
+/// "Donnerstag, der 26. November 2026" / "Thursday, November 26, 2026": today, said in full.
+pub fn spoken_full_date(date: NaiveDate, language: Language) -> String {
+    let weekday = spoken_weekday(date.weekday(), language);
+    let month0 = date.month0() as usize;
+    match language {
+        Language::De => format!("{weekday}, der {}. {} {}", date.day(), DE_MONTHS[month0], date.year()),
+        Language::En => format!("{weekday}, {} {}, {}", EN_MONTHS[month0], date.day(), date.year()),
+    }
+}
+
 /// "14 Uhr", "14 Uhr 30" / "2 pm", "2:30 pm", "12 noon".
 pub fn spoken_time(time: NaiveTime, language: Language) -> String {
     let (hour, minute) = (time.hour(), time.minute());

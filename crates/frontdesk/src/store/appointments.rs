@@ -57,8 +57,12 @@ pub struct Appointment {
     pub id: i64,
     /// Service.
     pub service_id: i64,
+    /// Service name.
+    pub service_name: String,
     /// Staff member.
     pub staff_id: Option<i64>,
+    /// Staff member's name.
+    pub staff_name: Option<String>,
     /// Start (UTC).
     pub starts_at: DateTime<Utc>,
     /// End (UTC).
@@ -123,9 +127,11 @@ impl Store {
         now: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<Appointment>, StoreError> {
-        const SQL: &str = "SELECT id, service_id, staff_id, starts_at, ends_at, status FROM appointments
-            WHERE customer_id = $1 AND company_id = $2 AND starts_at >= $3 AND status <> 'cancelled'
-            ORDER BY starts_at LIMIT $4";
+        const SQL: &str = "SELECT a.id, a.service_id, s.name AS service_name, a.staff_id, st.name AS staff_name,
+                a.starts_at, a.ends_at, a.status
+            FROM appointments a JOIN services s ON s.id = a.service_id LEFT JOIN staff st ON st.id = a.staff_id
+            WHERE a.customer_id = $1 AND a.company_id = $2 AND a.starts_at >= $3 AND a.status <> 'cancelled'
+            ORDER BY a.starts_at LIMIT $4";
         let rows = on_pool!(self, pool => sqlx::query_as(SQL).bind(customer_id).bind(company_id).bind(now).bind(limit).fetch_all(pool).await)?;
         Ok(rows)
     }

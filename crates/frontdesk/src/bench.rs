@@ -1,0 +1,75 @@
+//! `frontdesk bench`: a documented load loop for a warm `check_availability` through the full
+//! HTTP stack (signature check, tenant lookup, calendar read, phrasing). Reports server-side and
+//! round-trip percentiles and calls per second. A measurement tool, never a test.
+
+use crate::client::{CallIdentity, RetellClient};
+use crate::demo::{DemoEnvironment, CALLER_NUMBER, SALON_NUMBER};
+use serde_json::json;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index].as_secs_f64() * 1000.0
+}
+
+/// Runs `calls` warm calls from `concurrency` callers and prints the figures.
+pub async fn run(calls: usize, concurrency: usize) -> anyhow::Result<()> {
+    let env = DemoEnvironment::start().await?;
+    let client = RetellClient::new(&env.base_url, &env.api_key);
+    let args = json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "14:30"});
+    let call = |i: usize| CallIdentity { call_id: format!("bench_{i}"), from_number: CALLER_NUMBER.into(), to_number: SALON_NUMBER.into() };
+    // Warm up: the call rows are written once per call id, connections opened.
+    for i in 0..concurrency {
+        client.call("check_availability", args.clone(), &call(i)).await?;
+    }
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for worker in 0..concurrency {
+        let (client, args, next) = (client.clone(), args.clone(), next.clone());
+        let identity = call(worker);
+        workers.push(tokio::spawn(async move {
+            let mut samples = Vec::new();
+            let mut failures = 0usize;
+            while next.fetch_add(1, Ordering::Relaxed) < calls {
+                match client.call("check_availability", args.clone(), &identity).await {
+                    Ok(exchange) if exchange.status == 200 => samples.push((exchange.server, exchange.round_trip)),
+                    _ => failures += 1,
+                }
+            }
+            (samples, failures)
+        }));
+    }
+    let (mut server, mut round_trip, mut failures) = (Vec::new(), Vec::new(), 0);
+    for worker in workers {
+        let (samples, failed) = worker.await?;
+        failures += failed;
+        for (s, r) in samples {
+            server.push(s);
+            round_trip.push(r);
+        }
+    }
+    let elapsed = started.elapsed();
+    server.sort();
+    round_trip.sort();
+    println!("warm check_availability, {calls} calls, {concurrency} concurrent callers, {failures} failures");
+    println!(
+        "server-side  p50 {:.3} ms  p99 {:.3} ms  max {:.3} ms",
+        percentile(&server, 0.50),
+        percentile(&server, 0.99),
+        percentile(&server, 1.0)
+    );
+    println!(
+        "round trip   p50 {:.3} ms  p99 {:.3} ms  max {:.3} ms",
+        percentile(&round_trip, 0.50),
+        percentile(&round_trip, 0.99),
+        percentile(&round_trip, 1.0)
+    );
+    println!("throughput   {:.0} calls/s (client and server share this machine)", server.len() as f64 / elapsed.as_secs_f64());
+    env.stop().await
+}

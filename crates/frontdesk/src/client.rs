@@ -1,0 +1,88 @@
+//! A client that calls frontdesk exactly as Retell does (signed JSON over HTTP); used by the
+//! demo and the load loop.
+
+use crate::retell::sign;
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+/// One answered call, with the latency the server reported and the one the client saw.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    /// HTTP status.
+    pub status: u16,
+    /// The JSON body.
+    pub body: Value,
+    /// `Server-Timing` duration.
+    pub server: Duration,
+    /// Round trip on the client.
+    pub round_trip: Duration,
+}
+
+/// The numbers of a simulated call.
+#[derive(Debug, Clone)]
+pub struct CallIdentity {
+    /// Retell call id.
+    pub call_id: String,
+    /// Caller.
+    pub from_number: String,
+    /// Dialled branch number.
+    pub to_number: String,
+}
+
+/// Signs and sends function calls.
+#[derive(Debug, Clone)]
+pub struct RetellClient {
+    http: reqwest::Client,
+    base_url: String,
+    api_key: String,
+}
+
+impl RetellClient {
+    /// A client for a frontdesk at `base_url` that shares Retell's `api_key`.
+    pub fn new(base_url: impl Into<String>, api_key: impl Into<String>) -> Self {
+        let http = reqwest::Client::builder()
+            .pool_max_idle_per_host(256)
+            .timeout(Duration::from_secs(10))
+            .build()
+            .expect("a plain HTTP client builds");
+        Self { http, base_url: base_url.into(), api_key: api_key.into() }
+    }
+
+    /// Calls `function` with `args` on behalf of `call`.
+    pub async fn call(&self, function: &str, args: Value, call: &CallIdentity) -> anyhow::Result<Exchange> {
+        let body = json!({
+            "name": function,
+            "args": args,
+            "call": {
+                "call_id": call.call_id,
+                "agent_id": "agent_demo",
+                "from_number": call.from_number,
+                "to_number": call.to_number,
+                "direction": "inbound",
+                "call_status": "ongoing"
+            }
+        });
+        let bytes = serde_json::to_vec(&body)?;
+        let signature = sign(&bytes, &self.api_key, chrono::Utc::now().timestamp_millis());
+        let started = Instant::now();
+        let response = self
+            .http
+            .post(format!("{}/retell/functions/{function}", self.base_url))
+            .header("content-type", "application/json")
+            .header("x-retell-signature", signature)
+            .body(bytes)
+            .send()
+            .await?;
+        let status = response.status().as_u16();
+        let server = response
+            .headers()
+            .get("server-timing")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split("dur=").nth(1))
+            .and_then(|ms| ms.parse::<f64>().ok())
+            .map(|ms| Duration::from_secs_f64(ms / 1000.0))
+            .unwrap_or_default();
+        let body: Value = response.json().await?;
+        Ok(Exchange { status, body, server, round_trip: started.elapsed() })
+    }
+}

@@ -1,0 +1,182 @@
+//! `frontdesk demo`: the whole service in-process on embedded defaults (SQLite in a temp dir,
+//! the demo tenants, the embedded calendar) and a German caller talking to it over real HTTP
+//! with real signatures.
+
+use crate::client::{CallIdentity, RetellClient};
+use crate::configuration::Settings;
+use crate::domain::{PhoneNumber, StaffId};
+use crate::startup::Application;
+use crate::store::{AppointmentStatus, NewAppointment, Store};
+use anyhow::Context;
+use chrono::{Datelike, Duration, NaiveTime, TimeZone, Utc};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// The demo tenants, compiled in so the demo needs no files.
+pub const DEMO_TENANTS: &str = include_str!("../../../config/tenants.demo.toml");
+/// The salon's Innenstadt number.
+pub const SALON_NUMBER: &str = "+4930123456";
+/// The demo caller.
+pub const CALLER_NUMBER: &str = "+4917612345678";
+
+/// A running in-process frontdesk on a throw-away database.
+pub struct DemoEnvironment {
+    /// Base URL, e.g. `http://127.0.0.1:41234`.
+    pub base_url: String,
+    /// Retell key the server checks.
+    pub api_key: String,
+    /// The store behind it.
+    pub store: Store,
+    stop: oneshot::Sender<()>,
+    server: JoinHandle<anyhow::Result<()>>,
+    _dir: tempfile::TempDir,
+}
+
+impl DemoEnvironment {
+    /// Starts frontdesk on port 0 with SQLite in a temp dir and the demo tenants.
+    pub async fn start() -> anyhow::Result<Self> {
+        let dir = tempfile::tempdir().context("cannot create a temp dir")?;
+        let tenants: PathBuf = dir.path().join("tenants.toml");
+        std::fs::write(&tenants, DEMO_TENANTS)?;
+        let api_key = format!("demo_{:x}", rand_u64());
+        let database = dir.path().join("frontdesk.db");
+        let env = [
+            ("FRONTDESK_LISTEN", "127.0.0.1:0".to_string()),
+            ("FRONTDESK_DATABASE_URL", format!("sqlite://{}?mode=rwc", database.display())),
+            ("FRONTDESK_TENANTS", tenants.display().to_string()),
+            ("FRONTDESK_RETELL_API_KEY", api_key.clone()),
+        ];
+        let settings = Settings::load_from(None, |name| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()))?;
+        let app = Application::build(&settings).await?;
+        let base_url = format!("http://{}", app.address());
+        let store = app.state().backends().store.clone();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(app.run_until(async {
+            let _ = stopped.await;
+        }));
+        Ok(Self { base_url, api_key, store, stop, server, _dir: dir })
+    }
+
+    /// Stops the server gracefully (the audit trail is flushed).
+    pub async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.stop.send(());
+        self.server.await??;
+        Ok(())
+    }
+}
+
+fn rand_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(Utc::now().timestamp_nanos_opt().unwrap_or_default() as u128);
+    hasher.finish()
+}
+
+/// Books tomorrow 10:00 for everyone who cuts men's hair, and gives the caller a history, so
+/// the conversation shows a taken slot, alternatives and a recognised caller.
+async fn seed(store: &Store) -> anyhow::Result<()> {
+    let branches = store.load_branches().await?;
+    let salon = branches
+        .iter()
+        .find(|b| b.branch.phone_numbers.iter().any(|n| n.as_str() == SALON_NUMBER))
+        .context("demo salon missing")?;
+    let tz = salon.company.timezone;
+    let tomorrow = Utc::now().with_timezone(&tz).date_naive() + Duration::days(1);
+    let at = |date: chrono::NaiveDate, h: u32| {
+        tz.from_local_datetime(&date.and_time(NaiveTime::from_hms_opt(h, 0, 0).expect("valid"))).earliest().map(|t| t.with_timezone(&Utc))
+    };
+    let service = salon.branch.services.iter().find(|s| s.name == "Herrenhaarschnitt").context("service missing")?;
+    let caller = PhoneNumber::parse(CALLER_NUMBER).map_err(anyhow::Error::msg)?;
+    let customer = store.upsert_customer(salon.company.id, &caller, Some("Thomas Müller"), None).await?;
+    let other = PhoneNumber::parse("+4915199999999").map_err(anyhow::Error::msg)?;
+    let other = store.upsert_customer(salon.company.id, &other, Some("Erika Muster"), None).await?;
+    let staff: Vec<StaffId> = salon.branch.staff_for(service.id).map(|s| s.id).collect();
+    if let Some(start) = at(tomorrow, 10) {
+        for (i, staff_id) in staff.iter().enumerate() {
+            store
+                .insert_appointment(&NewAppointment {
+                    idempotency_key: format!("demo-busy-{i}"),
+                    company_id: salon.company.id,
+                    branch_id: salon.branch.id,
+                    customer_id: Some(other.id),
+                    service_id: service.id.0,
+                    staff_id: Some(staff_id.0),
+                    call_id: None,
+                    starts_at: start,
+                    ends_at: start + Duration::minutes(60),
+                    status: AppointmentStatus::Booked,
+                    notes: None,
+                })
+                .await?;
+        }
+    }
+    // A past customer with an appointment in three weeks.
+    let mut later = tomorrow + Duration::days(21);
+    while salon.branch.opening_hours.on(later.weekday()).is_empty() {
+        later += Duration::days(1);
+    }
+    if let Some(start) = at(later, 11) {
+        store
+            .insert_appointment(&NewAppointment {
+                idempotency_key: "demo-caller-history".into(),
+                company_id: salon.company.id,
+                branch_id: salon.branch.id,
+                customer_id: Some(customer.id),
+                service_id: service.id.0,
+                staff_id: staff.first().map(|s| s.0),
+                call_id: None,
+                starts_at: start,
+                ends_at: start + Duration::minutes(30),
+                status: AppointmentStatus::Booked,
+                notes: None,
+            })
+            .await?;
+    }
+    Ok(())
+}
+
+/// Runs the demo conversation and prints it.
+pub async fn run() -> anyhow::Result<()> {
+    let env = DemoEnvironment::start().await?;
+    seed(&env.store).await?;
+    let client = RetellClient::new(&env.base_url, &env.api_key);
+    let call = CallIdentity {
+        call_id: format!("call_demo_{:x}", rand_u64()),
+        from_number: CALLER_NUMBER.into(),
+        to_number: SALON_NUMBER.into(),
+    };
+    println!("frontdesk demo — Salon Schnittpunkt, Innenstadt ({SALON_NUMBER}), server at {}\n", env.base_url);
+    let script: [(&str, &str, Value); 8] = [
+        ("Anruf beginnt", "initialize_call", json!({})),
+        ("„Was bieten Sie denn an?“", "get_available_services", json!({})),
+        ("„Was kostet ein Männerhaarschnitt?“", "get_service_info", json!({"dienstleistung": "Männerhaarschnitt"})),
+        ("„Geht morgen um 10 Uhr?“", "check_availability", json!({"dienstleistung": "Herrenhaarschnitt", "datum": "morgen", "uhrzeit": "10 Uhr"})),
+        ("„Und übermorgen um halb drei?“", "parse_date", json!({"datum": "übermorgen", "uhrzeit": "halb drei"})),
+        ("„Wann ist der nächste freie Termin bei Jonas?“", "find_next_available", json!({"dienstleistung": "Herrenhaarschnitt", "mitarbeiter": "Jonas"})),
+        ("„Wann haben Sie geöffnet?“", "get_opening_hours", json!({})),
+        ("„Ich hätte gern eine Massage.“", "check_availability", json!({"dienstleistung": "Massage", "datum": "morgen", "uhrzeit": "11"})),
+    ];
+    let mut server_total = std::time::Duration::ZERO;
+    for (said, function, args) in script {
+        let exchange = client.call(function, args.clone(), &call).await?;
+        server_total += exchange.server;
+        println!("Anrufer: {said}");
+        println!("  → {function} {args}");
+        println!(
+            "  ← HTTP {} in {:.3} ms server-side ({:.3} ms round trip)",
+            exchange.status,
+            exchange.server.as_secs_f64() * 1000.0,
+            exchange.round_trip.as_secs_f64() * 1000.0
+        );
+        println!("  Agent: {}", exchange.body["message"].as_str().unwrap_or("<no message>"));
+        if let Some(alternatives) = exchange.body["alternatives"].as_array().filter(|a| !a.is_empty()) {
+            let times: Vec<&str> = alternatives.iter().filter_map(|a| a["start"].as_str()).collect();
+            println!("  alternatives: {}", times.join(", "));
+        }
+        println!();
+    }
+    println!("8 function calls, {:.3} ms server-side in total.", server_total.as_secs_f64() * 1000.0);
+    env.stop().await
+}

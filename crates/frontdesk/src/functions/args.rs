@@ -1,0 +1,141 @@
+//! Typed function arguments. Agents send strings, numbers or booleans for the same field and
+//! German or English names; this is the one place that tolerates that.
+
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
+
+/// A text argument: a string, number or boolean, trimmed; empty counts as absent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Text(Option<String>);
+
+impl Text {
+    /// The text, when given.
+    pub fn get(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Loose {
+            Text(String),
+            Int(i64),
+            Float(f64),
+            Bool(bool),
+            Null(()),
+        }
+        let text = match Loose::deserialize(deserializer)? {
+            Loose::Text(s) => s,
+            Loose::Int(n) => n.to_string(),
+            Loose::Float(n) => n.to_string(),
+            Loose::Bool(b) => b.to_string(),
+            Loose::Null(()) => String::new(),
+        };
+        let trimmed = text.trim();
+        // Agents sometimes fill unknown slots with placeholders.
+        let absent = trimmed.is_empty() || matches!(trimmed.to_ascii_lowercase().as_str(), "null" | "none" | "undefined" | "n/a");
+        Ok(Self((!absent).then(|| trimmed.to_string())))
+    }
+}
+
+/// Parses `args` into a function's argument struct. Absent args are an empty object; args sent as
+/// a JSON string holding an object are unwrapped.
+pub fn parse<T: for<'de> Deserialize<'de>>(raw: Option<&RawValue>) -> Result<T, serde_json::Error> {
+    let text = raw.map(RawValue::get).unwrap_or("{}");
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('"') {
+        let inner: String = serde_json::from_str(text)?;
+        let inner = if inner.trim().is_empty() { "{}".to_string() } else { inner };
+        return serde_json::from_str(&inner);
+    }
+    if trimmed.starts_with("null") {
+        return serde_json::from_str("{}");
+    }
+    serde_json::from_str(text)
+}
+
+/// Arguments naming a service, a moment and optionally a staff member.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ServiceAtArgs {
+    /// The service.
+    #[serde(alias = "dienstleistung", alias = "service_name", alias = "leistung", alias = "behandlung")]
+    pub service: Text,
+    /// The day.
+    #[serde(alias = "datum", alias = "tag", alias = "day", alias = "wunschdatum", alias = "appointment_date")]
+    pub date: Text,
+    /// The time.
+    #[serde(alias = "uhrzeit", alias = "zeit", alias = "wunschzeit", alias = "appointment_time")]
+    pub time: Text,
+    /// A staff member the caller wants.
+    #[serde(alias = "mitarbeiter", alias = "mitarbeiterin", alias = "staff_name", alias = "employee", alias = "friseur")]
+    pub staff: Text,
+}
+
+/// Arguments naming only a service.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ServiceArgs {
+    /// The service.
+    #[serde(alias = "dienstleistung", alias = "service_name", alias = "leistung", alias = "behandlung")]
+    pub service: Text,
+}
+
+/// Arguments naming a moment.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct MomentArgs {
+    /// The day.
+    #[serde(alias = "datum", alias = "tag", alias = "day")]
+    pub date: Text,
+    /// The time.
+    #[serde(alias = "uhrzeit", alias = "zeit")]
+    pub time: Text,
+}
+
+/// Arguments of `find_next_available`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NextAvailableArgs {
+    /// The service.
+    #[serde(alias = "dienstleistung", alias = "service_name", alias = "leistung", alias = "behandlung")]
+    pub service: Text,
+    /// Earliest day ("ab Dienstag").
+    #[serde(alias = "datum", alias = "after", alias = "after_date", alias = "ab", alias = "ab_datum", alias = "from_date")]
+    pub date: Text,
+    /// Earliest time on that day.
+    #[serde(alias = "uhrzeit", alias = "after_time", alias = "ab_uhrzeit", alias = "from_time")]
+    pub time: Text,
+    /// A staff member the caller wants.
+    #[serde(alias = "mitarbeiter", alias = "mitarbeiterin", alias = "staff_name", alias = "employee", alias = "friseur")]
+    pub staff: Text,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(text: &str) -> Box<RawValue> {
+        RawValue::from_string(text.to_string()).unwrap()
+    }
+
+    #[test]
+    fn reads_german_names_and_loose_types() {
+        let args: ServiceAtArgs = parse(Some(&raw(r#"{"dienstleistung":"Färben","datum":"morgen","uhrzeit":14}"#))).unwrap();
+        assert_eq!(args.service.get(), Some("Färben"));
+        assert_eq!(args.time.get(), Some("14"));
+        let args: ServiceAtArgs = parse(Some(&raw(r#""{\"service\":\" Bart \",\"date\":\"null\"}""#))).unwrap();
+        assert_eq!(args.service.get(), Some("Bart"));
+        assert_eq!(args.date.get(), None);
+        let args: ServiceAtArgs = parse(None).unwrap();
+        assert_eq!(args.service.get(), None);
+    }
+
+    #[test]
+    fn refuses_shapes_that_are_not_arguments() {
+        assert!(parse::<ServiceAtArgs>(Some(&raw("[1,2]"))).is_err());
+        assert!(parse::<ServiceAtArgs>(Some(&raw(r#"{"service":{"a":1}}"#))).is_err());
+    }
+}

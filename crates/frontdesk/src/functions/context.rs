@@ -1,0 +1,81 @@
+use crate::calendar::CalendarProvider;
+use crate::domain::{Branch, BranchContext, Company, Language};
+use crate::retell::CallInfo;
+use crate::speech::SpeechContext;
+use crate::store::Store;
+use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use std::sync::Arc;
+
+/// What functions may use beyond the call itself: storage and calendars.
+#[derive(Debug, Clone)]
+pub struct Backends {
+    /// The database of record.
+    pub store: Store,
+    /// The calendar that answers availability.
+    pub calendar: Arc<dyn CalendarProvider>,
+}
+
+/// One verified function call: the tenant it belongs to, the call, and the moment it is answered.
+#[derive(Debug, Clone)]
+pub struct CallContext {
+    /// Branch and company, from the in-memory directory.
+    pub tenant: Arc<BranchContext>,
+    /// Retell's call object.
+    pub call: CallInfo,
+    /// The call's database row, when it could be written.
+    pub call_row_id: Option<i64>,
+    /// When the request arrived.
+    pub now: DateTime<Utc>,
+}
+
+impl CallContext {
+    /// The tenant.
+    pub fn company(&self) -> &Company {
+        &self.tenant.company
+    }
+
+    /// The branch that was dialled.
+    pub fn branch(&self) -> &Branch {
+        &self.tenant.branch
+    }
+
+    /// The language spoken to the caller.
+    pub fn language(&self) -> Language {
+        self.tenant.company.language
+    }
+
+    /// The tenant's time zone.
+    pub fn tz(&self) -> Tz {
+        self.tenant.company.timezone
+    }
+
+    /// Now on the tenant's wall clock.
+    pub fn local_now(&self) -> DateTime<Tz> {
+        self.now.with_timezone(&self.tz())
+    }
+
+    /// Today in the tenant's calendar.
+    pub fn today(&self) -> NaiveDate {
+        self.local_now().date_naive()
+    }
+
+    /// What understanding spoken dates needs.
+    pub fn speech(&self) -> SpeechContext<'_> {
+        SpeechContext { now: self.local_now(), hours: &self.tenant.branch.opening_hours }
+    }
+
+    /// An instant as ISO 8601 text with the tenant's offset.
+    pub fn local_instant_text(&self, instant: DateTime<Utc>) -> String {
+        instant.with_timezone(&self.tz()).to_rfc3339()
+    }
+
+    /// The instant a local wall-clock time stands for (the earlier one when it happens twice,
+    /// the first after the gap when it does not exist).
+    pub fn instant(&self, local: NaiveDateTime) -> DateTime<Utc> {
+        match self.tz().from_local_datetime(&local) {
+            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t.with_timezone(&Utc),
+            LocalResult::None => self.instant(local + chrono::Duration::hours(1)),
+        }
+    }
+}

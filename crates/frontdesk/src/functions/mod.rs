@@ -1,0 +1,82 @@
+//! The Retell custom functions (DESIGN §7): each module turns typed arguments into a domain
+//! question and the answer into a spoken [`Reply`].
+
+mod args;
+mod availability;
+mod caller;
+mod catalog;
+mod context;
+mod dates;
+mod reply;
+
+pub use context::{Backends, CallContext};
+pub use reply::{CacheUse, Reply};
+
+use serde_json::value::RawValue;
+
+/// A function frontdesk answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Function {
+    /// Tenant, today, opening hours, the caller recognised.
+    InitializeCall,
+    /// Known caller? Name, upcoming appointments.
+    CheckCustomer,
+    /// Spoken date/time → ISO + confirmation.
+    ParseDate,
+    /// The branch's services.
+    GetAvailableServices,
+    /// One service in detail.
+    GetServiceInfo,
+    /// The branch's week.
+    GetOpeningHours,
+    /// Is this start free; if not, alternatives.
+    CheckAvailability,
+    /// The first free slot.
+    FindNextAvailable,
+}
+
+/// Every name frontdesk answers to, aliases included (DESIGN §7).
+const CATALOGUE: &[(&str, Function)] = &[
+    ("initialize_call", Function::InitializeCall),
+    ("get_current_context", Function::InitializeCall),
+    ("check_customer", Function::CheckCustomer),
+    ("parse_date", Function::ParseDate),
+    ("get_available_services", Function::GetAvailableServices),
+    ("list_services", Function::GetAvailableServices),
+    ("get_service_info", Function::GetServiceInfo),
+    ("get_opening_hours", Function::GetOpeningHours),
+    ("check_availability", Function::CheckAvailability),
+    ("find_next_available", Function::FindNextAvailable),
+];
+
+impl Function {
+    /// The function a name (or alias) stands for; case-insensitive.
+    pub fn from_name(name: &str) -> Option<Self> {
+        let name = name.trim();
+        CATALOGUE.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, f)| *f)
+    }
+
+    /// Every accepted name, for the 404 answer.
+    pub fn known_names() -> Vec<&'static str> {
+        CATALOGUE.iter().map(|(n, _)| *n).collect()
+    }
+
+    /// The canonical name (metrics label).
+    pub fn name(self) -> &'static str {
+        CATALOGUE.iter().find(|(_, f)| *f == self).map(|(n, _)| *n).expect("every function is catalogued")
+    }
+
+    /// Answers the call.
+    pub async fn run(self, backends: &Backends, ctx: &CallContext, raw_args: Option<&RawValue>) -> Reply {
+        match self {
+            Self::InitializeCall => caller::initialize_call(backends, ctx).await,
+            Self::CheckCustomer => caller::check_customer(backends, ctx).await,
+            Self::ParseDate => dates::parse_date(ctx, raw_args),
+            Self::GetAvailableServices => catalog::available_services(ctx),
+            Self::GetServiceInfo => catalog::service_info(ctx, raw_args),
+            Self::GetOpeningHours => catalog::opening_hours(ctx),
+            Self::CheckAvailability => availability::check_availability(backends, ctx, raw_args).await,
+            Self::FindNextAvailable => availability::find_next_available(backends, ctx, raw_args).await,
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! The answer convention (DESIGN §6): `{"success", "message", "error"?, …data}`, and the
+//! spoken failure answers every function shares.
+
+use crate::domain::{Language, Service};
+use crate::speech::{join_choices, DateProblem};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// Whether an answer came from cached availability (for metrics and the audit trail).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheUse {
+    /// No availability was read.
+    None,
+    /// Read from a warm window.
+    Hit,
+    /// The calendar was asked.
+    Miss,
+    /// Served from a window past its freshness.
+    Stale,
+}
+
+impl CacheUse {
+    /// Label value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Hit => "hit",
+            Self::Miss => "miss",
+            Self::Stale => "stale",
+        }
+    }
+}
+
+/// A handled outcome of a function call.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// Whether the caller got what they asked for.
+    pub success: bool,
+    /// The sentence the agent says.
+    pub message: String,
+    /// Machine-readable failure code.
+    pub error: Option<&'static str>,
+    /// Function-specific fields.
+    pub data: Map<String, Value>,
+    /// Availability cache use.
+    pub cache: CacheUse,
+}
+
+impl Reply {
+    /// A success with function-specific data (a struct serializing to an object).
+    pub fn ok(message: impl Into<String>, data: impl Serialize) -> Self {
+        let data = match serde_json::to_value(data) {
+            Ok(Value::Object(map)) => map,
+            _ => Map::new(),
+        };
+        Self { success: true, message: message.into(), error: None, data, cache: CacheUse::None }
+    }
+
+    /// A handled failure with its code.
+    pub fn failure(error: &'static str, message: impl Into<String>) -> Self {
+        Self { success: false, message: message.into(), error: Some(error), data: Map::new(), cache: CacheUse::None }
+    }
+
+    /// Adds a field to the answer.
+    pub fn with(mut self, key: &str, value: impl Serialize) -> Self {
+        if let Ok(value) = serde_json::to_value(value) {
+            self.data.insert(key.to_string(), value);
+        }
+        self
+    }
+
+    /// Marks how availability was read.
+    pub fn cached(mut self, cache: CacheUse) -> Self {
+        self.cache = cache;
+        self
+    }
+
+    /// The outcome label for metrics and the audit trail.
+    pub fn outcome(&self) -> &'static str {
+        self.error.unwrap_or("success")
+    }
+
+    /// The JSON body.
+    pub fn to_json(&self) -> Value {
+        let mut body = Map::with_capacity(self.data.len() + 3);
+        body.insert("success".into(), Value::Bool(self.success));
+        body.insert("message".into(), Value::String(self.message.clone()));
+        if let Some(error) = self.error {
+            body.insert("error".into(), Value::String(error.into()));
+        }
+        for (key, value) in &self.data {
+            body.entry(key.clone()).or_insert_with(|| value.clone());
+        }
+        Value::Object(body)
+    }
+
+    /// Arguments that could not be read at all (wrong JSON types).
+    pub fn invalid_arguments(language: Language) -> Self {
+        Self::failure(
+            "invalid_arguments",
+            language.pick(
+                "Das habe ich leider nicht richtig verstanden. Können Sie das bitte noch einmal sagen?",
+                "Sorry, I didn't quite catch that. Could you say it again, please?",
+            ),
+        )
+    }
+
+    /// A required argument is missing.
+    pub fn missing(language: Language, what_de: &str, what_en: &str) -> Self {
+        Self::failure(
+            "missing_argument",
+            match language {
+                Language::De => format!("Dafür brauche ich noch {what_de}."),
+                Language::En => format!("For that I still need {what_en}."),
+            },
+        )
+    }
+
+    /// No service of the branch matches what was said; lists what is offered.
+    pub fn unknown_service(language: Language, said: &str, offered: &[Service]) -> Self {
+        let names: Vec<String> = offered.iter().map(|s| s.name.clone()).collect();
+        let list = join_choices(&names, language, true);
+        Self::failure(
+            "unknown_service",
+            match language {
+                Language::De => format!("„{said}“ bieten wir leider nicht an. Wir bieten {list} an."),
+                Language::En => format!("I'm afraid we don't offer \"{said}\". We offer {list}."),
+            },
+        )
+        .with("services", names)
+    }
+
+    /// Several services match; asks which one.
+    pub fn ambiguous_service(language: Language, candidates: &[&Service]) -> Self {
+        let names: Vec<String> = candidates.iter().map(|s| s.name.clone()).collect();
+        let list = join_choices(&names, language, false);
+        Self::failure(
+            "ambiguous_service",
+            match language {
+                Language::De => format!("Meinen Sie {list}?"),
+                Language::En => format!("Do you mean {list}?"),
+            },
+        )
+        .with("candidates", names)
+    }
+
+    /// A date or time that cannot be used, with a sentence that helps the caller.
+    pub fn invalid_date(language: Language, problem: DateProblem) -> Self {
+        let message = match (problem, language) {
+            (DateProblem::Missing, Language::De) => "Für welchen Tag und welche Uhrzeit hätten Sie gern einen Termin?",
+            (DateProblem::Missing, Language::En) => "Which day and time would you like?",
+            (DateProblem::Unrecognised, Language::De) => {
+                "Das Datum habe ich leider nicht verstanden. Können Sie es bitte noch einmal sagen, zum Beispiel „morgen um 14 Uhr“?"
+            }
+            (DateProblem::Unrecognised, Language::En) => {
+                "Sorry, I didn't understand the date. Could you say it again, for example \"tomorrow at 2 pm\"?"
+            }
+            (DateProblem::Impossible, Language::De) => "Dieses Datum gibt es leider nicht. Welchen Tag meinen Sie?",
+            (DateProblem::Impossible, Language::En) => "That date doesn't exist. Which day do you mean?",
+            (DateProblem::Past, Language::De) => "Dieser Zeitpunkt liegt leider in der Vergangenheit. Welchen Tag meinen Sie?",
+            (DateProblem::Past, Language::En) => "That time is already in the past. Which day do you mean?",
+        };
+        Self::failure("invalid_date", message)
+    }
+
+    /// The calendar cannot be read: offers a callback.
+    pub fn calendar_unavailable(language: Language) -> Self {
+        Self::failure(
+            "calendar_unavailable",
+            language.pick(
+                "Ich komme gerade leider nicht an unseren Kalender. Darf ich Sie zurückrufen lassen, sobald es wieder geht?",
+                "I can't reach our calendar right now. May we call you back as soon as it works again?",
+            ),
+        )
+        .with("offer_callback", true)
+    }
+
+    /// Something unexpected happened inside frontdesk: the spoken fallback that offers a callback.
+    pub fn internal(language: Language) -> Self {
+        Self::failure(
+            "internal",
+            language.pick(
+                "Entschuldigung, da ist bei mir gerade etwas schiefgelaufen. Darf ich Sie zurückrufen lassen?",
+                "Sorry, something went wrong on my side. May we call you back?",
+            ),
+        )
+        .with("offer_callback", true)
+    }
+}

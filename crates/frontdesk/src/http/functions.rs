@@ -1,0 +1,74 @@
+//! `POST /retell/functions/{name}` and `POST /retell/functions`: verified call → function → JSON.
+
+use super::{ApiError, AppState, SignedCall};
+use crate::functions::{CallContext, Function, Reply};
+use crate::store::FunctionCallRecord;
+use crate::telemetry::{FUNCTION_DURATION, INTERNAL_ERRORS};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use futures_util::FutureExt;
+use std::panic::AssertUnwindSafe;
+use std::time::Instant;
+
+/// The function named in the path.
+pub async fn call_named(
+    State(state): State<AppState>,
+    name: Result<Path<String>, PathRejection>,
+    call: SignedCall,
+) -> Result<Response, ApiError> {
+    let Path(name) = name.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    answer(&state, &name, call).await
+}
+
+/// The function named in the body's `name`.
+pub async fn call_from_body(State(state): State<AppState>, call: SignedCall) -> Result<Response, ApiError> {
+    let name = call.payload.name.clone().ok_or_else(|| ApiError::BadRequest("missing function name".into()))?;
+    answer(&state, &name, call).await
+}
+
+async fn answer(state: &AppState, name: &str, call: SignedCall) -> Result<Response, ApiError> {
+    let started = Instant::now();
+    let function = Function::from_name(name)
+        .ok_or_else(|| ApiError::UnknownFunction { name: name.chars().take(64).collect(), known: Function::known_names() })?;
+    let Some(tenant) = call.tenant else {
+        let reply = Reply::failure(
+            "unknown_number",
+            "Diese Rufnummer ist keinem Unternehmen zugeordnet. This number is not assigned to any business.",
+        );
+        finish(state, function, None, &call.payload.call.call_id, &reply, started);
+        return Ok(Json(reply.to_json()).into_response());
+    };
+    let call_row_id = state.record_call(&tenant, &call.payload.call, call.received_at).await;
+    let ctx = CallContext { tenant, call: call.payload.call, call_row_id, now: call.received_at };
+    let run = function.run(state.backends(), &ctx, call.payload.args.as_deref());
+    let reply = match AssertUnwindSafe(run).catch_unwind().await {
+        Ok(reply) => reply,
+        Err(panic) => {
+            let what = crate::telemetry::panic_text(panic.as_ref());
+            tracing::error!(function = function.name(), panic = %what, "function panicked");
+            metrics::counter!(INTERNAL_ERRORS).increment(1);
+            Reply::internal(ctx.language())
+        }
+    };
+    finish(state, function, Some(ctx.company().id), &ctx.call.call_id, &reply, started);
+    Ok(Json(reply.to_json()).into_response())
+}
+
+/// Metrics and the audit row; neither delays the answer.
+fn finish(state: &AppState, function: Function, company_id: Option<i64>, call_id: &str, reply: &Reply, started: Instant) {
+    let elapsed = started.elapsed();
+    let outcome = reply.outcome();
+    metrics::histogram!(FUNCTION_DURATION, "function" => function.name(), "outcome" => outcome, "cache" => reply.cache.as_str())
+        .record(elapsed.as_secs_f64());
+    state.audit().record(FunctionCallRecord {
+        retell_call_id: Some(call_id.to_string()),
+        company_id,
+        function: function.name().to_string(),
+        outcome: outcome.to_string(),
+        duration_us: i64::try_from(elapsed.as_micros()).unwrap_or(i64::MAX),
+        cache: reply.cache.as_str().to_string(),
+        at: state.now(),
+    });
+}

@@ -1,0 +1,36 @@
+//! HTTP: the router, shared state, the signed-call extractor and the one error type.
+
+mod error;
+mod functions;
+mod ops;
+mod signed_call;
+mod state;
+
+pub use error::ApiError;
+pub use signed_call::SignedCall;
+pub use state::{AppState, AppStateParts};
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
+
+/// Largest request body accepted (Retell payloads are a few KiB).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// All routes of the service.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/retell/functions/{name}", post(functions::call_named))
+        .route("/retell/functions", post(functions::call_from_body))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .fallback(ops::not_found)
+        .method_not_allowed_fallback(ops::method_not_allowed)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(ops::server_timing))
+        // The last net: a panic outside a function's own guard still answers JSON.
+        .layer(CatchPanicLayer::custom(ops::panic_response))
+        .with_state(state)
+}

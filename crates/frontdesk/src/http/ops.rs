@@ -1,0 +1,66 @@
+//! Liveness, readiness, metrics, JSON fallbacks and the server-timing header.
+
+use super::{ApiError, AppState};
+use crate::telemetry::INTERNAL_ERRORS;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+use std::any::Any;
+use std::time::Instant;
+
+/// `GET /healthz`: the process answers.
+pub async fn healthz() -> Json<serde_json::Value> {
+    Json(json!({"status": "ok"}))
+}
+
+/// `GET /readyz`: the database answers and every migration is applied.
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    if state.backends().store.ready().await {
+        Json(json!({"status": "ready"})).into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "not_ready"}))).into_response()
+    }
+}
+
+/// `GET /metrics`: Prometheus text format.
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.render_metrics()).into_response()
+}
+
+/// Unknown routes answer JSON.
+pub async fn not_found() -> ApiError {
+    ApiError::NotFound
+}
+
+/// Wrong methods answer JSON.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}
+
+/// Adds `Server-Timing: app;dur=<ms>` so clients see the server-side latency.
+pub async fn server_timing(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let mut response = next.run(request).await;
+    let millis = started.elapsed().as_secs_f64() * 1000.0;
+    if let Ok(value) = HeaderValue::from_str(&format!("app;dur={millis:.3}")) {
+        response.headers_mut().insert("server-timing", value);
+    }
+    response
+}
+
+/// A panic that escaped every guard: logged, counted, answered with the spoken fallback.
+pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
+    let what = crate::telemetry::panic_text(panic.as_ref());
+    tracing::error!(panic = %what, "request panicked");
+    metrics::counter!(INTERNAL_ERRORS).increment(1);
+    Json(json!({
+        "success": false,
+        "error": "internal",
+        "message": "Entschuldigung, da ist etwas schiefgelaufen. Darf ich Sie zurückrufen lassen? Sorry, something went wrong. May we call you back?",
+        "offer_callback": true
+    }))
+    .into_response()
+}

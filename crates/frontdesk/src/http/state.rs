@@ -1,0 +1,109 @@
+use crate::configuration::Secret;
+use crate::domain::BranchContext;
+use crate::functions::Backends;
+use crate::retell::CallInfo;
+use crate::speech::Clock;
+use crate::store::{AuditLog, CallRecord};
+use crate::tenants::TenantDirectory;
+use chrono::{DateTime, Utc};
+use metrics_exporter_prometheus::PrometheusHandle;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Everything handlers share, behind one `Arc`.
+#[derive(Clone, Debug)]
+pub struct AppState(Arc<Inner>);
+
+/// What [`AppState::new`] is built from.
+#[derive(Debug)]
+pub struct AppStateParts {
+    /// Verifies Retell signatures.
+    pub retell_key: Secret,
+    /// Dialled number → branch, in memory.
+    pub directory: TenantDirectory,
+    /// Storage and calendars.
+    pub backends: Backends,
+    /// Now.
+    pub clock: Arc<dyn Clock>,
+    /// Function-call audit trail.
+    pub audit: AuditLog,
+    /// Prometheus renderer.
+    pub metrics: PrometheusHandle,
+}
+
+#[derive(Debug)]
+struct Inner {
+    parts: AppStateParts,
+    /// Calls already written to the database, so each call costs one write, not one per question.
+    recorded_calls: moka::sync::Cache<String, i64>,
+}
+
+impl AppState {
+    /// Builds the shared state.
+    pub fn new(parts: AppStateParts) -> Self {
+        let recorded_calls = moka::sync::Cache::builder()
+            .max_capacity(100_000)
+            .time_to_idle(Duration::from_secs(4 * 3600))
+            .build();
+        Self(Arc::new(Inner { parts, recorded_calls }))
+    }
+
+    /// The Retell signing key.
+    pub fn retell_key(&self) -> &Secret {
+        &self.0.parts.retell_key
+    }
+
+    /// The tenant directory.
+    pub fn directory(&self) -> &TenantDirectory {
+        &self.0.parts.directory
+    }
+
+    /// Storage and calendars.
+    pub fn backends(&self) -> &Backends {
+        &self.0.parts.backends
+    }
+
+    /// Now.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.0.parts.clock.now()
+    }
+
+    /// The audit trail.
+    pub fn audit(&self) -> &AuditLog {
+        &self.0.parts.audit
+    }
+
+    /// Prometheus text.
+    pub fn render_metrics(&self) -> String {
+        self.0.parts.metrics.render()
+    }
+
+    /// The call's database id, writing the row from the payload the first time the call is seen.
+    /// A failed write is logged and the call answered anyway: the caller must not wait on it.
+    pub async fn record_call(&self, tenant: &BranchContext, call: &CallInfo, now: DateTime<Utc>) -> Option<i64> {
+        if let Some(id) = self.0.recorded_calls.get(&call.call_id) {
+            return Some(id);
+        }
+        let record = CallRecord {
+            retell_call_id: call.call_id.clone(),
+            company_id: tenant.company.id,
+            branch_id: tenant.branch.id,
+            agent_id: call.agent_id.clone(),
+            from_number: call.from_number.clone(),
+            to_number: call.to_number.clone(),
+            direction: call.direction.as_str().to_string(),
+            status: "ongoing".to_string(),
+            started_at: now,
+        };
+        match self.backends().store.upsert_call(&record).await {
+            Ok(id) => {
+                self.0.recorded_calls.insert(call.call_id.clone(), id);
+                Some(id)
+            }
+            Err(error) => {
+                tracing::error!(%error, call_id = %call.call_id, "call row could not be written");
+                None
+            }
+        }
+    }
+}

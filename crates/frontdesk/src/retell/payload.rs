@@ -1,0 +1,79 @@
+//! The JSON Retell POSTs for a custom function call. Arguments stay raw here: each function
+//! parses them into its own typed struct.
+
+use crate::domain::PhoneNumber;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+/// `{"name": …, "args": {…}, "call": {…}}`.
+#[derive(Debug, Deserialize)]
+pub struct FunctionCallPayload {
+    /// Function name (absent when the path names it).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Arguments the agent collected; parsed by the function itself.
+    #[serde(default)]
+    pub args: Option<Box<RawValue>>,
+    /// The live call; it carries the tenant.
+    pub call: CallInfo,
+}
+
+/// Whether the caller dialled the business or the business's agent dialled out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum CallDirection {
+    /// A customer called the branch number.
+    #[default]
+    Inbound,
+    /// The agent called a customer from the branch number.
+    Outbound,
+}
+
+impl CallDirection {
+    /// Stored text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Inbound => "inbound",
+            Self::Outbound => "outbound",
+        }
+    }
+}
+
+/// The parts of Retell's call object frontdesk uses.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CallInfo {
+    /// Retell's call id.
+    pub call_id: String,
+    /// The agent handling it.
+    #[serde(default)]
+    pub agent_id: Option<String>,
+    /// Caller (inbound) or the branch (outbound); may be absent or "anonymous".
+    #[serde(default)]
+    pub from_number: Option<String>,
+    /// Branch (inbound) or the customer (outbound).
+    #[serde(default)]
+    pub to_number: Option<String>,
+    /// Inbound unless Retell says otherwise.
+    #[serde(default)]
+    pub direction: CallDirection,
+}
+
+impl CallInfo {
+    /// The branch's number: `to_number` inbound, `from_number` outbound.
+    pub fn business_number(&self) -> Option<PhoneNumber> {
+        let raw = match self.direction {
+            CallDirection::Inbound => self.to_number.as_deref(),
+            CallDirection::Outbound => self.from_number.as_deref(),
+        };
+        raw.and_then(|n| PhoneNumber::parse(n).ok())
+    }
+
+    /// The customer's number, when it is a real one (hidden numbers are `None`).
+    pub fn customer_number(&self) -> Option<PhoneNumber> {
+        let raw = match self.direction {
+            CallDirection::Inbound => self.from_number.as_deref(),
+            CallDirection::Outbound => self.to_number.as_deref(),
+        };
+        raw.and_then(|n| PhoneNumber::parse(n).ok())
+    }
+}

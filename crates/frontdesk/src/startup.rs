@@ -1,0 +1,126 @@
+//! Building the application from settings: database, migrations, tenants, directory, calendar,
+//! audit writer, router, listener — and running it until a shutdown signal.
+
+use crate::calendar::{CalendarProvider, LocalCalendar};
+use crate::configuration::{CalendarKind, ConfigError, Settings};
+use crate::functions::Backends;
+use crate::http::{router, AppState, AppStateParts};
+use crate::speech::{Clock, SystemClock};
+use crate::store::{AuditLog, Store};
+use crate::tenants::{TenantDirectory, TenantsFile};
+use anyhow::Context;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+/// A built, bound, not yet serving application.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+    store: Store,
+    audit_writer: JoinHandle<()>,
+}
+
+/// Connects, migrates and imports the tenants file if one is configured; returns the store.
+pub async fn prepare_database(settings: &Settings) -> anyhow::Result<Store> {
+    let store = Store::connect(&settings.database_url).await.context("FRONTDESK_DATABASE_URL: cannot connect")?;
+    store.migrate().await.context("migrations failed")?;
+    if let Some(path) = &settings.tenants {
+        let file = TenantsFile::load(path).map_err(|e| anyhow::anyhow!("invalid setting FRONTDESK_TENANTS: {e}"))?;
+        if let Some(company) = file.companies.iter().find(|c| c.calendar.as_deref() == Some("calcom")) {
+            anyhow::bail!(
+                "invalid setting FRONTDESK_TENANTS: company {:?} uses the Cal.com calendar, which this build does not provide yet",
+                company.name
+            );
+        }
+        store.import_tenants(&file).await.context("importing FRONTDESK_TENANTS failed")?;
+    }
+    Ok(store)
+}
+
+impl Application {
+    /// Builds everything with the real clock.
+    pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    /// Builds everything; tests inject a clock.
+    pub async fn build_with_clock(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let retell_key = settings.require_retell_key()?.clone();
+        if settings.calendar == CalendarKind::Calcom {
+            return Err(ConfigError::Invalid {
+                name: "FRONTDESK_CALENDAR",
+                problem: "\"calcom\" is not provided by this build yet; use \"local\"".into(),
+            }
+            .into());
+        }
+        let store = prepare_database(settings).await?;
+        let branches = store.load_branches().await.context("loading tenants failed")?;
+        tracing::info!(branches = branches.len(), "tenant directory loaded");
+        let directory = TenantDirectory::new(branches);
+        let calendar: Arc<dyn CalendarProvider> = Arc::new(LocalCalendar::new(store.clone()));
+        let (audit, audit_writer) = AuditLog::start(store.clone());
+        let state = AppState::new(AppStateParts {
+            retell_key,
+            directory,
+            backends: Backends { store: store.clone(), calendar },
+            clock,
+            audit,
+            metrics: crate::telemetry::metrics_handle(),
+        });
+        let listener = TcpListener::bind(settings.listen)
+            .await
+            .with_context(|| format!("FRONTDESK_LISTEN: cannot bind {}", settings.listen))?;
+        Ok(Self { listener, state, store, audit_writer })
+    }
+
+    /// The bound address (port 0 becomes a real port).
+    pub fn address(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    /// The shared state (tests read the directory and store through it).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then drains requests and flushes the audit trail.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let Self { listener, state, store, audit_writer } = self;
+        tracing::info!(address = %listener.local_addr()?, "frontdesk listening");
+        let app = router(state);
+        axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
+        // Every AuditLog clone is gone with the router: the writer drains the queue and ends.
+        if tokio::time::timeout(Duration::from_secs(10), audit_writer).await.is_err() {
+            tracing::error!("audit trail did not flush within 10 s");
+        }
+        store.close().await;
+        tracing::info!("frontdesk stopped");
+        Ok(())
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
