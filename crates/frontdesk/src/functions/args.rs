@@ -40,20 +40,35 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
-/// Parses `args` into a function's argument struct. Absent args are an empty object; args sent as
-/// a JSON string holding an object are unwrapped.
-pub fn parse<T: for<'de> Deserialize<'de>>(raw: Option<&RawValue>) -> Result<T, serde_json::Error> {
-    let text = raw.map(RawValue::get).unwrap_or("{}");
-    let trimmed = text.trim_start();
-    if trimmed.starts_with('"') {
-        let inner: String = serde_json::from_str(text)?;
-        let inner = if inner.trim().is_empty() { "{}".to_string() } else { inner };
-        return serde_json::from_str(&inner);
+/// Why arguments could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ArgsError {
+    /// `args` was an array, number, … rather than an object.
+    #[error("args must be a JSON object")]
+    NotAnObject,
+    /// A field had an unusable type.
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+}
+
+/// Parses `args` into a function's argument struct. Absent or null args are an empty object;
+/// args sent as a JSON string holding an object are unwrapped.
+pub fn parse<T: for<'de> Deserialize<'de>>(raw: Option<&RawValue>) -> Result<T, ArgsError> {
+    let text = raw.map(RawValue::get).unwrap_or("{}").trim();
+    let unwrapped;
+    let object = if text.starts_with('"') {
+        unwrapped = serde_json::from_str::<String>(text)?;
+        let inner = unwrapped.trim();
+        if inner.is_empty() { "{}" } else { inner }
+    } else if text == "null" {
+        "{}"
+    } else {
+        text
+    };
+    if !object.starts_with('{') {
+        return Err(ArgsError::NotAnObject);
     }
-    if trimmed.starts_with("null") {
-        return serde_json::from_str("{}");
-    }
-    serde_json::from_str(text)
+    Ok(serde_json::from_str(object)?)
 }
 
 /// Arguments naming a service, a moment and optionally a staff member.

@@ -6,7 +6,7 @@ use super::catalog::resolve_service;
 use super::{Backends, CacheUse, CallContext, Reply};
 use crate::calendar::{CalendarError, Slot, SlotQuery};
 use crate::domain::{Language, Service, Staff};
-use crate::speech::{join_choices, spoken_date, spoken_moment, spoken_time, understand, Moment};
+use crate::speech::{join_choices, spoken_date, spoken_moment, spoken_moments, spoken_time, understand, Moment};
 use crate::telemetry::{CALENDAR_DURATION, CALENDAR_REQUESTS};
 use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
 use serde::Serialize;
@@ -96,20 +96,33 @@ async fn free_slots(
     })
 }
 
-/// Up to `n` slots nearest to `target`: the same day first, then by distance; said in time order.
+/// Up to `n` alternatives to `target`: the nearest free start before and the nearest after it
+/// first (so a closed Sunday offers Saturday and Monday), then the rest by distance with the
+/// same day preferred; returned in time order. `slots` is sorted by start.
 fn nearest(slots: &[Slot], target: DateTime<Utc>, ctx: &CallContext, n: usize) -> Vec<Slot> {
     let tz = ctx.tz();
     let day = target.with_timezone(&tz).date_naive();
-    let mut ranked: Vec<&Slot> = slots.iter().filter(|s| s.start != target).collect();
-    ranked.sort_by_key(|s| (s.start.with_timezone(&tz).date_naive() != day, (s.start - target).num_seconds().abs()));
-    let mut chosen: Vec<Slot> = ranked.into_iter().take(n).cloned().collect();
+    let same_day = |s: &Slot| s.start.with_timezone(&tz).date_naive() == day;
+    let before = slots.iter().rev().find(|s| s.start < target);
+    let after = slots.iter().find(|s| s.start > target);
+    let mut chosen: Vec<Slot> = before.into_iter().chain(after).take(n).cloned().collect();
+    let mut rest: Vec<&Slot> = slots.iter().filter(|s| s.start != target && !chosen.contains(s)).collect();
+    rest.sort_by_key(|s| (!same_day(s), (s.start - target).num_seconds().abs()));
+    chosen.extend(rest.into_iter().take(n.saturating_sub(chosen.len())).cloned());
     chosen.sort_by_key(|s| s.start);
     chosen
 }
 
 fn spoken_list(ctx: &CallContext, slots: &[Slot]) -> String {
-    let spoken: Vec<String> = slots.iter().map(|s| slot_view(ctx, s).spoken).collect();
-    join_choices(&spoken, ctx.language(), false)
+    let tz = ctx.tz();
+    let moments: Vec<_> = slots
+        .iter()
+        .map(|s| {
+            let local = s.start.with_timezone(&tz);
+            (local.date_naive(), local.time())
+        })
+        .collect();
+    spoken_moments(&moments, ctx.today(), ctx.language())
 }
 
 /// The sentence offering alternatives, or offering a callback when there are none.
@@ -174,7 +187,7 @@ pub async fn check_availability(backends: &Backends, ctx: &CallContext, raw: Opt
         let view = slot_view(ctx, slot);
         let with = match (language, view.staff.as_slice()) {
             (_, []) => String::new(),
-            (Language::De, names) => format!(" bei {}", join_choices(names, language, false)),
+            (Language::De, names) => format!(", bei {}", join_choices(names, language, false)),
             (Language::En, names) => format!(" with {}", join_choices(names, language, false)),
         };
         let message = match language {

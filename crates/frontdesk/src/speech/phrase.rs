@@ -82,6 +82,24 @@ pub fn spoken_moment(date: NaiveDate, time: NaiveTime, today: NaiveDate, languag
     }
 }
 
+/// Several moments as one natural phrase, naming each day once:
+/// "morgen um 9 Uhr, um 9 Uhr 30 oder am Montag, den 30. November um 10 Uhr".
+pub fn spoken_moments(moments: &[(NaiveDate, NaiveTime)], today: NaiveDate, language: Language) -> String {
+    let parts: Vec<String> = moments
+        .iter()
+        .enumerate()
+        .map(|(i, (date, time))| {
+            let same_day_as_previous = i > 0 && moments[i - 1].0 == *date;
+            match (same_day_as_previous, language) {
+                (false, _) => spoken_moment(*date, *time, today, language),
+                (true, Language::De) => format!("um {}", spoken_time(*time, language)),
+                (true, Language::En) => spoken_time(*time, language),
+            }
+        })
+        .collect();
+    join_choices(&parts, language, false)
+}
+
 /// "A", "A oder B", "A, B oder C" (with `und`/`and` when `all` is true).
 pub fn join_choices(items: &[String], language: Language, all: bool) -> String {
     let word = match (language, all) {
@@ -138,6 +156,8 @@ pub fn spoken_opening_hours(hours: &OpeningHours, language: Language) -> String 
         .map(|(first, last, text)| {
             let span = if first == last {
                 spoken_weekday(*first, language).to_string()
+            } else if first.succ() == *last {
+                format!("{} {} {}", spoken_weekday(*first, language), language.pick("und", "and"), spoken_weekday(*last, language))
             } else {
                 format!("{} {} {}", spoken_weekday(*first, language), language.pick("bis", "to"), spoken_weekday(*last, language))
             };
@@ -172,6 +192,18 @@ mod tests {
         assert_eq!(spoken_time(t(14, 5), Language::En), "2:05 pm");
         assert_eq!(spoken_time(t(0, 0), Language::En), "12 am");
         assert_eq!(spoken_time(t(12, 0), Language::En), "12 noon");
+    }
+
+    #[test]
+    fn names_each_day_once() {
+        let today = d(2026, 11, 26);
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        let moments = [(d(2026, 11, 27), t(9, 0)), (d(2026, 11, 27), t(9, 30)), (d(2026, 11, 30), t(10, 0))];
+        assert_eq!(
+            spoken_moments(&moments, today, Language::De),
+            "morgen um 9 Uhr, um 9 Uhr 30 oder am Montag, den 30. November um 10 Uhr"
+        );
+        assert_eq!(spoken_moments(&moments, today, Language::En), "tomorrow at 9 am, 9:30 am or on Monday, November 30 at 10 am");
     }
 
     #[test]

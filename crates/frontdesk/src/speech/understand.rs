@@ -333,6 +333,9 @@ fn match_date(tokens: &[String], i: usize, found: &mut Found) -> Result<Option<u
 
 fn iso(word: &str, found: &mut Found) -> Result<(), DateProblem> {
     let upper = word.to_ascii_uppercase();
+    if !upper.is_char_boundary(10) {
+        return Err(DateProblem::Unrecognised);
+    }
     let date = NaiveDate::parse_from_str(&upper[..10], "%Y-%m-%d").map_err(|_| DateProblem::Impossible)?;
     found.date = Some(DateSpec::Exact(date));
     let rest = &upper[10..];

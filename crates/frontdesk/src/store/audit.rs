@@ -54,6 +54,15 @@ impl AuditLog {
     }
 }
 
+impl Store {
+    /// The latest audited calls as (function, outcome), newest first.
+    pub async fn function_call_outcomes(&self, limit: i64) -> Result<Vec<(String, String)>, super::StoreError> {
+        const SQL: &str = "SELECT function, outcome FROM function_calls ORDER BY id DESC LIMIT $1";
+        let rows = on_pool!(self, pool => sqlx::query_as(SQL).bind(limit).fetch_all(pool).await)?;
+        Ok(rows)
+    }
+}
+
 async fn write_batches(store: Store, mut receiver: mpsc::Receiver<FunctionCallRecord>) {
     let mut batch = Vec::with_capacity(BATCH);
     while receiver.recv_many(&mut batch, BATCH).await > 0 {

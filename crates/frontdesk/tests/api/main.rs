@@ -1,1 +1,10 @@
+//! The one integration-test binary: the app started on port 0 with its own database, called
+//! over HTTP with signed requests, as Retell would.
 
+mod functions;
+mod helpers;
+mod isolation;
+mod properties;
+mod protocol;
+mod signature;
+mod storage;

@@ -1,0 +1,247 @@
+//! `TestApp`: frontdesk on port 0 with its own database (SQLite temp file or a fresh PostgreSQL
+//! schema), a fixed clock, the demo tenants, and a client that signs like Retell.
+
+use chrono::{DateTime, TimeZone, Utc};
+use frontdesk::configuration::Settings;
+use frontdesk::speech::FixedClock;
+use frontdesk::startup::Application;
+use frontdesk::store::Store;
+use hmac::{Hmac, Mac};
+use serde_json::{json, Value};
+use sha2::Sha256;
+use std::sync::Arc;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// The salon's Innenstadt number (German, Europe/Berlin).
+pub const SALON: &str = "+4930123456";
+/// The salon's other branch.
+pub const SALON_PRENZLAUER_BERG: &str = "+4930654321";
+/// The English dental practice (Europe/London).
+pub const PRACTICE: &str = "+442071234567";
+/// A caller.
+pub const CALLER: &str = "+4917612345678";
+
+const API_KEY: &str = "key_test_frontdesk";
+
+/// Monday 30 November 2026, 08:00 in Berlin: the default "now" of every test.
+pub fn monday_morning() -> DateTime<Utc> {
+    chrono_tz::Europe::Berlin.with_ymd_and_hms(2026, 11, 30, 8, 0, 0).unwrap().with_timezone(&Utc)
+}
+
+/// Which database a test app uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file in a temp dir.
+    Sqlite,
+    /// A fresh schema in the local PostgreSQL `test` database.
+    Postgres,
+}
+
+/// A fresh, isolated database URL for one test; `None` when PostgreSQL is unreachable outside CI.
+pub async fn database_url(backend: Backend, dir: &tempfile::TempDir) -> Option<String> {
+    match backend {
+        Backend::Sqlite => Some(format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display())),
+        Backend::Postgres => postgres_schema().await,
+    }
+}
+
+async fn postgres_schema() -> Option<String> {
+    let base = std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let pool = match sqlx::PgPool::connect(&base).await {
+        Ok(pool) => pool,
+        Err(error) if std::env::var("CI").as_deref() != Ok("true") => {
+            eprintln!("skipping PostgreSQL test: {error}");
+            return None;
+        }
+        Err(error) => panic!("PostgreSQL is required in CI: {error}"),
+    };
+    let schema = format!("t_{}", uuid_like());
+    sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&pool).await.expect("create schema");
+    pool.close().await;
+    Some(format!("{base}?options=-c%20search_path%3D{schema}"))
+}
+
+/// A unique lowercase id for schemas and call ids.
+pub fn uuid_like() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    format!("{:x}{:x}{:x}", nanos, std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+/// An HMAC-SHA256 Retell signature, computed here independently of frontdesk's own code.
+pub fn retell_signature(body: &[u8], key: &str, unix_ms: i64) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).unwrap();
+    mac.update(body);
+    mac.update(unix_ms.to_string().as_bytes());
+    format!("v={unix_ms},d={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// An answer as the test sees it.
+#[derive(Debug)]
+pub struct Answer {
+    /// HTTP status.
+    pub status: u16,
+    /// Content type header.
+    pub content_type: String,
+    /// Body parsed as JSON (panics in `json()` when it is not).
+    pub text: String,
+}
+
+impl Answer {
+    /// The body as JSON; fails the test when it is not JSON.
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.text))
+    }
+}
+
+/// Builds a [`TestApp`].
+pub struct TestAppBuilder {
+    now: DateTime<Utc>,
+    backend: Backend,
+}
+
+impl TestAppBuilder {
+    /// Sets the fixed "now".
+    pub fn at(mut self, now: DateTime<Utc>) -> Self {
+        self.now = now;
+        self
+    }
+
+    /// Chooses the database.
+    pub fn backend(mut self, backend: Backend) -> Self {
+        self.backend = backend;
+        self
+    }
+
+    /// Starts the app; `None` only for PostgreSQL when it is unreachable outside CI.
+    pub async fn try_spawn(self) -> Option<TestApp> {
+        let dir = tempfile::tempdir().unwrap();
+        let url = database_url(self.backend, &dir).await?;
+        let tenants = concat!(env!("CARGO_MANIFEST_DIR"), "/../../config/tenants.demo.toml");
+        let env = [
+            ("FRONTDESK_LISTEN", "127.0.0.1:0".to_string()),
+            ("FRONTDESK_DATABASE_URL", url),
+            ("FRONTDESK_TENANTS", tenants.to_string()),
+            ("FRONTDESK_RETELL_API_KEY", API_KEY.to_string()),
+        ];
+        let settings = Settings::load_from(None, |name| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone())).unwrap();
+        let app = Application::build_with_clock(&settings, Arc::new(FixedClock(self.now))).await.expect("app builds");
+        let address = format!("http://{}", app.address());
+        let store = app.state().backends().store.clone();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(app.run_until(async {
+            let _ = stopped.await;
+        }));
+        Some(TestApp {
+            database_url: settings.database_url.clone(),
+            address,
+            now: self.now,
+            store,
+            http: reqwest::Client::new(),
+            stop: Some(stop),
+            server: Some(server),
+            call_id: format!("call_{}", uuid_like()),
+            _dir: dir,
+        })
+    }
+
+    /// Starts the app (SQLite never needs skipping).
+    pub async fn spawn(self) -> TestApp {
+        self.try_spawn().await.expect("database available")
+    }
+}
+
+/// A running frontdesk for one test.
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`.
+    pub address: String,
+    /// The app's fixed clock.
+    pub now: DateTime<Utc>,
+    /// Its database.
+    pub store: Store,
+    /// The call id used by `call`.
+    pub call_id: String,
+    /// Where its database is, to reopen it after shutdown.
+    pub database_url: String,
+    http: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<anyhow::Result<()>>>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    /// A builder with the defaults: SQLite, Monday morning.
+    pub fn builder() -> TestAppBuilder {
+        TestAppBuilder { now: monday_morning(), backend: Backend::Sqlite }
+    }
+
+    /// The default app.
+    pub async fn spawn() -> Self {
+        Self::builder().spawn().await
+    }
+
+    /// The Retell request body for a function call.
+    pub fn payload(&self, function: &str, args: Value, from: &str, to: &str) -> Vec<u8> {
+        serde_json::to_vec(&json!({
+            "name": function,
+            "args": args,
+            "call": {"call_id": self.call_id, "agent_id": "agent_test", "from_number": from, "to_number": to, "direction": "inbound"}
+        }))
+        .unwrap()
+    }
+
+    /// POSTs raw bytes with an optional signature header.
+    pub async fn post(&self, path: &str, body: Vec<u8>, signature: Option<String>) -> Answer {
+        let mut request = self.http.post(format!("{}{path}", self.address)).header("content-type", "application/json").body(body);
+        if let Some(signature) = signature {
+            request = request.header("x-retell-signature", signature);
+        }
+        into_answer(request.send().await.unwrap()).await
+    }
+
+    /// GETs a path.
+    pub async fn get(&self, path: &str) -> Answer {
+        into_answer(self.http.get(format!("{}{path}", self.address)).send().await.unwrap()).await
+    }
+
+    /// Signs `body` as Retell would at the app's "now".
+    pub fn sign(&self, body: &[u8]) -> String {
+        retell_signature(body, API_KEY, self.now.timestamp_millis())
+    }
+
+    /// Calls a function as the default caller dialling the salon.
+    pub async fn call(&self, function: &str, args: Value) -> Answer {
+        self.call_between(function, args, CALLER, SALON).await
+    }
+
+    /// Calls a function from `from` to `to`.
+    pub async fn call_between(&self, function: &str, args: Value, from: &str, to: &str) -> Answer {
+        let body = self.payload(function, args, from, to);
+        let signature = self.sign(&body);
+        self.post(&format!("/retell/functions/{function}"), body, Some(signature)).await
+    }
+
+    /// A fresh connection to the app's database (the app's own pool closes on shutdown).
+    pub async fn reopen_store(&self) -> Store {
+        Store::connect(&self.database_url).await.unwrap()
+    }
+
+    /// Stops the server gracefully (flushing the audit trail) and keeps the database for checks.
+    pub async fn shutdown(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.unwrap().unwrap();
+        }
+    }
+}
+
+async fn into_answer(response: reqwest::Response) -> Answer {
+    let status = response.status().as_u16();
+    let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let text = response.text().await.unwrap();
+    Answer { status, content_type, text }
+}

@@ -1,0 +1,168 @@
+//! Repository tests, each run on SQLite and on PostgreSQL (its own schema, so tests run in parallel).
+
+use crate::helpers::{database_url, monday_morning, Backend};
+use chrono::Duration;
+use frontdesk::domain::PhoneNumber;
+use frontdesk::store::{AppointmentStatus, CallRecord, FunctionCallRecord, NewAppointment, Store};
+use frontdesk::tenants::TenantsFile;
+
+const DEMO: &str = include_str!("../../../../config/tenants.demo.toml");
+
+/// A migrated store with the demo tenants imported; `None` when PostgreSQL is skipped outside CI.
+async fn store(backend: Backend, dir: &tempfile::TempDir) -> Option<Store> {
+    let url = database_url(backend, dir).await?;
+    let store = Store::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    store.import_tenants(&TenantsFile::parse(DEMO).unwrap()).await.unwrap();
+    Some(store)
+}
+
+/// Declares one test per backend from an async body taking the store.
+macro_rules! on_both_backends {
+    ($name:ident, |$store:ident| $body:block) => {
+        mod $name {
+            use super::*;
+
+            async fn run($store: Store) $body
+
+            #[tokio::test]
+            async fn sqlite() {
+                let dir = tempfile::tempdir().unwrap();
+                run(store(Backend::Sqlite, &dir).await.unwrap()).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let dir = tempfile::tempdir().unwrap();
+                if let Some(store) = store(Backend::Postgres, &dir).await {
+                    run(store).await;
+                }
+            }
+        }
+    };
+}
+
+on_both_backends!(import_is_idempotent_and_loads_the_directory, |store| {
+    store.migrate().await.unwrap();
+    store.import_tenants(&TenantsFile::parse(DEMO).unwrap()).await.unwrap();
+    let branches = store.load_branches().await.unwrap();
+    assert_eq!(branches.len(), 3);
+    let innenstadt = branches.iter().find(|b| b.branch.name == "Innenstadt").unwrap();
+    assert_eq!(innenstadt.company.name, "Salon Schnittpunkt");
+    assert_eq!(innenstadt.company.timezone, chrono_tz::Europe::Berlin);
+    assert_eq!(innenstadt.branch.services.len(), 4);
+    assert_eq!(innenstadt.branch.services[0].synonyms.len(), 4);
+    let maria = innenstadt.branch.staff.iter().find(|s| s.name == "Maria").unwrap();
+    assert_eq!(maria.services.len(), 3);
+    let prenzlauer = branches.iter().find(|b| b.branch.name == "Prenzlauer Berg").unwrap();
+    assert_eq!(prenzlauer.branch.phone_numbers.len(), 2);
+    assert!(store.ready().await);
+});
+
+on_both_backends!(a_changed_file_updates_in_place, |store| {
+    let before = store.load_branches().await.unwrap();
+    let changed = DEMO
+        .replace("duration_minutes = 30\n    price = \"28 Euro\"", "duration_minutes = 40\n    price = \"30 Euro\"")
+        .replace("    [[company.branch.service]]\n    name = \"Bartpflege\"", "    [[company.branch.service]]\n    name = \"Bartpflege Deluxe\"")
+        .replace("services = [\"Herrenhaarschnitt\", \"Bartpflege\"]", "services = [\"Herrenhaarschnitt\", \"Bartpflege Deluxe\"]");
+    store.import_tenants(&TenantsFile::parse(&changed).unwrap()).await.unwrap();
+    let after = store.load_branches().await.unwrap();
+    let old = before.iter().find(|b| b.branch.name == "Innenstadt").unwrap();
+    let new = after.iter().find(|b| b.branch.name == "Innenstadt").unwrap();
+    let haircut = new.branch.services.iter().find(|s| s.name == "Herrenhaarschnitt").unwrap();
+    assert_eq!(haircut.duration_minutes, 40);
+    assert_eq!(haircut.id, old.branch.services.iter().find(|s| s.name == "Herrenhaarschnitt").unwrap().id);
+    let names: Vec<&str> = new.branch.services.iter().map(|s| s.name.as_str()).collect();
+    assert!(names.contains(&"Bartpflege Deluxe") && !names.contains(&"Bartpflege"), "{names:?}");
+    // Jonas now performs the renamed service; the old one is deactivated, not linked.
+    let deluxe = new.branch.services.iter().find(|s| s.name == "Bartpflege Deluxe").unwrap();
+    let jonas = new.branch.staff.iter().find(|s| s.name == "Jonas").unwrap();
+    assert_eq!(jonas.services, vec![haircut.id, deluxe.id]);
+});
+
+on_both_backends!(calls_are_unique_by_retell_id, |store| {
+    let branches = store.load_branches().await.unwrap();
+    let ctx = &branches[0];
+    let call = CallRecord {
+        retell_call_id: "call_1".into(),
+        company_id: ctx.company.id,
+        branch_id: ctx.branch.id,
+        agent_id: None,
+        from_number: Some("+4917612345678".into()),
+        to_number: Some("+4930123456".into()),
+        direction: "inbound".into(),
+        status: "ongoing".into(),
+        started_at: monday_morning(),
+    };
+    let first = store.upsert_call(&call).await.unwrap();
+    let again = store.upsert_call(&CallRecord { agent_id: Some("agent_x".into()), ..call.clone() }).await.unwrap();
+    assert_eq!(first, again);
+    let (id, company, direction) = store.find_call("call_1").await.unwrap().unwrap();
+    assert_eq!((id, company, direction.as_str()), (first, ctx.company.id, "inbound"));
+});
+
+on_both_backends!(customers_are_unique_per_company_and_phone, |store| {
+    let branches = store.load_branches().await.unwrap();
+    let salon = branches.iter().find(|b| b.company.name == "Salon Schnittpunkt").unwrap().company.id;
+    let practice = branches.iter().find(|b| b.company.name == "Riverside Dental Practice").unwrap().company.id;
+    let phone = PhoneNumber::parse("+4917612345678").unwrap();
+    let a = store.upsert_customer(salon, &phone, Some("Anna"), None).await.unwrap();
+    let b = store.upsert_customer(salon, &phone, None, Some("anna@example.com")).await.unwrap();
+    assert_eq!(a.id, b.id);
+    assert_eq!(b.name.as_deref(), Some("Anna"));
+    assert_eq!(b.email.as_deref(), Some("anna@example.com"));
+    let other = store.upsert_customer(practice, &phone, Some("Anna P."), None).await.unwrap();
+    assert_ne!(other.id, a.id);
+    assert_eq!(store.find_customer(practice, &phone).await.unwrap().unwrap().name.as_deref(), Some("Anna P."));
+});
+
+on_both_backends!(appointments_are_idempotent_and_block_time, |store| {
+    let branches = store.load_branches().await.unwrap();
+    let ctx = branches.iter().find(|b| b.branch.name == "Innenstadt").unwrap();
+    let phone = PhoneNumber::parse("+4917612345678").unwrap();
+    let customer = store.upsert_customer(ctx.company.id, &phone, Some("Anna"), None).await.unwrap();
+    let start = monday_morning() + Duration::hours(26);
+    let new = NewAppointment {
+        idempotency_key: "call_1:svc:start".into(),
+        company_id: ctx.company.id,
+        branch_id: ctx.branch.id,
+        customer_id: Some(customer.id),
+        service_id: ctx.branch.services[0].id.0,
+        staff_id: Some(ctx.branch.staff[0].id.0),
+        call_id: None,
+        starts_at: start,
+        ends_at: start + Duration::minutes(30),
+        status: AppointmentStatus::Booked,
+        notes: Some("Bitte kurz".into()),
+    };
+    store.insert_appointment(&new).await.unwrap();
+    assert!(store.insert_appointment(&new).await.is_err(), "a repeated idempotency key must be refused");
+    let busy = store.busy_intervals(ctx.branch.id, start - Duration::hours(1), start + Duration::hours(1)).await.unwrap();
+    assert_eq!(busy.len(), 1);
+    assert_eq!(busy[0].starts_at, start);
+    assert_eq!(busy[0].staff_id, Some(ctx.branch.staff[0].id.0));
+    assert!(store.busy_intervals(ctx.branch.id, start + Duration::minutes(30), start + Duration::hours(2)).await.unwrap().is_empty());
+    let upcoming = store.upcoming_appointments(ctx.company.id, customer.id, monday_morning(), 5).await.unwrap();
+    assert_eq!(upcoming.len(), 1);
+    assert_eq!(upcoming[0].service_name, ctx.branch.services[0].name);
+    let other_company = branches.iter().find(|b| b.company.id != ctx.company.id).unwrap().company.id;
+    assert!(store.upcoming_appointments(other_company, customer.id, monday_morning(), 5).await.unwrap().is_empty());
+});
+
+on_both_backends!(the_audit_trail_writes_batches, |store| {
+    let (audit, writer) = frontdesk::store::AuditLog::start(store.clone());
+    for i in 0..600 {
+        audit.record(FunctionCallRecord {
+            retell_call_id: Some(format!("call_{}", i % 7)),
+            company_id: None,
+            function: "check_availability".into(),
+            outcome: if i % 2 == 0 { "success".into() } else { "invalid_date".into() },
+            duration_us: i,
+            cache: "none".into(),
+            at: monday_morning(),
+        });
+    }
+    drop(audit);
+    writer.await.unwrap();
+    assert_eq!(store.function_call_outcomes(1000).await.unwrap().len(), 600);
+});
