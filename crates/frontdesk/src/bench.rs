@@ -22,7 +22,11 @@ pub async fn run(calls: usize, concurrency: usize) -> anyhow::Result<()> {
     let env = DemoEnvironment::start().await?;
     let client = RetellClient::new(&env.base_url, &env.api_key);
     let args = json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "14:30"});
-    let call = |i: usize| CallIdentity { call_id: format!("bench_{i}"), from_number: CALLER_NUMBER.into(), to_number: SALON_NUMBER.into() };
+    let call = |i: usize| CallIdentity {
+        call_id: format!("bench_{i}"),
+        from_number: CALLER_NUMBER.into(),
+        to_number: SALON_NUMBER.into(),
+    };
     // Warm up: the call rows are written once per call id, connections opened.
     for i in 0..concurrency {
         client.call("check_availability", args.clone(), &call(i)).await?;
@@ -70,6 +74,9 @@ pub async fn run(calls: usize, concurrency: usize) -> anyhow::Result<()> {
         percentile(&round_trip, 0.99),
         percentile(&round_trip, 1.0)
     );
-    println!("throughput   {:.0} calls/s (client and server share this machine)", server.len() as f64 / elapsed.as_secs_f64());
+    println!(
+        "throughput   {:.0} calls/s (client and server share this machine)",
+        server.len() as f64 / elapsed.as_secs_f64()
+    );
     env.stop().await
 }

@@ -121,8 +121,10 @@ impl Settings {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
                     .map_err(|e| ConfigError::File { path: path.display().to_string(), problem: e.to_string() })?;
-                toml::from_str::<FileSettings>(&text)
-                    .map_err(|e| ConfigError::File { path: path.display().to_string(), problem: e.message().to_string() })?
+                toml::from_str::<FileSettings>(&text).map_err(|e| ConfigError::File {
+                    path: path.display().to_string(),
+                    problem: e.message().to_string(),
+                })?
             }
             None => FileSettings::default(),
         };
@@ -135,8 +137,8 @@ impl Settings {
             name: "FRONTDESK_LISTEN",
             problem: format!("{listen_text:?} is not an address like 127.0.0.1:8080"),
         })?;
-        let database_url =
-            get("FRONTDESK_DATABASE_URL", from_file.database_url).unwrap_or_else(|| "sqlite://frontdesk.db?mode=rwc".into());
+        let database_url = get("FRONTDESK_DATABASE_URL", from_file.database_url)
+            .unwrap_or_else(|| "sqlite://frontdesk.db?mode=rwc".into());
         if !["sqlite:", "postgres:", "postgresql:"].iter().any(|p| database_url.starts_with(p)) {
             return Err(ConfigError::Invalid {
                 name: "FRONTDESK_DATABASE_URL",
@@ -146,7 +148,10 @@ impl Settings {
         let redis_url = get("FRONTDESK_REDIS_URL", from_file.redis_url);
         if let Some(url) = &redis_url {
             if !url.starts_with("redis://") && !url.starts_with("rediss://") {
-                return Err(ConfigError::Invalid { name: "FRONTDESK_REDIS_URL", problem: "must start with redis://".into() });
+                return Err(ConfigError::Invalid {
+                    name: "FRONTDESK_REDIS_URL",
+                    problem: "must start with redis://".into(),
+                });
             }
         }
         let tenants = get("FRONTDESK_TENANTS", from_file.tenants).map(PathBuf::from);
@@ -171,7 +176,10 @@ impl Settings {
         let calcom_base_url =
             get("FRONTDESK_CALCOM_BASE_URL", from_file.calcom_base_url).unwrap_or_else(|| "https://api.cal.com".into());
         if !calcom_base_url.starts_with("http://") && !calcom_base_url.starts_with("https://") {
-            return Err(ConfigError::Invalid { name: "FRONTDESK_CALCOM_BASE_URL", problem: "must be an http(s) URL".into() });
+            return Err(ConfigError::Invalid {
+                name: "FRONTDESK_CALCOM_BASE_URL",
+                problem: "must be an http(s) URL".into(),
+            });
         }
         let availability_cache = match get("FRONTDESK_AVAILABILITY_CACHE", from_file.availability_cache).as_deref() {
             None | Some("on") => true,
@@ -261,10 +269,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("frontdesk.toml");
         std::fs::write(&path, "listen = \"127.0.0.1:9000\"\nretell_api_key = \"from-file\"\n").unwrap();
-        let settings = Settings::load_from(Some(&path), |name| {
-            (name == "FRONTDESK_LISTEN").then(|| "127.0.0.1:9001".to_string())
-        })
-        .unwrap();
+        let settings =
+            Settings::load_from(Some(&path), |name| (name == "FRONTDESK_LISTEN").then(|| "127.0.0.1:9001".to_string()))
+                .unwrap();
         assert_eq!(settings.listen.port(), 9001);
         assert_eq!(settings.retell_api_key.unwrap().expose(), "from-file");
         assert_eq!(format!("{:?}", Secret::new("x")), "Secret(***)");

@@ -85,7 +85,9 @@ async fn seed(store: &Store) -> anyhow::Result<()> {
     let tz = salon.company.timezone;
     let tomorrow = Utc::now().with_timezone(&tz).date_naive() + Duration::days(1);
     let at = |date: chrono::NaiveDate, h: u32| {
-        tz.from_local_datetime(&date.and_time(NaiveTime::from_hms_opt(h, 0, 0).expect("valid"))).earliest().map(|t| t.with_timezone(&Utc))
+        tz.from_local_datetime(&date.and_time(NaiveTime::from_hms_opt(h, 0, 0).expect("valid")))
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
     };
     let service = salon.branch.services.iter().find(|s| s.name == "Herrenhaarschnitt").context("service missing")?;
     let caller = PhoneNumber::parse(CALLER_NUMBER).map_err(anyhow::Error::msg)?;
@@ -93,45 +95,32 @@ async fn seed(store: &Store) -> anyhow::Result<()> {
     let other = PhoneNumber::parse("+4915199999999").map_err(anyhow::Error::msg)?;
     let other = store.upsert_customer(salon.company.id, &other, Some("Erika Muster"), None).await?;
     let staff: Vec<StaffId> = salon.branch.staff_for(service.id).map(|s| s.id).collect();
+    let book = |key: String, customer_id: i64, staff_id: Option<StaffId>, start, minutes| NewAppointment {
+        idempotency_key: key,
+        company_id: salon.company.id,
+        branch_id: salon.branch.id,
+        customer_id: Some(customer_id),
+        service_id: service.id.0,
+        staff_id: staff_id.map(|s| s.0),
+        call_id: None,
+        starts_at: start,
+        ends_at: start + Duration::minutes(minutes),
+        status: AppointmentStatus::Booked,
+        notes: None,
+    };
     if let Some(start) = at(tomorrow, 10) {
         for (i, staff_id) in staff.iter().enumerate() {
-            store
-                .insert_appointment(&NewAppointment {
-                    idempotency_key: format!("demo-busy-{i}"),
-                    company_id: salon.company.id,
-                    branch_id: salon.branch.id,
-                    customer_id: Some(other.id),
-                    service_id: service.id.0,
-                    staff_id: Some(staff_id.0),
-                    call_id: None,
-                    starts_at: start,
-                    ends_at: start + Duration::minutes(60),
-                    status: AppointmentStatus::Booked,
-                    notes: None,
-                })
-                .await?;
+            store.insert_appointment(&book(format!("demo-busy-{i}"), other.id, Some(*staff_id), start, 60)).await?;
         }
     }
-    // A past customer with an appointment in three weeks.
+    // The caller has an appointment in three weeks.
     let mut later = tomorrow + Duration::days(21);
     while salon.branch.opening_hours.on(later.weekday()).is_empty() {
         later += Duration::days(1);
     }
     if let Some(start) = at(later, 11) {
         store
-            .insert_appointment(&NewAppointment {
-                idempotency_key: "demo-caller-history".into(),
-                company_id: salon.company.id,
-                branch_id: salon.branch.id,
-                customer_id: Some(customer.id),
-                service_id: service.id.0,
-                staff_id: staff.first().map(|s| s.0),
-                call_id: None,
-                starts_at: start,
-                ends_at: start + Duration::minutes(30),
-                status: AppointmentStatus::Booked,
-                notes: None,
-            })
+            .insert_appointment(&book("demo-caller-history".into(), customer.id, staff.first().copied(), start, 30))
             .await?;
     }
     Ok(())
@@ -152,11 +141,23 @@ pub async fn run() -> anyhow::Result<()> {
         ("Anruf beginnt", "initialize_call", json!({})),
         ("„Was bieten Sie denn an?“", "get_available_services", json!({})),
         ("„Was kostet ein Männerhaarschnitt?“", "get_service_info", json!({"dienstleistung": "Männerhaarschnitt"})),
-        ("„Geht morgen um 10 Uhr?“", "check_availability", json!({"dienstleistung": "Herrenhaarschnitt", "datum": "morgen", "uhrzeit": "10 Uhr"})),
+        (
+            "„Geht morgen um 10 Uhr?“",
+            "check_availability",
+            json!({"dienstleistung": "Herrenhaarschnitt", "datum": "morgen", "uhrzeit": "10 Uhr"}),
+        ),
         ("„Und übermorgen um halb drei?“", "parse_date", json!({"datum": "übermorgen", "uhrzeit": "halb drei"})),
-        ("„Wann ist der nächste freie Termin bei Jonas?“", "find_next_available", json!({"dienstleistung": "Herrenhaarschnitt", "mitarbeiter": "Jonas"})),
+        (
+            "„Wann ist der nächste freie Termin bei Jonas?“",
+            "find_next_available",
+            json!({"dienstleistung": "Herrenhaarschnitt", "mitarbeiter": "Jonas"}),
+        ),
         ("„Wann haben Sie geöffnet?“", "get_opening_hours", json!({})),
-        ("„Ich hätte gern eine Massage.“", "check_availability", json!({"dienstleistung": "Massage", "datum": "morgen", "uhrzeit": "11"})),
+        (
+            "„Ich hätte gern eine Massage.“",
+            "check_availability",
+            json!({"dienstleistung": "Massage", "datum": "morgen", "uhrzeit": "11"}),
+        ),
     ];
     let mut server_total = std::time::Duration::ZERO;
     for (said, function, args) in script {

@@ -33,7 +33,8 @@ pub fn metrics_handle() -> PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE
         .get_or_init(|| {
-            let seconds = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+            let seconds =
+                [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
             let recorder = PrometheusBuilder::new()
                 .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), &seconds)
                 .expect("static buckets are valid")
@@ -66,11 +67,15 @@ pub fn mask_personal_data(line: &str) -> String {
             let start = i;
             let mut j = if chars[i] == '+' { i + 1 } else { i };
             let mut digits = 0;
-            while j < chars.len() && (chars[j].is_ascii_digit() || (digits > 0 && chars[j] == ' ' && chars.get(j + 1).is_some_and(char::is_ascii_digit))) {
+            while j < chars.len()
+                && (chars[j].is_ascii_digit()
+                    || (digits > 0 && chars[j] == ' ' && chars.get(j + 1).is_some_and(char::is_ascii_digit)))
+            {
                 digits += usize::from(chars[j].is_ascii_digit());
                 j += 1;
             }
-            let preceded_by_word = start > 0 && (chars[start - 1].is_alphanumeric() || chars[start - 1] == '.' || chars[start - 1] == ':');
+            let preceded_by_word =
+                start > 0 && (chars[start - 1].is_alphanumeric() || chars[start - 1] == '.' || chars[start - 1] == ':');
             if digits >= 7 && !preceded_by_word {
                 let run: String = chars[start..j].iter().collect();
                 out.push_str(&crate::domain::mask_phone(&run));
@@ -83,7 +88,8 @@ pub fn mask_personal_data(line: &str) -> String {
         }
         if chars[i] == '@' {
             // Mask the local part already written and the domain that follows.
-            let local_len = out.chars().rev().take_while(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '+')).count();
+            let local_len =
+                out.chars().rev().take_while(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '+')).count();
             if local_len > 0 {
                 let keep = out.chars().count() - local_len;
                 out = out.chars().take(keep).collect();

@@ -61,7 +61,11 @@ pub fn free_slots_on_grid(
                     let free: Vec<Option<StaffId>> = resources
                         .iter()
                         .copied()
-                        .filter(|who| !busy.iter().any(|b| b.staff_id == who.map(|s| s.0) && b.starts_at < end && b.ends_at > start))
+                        .filter(|who| {
+                            !busy
+                                .iter()
+                                .any(|b| b.staff_id == who.map(|s| s.0) && b.starts_at < end && b.ends_at > start)
+                        })
                         .collect();
                     if !free.is_empty() {
                         slots.push(Slot { start, end, staff: free.into_iter().flatten().collect() });
@@ -93,7 +97,15 @@ mod tests {
     #[test]
     fn a_plain_day_has_its_grid() {
         // Monday 30 Nov 2026, 09:00-12:00 Berlin (UTC+1), 30-minute service: 09:00 … 11:30.
-        let slots = free_slots_on_grid(&hours("mon", "09:00-12:00"), Berlin, Duration::minutes(30), &[], &[], utc(2026, 11, 30, 0, 0), utc(2026, 12, 1, 0, 0));
+        let slots = free_slots_on_grid(
+            &hours("mon", "09:00-12:00"),
+            Berlin,
+            Duration::minutes(30),
+            &[],
+            &[],
+            utc(2026, 11, 30, 0, 0),
+            utc(2026, 12, 1, 0, 0),
+        );
         assert_eq!(slots.len(), 11);
         assert_eq!(slots[0].start, utc(2026, 11, 30, 8, 0));
         assert_eq!(slots.last().unwrap().end, utc(2026, 11, 30, 11, 0));
@@ -102,11 +114,20 @@ mod tests {
     #[test]
     fn spring_forward_sunday_is_an_hour_shorter() {
         // Sunday 29 March 2026: 02:00 local does not exist. 00:00-06:00 local is 5 real hours.
-        let slots = free_slots_on_grid(&hours("sun", "00:00-06:00"), Berlin, Duration::minutes(15), &[], &[], utc(2026, 3, 28, 0, 0), utc(2026, 3, 30, 0, 0));
+        let slots = free_slots_on_grid(
+            &hours("sun", "00:00-06:00"),
+            Berlin,
+            Duration::minutes(15),
+            &[],
+            &[],
+            utc(2026, 3, 28, 0, 0),
+            utc(2026, 3, 30, 0, 0),
+        );
         assert_eq!(slots.len(), 20);
         assert_eq!(slots[0].start, utc(2026, 3, 28, 23, 0));
         assert_eq!(slots.last().unwrap().end, utc(2026, 3, 29, 4, 0));
-        let locals: Vec<String> = slots.iter().map(|s| s.start.with_timezone(&Berlin).format("%H:%M").to_string()).collect();
+        let locals: Vec<String> =
+            slots.iter().map(|s| s.start.with_timezone(&Berlin).format("%H:%M").to_string()).collect();
         assert!(!locals.iter().any(|t| t.starts_with("02:")), "{locals:?}");
         assert!(slots.windows(2).all(|w| w[1].start - w[0].start == Duration::minutes(15)));
     }
@@ -114,11 +135,20 @@ mod tests {
     #[test]
     fn fall_back_sunday_is_an_hour_longer() {
         // Sunday 25 October 2026: 02:00-03:00 local happens twice. 00:00-06:00 local is 7 real hours.
-        let slots = free_slots_on_grid(&hours("sun", "00:00-06:00"), Berlin, Duration::minutes(15), &[], &[], utc(2026, 10, 24, 0, 0), utc(2026, 10, 26, 0, 0));
+        let slots = free_slots_on_grid(
+            &hours("sun", "00:00-06:00"),
+            Berlin,
+            Duration::minutes(15),
+            &[],
+            &[],
+            utc(2026, 10, 24, 0, 0),
+            utc(2026, 10, 26, 0, 0),
+        );
         assert_eq!(slots.len(), 28);
         assert_eq!(slots[0].start, utc(2026, 10, 24, 22, 0));
         assert_eq!(slots.last().unwrap().end, utc(2026, 10, 25, 5, 0));
-        let twice = slots.iter().filter(|s| s.start.with_timezone(&Berlin).format("%H:%M").to_string() == "02:30").count();
+        let twice =
+            slots.iter().filter(|s| s.start.with_timezone(&Berlin).format("%H:%M").to_string() == "02:30").count();
         assert_eq!(twice, 2);
     }
 
@@ -126,7 +156,15 @@ mod tests {
     fn normal_business_hours_across_dst_keep_local_times() {
         // The Saturdays before and the Mondays after both changes open at 09:00 local.
         for (y, m, d) in [(2026, 3, 30), (2026, 10, 26)] {
-            let slots = free_slots_on_grid(&hours("mon", "09:00-10:00"), Berlin, Duration::minutes(30), &[], &[], utc(y, m, d, 0, 0), utc(y, m, d, 23, 0));
+            let slots = free_slots_on_grid(
+                &hours("mon", "09:00-10:00"),
+                Berlin,
+                Duration::minutes(30),
+                &[],
+                &[],
+                utc(y, m, d, 0, 0),
+                utc(y, m, d, 23, 0),
+            );
             assert_eq!(slots[0].start.with_timezone(&Berlin).format("%H:%M").to_string(), "09:00");
             assert_eq!(slots.len(), 3);
         }
@@ -135,13 +173,30 @@ mod tests {
     #[test]
     fn busy_staff_leave_the_others_free() {
         let (maria, jonas) = (StaffId(1), StaffId(2));
-        let busy = [BusyInterval { staff_id: Some(1), starts_at: utc(2026, 11, 30, 8, 0), ends_at: utc(2026, 11, 30, 9, 0) }];
-        let slots = free_slots_on_grid(&hours("mon", "09:00-12:00"), Berlin, Duration::minutes(30), &[maria, jonas], &busy, utc(2026, 11, 30, 0, 0), utc(2026, 12, 1, 0, 0));
+        let busy =
+            [BusyInterval { staff_id: Some(1), starts_at: utc(2026, 11, 30, 8, 0), ends_at: utc(2026, 11, 30, 9, 0) }];
+        let slots = free_slots_on_grid(
+            &hours("mon", "09:00-12:00"),
+            Berlin,
+            Duration::minutes(30),
+            &[maria, jonas],
+            &busy,
+            utc(2026, 11, 30, 0, 0),
+            utc(2026, 12, 1, 0, 0),
+        );
         assert_eq!(slots[0].staff, vec![jonas]);
         let at_ten = slots.iter().find(|s| s.start == utc(2026, 11, 30, 9, 0)).unwrap();
         assert_eq!(at_ten.staff, vec![maria, jonas]);
         // With only Maria able to do it, 09:00-09:30 and 09:30-10:00 are gone.
-        let only_maria = free_slots_on_grid(&hours("mon", "09:00-12:00"), Berlin, Duration::minutes(30), &[maria], &busy, utc(2026, 11, 30, 0, 0), utc(2026, 12, 1, 0, 0));
+        let only_maria = free_slots_on_grid(
+            &hours("mon", "09:00-12:00"),
+            Berlin,
+            Duration::minutes(30),
+            &[maria],
+            &busy,
+            utc(2026, 11, 30, 0, 0),
+            utc(2026, 12, 1, 0, 0),
+        );
         assert_eq!(only_maria[0].start, utc(2026, 11, 30, 9, 0));
     }
 }

@@ -14,9 +14,8 @@ pub struct TimeRange {
 impl TimeRange {
     /// Parses `"09:00-18:00"`.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let (open, close) = text
-            .split_once('-')
-            .ok_or_else(|| format!("{text:?} is not a time range like \"09:00-18:00\""))?;
+        let (open, close) =
+            text.split_once('-').ok_or_else(|| format!("{text:?} is not a time range like \"09:00-18:00\""))?;
         let open = parse_clock(open.trim())?;
         let close = if close.trim() == "24:00" {
             NaiveTime::from_hms_opt(23, 59, 59).expect("valid time")

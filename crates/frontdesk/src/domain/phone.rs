@@ -44,11 +44,7 @@ impl PhoneNumber {
 pub fn mask(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let keep = chars.len().saturating_sub(3);
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, c)| if i < keep && c.is_ascii_digit() { '*' } else { *c })
-        .collect()
+    chars.iter().enumerate().map(|(i, c)| if i < keep && c.is_ascii_digit() { '*' } else { *c }).collect()
 }
 
 impl fmt::Display for PhoneNumber {

@@ -35,7 +35,8 @@ impl<'de> Deserialize<'de> for Text {
         };
         let trimmed = text.trim();
         // Agents sometimes fill unknown slots with placeholders.
-        let absent = trimmed.is_empty() || matches!(trimmed.to_ascii_lowercase().as_str(), "null" | "none" | "undefined" | "n/a");
+        let absent = trimmed.is_empty()
+            || matches!(trimmed.to_ascii_lowercase().as_str(), "null" | "none" | "undefined" | "n/a");
         Ok(Self((!absent).then(|| trimmed.to_string())))
     }
 }
@@ -59,7 +60,11 @@ pub fn parse<T: for<'de> Deserialize<'de>>(raw: Option<&RawValue>) -> Result<T, 
     let object = if text.starts_with('"') {
         unwrapped = serde_json::from_str::<String>(text)?;
         let inner = unwrapped.trim();
-        if inner.is_empty() { "{}" } else { inner }
+        if inner.is_empty() {
+            "{}"
+        } else {
+            inner
+        }
     } else if text == "null" {
         "{}"
     } else {
@@ -85,7 +90,13 @@ pub struct ServiceAtArgs {
     #[serde(alias = "uhrzeit", alias = "zeit", alias = "wunschzeit", alias = "appointment_time")]
     pub time: Text,
     /// A staff member the caller wants.
-    #[serde(alias = "mitarbeiter", alias = "mitarbeiterin", alias = "staff_name", alias = "employee", alias = "friseur")]
+    #[serde(
+        alias = "mitarbeiter",
+        alias = "mitarbeiterin",
+        alias = "staff_name",
+        alias = "employee",
+        alias = "friseur"
+    )]
     pub staff: Text,
 }
 
@@ -118,13 +129,26 @@ pub struct NextAvailableArgs {
     #[serde(alias = "dienstleistung", alias = "service_name", alias = "leistung", alias = "behandlung")]
     pub service: Text,
     /// Earliest day ("ab Dienstag").
-    #[serde(alias = "datum", alias = "after", alias = "after_date", alias = "ab", alias = "ab_datum", alias = "from_date")]
+    #[serde(
+        alias = "datum",
+        alias = "after",
+        alias = "after_date",
+        alias = "ab",
+        alias = "ab_datum",
+        alias = "from_date"
+    )]
     pub date: Text,
     /// Earliest time on that day.
     #[serde(alias = "uhrzeit", alias = "after_time", alias = "ab_uhrzeit", alias = "from_time")]
     pub time: Text,
     /// A staff member the caller wants.
-    #[serde(alias = "mitarbeiter", alias = "mitarbeiterin", alias = "staff_name", alias = "employee", alias = "friseur")]
+    #[serde(
+        alias = "mitarbeiter",
+        alias = "mitarbeiterin",
+        alias = "staff_name",
+        alias = "employee",
+        alias = "friseur"
+    )]
     pub staff: Text,
 }
 
@@ -138,7 +162,8 @@ mod tests {
 
     #[test]
     fn reads_german_names_and_loose_types() {
-        let args: ServiceAtArgs = parse(Some(&raw(r#"{"dienstleistung":"Färben","datum":"morgen","uhrzeit":14}"#))).unwrap();
+        let args: ServiceAtArgs =
+            parse(Some(&raw(r#"{"dienstleistung":"Färben","datum":"morgen","uhrzeit":14}"#))).unwrap();
         assert_eq!(args.service.get(), Some("Färben"));
         assert_eq!(args.time.get(), Some("14"));
         let args: ServiceAtArgs = parse(Some(&raw(r#""{\"service\":\" Bart \",\"date\":\"null\"}""#))).unwrap();

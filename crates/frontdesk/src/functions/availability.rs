@@ -36,7 +36,12 @@ fn slot_view(ctx: &CallContext, slot: &Slot) -> SlotView {
         date: local.date_naive().to_string(),
         time: local.format("%H:%M").to_string(),
         spoken: spoken_moment(local.date_naive(), local.time(), ctx.today(), ctx.language()),
-        staff: slot.staff.iter().filter_map(|id| branch.staff.iter().find(|s| s.id == *id)).map(|s| s.name.clone()).collect(),
+        staff: slot
+            .staff
+            .iter()
+            .filter_map(|id| branch.staff.iter().find(|s| s.id == *id))
+            .map(|s| s.name.clone())
+            .collect(),
     }
 }
 
@@ -61,7 +66,9 @@ fn resolve_staff<'a>(ctx: &'a CallContext, service: &Service, said: &Text) -> Re
         return Err(Reply::failure(
             "staff_not_qualified",
             match language {
-                Language::De => format!("{} macht leider keinen {}. Das macht bei uns {list}.", staff.name, service.name),
+                Language::De => {
+                    format!("{} macht leider keinen {}. Das macht bei uns {list}.", staff.name, service.name)
+                }
                 Language::En => format!("{} doesn't do {}. It is done by {list}.", staff.name, service.name),
             },
         )
@@ -79,7 +86,8 @@ async fn free_slots(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<Slot>, Reply> {
-    let query = SlotQuery { company: ctx.company(), branch: ctx.branch(), service, staff: staff.map(|s| s.id), from, to };
+    let query =
+        SlotQuery { company: ctx.company(), branch: ctx.branch(), service, staff: staff.map(|s| s.id), from, to };
     let provider = backends.calendar.name();
     let started = Instant::now();
     let result = backends.calendar.free_slots(query).await;
@@ -88,8 +96,10 @@ async fn free_slots(
         Err(CalendarError::RateLimited) => "rate_limited",
         Err(_) => "error",
     };
-    metrics::histogram!(CALENDAR_DURATION, "provider" => provider, "endpoint" => "slots").record(started.elapsed().as_secs_f64());
-    metrics::counter!(CALENDAR_REQUESTS, "provider" => provider, "endpoint" => "slots", "status" => status).increment(1);
+    metrics::histogram!(CALENDAR_DURATION, "provider" => provider, "endpoint" => "slots")
+        .record(started.elapsed().as_secs_f64());
+    metrics::counter!(CALENDAR_REQUESTS, "provider" => provider, "endpoint" => "slots", "status" => status)
+        .increment(1);
     result.map_err(|error| {
         tracing::warn!(%error, provider, "calendar could not answer");
         Reply::calendar_unavailable(ctx.language())
@@ -128,10 +138,18 @@ fn spoken_list(ctx: &CallContext, slots: &[Slot]) -> String {
 /// The sentence offering alternatives, or offering a callback when there are none.
 fn offer(ctx: &CallContext, lead: String, alternatives: &[Slot]) -> String {
     match (ctx.language(), alternatives.is_empty()) {
-        (Language::De, false) => format!("{lead} Ich könnte Ihnen {} anbieten. Was passt Ihnen?", spoken_list(ctx, alternatives)),
-        (Language::En, false) => format!("{lead} I could offer you {}. What would suit you?", spoken_list(ctx, alternatives)),
-        (Language::De, true) => format!("{lead} In den nächsten zwei Wochen ist leider nichts mehr frei. Darf ich Sie zurückrufen lassen?"),
-        (Language::En, true) => format!("{lead} Nothing is free in the next two weeks, I'm afraid. May we call you back?"),
+        (Language::De, false) => {
+            format!("{lead} Ich könnte Ihnen {} anbieten. Was passt Ihnen?", spoken_list(ctx, alternatives))
+        }
+        (Language::En, false) => {
+            format!("{lead} I could offer you {}. What would suit you?", spoken_list(ctx, alternatives))
+        }
+        (Language::De, true) => {
+            format!("{lead} In den nächsten zwei Wochen ist leider nichts mehr frei. Darf ich Sie zurückrufen lassen?")
+        }
+        (Language::En, true) => {
+            format!("{lead} Nothing is free in the next two weeks, I'm afraid. May we call you back?")
+        }
     }
 }
 
@@ -148,20 +166,25 @@ struct Availability {
 
 /// Is the requested start free for the service (for someone who can do it)? If not, the nearest 3.
 pub async fn check_availability(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Reply {
+    check(backends, ctx, raw).await.unwrap_or_else(|failure| failure)
+}
+
+/// The service and staff member a call asks about, or the answer explaining why not.
+fn resolve_wish<'a>(
+    ctx: &'a CallContext,
+    service: &Text,
+    staff: &Text,
+) -> Result<(&'a Service, Option<&'a Staff>), Reply> {
+    let service = resolve_service(ctx, service.get())?;
+    Ok((service, resolve_staff(ctx, service, staff)?))
+}
+
+async fn check(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Result<Reply, Reply> {
     let language = ctx.language();
-    let Ok(args) = parse::<ServiceAtArgs>(raw) else { return Reply::invalid_arguments(language) };
-    let service = match resolve_service(ctx, args.service.get()) {
-        Ok(service) => service,
-        Err(reply) => return reply,
-    };
-    let staff = match resolve_staff(ctx, service, &args.staff) {
-        Ok(staff) => staff,
-        Err(reply) => return reply,
-    };
-    let moment = match understand(args.date.get(), args.time.get(), &ctx.speech()) {
-        Ok(moment) => moment,
-        Err(problem) => return Reply::invalid_date(language, problem),
-    };
+    let args = parse::<ServiceAtArgs>(raw).map_err(|_| Reply::invalid_arguments(language))?;
+    let (service, staff) = resolve_wish(ctx, &args.service, &args.staff)?;
+    let moment =
+        understand(args.date.get(), args.time.get(), &ctx.speech()).map_err(|p| Reply::invalid_date(language, p))?;
     let Some(time) = moment.time else {
         return free_times_on_day(backends, ctx, service, staff, moment).await;
     };
@@ -169,10 +192,7 @@ pub async fn check_availability(backends: &Backends, ctx: &CallContext, raw: Opt
     // A window around the wish: alternatives on both sides, however far ahead the wish is.
     let from = ctx.now.max(start - Duration::days(WINDOW_DAYS / 2));
     let to = (from + Duration::days(WINDOW_DAYS)).max(start + Duration::days(WINDOW_DAYS / 2));
-    let slots = match free_slots(backends, ctx, service, staff, from, to).await {
-        Ok(slots) => slots,
-        Err(reply) => return reply,
-    };
+    let slots = free_slots(backends, ctx, service, staff, from, to).await?;
     let spoken_wish = spoken_moment(moment.date, time, ctx.today(), language);
     let mut availability = Availability {
         available: false,
@@ -191,12 +211,15 @@ pub async fn check_availability(backends: &Backends, ctx: &CallContext, raw: Opt
             (Language::En, names) => format!(" with {}", join_choices(names, language, false)),
         };
         let message = match language {
-            Language::De => format!("Ja, {spoken_wish} ist für {} noch frei{with}. Soll ich den Termin für Sie eintragen?", service.name),
+            Language::De => format!(
+                "Ja, {spoken_wish} ist für {} noch frei{with}. Soll ich den Termin für Sie eintragen?",
+                service.name
+            ),
             Language::En => format!("Yes, {spoken_wish} is free for {}{with}. Shall I book it for you?", service.name),
         };
         availability.available = true;
         availability.slot = Some(view);
-        return Reply::ok(message, availability).cached(CacheUse::Miss);
+        return Ok(Reply::ok(message, availability).cached(CacheUse::Miss));
     }
     let hours = ctx.branch().opening_hours.on(moment.date.weekday());
     let end_time = time + Duration::minutes(i64::from(service.duration_minutes));
@@ -208,10 +231,16 @@ pub async fn check_availability(backends: &Backends, ctx: &CallContext, raw: Opt
         "taken"
     };
     let lead = match (language, reason) {
-        (Language::De, "closed") => format!("{} haben wir leider geschlossen.", capitalise(&on_day(ctx, moment, language))),
+        (Language::De, "closed") => {
+            format!("{} haben wir leider geschlossen.", capitalise(&on_day(ctx, moment, language)))
+        }
         (Language::En, "closed") => format!("We're closed {}, I'm afraid.", on_day(ctx, moment, language)),
-        (Language::De, "outside_opening_hours") => format!("Um {} haben wir leider nicht geöffnet.", spoken_time(time, language)),
-        (Language::En, "outside_opening_hours") => format!("We're not open at {}, I'm afraid.", spoken_time(time, language)),
+        (Language::De, "outside_opening_hours") => {
+            format!("Um {} haben wir leider nicht geöffnet.", spoken_time(time, language))
+        }
+        (Language::En, "outside_opening_hours") => {
+            format!("We're not open at {}, I'm afraid.", spoken_time(time, language))
+        }
         (Language::De, _) => format!("{} ist leider schon vergeben.", capitalise(&spoken_wish)),
         (Language::En, _) => format!("{} is already taken, I'm afraid.", capitalise(&spoken_wish)),
     };
@@ -219,7 +248,7 @@ pub async fn check_availability(backends: &Backends, ctx: &CallContext, raw: Opt
     let message = offer(ctx, lead, &alternatives);
     availability.reason = Some(reason);
     availability.alternatives = alternatives.iter().map(|s| slot_view(ctx, s)).collect();
-    Reply::ok(message, availability).cached(CacheUse::Miss)
+    Ok(Reply::ok(message, availability).cached(CacheUse::Miss))
 }
 
 fn on_day(ctx: &CallContext, moment: Moment, language: Language) -> String {
@@ -238,14 +267,17 @@ fn capitalise(text: &str) -> String {
 }
 
 /// A day (and maybe a part of it) without a clock time: the free times of that day.
-async fn free_times_on_day(backends: &Backends, ctx: &CallContext, service: &Service, staff: Option<&Staff>, moment: Moment) -> Reply {
+async fn free_times_on_day(
+    backends: &Backends,
+    ctx: &CallContext,
+    service: &Service,
+    staff: Option<&Staff>,
+    moment: Moment,
+) -> Result<Reply, Reply> {
     let language = ctx.language();
     let day_start = ctx.instant(moment.date.and_time(NaiveTime::MIN));
     let from = ctx.now.max(day_start);
-    let slots = match free_slots(backends, ctx, service, staff, from, from + Duration::days(WINDOW_DAYS)).await {
-        Ok(slots) => slots,
-        Err(reply) => return reply,
-    };
+    let slots = free_slots(backends, ctx, service, staff, from, from + Duration::days(WINDOW_DAYS)).await?;
     let tz = ctx.tz();
     let on_that_day: Vec<Slot> = slots
         .iter()
@@ -261,7 +293,8 @@ async fn free_times_on_day(backends: &Backends, ctx: &CallContext, service: &Ser
             Language::De => format!("{} ist dafür leider nichts mehr frei.", capitalise(&day)),
             Language::En => format!("Nothing is free {day}, I'm afraid."),
         };
-        let target = ctx.instant(moment.date.and_time(moment.part_of_day.map(|p| p.range().0).unwrap_or(NaiveTime::MIN)));
+        let target =
+            ctx.instant(moment.date.and_time(moment.part_of_day.map(|p| p.range().0).unwrap_or(NaiveTime::MIN)));
         (lead, nearest(&slots, target, ctx, ALTERNATIVES))
     } else {
         // Spread the offer over the day rather than three neighbouring quarter-hours.
@@ -274,7 +307,7 @@ async fn free_times_on_day(backends: &Backends, ctx: &CallContext, service: &Ser
         (lead, offered)
     };
     let message = offer(ctx, lead, &offered);
-    Reply::ok(
+    Ok(Reply::ok(
         message,
         Availability {
             available: !on_that_day.is_empty(),
@@ -286,7 +319,7 @@ async fn free_times_on_day(backends: &Backends, ctx: &CallContext, service: &Ser
             alternatives: offered.iter().map(|s| slot_view(ctx, s)).collect(),
         },
     )
-    .cached(CacheUse::Miss)
+    .cached(CacheUse::Miss))
 }
 
 #[derive(Serialize)]
@@ -297,37 +330,33 @@ struct NextAvailable {
 
 /// The first free slot for a service, optionally after a moment and with a staff member.
 pub async fn find_next_available(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Reply {
+    next_available(backends, ctx, raw).await.unwrap_or_else(|failure| failure)
+}
+
+async fn next_available(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Result<Reply, Reply> {
     let language = ctx.language();
-    let Ok(args) = parse::<NextAvailableArgs>(raw) else { return Reply::invalid_arguments(language) };
-    let service = match resolve_service(ctx, args.service.get()) {
-        Ok(service) => service,
-        Err(reply) => return reply,
-    };
-    let staff = match resolve_staff(ctx, service, &args.staff) {
-        Ok(staff) => staff,
-        Err(reply) => return reply,
-    };
+    let args = parse::<NextAvailableArgs>(raw).map_err(|_| Reply::invalid_arguments(language))?;
+    let (service, staff) = resolve_wish(ctx, &args.service, &args.staff)?;
     let after = if args.date.get().is_none() && args.time.get().is_none() {
         ctx.now
     } else {
-        match understand(args.date.get(), args.time.get(), &ctx.speech()) {
-            Ok(moment) => {
-                let time = moment.time.or(moment.part_of_day.map(|p| p.range().0)).unwrap_or(NaiveTime::MIN);
-                ctx.now.max(ctx.instant(moment.date.and_time(time)))
-            }
-            Err(problem) => return Reply::invalid_date(language, problem),
-        }
+        let moment = understand(args.date.get(), args.time.get(), &ctx.speech())
+            .map_err(|p| Reply::invalid_date(language, p))?;
+        let time = moment.time.or(moment.part_of_day.map(|p| p.range().0)).unwrap_or(NaiveTime::MIN);
+        ctx.now.max(ctx.instant(moment.date.and_time(time)))
     };
-    let slots = match free_slots(backends, ctx, service, staff, after, after + Duration::days(WINDOW_DAYS)).await {
-        Ok(slots) => slots,
-        Err(reply) => return reply,
-    };
+    let slots = free_slots(backends, ctx, service, staff, after, after + Duration::days(WINDOW_DAYS)).await?;
     let Some(first) = slots.first() else {
         let message = match language {
-            Language::De => format!("Für {} ist in den nächsten zwei Wochen leider nichts frei. Darf ich Sie zurückrufen lassen?", service.name),
-            Language::En => format!("Nothing is free for {} in the next two weeks, I'm afraid. May we call you back?", service.name),
+            Language::De => format!(
+                "Für {} ist in den nächsten zwei Wochen leider nichts frei. Darf ich Sie zurückrufen lassen?",
+                service.name
+            ),
+            Language::En => {
+                format!("Nothing is free for {} in the next two weeks, I'm afraid. May we call you back?", service.name)
+            }
         };
-        return Reply::failure("no_availability", message).with("offer_callback", true).cached(CacheUse::Miss);
+        return Ok(Reply::failure("no_availability", message).with("offer_callback", true).cached(CacheUse::Miss));
     };
     let view = slot_view(ctx, first);
     let with = match (language, view.staff.first()) {
@@ -336,8 +365,12 @@ pub async fn find_next_available(backends: &Backends, ctx: &CallContext, raw: Op
         (Language::En, Some(name)) => format!(" with {name}"),
     };
     let message = match language {
-        Language::De => format!("Der nächste freie Termin für {} ist {}{with}. Passt Ihnen das?", service.name, view.spoken),
-        Language::En => format!("The next free appointment for {} is {}{with}. Does that suit you?", service.name, view.spoken),
+        Language::De => {
+            format!("Der nächste freie Termin für {} ist {}{with}. Passt Ihnen das?", service.name, view.spoken)
+        }
+        Language::En => {
+            format!("The next free appointment for {} is {}{with}. Does that suit you?", service.name, view.spoken)
+        }
     };
-    Reply::ok(message, NextAvailable { service: service.name.clone(), slot: view }).cached(CacheUse::Miss)
+    Ok(Reply::ok(message, NextAvailable { service: service.name.clone(), slot: view }).cached(CacheUse::Miss))
 }

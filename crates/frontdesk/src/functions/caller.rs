@@ -30,11 +30,8 @@ async fn recognise(backends: &Backends, ctx: &CallContext) -> Result<Option<(Cus
         Reply::internal(ctx.language())
     })?;
     let Some(customer) = customer else { return Ok(None) };
-    let appointments = backends
-        .store
-        .upcoming_appointments(ctx.company().id, customer.id, ctx.now, 5)
-        .await
-        .map_err(|error| {
+    let appointments =
+        backends.store.upcoming_appointments(ctx.company().id, customer.id, ctx.now, 5).await.map_err(|error| {
             tracing::error!(%error, "appointment lookup failed");
             Reply::internal(ctx.language())
         })?;
@@ -68,7 +65,9 @@ fn next_appointment_sentence(customer: &CustomerView, language: Language) -> Opt
     Some(match (language, &next.staff) {
         (Language::De, Some(staff)) => format!("Der nächste Termin ist {}: {} bei {staff}.", next.spoken, next.service),
         (Language::De, None) => format!("Der nächste Termin ist {}: {}.", next.spoken, next.service),
-        (Language::En, Some(staff)) => format!("The next appointment is {}: {} with {staff}.", next.spoken, next.service),
+        (Language::En, Some(staff)) => {
+            format!("The next appointment is {}: {} with {staff}.", next.spoken, next.service)
+        }
         (Language::En, None) => format!("The next appointment is {}: {}.", next.spoken, next.service),
     })
 }
@@ -104,7 +103,9 @@ pub async fn initialize_call(backends: &Backends, ctx: &CallContext) -> Reply {
     let weekday_date = spoken_full_date(today, language);
     let time_spoken = spoken_time(now.time(), language);
     let mut message = match (language, &hours_today) {
-        (Language::De, Some(h)) => format!("Heute ist {weekday_date}, es ist {time_spoken}. Wir haben heute {h} geöffnet."),
+        (Language::De, Some(h)) => {
+            format!("Heute ist {weekday_date}, es ist {time_spoken}. Wir haben heute {h} geöffnet.")
+        }
         (Language::De, None) => format!("Heute ist {weekday_date}, es ist {time_spoken}. Heute haben wir geschlossen."),
         (Language::En, Some(h)) => format!("Today is {weekday_date}, it is {time_spoken}. We are open today {h}."),
         (Language::En, None) => format!("Today is {weekday_date}, it is {time_spoken}. We are closed today."),
@@ -148,10 +149,19 @@ pub async fn check_customer(backends: &Backends, ctx: &CallContext) -> Reply {
     };
     let customer = view(ctx, found);
     let message = match (language, hidden, &customer.name, customer.known) {
-        (Language::De, true, _, _) => "Die Rufnummer ist unterdrückt, daher kann ich Sie nicht automatisch zuordnen. Wie ist Ihr Name?".to_string(),
-        (Language::En, true, _, _) => "Your number is withheld, so I can't look you up automatically. May I have your name?".to_string(),
-        (Language::De, false, _, false) => "Unter dieser Nummer habe ich noch keine Kundendaten. Wie ist Ihr Name?".to_string(),
-        (Language::En, false, _, false) => "I don't have any customer details for this number yet. May I have your name?".to_string(),
+        (Language::De, true, _, _) => {
+            "Die Rufnummer ist unterdrückt, daher kann ich Sie nicht automatisch zuordnen. Wie ist Ihr Name?"
+                .to_string()
+        }
+        (Language::En, true, _, _) => {
+            "Your number is withheld, so I can't look you up automatically. May I have your name?".to_string()
+        }
+        (Language::De, false, _, false) => {
+            "Unter dieser Nummer habe ich noch keine Kundendaten. Wie ist Ihr Name?".to_string()
+        }
+        (Language::En, false, _, false) => {
+            "I don't have any customer details for this number yet. May I have your name?".to_string()
+        }
         (_, false, name, true) => {
             let greeting = match (language, name) {
                 (Language::De, Some(name)) => format!("Schön, dass Sie wieder anrufen, {name}."),
@@ -160,7 +170,9 @@ pub async fn check_customer(backends: &Backends, ctx: &CallContext) -> Reply {
                 (Language::En, None) => "Good to hear from you again.".to_string(),
             };
             let next = next_appointment_sentence(&customer, language).unwrap_or_else(|| {
-                language.pick("Sie haben derzeit keinen anstehenden Termin.", "You have no upcoming appointments.").to_string()
+                language
+                    .pick("Sie haben derzeit keinen anstehenden Termin.", "You have no upcoming appointments.")
+                    .to_string()
             });
             format!("{greeting} {next}")
         }

@@ -35,17 +35,26 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let message = self.to_string();
         let (status, body) = match self {
-            Self::Unauthorized(_) => (StatusCode::UNAUTHORIZED, json!({"success": false, "error": "unauthorized", "message": message})),
-            Self::BadRequest(_) => (StatusCode::BAD_REQUEST, json!({"success": false, "error": "bad_request", "message": message})),
-            Self::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, json!({"success": false, "error": "too_large", "message": message})),
+            Self::Unauthorized(_) => {
+                (StatusCode::UNAUTHORIZED, json!({"success": false, "error": "unauthorized", "message": message}))
+            }
+            Self::BadRequest(_) => {
+                (StatusCode::BAD_REQUEST, json!({"success": false, "error": "bad_request", "message": message}))
+            }
+            Self::TooLarge => {
+                (StatusCode::PAYLOAD_TOO_LARGE, json!({"success": false, "error": "too_large", "message": message}))
+            }
             Self::UnknownFunction { name, known } => (
                 StatusCode::NOT_FOUND,
                 json!({"success": false, "error": "unknown_function", "message": format!("unknown function {name:?}"), "known_functions": known}),
             ),
-            Self::NotFound => (StatusCode::NOT_FOUND, json!({"success": false, "error": "not_found", "message": message})),
-            Self::MethodNotAllowed => {
-                (StatusCode::METHOD_NOT_ALLOWED, json!({"success": false, "error": "method_not_allowed", "message": message}))
+            Self::NotFound => {
+                (StatusCode::NOT_FOUND, json!({"success": false, "error": "not_found", "message": message}))
             }
+            Self::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                json!({"success": false, "error": "method_not_allowed", "message": message}),
+            ),
         };
         (status, Json(body)).into_response()
     }

@@ -30,8 +30,10 @@ pub async fn call_from_body(State(state): State<AppState>, call: SignedCall) -> 
 
 async fn answer(state: &AppState, name: &str, call: SignedCall) -> Result<Response, ApiError> {
     let started = Instant::now();
-    let function = Function::from_name(name)
-        .ok_or_else(|| ApiError::UnknownFunction { name: name.chars().take(64).collect(), known: Function::known_names() })?;
+    let function = Function::from_name(name).ok_or_else(|| ApiError::UnknownFunction {
+        name: name.chars().take(64).collect(),
+        known: Function::known_names(),
+    })?;
     let Some(tenant) = call.tenant else {
         let reply = Reply::failure(
             "unknown_number",
@@ -57,7 +59,14 @@ async fn answer(state: &AppState, name: &str, call: SignedCall) -> Result<Respon
 }
 
 /// Metrics and the audit row; neither delays the answer.
-fn finish(state: &AppState, function: Function, company_id: Option<i64>, call_id: &str, reply: &Reply, started: Instant) {
+fn finish(
+    state: &AppState,
+    function: Function,
+    company_id: Option<i64>,
+    call_id: &str,
+    reply: &Reply,
+    started: Instant,
+) {
     let elapsed = started.elapsed();
     let outcome = reply.outcome();
     metrics::histogram!(FUNCTION_DURATION, "function" => function.name(), "outcome" => outcome, "cache" => reply.cache.as_str())

@@ -21,10 +21,7 @@ impl FromRequest<AppState> for SignedCall {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let header = request
-            .headers()
-            .get(SIGNATURE_HEADER)
-            .map(|v| v.to_str().map(str::to_owned).unwrap_or_default());
+        let header = request.headers().get(SIGNATURE_HEADER).map(|v| v.to_str().map(str::to_owned).unwrap_or_default());
         let body = Bytes::from_request(request, state).await.map_err(|rejection| {
             if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::TooLarge
@@ -35,8 +32,8 @@ impl FromRequest<AppState> for SignedCall {
         let received_at = state.now();
         verify(&body, state.retell_key().expose(), header.as_deref(), received_at.timestamp_millis())
             .map_err(|e| ApiError::Unauthorized(e.to_string()))?;
-        let payload: FunctionCallPayload =
-            serde_json::from_slice(&body).map_err(|e| ApiError::BadRequest(format!("not a Retell function call: {e}")))?;
+        let payload: FunctionCallPayload = serde_json::from_slice(&body)
+            .map_err(|e| ApiError::BadRequest(format!("not a Retell function call: {e}")))?;
         let tenant = payload.call.business_number().and_then(|n| state.directory().resolve(&n).cloned());
         Ok(Self { payload, tenant, received_at })
     }

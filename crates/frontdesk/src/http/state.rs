@@ -41,10 +41,8 @@ struct Inner {
 impl AppState {
     /// Builds the shared state.
     pub fn new(parts: AppStateParts) -> Self {
-        let recorded_calls = moka::sync::Cache::builder()
-            .max_capacity(100_000)
-            .time_to_idle(Duration::from_secs(4 * 3600))
-            .build();
+        let recorded_calls =
+            moka::sync::Cache::builder().max_capacity(100_000).time_to_idle(Duration::from_secs(4 * 3600)).build();
         Self(Arc::new(Inner { parts, recorded_calls }))
     }
 

@@ -8,7 +8,10 @@ mod text;
 mod understand;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use phrase::{join_choices, spoken_day_hours as spoken_opening_hours_of_day, spoken_date, spoken_full_date, spoken_moment, spoken_moments, spoken_opening_hours, spoken_time, spoken_weekday};
+pub use phrase::{
+    join_choices, spoken_date, spoken_day_hours as spoken_opening_hours_of_day, spoken_full_date, spoken_moment,
+    spoken_moments, spoken_opening_hours, spoken_time, spoken_weekday,
+};
 pub use text::{fold, similar};
 pub use understand::{understand, DateProblem, Moment, PartOfDay, SpeechContext};
 

@@ -1,19 +1,57 @@
 //! Numbers as callers say them: digits, German and English words, ordinals ("7.", "7th").
 
 const GERMAN_UNITS: [(&str, u32); 12] = [
-    ("null", 0), ("eins", 1), ("ein", 1), ("eine", 1), ("zwei", 2), ("drei", 3),
-    ("vier", 4), ("fuenf", 5), ("sechs", 6), ("sieben", 7), ("acht", 8), ("neun", 9),
+    ("null", 0),
+    ("eins", 1),
+    ("ein", 1),
+    ("eine", 1),
+    ("zwei", 2),
+    ("drei", 3),
+    ("vier", 4),
+    ("fuenf", 5),
+    ("sechs", 6),
+    ("sieben", 7),
+    ("acht", 8),
+    ("neun", 9),
 ];
 const GERMAN_TEENS: [(&str, u32); 10] = [
-    ("zehn", 10), ("elf", 11), ("zwoelf", 12), ("dreizehn", 13), ("vierzehn", 14),
-    ("fuenfzehn", 15), ("sechzehn", 16), ("siebzehn", 17), ("achtzehn", 18), ("neunzehn", 19),
+    ("zehn", 10),
+    ("elf", 11),
+    ("zwoelf", 12),
+    ("dreizehn", 13),
+    ("vierzehn", 14),
+    ("fuenfzehn", 15),
+    ("sechzehn", 16),
+    ("siebzehn", 17),
+    ("achtzehn", 18),
+    ("neunzehn", 19),
 ];
 const GERMAN_TENS: [(&str, u32); 4] = [("zwanzig", 20), ("dreissig", 30), ("vierzig", 40), ("fuenfzig", 50)];
 const ENGLISH: [(&str, u32); 25] = [
-    ("zero", 0), ("one", 1), ("two", 2), ("three", 3), ("four", 4), ("five", 5), ("six", 6),
-    ("seven", 7), ("eight", 8), ("nine", 9), ("ten", 10), ("eleven", 11), ("twelve", 12),
-    ("thirteen", 13), ("fourteen", 14), ("fifteen", 15), ("sixteen", 16), ("seventeen", 17),
-    ("eighteen", 18), ("nineteen", 19), ("twenty", 20), ("thirty", 30), ("forty", 40), ("fifty", 50),
+    ("zero", 0),
+    ("one", 1),
+    ("two", 2),
+    ("three", 3),
+    ("four", 4),
+    ("five", 5),
+    ("six", 6),
+    ("seven", 7),
+    ("eight", 8),
+    ("nine", 9),
+    ("ten", 10),
+    ("eleven", 11),
+    ("twelve", 12),
+    ("thirteen", 13),
+    ("fourteen", 14),
+    ("fifteen", 15),
+    ("sixteen", 16),
+    ("seventeen", 17),
+    ("eighteen", 18),
+    ("nineteen", 19),
+    ("twenty", 20),
+    ("thirty", 30),
+    ("forty", 40),
+    ("fifty", 50),
     ("a", 1),
 ];
 
@@ -66,7 +104,9 @@ mod tests {
 
     #[test]
     fn reads_number_words() {
-        for (word, n) in [("drei", 3), ("zwoelf", 12), ("fuenfundzwanzig", 25), ("dreissig", 30), ("two", 2), ("14", 14)] {
+        for (word, n) in
+            [("drei", 3), ("zwoelf", 12), ("fuenfundzwanzig", 25), ("dreissig", 30), ("two", 2), ("14", 14)]
+        {
             assert_eq!(cardinal(word), Some(n), "{word}");
         }
         assert_eq!(cardinal("haus"), None);
@@ -74,7 +114,9 @@ mod tests {
 
     #[test]
     fn reads_ordinals() {
-        for (word, n) in [("7.", 7), ("21st", 21), ("3rd", 3), ("siebten", 7), ("ersten", 1), ("zwanzigsten", 20), ("dritten", 3)] {
+        for (word, n) in
+            [("7.", 7), ("21st", 21), ("3rd", 3), ("siebten", 7), ("ersten", 1), ("zwanzigsten", 20), ("dritten", 3)]
+        {
             assert_eq!(ordinal(word), Some(n), "{word}");
         }
     }

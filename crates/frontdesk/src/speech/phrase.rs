@@ -6,10 +6,32 @@ use chrono::{Datelike, NaiveDate, NaiveTime, Timelike, Weekday};
 const DE_WEEKDAYS: [&str; 7] = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"];
 const EN_WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 const DE_MONTHS: [&str; 12] = [
-    "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember",
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
 ];
 const EN_MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// "Dienstag" / "Tuesday".
@@ -73,7 +95,8 @@ pub fn spoken_time(time: NaiveTime, language: Language) -> String {
 /// "morgen um 10 Uhr 30", "am Dienstag, den 3. Dezember um 14 Uhr" / "tomorrow at 10:30 am".
 pub fn spoken_moment(date: NaiveDate, time: NaiveTime, today: NaiveDate, language: Language) -> String {
     let day = spoken_date(date, today, language);
-    let relative = (0..=2).contains(&(date - today).num_days()) && !(language == Language::En && (date - today).num_days() == 2);
+    let relative =
+        (0..=2).contains(&(date - today).num_days()) && !(language == Language::En && (date - today).num_days() == 2);
     match (language, relative) {
         (Language::De, true) => format!("{day} um {}", spoken_time(time, language)),
         (Language::De, false) => format!("am {day} um {}", spoken_time(time, language)),
@@ -118,7 +141,13 @@ pub fn join_choices(items: &[String], language: Language, all: bool) -> String {
 fn spoken_range(range: &TimeRange, language: Language) -> String {
     match language {
         Language::De => {
-            let short = |t: NaiveTime| if t.minute() == 0 { t.hour().to_string() } else { format!("{}:{:02}", t.hour(), t.minute()) };
+            let short = |t: NaiveTime| {
+                if t.minute() == 0 {
+                    t.hour().to_string()
+                } else {
+                    format!("{}:{:02}", t.hour(), t.minute())
+                }
+            };
             format!("{} bis {} Uhr", short(range.open), short(range.close))
         }
         Language::En => format!("{} to {}", spoken_time(range.open, language), spoken_time(range.close, language)),
@@ -130,10 +159,8 @@ pub fn spoken_day_hours(ranges: &[TimeRange], language: Language) -> Option<Stri
     if ranges.is_empty() {
         return None;
     }
-    let parts: Vec<String> = ranges
-        .iter()
-        .map(|r| format!("{} {}", language.pick("von", "from"), spoken_range(r, language)))
-        .collect();
+    let parts: Vec<String> =
+        ranges.iter().map(|r| format!("{} {}", language.pick("von", "from"), spoken_range(r, language))).collect();
     Some(join_choices(&parts, language, true))
 }
 
@@ -149,7 +176,9 @@ pub fn spoken_opening_hours(hours: &OpeningHours, language: Language) -> String 
         }
     }
     if groups.is_empty() {
-        return language.pick("Wir haben derzeit keine Öffnungszeiten hinterlegt.", "No opening hours are on record.").into();
+        return language
+            .pick("Wir haben derzeit keine Öffnungszeiten hinterlegt.", "No opening hours are on record.")
+            .into();
     }
     let parts: Vec<String> = groups
         .iter()
@@ -157,9 +186,19 @@ pub fn spoken_opening_hours(hours: &OpeningHours, language: Language) -> String 
             let span = if first == last {
                 spoken_weekday(*first, language).to_string()
             } else if first.succ() == *last {
-                format!("{} {} {}", spoken_weekday(*first, language), language.pick("und", "and"), spoken_weekday(*last, language))
+                format!(
+                    "{} {} {}",
+                    spoken_weekday(*first, language),
+                    language.pick("und", "and"),
+                    spoken_weekday(*last, language)
+                )
             } else {
-                format!("{} {} {}", spoken_weekday(*first, language), language.pick("bis", "to"), spoken_weekday(*last, language))
+                format!(
+                    "{} {} {}",
+                    spoken_weekday(*first, language),
+                    language.pick("bis", "to"),
+                    spoken_weekday(*last, language)
+                )
             };
             format!("{span} {text}")
         })
@@ -203,7 +242,10 @@ mod tests {
             spoken_moments(&moments, today, Language::De),
             "morgen um 9 Uhr, um 9 Uhr 30 oder am Montag, den 30. November um 10 Uhr"
         );
-        assert_eq!(spoken_moments(&moments, today, Language::En), "tomorrow at 9 am, 9:30 am or on Monday, November 30 at 10 am");
+        assert_eq!(
+            spoken_moments(&moments, today, Language::En),
+            "tomorrow at 9 am, 9:30 am or on Monday, November 30 at 10 am"
+        );
     }
 
     #[test]

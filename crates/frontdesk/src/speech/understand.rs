@@ -185,7 +185,9 @@ fn tokens(text: &str) -> Vec<String> {
         let next = chars.get(i + 1).copied();
         match c {
             ',' | ';' | '!' | '?' | '(' | ')' | '"' => cleaned.push(' '),
-            '-' if prev.is_some_and(|p| p.is_alphabetic()) || next.is_some_and(|n| n.is_alphabetic()) => cleaned.push(' '),
+            '-' if prev.is_some_and(|p| p.is_alphabetic()) || next.is_some_and(|n| n.is_alphabetic()) => {
+                cleaned.push(' ')
+            }
             _ => cleaned.push(c),
         }
     }
@@ -240,17 +242,70 @@ fn scan(tokens: &[String], field: Field, found: &mut Found) -> Result<(), DatePr
 fn is_filler(word: &str) -> bool {
     matches!(
         word,
-        "am" | "um" | "at" | "on" | "the" | "of" | "den" | "der" | "dem" | "im" | "in" | "gegen" | "ab" | "so"
-            | "etwa" | "ca" | "circa" | "around" | "about" | "bitte" | "please" | "vielleicht" | "maybe" | "und" | "and"
-            | "oder" | "or" | "uhr" | "o'clock" | "oclock" | "es" | "ist" | "geht" | "auch" | "gern" | "gerne"
+        "am" | "um"
+            | "at"
+            | "on"
+            | "the"
+            | "of"
+            | "den"
+            | "der"
+            | "dem"
+            | "im"
+            | "in"
+            | "gegen"
+            | "ab"
+            | "so"
+            | "etwa"
+            | "ca"
+            | "circa"
+            | "around"
+            | "about"
+            | "bitte"
+            | "please"
+            | "vielleicht"
+            | "maybe"
+            | "und"
+            | "and"
+            | "oder"
+            | "or"
+            | "uhr"
+            | "o'clock"
+            | "oclock"
+            | "es"
+            | "ist"
+            | "geht"
+            | "auch"
+            | "gern"
+            | "gerne"
     )
 }
 
 const MONTHS: [(&str, u32); 25] = [
-    ("januar", 1), ("january", 1), ("jan", 1), ("februar", 2), ("february", 2), ("feb", 2),
-    ("maerz", 3), ("march", 3), ("april", 4), ("apr", 4), ("mai", 5), ("may", 5), ("juni", 6),
-    ("june", 6), ("juli", 7), ("july", 7), ("august", 8), ("aug", 8), ("september", 9), ("sept", 9),
-    ("oktober", 10), ("october", 10), ("november", 11), ("dezember", 12), ("december", 12),
+    ("januar", 1),
+    ("january", 1),
+    ("jan", 1),
+    ("februar", 2),
+    ("february", 2),
+    ("feb", 2),
+    ("maerz", 3),
+    ("march", 3),
+    ("april", 4),
+    ("apr", 4),
+    ("mai", 5),
+    ("may", 5),
+    ("juni", 6),
+    ("june", 6),
+    ("juli", 7),
+    ("july", 7),
+    ("august", 8),
+    ("aug", 8),
+    ("september", 9),
+    ("sept", 9),
+    ("oktober", 10),
+    ("october", 10),
+    ("november", 11),
+    ("dezember", 12),
+    ("december", 12),
 ];
 
 fn month(word: &str) -> Option<u32> {
@@ -296,7 +351,10 @@ fn match_date(tokens: &[String], i: usize, found: &mut Found) -> Result<Option<u
         if let Some(parts) = numeric_parts(word, '.') {
             let is_date = match parts.len() {
                 3 => true,
-                2 => word.ends_with('.') || (next != Some("uhr") && (1..=31).contains(&parts[0]) && (1..=12).contains(&parts[1])),
+                2 => {
+                    word.ends_with('.')
+                        || (next != Some("uhr") && (1..=31).contains(&parts[0]) && (1..=12).contains(&parts[1]))
+                }
                 _ => false,
             };
             if is_date && parts.len() >= 2 {
@@ -343,7 +401,7 @@ fn iso(word: &str, found: &mut Found) -> Result<(), DateProblem> {
         return Ok(());
     }
     let rest = rest.strip_prefix('T').ok_or(DateProblem::Unrecognised)?;
-    let (clock, offset) = match rest.find(|c| c == 'Z' || c == '+' || c == '-') {
+    let (clock, offset) = match rest.find(['Z', '+', '-']) {
         Some(at) => rest.split_at(at),
         None => (rest, ""),
     };
@@ -403,7 +461,11 @@ fn ambiguous(hour: u32, minute: u32) -> Clock {
 }
 
 fn before(hour: u32) -> u32 {
-    if hour == 0 || hour == 1 { 12 + hour - 1 } else { hour - 1 }
+    if hour == 0 || hour == 1 {
+        12 + hour - 1
+    } else {
+        hour - 1
+    }
 }
 
 fn clock_expr(tokens: &[String], i: usize, bare_allowed: bool) -> Result<Option<(Clock, usize)>, DateProblem> {
@@ -414,7 +476,9 @@ fn clock_expr(tokens: &[String], i: usize, bare_allowed: bool) -> Result<Option<
     match word {
         "halb" => return Ok(hour_word(tokens.get(i + 1)).map(|h| (ambiguous(before(h), 30), 2))),
         "half" if is_after(next) => return Ok(hour_word(tokens.get(i + 2)).map(|h| (ambiguous(h, 30), 3))),
-        "viertel" | "quarter" if is_after(next) => return Ok(hour_word(tokens.get(i + 2)).map(|h| (ambiguous(h, 15), 3))),
+        "viertel" | "quarter" if is_after(next) => {
+            return Ok(hour_word(tokens.get(i + 2)).map(|h| (ambiguous(h, 15), 3)))
+        }
         "viertel" | "quarter" if is_before(next) => {
             return Ok(hour_word(tokens.get(i + 2)).map(|h| (ambiguous(before(h), 45), 3)))
         }
@@ -424,7 +488,13 @@ fn clock_expr(tokens: &[String], i: usize, bare_allowed: bool) -> Result<Option<
         _ => {}
     }
     // "14:30", "08:00", "14.30 Uhr"
-    let separator = if word.contains(':') { Some(':') } else if word.contains('.') && next == Some("uhr") { Some('.') } else { None };
+    let separator = if word.contains(':') {
+        Some(':')
+    } else if word.contains('.') && next == Some("uhr") {
+        Some('.')
+    } else {
+        None
+    };
     if let Some(separator) = separator {
         let parts = numeric_parts(word, separator).filter(|p| p.len() == 2).ok_or(DateProblem::Unrecognised)?;
         let (hour, minute) = (parts[0], parts[1]);
@@ -451,8 +521,12 @@ fn clock_expr(tokens: &[String], i: usize, bare_allowed: bool) -> Result<Option<
         if n > 24 {
             return Err(DateProblem::Impossible);
         }
-        let minute = tokens.get(i + 2).and_then(|w| cardinal(w)).filter(|m| *m <= 59 && tokens.get(i + 3).map(String::as_str) != Some("uhr"));
-        let clock = Clock { hour: n % 24, minute: minute.unwrap_or(0), explicit: n == 0 || n > 12 || word.starts_with('0') };
+        let minute = tokens
+            .get(i + 2)
+            .and_then(|w| cardinal(w))
+            .filter(|m| *m <= 59 && tokens.get(i + 3).map(String::as_str) != Some("uhr"));
+        let clock =
+            Clock { hour: n % 24, minute: minute.unwrap_or(0), explicit: n == 0 || n > 12 || word.starts_with('0') };
         return Ok(Some((clock, if minute.is_some() { 3 } else { 2 })));
     }
     // "2 pm", "at 2", or a bare "14" in the time field
@@ -462,7 +536,8 @@ fn clock_expr(tokens: &[String], i: usize, bare_allowed: bool) -> Result<Option<
         }
         // "14 30" in the time field
         let minute = tokens.get(i + 1).and_then(|w| cardinal(w)).filter(|m| *m <= 59);
-        let clock = Clock { hour: n % 24, minute: minute.unwrap_or(0), explicit: n == 0 || n > 12 || word.starts_with('0') };
+        let clock =
+            Clock { hour: n % 24, minute: minute.unwrap_or(0), explicit: n == 0 || n > 12 || word.starts_with('0') };
         return Ok(Some((clock, if minute.is_some() { 2 } else { 1 })));
     }
     Ok(None)
@@ -555,9 +630,7 @@ fn resolve_date(found: &Found, today: NaiveDate) -> Result<NaiveDate, DateProble
         };
     }
     match (found.weekday, week_offset) {
-        (Some((day, _)), Some(weeks)) => {
-            Ok(monday + Duration::days(7 * weeks + i64::from(day.num_days_from_monday())))
-        }
+        (Some((day, _)), Some(weeks)) => Ok(monday + Duration::days(7 * weeks + i64::from(day.num_days_from_monday()))),
         (Some((day, mode)), None) => {
             let ahead = (i64::from(day.num_days_from_monday()) - i64::from(today.weekday().num_days_from_monday()))
                 .rem_euclid(7);
@@ -580,12 +653,13 @@ fn nearest_year(day: u32, month: u32, today: NaiveDate) -> Result<NaiveDate, Dat
         (-1..=1).filter_map(|delta| NaiveDate::from_ymd_opt(today.year() + delta, month, day)).collect();
     if candidates.is_empty() {
         // 29.02. exists in some year; anything else does not exist at all
-        return if NaiveDate::from_ymd_opt(2028, month, day).is_some() { Err(DateProblem::Past) } else { Err(DateProblem::Impossible) };
+        return if NaiveDate::from_ymd_opt(2028, month, day).is_some() {
+            Err(DateProblem::Past)
+        } else {
+            Err(DateProblem::Impossible)
+        };
     }
-    candidates
-        .into_iter()
-        .min_by_key(|date| (*date - today).num_days().abs())
-        .ok_or(DateProblem::Impossible)
+    candidates.into_iter().min_by_key(|date| (*date - today).num_days().abs()).ok_or(DateProblem::Impossible)
 }
 
 fn resolve_clock(
@@ -602,7 +676,9 @@ fn resolve_clock(
     }
     let later = at(clock.hour + 12);
     let hour = match (meridiem, part) {
-        (Some(Meridiem::Pm), _) | (None, Some(PartOfDay::Afternoon | PartOfDay::Evening)) if clock.hour < 12 => clock.hour + 12,
+        (Some(Meridiem::Pm), _) | (None, Some(PartOfDay::Afternoon | PartOfDay::Evening)) if clock.hour < 12 => {
+            clock.hour + 12
+        }
         (Some(Meridiem::Am), _) if clock.hour == 12 => 0,
         (Some(_), _) | (None, Some(_)) => clock.hour,
         (None, None) => {

@@ -115,7 +115,8 @@ impl Store {
         const SQL: &str = "SELECT staff_id, starts_at, ends_at FROM appointments
             WHERE branch_id = $1 AND starts_at < $3 AND ends_at > $2 AND status <> 'cancelled'
             ORDER BY starts_at";
-        let rows = on_pool!(self, pool => sqlx::query_as(SQL).bind(branch_id).bind(from).bind(to).fetch_all(pool).await)?;
+        let rows =
+            on_pool!(self, pool => sqlx::query_as(SQL).bind(branch_id).bind(from).bind(to).fetch_all(pool).await)?;
         Ok(rows)
     }
 

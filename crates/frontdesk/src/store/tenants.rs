@@ -108,14 +108,7 @@ impl Store {
 
     /// Loads every branch with its company, numbers, services and staff, for the in-memory directory.
     pub async fn load_branches(&self) -> Result<Vec<BranchContext>, StoreError> {
-        let (companies, branches, numbers, services, staff, links): (
-            Vec<CompanyRow>,
-            Vec<BranchRow>,
-            Vec<(i64, String)>,
-            Vec<ServiceRow>,
-            Vec<StaffRow>,
-            Vec<(i64, i64)>,
-        ) = on_pool!(self, pool => (
+        let (companies, branches, numbers, services, staff, links): DirectoryRows = on_pool!(self, pool => (
             sqlx::query_as("SELECT id, name, language, timezone, calendar, cancel_hours_before FROM companies ORDER BY id").fetch_all(pool).await?,
             sqlx::query_as("SELECT id, company_id, name, opening_hours FROM branches ORDER BY id").fetch_all(pool).await?,
             sqlx::query_as("SELECT branch_id, number FROM phone_numbers ORDER BY number").fetch_all(pool).await?,
@@ -123,8 +116,10 @@ impl Store {
             sqlx::query_as("SELECT id, branch_id, name FROM staff WHERE active ORDER BY branch_id, position").fetch_all(pool).await?,
             sqlx::query_as("SELECT staff_id, service_id FROM staff_services ORDER BY staff_id, service_id").fetch_all(pool).await?,
         ));
-        let companies: HashMap<i64, Arc<Company>> =
-            companies.into_iter().map(|row| Ok((row.id, Arc::new(row.into_company()?)))).collect::<Result<_, StoreError>>()?;
+        let companies: HashMap<i64, Arc<Company>> = companies
+            .into_iter()
+            .map(|row| Ok((row.id, Arc::new(row.into_company()?))))
+            .collect::<Result<_, StoreError>>()?;
         let mut numbers_by_branch: HashMap<i64, Vec<PhoneNumber>> = HashMap::new();
         for (branch_id, number) in numbers {
             let number = PhoneNumber::parse(&number).map_err(StoreError::Corrupt)?;
@@ -141,7 +136,11 @@ impl Store {
         let mut staff_by_branch: HashMap<i64, Vec<Staff>> = HashMap::new();
         for row in staff {
             let services = links_by_staff.remove(&row.id).unwrap_or_default();
-            staff_by_branch.entry(row.branch_id).or_default().push(Staff { id: StaffId(row.id), name: row.name, services });
+            staff_by_branch.entry(row.branch_id).or_default().push(Staff {
+                id: StaffId(row.id),
+                name: row.name,
+                services,
+            });
         }
         branches
             .into_iter()
@@ -172,6 +171,10 @@ impl Store {
 fn opening_hours_json(branch: &BranchSpec) -> String {
     serde_json::to_string(&branch.opening_hours.to_map()).expect("map of strings serializes")
 }
+
+/// Every table the directory is built from, read in one go.
+type DirectoryRows =
+    (Vec<CompanyRow>, Vec<BranchRow>, Vec<(i64, String)>, Vec<ServiceRow>, Vec<StaffRow>, Vec<(i64, i64)>);
 
 #[derive(sqlx::FromRow)]
 struct CompanyRow {
@@ -236,4 +239,3 @@ struct StaffRow {
     branch_id: i64,
     name: String,
 }
-

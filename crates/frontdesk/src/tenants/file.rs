@@ -171,7 +171,11 @@ fn parse_company(raw: RawCompany, seen_numbers: &mut HashSet<PhoneNumber>) -> Re
     })
 }
 
-fn parse_branch(raw: RawBranch, is_calcom: bool, seen_numbers: &mut HashSet<PhoneNumber>) -> Result<BranchSpec, String> {
+fn parse_branch(
+    raw: RawBranch,
+    is_calcom: bool,
+    seen_numbers: &mut HashSet<PhoneNumber>,
+) -> Result<BranchSpec, String> {
     let at = |e: String| format!("branch {:?}: {e}", raw.name);
     let phone_numbers = raw
         .phone_numbers

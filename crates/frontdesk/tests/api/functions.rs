@@ -73,9 +73,15 @@ async fn services_service_info_and_opening_hours() {
     let services = ok(&app, "get_available_services", json!({})).await;
     insta::assert_json_snapshot!("get_available_services", services);
     assert_eq!(ok(&app, "list_services", json!({})).await, services);
-    insta::assert_json_snapshot!("get_service_info", ok(&app, "get_service_info", json!({"dienstleistung": "maennerhaarschnitt"})).await);
+    insta::assert_json_snapshot!(
+        "get_service_info",
+        ok(&app, "get_service_info", json!({"dienstleistung": "maennerhaarschnitt"})).await
+    );
     insta::assert_json_snapshot!("get_opening_hours", ok(&app, "get_opening_hours", json!({})).await);
-    insta::assert_json_snapshot!("get_service_info_unknown", ok(&app, "get_service_info", json!({"service": "Massage"})).await);
+    insta::assert_json_snapshot!(
+        "get_service_info_unknown",
+        ok(&app, "get_service_info", json!({"service": "Massage"})).await
+    );
     let ambiguous = ok(&app, "get_service_info", json!({"service": "Haarschnitt"})).await;
     assert_eq!(ambiguous["error"], "ambiguous_service");
     assert_eq!(ambiguous["candidates"], json!(["Herrenhaarschnitt", "Damenhaarschnitt"]));
@@ -86,7 +92,10 @@ async fn services_service_info_and_opening_hours() {
 #[tokio::test]
 async fn parse_date_understands_and_refuses() {
     let app = TestApp::spawn().await;
-    insta::assert_json_snapshot!("parse_date", ok(&app, "parse_date", json!({"datum": "übermorgen", "uhrzeit": "halb drei"})).await);
+    insta::assert_json_snapshot!(
+        "parse_date",
+        ok(&app, "parse_date", json!({"datum": "übermorgen", "uhrzeit": "halb drei"})).await
+    );
     for (date, expected) in [("30.02.", "invalid_date"), ("gestern", "invalid_date"), ("irgendwann", "invalid_date")] {
         let answer = ok(&app, "parse_date", json!({"datum": date})).await;
         assert_eq!(answer["success"], false, "{date}");
@@ -99,38 +108,69 @@ async fn parse_date_understands_and_refuses() {
 #[tokio::test]
 async fn check_availability_free_taken_closed_and_outside_hours() {
     let app = TestApp::spawn().await;
-    let free = ok(&app, "check_availability", json!({"dienstleistung": "Herrenhaarschnitt", "datum": "morgen", "uhrzeit": "10 Uhr"})).await;
+    let free = ok(
+        &app,
+        "check_availability",
+        json!({"dienstleistung": "Herrenhaarschnitt", "datum": "morgen", "uhrzeit": "10 Uhr"}),
+    )
+    .await;
     insta::assert_json_snapshot!("check_availability_free", free);
     occupy(&app, "Herrenhaarschnitt", &["Maria", "Jonas"], 10, 0, "+4915100000001").await;
-    let taken = ok(&app, "check_availability", json!({"dienstleistung": "Herrenhaarschnitt", "datum": "morgen", "uhrzeit": "10 Uhr"})).await;
+    let taken = ok(
+        &app,
+        "check_availability",
+        json!({"dienstleistung": "Herrenhaarschnitt", "datum": "morgen", "uhrzeit": "10 Uhr"}),
+    )
+    .await;
     insta::assert_json_snapshot!("check_availability_taken", taken);
     assert_eq!(taken["available"], false);
     assert_eq!(taken["alternatives"].as_array().unwrap().len(), 3);
     // Only Jonas busy: Maria can still take it.
-    let maria = ok(&app, "check_availability", json!({"service": "Herrenhaarschnitt", "date": "2026-12-01", "time": "10:30"})).await;
+    let maria =
+        ok(&app, "check_availability", json!({"service": "Herrenhaarschnitt", "date": "2026-12-01", "time": "10:30"}))
+            .await;
     assert_eq!(maria["available"], true);
-    let closed = ok(&app, "check_availability", json!({"service": "Bartpflege", "date": "Sonntag", "time": "11:00"})).await;
+    let closed =
+        ok(&app, "check_availability", json!({"service": "Bartpflege", "date": "Sonntag", "time": "11:00"})).await;
     assert_eq!(closed["reason"], "closed");
     insta::assert_json_snapshot!("check_availability_closed", closed);
-    let late = ok(&app, "check_availability", json!({"service": "Bartpflege", "date": "morgen", "time": "19:00"})).await;
+    let late =
+        ok(&app, "check_availability", json!({"service": "Bartpflege", "date": "morgen", "time": "19:00"})).await;
     assert_eq!(late["reason"], "outside_opening_hours");
     // A 90-minute colouring cannot start at 17:00 when the salon closes at 18:00.
-    let too_long = ok(&app, "check_availability", json!({"service": "Färben", "date": "morgen", "time": "17:00"})).await;
+    let too_long =
+        ok(&app, "check_availability", json!({"service": "Färben", "date": "morgen", "time": "17:00"})).await;
     assert_eq!(too_long["reason"], "outside_opening_hours");
 }
 
 #[tokio::test]
 async fn check_availability_with_staff_and_without_a_time() {
     let app = TestApp::spawn().await;
-    let jonas = ok(&app, "check_availability", json!({"service": "Bartpflege", "date": "morgen", "time": "9:00", "mitarbeiter": "Jonas"})).await;
+    let jonas = ok(
+        &app,
+        "check_availability",
+        json!({"service": "Bartpflege", "date": "morgen", "time": "9:00", "mitarbeiter": "Jonas"}),
+    )
+    .await;
     assert_eq!(jonas["available"], true);
     assert_eq!(jonas["slot"]["staff"], json!(["Jonas"]));
-    let unqualified = ok(&app, "check_availability", json!({"service": "Damenhaarschnitt", "date": "morgen", "time": "9:00", "staff": "Jonas"})).await;
+    let unqualified = ok(
+        &app,
+        "check_availability",
+        json!({"service": "Damenhaarschnitt", "date": "morgen", "time": "9:00", "staff": "Jonas"}),
+    )
+    .await;
     assert_eq!(unqualified["error"], "staff_not_qualified");
     insta::assert_json_snapshot!("check_availability_staff_not_qualified", unqualified);
-    let unknown = ok(&app, "check_availability", json!({"service": "Damenhaarschnitt", "date": "morgen", "time": "9:00", "staff": "Kevin"})).await;
+    let unknown = ok(
+        &app,
+        "check_availability",
+        json!({"service": "Damenhaarschnitt", "date": "morgen", "time": "9:00", "staff": "Kevin"}),
+    )
+    .await;
     assert_eq!(unknown["error"], "unknown_staff");
-    let morning = ok(&app, "check_availability", json!({"service": "Damenhaarschnitt", "date": "morgen vormittag"})).await;
+    let morning =
+        ok(&app, "check_availability", json!({"service": "Damenhaarschnitt", "date": "morgen vormittag"})).await;
     insta::assert_json_snapshot!("check_availability_morning", morning);
     for alternative in morning["alternatives"].as_array().unwrap() {
         assert!(alternative["time"].as_str().unwrap() < "12:00", "{alternative}");
@@ -165,7 +205,9 @@ async fn find_next_available_now_later_and_with_staff() {
     assert_eq!(next["slot"]["start"], "2026-11-30T09:00:00+01:00");
     let saturday = ok(&app, "find_next_available", json!({"service": "Bartpflege", "datum": "Samstag"})).await;
     assert_eq!(saturday["slot"]["start"], "2026-12-05T10:00:00+01:00");
-    let afternoon = ok(&app, "find_next_available", json!({"service": "Bartpflege", "datum": "morgen", "uhrzeit": "nachmittags"})).await;
+    let afternoon =
+        ok(&app, "find_next_available", json!({"service": "Bartpflege", "datum": "morgen", "uhrzeit": "nachmittags"}))
+            .await;
     assert_eq!(afternoon["slot"]["start"], "2026-12-01T12:00:00+01:00");
     let unqualified = ok(&app, "find_next_available", json!({"service": "Färben", "staff": "Jonas"})).await;
     assert_eq!(unqualified["error"], "staff_not_qualified");
@@ -175,7 +217,12 @@ async fn find_next_available_now_later_and_with_staff() {
 async fn the_english_practice_answers_in_english() {
     let app = TestApp::spawn().await;
     let answer = app
-        .call_between("check_availability", json!({"service": "cleaning", "date": "tomorrow", "time": "2:30 pm"}), CALLER, PRACTICE)
+        .call_between(
+            "check_availability",
+            json!({"service": "cleaning", "date": "tomorrow", "time": "2:30 pm"}),
+            CALLER,
+            PRACTICE,
+        )
         .await
         .json();
     insta::assert_json_snapshot!("practice_check_availability", answer);
@@ -191,14 +238,19 @@ async fn the_next_slot_after_a_weekend_with_a_clock_change() {
     let next = ok(&app, "find_next_available", json!({"service": "Herrenhaarschnitt"})).await;
     // 13:50 is past the last 30-minute start (13:30) of Saturday; Monday opens at 09:00 winter time.
     assert_eq!(next["slot"]["start"], "2026-10-26T09:00:00+01:00");
-    assert_eq!(next["message"], "Der nächste freie Termin für Herrenhaarschnitt ist übermorgen um 9 Uhr bei Maria. Passt Ihnen das?");
+    assert_eq!(
+        next["message"],
+        "Der nächste freie Termin für Herrenhaarschnitt ist übermorgen um 9 Uhr bei Maria. Passt Ihnen das?"
+    );
 }
 
 #[tokio::test]
 async fn the_whole_app_runs_on_postgres() {
     let Some(app) = TestApp::builder().backend(crate::helpers::Backend::Postgres).try_spawn().await else { return };
     occupy(&app, "Herrenhaarschnitt", &["Maria", "Jonas"], 10, 0, CALLER).await;
-    let taken = ok(&app, "check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00"})).await;
+    let taken =
+        ok(&app, "check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00"}))
+            .await;
     assert_eq!(taken["available"], false);
     let known = ok(&app, "check_customer", json!({})).await;
     assert_eq!(known["known"], true);

@@ -126,7 +126,8 @@ impl TestAppBuilder {
             ("FRONTDESK_TENANTS", tenants.to_string()),
             ("FRONTDESK_RETELL_API_KEY", API_KEY.to_string()),
         ];
-        let settings = Settings::load_from(None, |name| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone())).unwrap();
+        let settings =
+            Settings::load_from(None, |name| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone())).unwrap();
         let app = Application::build_with_clock(&settings, Arc::new(FixedClock(self.now))).await.expect("app builds");
         let address = format!("http://{}", app.address());
         let store = app.state().backends().store.clone();
@@ -194,7 +195,8 @@ impl TestApp {
 
     /// POSTs raw bytes with an optional signature header.
     pub async fn post(&self, path: &str, body: Vec<u8>, signature: Option<String>) -> Answer {
-        let mut request = self.http.post(format!("{}{path}", self.address)).header("content-type", "application/json").body(body);
+        let mut request =
+            self.http.post(format!("{}{path}", self.address)).header("content-type", "application/json").body(body);
         if let Some(signature) = signature {
             request = request.header("x-retell-signature", signature);
         }

@@ -49,17 +49,28 @@ async fn services_customers_and_appointments_stay_with_their_tenant() {
 
     // Services: each branch lists only its own.
     let practice_services = app.call_between("get_available_services", json!({}), CALLER, PRACTICE).await.json();
-    let names: Vec<&str> = practice_services["services"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        practice_services["services"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["Check-up", "Hygiene appointment", "Emergency appointment"]);
     let foreign = app
-        .call_between("check_availability", json!({"service": "Bartpflege", "date": "tomorrow", "time": "10:00"}), CALLER, PRACTICE)
+        .call_between(
+            "check_availability",
+            json!({"service": "Bartpflege", "date": "tomorrow", "time": "10:00"}),
+            CALLER,
+            PRACTICE,
+        )
         .await
         .json();
     assert_eq!(foreign["error"], "unknown_service");
 
     // The appointment blocks Jonas at Innenstadt only; the other branch has its own staff and calendar.
     let innenstadt = app
-        .call_between("check_availability", json!({"service": "Bartpflege", "date": "morgen", "time": "9:00"}), CALLER, SALON)
+        .call_between(
+            "check_availability",
+            json!({"service": "Bartpflege", "date": "morgen", "time": "9:00"}),
+            CALLER,
+            SALON,
+        )
         .await
         .json();
     assert_eq!(innenstadt["available"], false);

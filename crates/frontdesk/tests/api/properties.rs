@@ -18,10 +18,25 @@ const FUNCTIONS: [&str; 10] = [
     "check_availability",
     "find_next_available",
 ];
-const KEYS: [&str; 12] = ["service", "dienstleistung", "date", "datum", "time", "uhrzeit", "staff", "mitarbeiter", "name", "after", "x", ""];
+const KEYS: [&str; 12] =
+    ["service", "dienstleistung", "date", "datum", "time", "uhrzeit", "staff", "mitarbeiter", "name", "after", "x", ""];
 const WORDS: [&str; 16] = [
-    "morgen", "übermorgen um halb drei", "30.02.", "2026-12-01T10:00", "Herrenhaarschnitt", "Färben", "nächsten Dienstag",
-    "25 Uhr", "Maria", "next Monday at 2pm", "viertel vor", "in 999999999999 Tagen", "halb", "31.12.9999", "\u{0}", "ß",
+    "morgen",
+    "übermorgen um halb drei",
+    "30.02.",
+    "2026-12-01T10:00",
+    "Herrenhaarschnitt",
+    "Färben",
+    "nächsten Dienstag",
+    "25 Uhr",
+    "Maria",
+    "next Monday at 2pm",
+    "viertel vor",
+    "in 999999999999 Tagen",
+    "halb",
+    "31.12.9999",
+    "\u{0}",
+    "ß",
 ];
 
 fn json_value() -> impl Strategy<Value = Value> {
@@ -36,8 +51,9 @@ fn json_value() -> impl Strategy<Value = Value> {
     leaf.prop_recursive(3, 24, 6, |inner| {
         prop_oneof![
             proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            proptest::collection::vec((proptest::sample::select(&KEYS[..]), inner), 0..6)
-                .prop_map(|pairs| Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<Map<_, _>>())),
+            proptest::collection::vec((proptest::sample::select(&KEYS[..]), inner), 0..6).prop_map(|pairs| {
+                Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<Map<_, _>>())
+            }),
         ]
     })
 }

@@ -6,7 +6,8 @@ use serde_json::json;
 #[tokio::test]
 async fn malformed_json_and_a_missing_call_are_400_json() {
     let app = TestApp::spawn().await;
-    for body in [b"{not json".to_vec(), br#"{"name":"x","args":{}}"#.to_vec(), b"".to_vec(), br#"{"call":{}}"#.to_vec()] {
+    for body in [b"{not json".to_vec(), br#"{"name":"x","args":{}}"#.to_vec(), b"".to_vec(), br#"{"call":{}}"#.to_vec()]
+    {
         let signature = app.sign(&body);
         let answer = app.post("/retell/functions/get_available_services", body.clone(), Some(signature)).await;
         assert_eq!(answer.status, 400, "{:?}: {}", String::from_utf8_lossy(&body), answer.text);
@@ -70,7 +71,11 @@ async fn health_readiness_and_metrics() {
     app.call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00"})).await;
     let metrics = app.get("/metrics").await;
     assert_eq!(metrics.status, 200);
-    assert!(metrics.text.contains("frontdesk_function_duration_seconds_bucket{function=\"check_availability\""), "{}", metrics.text);
+    assert!(
+        metrics.text.contains("frontdesk_function_duration_seconds_bucket{function=\"check_availability\""),
+        "{}",
+        metrics.text
+    );
     assert!(metrics.text.contains("frontdesk_calendar_requests_total{provider=\"local\""), "{}", metrics.text);
 }
 

@@ -63,8 +63,14 @@ on_both_backends!(a_changed_file_updates_in_place, |store| {
     let before = store.load_branches().await.unwrap();
     let changed = DEMO
         .replace("duration_minutes = 30\n    price = \"28 Euro\"", "duration_minutes = 40\n    price = \"30 Euro\"")
-        .replace("    [[company.branch.service]]\n    name = \"Bartpflege\"", "    [[company.branch.service]]\n    name = \"Bartpflege Deluxe\"")
-        .replace("services = [\"Herrenhaarschnitt\", \"Bartpflege\"]", "services = [\"Herrenhaarschnitt\", \"Bartpflege Deluxe\"]");
+        .replace(
+            "    [[company.branch.service]]\n    name = \"Bartpflege\"",
+            "    [[company.branch.service]]\n    name = \"Bartpflege Deluxe\"",
+        )
+        .replace(
+            "services = [\"Herrenhaarschnitt\", \"Bartpflege\"]",
+            "services = [\"Herrenhaarschnitt\", \"Bartpflege Deluxe\"]",
+        );
     store.import_tenants(&TenantsFile::parse(&changed).unwrap()).await.unwrap();
     let after = store.load_branches().await.unwrap();
     let old = before.iter().find(|b| b.branch.name == "Innenstadt").unwrap();
@@ -137,11 +143,16 @@ on_both_backends!(appointments_are_idempotent_and_block_time, |store| {
     };
     store.insert_appointment(&new).await.unwrap();
     assert!(store.insert_appointment(&new).await.is_err(), "a repeated idempotency key must be refused");
-    let busy = store.busy_intervals(ctx.branch.id, start - Duration::hours(1), start + Duration::hours(1)).await.unwrap();
+    let busy =
+        store.busy_intervals(ctx.branch.id, start - Duration::hours(1), start + Duration::hours(1)).await.unwrap();
     assert_eq!(busy.len(), 1);
     assert_eq!(busy[0].starts_at, start);
     assert_eq!(busy[0].staff_id, Some(ctx.branch.staff[0].id.0));
-    assert!(store.busy_intervals(ctx.branch.id, start + Duration::minutes(30), start + Duration::hours(2)).await.unwrap().is_empty());
+    assert!(store
+        .busy_intervals(ctx.branch.id, start + Duration::minutes(30), start + Duration::hours(2))
+        .await
+        .unwrap()
+        .is_empty());
     let upcoming = store.upcoming_appointments(ctx.company.id, customer.id, monday_morning(), 5).await.unwrap();
     assert_eq!(upcoming.len(), 1);
     assert_eq!(upcoming[0].service_name, ctx.branch.services[0].name);
