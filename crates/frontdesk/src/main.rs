@@ -1,4 +1,4 @@
-//! The `frontdesk` command: serve, demo, migrate, bench.
+//! The `frontdesk` command: serve, demo, migrate, retell-tools, bench.
 
 use clap::{Parser, Subcommand};
 use frontdesk::configuration::Settings;
@@ -28,6 +28,12 @@ enum Command {
         /// Optional TOML settings file.
         #[arg(long)]
         config: Option<PathBuf>,
+    },
+    /// Print the Retell custom-function definitions, ready to paste into the agent.
+    RetellTools {
+        /// Public base URL of this frontdesk.
+        #[arg(long, default_value = "https://frontdesk.example.com")]
+        base_url: String,
     },
     /// Load loop: warm check_availability through the full HTTP stack, signature included.
     Bench {
@@ -62,6 +68,10 @@ fn main() -> ExitCode {
                 let settings = Settings::load(config.as_deref())?;
                 prepare_database(&settings).await?.close().await;
                 println!("migrations applied");
+                Ok(())
+            }
+            Command::RetellTools { base_url } => {
+                println!("{:#}", frontdesk::functions::retell_tools(&base_url));
                 Ok(())
             }
             Command::Demo => frontdesk::demo::run().await,

@@ -8,9 +8,11 @@ mod catalog;
 mod context;
 mod dates;
 mod reply;
+mod tools;
 
 pub use context::{Backends, CallContext};
 pub use reply::{CacheUse, Reply};
+pub use tools::retell_tools;
 
 use serde_json::value::RawValue;
 

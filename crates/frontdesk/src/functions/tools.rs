@@ -1,0 +1,98 @@
+//! The Retell custom-function definitions (`frontdesk retell-tools`), generated from the
+//! catalogue so the agent's tools and the server never drift apart.
+
+use super::Function;
+use serde_json::{json, Map, Value};
+
+/// (name, JSON type, description, required)
+type Parameter = (&'static str, &'static str, &'static str, bool);
+
+const SERVICE: Parameter = (
+    "service",
+    "string",
+    "The service the caller wants, in their words (\"Herrenhaarschnitt\", \"teeth cleaning\").",
+    true,
+);
+const DATE: Parameter = (
+    "date",
+    "string",
+    "The day as the caller said it (\"morgen\", \"nächsten Dienstag\", \"07.11.\", \"tomorrow\") or ISO 2025-11-07.",
+    true,
+);
+const TIME: Parameter =
+    ("time", "string", "The time as the caller said it (\"14 Uhr\", \"halb drei\", \"2:30 pm\") or HH:MM.", false);
+const STAFF: Parameter = ("staff", "string", "A staff member the caller asked for, if any.", false);
+
+fn describe(function: Function) -> (&'static str, Vec<Parameter>) {
+    match function {
+        Function::InitializeCall => (
+            "Call first in every call: company and branch, today's date and time, today's opening hours, and the caller if known.",
+            vec![],
+        ),
+        Function::CheckCustomer => ("Whether the caller is a known customer, their name and upcoming appointments.", vec![]),
+        Function::ParseDate => (
+            "Turns a spoken date and time into an exact date to confirm with the caller.",
+            vec![DATE, TIME],
+        ),
+        Function::GetAvailableServices => ("Lists the services this branch offers with durations and prices.", vec![]),
+        Function::GetServiceInfo => ("Duration, price, description and staff of one service.", vec![SERVICE]),
+        Function::GetOpeningHours => ("The branch's opening hours for the week.", vec![]),
+        Function::CheckAvailability => (
+            "Checks whether a service can be booked at a date and time; offers alternatives when not. Without a time, lists free times that day.",
+            vec![SERVICE, DATE, TIME, STAFF],
+        ),
+        Function::FindNextAvailable => (
+            "Finds the earliest free appointment for a service, optionally from a date/time on and with a staff member.",
+            vec![SERVICE, (DATE.0, DATE.1, "Earliest day, if the caller named one.", false), (TIME.0, TIME.1, "Earliest time that day.", false), STAFF],
+        ),
+    }
+}
+
+/// The definitions Retell's custom tools take, each pointing at `base_url`.
+pub fn retell_tools(base_url: &str) -> Value {
+    let base_url = base_url.trim_end_matches('/');
+    let mut seen = Vec::new();
+    let tools: Vec<Value> = Function::known_names()
+        .into_iter()
+        .filter_map(Function::from_name)
+        .filter(|f| {
+            let new = !seen.contains(f);
+            seen.push(*f);
+            new
+        })
+        .map(|function| {
+            let (description, parameters) = describe(function);
+            let properties: Map<String, Value> = parameters
+                .iter()
+                .map(|(name, kind, text, _)| (name.to_string(), json!({"type": kind, "description": text})))
+                .collect();
+            let required: Vec<&str> = parameters.iter().filter(|p| p.3).map(|p| p.0).collect();
+            json!({
+                "type": "custom",
+                "name": function.name(),
+                "description": description,
+                "url": format!("{base_url}/retell/functions/{}", function.name()),
+                "speak_during_execution": false,
+                "speak_after_execution": true,
+                "timeout_ms": 5000,
+                "parameters": {"type": "object", "properties": properties, "required": required}
+            })
+        })
+        .collect();
+    Value::Array(tools)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_function_has_one_definition_pointing_at_its_endpoint() {
+        let tools = retell_tools("https://frontdesk.example/");
+        let tools = tools.as_array().unwrap();
+        assert_eq!(tools.len(), 8);
+        let check = tools.iter().find(|t| t["name"] == "check_availability").unwrap();
+        assert_eq!(check["url"], "https://frontdesk.example/retell/functions/check_availability");
+        assert_eq!(check["parameters"]["required"], json!(["service", "date"]));
+    }
+}
