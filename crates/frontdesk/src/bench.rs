@@ -1,4 +1,4 @@
-//! `frontdesk bench`: a documented load loop for a warm `check_availability` through the full
+//! `frontdesk bench`: a documented load loop for a warm function call (default `check_availability`) through the full
 //! HTTP stack (signature check, tenant lookup, calendar read, phrasing). Reports server-side and
 //! round-trip percentiles and calls per second. A measurement tool, never a test.
 
@@ -17,11 +17,18 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[index].as_secs_f64() * 1000.0
 }
 
-/// Runs `calls` warm calls from `concurrency` callers and prints the figures.
-pub async fn run(calls: usize, concurrency: usize) -> anyhow::Result<()> {
+/// Runs `calls` warm calls of `function` from `concurrency` callers and prints the figures.
+/// Availability functions ask for a men's haircut tomorrow at 14:30; others get no arguments.
+pub async fn run(function: &str, calls: usize, concurrency: usize) -> anyhow::Result<()> {
     let env = DemoEnvironment::start().await?;
     let client = RetellClient::new(&env.base_url, &env.api_key);
-    let args = json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "14:30"});
+    let args = match function {
+        "check_availability" | "find_next_available" | "get_service_info" | "parse_date" => {
+            json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "14:30"})
+        }
+        _ => json!({}),
+    };
+    let function = function.to_string();
     let call = |i: usize| CallIdentity {
         call_id: format!("bench_{i}"),
         from_number: CALLER_NUMBER.into(),
@@ -29,19 +36,19 @@ pub async fn run(calls: usize, concurrency: usize) -> anyhow::Result<()> {
     };
     // Warm up: the call rows are written once per call id, connections opened.
     for i in 0..concurrency {
-        client.call("check_availability", args.clone(), &call(i)).await?;
+        client.call(&function, args.clone(), &call(i)).await?;
     }
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let mut workers = Vec::new();
     for worker in 0..concurrency {
-        let (client, args, next) = (client.clone(), args.clone(), next.clone());
+        let (client, args, next, function) = (client.clone(), args.clone(), next.clone(), function.clone());
         let identity = call(worker);
         workers.push(tokio::spawn(async move {
             let mut samples = Vec::new();
             let mut failures = 0usize;
             while next.fetch_add(1, Ordering::Relaxed) < calls {
-                match client.call("check_availability", args.clone(), &identity).await {
+                match client.call(&function, args.clone(), &identity).await {
                     Ok(exchange) if exchange.status == 200 => samples.push((exchange.server, exchange.round_trip)),
                     _ => failures += 1,
                 }
@@ -61,7 +68,7 @@ pub async fn run(calls: usize, concurrency: usize) -> anyhow::Result<()> {
     let elapsed = started.elapsed();
     server.sort();
     round_trip.sort();
-    println!("warm check_availability, {calls} calls, {concurrency} concurrent callers, {failures} failures");
+    println!("warm {function}, {calls} calls, {concurrency} concurrent callers, {failures} failures");
     println!(
         "server-side  p50 {:.3} ms  p99 {:.3} ms  max {:.3} ms",
         percentile(&server, 0.50),

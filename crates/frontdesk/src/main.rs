@@ -37,6 +37,9 @@ enum Command {
     },
     /// Load loop: warm check_availability through the full HTTP stack, signature included.
     Bench {
+        /// The function to call.
+        #[arg(long, default_value = "check_availability")]
+        function: String,
         /// Number of calls.
         #[arg(long, default_value_t = 20_000)]
         calls: usize,
@@ -75,7 +78,9 @@ fn main() -> ExitCode {
                 Ok(())
             }
             Command::Demo => frontdesk::demo::run().await,
-            Command::Bench { calls, concurrency } => frontdesk::bench::run(calls, concurrency).await,
+            Command::Bench { function, calls, concurrency } => {
+                frontdesk::bench::run(&function, calls, concurrency).await
+            }
         }
     });
     match result {
