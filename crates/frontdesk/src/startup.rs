@@ -41,14 +41,23 @@ pub async fn prepare_database(settings: &Settings) -> anyhow::Result<Store> {
     Ok(store)
 }
 
+/// Parts a test (or an embedding program) replaces; `Default` is production.
+#[derive(Debug, Default)]
+pub struct Overrides {
+    /// The clock (default: the system clock).
+    pub clock: Option<Arc<dyn Clock>>,
+    /// The calendar provider (default: chosen by settings).
+    pub calendar: Option<Arc<dyn CalendarProvider>>,
+}
+
 impl Application {
-    /// Builds everything with the real clock.
+    /// Builds everything for production.
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
-        Self::build_with_clock(settings, Arc::new(SystemClock)).await
+        Self::build_with(settings, Overrides::default()).await
     }
 
-    /// Builds everything; tests inject a clock.
-    pub async fn build_with_clock(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+    /// Builds everything with some parts replaced.
+    pub async fn build_with(settings: &Settings, overrides: Overrides) -> anyhow::Result<Self> {
         let retell_key = settings.require_retell_key()?.clone();
         if settings.calendar == CalendarKind::Calcom {
             return Err(ConfigError::Invalid {
@@ -61,7 +70,9 @@ impl Application {
         let branches = store.load_branches().await.context("loading tenants failed")?;
         tracing::info!(branches = branches.len(), "tenant directory loaded");
         let directory = TenantDirectory::new(branches);
-        let calendar: Arc<dyn CalendarProvider> = Arc::new(LocalCalendar::new(store.clone()));
+        let calendar: Arc<dyn CalendarProvider> =
+            overrides.calendar.unwrap_or_else(|| Arc::new(LocalCalendar::new(store.clone())));
+        let clock = overrides.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let (audit, audit_writer) = AuditLog::start(store.clone());
         let state = AppState::new(AppStateParts {
             retell_key,

@@ -69,6 +69,13 @@ fn finish(
 ) {
     let elapsed = started.elapsed();
     let outcome = reply.outcome();
+    tracing::debug!(
+        function = function.name(),
+        outcome,
+        call_id,
+        duration_us = elapsed.as_micros() as u64,
+        "function answered"
+    );
     metrics::histogram!(FUNCTION_DURATION, "function" => function.name(), "outcome" => outcome, "cache" => reply.cache.as_str())
         .record(elapsed.as_secs_f64());
     state.audit().record(FunctionCallRecord {

@@ -2,9 +2,10 @@
 //! schema), a fixed clock, the demo tenants, and a client that signs like Retell.
 
 use chrono::{DateTime, TimeZone, Utc};
+use frontdesk::calendar::CalendarProvider;
 use frontdesk::configuration::Settings;
 use frontdesk::speech::FixedClock;
-use frontdesk::startup::Application;
+use frontdesk::startup::{Application, Overrides};
 use frontdesk::store::Store;
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
@@ -100,12 +101,19 @@ impl Answer {
 pub struct TestAppBuilder {
     now: DateTime<Utc>,
     backend: Backend,
+    calendar: Option<Arc<dyn CalendarProvider>>,
 }
 
 impl TestAppBuilder {
     /// Sets the fixed "now".
     pub fn at(mut self, now: DateTime<Utc>) -> Self {
         self.now = now;
+        self
+    }
+
+    /// Replaces the calendar provider (failure and panic tests).
+    pub fn calendar(mut self, calendar: Arc<dyn CalendarProvider>) -> Self {
+        self.calendar = Some(calendar);
         self
     }
 
@@ -128,7 +136,8 @@ impl TestAppBuilder {
         ];
         let settings =
             Settings::load_from(None, |name| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone())).unwrap();
-        let app = Application::build_with_clock(&settings, Arc::new(FixedClock(self.now))).await.expect("app builds");
+        let overrides = Overrides { clock: Some(Arc::new(FixedClock(self.now))), calendar: self.calendar };
+        let app = Application::build_with(&settings, overrides).await.expect("app builds");
         let address = format!("http://{}", app.address());
         let store = app.state().backends().store.clone();
         let (stop, stopped) = oneshot::channel::<()>();
@@ -175,7 +184,7 @@ pub struct TestApp {
 impl TestApp {
     /// A builder with the defaults: SQLite, Monday morning.
     pub fn builder() -> TestAppBuilder {
-        TestAppBuilder { now: monday_morning(), backend: Backend::Sqlite }
+        TestAppBuilder { now: monday_morning(), backend: Backend::Sqlite, calendar: None }
     }
 
     /// The default app.
@@ -218,9 +227,21 @@ impl TestApp {
         self.call_between(function, args, CALLER, SALON).await
     }
 
-    /// Calls a function from `from` to `to`.
+    /// Calls a function from `from` to `to` (an inbound call).
     pub async fn call_between(&self, function: &str, args: Value, from: &str, to: &str) -> Answer {
         let body = self.payload(function, args, from, to);
+        let signature = self.sign(&body);
+        self.post(&format!("/retell/functions/{function}"), body, Some(signature)).await
+    }
+
+    /// Calls a function during an outbound call: the branch dials `customer` from `branch`.
+    pub async fn call_outbound(&self, function: &str, args: Value, branch: &str, customer: &str) -> Answer {
+        let body = serde_json::to_vec(&json!({
+            "name": function,
+            "args": args,
+            "call": {"call_id": self.call_id, "from_number": branch, "to_number": customer, "direction": "outbound"}
+        }))
+        .unwrap();
         let signature = self.sign(&body);
         self.post(&format!("/retell/functions/{function}"), body, Some(signature)).await
     }
