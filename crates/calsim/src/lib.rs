@@ -1,0 +1,59 @@
+//! calsim: a stateful, in-memory simulator of the Cal.com API v2 — slots, reservations,
+//! bookings, event types, webhooks — with Cal.com's latency, failures and rate limits on demand.
+
+pub mod api;
+pub mod envelope;
+pub mod faults;
+pub mod fixture;
+pub mod schedule;
+pub mod state;
+pub mod webhooks;
+
+pub use fixture::Fixture;
+pub use state::{Faults, Sim, Webhook};
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+/// A calsim serving on a local port.
+pub struct Running {
+    /// `http://127.0.0.1:<port>`.
+    pub base_url: String,
+    /// The simulator, for direct inspection.
+    pub sim: Arc<Sim>,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl Running {
+    /// Stops serving.
+    pub fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Serves a simulator on `address` (port 0 picks a free one) in the current runtime.
+pub async fn serve(sim: Sim, address: SocketAddr) -> std::io::Result<Running> {
+    let sim = Arc::new(sim);
+    let listener = TcpListener::bind(address).await?;
+    let base_url = format!("http://{}", listener.local_addr()?);
+    let (stop, stopped) = oneshot::channel::<()>();
+    let app = api::router(sim.clone());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await;
+    });
+    Ok(Running { base_url, sim, stop: Some(stop) })
+}
