@@ -1,32 +1,10 @@
 //! Typed settings from an optional TOML file overridden by `FRONTDESK_*` environment variables
 //! (DESIGN §4). A missing or invalid setting is reported with the variable's name.
 
+pub use crate::domain::Secret;
 use serde::Deserialize;
-use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-
-/// A secret value whose `Debug` output never shows it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret.
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The secret itself, for signing and verifying only.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
 
 /// Which calendar answers for tenants that do not choose one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,13 +174,13 @@ impl Settings {
             database_url,
             redis_url,
             tenants,
-            retell_api_key: get("FRONTDESK_RETELL_API_KEY", from_file.retell_api_key).map(Secret),
+            retell_api_key: get("FRONTDESK_RETELL_API_KEY", from_file.retell_api_key).map(Secret::new),
             calendar,
             calcom_base_url: calcom_base_url.trim_end_matches('/').to_string(),
-            calcom_api_key: get("FRONTDESK_CALCOM_API_KEY", from_file.calcom_api_key).map(Secret),
-            calcom_webhook_secret: get("FRONTDESK_CALCOM_WEBHOOK_SECRET", from_file.calcom_webhook_secret).map(Secret),
+            calcom_api_key: get("FRONTDESK_CALCOM_API_KEY", from_file.calcom_api_key).map(Secret::new),
+            calcom_webhook_secret: get("FRONTDESK_CALCOM_WEBHOOK_SECRET", from_file.calcom_webhook_secret).map(Secret::new),
             availability_cache,
-            admin_token: get("FRONTDESK_ADMIN_TOKEN", from_file.admin_token).map(Secret),
+            admin_token: get("FRONTDESK_ADMIN_TOKEN", from_file.admin_token).map(Secret::new),
         })
     }
 

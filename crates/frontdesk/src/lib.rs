@@ -6,6 +6,7 @@
 pub mod bench;
 pub mod calendar;
 pub mod client;
+pub mod clock;
 pub mod configuration;
 pub mod demo;
 pub mod domain;

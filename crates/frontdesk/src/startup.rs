@@ -5,7 +5,7 @@ use crate::calendar::{CalendarProvider, LocalCalendar};
 use crate::configuration::{CalendarKind, ConfigError, Settings};
 use crate::functions::Backends;
 use crate::http::{router, AppState, AppStateParts};
-use crate::speech::{Clock, SystemClock};
+use crate::clock::{Clock, SystemClock};
 use crate::store::{AuditLog, Store};
 use crate::tenants::{TenantDirectory, TenantsFile};
 use anyhow::Context;

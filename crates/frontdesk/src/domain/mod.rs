@@ -3,11 +3,13 @@
 mod language;
 mod opening_hours;
 mod phone;
+mod secret;
 mod service_match;
 mod tenant;
 
 pub use language::Language;
 pub use opening_hours::{OpeningHours, TimeRange};
 pub use phone::{mask as mask_phone, PhoneNumber};
+pub use secret::Secret;
 pub use service_match::ServiceMatch;
 pub use tenant::{Branch, BranchContext, Company, Service, ServiceId, Staff, StaffId};

@@ -1,4 +1,4 @@
-use super::{Language, OpeningHours, PhoneNumber};
+use super::{Language, OpeningHours, PhoneNumber, Secret};
 use chrono_tz::Tz;
 use std::sync::Arc;
 
@@ -25,6 +25,8 @@ pub struct Company {
     pub calendar: Option<String>,
     /// Minimum hours before an appointment that it may be cancelled or moved by phone.
     pub cancel_hours_before: Option<u32>,
+    /// This tenant's own Cal.com API key, when it has one.
+    pub calcom_api_key: Option<Secret>,
 }
 
 /// A service a branch offers.

@@ -2,7 +2,7 @@ use crate::configuration::Secret;
 use crate::domain::BranchContext;
 use crate::functions::Backends;
 use crate::retell::CallInfo;
-use crate::speech::Clock;
+use crate::clock::Clock;
 use crate::store::{AuditLog, CallRecord};
 use crate::tenants::TenantDirectory;
 use chrono::{DateTime, Utc};

@@ -2,7 +2,7 @@
 
 use super::{on_pool, Store, StoreError};
 use crate::domain::{
-    Branch, BranchContext, Company, Language, OpeningHours, PhoneNumber, Service, ServiceId, Staff, StaffId,
+    Branch, BranchContext, Company, Language, OpeningHours, PhoneNumber, Secret, Service, ServiceId, Staff, StaffId,
 };
 use crate::tenants::{BranchSpec, TenantsFile};
 use chrono::Utc;
@@ -109,7 +109,7 @@ impl Store {
     /// Loads every branch with its company, numbers, services and staff, for the in-memory directory.
     pub async fn load_branches(&self) -> Result<Vec<BranchContext>, StoreError> {
         let (companies, branches, numbers, services, staff, links): DirectoryRows = on_pool!(self, pool => (
-            sqlx::query_as("SELECT id, name, language, timezone, calendar, cancel_hours_before FROM companies ORDER BY id").fetch_all(pool).await?,
+            sqlx::query_as("SELECT id, name, language, timezone, calendar, calcom_api_key, cancel_hours_before FROM companies ORDER BY id").fetch_all(pool).await?,
             sqlx::query_as("SELECT id, company_id, name, opening_hours FROM branches ORDER BY id").fetch_all(pool).await?,
             sqlx::query_as("SELECT branch_id, number FROM phone_numbers ORDER BY number").fetch_all(pool).await?,
             sqlx::query_as("SELECT id, branch_id, name, synonyms, duration_minutes, price, description, calcom_event_type_id FROM services WHERE active ORDER BY branch_id, position").fetch_all(pool).await?,
@@ -183,6 +183,7 @@ struct CompanyRow {
     language: String,
     timezone: String,
     calendar: Option<String>,
+    calcom_api_key: Option<String>,
     cancel_hours_before: Option<i64>,
 }
 
@@ -194,6 +195,7 @@ impl CompanyRow {
             timezone: self.timezone.parse().map_err(|_| StoreError::Corrupt(format!("time zone {}", self.timezone)))?,
             name: self.name,
             calendar: self.calendar,
+            calcom_api_key: self.calcom_api_key.map(Secret::new),
             cancel_hours_before: self.cancel_hours_before.and_then(|h| u32::try_from(h).ok()),
         })
     }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 use frontdesk::calendar::CalendarProvider;
 use frontdesk::configuration::Settings;
-use frontdesk::speech::FixedClock;
+use frontdesk::clock::FixedClock;
 use frontdesk::startup::{Application, Overrides};
 use frontdesk::store::Store;
 use hmac::{Hmac, Mac};
