@@ -1,19 +1,10 @@
 //! Typed settings from an optional TOML file overridden by `FRONTDESK_*` environment variables
 //! (DESIGN §4). A missing or invalid setting is reported with the variable's name.
 
-pub use crate::domain::Secret;
+pub use crate::domain::{CalendarKind, Secret};
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-
-/// Which calendar answers for tenants that do not choose one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CalendarKind {
-    /// The embedded calendar in frontdesk's own database.
-    Local,
-    /// Cal.com API v2.
-    Calcom,
-}
 
 /// Every setting of the service.
 #[derive(Debug, Clone)]
@@ -34,6 +25,8 @@ pub struct Settings {
     pub calcom_base_url: String,
     /// Default Cal.com API key.
     pub calcom_api_key: Option<Secret>,
+    /// Requests per minute per Cal.com key that frontdesk allows itself (Cal.com locks above 120).
+    pub calcom_rate_limit: u32,
     /// Verifies Cal.com webhooks.
     pub calcom_webhook_secret: Option<Secret>,
     /// Availability cache on (default) or off (baseline mode).
@@ -82,6 +75,7 @@ struct FileSettings {
     calendar: Option<String>,
     calcom_base_url: Option<String>,
     calcom_api_key: Option<String>,
+    calcom_rate_limit: Option<String>,
     calcom_webhook_secret: Option<String>,
     availability_cache: Option<String>,
     admin_token: Option<String>,
@@ -141,14 +135,18 @@ impl Settings {
                 });
             }
         }
-        let calendar = match get("FRONTDESK_CALENDAR", from_file.calendar).as_deref() {
-            None | Some("local") => CalendarKind::Local,
-            Some("calcom") => CalendarKind::Calcom,
-            Some(other) => {
-                return Err(ConfigError::Invalid {
-                    name: "FRONTDESK_CALENDAR",
-                    problem: format!("{other:?} is neither \"local\" nor \"calcom\""),
-                })
+        let calendar = match get("FRONTDESK_CALENDAR", from_file.calendar) {
+            None => CalendarKind::Local,
+            Some(text) => CalendarKind::parse(&text)
+                .map_err(|problem| ConfigError::Invalid { name: "FRONTDESK_CALENDAR", problem })?,
+        };
+        let calcom_rate_limit = match get("FRONTDESK_CALCOM_RATE_LIMIT", from_file.calcom_rate_limit) {
+            None => 100,
+            Some(text) => {
+                text.parse::<u32>().ok().filter(|n| (1..=120).contains(n)).ok_or_else(|| ConfigError::Invalid {
+                    name: "FRONTDESK_CALCOM_RATE_LIMIT",
+                    problem: format!("{text:?} is not a number of requests per minute from 1 to 120"),
+                })?
             }
         };
         let calcom_base_url =
@@ -178,7 +176,9 @@ impl Settings {
             calendar,
             calcom_base_url: calcom_base_url.trim_end_matches('/').to_string(),
             calcom_api_key: get("FRONTDESK_CALCOM_API_KEY", from_file.calcom_api_key).map(Secret::new),
-            calcom_webhook_secret: get("FRONTDESK_CALCOM_WEBHOOK_SECRET", from_file.calcom_webhook_secret).map(Secret::new),
+            calcom_rate_limit,
+            calcom_webhook_secret: get("FRONTDESK_CALCOM_WEBHOOK_SECRET", from_file.calcom_webhook_secret)
+                .map(Secret::new),
             availability_cache,
             admin_token: get("FRONTDESK_ADMIN_TOKEN", from_file.admin_token).map(Secret::new),
         })
@@ -190,17 +190,6 @@ impl Settings {
             name: "FRONTDESK_RETELL_API_KEY",
             why: "the API key Retell signs function calls with",
         })
-    }
-
-    /// Checks what the chosen calendar needs.
-    pub fn require_calendar_settings(&self) -> Result<(), ConfigError> {
-        if self.calendar == CalendarKind::Calcom && self.calcom_api_key.is_none() {
-            return Err(ConfigError::Missing {
-                name: "FRONTDESK_CALCOM_API_KEY",
-                why: "FRONTDESK_CALENDAR=calcom needs a default Cal.com API key",
-            });
-        }
-        Ok(())
     }
 }
 
@@ -236,6 +225,7 @@ mod tests {
             ("FRONTDESK_AVAILABILITY_CACHE", "maybe"),
             ("FRONTDESK_TENANTS", "/does/not/exist.toml"),
             ("FRONTDESK_REDIS_URL", "http://x"),
+            ("FRONTDESK_CALCOM_RATE_LIMIT", "500"),
         ] {
             let error = load(&[(name, value)]).unwrap_err().to_string();
             assert!(error.starts_with(&format!("invalid setting {name}:")), "{error}");

@@ -1,11 +1,13 @@
 //! Building the application from settings: database, migrations, tenants, directory, calendar,
 //! audit writer, router, listener — and running it until a shutdown signal.
 
-use crate::calendar::{CalendarProvider, LocalCalendar};
+use crate::calendar::calcom::{CalcomCalendar, CalcomClient, CalcomSettings, Deadlines};
+use crate::calendar::{CalendarProvider, Calendars, LocalCalendar};
+use crate::clock::{Clock, SystemClock};
 use crate::configuration::{CalendarKind, ConfigError, Settings};
+use crate::domain::BranchContext;
 use crate::functions::Backends;
 use crate::http::{router, AppState, AppStateParts};
-use crate::clock::{Clock, SystemClock};
 use crate::store::{AuditLog, Store};
 use crate::tenants::{TenantDirectory, TenantsFile};
 use anyhow::Context;
@@ -30,12 +32,6 @@ pub async fn prepare_database(settings: &Settings) -> anyhow::Result<Store> {
     store.migrate().await.context("migrations failed")?;
     if let Some(path) = &settings.tenants {
         let file = TenantsFile::load(path).map_err(|e| anyhow::anyhow!("invalid setting FRONTDESK_TENANTS: {e}"))?;
-        if let Some(company) = file.companies.iter().find(|c| c.calendar.as_deref() == Some("calcom")) {
-            anyhow::bail!(
-                "invalid setting FRONTDESK_TENANTS: company {:?} uses the Cal.com calendar, which this build does not provide yet",
-                company.name
-            );
-        }
         store.import_tenants(&file).await.context("importing FRONTDESK_TENANTS failed")?;
     }
     Ok(store)
@@ -46,8 +42,37 @@ pub async fn prepare_database(settings: &Settings) -> anyhow::Result<Store> {
 pub struct Overrides {
     /// The clock (default: the system clock).
     pub clock: Option<Arc<dyn Clock>>,
-    /// The calendar provider (default: chosen by settings).
+    /// One calendar provider for every tenant (default: chosen by settings and tenants file).
     pub calendar: Option<Arc<dyn CalendarProvider>>,
+    /// Cal.com deadlines (default: 3 s, 1.5 s half-open).
+    pub calcom_deadlines: Option<Deadlines>,
+}
+
+/// Refuses to start when a Cal.com tenant lacks a key or a service lacks its event type.
+fn check_calcom_tenants(settings: &Settings, branches: &[BranchContext]) -> Result<bool, ConfigError> {
+    let mut any = false;
+    for ctx in branches {
+        if ctx.company.calendar.unwrap_or(settings.calendar) != CalendarKind::Calcom {
+            continue;
+        }
+        any = true;
+        if ctx.company.calcom_api_key.is_none() && settings.calcom_api_key.is_none() {
+            return Err(ConfigError::Invalid {
+                name: "FRONTDESK_CALCOM_API_KEY",
+                problem: format!(
+                    "company {:?} uses Cal.com but has no calcom_api_key and no default key is set",
+                    ctx.company.name
+                ),
+            });
+        }
+        if let Some(service) = ctx.branch.services.iter().find(|s| s.calcom_event_type_id.is_none()) {
+            return Err(ConfigError::Invalid {
+                name: "FRONTDESK_TENANTS",
+                problem: format!("service {:?} of {:?} has no calcom_event_type_id", service.name, ctx.company.name),
+            });
+        }
+    }
+    Ok(any)
 }
 
 impl Application {
@@ -59,25 +84,35 @@ impl Application {
     /// Builds everything with some parts replaced.
     pub async fn build_with(settings: &Settings, overrides: Overrides) -> anyhow::Result<Self> {
         let retell_key = settings.require_retell_key()?.clone();
-        if settings.calendar == CalendarKind::Calcom {
-            return Err(ConfigError::Invalid {
-                name: "FRONTDESK_CALENDAR",
-                problem: "\"calcom\" is not provided by this build yet; use \"local\"".into(),
-            }
-            .into());
-        }
         let store = prepare_database(settings).await?;
         let branches = store.load_branches().await.context("loading tenants failed")?;
         tracing::info!(branches = branches.len(), "tenant directory loaded");
+        let uses_calcom = check_calcom_tenants(settings, &branches)?;
         let directory = TenantDirectory::new(branches);
-        let calendar: Arc<dyn CalendarProvider> =
-            overrides.calendar.unwrap_or_else(|| Arc::new(LocalCalendar::new(store.clone())));
         let clock = overrides.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        let calendars = match overrides.calendar {
+            Some(provider) => Calendars::single(provider),
+            None => {
+                let calcom: Option<Arc<dyn CalendarProvider>> = uses_calcom.then(|| {
+                    let client = CalcomClient::new(
+                        CalcomSettings {
+                            base_url: settings.calcom_base_url.clone(),
+                            rate_per_minute: settings.calcom_rate_limit,
+                            deadlines: overrides.calcom_deadlines.unwrap_or_default(),
+                        },
+                        clock.clone(),
+                    );
+                    Arc::new(CalcomCalendar::new(Arc::new(client), settings.calcom_api_key.clone()))
+                        as Arc<dyn CalendarProvider>
+                });
+                Calendars::new(settings.calendar, Arc::new(LocalCalendar::new(store.clone())), calcom)
+            }
+        };
         let (audit, audit_writer) = AuditLog::start(store.clone());
         let state = AppState::new(AppStateParts {
             retell_key,
             directory,
-            backends: Backends { store: store.clone(), calendar },
+            backends: Backends { store: store.clone(), calendars },
             clock,
             audit,
             metrics: crate::telemetry::metrics_handle(),

@@ -14,6 +14,8 @@ pub const INTERNAL_ERRORS: &str = "frontdesk_internal_errors_total";
 pub const CALENDAR_REQUESTS: &str = "frontdesk_calendar_requests_total";
 /// Histogram of calendar request durations, labelled `provider`, `endpoint`.
 pub const CALENDAR_DURATION: &str = "frontdesk_calendar_request_duration_seconds";
+/// Gauge of each Cal.com account's circuit breaker: 0 closed, 1 half-open, 2 open.
+pub const CALENDAR_BREAKER: &str = "frontdesk_calendar_breaker_state";
 /// Counter of availability cache lookups, labelled `result`.
 pub const AVAILABILITY_CACHE: &str = "frontdesk_availability_cache_total";
 

@@ -1,5 +1,6 @@
 use super::{free_slots_on_grid, CalendarError, CalendarProvider, Slot, SlotQuery};
 use crate::store::Store;
+use crate::telemetry::{CALENDAR_DURATION, CALENDAR_REQUESTS};
 use chrono::Duration;
 use futures_util::future::BoxFuture;
 
@@ -23,11 +24,17 @@ impl CalendarProvider for LocalCalendar {
 
     fn free_slots<'a>(&'a self, query: SlotQuery<'a>) -> BoxFuture<'a, Result<Vec<Slot>, CalendarError>> {
         Box::pin(async move {
+            let started = std::time::Instant::now();
             let busy = self
                 .store
                 .busy_intervals(query.branch.id, query.from - Duration::days(1), query.to + Duration::days(1))
-                .await
-                .map_err(|e| CalendarError::Unavailable(e.to_string()))?;
+                .await;
+            let status = if busy.is_ok() { "ok" } else { "error" };
+            metrics::histogram!(CALENDAR_DURATION, "provider" => "local", "endpoint" => "slots")
+                .record(started.elapsed().as_secs_f64());
+            metrics::counter!(CALENDAR_REQUESTS, "provider" => "local", "endpoint" => "slots", "status" => status)
+                .increment(1);
+            let busy = busy.map_err(|e| CalendarError::Unavailable(e.to_string()))?;
             let staff: Vec<_> = match query.staff {
                 Some(wanted) => vec![wanted],
                 None => query.branch.staff_for(query.service.id).map(|s| s.id).collect(),

@@ -1,15 +1,17 @@
 //! Calendar providers: where free slots come from and bookings go to. The embedded calendar
 //! (`local`) lives here; Cal.com implements the same trait.
 
+pub mod calcom;
 mod grid;
 mod local;
 
 pub use grid::{free_slots_on_grid, GRID_MINUTES};
 pub use local::LocalCalendar;
 
-use crate::domain::{Branch, Company, Service, StaffId};
+use crate::domain::{Branch, CalendarKind, Company, Service, StaffId};
 use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
+use std::sync::Arc;
 
 /// A bookable start for one service, with the staff who are free for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +59,45 @@ pub enum CalendarError {
     /// The request was refused as invalid.
     #[error("invalid request: {0}")]
     Invalid(String),
+}
+
+/// The calendar providers, and which one answers for a tenant.
+#[derive(Debug, Clone)]
+pub struct Calendars {
+    default: CalendarKind,
+    local: Arc<dyn CalendarProvider>,
+    calcom: Option<Arc<dyn CalendarProvider>>,
+}
+
+impl Calendars {
+    /// Providers with `default` for tenants that do not choose; `calcom` when configured.
+    pub fn new(
+        default: CalendarKind,
+        local: Arc<dyn CalendarProvider>,
+        calcom: Option<Arc<dyn CalendarProvider>>,
+    ) -> Self {
+        Self { default, local, calcom }
+    }
+
+    /// One provider for every tenant (tests).
+    pub fn single(provider: Arc<dyn CalendarProvider>) -> Self {
+        Self { default: CalendarKind::Local, local: provider.clone(), calcom: Some(provider) }
+    }
+
+    /// The calendar a tenant uses.
+    pub fn kind_for(&self, company: &Company) -> CalendarKind {
+        company.calendar.unwrap_or(self.default)
+    }
+
+    /// The provider that answers for a tenant.
+    pub fn for_company(&self, company: &Company) -> Result<&Arc<dyn CalendarProvider>, CalendarError> {
+        match self.kind_for(company) {
+            CalendarKind::Local => Ok(&self.local),
+            CalendarKind::Calcom => {
+                self.calcom.as_ref().ok_or_else(|| CalendarError::Invalid("Cal.com is not configured".into()))
+            }
+        }
+    }
 }
 
 /// A source of free slots (and, in later issues, the place bookings are written).

@@ -1,5 +1,6 @@
 //! Domain types: values that can only exist in a valid form, built by parsing.
 
+mod calendar_kind;
 mod language;
 mod opening_hours;
 mod phone;
@@ -7,6 +8,7 @@ mod secret;
 mod service_match;
 mod tenant;
 
+pub use calendar_kind::CalendarKind;
 pub use language::Language;
 pub use opening_hours::{OpeningHours, TimeRange};
 pub use phone::{mask as mask_phone, PhoneNumber};

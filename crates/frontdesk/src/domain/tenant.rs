@@ -1,4 +1,4 @@
-use super::{Language, OpeningHours, PhoneNumber, Secret};
+use super::{CalendarKind, Language, OpeningHours, PhoneNumber, Secret};
 use chrono_tz::Tz;
 use std::sync::Arc;
 
@@ -21,8 +21,8 @@ pub struct Company {
     pub language: Language,
     /// Time zone slots and spoken dates are computed in.
     pub timezone: Tz,
-    /// Calendar provider name (`local` or `calcom`), when overridden for this tenant.
-    pub calendar: Option<String>,
+    /// The tenant's calendar, when it overrides the default.
+    pub calendar: Option<CalendarKind>,
     /// Minimum hours before an appointment that it may be cancelled or moved by phone.
     pub cancel_hours_before: Option<u32>,
     /// This tenant's own Cal.com API key, when it has one.

@@ -4,14 +4,12 @@
 use super::args::{parse, NextAvailableArgs, ServiceAtArgs, Text};
 use super::catalog::resolve_service;
 use super::{Backends, CacheUse, CallContext, Reply};
-use crate::calendar::{CalendarError, Slot, SlotQuery};
+use crate::calendar::{Slot, SlotQuery};
 use crate::domain::{Language, Service, Staff};
 use crate::speech::{join_choices, spoken_date, spoken_moment, spoken_moments, spoken_time, understand, Moment};
-use crate::telemetry::{CALENDAR_DURATION, CALENDAR_REQUESTS};
 use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
 use serde::Serialize;
 use serde_json::value::RawValue;
-use std::time::Instant;
 
 /// How far ahead availability is searched (DESIGN §8).
 const WINDOW_DAYS: i64 = 14;
@@ -77,7 +75,7 @@ fn resolve_staff<'a>(ctx: &'a CallContext, service: &Service, said: &Text) -> Re
     Ok(Some(staff))
 }
 
-/// Free slots of a service in `[from, to)`, counted in the calendar metrics.
+/// Free slots of a service in `[from, to)` from the tenant's calendar (which counts its own requests).
 async fn free_slots(
     backends: &Backends,
     ctx: &CallContext,
@@ -88,20 +86,12 @@ async fn free_slots(
 ) -> Result<Vec<Slot>, Reply> {
     let query =
         SlotQuery { company: ctx.company(), branch: ctx.branch(), service, staff: staff.map(|s| s.id), from, to };
-    let provider = backends.calendar.name();
-    let started = Instant::now();
-    let result = backends.calendar.free_slots(query).await;
-    let status = match &result {
-        Ok(_) => "ok",
-        Err(CalendarError::RateLimited) => "rate_limited",
-        Err(_) => "error",
-    };
-    metrics::histogram!(CALENDAR_DURATION, "provider" => provider, "endpoint" => "slots")
-        .record(started.elapsed().as_secs_f64());
-    metrics::counter!(CALENDAR_REQUESTS, "provider" => provider, "endpoint" => "slots", "status" => status)
-        .increment(1);
-    result.map_err(|error| {
-        tracing::warn!(%error, provider, "calendar could not answer");
+    let calendar = backends.calendars.for_company(ctx.company()).map_err(|error| {
+        tracing::error!(%error, company = ctx.company().id, "no calendar for this tenant");
+        Reply::calendar_unavailable(ctx.language())
+    })?;
+    calendar.free_slots(query).await.map_err(|error| {
+        tracing::warn!(%error, provider = calendar.name(), "calendar could not answer");
         Reply::calendar_unavailable(ctx.language())
     })
 }

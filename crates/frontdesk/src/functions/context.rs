@@ -1,4 +1,4 @@
-use crate::calendar::CalendarProvider;
+use crate::calendar::Calendars;
 use crate::domain::{Branch, BranchContext, Company, Language};
 use crate::retell::CallInfo;
 use crate::speech::SpeechContext;
@@ -12,8 +12,8 @@ use std::sync::Arc;
 pub struct Backends {
     /// The database of record.
     pub store: Store,
-    /// The calendar that answers availability.
-    pub calendar: Arc<dyn CalendarProvider>,
+    /// The calendars; each tenant uses one.
+    pub calendars: Calendars,
 }
 
 /// One verified function call: the tenant it belongs to, the call, and the moment it is answered.

@@ -1,8 +1,8 @@
+use crate::clock::Clock;
 use crate::configuration::Secret;
 use crate::domain::BranchContext;
 use crate::functions::Backends;
 use crate::retell::CallInfo;
-use crate::clock::Clock;
 use crate::store::{AuditLog, CallRecord};
 use crate::tenants::TenantDirectory;
 use chrono::{DateTime, Utc};

@@ -2,7 +2,8 @@
 
 use super::{on_pool, Store, StoreError};
 use crate::domain::{
-    Branch, BranchContext, Company, Language, OpeningHours, PhoneNumber, Secret, Service, ServiceId, Staff, StaffId,
+    Branch, BranchContext, CalendarKind, Company, Language, OpeningHours, PhoneNumber, Secret, Service, ServiceId,
+    Staff, StaffId,
 };
 use crate::tenants::{BranchSpec, TenantsFile};
 use chrono::Utc;
@@ -194,7 +195,7 @@ impl CompanyRow {
             language: Language::parse(&self.language).map_err(StoreError::Corrupt)?,
             timezone: self.timezone.parse().map_err(|_| StoreError::Corrupt(format!("time zone {}", self.timezone)))?,
             name: self.name,
-            calendar: self.calendar,
+            calendar: self.calendar.as_deref().map(CalendarKind::parse).transpose().map_err(StoreError::Corrupt)?,
             calcom_api_key: self.calcom_api_key.map(Secret::new),
             cancel_hours_before: self.cancel_hours_before.and_then(|h| u32::try_from(h).ok()),
         })

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use frontdesk::calendar::CalendarProvider;
-use frontdesk::configuration::Settings;
 use frontdesk::clock::FixedClock;
+use frontdesk::configuration::Settings;
 use frontdesk::startup::{Application, Overrides};
 use frontdesk::store::Store;
 use hmac::{Hmac, Mac};
@@ -136,7 +136,8 @@ impl TestAppBuilder {
         ];
         let settings =
             Settings::load_from(None, |name| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone())).unwrap();
-        let overrides = Overrides { clock: Some(Arc::new(FixedClock(self.now))), calendar: self.calendar };
+        let overrides =
+            Overrides { clock: Some(Arc::new(FixedClock(self.now))), calendar: self.calendar, calcom_deadlines: None };
         let app = Application::build_with(&settings, overrides).await.expect("app builds");
         let address = format!("http://{}", app.address());
         let store = app.state().backends().store.clone();
