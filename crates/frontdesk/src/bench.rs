@@ -4,6 +4,7 @@
 
 use crate::client::{CallIdentity, RetellClient};
 use crate::demo::{DemoEnvironment, CALLER_NUMBER, SALON_NUMBER};
+use crate::domain::CalendarKind;
 use serde_json::json;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -20,7 +21,7 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 /// Runs `calls` warm calls of `function` from `concurrency` callers and prints the figures.
 /// Availability functions ask for a men's haircut tomorrow at 14:30; others get no arguments.
 pub async fn run(function: &str, calls: usize, concurrency: usize) -> anyhow::Result<()> {
-    let env = DemoEnvironment::start().await?;
+    let env = DemoEnvironment::start(CalendarKind::Local).await?;
     let client = RetellClient::new(&env.base_url, &env.api_key);
     let args = match function {
         "check_availability" | "find_next_available" | "get_service_info" | "parse_date" => {

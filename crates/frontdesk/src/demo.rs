@@ -4,8 +4,8 @@
 
 use crate::client::{CallIdentity, RetellClient};
 use crate::configuration::Settings;
-use crate::domain::{PhoneNumber, StaffId};
-use crate::startup::Application;
+use crate::domain::{BranchContext, CalendarKind, PhoneNumber, StaffId};
+use crate::startup::{prepare_database, Application};
 use crate::store::{AppointmentStatus, NewAppointment, Store};
 use anyhow::Context;
 use chrono::{Datelike, Duration, NaiveTime, TimeZone, Utc};
@@ -21,6 +21,28 @@ pub const SALON_NUMBER: &str = "+4930123456";
 /// The demo caller.
 pub const CALLER_NUMBER: &str = "+4917612345678";
 
+/// A calsim fixture with one event type per service that has one: the branch's opening hours,
+/// the service's duration, a 15-minute grid — the same schedule the embedded calendar uses.
+pub fn calsim_fixture(branches: &[BranchContext]) -> calsim::Fixture {
+    let event_types: Vec<serde_json::Value> = branches
+        .iter()
+        .flat_map(|ctx| {
+            ctx.branch.services.iter().filter_map(move |service| {
+                Some(json!({
+                    "id": service.calcom_event_type_id?,
+                    "slug": service.name.to_lowercase().replace(' ', "-"),
+                    "length_minutes": service.duration_minutes,
+                    "slot_interval_minutes": crate::calendar::GRID_MINUTES,
+                    "time_zone": ctx.company.timezone.name(),
+                    "minimum_notice_minutes": 0,
+                    "schedule": ctx.branch.opening_hours.to_map(),
+                }))
+            })
+        })
+        .collect();
+    calsim::Fixture::parse(&json!({ "event_types": event_types }).to_string()).expect("a generated fixture is valid")
+}
+
 /// A running in-process frontdesk on a throw-away database.
 pub struct DemoEnvironment {
     /// Base URL, e.g. `http://127.0.0.1:41234`.
@@ -29,26 +51,47 @@ pub struct DemoEnvironment {
     pub api_key: String,
     /// The store behind it.
     pub store: Store,
+    /// The in-process Cal.com simulator, when the demo runs on Cal.com.
+    pub calsim: Option<calsim::Running>,
     stop: oneshot::Sender<()>,
     server: JoinHandle<anyhow::Result<()>>,
     _dir: tempfile::TempDir,
 }
 
 impl DemoEnvironment {
-    /// Starts frontdesk on port 0 with SQLite in a temp dir and the demo tenants.
-    pub async fn start() -> anyhow::Result<Self> {
+    /// Starts frontdesk on port 0 with SQLite in a temp dir and the demo tenants; with
+    /// `CalendarKind::Calcom`, every tenant's calendar is a calsim in this process with the
+    /// tenants' own schedules and Cal.com's usual 300–800 ms latency.
+    pub async fn start(calendar: CalendarKind) -> anyhow::Result<Self> {
         let dir = tempfile::tempdir().context("cannot create a temp dir")?;
         let tenants: PathBuf = dir.path().join("tenants.toml");
         std::fs::write(&tenants, DEMO_TENANTS)?;
         let api_key = format!("demo_{:x}", rand_u64());
         let database = dir.path().join("frontdesk.db");
-        let env = [
+        let mut env = vec![
             ("FRONTDESK_LISTEN", "127.0.0.1:0".to_string()),
             ("FRONTDESK_DATABASE_URL", format!("sqlite://{}?mode=rwc", database.display())),
             ("FRONTDESK_TENANTS", tenants.display().to_string()),
             ("FRONTDESK_RETELL_API_KEY", api_key.clone()),
         ];
-        let settings = Settings::load_from(None, |name| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()))?;
+        let load = |env: &[(&str, String)]| {
+            Settings::load_from(None, |name| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()))
+        };
+        let calsim = match calendar {
+            CalendarKind::Local => None,
+            CalendarKind::Calcom => {
+                let store = prepare_database(&load(&env)?).await?;
+                let fixture = calsim_fixture(&store.load_branches().await?);
+                store.close().await;
+                let sim = calsim::Sim::new(fixture, calsim::Faults::default(), None);
+                let running = calsim::serve(sim, "127.0.0.1:0".parse()?).await?;
+                env.push(("FRONTDESK_CALENDAR", "calcom".into()));
+                env.push(("FRONTDESK_CALCOM_BASE_URL", running.base_url.clone()));
+                env.push(("FRONTDESK_CALCOM_API_KEY", "cal_demo_key".into()));
+                Some(running)
+            }
+        };
+        let settings = load(&env)?;
         let app = Application::build(&settings).await?;
         let base_url = format!("http://{}", app.address());
         let store = app.state().backends().store.clone();
@@ -56,7 +99,7 @@ impl DemoEnvironment {
         let server = tokio::spawn(app.run_until(async {
             let _ = stopped.await;
         }));
-        Ok(Self { base_url, api_key, store, stop, server, _dir: dir })
+        Ok(Self { base_url, api_key, store, calsim, stop, server, _dir: dir })
     }
 
     /// Stops the server gracefully (the audit trail is flushed).
@@ -76,7 +119,8 @@ fn rand_u64() -> u64 {
 
 /// Books tomorrow 10:00 for everyone who cuts men's hair, and gives the caller a history, so
 /// the conversation shows a taken slot, alternatives and a recognised caller.
-async fn seed(store: &Store) -> anyhow::Result<()> {
+async fn seed(env: &DemoEnvironment) -> anyhow::Result<()> {
+    let store = &env.store;
     let branches = store.load_branches().await?;
     let salon = branches
         .iter()
@@ -108,7 +152,16 @@ async fn seed(store: &Store) -> anyhow::Result<()> {
         status: AppointmentStatus::Booked,
         notes: None,
     };
-    if let Some(start) = at(tomorrow, 10) {
+    if let (Some(start), Some(calsim)) = (at(tomorrow, 10), &env.calsim) {
+        // On Cal.com the taken slot is a booking made elsewhere (the host is Cal.com's to assign).
+        let event_type = service.calcom_event_type_id.context("demo service without event type")?;
+        reqwest::Client::new()
+            .post(format!("{}/_calsim/external-booking", calsim.base_url))
+            .json(&json!({"eventTypeId": event_type, "start": start}))
+            .send()
+            .await?
+            .error_for_status()?;
+    } else if let Some(start) = at(tomorrow, 10) {
         for (i, staff_id) in staff.iter().enumerate() {
             store.insert_appointment(&book(format!("demo-busy-{i}"), other.id, Some(*staff_id), start, 60)).await?;
         }
@@ -127,16 +180,23 @@ async fn seed(store: &Store) -> anyhow::Result<()> {
 }
 
 /// Runs the demo conversation and prints it.
-pub async fn run() -> anyhow::Result<()> {
-    let env = DemoEnvironment::start().await?;
-    seed(&env.store).await?;
+pub async fn run(calendar: CalendarKind) -> anyhow::Result<()> {
+    let env = DemoEnvironment::start(calendar).await?;
+    seed(&env).await?;
     let client = RetellClient::new(&env.base_url, &env.api_key);
     let call = CallIdentity {
         call_id: format!("call_demo_{:x}", rand_u64()),
         from_number: CALLER_NUMBER.into(),
         to_number: SALON_NUMBER.into(),
     };
-    println!("frontdesk demo — Salon Schnittpunkt, Innenstadt ({SALON_NUMBER}), server at {}\n", env.base_url);
+    let calendar_text = match &env.calsim {
+        Some(calsim) => format!("Cal.com simulated in-process at {} (300–800 ms per request)", calsim.base_url),
+        None => "embedded calendar".to_string(),
+    };
+    println!(
+        "frontdesk demo — Salon Schnittpunkt, Innenstadt ({SALON_NUMBER}), server at {}, {calendar_text}\n",
+        env.base_url
+    );
     let script: [(&str, &str, Value); 8] = [
         ("Anruf beginnt", "initialize_call", json!({})),
         ("„Was bieten Sie denn an?“", "get_available_services", json!({})),

@@ -1,7 +1,7 @@
 //! The `frontdesk` command: serve, demo, migrate, retell-tools, bench.
 
 use clap::{Parser, Subcommand};
-use frontdesk::configuration::Settings;
+use frontdesk::configuration::{CalendarKind, Settings};
 use frontdesk::startup::{prepare_database, shutdown_signal, Application};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,7 +22,11 @@ enum Command {
         config: Option<PathBuf>,
     },
     /// Start everything embedded and play a German caller conversation.
-    Demo,
+    Demo {
+        /// `local` (embedded calendar) or `calcom` (Cal.com simulated in-process).
+        #[arg(long, default_value = "local", value_parser = CalendarKind::parse)]
+        calendar: CalendarKind,
+    },
     /// Apply migrations to FRONTDESK_DATABASE_URL (and import FRONTDESK_TENANTS if set).
     Migrate {
         /// Optional TOML settings file.
@@ -77,7 +81,7 @@ fn main() -> ExitCode {
                 println!("{:#}", frontdesk::functions::retell_tools(&base_url));
                 Ok(())
             }
-            Command::Demo => frontdesk::demo::run().await,
+            Command::Demo { calendar } => frontdesk::demo::run(calendar).await,
             Command::Bench { function, calls, concurrency } => {
                 frontdesk::bench::run(&function, calls, concurrency).await
             }

@@ -102,6 +102,8 @@ pub struct TestAppBuilder {
     now: DateTime<Utc>,
     backend: Backend,
     calendar: Option<Arc<dyn CalendarProvider>>,
+    env: Vec<(&'static str, String)>,
+    calcom_deadlines: Option<frontdesk::calendar::calcom::Deadlines>,
 }
 
 impl TestAppBuilder {
@@ -117,35 +119,70 @@ impl TestAppBuilder {
         self
     }
 
+    /// Sets a `FRONTDESK_*` variable.
+    pub fn env(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.env.push((name, value.into()));
+        self
+    }
+
+    /// Points every tenant at a calsim as their Cal.com.
+    pub fn calcom(self, base_url: &str) -> Self {
+        self.env("FRONTDESK_CALENDAR", "calcom")
+            .env("FRONTDESK_CALCOM_BASE_URL", base_url)
+            .env("FRONTDESK_CALCOM_API_KEY", "cal_test_default")
+    }
+
+    /// Shorter Cal.com deadlines, for timeout tests.
+    pub fn calcom_deadlines(mut self, deadlines: frontdesk::calendar::calcom::Deadlines) -> Self {
+        self.calcom_deadlines = Some(deadlines);
+        self
+    }
+
     /// Chooses the database.
     pub fn backend(mut self, backend: Backend) -> Self {
         self.backend = backend;
         self
     }
 
+    /// Starts the app, or says why it refused to start.
+    pub async fn try_spawn_result(self) -> Result<TestApp, String> {
+        self.start().await.ok_or_else(|| "database unavailable".to_string())?
+    }
+
     /// Starts the app; `None` only for PostgreSQL when it is unreachable outside CI.
     pub async fn try_spawn(self) -> Option<TestApp> {
+        self.start().await.map(|started| started.expect("app builds"))
+    }
+
+    async fn start(self) -> Option<Result<TestApp, String>> {
         let dir = tempfile::tempdir().unwrap();
         let url = database_url(self.backend, &dir).await?;
         let tenants = concat!(env!("CARGO_MANIFEST_DIR"), "/../../config/tenants.demo.toml");
-        let env = [
+        let mut env = vec![
             ("FRONTDESK_LISTEN", "127.0.0.1:0".to_string()),
             ("FRONTDESK_DATABASE_URL", url),
             ("FRONTDESK_TENANTS", tenants.to_string()),
             ("FRONTDESK_RETELL_API_KEY", API_KEY.to_string()),
         ];
+        env.extend(self.env);
         let settings =
             Settings::load_from(None, |name| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone())).unwrap();
-        let overrides =
-            Overrides { clock: Some(Arc::new(FixedClock(self.now))), calendar: self.calendar, calcom_deadlines: None };
-        let app = Application::build_with(&settings, overrides).await.expect("app builds");
+        let overrides = Overrides {
+            clock: Some(Arc::new(FixedClock(self.now))),
+            calendar: self.calendar,
+            calcom_deadlines: self.calcom_deadlines,
+        };
+        let app = match Application::build_with(&settings, overrides).await {
+            Ok(app) => app,
+            Err(error) => return Some(Err(format!("{error:#}"))),
+        };
         let address = format!("http://{}", app.address());
         let store = app.state().backends().store.clone();
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(app.run_until(async {
             let _ = stopped.await;
         }));
-        Some(TestApp {
+        Some(Ok(TestApp {
             database_url: settings.database_url.clone(),
             address,
             now: self.now,
@@ -155,7 +192,7 @@ impl TestAppBuilder {
             server: Some(server),
             call_id: format!("call_{}", uuid_like()),
             _dir: dir,
-        })
+        }))
     }
 
     /// Starts the app (SQLite never needs skipping).
@@ -185,7 +222,13 @@ pub struct TestApp {
 impl TestApp {
     /// A builder with the defaults: SQLite, Monday morning.
     pub fn builder() -> TestAppBuilder {
-        TestAppBuilder { now: monday_morning(), backend: Backend::Sqlite, calendar: None }
+        TestAppBuilder {
+            now: monday_morning(),
+            backend: Backend::Sqlite,
+            calendar: None,
+            env: vec![],
+            calcom_deadlines: None,
+        }
     }
 
     /// The default app.

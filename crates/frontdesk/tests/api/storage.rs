@@ -62,7 +62,10 @@ on_both_backends!(import_is_idempotent_and_loads_the_directory, |store| {
 on_both_backends!(a_changed_file_updates_in_place, |store| {
     let before = store.load_branches().await.unwrap();
     let changed = DEMO
-        .replace("duration_minutes = 30\n    price = \"28 Euro\"", "duration_minutes = 40\n    price = \"30 Euro\"")
+        .replace(
+            "duration_minutes = 30\n    calcom_event_type_id = 1001\n    price = \"28 Euro\"",
+            "duration_minutes = 40\n    calcom_event_type_id = 1001\n    price = \"30 Euro\"",
+        )
         .replace(
             "    [[company.branch.service]]\n    name = \"Bartpflege\"",
             "    [[company.branch.service]]\n    name = \"Bartpflege Deluxe\"",

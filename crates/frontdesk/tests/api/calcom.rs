@@ -1,0 +1,330 @@
+//! The Cal.com client against a real calsim over HTTP, and Cal.com tenants end to end.
+
+use crate::helpers::{TestApp, CALLER, PRACTICE};
+use calsim::{Faults, Fixture, Running, Sim};
+use chrono::{DateTime, Datelike, Duration, TimeZone, Utc, Weekday};
+use frontdesk::calendar::calcom::wire::{AttendeeInput, BookingFilter, MetadataValue, NewBooking};
+use frontdesk::calendar::calcom::{BreakerPhase, CalcomClient, CalcomSettings, Deadlines};
+use frontdesk::calendar::CalendarError;
+use frontdesk::clock::{Clock, ManualClock, SystemClock};
+use frontdesk::domain::Secret;
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::{Duration as StdDuration, Instant};
+
+const KEY: &str = "cal_live_tenant";
+
+async fn calsim(faults: Faults) -> Running {
+    calsim::serve(Sim::new(Fixture::default_fixture(), faults, None), "127.0.0.1:0".parse().unwrap()).await.unwrap()
+}
+
+fn quick() -> Faults {
+    Faults { latency_ms: (0, 0), ..Faults::default() }
+}
+
+fn client(sim: &Running, rate: u32, deadlines: Deadlines, clock: Arc<dyn Clock>) -> CalcomClient {
+    CalcomClient::new(CalcomSettings { base_url: sim.base_url.clone(), rate_per_minute: rate, deadlines }, clock)
+}
+
+fn short() -> Deadlines {
+    Deadlines { healthy: StdDuration::from_millis(400), half_open: StdDuration::from_millis(200) }
+}
+
+/// Next `weekday` at least two days ahead at `hour`:00 Berlin.
+fn next(weekday: Weekday, hour: u32) -> DateTime<Utc> {
+    let mut date = Utc::now().date_naive() + Duration::days(2);
+    while date.weekday() != weekday {
+        date += Duration::days(1);
+    }
+    chrono_tz::Europe::Berlin.from_local_datetime(&date.and_hms_opt(hour, 0, 0).unwrap()).unwrap().with_timezone(&Utc)
+}
+
+async fn stats(sim: &Running) -> Value {
+    reqwest::get(format!("{}/_calsim/stats", sim.base_url)).await.unwrap().json().await.unwrap()
+}
+
+async fn outage(sim: &Running, enabled: bool) {
+    reqwest::Client::new()
+        .post(format!("{}/_calsim/outage", sim.base_url))
+        .json(&json!({"enabled": enabled}))
+        .send()
+        .await
+        .unwrap();
+}
+
+fn slots_requests(stats: &Value) -> u64 {
+    stats["requests"]["GET /v2/slots"].as_u64().unwrap_or(0)
+}
+
+#[tokio::test]
+async fn every_endpoint_round_trips() {
+    let sim = calsim(quick()).await;
+    let client = client(&sim, 100, Deadlines::default(), Arc::new(SystemClock));
+    let key = Secret::new(KEY);
+    let at = next(Weekday::Tue, 10);
+    let tz = chrono_tz::Europe::Berlin;
+
+    let days = client.slots(&key, 1001, at - Duration::hours(1), at + Duration::hours(3), tz).await.unwrap();
+    let starts: Vec<DateTime<Utc>> = days.values().flatten().map(|s| s.start.with_timezone(&Utc)).collect();
+    assert!(starts.contains(&at));
+    assert!(days.values().flatten().all(|s| s.end.is_some()), "range format carries ends");
+
+    let booking = NewBooking {
+        start: at,
+        event_type_id: 1001,
+        attendee: AttendeeInput {
+            name: "Anna Schmidt".into(),
+            time_zone: "Europe/Berlin".into(),
+            email: None,
+            phone_number: Some(CALLER.into()),
+            language: Some("de".into()),
+        },
+        length_in_minutes: None,
+        metadata: [("frontdesk_appointment_id".to_string(), MetadataValue::Text("7".into()))].into(),
+    };
+    let created = client.create_booking(&key, &booking).await.unwrap();
+    assert_eq!(created.status, "accepted");
+    assert_eq!(created.start, at);
+    assert_eq!(created.metadata["frontdesk_appointment_id"], MetadataValue::Text("7".into()));
+    assert_eq!(client.create_booking(&key, &booking).await.unwrap_err(), CalendarError::SlotTaken);
+
+    let listed = client
+        .bookings(
+            &key,
+            &BookingFilter {
+                event_type_id: Some(1001),
+                after_start: Some(at - Duration::minutes(1)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(client.booking(&key, &created.uid).await.unwrap().uid, created.uid);
+    assert_eq!(client.booking(&key, "missing").await.unwrap_err(), CalendarError::NotFound);
+
+    let moved = client.reschedule_booking(&key, &created.uid, at + Duration::hours(1), "caller asked").await.unwrap();
+    assert_ne!(moved.uid, created.uid);
+    assert_eq!(moved.rescheduled_from_uid.as_deref(), Some(created.uid.as_str()));
+    let cancelled = client.cancel_booking(&key, &moved.uid, "caller cancelled").await.unwrap();
+    assert_eq!(cancelled.status, "cancelled");
+
+    let hold = client.reserve_slot(&key, 1002, at, 30, 5).await.unwrap();
+    assert!(hold.reservation_until > Utc::now());
+    assert_eq!(client.reserve_slot(&key, 1002, at, 30, 5).await.unwrap_err(), CalendarError::SlotTaken);
+    client.release_reservation(&key, &hold.reservation_uid).await.unwrap();
+    client.release_reservation(&key, &hold.reservation_uid).await.unwrap();
+
+    let event_type = client.event_type(&key, 1001).await.unwrap();
+    assert_eq!((event_type.id, event_type.length_in_minutes, event_type.slot_interval), (1001, 30, Some(15)));
+    let invalid = client.event_type(&Secret::new("not_a_cal_key"), 1001).await.unwrap_err();
+    assert!(matches!(invalid, CalendarError::Invalid(_)), "{invalid:?}");
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_then_reported_as_unavailable() {
+    let sim = calsim(Faults { latency_ms: (0, 0), fail_rate: 1.0, ..Faults::default() }).await;
+    let client = client(&sim, 100, Deadlines::default(), Arc::new(SystemClock));
+    let key = Secret::new(KEY);
+    let at = next(Weekday::Wed, 10);
+    let error = client.slots(&key, 1001, at, at + Duration::days(1), chrono_tz::Europe::Berlin).await.unwrap_err();
+    assert!(matches!(error, CalendarError::Unavailable(_)), "{error:?}");
+    assert_eq!(slots_requests(&stats(&sim).await), 3, "a read is tried three times");
+    let booking = NewBooking {
+        start: at,
+        event_type_id: 1001,
+        attendee: AttendeeInput {
+            name: "A".into(),
+            time_zone: "Europe/Berlin".into(),
+            email: None,
+            phone_number: None,
+            language: None,
+        },
+        length_in_minutes: None,
+        metadata: Default::default(),
+    };
+    assert!(matches!(client.create_booking(&key, &booking).await, Err(CalendarError::Unavailable(_))));
+    assert_eq!(stats(&sim).await["requests"]["POST /v2/bookings"], 1, "a write is never retried");
+}
+
+#[tokio::test]
+async fn a_429_with_a_long_retry_after_is_rate_limited_at_once() {
+    let sim = calsim(Faults { latency_ms: (0, 0), rate_limit: Some(2), ..Faults::default() }).await;
+    let client = client(&sim, 100, Deadlines::default(), Arc::new(SystemClock));
+    let key = Secret::new(KEY);
+    let at = next(Weekday::Thu, 10);
+    for _ in 0..2 {
+        client.slots(&key, 1001, at, at + Duration::days(1), chrono_tz::Europe::Berlin).await.unwrap();
+    }
+    let started = Instant::now();
+    let error = client.slots(&key, 1001, at, at + Duration::days(1), chrono_tz::Europe::Berlin).await.unwrap_err();
+    assert_eq!(error, CalendarError::RateLimited);
+    assert!(
+        started.elapsed() < StdDuration::from_millis(500),
+        "Retry-After of ~60 s is beyond the deadline: fail fast"
+    );
+    assert_eq!(stats(&sim).await["by_status"]["429"], 1);
+}
+
+#[tokio::test]
+async fn a_slow_cal_com_is_cut_off_at_the_deadline() {
+    let sim = calsim(Faults { latency_ms: (1500, 1500), ..Faults::default() }).await;
+    let client = client(&sim, 100, short(), Arc::new(SystemClock));
+    let started = Instant::now();
+    let at = next(Weekday::Fri, 10);
+    let error =
+        client.slots(&Secret::new(KEY), 1001, at, at + Duration::days(1), chrono_tz::Europe::Berlin).await.unwrap_err();
+    assert!(matches!(error, CalendarError::Unavailable(_)), "{error:?}");
+    let elapsed = started.elapsed();
+    assert!(elapsed >= StdDuration::from_millis(390) && elapsed < StdDuration::from_millis(700), "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn the_breaker_opens_probes_and_closes() {
+    let sim = calsim(quick()).await;
+    let clock = Arc::new(ManualClock::new(Utc::now()));
+    let client = client(&sim, 100, short(), clock.clone());
+    let key = Secret::new(KEY);
+    let at = next(Weekday::Mon, 10);
+    let read = || client.slots(&key, 1001, at, at + Duration::days(1), chrono_tz::Europe::Berlin);
+    outage(&sim, true).await;
+    for _ in 0..5 {
+        assert!(matches!(read().await, Err(CalendarError::Unavailable(_))));
+    }
+    assert_eq!(client.breaker_phase(&key), BreakerPhase::Open);
+    let sent = slots_requests(&stats(&sim).await);
+    let started = Instant::now();
+    assert!(matches!(read().await, Err(CalendarError::Unavailable(_))));
+    assert!(started.elapsed() < StdDuration::from_millis(20), "an open breaker answers at once");
+    assert_eq!(slots_requests(&stats(&sim).await), sent, "no request while open");
+    // Another account is not affected.
+    assert_eq!(client.breaker_phase(&Secret::new("cal_other")), BreakerPhase::Closed);
+
+    // After 60 s one probe goes; it fails while the outage lasts and the breaker opens again.
+    clock.advance(Duration::seconds(60));
+    assert_eq!(client.breaker_phase(&key), BreakerPhase::HalfOpen);
+    assert!(read().await.is_err());
+    assert_eq!(client.breaker_phase(&key), BreakerPhase::Open);
+
+    // Cal.com recovers: the next probe closes the breaker.
+    outage(&sim, false).await;
+    clock.advance(Duration::seconds(60));
+    assert!(read().await.is_ok());
+    assert_eq!(client.breaker_phase(&key), BreakerPhase::Closed);
+    assert!(read().await.is_ok());
+}
+
+#[tokio::test]
+async fn two_hundred_concurrent_reads_never_exceed_the_key_budget() {
+    // calsim enforces 30/min; frontdesk allows itself 25/min (burst 5): no 429 may ever come back.
+    let sim = calsim(Faults { latency_ms: (5, 20), rate_limit: Some(30), ..Faults::default() }).await;
+    let client = Arc::new(client(&sim, 25, short(), Arc::new(SystemClock)));
+    let key = Secret::new(KEY);
+    let at = next(Weekday::Tue, 10);
+    let started = Instant::now();
+    let reads = (0..200).map(|_| {
+        let (client, key) = (client.clone(), key.clone());
+        tokio::spawn(
+            async move { client.slots(&key, 1001, at, at + Duration::days(1), chrono_tz::Europe::Berlin).await },
+        )
+    });
+    let results: Vec<_> = futures_util::future::join_all(reads).await.into_iter().map(|r| r.unwrap()).collect();
+    let elapsed = started.elapsed();
+    let ok = results.iter().filter(|r| r.is_ok()).count();
+    let limited = results.iter().filter(|r| matches!(r, Err(CalendarError::RateLimited))).count();
+    assert_eq!(ok + limited, 200, "{results:?}");
+    assert!((5..=6).contains(&ok), "burst of 5 (+1 replenished within the deadline), got {ok}");
+    let stats = stats(&sim).await;
+    assert_eq!(slots_requests(&stats), ok as u64);
+    assert!(stats["by_status"]["429"].is_null(), "{stats}");
+    assert!(elapsed < StdDuration::from_millis(900), "nobody waits past the deadline: {elapsed:?}");
+}
+
+/// A calsim whose event types have exactly the demo tenants' schedules.
+async fn calsim_like_the_tenants() -> Running {
+    let app = TestApp::spawn().await;
+    let branches = app.store.load_branches().await.unwrap();
+    calsim::serve(Sim::new(frontdesk::demo::calsim_fixture(&branches), quick(), None), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap()
+}
+
+/// The slot-relevant parts of an availability answer.
+fn slots_of(answer: &Value) -> Value {
+    let starts =
+        |v: &Value| v.as_array().map(|a| a.iter().map(|s| s["start"].clone()).collect::<Vec<_>>()).unwrap_or_default();
+    json!({
+        "success": answer["success"],
+        "error": answer["error"],
+        "available": answer["available"],
+        "reason": answer["reason"],
+        "slot": answer["slot"]["start"],
+        "alternatives": starts(&answer["alternatives"]),
+    })
+}
+
+#[tokio::test]
+async fn cal_com_tenants_get_the_same_answers_as_the_embedded_calendar() {
+    let sim = calsim_like_the_tenants().await;
+    // "Now" must lie ahead of the real clock, which calsim uses for minimum notice.
+    let now = next(Weekday::Mon, 8);
+    let local = TestApp::builder().at(now).spawn().await;
+    let calcom = TestApp::builder().at(now).calcom(&sim.base_url).spawn().await;
+    let questions = [
+        (
+            "check_availability",
+            json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00"}),
+            crate::helpers::SALON,
+        ),
+        ("check_availability", json!({"service": "Färben", "date": "morgen", "time": "17:00"}), crate::helpers::SALON),
+        (
+            "check_availability",
+            json!({"service": "Bartpflege", "date": "Sonntag", "time": "11:00"}),
+            crate::helpers::SALON,
+        ),
+        (
+            "check_availability",
+            json!({"service": "Damenhaarschnitt", "date": "morgen vormittag"}),
+            crate::helpers::SALON,
+        ),
+        ("find_next_available", json!({"service": "Herrenhaarschnitt"}), crate::helpers::SALON),
+        (
+            "find_next_available",
+            json!({"service": "Kinderhaarschnitt", "datum": "Samstag"}),
+            crate::helpers::SALON_PRENZLAUER_BERG,
+        ),
+        ("check_availability", json!({"service": "cleaning", "date": "tomorrow", "time": "2:30 pm"}), PRACTICE),
+        ("find_next_available", json!({"service": "check-up", "date": "Friday", "time": "4 pm"}), PRACTICE),
+    ];
+    let first = calcom.call_between(questions[0].0, questions[0].1.clone(), CALLER, questions[0].2).await.json();
+    assert_eq!(first["available"], true, "{first}");
+    for (function, args, number) in questions {
+        let expected = local.call_between(function, args.clone(), CALLER, number).await.json();
+        let answer = calcom.call_between(function, args.clone(), CALLER, number).await.json();
+        assert_eq!(slots_of(&answer), slots_of(&expected), "{function} {args}: {answer:#}");
+    }
+    assert!(slots_requests(&stats(&sim).await) >= 8, "the answers came from Cal.com");
+}
+
+#[tokio::test]
+async fn a_cal_com_outage_is_answered_with_a_callback_offer_within_the_deadline() {
+    let sim = calsim(quick()).await;
+    outage(&sim, true).await;
+    let app =
+        TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).calcom_deadlines(short()).spawn().await;
+    let started = Instant::now();
+    let answer = app
+        .call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00"}))
+        .await
+        .json();
+    assert_eq!(answer["error"], "calendar_unavailable");
+    assert_eq!(answer["offer_callback"], true);
+    assert!(started.elapsed() < StdDuration::from_millis(800), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn a_cal_com_tenant_without_a_key_stops_the_start() {
+    let result = TestApp::builder().env("FRONTDESK_CALENDAR", "calcom").try_spawn_result().await;
+    let error = result.err().expect("must not start");
+    assert!(error.contains("FRONTDESK_CALCOM_API_KEY"), "{error}");
+}
