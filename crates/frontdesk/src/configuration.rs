@@ -31,6 +31,10 @@ pub struct Settings {
     pub calcom_webhook_secret: Option<Secret>,
     /// Availability cache on (default) or off (baseline mode).
     pub availability_cache: bool,
+    /// Time to live of an availability window.
+    pub availability_ttl: std::time::Duration,
+    /// Prefix of Redis channels and keys (instances of one deployment share it).
+    pub redis_prefix: String,
     /// Bearer token for /admin.
     pub admin_token: Option<Secret>,
 }
@@ -78,6 +82,8 @@ struct FileSettings {
     calcom_rate_limit: Option<String>,
     calcom_webhook_secret: Option<String>,
     availability_cache: Option<String>,
+    availability_ttl_secs: Option<String>,
+    redis_prefix: Option<String>,
     admin_token: Option<String>,
 }
 
@@ -167,8 +173,23 @@ impl Settings {
                 })
             }
         };
+        let availability_ttl = match get("FRONTDESK_AVAILABILITY_TTL_SECS", from_file.availability_ttl_secs) {
+            None => std::time::Duration::from_secs(300),
+            Some(text) => text
+                .parse::<u64>()
+                .ok()
+                .filter(|s| (5..=3600).contains(s))
+                .map(std::time::Duration::from_secs)
+                .ok_or_else(|| ConfigError::Invalid {
+                    name: "FRONTDESK_AVAILABILITY_TTL_SECS",
+                    problem: format!("{text:?} is not a number of seconds from 5 to 3600"),
+                })?,
+        };
+        let redis_prefix = get("FRONTDESK_REDIS_PREFIX", from_file.redis_prefix).unwrap_or_else(|| "frontdesk".into());
         Ok(Self {
             listen,
+            availability_ttl,
+            redis_prefix,
             database_url,
             redis_url,
             tenants,
@@ -226,6 +247,7 @@ mod tests {
             ("FRONTDESK_TENANTS", "/does/not/exist.toml"),
             ("FRONTDESK_REDIS_URL", "http://x"),
             ("FRONTDESK_CALCOM_RATE_LIMIT", "500"),
+            ("FRONTDESK_AVAILABILITY_TTL_SECS", "0"),
         ] {
             let error = load(&[(name, value)]).unwrap_err().to_string();
             assert!(error.starts_with(&format!("invalid setting {name}:")), "{error}");

@@ -3,6 +3,7 @@
 //! Reading order follows a request: [`retell`] (signed JSON) → [`http`] (extractors, one error
 //! type) → [`functions`] (typed arguments → domain) → [`calendar`] → [`speech`] (spoken answer).
 
+pub mod availability;
 pub mod bench;
 pub mod calendar;
 pub mod client;

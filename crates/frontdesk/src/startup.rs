@@ -1,6 +1,7 @@
 //! Building the application from settings: database, migrations, tenants, directory, calendar,
 //! audit writer, router, listener — and running it until a shutdown signal.
 
+use crate::availability::{Availability, CacheSettings, InvalidationBus, WindowCache};
 use crate::calendar::calcom::{CalcomCalendar, CalcomClient, CalcomSettings, Deadlines};
 use crate::calendar::{CalendarProvider, Calendars, LocalCalendar};
 use crate::clock::{Clock, SystemClock};
@@ -46,6 +47,8 @@ pub struct Overrides {
     pub calendar: Option<Arc<dyn CalendarProvider>>,
     /// Cal.com deadlines (default: 3 s, 1.5 s half-open).
     pub calcom_deadlines: Option<Deadlines>,
+    /// How long a read waits for a window fetch (default 1.2 s).
+    pub availability_read_wait: Option<std::time::Duration>,
 }
 
 /// Refuses to start when a Cal.com tenant lacks a key or a service lacks its event type.
@@ -108,11 +111,31 @@ impl Application {
                 Calendars::new(settings.calendar, Arc::new(LocalCalendar::new(store.clone())), calcom)
             }
         };
+        let cache = settings.availability_cache.then(|| {
+            // A reader waits at most this long for a window; the fetch itself goes on in the background.
+            let read_wait = overrides.availability_read_wait.unwrap_or(std::time::Duration::from_millis(1200));
+            let ttl = chrono::Duration::from_std(settings.availability_ttl).unwrap_or(chrono::Duration::minutes(5));
+            WindowCache::new(CacheSettings { ttl, read_wait }, clock.clone())
+        });
+        let bus = match &settings.redis_url {
+            Some(url) => Some(
+                InvalidationBus::connect(url, format!("{}:availability", settings.redis_prefix))
+                    .await
+                    .context("FRONTDESK_REDIS_URL: cannot connect")?,
+            ),
+            None => None,
+        };
+        let availability =
+            Availability::new(calendars, cache, bus.clone(), clock.clone(), settings.calcom_api_key.clone());
+        if let Some(bus) = &bus {
+            bus.subscribe(availability.clone()).await.context("FRONTDESK_REDIS_URL: cannot subscribe")?;
+        }
         let (audit, audit_writer) = AuditLog::start(store.clone());
         let state = AppState::new(AppStateParts {
             retell_key,
             directory,
-            backends: Backends { store: store.clone(), calendars },
+            backends: Backends { store: store.clone(), availability },
+            calcom_webhook_secret: settings.calcom_webhook_secret.clone(),
             clock,
             audit,
             metrics: crate::telemetry::metrics_handle(),

@@ -152,6 +152,33 @@ pub struct NextAvailableArgs {
     pub staff: Text,
 }
 
+/// Arguments of `get_alternatives`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AlternativesArgs {
+    /// The service.
+    #[serde(alias = "dienstleistung", alias = "service_name", alias = "leistung", alias = "behandlung")]
+    pub service: Text,
+    /// The wished day.
+    #[serde(alias = "datum", alias = "tag", alias = "day", alias = "wunschdatum", alias = "appointment_date")]
+    pub date: Text,
+    /// The wished time.
+    #[serde(alias = "uhrzeit", alias = "zeit", alias = "wunschzeit", alias = "appointment_time")]
+    pub time: Text,
+    /// A staff member the caller wants.
+    #[serde(
+        alias = "mitarbeiter",
+        alias = "mitarbeiterin",
+        alias = "staff_name",
+        alias = "employee",
+        alias = "friseur"
+    )]
+    pub staff: Text,
+    /// How many to offer (1–5, default 3).
+    #[serde(alias = "anzahl", alias = "max_alternatives", alias = "limit")]
+    pub max: Text,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,4 +1,4 @@
-use crate::calendar::Calendars;
+use crate::availability::Availability;
 use crate::domain::{Branch, BranchContext, Company, Language};
 use crate::retell::CallInfo;
 use crate::speech::SpeechContext;
@@ -12,8 +12,8 @@ use std::sync::Arc;
 pub struct Backends {
     /// The database of record.
     pub store: Store,
-    /// The calendars; each tenant uses one.
-    pub calendars: Calendars,
+    /// Availability: windows in memory over the tenants' calendars.
+    pub availability: Availability,
 }
 
 /// One verified function call: the tenant it belongs to, the call, and the moment it is answered.

@@ -35,6 +35,8 @@ pub enum Function {
     CheckAvailability,
     /// The first free slot.
     FindNextAvailable,
+    /// Ranked alternatives around a wish.
+    GetAlternatives,
 }
 
 /// Every name frontdesk answers to, aliases included (DESIGN §7).
@@ -49,6 +51,7 @@ const CATALOGUE: &[(&str, Function)] = &[
     ("get_opening_hours", Function::GetOpeningHours),
     ("check_availability", Function::CheckAvailability),
     ("find_next_available", Function::FindNextAvailable),
+    ("get_alternatives", Function::GetAlternatives),
 ];
 
 impl Function {
@@ -79,6 +82,7 @@ impl Function {
             Self::GetOpeningHours => catalog::opening_hours(ctx),
             Self::CheckAvailability => availability::check_availability(backends, ctx, raw_args).await,
             Self::FindNextAvailable => availability::find_next_available(backends, ctx, raw_args).await,
+            Self::GetAlternatives => availability::get_alternatives(backends, ctx, raw_args).await,
         }
     }
 }

@@ -17,6 +17,23 @@ pub enum CacheUse {
     Miss,
     /// Served from a window past its freshness.
     Stale,
+    /// Joined a fetch another caller had started.
+    Coalesced,
+    /// Cache off (baseline mode) or a range beyond the window: the calendar was asked directly.
+    Direct,
+}
+
+impl From<Option<crate::availability::Freshness>> for CacheUse {
+    fn from(freshness: Option<crate::availability::Freshness>) -> Self {
+        use crate::availability::Freshness;
+        match freshness {
+            None => Self::Direct,
+            Some(Freshness::Hit) => Self::Hit,
+            Some(Freshness::Miss) => Self::Miss,
+            Some(Freshness::Coalesced) => Self::Coalesced,
+            Some(Freshness::Stale) => Self::Stale,
+        }
+    }
 }
 
 impl CacheUse {
@@ -27,6 +44,8 @@ impl CacheUse {
             Self::Hit => "hit",
             Self::Miss => "miss",
             Self::Stale => "stale",
+            Self::Coalesced => "coalesced",
+            Self::Direct => "direct",
         }
     }
 }

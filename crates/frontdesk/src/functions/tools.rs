@@ -45,6 +45,10 @@ fn describe(function: Function) -> (&'static str, Vec<Parameter>) {
             "Finds the earliest free appointment for a service, optionally from a date/time on and with a staff member.",
             vec![SERVICE, (DATE.0, DATE.1, "Earliest day, if the caller named one.", false), (TIME.0, TIME.1, "Earliest time that day.", false), STAFF],
         ),
+        Function::GetAlternatives => (
+            "Offers the best alternatives around a wished date and time (same day, next workday, next week, earliest).",
+            vec![SERVICE, DATE, TIME, STAFF, ("max", "integer", "How many alternatives to offer (1-5, default 3).", false)],
+        ),
     }
 }
 
@@ -90,7 +94,7 @@ mod tests {
     fn every_function_has_one_definition_pointing_at_its_endpoint() {
         let tools = retell_tools("https://frontdesk.example/");
         let tools = tools.as_array().unwrap();
-        assert_eq!(tools.len(), 8);
+        assert_eq!(tools.len(), 9);
         let check = tools.iter().find(|t| t["name"] == "check_availability").unwrap();
         assert_eq!(check["url"], "https://frontdesk.example/retell/functions/check_availability");
         assert_eq!(check["parameters"]["required"], json!(["service", "date"]));

@@ -29,6 +29,8 @@ pub struct AppStateParts {
     pub audit: AuditLog,
     /// Prometheus renderer.
     pub metrics: PrometheusHandle,
+    /// Verifies Cal.com webhooks; webhooks are refused while unset.
+    pub calcom_webhook_secret: Option<Secret>,
 }
 
 #[derive(Debug)]
@@ -69,6 +71,11 @@ impl AppState {
     /// The audit trail.
     pub fn audit(&self) -> &AuditLog {
         &self.0.parts.audit
+    }
+
+    /// The Cal.com webhook secret.
+    pub fn calcom_webhook_secret(&self) -> Option<&Secret> {
+        self.0.parts.calcom_webhook_secret.as_ref()
     }
 
     /// Prometheus text.

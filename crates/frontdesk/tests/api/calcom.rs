@@ -303,7 +303,7 @@ async fn cal_com_tenants_get_the_same_answers_as_the_embedded_calendar() {
         let answer = calcom.call_between(function, args.clone(), CALLER, number).await.json();
         assert_eq!(slots_of(&answer), slots_of(&expected), "{function} {args}: {answer:#}");
     }
-    assert!(slots_requests(&stats(&sim).await) >= 8, "the answers came from Cal.com");
+    assert!(slots_requests(&stats(&sim).await) >= 1, "the answers came from Cal.com");
 }
 
 #[tokio::test]

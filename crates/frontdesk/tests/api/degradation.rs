@@ -51,8 +51,23 @@ async fn an_unreachable_calendar_offers_a_callback() {
 }
 
 #[tokio::test]
-async fn a_panic_is_answered_with_the_spoken_fallback_and_counted() {
+async fn a_panic_while_reading_a_window_is_a_calendar_failure_not_a_crash() {
     let app = TestApp::builder().calendar(Arc::new(PanickingCalendar)).spawn().await;
+    let answer =
+        app.call("check_availability", json!({"service": "Bartpflege", "date": "morgen", "time": "10:00"})).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    assert_eq!(answer.json()["error"], "calendar_unavailable");
+    assert_eq!(app.call("get_opening_hours", json!({})).await.status, 200);
+}
+
+#[tokio::test]
+async fn a_panic_is_answered_with_the_spoken_fallback_and_counted() {
+    // Without the cache the provider runs inside the request: the function's own guard answers.
+    let app = TestApp::builder()
+        .calendar(Arc::new(PanickingCalendar))
+        .env("FRONTDESK_AVAILABILITY_CACHE", "off")
+        .spawn()
+        .await;
     let answer =
         app.call("check_availability", json!({"service": "Bartpflege", "date": "morgen", "time": "10:00"})).await;
     assert_eq!(answer.status, 200, "{}", answer.text);

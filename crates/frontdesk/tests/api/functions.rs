@@ -43,6 +43,7 @@ async fn occupy(app: &TestApp, service: &str, staff: &[&str], hour: u32, minute:
             .await
             .unwrap();
     }
+    app.appointments_changed();
 }
 
 #[tokio::test]

@@ -104,6 +104,7 @@ pub struct TestAppBuilder {
     calendar: Option<Arc<dyn CalendarProvider>>,
     env: Vec<(&'static str, String)>,
     calcom_deadlines: Option<frontdesk::calendar::calcom::Deadlines>,
+    read_wait: Option<std::time::Duration>,
 }
 
 impl TestAppBuilder {
@@ -135,6 +136,12 @@ impl TestAppBuilder {
     /// Shorter Cal.com deadlines, for timeout tests.
     pub fn calcom_deadlines(mut self, deadlines: frontdesk::calendar::calcom::Deadlines) -> Self {
         self.calcom_deadlines = Some(deadlines);
+        self
+    }
+
+    /// How long availability reads wait for a window fetch.
+    pub fn read_wait(mut self, wait: std::time::Duration) -> Self {
+        self.read_wait = Some(wait);
         self
     }
 
@@ -171,6 +178,7 @@ impl TestAppBuilder {
             clock: Some(Arc::new(FixedClock(self.now))),
             calendar: self.calendar,
             calcom_deadlines: self.calcom_deadlines,
+            availability_read_wait: self.read_wait,
         };
         let app = match Application::build_with(&settings, overrides).await {
             Ok(app) => app,
@@ -178,12 +186,17 @@ impl TestAppBuilder {
         };
         let address = format!("http://{}", app.address());
         let store = app.state().backends().store.clone();
+        // Not the whole state: holding it would keep the audit queue open past shutdown.
+        let availability = app.state().backends().availability.clone();
+        let branches = app.state().directory().branches().to_vec();
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(app.run_until(async {
             let _ = stopped.await;
         }));
         Some(Ok(TestApp {
             database_url: settings.database_url.clone(),
+            availability,
+            branches,
             address,
             now: self.now,
             store,
@@ -213,6 +226,10 @@ pub struct TestApp {
     pub call_id: String,
     /// Where its database is, to reopen it after shutdown.
     pub database_url: String,
+    /// The app's availability engine.
+    pub availability: frontdesk::availability::Availability,
+    /// Every branch the app serves.
+    pub branches: Vec<Arc<frontdesk::domain::BranchContext>>,
     http: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<anyhow::Result<()>>>,
@@ -228,6 +245,7 @@ impl TestApp {
             calendar: None,
             env: vec![],
             calcom_deadlines: None,
+            read_wait: None,
         }
     }
 
@@ -288,6 +306,14 @@ impl TestApp {
         .unwrap();
         let signature = self.sign(&body);
         self.post(&format!("/retell/functions/{function}"), body, Some(signature)).await
+    }
+
+    /// Tells the app that appointments were written behind its back (tests seed the database
+    /// directly), as an operator's database edit would.
+    pub fn appointments_changed(&self) {
+        for tenant in &self.branches {
+            self.availability.forget_branch(tenant);
+        }
     }
 
     /// A fresh connection to the app's database (the app's own pool closes on shutdown).

@@ -1,0 +1,237 @@
+//! The window cache: moka holds the windows; concurrent misses on a key share one fetch
+//! (single-flight); windows past 80 % of their TTL are refreshed in the background; an expired
+//! window whose refresh fails or is slow is served as stale; nobody waits longer than the read
+//! deadline. Invalidations bump a key's generation so a fetch that started before a booking can
+//! never overwrite the corrected window.
+
+use super::window::{Window, WindowKey};
+use crate::calendar::CalendarError;
+use crate::clock::Clock;
+use crate::telemetry::AVAILABILITY_CACHE;
+use chrono::{DateTime, Duration, Utc};
+use futures_util::future::{BoxFuture, FutureExt, Shared};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::oneshot;
+
+/// One fetch of a window.
+pub type Fetch = BoxFuture<'static, Result<Window, CalendarError>>;
+/// How to fetch a key's window again (kept with the window, so webhooks can refresh it).
+pub type Fetcher = Arc<dyn Fn() -> Fetch + Send + Sync>;
+
+type SharedFetch = Shared<BoxFuture<'static, Result<Arc<Window>, CalendarError>>>;
+
+/// How a read was served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    /// From a fresh window in memory.
+    Hit,
+    /// This read started the fetch and waited for it.
+    Miss,
+    /// Joined a fetch another read had started.
+    Coalesced,
+    /// From a window past its TTL, because the refresh failed or is slow.
+    Stale,
+}
+
+impl Freshness {
+    /// Metric label.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Hit => "hit",
+            Self::Miss => "miss",
+            Self::Coalesced => "coalesced",
+            Self::Stale => "stale",
+        }
+    }
+}
+
+struct Entry {
+    window: Arc<Window>,
+    fetcher: Fetcher,
+}
+
+#[derive(Default)]
+struct Flights {
+    running: HashMap<WindowKey, (u64, SharedFetch)>,
+    generations: HashMap<WindowKey, u64>,
+}
+
+/// Cache settings.
+#[derive(Debug, Clone, Copy)]
+pub struct CacheSettings {
+    /// Time to live of a window.
+    pub ttl: Duration,
+    /// Longest a read waits for a fetch before answering stale or unavailable.
+    pub read_wait: std::time::Duration,
+}
+
+/// Windows in memory.
+pub struct WindowCache {
+    windows: moka::sync::Cache<WindowKey, Arc<Entry>>,
+    flights: Mutex<Flights>,
+    settings: CacheSettings,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for WindowCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WindowCache")
+            .field("windows", &self.windows.entry_count())
+            .field("settings", &self.settings)
+            .finish()
+    }
+}
+
+fn count(result: &'static str) {
+    metrics::counter!(AVAILABILITY_CACHE, "result" => result).increment(1);
+}
+
+impl WindowCache {
+    /// An empty cache; windows nobody reads for an hour are dropped.
+    pub fn new(settings: CacheSettings, clock: Arc<dyn Clock>) -> Arc<Self> {
+        let windows = moka::sync::Cache::builder()
+            .max_capacity(50_000)
+            .time_to_idle(std::time::Duration::from_secs(3600))
+            .build();
+        Arc::new(Self { windows, flights: Mutex::default(), settings, clock })
+    }
+
+    fn flights(&self) -> std::sync::MutexGuard<'_, Flights> {
+        self.flights.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The window for `key`, fetching it with `fetcher` when absent or expired.
+    pub async fn read(
+        self: &Arc<Self>,
+        key: &WindowKey,
+        fetcher: impl FnOnce() -> Fetcher,
+    ) -> Result<(Arc<Window>, Freshness), CalendarError> {
+        let now = self.clock.now();
+        let cached = self.windows.get(key);
+        if let Some(entry) = &cached {
+            let age = entry.window.age(now);
+            if age < self.settings.ttl {
+                if age >= self.settings.ttl * 4 / 5 {
+                    self.refresh(key, entry.fetcher.clone(), false);
+                }
+                count("hit");
+                return Ok((entry.window.clone(), Freshness::Hit));
+            }
+        }
+        let fetcher = cached.as_ref().map(|e| e.fetcher.clone()).unwrap_or_else(fetcher);
+        let (flight, joined) = self.start(key, fetcher, false);
+        let fresh = if joined { Freshness::Coalesced } else { Freshness::Miss };
+        match (tokio::time::timeout(self.settings.read_wait, flight).await, cached) {
+            (Ok(Ok(window)), _) => {
+                count(fresh.as_str());
+                Ok((window, fresh))
+            }
+            (_, Some(entry)) => {
+                count("stale");
+                Ok((entry.window.clone(), Freshness::Stale))
+            }
+            (Ok(Err(error)), None) => {
+                count("unavailable");
+                Err(error)
+            }
+            (Err(_), None) => {
+                count("unavailable");
+                Err(CalendarError::Unavailable(format!("no window within {} ms", self.settings.read_wait.as_millis())))
+            }
+        }
+    }
+
+    /// Starts a fetch for `key` unless one of the current generation is running; returns it and
+    /// whether it was already running. `force` starts a new one even then.
+    fn start(self: &Arc<Self>, key: &WindowKey, fetcher: Fetcher, force: bool) -> (SharedFetch, bool) {
+        let mut flights = self.flights();
+        let generation = flights.generations.get(key).copied().unwrap_or(0);
+        if let Some((running_generation, flight)) = flights.running.get(key) {
+            if *running_generation == generation && !force {
+                return (flight.clone(), true);
+            }
+        }
+        let (sender, receiver) = oneshot::channel();
+        let flight: SharedFetch = receiver
+            .map(|r| r.unwrap_or_else(|_| Err(CalendarError::Unavailable("window fetch ended".into()))))
+            .boxed()
+            .shared();
+        flights.running.insert(key.clone(), (generation, flight.clone()));
+        drop(flights);
+        let (this, key, fetch) = (self.clone(), key.clone(), fetcher.clone());
+        tokio::spawn(async move {
+            // A panicking provider must not take the waiting callers with it: logged, counted, unavailable.
+            let result = match std::panic::AssertUnwindSafe(fetch()).catch_unwind().await {
+                Ok(result) => result.map(Arc::new),
+                Err(panic) => {
+                    tracing::error!(panic = %crate::telemetry::panic_text(panic.as_ref()), "window fetch panicked");
+                    metrics::counter!(crate::telemetry::INTERNAL_ERRORS).increment(1);
+                    Err(CalendarError::Unavailable("internal error while reading the calendar".into()))
+                }
+            };
+            let mut flights = this.flights();
+            let current = flights.generations.get(&key).copied().unwrap_or(0) == generation;
+            if current {
+                if let Ok(window) = &result {
+                    this.windows.insert(key.clone(), Arc::new(Entry { window: window.clone(), fetcher }));
+                }
+            }
+            if flights.running.get(&key).is_some_and(|(g, _)| *g == generation) {
+                flights.running.remove(&key);
+            }
+            drop(flights);
+            let _ = sender.send(result);
+        });
+        (flight, false)
+    }
+
+    /// Starts (or joins) a fetch without waiting for it: it runs in its own task.
+    fn refresh(self: &Arc<Self>, key: &WindowKey, fetcher: Fetcher, force: bool) {
+        let (_flight, _) = self.start(key, fetcher, force);
+    }
+
+    /// Warms a key in the background if it has no window yet (prefetch).
+    pub fn warm(self: &Arc<Self>, key: &WindowKey, fetcher: impl FnOnce() -> Fetcher) {
+        let fresh = self.windows.get(key).is_some_and(|e| e.window.age(self.clock.now()) < self.settings.ttl * 4 / 5);
+        if !fresh {
+            let fetcher = self.windows.get(key).map(|e| e.fetcher.clone()).unwrap_or_else(fetcher);
+            self.refresh(key, fetcher, false);
+        }
+    }
+
+    /// Applies a change at once — `taken` removes time from the window — and refetches the window
+    /// in the background; fetches started earlier can no longer overwrite it.
+    pub fn invalidate(
+        self: &Arc<Self>,
+        key: &WindowKey,
+        taken: Option<(DateTime<Utc>, DateTime<Utc>, Option<crate::domain::StaffId>)>,
+    ) {
+        let Some(entry) = self.windows.get(key) else { return };
+        {
+            let mut flights = self.flights();
+            *flights.generations.entry(key.clone()).or_default() += 1;
+        }
+        if let Some((start, end, staff)) = taken {
+            let window = Arc::new(entry.window.without(start, end, staff));
+            self.windows.insert(key.clone(), Arc::new(Entry { window, fetcher: entry.fetcher.clone() }));
+        }
+        self.refresh(key, entry.fetcher.clone(), true);
+    }
+
+    /// Drops a window: the next read fetches it again (the change is unknown, so nothing stale
+    /// may be served).
+    pub fn evict(&self, key: &WindowKey) {
+        *self.flights().generations.entry(key.clone()).or_default() += 1;
+        self.windows.invalidate(key);
+    }
+
+    /// Every cached key of a calendar event (e.g. a Cal.com event type).
+    pub fn keys_for_event(&self, calendar: crate::domain::CalendarKind, event: i64) -> Vec<WindowKey> {
+        self.windows
+            .iter()
+            .map(|(key, _)| (*key).clone())
+            .filter(|key| key.calendar == calendar && key.event == event)
+            .collect()
+    }
+}

@@ -1,0 +1,184 @@
+//! The availability engine (DESIGN §8): every read answered from a window in memory, Cal.com
+//! touched once per window and refresh; plus the ranking of alternatives.
+
+pub mod alternatives;
+mod bus;
+mod cache;
+mod window;
+
+pub use bus::InvalidationBus;
+pub use cache::{CacheSettings, Fetch, Fetcher, Freshness, WindowCache};
+pub use window::{Window, WindowKey, WINDOW_DAYS};
+
+use crate::calendar::calcom::account_label;
+use crate::calendar::{CalendarError, Calendars, Slot, SlotQuery};
+use crate::clock::Clock;
+use crate::domain::{BranchContext, CalendarKind, Secret, Service, ServiceId, StaffId};
+use chrono::{DateTime, Duration, Utc};
+use std::sync::Arc;
+
+/// Slots read for a question, and how they were read.
+#[derive(Debug, Clone)]
+pub struct SlotsRead {
+    /// Free slots in the asked range (staff filter applied), sorted.
+    pub slots: Vec<Slot>,
+    /// Cache outcome; `None` when the cache is off or the range lies outside the window.
+    pub freshness: Option<Freshness>,
+}
+
+/// Reads slots for questions and keeps windows current.
+#[derive(Debug, Clone)]
+pub struct Availability {
+    calendars: Calendars,
+    cache: Option<Arc<WindowCache>>,
+    bus: Option<InvalidationBus>,
+    clock: Arc<dyn Clock>,
+    default_calcom_key: Option<Secret>,
+}
+
+impl Availability {
+    /// An engine over `calendars`; `cache` is `None` in baseline mode.
+    pub fn new(
+        calendars: Calendars,
+        cache: Option<Arc<WindowCache>>,
+        bus: Option<InvalidationBus>,
+        clock: Arc<dyn Clock>,
+        default_calcom_key: Option<Secret>,
+    ) -> Self {
+        Self { calendars, cache, bus, clock, default_calcom_key }
+    }
+
+    /// Whether reads come from windows (false in baseline mode).
+    pub fn cached(&self) -> bool {
+        self.cache.is_some()
+    }
+
+    /// The window a tenant's service lives in.
+    pub fn key(&self, tenant: &BranchContext, service: &Service) -> WindowKey {
+        match self.calendars.kind_for(&tenant.company) {
+            CalendarKind::Calcom => WindowKey {
+                calendar: CalendarKind::Calcom,
+                account: tenant
+                    .company
+                    .calcom_api_key
+                    .as_ref()
+                    .or(self.default_calcom_key.as_ref())
+                    .map(account_label)
+                    .unwrap_or_default(),
+                event: service.calcom_event_type_id.unwrap_or(service.id.0),
+            },
+            CalendarKind::Local => {
+                WindowKey { calendar: CalendarKind::Local, account: tenant.branch.id.to_string(), event: service.id.0 }
+            }
+        }
+    }
+
+    /// A fetcher for the whole window of a tenant's service.
+    fn fetcher(&self, tenant: &Arc<BranchContext>, service: ServiceId) -> Fetcher {
+        let (tenant, calendars, clock) = (tenant.clone(), self.calendars.clone(), self.clock.clone());
+        Arc::new(move || {
+            let (tenant, calendars, clock) = (tenant.clone(), calendars.clone(), clock.clone());
+            Box::pin(async move {
+                let service = tenant.branch.service(service).ok_or(CalendarError::NotFound)?;
+                let (from, to) = Window::range_from(clock.now());
+                let provider = calendars.for_company(&tenant.company)?;
+                let query =
+                    SlotQuery { company: &tenant.company, branch: &tenant.branch, service, staff: None, from, to };
+                let slots = provider.free_slots(query).await?;
+                Ok(Window { slots, from, to, fetched_at: clock.now() })
+            })
+        })
+    }
+
+    /// Free slots of a service in `[from, to)`: from the window when the range lies inside it,
+    /// otherwise (or in baseline mode) straight from the calendar.
+    pub async fn slots(
+        &self,
+        tenant: &Arc<BranchContext>,
+        service: &Service,
+        staff: Option<StaffId>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<SlotsRead, CalendarError> {
+        let now = self.clock.now();
+        let from = from.max(now);
+        let within_window = to <= now + Duration::days(WINDOW_DAYS);
+        let calendar_knows_staff = self.calendars.kind_for(&tenant.company) == CalendarKind::Local;
+        if let (Some(cache), true) = (&self.cache, within_window) {
+            let key = self.key(tenant, service);
+            let (window, freshness) = cache.read(&key, || self.fetcher(tenant, service.id)).await?;
+            let slots = window
+                .slots
+                .iter()
+                .filter(|s| s.start >= from && s.start < to)
+                .filter(|s| !calendar_knows_staff || staff.is_none_or(|person| s.staff.contains(&person)))
+                .cloned()
+                .collect();
+            return Ok(SlotsRead { slots, freshness: Some(freshness) });
+        }
+        let provider = self.calendars.for_company(&tenant.company)?;
+        let query = SlotQuery { company: &tenant.company, branch: &tenant.branch, service, staff, from, to };
+        Ok(SlotsRead { slots: provider.free_slots(query).await?, freshness: None })
+    }
+
+    /// Warms the windows of every service of a branch (a call is starting).
+    pub fn prefetch(&self, tenant: &Arc<BranchContext>) {
+        let Some(cache) = &self.cache else { return };
+        for service in &tenant.branch.services {
+            cache.warm(&self.key(tenant, service), || self.fetcher(tenant, service.id));
+        }
+    }
+
+    /// Time was taken (a booking): removed from the window at once, refreshed in the background,
+    /// and announced to the other instances.
+    pub fn taken(&self, key: &WindowKey, start: DateTime<Utc>, end: DateTime<Utc>, staff: Option<StaffId>) {
+        self.apply(key, Some((start, end, staff)));
+        if let Some(bus) = &self.bus {
+            bus.publish(key, Some((start, end, staff)));
+        }
+    }
+
+    /// Time may have been freed (a cancellation): the window is refreshed and others are told.
+    pub fn changed(&self, key: &WindowKey) {
+        self.apply(key, None);
+        if let Some(bus) = &self.bus {
+            bus.publish(key, None);
+        }
+    }
+
+    /// Appointments of a branch changed in ways frontdesk did not see (edited in the database):
+    /// its windows are dropped here and on the other instances.
+    pub fn forget_branch(&self, tenant: &BranchContext) {
+        for service in &tenant.branch.services {
+            let key = self.key(tenant, service);
+            if let Some(cache) = &self.cache {
+                cache.evict(&key);
+            }
+            if let Some(bus) = &self.bus {
+                bus.publish(&key, None);
+            }
+        }
+    }
+
+    /// Applies an invalidation without announcing it (it came from another instance).
+    pub fn apply(&self, key: &WindowKey, taken: Option<(DateTime<Utc>, DateTime<Utc>, Option<StaffId>)>) {
+        if let Some(cache) = &self.cache {
+            cache.invalidate(key, taken);
+        }
+    }
+
+    /// The cached windows of a Cal.com event type (webhooks name event types, not accounts).
+    pub fn calcom_keys(&self, event_type_id: i64) -> Vec<WindowKey> {
+        self.cache.as_ref().map(|c| c.keys_for_event(CalendarKind::Calcom, event_type_id)).unwrap_or_default()
+    }
+
+    /// The clock the engine reads "now" from.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// The calendars behind the engine.
+    pub fn calendars(&self) -> &Calendars {
+        &self.calendars
+    }
+}
