@@ -84,7 +84,7 @@ pub fn find(strategy: Strategy, slots: &[Slot], wish: DateTime<Utc>, tz: Tz) -> 
         on_day(day).min_by_key(|s| (s.start - target).num_seconds().abs()).cloned()
     };
     match strategy {
-        Strategy::SameDayBefore => on_day(local.date_naive()).filter(|s| s.start < wish).last().cloned(),
+        Strategy::SameDayBefore => on_day(local.date_naive()).filter(|s| s.start < wish).next_back().cloned(),
         Strategy::SameDayAfter => on_day(local.date_naive()).find(|s| s.start > wish).cloned(),
         Strategy::NextWorkday | Strategy::NextWeek => closest_on(strategy_day(strategy, local.date_naive())?),
         Strategy::Earliest => slots.iter().find(|s| s.start != wish).cloned(),

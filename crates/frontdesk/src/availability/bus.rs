@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 struct Message {
     origin: String,
     calendar: String,
-    account: String,
+    /// The account, or `None` for every account's windows of the event (webhooks name no account).
+    account: Option<String>,
     event: i64,
     taken: Option<Taken>,
 }
@@ -48,13 +49,22 @@ impl InvalidationBus {
         Ok(Self { origin, channel, connection, client })
     }
 
-    /// Announces an invalidation (in the background: the caller never waits on Redis).
+    /// Announces an invalidation of one window (in the background: the caller never waits on Redis).
     pub fn publish(&self, key: &WindowKey, taken: Option<(DateTime<Utc>, DateTime<Utc>, Option<StaffId>)>) {
+        self.send(key.calendar, Some(key.account.clone()), key.event, taken);
+    }
+
+    /// Announces an invalidation of every window of a calendar event.
+    pub fn publish_event(&self, calendar: CalendarKind, event: i64, taken: Option<(DateTime<Utc>, DateTime<Utc>, Option<StaffId>)>) {
+        self.send(calendar, None, event, taken);
+    }
+
+    fn send(&self, calendar: CalendarKind, account: Option<String>, event: i64, taken: Option<(DateTime<Utc>, DateTime<Utc>, Option<StaffId>)>) {
         let message = Message {
             origin: self.origin.clone(),
-            calendar: key.calendar.as_str().to_string(),
-            account: key.account.clone(),
-            event: key.event,
+            calendar: calendar.as_str().to_string(),
+            account,
+            event,
             taken: taken.map(|(start, end, staff)| Taken { start, end, staff: staff.map(|s| s.0) }),
         };
         let Ok(payload) = serde_json::to_string(&message) else { return };
@@ -103,6 +113,9 @@ impl InvalidationBus {
 
 fn apply(availability: &Availability, message: Message) {
     let Ok(calendar) = CalendarKind::parse(&message.calendar) else { return };
-    let key = WindowKey { calendar, account: message.account, event: message.event };
-    availability.apply(&key, message.taken.map(|t| (t.start, t.end, t.staff.map(StaffId))));
+    let taken = message.taken.map(|t| (t.start, t.end, t.staff.map(StaffId)));
+    match message.account {
+        Some(account) => availability.apply(&WindowKey { calendar, account, event: message.event }, taken),
+        None => availability.apply_event(calendar, message.event, taken),
+    }
 }

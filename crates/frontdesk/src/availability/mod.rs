@@ -167,9 +167,23 @@ impl Availability {
         }
     }
 
-    /// The cached windows of a Cal.com event type (webhooks name event types, not accounts).
-    pub fn calcom_keys(&self, event_type_id: i64) -> Vec<WindowKey> {
-        self.cache.as_ref().map(|c| c.keys_for_event(CalendarKind::Calcom, event_type_id)).unwrap_or_default()
+    /// Applies an invalidation to every window of a calendar event, without announcing it.
+    pub fn apply_event(&self, calendar: CalendarKind, event: i64, taken: Option<(DateTime<Utc>, DateTime<Utc>, Option<StaffId>)>) {
+        if let Some(cache) = &self.cache {
+            for key in cache.keys_for_event(calendar, event) {
+                cache.invalidate(&key, taken);
+            }
+        }
+    }
+
+    /// A Cal.com event type changed (a webhook): time taken is removed at once, windows are
+    /// refreshed, other instances are told. Webhooks name event types, not accounts.
+    pub fn calcom_event_changed(&self, event_type_id: i64, taken: Option<(DateTime<Utc>, DateTime<Utc>)>) {
+        let taken = taken.map(|(start, end)| (start, end, None));
+        self.apply_event(CalendarKind::Calcom, event_type_id, taken);
+        if let Some(bus) = &self.bus {
+            bus.publish_event(CalendarKind::Calcom, event_type_id, taken);
+        }
     }
 
     /// The clock the engine reads "now" from.

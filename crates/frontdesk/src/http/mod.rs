@@ -1,13 +1,15 @@
 //! HTTP: the router, shared state, the signed-call extractor and the one error type.
 
+mod calcom_webhook;
 mod error;
 mod functions;
 mod ops;
+mod retell_events;
 mod signed_call;
 mod state;
 
 pub use error::ApiError;
-pub use signed_call::SignedCall;
+pub use signed_call::{RetellBody, SignedCall};
 pub use state::{AppState, AppStateParts};
 
 use axum::extract::DefaultBodyLimit;
@@ -23,6 +25,9 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/retell/functions/{name}", post(functions::call_named))
         .route("/retell/functions", post(functions::call_from_body))
+        .route("/retell/inbound", post(retell_events::inbound))
+        .route("/retell/webhook", post(retell_events::call_event))
+        .route("/calcom/webhook", post(calcom_webhook::calcom_webhook))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

@@ -4,9 +4,46 @@ use crate::retell::{verify, FunctionCallPayload, SIGNATURE_HEADER};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
-/// A Retell request whose signature checked out, parsed, with its tenant resolved from memory.
+/// The raw body of a request whose `X-Retell-Signature` checked out.
+#[derive(Debug)]
+pub struct RetellBody {
+    /// The exact bytes that were signed.
+    pub bytes: Bytes,
+    /// When the request arrived.
+    pub received_at: DateTime<Utc>,
+}
+
+impl RetellBody {
+    /// Parses the body, or answers 400 naming what it should have been.
+    pub fn parse<T: DeserializeOwned>(&self, what: &str) -> Result<T, ApiError> {
+        serde_json::from_slice(&self.bytes).map_err(|e| ApiError::BadRequest(format!("not a Retell {what}: {e}")))
+    }
+}
+
+impl FromRequest<AppState> for RetellBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let header =
+            request.headers().get(SIGNATURE_HEADER).map(|v| v.to_str().map(str::to_owned).unwrap_or_default());
+        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
+            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::TooLarge
+            } else {
+                ApiError::BadRequest(rejection.body_text())
+            }
+        })?;
+        let received_at = state.now();
+        verify(&bytes, state.retell_key().expose(), header.as_deref(), received_at.timestamp_millis())
+            .map_err(|e| ApiError::Unauthorized(e.to_string()))?;
+        Ok(Self { bytes, received_at })
+    }
+}
+
+/// A Retell function call whose signature checked out, parsed, with its tenant resolved from memory.
 #[derive(Debug)]
 pub struct SignedCall {
     /// The payload.
@@ -21,20 +58,9 @@ impl FromRequest<AppState> for SignedCall {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let header = request.headers().get(SIGNATURE_HEADER).map(|v| v.to_str().map(str::to_owned).unwrap_or_default());
-        let body = Bytes::from_request(request, state).await.map_err(|rejection| {
-            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::TooLarge
-            } else {
-                ApiError::BadRequest(rejection.body_text())
-            }
-        })?;
-        let received_at = state.now();
-        verify(&body, state.retell_key().expose(), header.as_deref(), received_at.timestamp_millis())
-            .map_err(|e| ApiError::Unauthorized(e.to_string()))?;
-        let payload: FunctionCallPayload = serde_json::from_slice(&body)
-            .map_err(|e| ApiError::BadRequest(format!("not a Retell function call: {e}")))?;
+        let body = RetellBody::from_request(request, state).await?;
+        let payload: FunctionCallPayload = body.parse("function call")?;
         let tenant = payload.call.business_number().and_then(|n| state.directory().resolve(&n).cloned());
-        Ok(Self { payload, tenant, received_at })
+        Ok(Self { payload, tenant, received_at: body.received_at })
     }
 }

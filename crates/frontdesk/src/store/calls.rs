@@ -49,6 +49,37 @@ impl Store {
         Ok(id)
     }
 
+    /// Records how a call went: status, end, length and why it ended.
+    pub async fn finish_call(
+        &self,
+        retell_call_id: &str,
+        status: &str,
+        ended_at: Option<DateTime<Utc>>,
+        duration_ms: Option<i64>,
+        disconnection_reason: Option<&str>,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE calls SET status = $2, ended_at = COALESCE($3, ended_at),
+                duration_ms = COALESCE($4, duration_ms), disconnection_reason = COALESCE($5, disconnection_reason)
+            WHERE retell_call_id = $1";
+        on_pool!(self, pool => sqlx::query(SQL)
+            .bind(retell_call_id)
+            .bind(status)
+            .bind(ended_at)
+            .bind(duration_ms)
+            .bind(disconnection_reason)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// The stored call's status and end, if any.
+    pub async fn call_outcome(&self, retell_call_id: &str) -> Result<Option<(String, Option<DateTime<Utc>>, Option<i64>, Option<String>)>, StoreError> {
+        const SQL: &str = "SELECT status, ended_at, duration_ms, disconnection_reason FROM calls WHERE retell_call_id = $1";
+        let row = on_pool!(self, pool => sqlx::query_as(SQL).bind(retell_call_id).fetch_optional(pool).await)?;
+        Ok(row)
+    }
+
     /// The stored call with this Retell id, if any.
     pub async fn find_call(&self, retell_call_id: &str) -> Result<Option<(i64, i64, String)>, StoreError> {
         const SQL: &str = "SELECT id, company_id, direction FROM calls WHERE retell_call_id = $1";

@@ -1,0 +1,63 @@
+//! `POST /calcom/webhook`: Cal.com booking events, signed with `X-Cal-Signature-256`, update the
+//! availability windows of their event type within milliseconds.
+
+use super::{ApiError, AppState};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sha2::Sha256;
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Webhook {
+    trigger_event: String,
+    payload: BookingPayload,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct BookingPayload {
+    event_type_id: Option<i64>,
+    start_time: Option<DateTime<Utc>>,
+    end_time: Option<DateTime<Utc>>,
+}
+
+/// Whether `signature` is the hex HMAC-SHA256 of `body` under `secret` (constant-time).
+fn signed(body: &[u8], secret: &str, signature: &str) -> bool {
+    let Ok(digest) = hex::decode(signature.trim()) else { return false };
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(body);
+    mac.verify_slice(&digest).is_ok()
+}
+
+/// Verifies, then applies a booking event to the windows of its event type.
+pub async fn calcom_webhook(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Json<Value>, ApiError> {
+    let secret = state
+        .calcom_webhook_secret()
+        .ok_or_else(|| ApiError::Unauthorized("Cal.com webhooks are not configured (FRONTDESK_CALCOM_WEBHOOK_SECRET)".into()))?;
+    let signature = headers.get("x-cal-signature-256").and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !signed(&body, secret.expose(), signature) {
+        return Err(ApiError::Unauthorized("X-Cal-Signature-256 does not match the body".into()));
+    }
+    let webhook: Webhook =
+        serde_json::from_slice(&body).map_err(|e| ApiError::BadRequest(format!("not a Cal.com webhook: {e}")))?;
+    let Some(event_type) = webhook.payload.event_type_id else {
+        return Ok(Json(json!({"status": "ignored", "reason": "no eventTypeId"})));
+    };
+    let taken = webhook.payload.start_time.zip(webhook.payload.end_time);
+    let availability = &state.backends().availability;
+    match webhook.trigger_event.as_str() {
+        // Time taken elsewhere: removed at once, then refreshed.
+        "BOOKING_CREATED" | "BOOKING_REQUESTED" | "BOOKING_RESCHEDULED" => availability.calcom_event_changed(event_type, taken),
+        // Time possibly freed: refreshed (it reappears once Cal.com confirms it).
+        "BOOKING_CANCELLED" | "BOOKING_REJECTED" => availability.calcom_event_changed(event_type, None),
+        other => return Ok(Json(json!({"status": "ignored", "trigger": other}))),
+    }
+    tracing::info!(trigger = %webhook.trigger_event, event_type, "Cal.com webhook applied");
+    Ok(Json(json!({"status": "ok"})))
+}
