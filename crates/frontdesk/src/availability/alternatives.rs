@@ -4,8 +4,7 @@
 //! wish, with the same part of the day preferred.
 
 use crate::calendar::Slot;
-use crate::speech::PartOfDay;
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Timelike, Utc, Weekday};
 use chrono_tz::Tz;
 
 /// Why a slot is offered.
@@ -52,11 +51,13 @@ pub struct Candidate {
     pub strategy: Strategy,
 }
 
-fn part_of(time: NaiveTime) -> PartOfDay {
-    [PartOfDay::Morning, PartOfDay::Afternoon, PartOfDay::Evening]
-        .into_iter()
-        .find(|p| p.contains(time))
-        .unwrap_or(PartOfDay::Evening)
+/// The part of the day for ranking, as people book: morning until 12, afternoon until 18, evening.
+fn part_of(time: NaiveTime) -> u8 {
+    match time.hour() {
+        0..=11 => 0,
+        12..=17 => 1,
+        _ => 2,
+    }
 }
 
 /// The day a strategy looks at, if it looks at one day (`None` for same day / earliest).
@@ -84,7 +85,7 @@ pub fn find(strategy: Strategy, slots: &[Slot], wish: DateTime<Utc>, tz: Tz) -> 
         on_day(day).min_by_key(|s| (s.start - target).num_seconds().abs()).cloned()
     };
     match strategy {
-        Strategy::SameDayBefore => on_day(local.date_naive()).filter(|s| s.start < wish).next_back().cloned(),
+        Strategy::SameDayBefore => on_day(local.date_naive()).rfind(|s| s.start < wish).cloned(),
         Strategy::SameDayAfter => on_day(local.date_naive()).find(|s| s.start > wish).cloned(),
         Strategy::NextWorkday | Strategy::NextWeek => closest_on(strategy_day(strategy, local.date_naive())?),
         Strategy::Earliest => slots.iter().find(|s| s.start != wish).cloned(),
@@ -195,7 +196,8 @@ mod tests {
 
     #[test]
     fn prefers_the_same_part_of_the_day() {
-        // Wish 15:00; 11:00 is 4 h away but in the morning, tomorrow 15:00 is 24 h away: 11:00 loses.
+        // Wish 15:00; 11:00 is 4 h away but in the morning, tomorrow 15:00 is 24 h away: 11:00 loses
+        // to both; 17:30 is still the afternoon.
         let free = slots(&["2026-12-01 11:00", "2026-12-01 17:30", "2026-12-02 15:00"]);
         let found = alternatives(&free, at("2026-12-01 15:00"), Berlin, 2);
         assert_eq!(spoken(&found), ["Tue 17:30 same_day_after", "Wed 15:00 next_workday"]);
@@ -206,7 +208,8 @@ mod tests {
         // Friday 4 Dec 17:30 wished, nothing later that day: next workday is Monday.
         let free = slots(&["2026-12-04 17:00", "2026-12-07 17:30", "2026-12-05 11:00"]);
         let found = alternatives(&free, at("2026-12-04 17:30"), Berlin, 3);
-        assert_eq!(spoken(&found), ["Fri 17:00 same_day_before", "Mon 17:30 next_workday", "Sat 11:00 earliest"]);
+        // The earliest free slot is Friday 17:00 itself, offered once; Saturday fills up.
+        assert_eq!(spoken(&found), ["Fri 17:00 same_day_before", "Mon 17:30 next_workday", "Sat 11:00 nearby"]);
         assert!(find(Strategy::SameDayAfter, &free, at("2026-12-04 17:30"), Berlin).is_none());
     }
 

@@ -55,11 +55,22 @@ impl InvalidationBus {
     }
 
     /// Announces an invalidation of every window of a calendar event.
-    pub fn publish_event(&self, calendar: CalendarKind, event: i64, taken: Option<(DateTime<Utc>, DateTime<Utc>, Option<StaffId>)>) {
+    pub fn publish_event(
+        &self,
+        calendar: CalendarKind,
+        event: i64,
+        taken: Option<(DateTime<Utc>, DateTime<Utc>, Option<StaffId>)>,
+    ) {
         self.send(calendar, None, event, taken);
     }
 
-    fn send(&self, calendar: CalendarKind, account: Option<String>, event: i64, taken: Option<(DateTime<Utc>, DateTime<Utc>, Option<StaffId>)>) {
+    fn send(
+        &self,
+        calendar: CalendarKind,
+        account: Option<String>,
+        event: i64,
+        taken: Option<(DateTime<Utc>, DateTime<Utc>, Option<StaffId>)>,
+    ) {
         let message = Message {
             origin: self.origin.clone(),
             calendar: calendar.as_str().to_string(),

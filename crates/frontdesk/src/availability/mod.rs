@@ -168,7 +168,12 @@ impl Availability {
     }
 
     /// Applies an invalidation to every window of a calendar event, without announcing it.
-    pub fn apply_event(&self, calendar: CalendarKind, event: i64, taken: Option<(DateTime<Utc>, DateTime<Utc>, Option<StaffId>)>) {
+    pub fn apply_event(
+        &self,
+        calendar: CalendarKind,
+        event: i64,
+        taken: Option<(DateTime<Utc>, DateTime<Utc>, Option<StaffId>)>,
+    ) {
         if let Some(cache) = &self.cache {
             for key in cache.keys_for_event(calendar, event) {
                 cache.invalidate(&key, taken);

@@ -36,10 +36,14 @@ fn signed(body: &[u8], secret: &str, signature: &str) -> bool {
 }
 
 /// Verifies, then applies a booking event to the windows of its event type.
-pub async fn calcom_webhook(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Json<Value>, ApiError> {
-    let secret = state
-        .calcom_webhook_secret()
-        .ok_or_else(|| ApiError::Unauthorized("Cal.com webhooks are not configured (FRONTDESK_CALCOM_WEBHOOK_SECRET)".into()))?;
+pub async fn calcom_webhook(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let secret = state.calcom_webhook_secret().ok_or_else(|| {
+        ApiError::Unauthorized("Cal.com webhooks are not configured (FRONTDESK_CALCOM_WEBHOOK_SECRET)".into())
+    })?;
     let signature = headers.get("x-cal-signature-256").and_then(|v| v.to_str().ok()).unwrap_or("");
     if !signed(&body, secret.expose(), signature) {
         return Err(ApiError::Unauthorized("X-Cal-Signature-256 does not match the body".into()));
@@ -53,7 +57,9 @@ pub async fn calcom_webhook(State(state): State<AppState>, headers: HeaderMap, b
     let availability = &state.backends().availability;
     match webhook.trigger_event.as_str() {
         // Time taken elsewhere: removed at once, then refreshed.
-        "BOOKING_CREATED" | "BOOKING_REQUESTED" | "BOOKING_RESCHEDULED" => availability.calcom_event_changed(event_type, taken),
+        "BOOKING_CREATED" | "BOOKING_REQUESTED" | "BOOKING_RESCHEDULED" => {
+            availability.calcom_event_changed(event_type, taken)
+        }
         // Time possibly freed: refreshed (it reappears once Cal.com confirms it).
         "BOOKING_CANCELLED" | "BOOKING_REJECTED" => availability.calcom_event_changed(event_type, None),
         other => return Ok(Json(json!({"status": "ignored", "trigger": other}))),

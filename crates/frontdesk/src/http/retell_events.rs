@@ -26,10 +26,12 @@ pub async fn inbound(State(state): State<AppState>, body: RetellBody) -> Result<
     };
     state.backends().availability.prefetch(&tenant);
     let caller = match payload.call_inbound.from_number.as_deref().and_then(|n| PhoneNumber::parse(n).ok()) {
-        Some(number) => state.backends().store.find_customer(tenant.company.id, &number).await.unwrap_or_else(|error| {
-            tracing::warn!(%error, "caller lookup failed during inbound webhook");
-            None
-        }),
+        Some(number) => {
+            state.backends().store.find_customer(tenant.company.id, &number).await.unwrap_or_else(|error| {
+                tracing::warn!(%error, "caller lookup failed during inbound webhook");
+                None
+            })
+        }
         None => None,
     };
     let language = tenant.company.language;
@@ -44,7 +46,10 @@ pub async fn inbound(State(state): State<AppState>, body: RetellBody) -> Result<
     set("language", language.code().to_string());
     set("today", spoken_full_date(now.date_naive(), language));
     set("current_time", spoken_time(now.time(), language));
-    set("opening_hours_today", hours_today.unwrap_or_else(|| language.pick("heute geschlossen", "closed today").to_string()));
+    set(
+        "opening_hours_today",
+        hours_today.unwrap_or_else(|| language.pick("heute geschlossen", "closed today").to_string()),
+    );
     set("caller_known", caller.is_some().to_string());
     set("caller_name", caller.and_then(|c| c.name).unwrap_or_default());
     Ok(Json(json!({

@@ -27,8 +27,7 @@ impl FromRequest<AppState> for RetellBody {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let header =
-            request.headers().get(SIGNATURE_HEADER).map(|v| v.to_str().map(str::to_owned).unwrap_or_default());
+        let header = request.headers().get(SIGNATURE_HEADER).map(|v| v.to_str().map(str::to_owned).unwrap_or_default());
         let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
             if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::TooLarge

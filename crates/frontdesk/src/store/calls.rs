@@ -74,8 +74,12 @@ impl Store {
     }
 
     /// The stored call's status and end, if any.
-    pub async fn call_outcome(&self, retell_call_id: &str) -> Result<Option<(String, Option<DateTime<Utc>>, Option<i64>, Option<String>)>, StoreError> {
-        const SQL: &str = "SELECT status, ended_at, duration_ms, disconnection_reason FROM calls WHERE retell_call_id = $1";
+    pub async fn call_outcome(
+        &self,
+        retell_call_id: &str,
+    ) -> Result<Option<(String, Option<DateTime<Utc>>, Option<i64>, Option<String>)>, StoreError> {
+        const SQL: &str =
+            "SELECT status, ended_at, duration_ms, disconnection_reason FROM calls WHERE retell_call_id = $1";
         let row = on_pool!(self, pool => sqlx::query_as(SQL).bind(retell_call_id).fetch_optional(pool).await)?;
         Ok(row)
     }

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use frontdesk::calendar::CalendarProvider;
-use frontdesk::clock::FixedClock;
+use frontdesk::clock::{Clock, ManualClock};
 use frontdesk::configuration::Settings;
 use frontdesk::startup::{Application, Overrides};
 use frontdesk::store::Store;
@@ -104,7 +104,6 @@ pub struct TestAppBuilder {
     calendar: Option<Arc<dyn CalendarProvider>>,
     env: Vec<(&'static str, String)>,
     calcom_deadlines: Option<frontdesk::calendar::calcom::Deadlines>,
-    read_wait: Option<std::time::Duration>,
 }
 
 impl TestAppBuilder {
@@ -139,12 +138,6 @@ impl TestAppBuilder {
         self
     }
 
-    /// How long availability reads wait for a window fetch.
-    pub fn read_wait(mut self, wait: std::time::Duration) -> Self {
-        self.read_wait = Some(wait);
-        self
-    }
-
     /// Chooses the database.
     pub fn backend(mut self, backend: Backend) -> Self {
         self.backend = backend;
@@ -173,12 +166,14 @@ impl TestAppBuilder {
         ];
         env.extend(self.env);
         let settings =
-            Settings::load_from(None, |name| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone())).unwrap();
+            Settings::load_from(None, |name| env.iter().rev().find(|(k, _)| *k == name).map(|(_, v)| v.clone()))
+                .unwrap();
+        let clock = Arc::new(ManualClock::new(self.now));
         let overrides = Overrides {
-            clock: Some(Arc::new(FixedClock(self.now))),
+            clock: Some(clock.clone()),
             calendar: self.calendar,
             calcom_deadlines: self.calcom_deadlines,
-            availability_read_wait: self.read_wait,
+            availability_read_wait: None,
         };
         let app = match Application::build_with(&settings, overrides).await {
             Ok(app) => app,
@@ -194,6 +189,7 @@ impl TestAppBuilder {
             let _ = stopped.await;
         }));
         Some(Ok(TestApp {
+            clock,
             database_url: settings.database_url.clone(),
             availability,
             branches,
@@ -218,8 +214,10 @@ impl TestAppBuilder {
 pub struct TestApp {
     /// `http://127.0.0.1:<port>`.
     pub address: String,
-    /// The app's fixed clock.
+    /// The app's "now" when it started.
     pub now: DateTime<Utc>,
+    /// The app's clock, which tests may move.
+    pub clock: Arc<ManualClock>,
     /// Its database.
     pub store: Store,
     /// The call id used by `call`.
@@ -245,7 +243,6 @@ impl TestApp {
             calendar: None,
             env: vec![],
             calcom_deadlines: None,
-            read_wait: None,
         }
     }
 
@@ -281,7 +278,7 @@ impl TestApp {
 
     /// Signs `body` as Retell would at the app's "now".
     pub fn sign(&self, body: &[u8]) -> String {
-        retell_signature(body, API_KEY, self.now.timestamp_millis())
+        retell_signature(body, API_KEY, self.clock.now().timestamp_millis())
     }
 
     /// Calls a function as the default caller dialling the salon.
