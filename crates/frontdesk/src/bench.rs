@@ -24,7 +24,7 @@ pub async fn run(function: &str, calls: usize, concurrency: usize) -> anyhow::Re
     let env = DemoEnvironment::start(CalendarKind::Local).await?;
     let client = RetellClient::new(&env.base_url, &env.api_key);
     let args = match function {
-        "check_availability" | "find_next_available" | "get_service_info" | "parse_date" => {
+        "check_availability" | "get_alternatives" | "find_next_available" | "get_service_info" | "parse_date" => {
             json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "14:30"})
         }
         _ => json!({}),
@@ -50,7 +50,9 @@ pub async fn run(function: &str, calls: usize, concurrency: usize) -> anyhow::Re
             let mut failures = 0usize;
             while next.fetch_add(1, Ordering::Relaxed) < calls {
                 match client.call(&function, args.clone(), &identity).await {
-                    Ok(exchange) if exchange.status == 200 => samples.push((exchange.server, exchange.round_trip)),
+                    Ok(exchange) if exchange.status == 200 && exchange.body["success"] == true => {
+                        samples.push((exchange.server, exchange.round_trip))
+                    }
                     _ => failures += 1,
                 }
             }
