@@ -335,3 +335,24 @@ async fn call_events_are_recorded_on_the_call_row() {
     let forged = call("call_ended", json!({}));
     assert_eq!(app.post("/retell/webhook", forged, Some(retell_signature(b"x", "wrong", 0))).await.status, 401);
 }
+
+#[tokio::test]
+async fn an_aging_window_is_served_at_once_and_refreshed_behind_the_scenes() {
+    let sim = calsim(100, None).await;
+    let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).spawn().await;
+    app.call("check_availability", check("10:00")).await;
+    assert_eq!(slots_requests(&stats(&sim).await), 1);
+    // 250 s is past 80 % of the 300 s TTL: the answer comes from memory, a refresh starts.
+    app.clock.advance(Duration::seconds(250));
+    let started = Instant::now();
+    let answer = app.call("check_availability", check("10:00")).await.json();
+    assert!(started.elapsed() < StdDuration::from_millis(80), "not waiting for the 100 ms refresh");
+    assert_eq!(answer["available"], true);
+    assert!(answer.get("stale").is_none());
+    tokio::time::sleep(StdDuration::from_millis(300)).await;
+    assert_eq!(slots_requests(&stats(&sim).await), 2, "refreshed in the background");
+    // The refreshed window is fresh again: no further request.
+    app.clock.advance(Duration::seconds(100));
+    app.call("check_availability", check("10:00")).await;
+    assert_eq!(slots_requests(&stats(&sim).await), 2);
+}
