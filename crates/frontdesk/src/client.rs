@@ -48,6 +48,15 @@ impl RetellClient {
         Self { http, base_url: base_url.into(), api_key: api_key.into() }
     }
 
+    /// Sends Retell's inbound-call webhook for `call` (before the call is answered).
+    pub async fn inbound(&self, call: &CallIdentity) -> anyhow::Result<Exchange> {
+        let body = json!({
+            "event": "call_inbound",
+            "call_inbound": {"agent_id": "agent_demo", "from_number": call.from_number, "to_number": call.to_number}
+        });
+        self.post("/retell/inbound", &body).await
+    }
+
     /// Calls `function` with `args` on behalf of `call`.
     pub async fn call(&self, function: &str, args: Value, call: &CallIdentity) -> anyhow::Result<Exchange> {
         let body = json!({
@@ -62,12 +71,16 @@ impl RetellClient {
                 "call_status": "ongoing"
             }
         });
-        let bytes = serde_json::to_vec(&body)?;
+        self.post(&format!("/retell/functions/{function}"), &body).await
+    }
+
+    async fn post(&self, path: &str, body: &Value) -> anyhow::Result<Exchange> {
+        let bytes = serde_json::to_vec(body)?;
         let signature = sign(&bytes, &self.api_key, chrono::Utc::now().timestamp_millis());
         let started = Instant::now();
         let response = self
             .http
-            .post(format!("{}/retell/functions/{function}", self.base_url))
+            .post(format!("{}{path}", self.base_url))
             .header("content-type", "application/json")
             .header("x-retell-signature", signature)
             .body(bytes)

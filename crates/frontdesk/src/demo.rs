@@ -197,13 +197,28 @@ pub async fn run(calendar: CalendarKind) -> anyhow::Result<()> {
         "frontdesk demo — Salon Schnittpunkt, Innenstadt ({SALON_NUMBER}), server at {}, {calendar_text}\n",
         env.base_url
     );
-    let script: [(&str, &str, Value); 8] = [
+    let greeting = client.inbound(&call).await?;
+    println!("Retell: eingehender Anruf (inbound webhook, the branch's availability is prefetched now)");
+    println!(
+        "  ← HTTP {} in {:.3} ms server-side: {}\n",
+        greeting.status,
+        greeting.server.as_secs_f64() * 1000.0,
+        greeting.body["call_inbound"]["dynamic_variables"]
+    );
+    // The agent greets and the caller speaks: Retell's first function call comes a moment later.
+    tokio::time::sleep(std::time::Duration::from_millis(900)).await;
+    let script: [(&str, &str, Value); 9] = [
         ("Anruf beginnt", "initialize_call", json!({})),
         ("„Was bieten Sie denn an?“", "get_available_services", json!({})),
         ("„Was kostet ein Männerhaarschnitt?“", "get_service_info", json!({"dienstleistung": "Männerhaarschnitt"})),
         (
             "„Geht morgen um 10 Uhr?“",
             "check_availability",
+            json!({"dienstleistung": "Herrenhaarschnitt", "datum": "morgen", "uhrzeit": "10 Uhr"}),
+        ),
+        (
+            "„Was hätten Sie denn sonst?“",
+            "get_alternatives",
             json!({"dienstleistung": "Herrenhaarschnitt", "datum": "morgen", "uhrzeit": "10 Uhr"}),
         ),
         ("„Und übermorgen um halb drei?“", "parse_date", json!({"datum": "übermorgen", "uhrzeit": "halb drei"})),
@@ -238,6 +253,6 @@ pub async fn run(calendar: CalendarKind) -> anyhow::Result<()> {
         }
         println!();
     }
-    println!("8 function calls, {:.3} ms server-side in total.", server_total.as_secs_f64() * 1000.0);
+    println!("9 function calls, {:.3} ms server-side in total.", server_total.as_secs_f64() * 1000.0);
     env.stop().await
 }
