@@ -152,28 +152,13 @@ pub struct NextAvailableArgs {
     pub staff: Text,
 }
 
-/// Arguments of `get_alternatives`.
+/// Arguments of `get_alternatives`: a wish like `check_availability`'s, and how many to offer.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct AlternativesArgs {
-    /// The service.
-    #[serde(alias = "dienstleistung", alias = "service_name", alias = "leistung", alias = "behandlung")]
-    pub service: Text,
-    /// The wished day.
-    #[serde(alias = "datum", alias = "tag", alias = "day", alias = "wunschdatum", alias = "appointment_date")]
-    pub date: Text,
-    /// The wished time.
-    #[serde(alias = "uhrzeit", alias = "zeit", alias = "wunschzeit", alias = "appointment_time")]
-    pub time: Text,
-    /// A staff member the caller wants.
-    #[serde(
-        alias = "mitarbeiter",
-        alias = "mitarbeiterin",
-        alias = "staff_name",
-        alias = "employee",
-        alias = "friseur"
-    )]
-    pub staff: Text,
+    /// Service, date, time and staff, under the same names and aliases.
+    #[serde(flatten)]
+    pub wish: ServiceAtArgs,
     /// How many to offer (1–5, default 3).
     #[serde(alias = "anzahl", alias = "max_alternatives", alias = "limit")]
     pub max: Text,
@@ -198,6 +183,15 @@ mod tests {
         assert_eq!(args.date.get(), None);
         let args: ServiceAtArgs = parse(None).unwrap();
         assert_eq!(args.service.get(), None);
+    }
+
+    #[test]
+    fn alternatives_take_the_same_names_plus_a_count() {
+        let args: AlternativesArgs =
+            parse(Some(&raw(r#"{"dienstleistung":"Färben","uhrzeit":"10","anzahl":4}"#))).unwrap();
+        assert_eq!(args.wish.service.get(), Some("Färben"));
+        assert_eq!(args.wish.time.get(), Some("10"));
+        assert_eq!(args.max.get(), Some("4"));
     }
 
     #[test]

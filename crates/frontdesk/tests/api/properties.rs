@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use serde_json::{Map, Value};
 use std::sync::OnceLock;
 
-const FUNCTIONS: [&str; 10] = [
+const FUNCTIONS: [&str; 11] = [
     "initialize_call",
     "get_current_context",
     "check_customer",
@@ -17,9 +17,23 @@ const FUNCTIONS: [&str; 10] = [
     "get_opening_hours",
     "check_availability",
     "find_next_available",
+    "get_alternatives",
 ];
-const KEYS: [&str; 12] =
-    ["service", "dienstleistung", "date", "datum", "time", "uhrzeit", "staff", "mitarbeiter", "name", "after", "x", ""];
+const KEYS: [&str; 13] = [
+    "service",
+    "dienstleistung",
+    "date",
+    "datum",
+    "time",
+    "uhrzeit",
+    "staff",
+    "mitarbeiter",
+    "name",
+    "after",
+    "anzahl",
+    "x",
+    "",
+];
 const WORDS: [&str; 16] = [
     "morgen",
     "übermorgen um halb drei",

@@ -34,10 +34,10 @@ pub async fn get_alternatives(backends: &Backends, ctx: &CallContext, raw: Optio
 async fn alternatives_for(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Result<Reply, Reply> {
     let language = ctx.language();
     let args = parse::<AlternativesArgs>(raw).map_err(|_| Reply::invalid_arguments(language))?;
-    let (service, staff) = resolve_wish(ctx, &args.service, &args.staff)?;
+    let (service, staff) = resolve_wish(ctx, &args.wish.service, &args.wish.staff)?;
     let max = args.max.get().and_then(|m| m.parse::<usize>().ok()).unwrap_or(ALTERNATIVES).clamp(1, 5);
-    let moment =
-        understand(args.date.get(), args.time.get(), &ctx.speech()).map_err(|p| Reply::invalid_date(language, p))?;
+    let moment = understand(args.wish.date.get(), args.wish.time.get(), &ctx.speech())
+        .map_err(|p| Reply::invalid_date(language, p))?;
     let time = moment
         .time
         .or(moment.part_of_day.map(|p| p.range().0))
