@@ -5,6 +5,7 @@
 
 pub mod availability;
 pub mod bench;
+pub mod booking;
 pub mod calendar;
 pub mod client;
 pub mod clock;

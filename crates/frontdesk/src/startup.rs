@@ -2,6 +2,7 @@
 //! audit writer, router, listener — and running it until a shutdown signal.
 
 use crate::availability::{Availability, CacheSettings, InvalidationBus, WindowCache};
+use crate::booking::Booker;
 use crate::calendar::calcom::{CalcomCalendar, CalcomClient, CalcomSettings, Deadlines};
 use crate::calendar::{CalendarProvider, Calendars, LocalCalendar};
 use crate::clock::{Clock, SystemClock};
@@ -93,20 +94,21 @@ impl Application {
         let uses_calcom = check_calcom_tenants(settings, &branches)?;
         let directory = TenantDirectory::new(branches);
         let clock = overrides.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        let calcom_client = uses_calcom.then(|| {
+            Arc::new(CalcomClient::new(
+                CalcomSettings {
+                    base_url: settings.calcom_base_url.clone(),
+                    rate_per_minute: settings.calcom_rate_limit,
+                    deadlines: overrides.calcom_deadlines.unwrap_or_default(),
+                },
+                clock.clone(),
+            ))
+        });
         let calendars = match overrides.calendar {
             Some(provider) => Calendars::single(provider),
             None => {
-                let calcom: Option<Arc<dyn CalendarProvider>> = uses_calcom.then(|| {
-                    let client = CalcomClient::new(
-                        CalcomSettings {
-                            base_url: settings.calcom_base_url.clone(),
-                            rate_per_minute: settings.calcom_rate_limit,
-                            deadlines: overrides.calcom_deadlines.unwrap_or_default(),
-                        },
-                        clock.clone(),
-                    );
-                    Arc::new(CalcomCalendar::new(Arc::new(client), settings.calcom_api_key.clone()))
-                        as Arc<dyn CalendarProvider>
+                let calcom = calcom_client.clone().map(|client| {
+                    Arc::new(CalcomCalendar::new(client, settings.calcom_api_key.clone())) as Arc<dyn CalendarProvider>
                 });
                 Calendars::new(settings.calendar, Arc::new(LocalCalendar::new(store.clone())), calcom)
             }
@@ -134,7 +136,16 @@ impl Application {
         let state = AppState::new(AppStateParts {
             retell_key,
             directory,
-            backends: Backends { store: store.clone(), availability },
+            backends: Backends {
+                store: store.clone(),
+                booker: Booker::new(
+                    store.clone(),
+                    availability.clone(),
+                    calcom_client,
+                    settings.calcom_api_key.clone(),
+                ),
+                availability,
+            },
             calcom_webhook_secret: settings.calcom_webhook_secret.clone(),
             clock,
             audit,

@@ -152,6 +152,54 @@ pub struct NextAvailableArgs {
     pub staff: Text,
 }
 
+/// Arguments of `book_appointment`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct BookArgs {
+    /// Service, date, time and staff, under the same names and aliases as `check_availability`.
+    #[serde(flatten)]
+    pub wish: ServiceAtArgs,
+    /// The customer's name.
+    #[serde(alias = "kundenname", alias = "customer_name", alias = "vorname_nachname")]
+    pub name: Text,
+    /// Phone number (defaults to the caller's).
+    #[serde(alias = "telefon", alias = "telefonnummer", alias = "phone_number", alias = "rufnummer")]
+    pub phone: Text,
+    /// E-mail.
+    #[serde(alias = "e_mail", alias = "mail", alias = "email_address")]
+    pub email: Text,
+    /// Notes for the business.
+    #[serde(alias = "notizen", alias = "bemerkung", alias = "anmerkung", alias = "hinweis")]
+    pub notes: Text,
+}
+
+/// Arguments of `request_callback`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CallbackArgs {
+    /// The caller's name.
+    #[serde(alias = "kundenname", alias = "customer_name")]
+    pub name: Text,
+    /// Number to call back (defaults to the caller's).
+    #[serde(alias = "telefon", alias = "telefonnummer", alias = "phone_number", alias = "rufnummer")]
+    pub phone: Text,
+    /// When the caller would like to be called.
+    #[serde(
+        alias = "wunschzeit",
+        alias = "rueckrufzeit",
+        alias = "callback_time",
+        alias = "zeit",
+        alias = "preferred_time_text"
+    )]
+    pub preferred_time: Text,
+    /// What it is about.
+    #[serde(alias = "grund", alias = "anliegen", alias = "betreff")]
+    pub reason: Text,
+    /// `high` (or "dringend") for urgent cases.
+    #[serde(alias = "prioritaet", alias = "dringlichkeit", alias = "urgency")]
+    pub priority: Text,
+}
+
 /// Arguments of `get_alternatives`: a wish like `check_availability`'s, and how many to offer.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

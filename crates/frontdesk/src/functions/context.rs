@@ -1,4 +1,5 @@
 use crate::availability::Availability;
+use crate::booking::Booker;
 use crate::domain::{Branch, BranchContext, Company, Language};
 use crate::retell::CallInfo;
 use crate::speech::SpeechContext;
@@ -14,6 +15,8 @@ pub struct Backends {
     pub store: Store,
     /// Availability: windows in memory over the tenants' calendars.
     pub availability: Availability,
+    /// Writes bookings exactly once.
+    pub booker: Booker,
 }
 
 /// One verified function call: the tenant it belongs to, the call, and the moment it is answered.

@@ -3,6 +3,7 @@
 
 mod args;
 mod availability;
+mod booking;
 mod caller;
 mod catalog;
 mod context;
@@ -37,6 +38,10 @@ pub enum Function {
     FindNextAvailable,
     /// Ranked alternatives around a wish.
     GetAlternatives,
+    /// Book a slot, exactly once.
+    BookAppointment,
+    /// Store a callback request.
+    RequestCallback,
 }
 
 /// Every name frontdesk answers to, aliases included (DESIGN §7).
@@ -52,6 +57,9 @@ const CATALOGUE: &[(&str, Function)] = &[
     ("check_availability", Function::CheckAvailability),
     ("find_next_available", Function::FindNextAvailable),
     ("get_alternatives", Function::GetAlternatives),
+    ("book_appointment", Function::BookAppointment),
+    ("start_booking", Function::BookAppointment),
+    ("request_callback", Function::RequestCallback),
 ];
 
 impl Function {
@@ -83,6 +91,8 @@ impl Function {
             Self::CheckAvailability => availability::check_availability(backends, ctx, raw_args).await,
             Self::FindNextAvailable => availability::find_next_available(backends, ctx, raw_args).await,
             Self::GetAlternatives => availability::get_alternatives(backends, ctx, raw_args).await,
+            Self::BookAppointment => booking::book_appointment(backends, ctx, raw_args).await,
+            Self::RequestCallback => booking::request_callback(backends, ctx, raw_args).await,
         }
     }
 }

@@ -45,6 +45,19 @@ fn describe(function: Function) -> (&'static str, Vec<Parameter>) {
             "Finds the earliest free appointment for a service, optionally from a date/time on and with a staff member.",
             vec![SERVICE, (DATE.0, DATE.1, "Earliest day, if the caller named one.", false), (TIME.0, TIME.1, "Earliest time that day.", false), STAFF],
         ),
+        Function::BookAppointment => (
+            "Books the appointment once the caller confirmed service, date, time and name.",
+            vec![SERVICE, DATE, (TIME.0, TIME.1, TIME.2, true), ("name", "string", "The caller's full name.", true), STAFF,
+                ("phone", "string", "Phone number, if different from the calling number.", false),
+                ("email", "string", "E-mail, if the caller gives one.", false),
+                ("notes", "string", "Anything the business should know.", false)],
+        ),
+        Function::RequestCallback => (
+            "Notes a callback request when the caller could not be helped; the number defaults to the caller's.",
+            vec![("name", "string", "The caller's name.", false), ("phone", "string", "Number to call back.", false),
+                ("preferred_time", "string", "When the caller would like to be called.", false),
+                ("reason", "string", "What it is about.", false), ("priority", "string", "\"high\" if urgent.", false)],
+        ),
         Function::GetAlternatives => (
             "Offers the best alternatives around a wished date and time (same day, next workday, next week, earliest).",
             vec![SERVICE, DATE, TIME, STAFF, ("max", "integer", "How many alternatives to offer (1-5, default 3).", false)],
@@ -94,7 +107,7 @@ mod tests {
     fn every_function_has_one_definition_pointing_at_its_endpoint() {
         let tools = retell_tools("https://frontdesk.example/");
         let tools = tools.as_array().unwrap();
-        assert_eq!(tools.len(), 9);
+        assert_eq!(tools.len(), 11);
         let check = tools.iter().find(|t| t["name"] == "check_availability").unwrap();
         assert_eq!(check["url"], "https://frontdesk.example/retell/functions/check_availability");
         assert_eq!(check["parameters"]["required"], json!(["service", "date"]));

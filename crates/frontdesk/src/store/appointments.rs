@@ -10,6 +10,8 @@ pub enum AppointmentStatus {
     Pending,
     /// Cancelled: frees its slot.
     Cancelled,
+    /// The calendar's answer never came (timeout): to be reconciled with the calendar.
+    PendingUnknown,
 }
 
 impl AppointmentStatus {
@@ -19,6 +21,7 @@ impl AppointmentStatus {
             Self::Booked => "booked",
             Self::Pending => "pending",
             Self::Cancelled => "cancelled",
+            Self::PendingUnknown => "pending_unknown",
         }
     }
 }
@@ -82,7 +85,65 @@ pub struct BusyInterval {
     pub ends_at: DateTime<Utc>,
 }
 
+/// An appointment as the booking step reads it back.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredAppointment {
+    /// Database id.
+    pub id: i64,
+    /// Status text.
+    pub status: String,
+    /// Service.
+    pub service_id: i64,
+    /// Staff member.
+    pub staff_id: Option<i64>,
+    /// Start (UTC).
+    pub starts_at: DateTime<Utc>,
+    /// End (UTC).
+    pub ends_at: DateTime<Utc>,
+    /// The calendar's booking uid.
+    pub external_uid: Option<String>,
+}
+
 impl Store {
+    /// The appointment recorded under an idempotency key.
+    pub async fn appointment_by_key(&self, key: &str) -> Result<Option<StoredAppointment>, StoreError> {
+        const SQL: &str = "SELECT id, status, service_id, staff_id, starts_at, ends_at, external_uid FROM appointments WHERE idempotency_key = $1";
+        let row = on_pool!(self, pool => sqlx::query_as(SQL).bind(key).fetch_optional(pool).await)?;
+        Ok(row)
+    }
+
+    /// Sets an appointment's status (and the calendar's uid once known).
+    pub async fn set_appointment_status(
+        &self,
+        id: i64,
+        status: AppointmentStatus,
+        external_uid: Option<&str>,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE appointments SET status = $2, external_uid = COALESCE($3, external_uid), updated_at = $4 WHERE id = $1";
+        on_pool!(self, pool => sqlx::query(SQL).bind(id).bind(status.as_str()).bind(external_uid).bind(Utc::now()).execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Removes an attempt that the calendar refused, so its idempotency key can be used again.
+    pub async fn delete_appointment(&self, id: i64) -> Result<(), StoreError> {
+        on_pool!(self, pool => sqlx::query("DELETE FROM appointments WHERE id = $1").bind(id).execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Whether a staff member (or, for `None`, the branch itself) has anything in `[start, end)`.
+    pub async fn is_busy(
+        &self,
+        branch_id: i64,
+        staff_id: Option<i64>,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        const SQL: &str = "SELECT COUNT(*) FROM appointments WHERE branch_id = $1 AND staff_id IS NOT DISTINCT FROM $2
+            AND starts_at < $4 AND ends_at > $3 AND status <> 'cancelled'";
+        let count: i64 = on_pool!(self, pool => sqlx::query_scalar(SQL).bind(branch_id).bind(staff_id).bind(start).bind(end).fetch_one(pool).await)?;
+        Ok(count > 0)
+    }
+
     /// Records an appointment; returns its id. A repeated idempotency key is a unique violation.
     pub async fn insert_appointment(&self, new: &NewAppointment) -> Result<i64, StoreError> {
         const SQL: &str = "INSERT INTO appointments (idempotency_key, company_id, branch_id, customer_id, service_id, staff_id, call_id, starts_at, ends_at, status, notes, created_at, updated_at)

@@ -5,12 +5,14 @@
 
 mod appointments;
 mod audit;
+mod callbacks;
 mod calls;
 mod customers;
 mod tenants;
 
-pub use appointments::{Appointment, AppointmentStatus, BusyInterval, NewAppointment};
+pub use appointments::{Appointment, AppointmentStatus, BusyInterval, NewAppointment, StoredAppointment};
 pub use audit::{AuditLog, FunctionCallRecord};
+pub use callbacks::{CallbackRequest, NewCallback};
 pub use calls::CallRecord;
 pub use customers::Customer;
 

@@ -2,6 +2,7 @@
 //! over HTTP with signed requests, as Retell would.
 
 mod availability;
+mod booking;
 mod calcom;
 mod degradation;
 mod functions;

@@ -82,7 +82,7 @@ fn resolve_staff<'a>(ctx: &'a CallContext, service: &Service, said: &Text) -> Re
 }
 
 /// The service and staff member a call asks about, or the answer explaining why not.
-fn resolve_wish<'a>(
+pub(super) fn resolve_wish<'a>(
     ctx: &'a CallContext,
     service: &Text,
     staff: &Text,

@@ -1,0 +1,241 @@
+//! Booking exactly once: an idempotency key per (call, service, start), a slot lock, a re-check
+//! against the window, the appointment row as the last guard, then the calendar of record.
+
+mod locks;
+
+pub use locks::{SlotGuard, SlotLocks};
+
+use crate::availability::Availability;
+use crate::calendar::calcom::wire::{AttendeeInput, MetadataValue, NewBooking};
+use crate::calendar::calcom::{account_label, CalcomClient};
+use crate::calendar::CalendarError;
+use crate::domain::{BranchContext, CalendarKind, Secret, Service, StaffId};
+use crate::store::{AppointmentStatus, NewAppointment, Store, StoredAppointment};
+use chrono::{DateTime, Duration, Utc};
+use std::sync::Arc;
+
+/// Longest a booking waits for another booking of the same slot.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// What is to be booked.
+#[derive(Debug, Clone)]
+pub struct BookingRequest {
+    /// Tenant and branch.
+    pub tenant: Arc<BranchContext>,
+    /// Retell call id (part of the idempotency key).
+    pub call_id: String,
+    /// The call's row.
+    pub call_row_id: Option<i64>,
+    /// Service (by id in the tenant's branch).
+    pub service: crate::domain::ServiceId,
+    /// A staff member the caller asked for.
+    pub staff: Option<StaffId>,
+    /// Start (UTC).
+    pub start: DateTime<Utc>,
+    /// The customer's row.
+    pub customer_id: Option<i64>,
+    /// Name for the calendar.
+    pub name: String,
+    /// Number for the calendar.
+    pub phone: Option<String>,
+    /// E-mail for the calendar.
+    pub email: Option<String>,
+    /// Notes.
+    pub notes: Option<String>,
+}
+
+/// How a booking attempt ended.
+#[derive(Debug, Clone)]
+pub enum BookingOutcome {
+    /// Booked (now, or by an earlier attempt of the same call).
+    Booked {
+        /// The appointment.
+        appointment: StoredAppointment,
+        /// Whether an earlier, identical request had already booked it.
+        repeated: bool,
+    },
+    /// Somebody else has the slot.
+    Taken,
+    /// The calendar did not answer in time; the row waits for reconciliation.
+    Unconfirmed(StoredAppointment),
+    /// The calendar could not be reached or refused.
+    Failed(CalendarError),
+}
+
+/// Books appointments in the tenant's calendar of record.
+#[derive(Debug, Clone)]
+pub struct Booker {
+    store: Store,
+    availability: Availability,
+    calcom: Option<Arc<CalcomClient>>,
+    default_calcom_key: Option<Secret>,
+    locks: Arc<SlotLocks>,
+}
+
+/// The idempotency key of a booking: a retried function call maps to the same one.
+pub fn idempotency_key(call_id: &str, service: crate::domain::ServiceId, start: DateTime<Utc>) -> String {
+    format!("{call_id}:{}:{}", service.0, start.timestamp())
+}
+
+impl Booker {
+    /// A booker over the store, the availability engine and (for Cal.com tenants) the client.
+    pub fn new(
+        store: Store,
+        availability: Availability,
+        calcom: Option<Arc<CalcomClient>>,
+        default_calcom_key: Option<Secret>,
+    ) -> Self {
+        Self { store, availability, calcom, default_calcom_key, locks: Arc::default() }
+    }
+
+    /// Books once: repeated requests of the same call return the first result.
+    pub async fn book(&self, request: &BookingRequest) -> Result<BookingOutcome, crate::store::StoreError> {
+        let tenant = &request.tenant;
+        let service = tenant.branch.service(request.service).expect("the service belongs to the branch").clone();
+        let key = idempotency_key(&request.call_id, service.id, request.start);
+        if let Some(done) = self.store.appointment_by_key(&key).await? {
+            return Ok(self.outcome_of(done, true));
+        }
+        let calendar = self.availability.calendars().kind_for(&tenant.company);
+        let lock_key = match calendar {
+            // The embedded calendar assigns staff: one booking at a time per branch.
+            CalendarKind::Local => format!("local:{}", tenant.branch.id),
+            CalendarKind::Calcom => {
+                format!("calcom:{}:{}", service.calcom_event_type_id.unwrap_or_default(), request.start.timestamp())
+            }
+        };
+        let Some(_guard) = self.locks.lock(&lock_key, LOCK_WAIT).await else { return Ok(BookingOutcome::Taken) };
+        if let Some(done) = self.store.appointment_by_key(&key).await? {
+            return Ok(self.outcome_of(done, true));
+        }
+        let end = request.start + Duration::minutes(i64::from(service.duration_minutes));
+        let Some(staff) = self.free_staff(request, &service, end).await? else { return Ok(BookingOutcome::Taken) };
+        let status = match calendar {
+            CalendarKind::Local => AppointmentStatus::Booked,
+            CalendarKind::Calcom => AppointmentStatus::Pending,
+        };
+        let new = NewAppointment {
+            idempotency_key: key.clone(),
+            company_id: tenant.company.id,
+            branch_id: tenant.branch.id,
+            customer_id: request.customer_id,
+            service_id: service.id.0,
+            staff_id: staff.map(|s| s.0),
+            call_id: request.call_row_id,
+            starts_at: request.start,
+            ends_at: end,
+            status,
+            notes: request.notes.clone(),
+        };
+        let id = match self.store.insert_appointment(&new).await {
+            Ok(id) => id,
+            // A concurrent retry of the same call won the race: its row is the answer.
+            Err(error) => match self.store.appointment_by_key(&key).await? {
+                Some(done) => return Ok(self.outcome_of(done, true)),
+                None => return Err(error),
+            },
+        };
+        let window = self.availability.key(tenant, &service);
+        if calendar == CalendarKind::Calcom {
+            match self.create_in_calcom(request, &service, id).await {
+                Ok(uid) => self.store.set_appointment_status(id, AppointmentStatus::Booked, Some(&uid)).await?,
+                Err(CalendarError::SlotTaken) => {
+                    self.store.delete_appointment(id).await?;
+                    self.availability.taken(&window, request.start, end, None);
+                    return Ok(BookingOutcome::Taken);
+                }
+                Err(CalendarError::Unavailable(reason)) => {
+                    // Cal.com may or may not have booked it: keep the row to reconcile, never confirm it.
+                    tracing::warn!(appointment = id, %reason, "booking outcome unknown");
+                    self.store.set_appointment_status(id, AppointmentStatus::PendingUnknown, None).await?;
+                    self.availability.taken(&window, request.start, end, None);
+                    let row = self.store.appointment_by_key(&key).await?.expect("just written");
+                    return Ok(BookingOutcome::Unconfirmed(row));
+                }
+                Err(error) => {
+                    self.store.delete_appointment(id).await?;
+                    return Ok(BookingOutcome::Failed(error));
+                }
+            }
+        }
+        self.availability.taken(&window, request.start, end, staff);
+        let row = self.store.appointment_by_key(&key).await?.expect("just written");
+        Ok(BookingOutcome::Booked { appointment: row, repeated: false })
+    }
+
+    fn outcome_of(&self, row: StoredAppointment, repeated: bool) -> BookingOutcome {
+        match row.status.as_str() {
+            "booked" => BookingOutcome::Booked { appointment: row, repeated },
+            _ => BookingOutcome::Unconfirmed(row),
+        }
+    }
+
+    /// The staff member who takes the appointment (`Some(None)` when the service has no staff),
+    /// or `None` when nobody is free — checked against the window and, for the embedded
+    /// calendar, against the database itself.
+    async fn free_staff(
+        &self,
+        request: &BookingRequest,
+        service: &Service,
+        end: DateTime<Utc>,
+    ) -> Result<Option<Option<StaffId>>, crate::store::StoreError> {
+        let tenant = &request.tenant;
+        let read = self
+            .availability
+            .slots(tenant, service, request.staff, request.start, request.start + Duration::minutes(1))
+            .await;
+        let Ok(read) = read else { return Ok(None) };
+        let Some(slot) = read.slots.into_iter().find(|s| s.start == request.start) else { return Ok(None) };
+        if self.availability.calendars().kind_for(&tenant.company) == CalendarKind::Calcom {
+            return Ok(Some(None));
+        }
+        let candidates: Vec<Option<StaffId>> = match (request.staff, slot.staff.is_empty()) {
+            (Some(person), _) => vec![Some(person)],
+            (None, true) => vec![None],
+            (None, false) => slot.staff.into_iter().map(Some).collect(),
+        };
+        for candidate in candidates {
+            if !self.store.is_busy(tenant.branch.id, candidate.map(|s| s.0), request.start, end).await? {
+                return Ok(Some(candidate));
+            }
+        }
+        Ok(None)
+    }
+
+    async fn create_in_calcom(
+        &self,
+        request: &BookingRequest,
+        service: &Service,
+        appointment_id: i64,
+    ) -> Result<String, CalendarError> {
+        let client = self.calcom.as_ref().ok_or_else(|| CalendarError::Invalid("Cal.com is not configured".into()))?;
+        let tenant = &request.tenant;
+        let key = tenant
+            .company
+            .calcom_api_key
+            .as_ref()
+            .or(self.default_calcom_key.as_ref())
+            .ok_or_else(|| CalendarError::Invalid("no Cal.com key".into()))?;
+        let event_type_id =
+            service.calcom_event_type_id.ok_or_else(|| CalendarError::Invalid("no event type".into()))?;
+        let booking = NewBooking {
+            start: request.start,
+            event_type_id,
+            attendee: AttendeeInput {
+                name: request.name.clone(),
+                time_zone: tenant.company.timezone.name().to_string(),
+                email: request.email.clone(),
+                phone_number: request.phone.clone(),
+                language: Some(tenant.company.language.code().to_string()),
+            },
+            length_in_minutes: None,
+            metadata: [
+                ("frontdesk_appointment_id".to_string(), MetadataValue::Text(appointment_id.to_string())),
+                ("frontdesk_call_id".to_string(), MetadataValue::Text(request.call_id.clone())),
+            ]
+            .into(),
+        };
+        tracing::info!(appointment = appointment_id, account = %account_label(key), event_type_id, "creating Cal.com booking");
+        Ok(client.create_booking(key, &booking).await?.uid)
+    }
+}

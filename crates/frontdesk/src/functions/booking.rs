@@ -1,0 +1,191 @@
+//! `book_appointment` (alias `start_booking`) and `request_callback`: writing what the caller
+//! asked for, exactly once, and never leaving a caller without a way forward.
+
+use super::args::{parse, BookArgs, CallbackArgs};
+use super::availability::resolve_wish;
+use super::{Backends, CallContext, Reply};
+use crate::availability::alternatives::alternatives;
+use crate::booking::{BookingOutcome, BookingRequest};
+use crate::domain::{Language, PhoneNumber, Service};
+use crate::speech::{spoken_moment, spoken_moments, understand};
+use crate::store::{NewCallback, StoredAppointment};
+use chrono::Duration;
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+#[derive(Serialize)]
+struct AppointmentView {
+    appointment_id: i64,
+    status: String,
+    service: String,
+    staff: Option<String>,
+    start: String,
+    spoken: String,
+    repeated: bool,
+}
+
+fn view(ctx: &CallContext, service: &Service, row: &StoredAppointment, repeated: bool) -> AppointmentView {
+    let local = row.starts_at.with_timezone(&ctx.tz());
+    AppointmentView {
+        appointment_id: row.id,
+        status: row.status.clone(),
+        service: service.name.clone(),
+        staff: row.staff_id.and_then(|id| ctx.branch().staff.iter().find(|s| s.id.0 == id)).map(|s| s.name.clone()),
+        start: local.to_rfc3339(),
+        spoken: spoken_moment(local.date_naive(), local.time(), ctx.today(), ctx.language()),
+        repeated,
+    }
+}
+
+fn internal(ctx: &CallContext, error: impl std::fmt::Display) -> Reply {
+    tracing::error!(%error, company = ctx.company().id, "booking storage failed");
+    Reply::internal(ctx.language())
+}
+
+/// Books the wished slot for the caller; a retried call returns the first answer.
+pub async fn book_appointment(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Reply {
+    book(backends, ctx, raw).await.unwrap_or_else(|failure| failure)
+}
+
+async fn book(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Result<Reply, Reply> {
+    let language = ctx.language();
+    let args = parse::<BookArgs>(raw).map_err(|_| Reply::invalid_arguments(language))?;
+    let (service, staff) = resolve_wish(ctx, &args.wish.service, &args.wish.staff)?;
+    let moment = understand(args.wish.date.get(), args.wish.time.get(), &ctx.speech())
+        .map_err(|p| Reply::invalid_date(language, p))?;
+    let Some(time) = moment.time else {
+        return Err(Reply::missing(language, "die genaue Uhrzeit", "the exact time"));
+    };
+    let Some(name) = args.name.get() else {
+        return Err(Reply::missing(language, "Ihren Namen", "your name"));
+    };
+    let phone = args.phone.get().and_then(|p| PhoneNumber::parse(p).ok()).or_else(|| ctx.call.customer_number());
+    let customer = match &phone {
+        Some(phone) => Some(
+            backends
+                .store
+                .upsert_customer(ctx.company().id, phone, Some(name), args.email.get())
+                .await
+                .map_err(|e| internal(ctx, e))?,
+        ),
+        None => None,
+    };
+    let start = ctx.instant(moment.date.and_time(time));
+    let request = BookingRequest {
+        tenant: ctx.tenant.clone(),
+        call_id: ctx.call.call_id.clone(),
+        call_row_id: ctx.call_row_id,
+        service: service.id,
+        staff: staff.map(|s| s.id),
+        start,
+        customer_id: customer.map(|c| c.id),
+        name: name.to_string(),
+        phone: phone.map(|p| p.as_str().to_string()),
+        email: args.email.get().map(str::to_string),
+        notes: args.notes.get().map(str::to_string),
+    };
+    let outcome = backends.booker.book(&request).await.map_err(|e| internal(ctx, e))?;
+    Ok(match outcome {
+        BookingOutcome::Booked { appointment, repeated } => {
+            let view = view(ctx, service, &appointment, repeated);
+            let with = view.staff.as_ref().map(|s| format!(" {} {s}", language.pick("bei", "with"))).unwrap_or_default();
+            let message = match language {
+                Language::De => format!("Ihr Termin ist gebucht: {}, {}{with}. Wir freuen uns auf Sie!", view.spoken, service.name),
+                Language::En => format!("You're booked: {}, {}{with}. We look forward to seeing you!", view.spoken, service.name),
+            };
+            Reply::ok(message, view)
+        }
+        BookingOutcome::Taken => {
+            let read = backends
+                .availability
+                .slots(&ctx.tenant, service, staff.map(|s| s.id), ctx.now, ctx.now + Duration::days(14))
+                .await
+                .map(|r| r.slots)
+                .unwrap_or_default();
+            let mut offered: Vec<_> = alternatives(&read, start, ctx.tz(), 3).into_iter().map(|c| c.slot).collect();
+            offered.sort_by_key(|s| s.start);
+            let moments: Vec<_> = offered
+                .iter()
+                .map(|s| {
+                    let local = s.start.with_timezone(&ctx.tz());
+                    (local.date_naive(), local.time())
+                })
+                .collect();
+            let spoken = spoken_moments(&moments, ctx.today(), language);
+            let message = match (language, offered.is_empty()) {
+                (Language::De, false) => format!("Dieser Termin ist leider gerade vergeben worden. Ich könnte Ihnen {spoken} anbieten."),
+                (Language::En, false) => format!("That time has just been taken, I'm afraid. I could offer you {spoken}."),
+                (Language::De, true) => "Dieser Termin ist leider gerade vergeben worden. Darf ich Sie zurückrufen lassen?".into(),
+                (Language::En, true) => "That time has just been taken, I'm afraid. May we call you back?".into(),
+            };
+            let starts: Vec<String> = offered.iter().map(|s| s.start.with_timezone(&ctx.tz()).to_rfc3339()).collect();
+            Reply::failure("slot_taken", message).with("alternatives", starts).with("offer_callback", offered.is_empty())
+        }
+        BookingOutcome::Unconfirmed(row) => Reply::failure(
+            "booking_unconfirmed",
+            language.pick(
+                "Ich konnte die Buchung gerade nicht bestätigen. Wir prüfen das und melden uns bei Ihnen. Darf ich einen Rückruf notieren?",
+                "I couldn't confirm the booking just now. We'll check and get back to you. May I note a callback?",
+            ),
+        )
+        .with("appointment", view(ctx, service, &row, false))
+        .with("offer_callback", true),
+        BookingOutcome::Failed(error) => {
+            tracing::warn!(%error, "booking refused by the calendar");
+            Reply::calendar_unavailable(language)
+        }
+    })
+}
+
+/// Stores a callback request; the number defaults to the caller's.
+pub async fn request_callback(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Reply {
+    let language = ctx.language();
+    let Ok(args) = parse::<CallbackArgs>(raw) else { return Reply::invalid_arguments(language) };
+    let phone = match args.phone.get() {
+        Some(text) => match PhoneNumber::parse(text) {
+            Ok(phone) => Some(phone),
+            Err(_) => {
+                return Reply::failure(
+                    "invalid_phone",
+                    language.pick(
+                        "Die Nummer habe ich nicht richtig verstanden. Können Sie sie bitte noch einmal mit Vorwahl nennen?",
+                        "I didn't catch that number. Could you repeat it with the area code, please?",
+                    ),
+                )
+            }
+        },
+        None => ctx.call.customer_number(),
+    };
+    let Some(phone) = phone else {
+        return Reply::missing(language, "eine Telefonnummer für den Rückruf", "a number to call you back on");
+    };
+    let urgent = args.priority.get().is_some_and(|p| {
+        let p = crate::speech::fold(p);
+        p.contains("high") || p.contains("hoch") || p.contains("dringend") || p.contains("urgent")
+    });
+    let callback = NewCallback {
+        company_id: ctx.company().id,
+        branch_id: ctx.branch().id,
+        call_id: ctx.call_row_id,
+        customer_name: args.name.get().map(str::to_string),
+        phone: phone.as_str().to_string(),
+        preferred_time: args.preferred_time.get().map(str::to_string),
+        reason: args.reason.get().map(str::to_string),
+        priority: if urgent { "high" } else { "normal" }.to_string(),
+    };
+    match backends.store.insert_callback(&callback).await {
+        Ok(id) => {
+            let when = args.preferred_time.get().map(|t| format!(" ({t})")).unwrap_or_default();
+            let message = match language {
+                Language::De => {
+                    format!("Ich habe Ihren Rückrufwunsch notiert{when}. Wir melden uns so bald wie möglich bei Ihnen.")
+                }
+                Language::En => {
+                    format!("I've noted your callback request{when}. We'll call you back as soon as we can.")
+                }
+            };
+            Reply::ok(message, ()).with("callback_id", id).with("priority", callback.priority)
+        }
+        Err(error) => internal(ctx, error),
+    }
+}

@@ -1,0 +1,162 @@
+//! Booking exactly once, and callbacks. (Reconciliation, cancel/reschedule and Redis locks are
+//! the remaining parts of the booking issue.)
+
+use crate::helpers::{TestApp, CALLER, SALON};
+use calsim::{Faults, Running, Sim};
+use chrono::{DateTime, Datelike, Duration, TimeZone, Utc, Weekday};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+fn next(weekday: Weekday, hour: u32) -> DateTime<Utc> {
+    let mut date = Utc::now().date_naive() + Duration::days(2);
+    while date.weekday() != weekday {
+        date += Duration::days(1);
+    }
+    chrono_tz::Europe::Berlin.from_local_datetime(&date.and_hms_opt(hour, 0, 0).unwrap()).unwrap().with_timezone(&Utc)
+}
+
+async fn calsim(latency: u64) -> Running {
+    let branches = TestApp::spawn().await.store.load_branches().await.unwrap();
+    let faults = Faults { latency_ms: (latency, latency), ..Faults::default() };
+    calsim::serve(Sim::new(frontdesk::demo::calsim_fixture(&branches), faults, None), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap()
+}
+
+fn booking(service: &str, time: &str, name: &str) -> Value {
+    json!({"dienstleistung": service, "datum": "morgen", "uhrzeit": time, "name": name})
+}
+
+/// Calls `book_appointment` as a distinct caller with its own call id.
+async fn book_as(app: &TestApp, caller: usize, args: Value) -> Value {
+    let body = serde_json::to_vec(&json!({
+        "name": "book_appointment",
+        "args": args,
+        "call": {"call_id": format!("call_booker_{caller}"), "from_number": format!("+49151000{caller:05}"), "to_number": SALON, "direction": "inbound"}
+    }))
+    .unwrap();
+    let signature = app.sign(&body);
+    app.post("/retell/functions/book_appointment", body, Some(signature)).await.json()
+}
+
+#[tokio::test]
+async fn a_booking_takes_the_slot_and_a_retry_returns_the_same_appointment() {
+    let app = TestApp::spawn().await;
+    let first = app.call("book_appointment", booking("Herrenhaarschnitt", "10:00", "Anna Schmidt")).await.json();
+    insta::assert_json_snapshot!("book_appointment", first);
+    assert_eq!(first["success"], true);
+    let retry = app.call("start_booking", booking("Herrenhaarschnitt", "10:00", "Anna Schmidt")).await.json();
+    assert_eq!(retry["appointment_id"], first["appointment_id"]);
+    assert_eq!(retry["repeated"], true);
+    // Maria took it; Jonas is still free at 10:00, then nobody.
+    let second = book_as(&app, 2, booking("Herrenhaarschnitt", "10:00", "Ben")).await;
+    assert_eq!(second["staff"], "Jonas", "{second}");
+    let third = book_as(&app, 3, booking("Herrenhaarschnitt", "10:00", "Cem")).await;
+    assert_eq!(third["error"], "slot_taken");
+    assert!(!third["alternatives"].as_array().unwrap().is_empty());
+    let check = app
+        .call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00"}))
+        .await
+        .json();
+    assert_eq!(check["available"], false);
+    let known = app.call("check_customer", json!({})).await.json();
+    assert_eq!(known["name"], "Anna Schmidt");
+    assert_eq!(known["appointments"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn booking_needs_a_name_and_an_exact_time() {
+    let app = TestApp::spawn().await;
+    let no_name =
+        app.call("book_appointment", json!({"service": "Bartpflege", "date": "morgen", "time": "10:00"})).await.json();
+    assert_eq!(no_name["error"], "missing_argument");
+    let no_time =
+        app.call("book_appointment", json!({"service": "Bartpflege", "date": "morgen", "name": "A"})).await.json();
+    assert_eq!(no_time["error"], "missing_argument");
+    let closed = app
+        .call("book_appointment", json!({"service": "Bartpflege", "date": "Sonntag", "time": "10:00", "name": "A"}))
+        .await
+        .json();
+    assert_eq!(closed["error"], "slot_taken");
+}
+
+#[tokio::test]
+async fn fifty_callers_racing_for_one_slot_get_one_booking() {
+    let app = Arc::new(TestApp::spawn().await);
+    let calls = (0..50).map(|i| {
+        let app = app.clone();
+        tokio::spawn(async move { book_as(&app, i, booking("Bartpflege", "11:00", &format!("Caller {i}"))).await })
+    });
+    let answers: Vec<Value> = futures_util::future::join_all(calls).await.into_iter().map(|a| a.unwrap()).collect();
+    let booked = answers.iter().filter(|a| a["success"] == true).count();
+    assert_eq!(booked, 1, "{answers:?}");
+    assert!(answers.iter().filter(|a| a["success"] == false).all(|a| a["error"] == "slot_taken"));
+    let start = chrono_tz::Europe::Berlin.with_ymd_and_hms(2026, 12, 1, 11, 0, 0).unwrap().with_timezone(&Utc);
+    let branch = app.branches.iter().find(|b| b.branch.name == "Innenstadt").unwrap().branch.id;
+    assert_eq!(app.store.busy_intervals(branch, start, start + Duration::minutes(15)).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn fifty_callers_on_cal_com_make_one_cal_com_booking() {
+    let sim = calsim(50).await;
+    let app = Arc::new(TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).spawn().await);
+    let calls = (0..50).map(|i| {
+        let app = app.clone();
+        tokio::spawn(
+            async move { book_as(&app, i, booking("Herrenhaarschnitt", "11:00", &format!("Caller {i}"))).await },
+        )
+    });
+    let answers: Vec<Value> = futures_util::future::join_all(calls).await.into_iter().map(|a| a.unwrap()).collect();
+    assert_eq!(answers.iter().filter(|a| a["success"] == true).count(), 1, "{answers:?}");
+    let listed: Value = reqwest::Client::new()
+        .get(format!("{}/v2/bookings?eventTypeId=1001", sim.base_url))
+        .header("cal-api-version", "2024-08-13")
+        .bearer_auth("cal_test_default")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let bookings = listed["data"].as_array().unwrap();
+    assert_eq!(bookings.len(), 1);
+    let id = answers.iter().find(|a| a["success"] == true).unwrap()["appointment_id"].to_string();
+    assert_eq!(bookings[0]["metadata"]["frontdesk_appointment_id"], id.as_str());
+}
+
+#[tokio::test]
+async fn a_cal_com_failure_during_create_is_never_confirmed() {
+    let sim = calsim(5).await;
+    let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).spawn().await;
+    app.call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00"})).await;
+    reqwest::Client::new()
+        .post(format!("{}/_calsim/outage", sim.base_url))
+        .json(&json!({"enabled": true}))
+        .send()
+        .await
+        .unwrap();
+    let answer = app.call("book_appointment", booking("Herrenhaarschnitt", "10:00", "Anna Schmidt")).await.json();
+    assert_eq!(answer["success"], false);
+    assert_eq!(answer["error"], "booking_unconfirmed");
+    assert_eq!(answer["offer_callback"], true);
+    assert_eq!(answer["appointment"]["status"], "pending_unknown");
+}
+
+#[tokio::test]
+async fn callbacks_are_stored_with_the_callers_number() {
+    let app = TestApp::spawn().await;
+    let answer = app
+        .call("request_callback", json!({"name": "Anna Schmidt", "grund": "Farbberatung", "wunschzeit": "morgen Vormittag", "dringlichkeit": "dringend"}))
+        .await
+        .json();
+    insta::assert_json_snapshot!("request_callback", answer, {".callback_id" => "[id]"});
+    let company = app.branches.iter().find(|b| b.branch.name == "Innenstadt").unwrap().company.id;
+    let open = app.store.open_callbacks(company).await.unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].phone, CALLER);
+    assert_eq!(open[0].priority, "high");
+    let wrong = app.call("request_callback", json!({"telefon": "12"})).await.json();
+    assert_eq!(wrong["error"], "invalid_phone");
+    let hidden = app.call_between("request_callback", json!({}), "anonymous", SALON).await.json();
+    assert_eq!(hidden["error"], "missing_argument");
+}
