@@ -51,10 +51,18 @@ struct Entry {
     fetcher: Fetcher,
 }
 
+/// Time taken recently, kept over refreshed windows for a while: a calendar's slot answers may
+/// lag behind its own webhooks.
+type Taken = (DateTime<Utc>, DateTime<Utc>, Option<crate::domain::StaffId>);
+
+/// How long taken time is laid over refreshed windows.
+const TAKEN_GRACE: Duration = Duration::seconds(120);
+
 #[derive(Default)]
 struct Flights {
     running: HashMap<WindowKey, (u64, SharedFetch)>,
     generations: HashMap<WindowKey, u64>,
+    recently_taken: HashMap<WindowKey, Vec<(Taken, DateTime<Utc>)>>,
 }
 
 /// Cache settings.
@@ -163,7 +171,7 @@ impl WindowCache {
         tokio::spawn(async move {
             // A panicking provider must not take the waiting callers with it: logged, counted, unavailable.
             let result = match std::panic::AssertUnwindSafe(fetch()).catch_unwind().await {
-                Ok(result) => result.map(Arc::new),
+                Ok(result) => result.map(|window| Arc::new(this.without_recently_taken(&key, window))),
                 Err(panic) => {
                     tracing::error!(panic = %crate::telemetry::panic_text(panic.as_ref()), "window fetch panicked");
                     metrics::counter!(crate::telemetry::INTERNAL_ERRORS).increment(1);
@@ -186,6 +194,19 @@ impl WindowCache {
         (flight, false)
     }
 
+    /// A fetched window minus the time taken in the last two minutes.
+    fn without_recently_taken(&self, key: &WindowKey, mut window: Window) -> Window {
+        let now = self.clock.now();
+        let mut flights = self.flights();
+        if let Some(taken) = flights.recently_taken.get_mut(key) {
+            taken.retain(|(_, until)| *until > now);
+            for ((start, end, staff), _) in taken.iter() {
+                window = window.without(*start, *end, *staff);
+            }
+        }
+        window
+    }
+
     /// Starts (or joins) a fetch without waiting for it: it runs in its own task.
     fn refresh(self: &Arc<Self>, key: &WindowKey, fetcher: Fetcher, force: bool) {
         let (_flight, _) = self.start(key, fetcher, force);
@@ -202,16 +223,20 @@ impl WindowCache {
 
     /// Applies a change at once — `taken` removes time from the window — and refetches the window
     /// in the background; fetches started earlier can no longer overwrite it.
-    pub fn invalidate(
-        self: &Arc<Self>,
-        key: &WindowKey,
-        taken: Option<(DateTime<Utc>, DateTime<Utc>, Option<crate::domain::StaffId>)>,
-    ) {
-        let Some(entry) = self.windows.get(key) else { return };
+    pub fn invalidate(self: &Arc<Self>, key: &WindowKey, taken: Option<Taken>) {
         {
+            let now = self.clock.now();
             let mut flights = self.flights();
             *flights.generations.entry(key.clone()).or_default() += 1;
+            if let Some(taken) = taken {
+                let recent = flights.recently_taken.entry(key.clone()).or_default();
+                recent.retain(|(_, until)| *until > now);
+                recent.push((taken, now + TAKEN_GRACE));
+            }
         }
+        // Without a window there is nothing to correct; a fetch already running is corrected by
+        // the recently taken time when it lands.
+        let Some(entry) = self.windows.get(key) else { return };
         if let Some((start, end, staff)) = taken {
             let window = Arc::new(entry.window.without(start, end, staff));
             self.windows.insert(key.clone(), Arc::new(Entry { window, fetcher: entry.fetcher.clone() }));

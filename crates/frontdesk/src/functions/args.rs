@@ -121,35 +121,31 @@ pub struct MomentArgs {
     pub time: Text,
 }
 
-/// Arguments of `find_next_available`.
+/// Arguments of `find_next_available`: a wish, whose date and time may also be named "after".
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct NextAvailableArgs {
-    /// The service.
-    #[serde(alias = "dienstleistung", alias = "service_name", alias = "leistung", alias = "behandlung")]
-    pub service: Text,
-    /// Earliest day ("ab Dienstag").
-    #[serde(
-        alias = "datum",
-        alias = "after",
-        alias = "after_date",
-        alias = "ab",
-        alias = "ab_datum",
-        alias = "from_date"
-    )]
-    pub date: Text,
-    /// Earliest time on that day.
-    #[serde(alias = "uhrzeit", alias = "after_time", alias = "ab_uhrzeit", alias = "from_time")]
-    pub time: Text,
-    /// A staff member the caller wants.
-    #[serde(
-        alias = "mitarbeiter",
-        alias = "mitarbeiterin",
-        alias = "staff_name",
-        alias = "employee",
-        alias = "friseur"
-    )]
-    pub staff: Text,
+    /// Service, staff and the earliest date and time, under `check_availability`'s names.
+    #[serde(flatten)]
+    pub wish: ServiceAtArgs,
+    /// Earliest day, named as a bound ("ab Dienstag").
+    #[serde(alias = "after_date", alias = "ab", alias = "ab_datum", alias = "from_date")]
+    pub after: Text,
+    /// Earliest time on that day, named as a bound.
+    #[serde(alias = "ab_uhrzeit", alias = "from_time")]
+    pub after_time: Text,
+}
+
+impl NextAvailableArgs {
+    /// The earliest day, however it was named.
+    pub fn date(&self) -> Option<&str> {
+        self.after.get().or(self.wish.date.get())
+    }
+
+    /// The earliest time, however it was named.
+    pub fn time(&self) -> Option<&str> {
+        self.after_time.get().or(self.wish.time.get())
+    }
 }
 
 /// Arguments of `book_appointment`.

@@ -249,6 +249,12 @@ async fn instances_share_invalidations_through_redis() {
         assert!(sent.elapsed() < StdDuration::from_secs(1), "instance B still offers the slot");
         tokio::time::sleep(StdDuration::from_millis(20)).await;
     }
+    // calsim never heard of this booking (the webhook was sent by hand), so the refreshes both
+    // instances started still list the slot: the recently taken time must stay laid over them.
+    tokio::time::sleep(StdDuration::from_millis(150)).await;
+    for app in [&a, &b] {
+        assert_eq!(app.call("check_availability", check("10:00")).await.json()["available"], false);
+    }
 }
 
 #[tokio::test]

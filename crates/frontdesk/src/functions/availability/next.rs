@@ -25,12 +25,12 @@ pub async fn find_next_available(backends: &Backends, ctx: &CallContext, raw: Op
 async fn next_available(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Result<Reply, Reply> {
     let language = ctx.language();
     let args = parse::<NextAvailableArgs>(raw).map_err(|_| Reply::invalid_arguments(language))?;
-    let (service, staff) = resolve_wish(ctx, &args.service, &args.staff)?;
-    let after = if args.date.get().is_none() && args.time.get().is_none() {
+    let (service, staff) = resolve_wish(ctx, &args.wish.service, &args.wish.staff)?;
+    let after = if args.date().is_none() && args.time().is_none() {
         ctx.now
     } else {
-        let moment = understand(args.date.get(), args.time.get(), &ctx.speech())
-            .map_err(|p| Reply::invalid_date(language, p))?;
+        let moment =
+            understand(args.date(), args.time(), &ctx.speech()).map_err(|p| Reply::invalid_date(language, p))?;
         let time = moment.time.or(moment.part_of_day.map(|p| p.range().0)).unwrap_or(NaiveTime::MIN);
         ctx.now.max(ctx.instant(moment.date.and_time(time)))
     };
