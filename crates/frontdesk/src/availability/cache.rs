@@ -244,6 +244,13 @@ impl WindowCache {
         self.refresh(key, entry.fetcher.clone(), true);
     }
 
+    /// Time was given back (a cancellation): it is no longer laid over refreshed windows.
+    pub fn release_taken(&self, key: &WindowKey, start: DateTime<Utc>, end: DateTime<Utc>) {
+        if let Some(taken) = self.flights().recently_taken.get_mut(key) {
+            taken.retain(|((s, e, _), _)| !(*s < end && *e > start));
+        }
+    }
+
     /// Drops a window: the next read fetches it again (the change is unknown, so nothing stale
     /// may be served).
     pub fn evict(&self, key: &WindowKey) {

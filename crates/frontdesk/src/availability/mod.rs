@@ -146,6 +146,21 @@ impl Availability {
         }
     }
 
+    /// An appointment was cancelled: its time is given back. The embedded calendar's window is
+    /// dropped (recomputed from the database on the next read); Cal.com windows are refreshed.
+    pub fn freed(&self, key: &WindowKey, start: DateTime<Utc>, end: DateTime<Utc>) {
+        if let Some(cache) = &self.cache {
+            cache.release_taken(key, start, end);
+            match key.calendar {
+                CalendarKind::Local => cache.evict(key),
+                CalendarKind::Calcom => cache.invalidate(key, None),
+            }
+        }
+        if let Some(bus) = &self.bus {
+            bus.publish(key, None);
+        }
+    }
+
     /// Appointments of a branch changed in ways frontdesk did not see (edited in the database):
     /// its windows are dropped here and on the other instances.
     pub fn forget_branch(&self, tenant: &BranchContext) {

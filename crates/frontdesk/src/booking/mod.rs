@@ -163,6 +163,49 @@ impl Booker {
         Ok(BookingOutcome::Booked { appointment: row, repeated: false })
     }
 
+    /// Cancels an appointment in the calendar of record, then locally; gives its time back.
+    pub async fn cancel(
+        &self,
+        tenant: &BranchContext,
+        appointment: &crate::store::Appointment,
+        reason: &str,
+    ) -> Result<(), CalendarError> {
+        let calendar = self.availability.calendars().kind_for(&tenant.company);
+        let window = match calendar {
+            CalendarKind::Local => crate::availability::WindowKey {
+                calendar,
+                account: appointment.branch_id.to_string(),
+                event: appointment.service_id,
+            },
+            CalendarKind::Calcom => {
+                let key = tenant
+                    .company
+                    .calcom_api_key
+                    .as_ref()
+                    .or(self.default_calcom_key.as_ref())
+                    .ok_or_else(|| CalendarError::Invalid("no Cal.com key".into()))?;
+                if let (Some(client), Some(uid)) = (&self.calcom, &appointment.external_uid) {
+                    match client.cancel_booking(key, uid, reason).await {
+                        // Already gone in Cal.com: the local row follows.
+                        Ok(_) | Err(CalendarError::NotFound) => {}
+                        Err(error) => return Err(error),
+                    }
+                }
+                crate::availability::WindowKey {
+                    calendar,
+                    account: account_label(key),
+                    event: appointment.calcom_event_type_id.unwrap_or(appointment.service_id),
+                }
+            }
+        };
+        self.store
+            .set_appointment_status(appointment.id, AppointmentStatus::Cancelled, None)
+            .await
+            .map_err(|e| CalendarError::Unavailable(e.to_string()))?;
+        self.availability.freed(&window, appointment.starts_at, appointment.ends_at);
+        Ok(())
+    }
+
     fn outcome_of(&self, row: StoredAppointment, repeated: bool) -> BookingOutcome {
         match row.status.as_str() {
             "booked" => BookingOutcome::Booked { appointment: row, repeated },

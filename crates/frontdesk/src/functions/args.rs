@@ -169,6 +169,21 @@ pub struct BookArgs {
     pub notes: Text,
 }
 
+/// Arguments of `cancel_appointment`: which appointment (by day, optionally time) and why.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CancelArgs {
+    /// The appointment's day; optional when there is only one.
+    #[serde(alias = "datum", alias = "tag", alias = "day", alias = "termin_datum", alias = "appointment_date")]
+    pub date: Text,
+    /// The appointment's time, when several are on that day.
+    #[serde(alias = "uhrzeit", alias = "zeit", alias = "appointment_time")]
+    pub time: Text,
+    /// Why.
+    #[serde(alias = "grund", alias = "reason_text", alias = "stornogrund")]
+    pub reason: Text,
+}
+
 /// Arguments of `request_callback`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

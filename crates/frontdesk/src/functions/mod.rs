@@ -1,6 +1,7 @@
 //! The Retell custom functions (DESIGN §7): each module turns typed arguments into a domain
 //! question and the answer into a spoken [`Reply`].
 
+mod appointments;
 mod args;
 mod availability;
 mod booking;
@@ -42,6 +43,10 @@ pub enum Function {
     BookAppointment,
     /// Store a callback request.
     RequestCallback,
+    /// The caller's upcoming appointments.
+    QueryAppointment,
+    /// Cancel one of the caller's appointments.
+    CancelAppointment,
 }
 
 /// Every name frontdesk answers to, aliases included (DESIGN §7).
@@ -60,6 +65,9 @@ const CATALOGUE: &[(&str, Function)] = &[
     ("book_appointment", Function::BookAppointment),
     ("start_booking", Function::BookAppointment),
     ("request_callback", Function::RequestCallback),
+    ("query_appointment", Function::QueryAppointment),
+    ("get_customer_appointments", Function::QueryAppointment),
+    ("cancel_appointment", Function::CancelAppointment),
 ];
 
 impl Function {
@@ -93,6 +101,8 @@ impl Function {
             Self::GetAlternatives => availability::get_alternatives(backends, ctx, raw_args).await,
             Self::BookAppointment => booking::book_appointment(backends, ctx, raw_args).await,
             Self::RequestCallback => booking::request_callback(backends, ctx, raw_args).await,
+            Self::QueryAppointment => appointments::query_appointment(backends, ctx).await,
+            Self::CancelAppointment => appointments::cancel_appointment(backends, ctx, raw_args).await,
         }
     }
 }

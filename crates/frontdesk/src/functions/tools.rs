@@ -58,6 +58,13 @@ fn describe(function: Function) -> (&'static str, Vec<Parameter>) {
                 ("preferred_time", "string", "When the caller would like to be called.", false),
                 ("reason", "string", "What it is about.", false), ("priority", "string", "\"high\" if urgent.", false)],
         ),
+        Function::QueryAppointment => ("The caller's upcoming appointments, found by the calling number.", vec![]),
+        Function::CancelAppointment => (
+            "Cancels one of the caller's appointments (by day, or the only one) within the cancellation policy.",
+            vec![("date", "string", "The appointment's day, if the caller has several.", false),
+                ("time", "string", "The appointment's time, if several are on that day.", false),
+                ("reason", "string", "Why the caller cancels.", false)],
+        ),
         Function::GetAlternatives => (
             "Offers the best alternatives around a wished date and time (same day, next workday, next week, earliest).",
             vec![SERVICE, DATE, TIME, STAFF, ("max", "integer", "How many alternatives to offer (1-5, default 3).", false)],
@@ -107,7 +114,7 @@ mod tests {
     fn every_function_has_one_definition_pointing_at_its_endpoint() {
         let tools = retell_tools("https://frontdesk.example/");
         let tools = tools.as_array().unwrap();
-        assert_eq!(tools.len(), 11);
+        assert_eq!(tools.len(), 13);
         let check = tools.iter().find(|t| t["name"] == "check_availability").unwrap();
         assert_eq!(check["url"], "https://frontdesk.example/retell/functions/check_availability");
         assert_eq!(check["parameters"]["required"], json!(["service", "date"]));

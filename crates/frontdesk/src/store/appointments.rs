@@ -58,6 +58,12 @@ pub struct NewAppointment {
 pub struct Appointment {
     /// Database id.
     pub id: i64,
+    /// Branch it is at.
+    pub branch_id: i64,
+    /// The calendar's booking uid (Cal.com).
+    pub external_uid: Option<String>,
+    /// The service's Cal.com event type.
+    pub calcom_event_type_id: Option<i64>,
     /// Service.
     pub service_id: i64,
     /// Service name.
@@ -189,8 +195,9 @@ impl Store {
         now: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<Appointment>, StoreError> {
-        const SQL: &str = "SELECT a.id, a.service_id, s.name AS service_name, a.staff_id, st.name AS staff_name,
-                a.starts_at, a.ends_at, a.status
+        const SQL: &str =
+            "SELECT a.id, a.branch_id, a.external_uid, s.calcom_event_type_id, a.service_id, s.name AS service_name,
+                a.staff_id, st.name AS staff_name, a.starts_at, a.ends_at, a.status
             FROM appointments a JOIN services s ON s.id = a.service_id LEFT JOIN staff st ON st.id = a.staff_id
             WHERE a.customer_id = $1 AND a.company_id = $2 AND a.starts_at >= $3 AND a.status <> 'cancelled'
             ORDER BY a.starts_at LIMIT $4";

@@ -160,3 +160,82 @@ async fn callbacks_are_stored_with_the_callers_number() {
     let hidden = app.call_between("request_callback", json!({}), "anonymous", SALON).await.json();
     assert_eq!(hidden["error"], "missing_argument");
 }
+
+#[tokio::test]
+async fn callers_see_and_cancel_only_their_own_appointments_within_policy() {
+    let app = TestApp::spawn().await;
+    app.call("book_appointment", booking("Herrenhaarschnitt", "10:00", "Anna Schmidt")).await;
+    app.call(
+        "book_appointment",
+        json!({"service": "Bartpflege", "date": "heute", "time": "15:00", "name": "Anna Schmidt"}),
+    )
+    .await;
+    let listed = app.call("get_customer_appointments", json!({})).await.json();
+    insta::assert_json_snapshot!("query_appointment", listed, {".appointments[].appointment_id" => "[id]"});
+    assert_eq!(listed["appointments"].as_array().unwrap().len(), 2);
+
+    // Two appointments and no day named: which one?
+    assert_eq!(app.call("cancel_appointment", json!({})).await.json()["error"], "ambiguous_appointment");
+    // Today 15:00 is 7 hours away; the salon takes cancellations by phone up to 24 hours before.
+    let late = app.call("cancel_appointment", json!({"datum": "heute"})).await.json();
+    assert_eq!(late["error"], "policy");
+    assert_eq!(late["offer_callback"], true);
+    // Another caller of the same salon cannot touch Anna's appointments.
+    let stranger =
+        app.call_between("cancel_appointment", json!({"datum": "morgen"}), "+4915112345678", SALON).await.json();
+    assert_eq!(stranger["error"], "not_found");
+    // Neither can the same number calling another tenant.
+    let other_tenant = app
+        .call_between("cancel_appointment", json!({"date": "tomorrow"}), CALLER, crate::helpers::PRACTICE)
+        .await
+        .json();
+    assert_eq!(other_tenant["error"], "not_found");
+
+    let cancelled = app.call("cancel_appointment", json!({"datum": "morgen", "grund": "krank"})).await.json();
+    assert_eq!(cancelled["success"], true, "{cancelled}");
+    assert_eq!(app.call("query_appointment", json!({})).await.json()["appointments"].as_array().unwrap().len(), 1);
+    // Maria's 10:00 is free again at once.
+    let check = app
+        .call(
+            "check_availability",
+            json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "staff": "Maria"}),
+        )
+        .await
+        .json();
+    assert_eq!(check["available"], true, "{check}");
+}
+
+#[tokio::test]
+async fn cancelling_on_cal_com_cancels_the_cal_com_booking() {
+    let sim = calsim(5).await;
+    let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).spawn().await;
+    let booked = app.call("book_appointment", booking("Herrenhaarschnitt", "10:00", "Anna Schmidt")).await.json();
+    assert_eq!(booked["success"], true, "{booked}");
+    let cancelled = app.call("cancel_appointment", json!({"datum": "morgen"})).await.json();
+    assert_eq!(cancelled["success"], true, "{cancelled}");
+    let listed: Value = reqwest::Client::new()
+        .get(format!("{}/v2/bookings?eventTypeId=1001&status=cancelled", sim.base_url))
+        .header("cal-api-version", "2024-08-13")
+        .bearer_auth("cal_test_default")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["data"].as_array().unwrap().len(), 1);
+    // The refreshed window offers the slot again.
+    let mut available = false;
+    for _ in 0..50 {
+        available = app
+            .call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00"}))
+            .await
+            .json()["available"]
+            == true;
+        if available {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(available);
+}

@@ -1,0 +1,164 @@
+//! The caller's own appointments: `query_appointment` (alias `get_customer_appointments`) and
+//! `cancel_appointment` within the company's policy. Only ever the caller's appointments of
+//! this tenant, found by the calling number.
+
+use super::args::{parse, CancelArgs};
+use super::{Backends, CallContext, Reply};
+use crate::domain::Language;
+use crate::speech::{join_choices, spoken_moment, understand};
+use crate::store::Appointment;
+use chrono::Duration;
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+#[derive(Serialize)]
+struct Listed {
+    appointment_id: i64,
+    service: String,
+    staff: Option<String>,
+    start: String,
+    spoken: String,
+}
+
+fn spoken(ctx: &CallContext, appointment: &Appointment) -> String {
+    let local = appointment.starts_at.with_timezone(&ctx.tz());
+    spoken_moment(local.date_naive(), local.time(), ctx.today(), ctx.language())
+}
+
+fn listed(ctx: &CallContext, appointment: &Appointment) -> Listed {
+    Listed {
+        appointment_id: appointment.id,
+        service: appointment.service_name.clone(),
+        staff: appointment.staff_name.clone(),
+        start: appointment.starts_at.with_timezone(&ctx.tz()).to_rfc3339(),
+        spoken: spoken(ctx, appointment),
+    }
+}
+
+/// The caller's upcoming appointments with this tenant, or the answer explaining why none can be shown.
+async fn callers_appointments(backends: &Backends, ctx: &CallContext) -> Result<Vec<Appointment>, Reply> {
+    let language = ctx.language();
+    let Some(number) = ctx.call.customer_number() else {
+        return Err(Reply::failure(
+            "caller_unknown",
+            language.pick(
+                "Ihre Rufnummer ist unterdrückt, daher kann ich Ihre Termine nicht aufrufen. Darf ich Sie zurückrufen lassen?",
+                "Your number is withheld, so I can't look up your appointments. May we call you back?",
+            ),
+        )
+        .with("offer_callback", true));
+    };
+    let store = &backends.store;
+    let internal = |e: crate::store::StoreError| {
+        tracing::error!(error = %e, "appointment lookup failed");
+        Reply::internal(language)
+    };
+    let Some(customer) = store.find_customer(ctx.company().id, &number).await.map_err(internal)? else {
+        return Ok(vec![]);
+    };
+    store.upcoming_appointments(ctx.company().id, customer.id, ctx.now, 10).await.map_err(internal)
+}
+
+/// The caller's upcoming appointments, spoken.
+pub async fn query_appointment(backends: &Backends, ctx: &CallContext) -> Reply {
+    let language = ctx.language();
+    let appointments = match callers_appointments(backends, ctx).await {
+        Ok(appointments) => appointments,
+        Err(reply) => return reply,
+    };
+    let phrases: Vec<String> = appointments
+        .iter()
+        .map(|a| match language {
+            Language::De => format!("{} {}", spoken(ctx, a), a.service_name),
+            Language::En => format!("{} for {}", spoken(ctx, a), a.service_name),
+        })
+        .collect();
+    let message = match (language, phrases.len()) {
+        (Language::De, 0) => "Ich finde unter Ihrer Nummer keinen anstehenden Termin.".to_string(),
+        (Language::En, 0) => "I can't find an upcoming appointment under your number.".to_string(),
+        (Language::De, 1) => format!("Ihr nächster Termin: {}.", phrases[0]),
+        (Language::En, 1) => format!("Your next appointment: {}.", phrases[0]),
+        (Language::De, _) => {
+            format!("Sie haben {} Termine: {}.", phrases.len(), join_choices(&phrases, language, true))
+        }
+        (Language::En, _) => {
+            format!("You have {} appointments: {}.", phrases.len(), join_choices(&phrases, language, true))
+        }
+    };
+    let views: Vec<Listed> = appointments.iter().map(|a| listed(ctx, a)).collect();
+    Reply::ok(message, ()).with("appointments", views)
+}
+
+/// Cancels the caller's appointment (named by day, or the only one) within the company's policy.
+pub async fn cancel_appointment(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Reply {
+    cancel(backends, ctx, raw).await.unwrap_or_else(|failure| failure)
+}
+
+async fn cancel(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Result<Reply, Reply> {
+    let language = ctx.language();
+    let args = parse::<CancelArgs>(raw).map_err(|_| Reply::invalid_arguments(language))?;
+    let mut candidates = callers_appointments(backends, ctx).await?;
+    if args.date.get().is_some() || args.time.get().is_some() {
+        let moment = understand(args.date.get(), args.time.get(), &ctx.speech())
+            .map_err(|p| Reply::invalid_date(language, p))?;
+        let tz = ctx.tz();
+        candidates.retain(|a| {
+            let local = a.starts_at.with_timezone(&tz);
+            local.date_naive() == moment.date && moment.time.is_none_or(|t| local.time() == t)
+        });
+    }
+    let appointment = match candidates.as_slice() {
+        [] => {
+            return Err(Reply::failure(
+                "not_found",
+                language.pick(
+                    "Dazu finde ich unter Ihrer Nummer keinen Termin. Möchten Sie, dass wir Sie zurückrufen?",
+                    "I can't find that appointment under your number. Would you like us to call you back?",
+                ),
+            )
+            .with("offer_callback", true))
+        }
+        [one] => one.clone(),
+        several => {
+            let phrases: Vec<String> = several.iter().map(|a| spoken(ctx, a)).collect();
+            return Err(Reply::failure(
+                "ambiguous_appointment",
+                match language {
+                    Language::De => format!("Welchen Termin meinen Sie: {}?", join_choices(&phrases, language, false)),
+                    Language::En => {
+                        format!("Which appointment do you mean: {}?", join_choices(&phrases, language, false))
+                    }
+                },
+            ));
+        }
+    };
+    if let Some(hours) = ctx.company().cancel_hours_before {
+        if appointment.starts_at - Duration::hours(i64::from(hours)) < ctx.now {
+            let message = match language {
+                Language::De => format!(
+                    "Telefonisch können wir Termine nur bis {hours} Stunden vorher absagen. Darf ich Sie mit jemandem aus dem Team zurückrufen lassen?"
+                ),
+                Language::En => format!(
+                    "Appointments can only be cancelled by phone up to {hours} hours before. May someone from the team call you back?"
+                ),
+            };
+            return Err(Reply::failure("policy", message)
+                .with("offer_callback", true)
+                .with("cancel_hours_before", hours));
+        }
+    }
+    let reason = args.reason.get().unwrap_or("cancelled by phone");
+    backends.booker.cancel(&ctx.tenant, &appointment, reason).await.map_err(|error| {
+        tracing::warn!(%error, appointment = appointment.id, "cancellation failed");
+        Reply::calendar_unavailable(language)
+    })?;
+    let message = match language {
+        Language::De => {
+            format!("Ihr Termin {} ({}) ist storniert.", spoken(ctx, &appointment), appointment.service_name)
+        }
+        Language::En => {
+            format!("Your appointment {} ({}) is cancelled.", spoken(ctx, &appointment), appointment.service_name)
+        }
+    };
+    Ok(Reply::ok(message, ()).with("cancelled", listed(ctx, &appointment)))
+}
