@@ -15,7 +15,7 @@ fn latency(sim: &Sim) -> Duration {
     let mut rng = rand::thread_rng();
     let (min, max) = match sim.faults.tail_ms {
         Some((range, rate)) if rng.gen_bool(rate.clamp(0.0, 1.0)) => range,
-        _ => sim.faults.latency_ms,
+        _ => sim.latency(),
     };
     Duration::from_millis(if max > min { rng.gen_range(min..=max) } else { min })
 }
@@ -42,7 +42,9 @@ pub async fn simulate(State(sim): State<Arc<Sim>>, request: Request, next: Next)
     );
     let path = request.uri().path().to_string();
     let key = bearer(request.headers());
-    tokio::time::sleep(latency(&sim)).await;
+    let delay = latency(&sim);
+    // The work happens first and the answer is late, as with a slow Cal.com: a client that gives
+    // up waiting may still have booked.
     let response = if sim.outage() {
         ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable", &path).into_response()
     } else if sim.faults.fail_rate > 0.0 && rand::thread_rng().gen_bool(sim.faults.fail_rate.clamp(0.0, 1.0)) {
@@ -74,5 +76,6 @@ pub async fn simulate(State(sim): State<Arc<Sim>>, request: Request, next: Next)
         }
     };
     sim.count(&route, response.status().as_u16());
+    tokio::time::sleep(delay).await;
     response
 }

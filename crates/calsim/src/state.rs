@@ -160,6 +160,7 @@ struct Data {
     reservations: HashMap<String, Reservation>,
     stats: Stats,
     outage: bool,
+    latency_override: Option<(u64, u64)>,
     windows: HashMap<String, (Instant, u32)>,
 }
 
@@ -230,6 +231,16 @@ impl Sim {
     /// Switches the outage.
     pub fn set_outage(&self, enabled: bool) {
         self.data().outage = enabled;
+    }
+
+    /// Changes the latency range while running (`None`: back to the configured one).
+    pub fn set_latency(&self, range: Option<(u64, u64)>) {
+        self.data().latency_override = range;
+    }
+
+    /// The latency range in force.
+    pub fn latency(&self) -> (u64, u64) {
+        self.data().latency_override.unwrap_or(self.faults.latency_ms)
     }
 
     /// Whether every /v2 request fails.

@@ -151,6 +151,7 @@ async fn seed(env: &DemoEnvironment) -> anyhow::Result<()> {
         ends_at: start + Duration::minutes(minutes),
         status: AppointmentStatus::Booked,
         notes: None,
+        created_at: Utc::now(),
     };
     if let (Some(start), Some(calsim)) = (at(tomorrow, 10), &env.calsim) {
         // On Cal.com the taken slot is a booking made elsewhere (the host is Cal.com's to assign).

@@ -151,6 +151,8 @@ impl Application {
             audit,
             metrics: crate::telemetry::metrics_handle(),
         });
+        // Bookings whose outcome was unknown when the process stopped are settled first thing.
+        state.backends().booker.spawn_reconciler(state.directory().branches().to_vec());
         let listener = TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("FRONTDESK_LISTEN: cannot bind {}", settings.listen))?;

@@ -41,6 +41,22 @@ pub async fn outage(
 }
 
 #[derive(Deserialize)]
+pub struct LatencyBody {
+    min_ms: u64,
+    max_ms: u64,
+}
+
+/// `POST /_calsim/latency {"min_ms": 0, "max_ms": 0}`: changes the latency while running.
+pub async fn latency(
+    State(sim): State<Arc<Sim>>,
+    body: Result<Json<LatencyBody>, JsonRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Json(body) = body.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text(), "/_calsim/latency"))?;
+    sim.set_latency(Some((body.min_ms, body.max_ms.max(body.min_ms))));
+    Ok(Json(json!({"status": "ok"})))
+}
+
+#[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ExternalBody {
     event_type_id: i64,

@@ -38,6 +38,7 @@ pub fn router(sim: Arc<Sim>) -> Router {
         .route("/_calsim/stats", get(control::stats))
         .route("/_calsim/reset", post(control::reset))
         .route("/_calsim/outage", post(control::outage))
+        .route("/_calsim/latency", post(control::latency))
         .route("/_calsim/external-booking", post(control::external_booking));
     v2.merge(control).fallback(not_found).with_state(sim)
 }

@@ -2,8 +2,10 @@
 //! against the window, the appointment row as the last guard, then the calendar of record.
 
 mod locks;
+mod reconcile;
 
 pub use locks::{SlotGuard, SlotLocks};
+pub use reconcile::{Reconciled, RECONCILE_EVERY};
 
 use crate::availability::Availability;
 use crate::calendar::calcom::wire::{AttendeeInput, MetadataValue, NewBooking};
@@ -62,6 +64,16 @@ pub enum BookingOutcome {
     Failed(CalendarError),
 }
 
+/// Who can take a wished slot.
+enum FreeStaff {
+    /// This person (`None`: the service is not tied to people, or the calendar assigns them).
+    Found(Option<StaffId>),
+    /// Nobody: the slot is gone.
+    Taken,
+    /// Availability could not be read.
+    Unreadable(CalendarError),
+}
+
 /// Books appointments in the tenant's calendar of record.
 #[derive(Debug, Clone)]
 pub struct Booker {
@@ -109,7 +121,11 @@ impl Booker {
             return Ok(self.outcome_of(done, true));
         }
         let end = request.start + Duration::minutes(i64::from(service.duration_minutes));
-        let Some(staff) = self.free_staff(request, &service, end).await? else { return Ok(BookingOutcome::Taken) };
+        let staff = match self.free_staff(request, &service, end).await? {
+            FreeStaff::Found(staff) => staff,
+            FreeStaff::Taken => return Ok(BookingOutcome::Taken),
+            FreeStaff::Unreadable(error) => return Ok(BookingOutcome::Failed(error)),
+        };
         let status = match calendar {
             CalendarKind::Local => AppointmentStatus::Booked,
             CalendarKind::Calcom => AppointmentStatus::Pending,
@@ -126,6 +142,7 @@ impl Booker {
             ends_at: end,
             status,
             notes: request.notes.clone(),
+            created_at: self.availability.now(),
         };
         let id = match self.store.insert_appointment(&new).await {
             Ok(id) => id,
@@ -213,24 +230,26 @@ impl Booker {
         }
     }
 
-    /// The staff member who takes the appointment (`Some(None)` when the service has no staff),
-    /// or `None` when nobody is free — checked against the window and, for the embedded
-    /// calendar, against the database itself.
+    /// Who takes the appointment — checked against the window and, for the embedded calendar,
+    /// against the database itself.
     async fn free_staff(
         &self,
         request: &BookingRequest,
         service: &Service,
         end: DateTime<Utc>,
-    ) -> Result<Option<Option<StaffId>>, crate::store::StoreError> {
+    ) -> Result<FreeStaff, crate::store::StoreError> {
         let tenant = &request.tenant;
         let read = self
             .availability
             .slots(tenant, service, request.staff, request.start, request.start + Duration::minutes(1))
             .await;
-        let Ok(read) = read else { return Ok(None) };
-        let Some(slot) = read.slots.into_iter().find(|s| s.start == request.start) else { return Ok(None) };
+        let read = match read {
+            Ok(read) => read,
+            Err(error) => return Ok(FreeStaff::Unreadable(error)),
+        };
+        let Some(slot) = read.slots.into_iter().find(|s| s.start == request.start) else { return Ok(FreeStaff::Taken) };
         if self.availability.calendars().kind_for(&tenant.company) == CalendarKind::Calcom {
-            return Ok(Some(None));
+            return Ok(FreeStaff::Found(None));
         }
         let candidates: Vec<Option<StaffId>> = match (request.staff, slot.staff.is_empty()) {
             (Some(person), _) => vec![Some(person)],
@@ -239,10 +258,10 @@ impl Booker {
         };
         for candidate in candidates {
             if !self.store.is_busy(tenant.branch.id, candidate.map(|s| s.0), request.start, end).await? {
-                return Ok(Some(candidate));
+                return Ok(FreeStaff::Found(candidate));
             }
         }
-        Ok(None)
+        Ok(FreeStaff::Taken)
     }
 
     async fn create_in_calcom(

@@ -2,6 +2,8 @@
 //! availability windows of their event type within milliseconds.
 
 use super::{ApiError, AppState};
+use crate::calendar::calcom::wire::MetadataValue;
+use crate::store::AppointmentStatus;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -22,9 +24,12 @@ struct Webhook {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct BookingPayload {
+    uid: Option<String>,
     event_type_id: Option<i64>,
     start_time: Option<DateTime<Utc>>,
     end_time: Option<DateTime<Utc>>,
+    #[serde(default)]
+    metadata: std::collections::BTreeMap<String, MetadataValue>,
 }
 
 /// Whether `signature` is the hex HMAC-SHA256 of `body` under `secret` (constant-time).
@@ -33,6 +38,20 @@ fn signed(body: &[u8], secret: &str, signature: &str) -> bool {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
     mac.update(body);
     mac.verify_slice(&digest).is_ok()
+}
+
+/// A booking frontdesk made (its id is in the metadata) confirms or corrects the local row.
+async fn confirm_our_booking(state: &AppState, webhook: &Webhook) {
+    let Some(MetadataValue::Text(id)) = webhook.payload.metadata.get("frontdesk_appointment_id") else { return };
+    let Ok(id) = id.parse::<i64>() else { return };
+    let status = match webhook.trigger_event.as_str() {
+        "BOOKING_CREATED" => AppointmentStatus::Booked,
+        "BOOKING_CANCELLED" | "BOOKING_REJECTED" => AppointmentStatus::Cancelled,
+        _ => return,
+    };
+    if let Err(error) = state.backends().store.confirm_appointment(id, status, webhook.payload.uid.as_deref()).await {
+        tracing::error!(%error, appointment = id, "webhook could not update the appointment");
+    }
 }
 
 /// Verifies, then applies a booking event to the windows of its event type.
@@ -64,6 +83,7 @@ pub async fn calcom_webhook(
         "BOOKING_CANCELLED" | "BOOKING_REJECTED" => availability.calcom_event_changed(event_type, None),
         other => return Ok(Json(json!({"status": "ignored", "trigger": other}))),
     }
+    confirm_our_booking(&state, &webhook).await;
     tracing::info!(trigger = %webhook.trigger_event, event_type, "Cal.com webhook applied");
     Ok(Json(json!({"status": "ok"})))
 }

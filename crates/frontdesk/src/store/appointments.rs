@@ -51,6 +51,8 @@ pub struct NewAppointment {
     pub status: AppointmentStatus,
     /// Free text from the caller.
     pub notes: Option<String>,
+    /// When the attempt began (by the caller's clock; reconciliation waits on it).
+    pub created_at: DateTime<Utc>,
 }
 
 /// A stored appointment, as read back for callers.
@@ -110,7 +112,37 @@ pub struct StoredAppointment {
     pub external_uid: Option<String>,
 }
 
+/// A booking whose outcome in the calendar is not known yet.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PendingAppointment {
+    /// Id (also in the Cal.com booking's metadata).
+    pub id: i64,
+    /// Tenant.
+    pub company_id: i64,
+    /// Branch.
+    pub branch_id: i64,
+    /// Service.
+    pub service_id: i64,
+    /// The service's Cal.com event type.
+    pub calcom_event_type_id: Option<i64>,
+    /// Start.
+    pub starts_at: DateTime<Utc>,
+    /// End.
+    pub ends_at: DateTime<Utc>,
+    /// When the attempt began.
+    pub created_at: DateTime<Utc>,
+}
+
 impl Store {
+    /// Appointments still `pending` or `pending_unknown`, oldest first.
+    pub async fn pending_appointments(&self) -> Result<Vec<PendingAppointment>, StoreError> {
+        const SQL: &str = "SELECT a.id, a.company_id, a.branch_id, a.service_id, s.calcom_event_type_id, a.starts_at, a.ends_at, a.created_at
+            FROM appointments a JOIN services s ON s.id = a.service_id
+            WHERE a.status IN ('pending', 'pending_unknown') ORDER BY a.created_at";
+        let rows = on_pool!(self, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
+        Ok(rows)
+    }
+
     /// The appointment recorded under an idempotency key.
     pub async fn appointment_by_key(&self, key: &str) -> Result<Option<StoredAppointment>, StoreError> {
         const SQL: &str = "SELECT id, status, service_id, staff_id, starts_at, ends_at, external_uid FROM appointments WHERE idempotency_key = $1";
@@ -126,6 +158,20 @@ impl Store {
         external_uid: Option<&str>,
     ) -> Result<(), StoreError> {
         const SQL: &str = "UPDATE appointments SET status = $2, external_uid = COALESCE($3, external_uid), updated_at = $4 WHERE id = $1";
+        on_pool!(self, pool => sqlx::query(SQL).bind(id).bind(status.as_str()).bind(external_uid).bind(Utc::now()).execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Applies what the calendar says about one of our bookings. Only rows not yet settled the
+    /// same way change, so a late `BOOKING_CREATED` cannot revive a cancelled appointment.
+    pub async fn confirm_appointment(
+        &self,
+        id: i64,
+        status: AppointmentStatus,
+        external_uid: Option<&str>,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE appointments SET status = $2, external_uid = COALESCE($3, external_uid), updated_at = $4
+            WHERE id = $1 AND status IN ('pending', 'pending_unknown', 'booked') AND NOT (status = 'booked' AND $2 = 'booked')";
         on_pool!(self, pool => sqlx::query(SQL).bind(id).bind(status.as_str()).bind(external_uid).bind(Utc::now()).execute(pool).await.map(|_| ()))?;
         Ok(())
     }
@@ -166,7 +212,7 @@ impl Store {
             .bind(new.ends_at)
             .bind(new.status.as_str())
             .bind(&new.notes)
-            .bind(Utc::now())
+            .bind(new.created_at)
             .fetch_one(pool)
             .await)?;
         Ok(id)

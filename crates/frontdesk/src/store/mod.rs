@@ -10,7 +10,9 @@ mod calls;
 mod customers;
 mod tenants;
 
-pub use appointments::{Appointment, AppointmentStatus, BusyInterval, NewAppointment, StoredAppointment};
+pub use appointments::{
+    Appointment, AppointmentStatus, BusyInterval, NewAppointment, PendingAppointment, StoredAppointment,
+};
 pub use audit::{AuditLog, FunctionCallRecord};
 pub use callbacks::{CallbackRequest, NewCallback};
 pub use calls::CallRecord;

@@ -239,3 +239,62 @@ async fn cancelling_on_cal_com_cancels_the_cal_com_booking() {
     }
     assert!(available);
 }
+
+#[tokio::test]
+async fn a_create_that_timed_out_is_reconciled_with_cal_com() {
+    let sim = calsim(0).await;
+    let app = TestApp::builder()
+        .at(next(Weekday::Mon, 8))
+        .calcom(&sim.base_url)
+        .calcom_deadlines(frontdesk::calendar::calcom::Deadlines {
+            healthy: std::time::Duration::from_millis(300),
+            half_open: std::time::Duration::from_millis(300),
+        })
+        .spawn()
+        .await;
+    for service in ["Herrenhaarschnitt", "Bartpflege"] {
+        app.call("check_availability", json!({"service": service, "date": "morgen", "time": "10:00"})).await;
+    }
+    let latency = |ms: u64| {
+        reqwest::Client::new()
+            .post(format!("{}/_calsim/latency", sim.base_url))
+            .json(&json!({"min_ms": ms, "max_ms": ms}))
+            .send()
+    };
+    // Cal.com books, but answers after frontdesk stopped waiting.
+    latency(800).await.unwrap();
+    let first = app.call("book_appointment", booking("Herrenhaarschnitt", "10:00", "Anna Schmidt")).await.json();
+    assert_eq!(first["error"], "booking_unconfirmed", "{first}");
+    // Cal.com is down when the second caller books: nothing happens there.
+    latency(0).await.unwrap();
+    reqwest::Client::new()
+        .post(format!("{}/_calsim/outage", sim.base_url))
+        .json(&json!({"enabled": true}))
+        .send()
+        .await
+        .unwrap();
+    let second = book_as(&app, 7, booking("Bartpflege", "12:00", "Ben")).await;
+    assert_eq!(second["error"], "booking_unconfirmed", "{second}");
+    reqwest::Client::new()
+        .post(format!("{}/_calsim/outage", sim.base_url))
+        .json(&json!({"enabled": false}))
+        .send()
+        .await
+        .unwrap();
+
+    // Too fresh to judge: left alone.
+    let early = app.booker.reconcile(&app.branches).await;
+    assert!(early.iter().all(|(_, r)| *r == frontdesk::booking::Reconciled::Undecided), "{early:?}");
+    app.clock.advance(Duration::seconds(61));
+    let decided = app.booker.reconcile(&app.branches).await;
+    let first_id = first["appointment"]["appointment_id"].as_i64().unwrap();
+    let second_id = second["appointment"]["appointment_id"].as_i64().unwrap();
+    assert!(
+        matches!(decided.iter().find(|(id, _)| *id == first_id), Some((_, frontdesk::booking::Reconciled::Booked(_)))),
+        "{decided:?}"
+    );
+    assert!(decided.contains(&(second_id, frontdesk::booking::Reconciled::Released)), "{decided:?}");
+    assert!(app.store.pending_appointments().await.unwrap().is_empty());
+    let known = app.call("query_appointment", json!({})).await.json();
+    assert_eq!(known["appointments"].as_array().unwrap().len(), 1, "{known}");
+}

@@ -183,6 +183,7 @@ impl TestAppBuilder {
         let store = app.state().backends().store.clone();
         // Not the whole state: holding it would keep the audit queue open past shutdown.
         let availability = app.state().backends().availability.clone();
+        let booker = app.state().backends().booker.clone();
         let branches = app.state().directory().branches().to_vec();
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(app.run_until(async {
@@ -192,6 +193,7 @@ impl TestAppBuilder {
             clock,
             database_url: settings.database_url.clone(),
             availability,
+            booker,
             branches,
             address,
             now: self.now,
@@ -226,6 +228,8 @@ pub struct TestApp {
     pub database_url: String,
     /// The app's availability engine.
     pub availability: frontdesk::availability::Availability,
+    /// The app's booker (reconciliation tests drive it directly).
+    pub booker: frontdesk::booking::Booker,
     /// Every branch the app serves.
     pub branches: Vec<Arc<frontdesk::domain::BranchContext>>,
     http: reqwest::Client,

@@ -143,6 +143,7 @@ on_both_backends!(appointments_are_idempotent_and_block_time, |store| {
         ends_at: start + Duration::minutes(30),
         status: AppointmentStatus::Booked,
         notes: Some("Bitte kurz".into()),
+        created_at: monday_morning(),
     };
     store.insert_appointment(&new).await.unwrap();
     assert!(store.insert_appointment(&new).await.is_err(), "a repeated idempotency key must be refused");
