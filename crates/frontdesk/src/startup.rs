@@ -2,7 +2,7 @@
 //! audit writer, router, listener — and running it until a shutdown signal.
 
 use crate::availability::{Availability, CacheSettings, InvalidationBus, WindowCache};
-use crate::booking::Booker;
+use crate::booking::{Booker, RedisLocks};
 use crate::calendar::calcom::{CalcomCalendar, CalcomClient, CalcomSettings, Deadlines};
 use crate::calendar::{CalendarProvider, Calendars, LocalCalendar};
 use crate::clock::{Clock, SystemClock};
@@ -127,6 +127,14 @@ impl Application {
             ),
             None => None,
         };
+        let redis_locks = match &settings.redis_url {
+            Some(url) => Some(
+                RedisLocks::connect(url, &settings.redis_prefix)
+                    .await
+                    .context("FRONTDESK_REDIS_URL: cannot connect")?,
+            ),
+            None => None,
+        };
         let availability =
             Availability::new(calendars, cache, bus.clone(), clock.clone(), settings.calcom_api_key.clone());
         if let Some(bus) = &bus {
@@ -143,6 +151,7 @@ impl Application {
                     availability.clone(),
                     calcom_client,
                     settings.calcom_api_key.clone(),
+                    redis_locks,
                 ),
                 availability,
             },

@@ -4,7 +4,7 @@
 mod locks;
 mod reconcile;
 
-pub use locks::{SlotGuard, SlotLocks};
+pub use locks::{RedisLocks, SlotGuard, SlotLocks};
 pub use reconcile::{Reconciled, RECONCILE_EVERY};
 
 use crate::availability::Availability;
@@ -90,14 +90,16 @@ pub fn idempotency_key(call_id: &str, service: crate::domain::ServiceId, start: 
 }
 
 impl Booker {
-    /// A booker over the store, the availability engine and (for Cal.com tenants) the client.
+    /// A booker over the store, the availability engine, (for Cal.com tenants) the client and
+    /// (for several instances) Redis locks.
     pub fn new(
         store: Store,
         availability: Availability,
         calcom: Option<Arc<CalcomClient>>,
         default_calcom_key: Option<Secret>,
+        redis: Option<RedisLocks>,
     ) -> Self {
-        Self { store, availability, calcom, default_calcom_key, locks: Arc::default() }
+        Self { store, availability, calcom, default_calcom_key, locks: Arc::new(SlotLocks::with_redis(redis)) }
     }
 
     /// Books once: repeated requests of the same call return the first result.

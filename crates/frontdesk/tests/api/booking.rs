@@ -298,3 +298,75 @@ async fn a_create_that_timed_out_is_reconciled_with_cal_com() {
     let known = app.call("query_appointment", json!({})).await.json();
     assert_eq!(known["appointments"].as_array().unwrap().len(), 1, "{known}");
 }
+
+/// Two instances sharing one PostgreSQL schema and Redis; `None` when either is missing outside CI.
+async fn two_instances(calcom: Option<&str>) -> Option<(TestApp, TestApp)> {
+    let dir = tempfile::tempdir().unwrap();
+    let database = crate::helpers::database_url(crate::helpers::Backend::Postgres, &dir).await?;
+    let redis = std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    if redis::Client::open(redis.as_str()).unwrap().get_multiplexed_async_connection().await.is_err() {
+        assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "Redis is required in CI");
+        return None;
+    }
+    let prefix = format!("frontdesk-test-{}", crate::helpers::uuid_like());
+    let now = next(Weekday::Mon, 8);
+    let mut apps = Vec::new();
+    for _ in 0..2 {
+        let mut builder = TestApp::builder()
+            .at(now)
+            .env("FRONTDESK_DATABASE_URL", database.clone())
+            .env("FRONTDESK_REDIS_URL", redis.clone())
+            .env("FRONTDESK_REDIS_PREFIX", prefix.clone());
+        if let Some(base_url) = calcom {
+            builder = builder.calcom(base_url);
+        }
+        apps.push(builder.spawn().await);
+    }
+    let b = apps.pop().unwrap();
+    Some((apps.pop().unwrap(), b))
+}
+
+async fn race(a: &Arc<TestApp>, b: &Arc<TestApp>, service: &str) -> Vec<Value> {
+    let calls = (0..50).map(|i| {
+        let app = if i % 2 == 0 { a.clone() } else { b.clone() };
+        let service = service.to_string();
+        tokio::spawn(async move { book_as(&app, 100 + i, booking(&service, "11:00", &format!("Caller {i}"))).await })
+    });
+    futures_util::future::join_all(calls).await.into_iter().map(|a| a.unwrap()).collect()
+}
+
+#[tokio::test]
+async fn two_instances_on_postgres_and_redis_book_a_slot_once() {
+    let Some((a, b)) = two_instances(None).await else { return };
+    let (a, b) = (Arc::new(a), Arc::new(b));
+    let answers = race(&a, &b, "Bartpflege").await;
+    assert_eq!(answers.iter().filter(|a| a["success"] == true).count(), 1, "{answers:?}");
+    let tenant = a.branches.iter().find(|t| t.branch.name == "Innenstadt").unwrap();
+    let start = answers.iter().find(|a| a["success"] == true).unwrap()["start"]
+        .as_str()
+        .unwrap()
+        .parse::<DateTime<Utc>>()
+        .unwrap();
+    let busy = a.store.busy_intervals(tenant.branch.id, start, start + Duration::minutes(15)).await.unwrap();
+    assert_eq!(busy.len(), 1);
+}
+
+#[tokio::test]
+async fn two_instances_on_cal_com_make_one_cal_com_booking() {
+    let sim = calsim(30).await;
+    let Some((a, b)) = two_instances(Some(&sim.base_url)).await else { return };
+    let (a, b) = (Arc::new(a), Arc::new(b));
+    let answers = race(&a, &b, "Herrenhaarschnitt").await;
+    assert_eq!(answers.iter().filter(|a| a["success"] == true).count(), 1, "{answers:?}");
+    let listed: Value = reqwest::Client::new()
+        .get(format!("{}/v2/bookings?eventTypeId=1001", sim.base_url))
+        .header("cal-api-version", "2024-08-13")
+        .bearer_auth("cal_test_default")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["data"].as_array().unwrap().len(), 1);
+}
