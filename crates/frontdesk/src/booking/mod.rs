@@ -225,6 +225,75 @@ impl Booker {
         Ok(())
     }
 
+    /// Moves an appointment to `start` in the calendar of record, then locally; the old time is
+    /// given back, the new one taken. `Ok(false)` when the new time is not free.
+    pub async fn reschedule(
+        &self,
+        tenant: &Arc<BranchContext>,
+        appointment: &crate::store::Appointment,
+        start: DateTime<Utc>,
+    ) -> Result<bool, CalendarError> {
+        let service = tenant
+            .branch
+            .service(crate::domain::ServiceId(appointment.service_id))
+            .ok_or_else(|| CalendarError::Invalid("the appointment belongs to another branch".into()))?
+            .clone();
+        let calendar = self.availability.calendars().kind_for(&tenant.company);
+        let lock_key = match calendar {
+            CalendarKind::Local => format!("local:{}", tenant.branch.id),
+            CalendarKind::Calcom => {
+                format!("calcom:{}:{}", service.calcom_event_type_id.unwrap_or_default(), start.timestamp())
+            }
+        };
+        let Some(_guard) = self.locks.lock(&lock_key, LOCK_WAIT).await else { return Ok(false) };
+        let end = start + Duration::minutes(i64::from(service.duration_minutes));
+        let request = BookingRequest {
+            tenant: tenant.clone(),
+            call_id: String::new(),
+            call_row_id: None,
+            service: service.id,
+            staff: None,
+            start,
+            customer_id: None,
+            name: String::new(),
+            phone: None,
+            email: None,
+            notes: None,
+        };
+        let staff = match self
+            .free_staff(&request, &service, end)
+            .await
+            .map_err(|e| CalendarError::Unavailable(e.to_string()))?
+        {
+            FreeStaff::Found(staff) => staff,
+            FreeStaff::Taken => return Ok(false),
+            FreeStaff::Unreadable(error) => return Err(error),
+        };
+        let window = self.availability.key(tenant, &service);
+        let mut new_uid = None;
+        if calendar == CalendarKind::Calcom {
+            let (Some(client), Some(key), Some(uid)) = (
+                &self.calcom,
+                tenant.company.calcom_api_key.as_ref().or(self.default_calcom_key.as_ref()),
+                &appointment.external_uid,
+            ) else {
+                return Err(CalendarError::Invalid("the appointment has no Cal.com booking".into()));
+            };
+            match client.reschedule_booking(key, uid, start, "moved by phone").await {
+                Ok(booking) => new_uid = Some(booking.uid),
+                Err(CalendarError::SlotTaken) => return Ok(false),
+                Err(error) => return Err(error),
+            }
+        }
+        self.store
+            .move_appointment(appointment.id, start, end, staff.map(|s| s.0), new_uid.as_deref())
+            .await
+            .map_err(|e| CalendarError::Unavailable(e.to_string()))?;
+        self.availability.freed(&window, appointment.starts_at, appointment.ends_at);
+        self.availability.taken(&window, start, end, staff);
+        Ok(true)
+    }
+
     fn outcome_of(&self, row: StoredAppointment, repeated: bool) -> BookingOutcome {
         match row.status.as_str() {
             "booked" => BookingOutcome::Booked { appointment: row, repeated },

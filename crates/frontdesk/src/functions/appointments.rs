@@ -2,7 +2,7 @@
 //! `cancel_appointment` within the company's policy. Only ever the caller's appointments of
 //! this tenant, found by the calling number.
 
-use super::args::{parse, CancelArgs};
+use super::args::{parse, CancelArgs, RescheduleArgs};
 use super::{Backends, CallContext, Reply};
 use crate::domain::Language;
 use crate::speech::{join_choices, spoken_moment, understand};
@@ -94,12 +94,12 @@ pub async fn cancel_appointment(backends: &Backends, ctx: &CallContext, raw: Opt
     cancel(backends, ctx, raw).await.unwrap_or_else(|failure| failure)
 }
 
-async fn cancel(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Result<Reply, Reply> {
+/// The caller's appointment named by day (and time), or the only one; or the answer why not.
+async fn pick(backends: &Backends, ctx: &CallContext, which: &CancelArgs) -> Result<Appointment, Reply> {
     let language = ctx.language();
-    let args = parse::<CancelArgs>(raw).map_err(|_| Reply::invalid_arguments(language))?;
     let mut candidates = callers_appointments(backends, ctx).await?;
-    if args.date.get().is_some() || args.time.get().is_some() {
-        let moment = understand(args.date.get(), args.time.get(), &ctx.speech())
+    if which.date.get().is_some() || which.time.get().is_some() {
+        let moment = understand(which.date.get(), which.time.get(), &ctx.speech())
             .map_err(|p| Reply::invalid_date(language, p))?;
         let tz = ctx.tz();
         candidates.retain(|a| {
@@ -107,21 +107,19 @@ async fn cancel(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) 
             local.date_naive() == moment.date && moment.time.is_none_or(|t| local.time() == t)
         });
     }
-    let appointment = match candidates.as_slice() {
-        [] => {
-            return Err(Reply::failure(
-                "not_found",
-                language.pick(
-                    "Dazu finde ich unter Ihrer Nummer keinen Termin. Möchten Sie, dass wir Sie zurückrufen?",
-                    "I can't find that appointment under your number. Would you like us to call you back?",
-                ),
-            )
-            .with("offer_callback", true))
-        }
-        [one] => one.clone(),
+    match candidates.as_slice() {
+        [] => Err(Reply::failure(
+            "not_found",
+            language.pick(
+                "Dazu finde ich unter Ihrer Nummer keinen Termin. Möchten Sie, dass wir Sie zurückrufen?",
+                "I can't find that appointment under your number. Would you like us to call you back?",
+            ),
+        )
+        .with("offer_callback", true)),
+        [one] => Ok(one.clone()),
         several => {
             let phrases: Vec<String> = several.iter().map(|a| spoken(ctx, a)).collect();
-            return Err(Reply::failure(
+            Err(Reply::failure(
                 "ambiguous_appointment",
                 match language {
                     Language::De => format!("Welchen Termin meinen Sie: {}?", join_choices(&phrases, language, false)),
@@ -129,24 +127,33 @@ async fn cancel(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) 
                         format!("Which appointment do you mean: {}?", join_choices(&phrases, language, false))
                     }
                 },
-            ));
-        }
-    };
-    if let Some(hours) = ctx.company().cancel_hours_before {
-        if appointment.starts_at - Duration::hours(i64::from(hours)) < ctx.now {
-            let message = match language {
-                Language::De => format!(
-                    "Telefonisch können wir Termine nur bis {hours} Stunden vorher absagen. Darf ich Sie mit jemandem aus dem Team zurückrufen lassen?"
-                ),
-                Language::En => format!(
-                    "Appointments can only be cancelled by phone up to {hours} hours before. May someone from the team call you back?"
-                ),
-            };
-            return Err(Reply::failure("policy", message)
-                .with("offer_callback", true)
-                .with("cancel_hours_before", hours));
+            ))
         }
     }
+}
+
+/// Refuses changes by phone closer to the appointment than the company allows.
+fn within_policy(ctx: &CallContext, appointment: &Appointment) -> Result<(), Reply> {
+    let Some(hours) = ctx.company().cancel_hours_before else { return Ok(()) };
+    if appointment.starts_at - Duration::hours(i64::from(hours)) >= ctx.now {
+        return Ok(());
+    }
+    let message = match ctx.language() {
+        Language::De => format!(
+            "Telefonisch können wir Termine nur bis {hours} Stunden vorher ändern oder absagen. Darf ich Sie mit jemandem aus dem Team zurückrufen lassen?"
+        ),
+        Language::En => format!(
+            "Appointments can only be changed or cancelled by phone up to {hours} hours before. May someone from the team call you back?"
+        ),
+    };
+    Err(Reply::failure("policy", message).with("offer_callback", true).with("cancel_hours_before", hours))
+}
+
+async fn cancel(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Result<Reply, Reply> {
+    let language = ctx.language();
+    let args = parse::<CancelArgs>(raw).map_err(|_| Reply::invalid_arguments(language))?;
+    let appointment = pick(backends, ctx, &args).await?;
+    within_policy(ctx, &appointment)?;
     let reason = args.reason.get().unwrap_or("cancelled by phone");
     backends.booker.cancel(&ctx.tenant, &appointment, reason).await.map_err(|error| {
         tracing::warn!(%error, appointment = appointment.id, "cancellation failed");
@@ -161,4 +168,39 @@ async fn cancel(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) 
         }
     };
     Ok(Reply::ok(message, ()).with("cancelled", listed(ctx, &appointment)))
+}
+
+/// Moves the caller's appointment to a new time within the company's policy; alternatives if taken.
+pub async fn reschedule_appointment(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Reply {
+    reschedule(backends, ctx, raw).await.unwrap_or_else(|failure| failure)
+}
+
+async fn reschedule(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Result<Reply, Reply> {
+    let language = ctx.language();
+    let args = parse::<RescheduleArgs>(raw).map_err(|_| Reply::invalid_arguments(language))?;
+    let target = understand(args.new_date.get(), args.new_time.get(), &ctx.speech())
+        .map_err(|p| Reply::invalid_date(language, p))?;
+    let Some(time) = target.time else {
+        return Err(Reply::missing(language, "die neue Uhrzeit", "the new time"));
+    };
+    let appointment = pick(backends, ctx, &args.which).await?;
+    within_policy(ctx, &appointment)?;
+    let start = ctx.instant(target.date.and_time(time));
+    let moved = backends.booker.reschedule(&ctx.tenant, &appointment, start).await.map_err(|error| {
+        tracing::warn!(%error, appointment = appointment.id, "reschedule failed");
+        Reply::calendar_unavailable(language)
+    })?;
+    let new_time = spoken_moment(target.date, time, ctx.today(), language);
+    if !moved {
+        let message = match language {
+            Language::De => format!("{new_time} ist leider nicht frei. Möchten Sie eine andere Zeit, oder soll ich Ihnen Alternativen nennen?"),
+            Language::En => format!("{new_time} isn't free, I'm afraid. Would you like another time, or shall I suggest alternatives?"),
+        };
+        return Err(Reply::failure("slot_taken", message));
+    }
+    let message = match language {
+        Language::De => format!("Ihr Termin ({}) ist verschoben auf {new_time}.", appointment.service_name),
+        Language::En => format!("Your appointment ({}) is moved to {new_time}.", appointment.service_name),
+    };
+    Ok(Reply::ok(message, ()).with("appointment_id", appointment.id).with("start", ctx.local_instant_text(start)))
 }

@@ -184,6 +184,21 @@ pub struct CancelArgs {
     pub reason: Text,
 }
 
+/// Arguments of `reschedule_appointment`: which appointment, and where to.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RescheduleArgs {
+    /// The current appointment's day (optional when there is only one) and time.
+    #[serde(flatten)]
+    pub which: CancelArgs,
+    /// The new day.
+    #[serde(alias = "neues_datum", alias = "neuer_tag", alias = "new_day", alias = "neuer_termin")]
+    pub new_date: Text,
+    /// The new time.
+    #[serde(alias = "neue_uhrzeit", alias = "neue_zeit")]
+    pub new_time: Text,
+}
+
 /// Arguments of `request_callback`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

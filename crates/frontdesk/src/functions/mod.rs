@@ -47,6 +47,8 @@ pub enum Function {
     QueryAppointment,
     /// Cancel one of the caller's appointments.
     CancelAppointment,
+    /// Move one of the caller's appointments.
+    RescheduleAppointment,
 }
 
 /// Every name frontdesk answers to, aliases included (DESIGN §7).
@@ -68,6 +70,7 @@ const CATALOGUE: &[(&str, Function)] = &[
     ("query_appointment", Function::QueryAppointment),
     ("get_customer_appointments", Function::QueryAppointment),
     ("cancel_appointment", Function::CancelAppointment),
+    ("reschedule_appointment", Function::RescheduleAppointment),
 ];
 
 impl Function {
@@ -103,6 +106,7 @@ impl Function {
             Self::RequestCallback => booking::request_callback(backends, ctx, raw_args).await,
             Self::QueryAppointment => appointments::query_appointment(backends, ctx).await,
             Self::CancelAppointment => appointments::cancel_appointment(backends, ctx, raw_args).await,
+            Self::RescheduleAppointment => appointments::reschedule_appointment(backends, ctx, raw_args).await,
         }
     }
 }

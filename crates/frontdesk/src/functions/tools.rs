@@ -65,6 +65,13 @@ fn describe(function: Function) -> (&'static str, Vec<Parameter>) {
                 ("time", "string", "The appointment's time, if several are on that day.", false),
                 ("reason", "string", "Why the caller cancels.", false)],
         ),
+        Function::RescheduleAppointment => (
+            "Moves one of the caller's appointments to a new date and time within the policy.",
+            vec![("date", "string", "The current appointment's day, if the caller has several.", false),
+                ("time", "string", "The current appointment's time, if several are on that day.", false),
+                ("new_date", "string", "The new day as the caller said it.", true),
+                ("new_time", "string", "The new time as the caller said it.", true)],
+        ),
         Function::GetAlternatives => (
             "Offers the best alternatives around a wished date and time (same day, next workday, next week, earliest).",
             vec![SERVICE, DATE, TIME, STAFF, ("max", "integer", "How many alternatives to offer (1-5, default 3).", false)],
@@ -114,7 +121,7 @@ mod tests {
     fn every_function_has_one_definition_pointing_at_its_endpoint() {
         let tools = retell_tools("https://frontdesk.example/");
         let tools = tools.as_array().unwrap();
-        assert_eq!(tools.len(), 13);
+        assert_eq!(tools.len(), 14);
         let check = tools.iter().find(|t| t["name"] == "check_availability").unwrap();
         assert_eq!(check["url"], "https://frontdesk.example/retell/functions/check_availability");
         assert_eq!(check["parameters"]["required"], json!(["service", "date"]));

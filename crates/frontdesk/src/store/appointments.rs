@@ -176,6 +176,21 @@ impl Store {
         Ok(())
     }
 
+    /// Moves an appointment to a new time (and staff member, and calendar uid when it changed).
+    pub async fn move_appointment(
+        &self,
+        id: i64,
+        starts_at: DateTime<Utc>,
+        ends_at: DateTime<Utc>,
+        staff_id: Option<i64>,
+        external_uid: Option<&str>,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE appointments SET starts_at = $2, ends_at = $3, staff_id = $4,
+                external_uid = COALESCE($5, external_uid), updated_at = $6 WHERE id = $1";
+        on_pool!(self, pool => sqlx::query(SQL).bind(id).bind(starts_at).bind(ends_at).bind(staff_id).bind(external_uid).bind(Utc::now()).execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
     /// Removes an attempt that the calendar refused, so its idempotency key can be used again.
     pub async fn delete_appointment(&self, id: i64) -> Result<(), StoreError> {
         on_pool!(self, pool => sqlx::query("DELETE FROM appointments WHERE id = $1").bind(id).execute(pool).await.map(|_| ()))?;

@@ -370,3 +370,67 @@ async fn two_instances_on_cal_com_make_one_cal_com_booking() {
         .unwrap();
     assert_eq!(listed["data"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn rescheduling_moves_the_appointment_within_policy() {
+    let app = TestApp::spawn().await;
+    app.call("book_appointment", booking("Bartpflege", "10:00", "Anna Schmidt")).await;
+    book_as(&app, 9, booking("Bartpflege", "12:00", "Ben")).await;
+    let taken =
+        app.call("reschedule_appointment", json!({"neues_datum": "morgen", "neue_uhrzeit": "12:00"})).await.json();
+    assert_eq!(taken["error"], "slot_taken", "{taken}");
+    let moved =
+        app.call("reschedule_appointment", json!({"neues_datum": "morgen", "neue_uhrzeit": "14:00"})).await.json();
+    assert_eq!(moved["success"], true, "{moved}");
+    assert_eq!(moved["message"], "Ihr Termin (Bartpflege) ist verschoben auf morgen um 14 Uhr.");
+    let mine = app.call("query_appointment", json!({})).await.json();
+    assert_eq!(mine["appointments"][0]["start"], "2026-12-01T14:00:00+01:00");
+    let old = app
+        .call("check_availability", json!({"service": "Bartpflege", "date": "morgen", "time": "10:00"}))
+        .await
+        .json();
+    assert_eq!(old["available"], true, "the old time is free again");
+    let new = app
+        .call("check_availability", json!({"service": "Bartpflege", "date": "morgen", "time": "14:00"}))
+        .await
+        .json();
+    assert_eq!(new["available"], false);
+    // Today's appointments are inside the 24-hour policy.
+    app.call(
+        "book_appointment",
+        json!({"service": "Herrenhaarschnitt", "date": "heute", "time": "16:00", "name": "Anna Schmidt"}),
+    )
+    .await;
+    let late = app
+        .call("reschedule_appointment", json!({"datum": "heute", "new_date": "übermorgen", "new_time": "10:00"}))
+        .await
+        .json();
+    assert_eq!(late["error"], "policy");
+}
+
+#[tokio::test]
+async fn rescheduling_on_cal_com_makes_a_new_cal_com_booking() {
+    let sim = calsim(5).await;
+    let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).spawn().await;
+    let booked = app.call("book_appointment", booking("Herrenhaarschnitt", "10:00", "Anna Schmidt")).await.json();
+    assert_eq!(booked["success"], true, "{booked}");
+    let moved = app.call("reschedule_appointment", json!({"new_date": "morgen", "new_time": "15:00"})).await.json();
+    assert_eq!(moved["success"], true, "{moved}");
+    let listed: Value = reqwest::Client::new()
+        .get(format!("{}/v2/bookings?eventTypeId=1001", sim.base_url))
+        .header("cal-api-version", "2024-08-13")
+        .bearer_auth("cal_test_default")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let statuses: Vec<&str> =
+        listed["data"].as_array().unwrap().iter().map(|b| b["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["cancelled", "accepted"]);
+    assert!(
+        listed["data"][1]["start"].as_str().unwrap().ends_with("14:00:00.000Z")
+            || listed["data"][1]["start"].as_str().unwrap().contains("T14:00")
+    );
+}
