@@ -2,7 +2,7 @@
 //! `cancel_appointment` within the company's policy. Only ever the caller's appointments of
 //! this tenant, found by the calling number.
 
-use super::args::{parse, CancelArgs, RescheduleArgs};
+use super::args::{parse, ByNameArgs, CancelArgs, RescheduleArgs};
 use super::{Backends, CallContext, Reply};
 use crate::domain::Language;
 use crate::speech::{join_choices, spoken_moment, understand};
@@ -203,4 +203,54 @@ async fn reschedule(backends: &Backends, ctx: &CallContext, raw: Option<&RawValu
         Language::En => format!("Your appointment ({}) is moved to {new_time}.", appointment.service_name),
     };
     Ok(Reply::ok(message, ()).with("appointment_id", appointment.id).with("start", ctx.local_instant_text(start)))
+}
+
+/// For a hidden number: the appointment booked under a name on a day — both are required, and
+/// nothing is revealed unless both match.
+pub async fn query_appointment_by_name(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Reply {
+    let language = ctx.language();
+    let Ok(args) = parse::<ByNameArgs>(raw) else { return Reply::invalid_arguments(language) };
+    let (Some(name), Some(date)) = (args.name.get(), args.date.get()) else {
+        return Reply::missing(
+            language,
+            "Ihren Namen und den Tag des Termins",
+            "your name and the day of the appointment",
+        );
+    };
+    let moment = match understand(Some(date), None, &ctx.speech()) {
+        Ok(moment) => moment,
+        Err(problem) => return Reply::invalid_date(language, problem),
+    };
+    let from = ctx.instant(moment.date.and_time(chrono::NaiveTime::MIN));
+    let to = ctx.instant((moment.date + Duration::days(1)).and_time(chrono::NaiveTime::MIN));
+    let found = match backends.store.appointments_with_names(ctx.company().id, from, to).await {
+        Ok(found) => found,
+        Err(error) => {
+            tracing::error!(%error, "appointment lookup by name failed");
+            return Reply::internal(language);
+        }
+    };
+    let said = crate::speech::fold(name.trim());
+    let mine: Vec<Appointment> = found
+        .into_iter()
+        .filter(|(booked_as, _)| booked_as.as_deref().is_some_and(|n| crate::speech::fold(n.trim()) == said))
+        .map(|(_, a)| a)
+        .collect();
+    if mine.is_empty() {
+        return Reply::failure(
+            "not_found",
+            language.pick(
+                "Unter diesem Namen finde ich an dem Tag keinen Termin. Darf ich Sie zurückrufen lassen?",
+                "I can't find an appointment under that name on that day. May we call you back?",
+            ),
+        )
+        .with("offer_callback", true);
+    }
+    let phrases: Vec<String> = mine.iter().map(|a| format!("{} ({})", spoken(ctx, a), a.service_name)).collect();
+    let message = match language {
+        Language::De => format!("Ich habe Ihren Termin gefunden: {}.", join_choices(&phrases, language, true)),
+        Language::En => format!("I found your appointment: {}.", join_choices(&phrases, language, true)),
+    };
+    let views: Vec<Listed> = mine.iter().map(|a| listed(ctx, a)).collect();
+    Reply::ok(message, ()).with("appointments", views)
 }

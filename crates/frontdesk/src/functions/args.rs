@@ -199,6 +199,39 @@ pub struct RescheduleArgs {
     pub new_time: Text,
 }
 
+/// Arguments of `collect_appointment_info`: everything the agent gathered, and whether the caller confirmed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CollectArgs {
+    /// What to book, under `book_appointment`'s names.
+    #[serde(flatten)]
+    pub booking: BookArgs,
+    /// `true` once the caller said yes to the summary.
+    #[serde(alias = "bestaetigung", alias = "bestätigung", alias = "confirmed", alias = "bestaetigt")]
+    pub confirm: Text,
+}
+
+impl CollectArgs {
+    /// Whether the caller confirmed ("true", "ja", "yes", …).
+    pub fn confirmed(&self) -> bool {
+        self.confirm.get().is_some_and(|c| {
+            matches!(crate::speech::fold(c).as_str(), "true" | "1" | "ja" | "yes" | "jawohl" | "korrekt" | "richtig")
+        })
+    }
+}
+
+/// Arguments of `query_appointment_by_name`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ByNameArgs {
+    /// The name the appointment was booked under.
+    #[serde(alias = "kundenname", alias = "customer_name")]
+    pub name: Text,
+    /// The appointment's day.
+    #[serde(alias = "datum", alias = "tag", alias = "day", alias = "termin_datum")]
+    pub date: Text,
+}
+
 /// Arguments of `request_callback`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

@@ -48,8 +48,13 @@ pub async fn book_appointment(backends: &Backends, ctx: &CallContext, raw: Optio
 }
 
 async fn book(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Result<Reply, Reply> {
+    let args = parse::<BookArgs>(raw).map_err(|_| Reply::invalid_arguments(ctx.language()))?;
+    book_with(backends, ctx, &args).await
+}
+
+/// Books what `args` describe (shared with `collect_appointment_info` once confirmed).
+pub(super) async fn book_with(backends: &Backends, ctx: &CallContext, args: &BookArgs) -> Result<Reply, Reply> {
     let language = ctx.language();
-    let args = parse::<BookArgs>(raw).map_err(|_| Reply::invalid_arguments(language))?;
     let (service, staff) = resolve_wish(ctx, &args.wish.service, &args.wish.staff)?;
     let moment = understand(args.wish.date.get(), args.wish.time.get(), &ctx.speech())
         .map_err(|p| Reply::invalid_date(language, p))?;

@@ -7,6 +7,7 @@ mod availability;
 mod booking;
 mod caller;
 mod catalog;
+mod collect;
 mod context;
 mod dates;
 mod reply;
@@ -49,6 +50,10 @@ pub enum Function {
     CancelAppointment,
     /// Move one of the caller's appointments.
     RescheduleAppointment,
+    /// Gather, confirm, book.
+    CollectAppointmentInfo,
+    /// The appointment of a caller with a hidden number, by name and day.
+    QueryAppointmentByName,
 }
 
 /// Every name frontdesk answers to, aliases included (DESIGN §7).
@@ -71,6 +76,8 @@ const CATALOGUE: &[(&str, Function)] = &[
     ("get_customer_appointments", Function::QueryAppointment),
     ("cancel_appointment", Function::CancelAppointment),
     ("reschedule_appointment", Function::RescheduleAppointment),
+    ("collect_appointment_info", Function::CollectAppointmentInfo),
+    ("query_appointment_by_name", Function::QueryAppointmentByName),
 ];
 
 impl Function {
@@ -107,6 +114,8 @@ impl Function {
             Self::QueryAppointment => appointments::query_appointment(backends, ctx).await,
             Self::CancelAppointment => appointments::cancel_appointment(backends, ctx, raw_args).await,
             Self::RescheduleAppointment => appointments::reschedule_appointment(backends, ctx, raw_args).await,
+            Self::CollectAppointmentInfo => collect::collect_appointment_info(backends, ctx, raw_args).await,
+            Self::QueryAppointmentByName => appointments::query_appointment_by_name(backends, ctx, raw_args).await,
         }
     }
 }

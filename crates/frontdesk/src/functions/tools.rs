@@ -72,6 +72,18 @@ fn describe(function: Function) -> (&'static str, Vec<Parameter>) {
                 ("new_date", "string", "The new day as the caller said it.", true),
                 ("new_time", "string", "The new time as the caller said it.", true)],
         ),
+        Function::CollectAppointmentInfo => (
+            "Checks the gathered booking details, says what is missing, reads the summary back; with confirm=true it books.",
+            vec![SERVICE, DATE, (TIME.0, TIME.1, TIME.2, true), ("name", "string", "The caller's full name.", true), STAFF,
+                ("phone", "string", "Phone number, if different from the calling number.", false),
+                ("email", "string", "E-mail, if the caller gives one.", false),
+                ("notes", "string", "Anything the business should know.", false),
+                ("confirm", "boolean", "true once the caller confirmed the summary.", false)],
+        ),
+        Function::QueryAppointmentByName => (
+            "For callers with a hidden number: their appointment, found by name and the appointment's day (both required).",
+            vec![("name", "string", "The name the appointment was booked under.", true), ("date", "string", "The appointment's day.", true)],
+        ),
         Function::GetAlternatives => (
             "Offers the best alternatives around a wished date and time (same day, next workday, next week, earliest).",
             vec![SERVICE, DATE, TIME, STAFF, ("max", "integer", "How many alternatives to offer (1-5, default 3).", false)],
@@ -121,7 +133,7 @@ mod tests {
     fn every_function_has_one_definition_pointing_at_its_endpoint() {
         let tools = retell_tools("https://frontdesk.example/");
         let tools = tools.as_array().unwrap();
-        assert_eq!(tools.len(), 14);
+        assert_eq!(tools.len(), 16);
         let check = tools.iter().find(|t| t["name"] == "check_availability").unwrap();
         assert_eq!(check["url"], "https://frontdesk.example/retell/functions/check_availability");
         assert_eq!(check["parameters"]["required"], json!(["service", "date"]));

@@ -82,6 +82,13 @@ pub struct Appointment {
     pub status: String,
 }
 
+#[derive(sqlx::FromRow)]
+struct NamedAppointment {
+    customer_name: Option<String>,
+    #[sqlx(flatten)]
+    appointment: Appointment,
+}
+
 /// Time taken in a branch's calendar, by a staff member or (when `None`) the branch itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
 pub struct BusyInterval {
@@ -246,6 +253,25 @@ impl Store {
         let rows =
             on_pool!(self, pool => sqlx::query_as(SQL).bind(branch_id).bind(from).bind(to).fetch_all(pool).await)?;
         Ok(rows)
+    }
+
+    /// A company's appointments in `[from, to)` with the name each was booked under.
+    pub async fn appointments_with_names(
+        &self,
+        company_id: i64,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(Option<String>, Appointment)>, StoreError> {
+        const SQL: &str =
+            "SELECT c.name AS customer_name, a.id, a.branch_id, a.external_uid, s.calcom_event_type_id, a.service_id,
+                s.name AS service_name, a.staff_id, st.name AS staff_name, a.starts_at, a.ends_at, a.status
+            FROM appointments a JOIN services s ON s.id = a.service_id LEFT JOIN staff st ON st.id = a.staff_id
+            JOIN customers c ON c.id = a.customer_id
+            WHERE a.company_id = $1 AND a.starts_at >= $2 AND a.starts_at < $3 AND a.status <> 'cancelled'
+            ORDER BY a.starts_at";
+        let rows: Vec<NamedAppointment> =
+            on_pool!(self, pool => sqlx::query_as(SQL).bind(company_id).bind(from).bind(to).fetch_all(pool).await)?;
+        Ok(rows.into_iter().map(|r| (r.customer_name, r.appointment)).collect())
     }
 
     /// A customer's appointments starting after `now`, soonest first (within their company only).

@@ -434,3 +434,52 @@ async fn rescheduling_on_cal_com_makes_a_new_cal_com_booking() {
             || listed["data"][1]["start"].as_str().unwrap().contains("T14:00")
     );
 }
+
+#[tokio::test]
+async fn collect_appointment_info_gathers_confirms_and_books() {
+    let app = TestApp::spawn().await;
+    let partial = app
+        .call("collect_appointment_info", json!({"dienstleistung": "Herrenhaarschnitt", "datum": "morgen"}))
+        .await
+        .json();
+    assert_eq!(partial["error"], "missing_argument");
+    assert_eq!(partial["missing"], json!(["time", "name"]));
+    assert_eq!(partial["message"], "Dafür brauche ich noch die Uhrzeit und Ihren Namen.");
+    let complete =
+        json!({"dienstleistung": "Herrenhaarschnitt", "datum": "morgen", "uhrzeit": "14 Uhr", "name": "Anna Schmidt"});
+    let summary = app.call("collect_appointment_info", complete.clone()).await.json();
+    assert_eq!(summary["ready_to_book"], true, "{summary}");
+    assert_eq!(summary["message"], "Morgen um 14 Uhr, Herrenhaarschnitt bei Maria — richtig?");
+    let mut confirmed = complete.clone();
+    confirmed["bestaetigung"] = json!(true);
+    let booked = app.call("collect_appointment_info", confirmed.clone()).await.json();
+    assert_eq!(booked["success"], true, "{booked}");
+    let again = app.call("collect_appointment_info", confirmed).await.json();
+    assert_eq!(again["appointment_id"], booked["appointment_id"]);
+    assert_eq!(again["repeated"], true);
+}
+
+#[tokio::test]
+async fn a_hidden_caller_finds_an_appointment_only_with_name_and_day() {
+    let app = TestApp::spawn().await;
+    app.call("book_appointment", booking("Damenhaarschnitt", "11:00", "Anna Schmidt")).await;
+    let ask = |args: Value| app.call_between("query_appointment_by_name", args, "anonymous", SALON);
+    assert_eq!(ask(json!({"name": "Anna Schmidt"})).await.json()["error"], "missing_argument");
+    assert_eq!(ask(json!({"datum": "morgen"})).await.json()["error"], "missing_argument");
+    assert_eq!(ask(json!({"name": "Erika Muster", "datum": "morgen"})).await.json()["error"], "not_found");
+    assert_eq!(ask(json!({"name": "Anna Schmidt", "datum": "übermorgen"})).await.json()["error"], "not_found");
+    let found = ask(json!({"name": "anna schmidt", "datum": "morgen"})).await.json();
+    assert_eq!(found["success"], true, "{found}");
+    assert_eq!(found["appointments"].as_array().unwrap().len(), 1);
+    // The same name at another tenant reveals nothing.
+    let elsewhere = app
+        .call_between(
+            "query_appointment_by_name",
+            json!({"name": "Anna Schmidt", "date": "tomorrow"}),
+            "anonymous",
+            crate::helpers::PRACTICE,
+        )
+        .await
+        .json();
+    assert_eq!(elsewhere["error"], "not_found");
+}

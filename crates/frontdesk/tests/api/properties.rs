@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use serde_json::{Map, Value};
 use std::sync::OnceLock;
 
-const FUNCTIONS: [&str; 11] = [
+const FUNCTIONS: [&str; 19] = [
     "initialize_call",
     "get_current_context",
     "check_customer",
@@ -18,6 +18,14 @@ const FUNCTIONS: [&str; 11] = [
     "check_availability",
     "find_next_available",
     "get_alternatives",
+    "book_appointment",
+    "start_booking",
+    "collect_appointment_info",
+    "request_callback",
+    "query_appointment",
+    "query_appointment_by_name",
+    "cancel_appointment",
+    "reschedule_appointment",
 ];
 const KEYS: [&str; 13] = [
     "service",
