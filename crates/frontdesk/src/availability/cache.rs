@@ -21,6 +21,15 @@ pub type Fetcher = Arc<dyn Fn() -> Fetch + Send + Sync>;
 
 type SharedFetch = Shared<BoxFuture<'static, Result<Arc<Window>, CalendarError>>>;
 
+/// When an invalidated window is fetched again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refresh {
+    /// Right away, in the background.
+    Now,
+    /// On the next read (refresh-ahead), in the background.
+    Soon,
+}
+
 /// How a read was served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Freshness {
@@ -221,9 +230,11 @@ impl WindowCache {
         }
     }
 
-    /// Applies a change at once — `taken` removes time from the window — and refetches the window
-    /// in the background; fetches started earlier can no longer overwrite it.
-    pub fn invalidate(self: &Arc<Self>, key: &WindowKey, taken: Option<Taken>) {
+    /// Applies a change at once — `taken` removes time from the window — and schedules a refresh:
+    /// `Refresh::Now` refetches in the background at once (news from outside), `Refresh::Soon`
+    /// marks the window for refresh-ahead on its next read (our own, exactly known change, so a
+    /// burst of bookings costs one refresh). Fetches started earlier can no longer overwrite it.
+    pub fn invalidate(self: &Arc<Self>, key: &WindowKey, taken: Option<Taken>, refresh: Refresh) {
         {
             let now = self.clock.now();
             let mut flights = self.flights();
@@ -237,11 +248,23 @@ impl WindowCache {
         // Without a window there is nothing to correct; a fetch already running is corrected by
         // the recently taken time when it lands.
         let Some(entry) = self.windows.get(key) else { return };
-        if let Some((start, end, staff)) = taken {
-            let window = Arc::new(entry.window.without(start, end, staff));
-            self.windows.insert(key.clone(), Arc::new(Entry { window, fetcher: entry.fetcher.clone() }));
+        let mut window = match taken {
+            Some((start, end, staff)) => entry.window.without(start, end, staff),
+            None => (*entry.window).clone(),
+        };
+        match refresh {
+            Refresh::Now => {
+                self.windows
+                    .insert(key.clone(), Arc::new(Entry { window: Arc::new(window), fetcher: entry.fetcher.clone() }));
+                self.refresh(key, entry.fetcher.clone(), true);
+            }
+            Refresh::Soon => {
+                let aging = self.clock.now() - self.settings.ttl * 4 / 5;
+                window.fetched_at = window.fetched_at.min(aging);
+                self.windows
+                    .insert(key.clone(), Arc::new(Entry { window: Arc::new(window), fetcher: entry.fetcher.clone() }));
+            }
         }
-        self.refresh(key, entry.fetcher.clone(), true);
     }
 
     /// Time was given back (a cancellation): it is no longer laid over refreshed windows.

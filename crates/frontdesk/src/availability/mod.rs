@@ -7,7 +7,7 @@ mod cache;
 mod window;
 
 pub use bus::InvalidationBus;
-pub use cache::{CacheSettings, Fetch, Fetcher, Freshness, WindowCache};
+pub use cache::{CacheSettings, Fetch, Fetcher, Freshness, Refresh, WindowCache};
 pub use window::{Window, WindowKey, WINDOW_DAYS};
 
 use crate::calendar::calcom::account_label;
@@ -129,20 +129,12 @@ impl Availability {
         }
     }
 
-    /// Time was taken (a booking): removed from the window at once, refreshed in the background,
-    /// and announced to the other instances.
+    /// Time was taken through frontdesk (a booking, a hold): removed from the window at once, the
+    /// window refreshed on its next read, and the change announced to the other instances.
     pub fn taken(&self, key: &WindowKey, start: DateTime<Utc>, end: DateTime<Utc>, staff: Option<StaffId>) {
         self.apply(key, Some((start, end, staff)));
         if let Some(bus) = &self.bus {
             bus.publish(key, Some((start, end, staff)));
-        }
-    }
-
-    /// Time may have been freed (a cancellation): the window is refreshed and others are told.
-    pub fn changed(&self, key: &WindowKey) {
-        self.apply(key, None);
-        if let Some(bus) = &self.bus {
-            bus.publish(key, None);
         }
     }
 
@@ -153,7 +145,7 @@ impl Availability {
             cache.release_taken(key, start, end);
             match key.calendar {
                 CalendarKind::Local => cache.evict(key),
-                CalendarKind::Calcom => cache.invalidate(key, None),
+                CalendarKind::Calcom => cache.invalidate(key, None, Refresh::Now),
             }
         }
         if let Some(bus) = &self.bus {
@@ -175,10 +167,12 @@ impl Availability {
         }
     }
 
-    /// Applies an invalidation without announcing it (it came from another instance).
+    /// Applies an invalidation without announcing it (ours, or one from another instance): known
+    /// time taken is patched in and refreshed on the next read; an unknown change refreshes now.
     pub fn apply(&self, key: &WindowKey, taken: Option<(DateTime<Utc>, DateTime<Utc>, Option<StaffId>)>) {
         if let Some(cache) = &self.cache {
-            cache.invalidate(key, taken);
+            let refresh = if taken.is_some() { Refresh::Soon } else { Refresh::Now };
+            cache.invalidate(key, taken, refresh);
         }
     }
 
@@ -190,8 +184,9 @@ impl Availability {
         taken: Option<(DateTime<Utc>, DateTime<Utc>, Option<StaffId>)>,
     ) {
         if let Some(cache) = &self.cache {
+            // Webhooks are news from outside: refetch at once.
             for key in cache.keys_for_event(calendar, event) {
-                cache.invalidate(&key, taken);
+                cache.invalidate(&key, taken, Refresh::Now);
             }
         }
     }

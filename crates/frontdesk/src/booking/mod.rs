@@ -82,6 +82,27 @@ pub struct Booker {
     calcom: Option<Arc<CalcomClient>>,
     default_calcom_key: Option<Secret>,
     locks: Arc<SlotLocks>,
+    holds: Arc<std::sync::Mutex<std::collections::HashMap<String, Hold>>>,
+}
+
+/// How long a hold keeps a slot for a caller.
+pub const HOLD_FOR: Duration = Duration::minutes(5);
+
+/// A slot held for one call while the caller confirms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hold {
+    /// Service.
+    pub service: crate::domain::ServiceId,
+    /// Start.
+    pub start: DateTime<Utc>,
+    /// End.
+    pub end: DateTime<Utc>,
+    /// Staff member kept free (embedded calendar).
+    pub staff: Option<StaffId>,
+    /// Cal.com reservation uid.
+    pub reservation_uid: Option<String>,
+    /// When it lapses.
+    pub until: DateTime<Utc>,
 }
 
 /// The idempotency key of a booking: a retried function call maps to the same one.
@@ -99,7 +120,14 @@ impl Booker {
         default_calcom_key: Option<Secret>,
         redis: Option<RedisLocks>,
     ) -> Self {
-        Self { store, availability, calcom, default_calcom_key, locks: Arc::new(SlotLocks::with_redis(redis)) }
+        Self {
+            store,
+            availability,
+            calcom,
+            default_calcom_key,
+            locks: Arc::new(SlotLocks::with_redis(redis)),
+            holds: Arc::default(),
+        }
     }
 
     /// Books once: repeated requests of the same call return the first result.
@@ -123,10 +151,20 @@ impl Booker {
             return Ok(self.outcome_of(done, true));
         }
         let end = request.start + Duration::minutes(i64::from(service.duration_minutes));
-        let staff = match self.free_staff(request, &service, end).await? {
-            FreeStaff::Found(staff) => staff,
-            FreeStaff::Taken => return Ok(BookingOutcome::Taken),
-            FreeStaff::Unreadable(error) => return Ok(BookingOutcome::Failed(error)),
+        // This call's own hold keeps the slot for it: the window shows it as taken by design.
+        let held = self.take_hold(&request.call_id, service.id, request.start);
+        let staff = match held {
+            Some(hold) if calendar == CalendarKind::Calcom => hold.staff,
+            Some(hold)
+                if !self.store.is_busy(tenant.branch.id, hold.staff.map(|s| s.0), request.start, end).await? =>
+            {
+                hold.staff
+            }
+            _ => match self.free_staff(request, &service, end).await? {
+                FreeStaff::Found(staff) => staff,
+                FreeStaff::Taken => return Ok(BookingOutcome::Taken),
+                FreeStaff::Unreadable(error) => return Ok(BookingOutcome::Failed(error)),
+            },
         };
         let status = match calendar {
             CalendarKind::Local => AppointmentStatus::Booked,
@@ -292,6 +330,104 @@ impl Booker {
         self.availability.freed(&window, appointment.starts_at, appointment.ends_at);
         self.availability.taken(&window, start, end, staff);
         Ok(true)
+    }
+
+    /// This call's live hold on exactly this slot, consumed.
+    fn take_hold(&self, call_id: &str, service: crate::domain::ServiceId, start: DateTime<Utc>) -> Option<Hold> {
+        let mut holds = self.holds.lock().unwrap_or_else(|p| p.into_inner());
+        let live = holds
+            .get(call_id)
+            .is_some_and(|h| h.service == service && h.start == start && h.until > self.availability.now());
+        if live {
+            holds.remove(call_id)
+        } else {
+            None
+        }
+    }
+
+    /// Holds a slot for a call for [`HOLD_FOR`] (a Cal.com reservation for Cal.com tenants), so
+    /// nobody else can take it while the caller confirms. A call holds one slot at a time.
+    /// `Ok(None)` when the slot is not free.
+    pub async fn hold(
+        &self,
+        tenant: &Arc<BranchContext>,
+        call_id: &str,
+        service: &Service,
+        staff: Option<StaffId>,
+        start: DateTime<Utc>,
+    ) -> Result<Option<Hold>, CalendarError> {
+        self.release(tenant, call_id).await;
+        let end = start + Duration::minutes(i64::from(service.duration_minutes));
+        let request = BookingRequest {
+            tenant: tenant.clone(),
+            call_id: call_id.to_string(),
+            call_row_id: None,
+            service: service.id,
+            staff,
+            start,
+            customer_id: None,
+            name: String::new(),
+            phone: None,
+            email: None,
+            notes: None,
+        };
+        let staff = match self
+            .free_staff(&request, service, end)
+            .await
+            .map_err(|e| CalendarError::Unavailable(e.to_string()))?
+        {
+            FreeStaff::Found(staff) => staff,
+            FreeStaff::Taken => return Ok(None),
+            FreeStaff::Unreadable(error) => return Err(error),
+        };
+        let mut reservation_uid = None;
+        if self.availability.calendars().kind_for(&tenant.company) == CalendarKind::Calcom {
+            let (Some(client), Some(key), Some(event_type)) = (
+                &self.calcom,
+                tenant.company.calcom_api_key.as_ref().or(self.default_calcom_key.as_ref()),
+                service.calcom_event_type_id,
+            ) else {
+                return Err(CalendarError::Invalid("Cal.com is not configured for this tenant".into()));
+            };
+            let minutes = HOLD_FOR.num_minutes() as u32;
+            match client.reserve_slot(key, event_type, start, service.duration_minutes, minutes).await {
+                Ok(reservation) => reservation_uid = Some(reservation.reservation_uid),
+                Err(CalendarError::SlotTaken) => return Ok(None),
+                Err(error) => return Err(error),
+            }
+        }
+        let hold =
+            Hold { service: service.id, start, end, staff, reservation_uid, until: self.availability.now() + HOLD_FOR };
+        self.availability.taken(&self.availability.key(tenant, service), start, end, staff);
+        self.holds.lock().unwrap_or_else(|p| p.into_inner()).insert(call_id.to_string(), hold.clone());
+        // A hold nobody books or releases gives its slot back by itself.
+        let (booker, tenant, call_id, expected) = (self.clone(), tenant.clone(), call_id.to_string(), hold.clone());
+        tokio::spawn(async move {
+            tokio::time::sleep(HOLD_FOR.to_std().unwrap_or_default()).await;
+            let still_held = booker.holds.lock().unwrap_or_else(|p| p.into_inner()).get(&call_id) == Some(&expected);
+            if still_held {
+                booker.release(&tenant, &call_id).await;
+            }
+        });
+        Ok(Some(hold))
+    }
+
+    /// Lets a call's hold go (and its Cal.com reservation); whether there was one.
+    pub async fn release(&self, tenant: &BranchContext, call_id: &str) -> bool {
+        let Some(hold) = self.holds.lock().unwrap_or_else(|p| p.into_inner()).remove(call_id) else { return false };
+        if let (Some(uid), Some(client), Some(key)) = (
+            &hold.reservation_uid,
+            &self.calcom,
+            tenant.company.calcom_api_key.as_ref().or(self.default_calcom_key.as_ref()),
+        ) {
+            if let Err(error) = client.release_reservation(key, uid).await {
+                tracing::warn!(%error, "Cal.com reservation could not be released; it lapses by itself");
+            }
+        }
+        if let Some(service) = tenant.branch.service(hold.service) {
+            self.availability.freed(&self.availability.key(tenant, service), hold.start, hold.end);
+        }
+        true
     }
 
     fn outcome_of(&self, row: StoredAppointment, repeated: bool) -> BookingOutcome {

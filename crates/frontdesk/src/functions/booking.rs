@@ -194,3 +194,54 @@ pub async fn request_callback(backends: &Backends, ctx: &CallContext, raw: Optio
         Err(error) => internal(ctx, error),
     }
 }
+
+/// Holds the wished slot for this call for about five minutes while the caller confirms.
+pub async fn reserve_slot(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Reply {
+    reserve(backends, ctx, raw).await.unwrap_or_else(|failure| failure)
+}
+
+async fn reserve(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Result<Reply, Reply> {
+    let language = ctx.language();
+    let args = parse::<crate::functions::args::ServiceAtArgs>(raw).map_err(|_| Reply::invalid_arguments(language))?;
+    let (service, staff) = resolve_wish(ctx, &args.service, &args.staff)?;
+    let moment =
+        understand(args.date.get(), args.time.get(), &ctx.speech()).map_err(|p| Reply::invalid_date(language, p))?;
+    let Some(time) = moment.time else {
+        return Err(Reply::missing(language, "die genaue Uhrzeit", "the exact time"));
+    };
+    let start = ctx.instant(moment.date.and_time(time));
+    let held =
+        backends.booker.hold(&ctx.tenant, &ctx.call.call_id, service, staff.map(|s| s.id), start).await.map_err(
+            |error| {
+                tracing::warn!(%error, "slot could not be held");
+                Reply::calendar_unavailable(language)
+            },
+        )?;
+    let spoken = spoken_moment(moment.date, time, ctx.today(), language);
+    let Some(hold) = held else {
+        let message = match language {
+            Language::De => format!("{spoken} ist leider nicht mehr frei. Soll ich Ihnen Alternativen nennen?"),
+            Language::En => format!("{spoken} is no longer free, I'm afraid. Shall I suggest alternatives?"),
+        };
+        return Err(Reply::failure("slot_taken", message));
+    };
+    let message = match language {
+        Language::De => format!("Ich halte {spoken} für Sie fest. Darf ich den Termin verbindlich eintragen?"),
+        Language::En => format!("I'm holding {spoken} for you. Shall I book it?"),
+    };
+    Ok(Reply::ok(message, ())
+        .with("held_until", ctx.local_instant_text(hold.until))
+        .with("start", ctx.local_instant_text(hold.start)))
+}
+
+/// Lets this call's held slot go.
+pub async fn release_slot_reservation(backends: &Backends, ctx: &CallContext) -> Reply {
+    let released = backends.booker.release(&ctx.tenant, &ctx.call.call_id).await;
+    let message = match (ctx.language(), released) {
+        (Language::De, true) => "In Ordnung, ich habe den Termin wieder freigegeben.",
+        (Language::De, false) => "Es war kein Termin für Sie reserviert.",
+        (Language::En, true) => "All right, I've released that time again.",
+        (Language::En, false) => "There was no time held for you.",
+    };
+    Reply::ok(message, ()).with("released", released)
+}

@@ -54,6 +54,10 @@ pub enum Function {
     CollectAppointmentInfo,
     /// The appointment of a caller with a hidden number, by name and day.
     QueryAppointmentByName,
+    /// Hold a slot while the caller confirms.
+    ReserveSlot,
+    /// Let the held slot go.
+    ReleaseSlotReservation,
 }
 
 /// Every name frontdesk answers to, aliases included (DESIGN §7).
@@ -78,6 +82,8 @@ const CATALOGUE: &[(&str, Function)] = &[
     ("reschedule_appointment", Function::RescheduleAppointment),
     ("collect_appointment_info", Function::CollectAppointmentInfo),
     ("query_appointment_by_name", Function::QueryAppointmentByName),
+    ("reserve_slot", Function::ReserveSlot),
+    ("release_slot_reservation", Function::ReleaseSlotReservation),
 ];
 
 impl Function {
@@ -116,6 +122,8 @@ impl Function {
             Self::RescheduleAppointment => appointments::reschedule_appointment(backends, ctx, raw_args).await,
             Self::CollectAppointmentInfo => collect::collect_appointment_info(backends, ctx, raw_args).await,
             Self::QueryAppointmentByName => appointments::query_appointment_by_name(backends, ctx, raw_args).await,
+            Self::ReserveSlot => booking::reserve_slot(backends, ctx, raw_args).await,
+            Self::ReleaseSlotReservation => booking::release_slot_reservation(backends, ctx).await,
         }
     }
 }

@@ -84,6 +84,11 @@ fn describe(function: Function) -> (&'static str, Vec<Parameter>) {
             "For callers with a hidden number: their appointment, found by name and the appointment's day (both required).",
             vec![("name", "string", "The name the appointment was booked under.", true), ("date", "string", "The appointment's day.", true)],
         ),
+        Function::ReserveSlot => (
+            "Holds a free slot for this call for about five minutes while the caller confirms.",
+            vec![SERVICE, DATE, (TIME.0, TIME.1, TIME.2, true), STAFF],
+        ),
+        Function::ReleaseSlotReservation => ("Lets the slot held for this call go again.", vec![]),
         Function::GetAlternatives => (
             "Offers the best alternatives around a wished date and time (same day, next workday, next week, earliest).",
             vec![SERVICE, DATE, TIME, STAFF, ("max", "integer", "How many alternatives to offer (1-5, default 3).", false)],
@@ -133,7 +138,7 @@ mod tests {
     fn every_function_has_one_definition_pointing_at_its_endpoint() {
         let tools = retell_tools("https://frontdesk.example/");
         let tools = tools.as_array().unwrap();
-        assert_eq!(tools.len(), 16);
+        assert_eq!(tools.len(), 18);
         let check = tools.iter().find(|t| t["name"] == "check_availability").unwrap();
         assert_eq!(check["url"], "https://frontdesk.example/retell/functions/check_availability");
         assert_eq!(check["parameters"]["required"], json!(["service", "date"]));

@@ -483,3 +483,46 @@ async fn a_hidden_caller_finds_an_appointment_only_with_name_and_day() {
         .json();
     assert_eq!(elsewhere["error"], "not_found");
 }
+
+#[tokio::test]
+async fn a_held_slot_is_kept_for_its_call_and_released_on_request() {
+    let app = TestApp::spawn().await;
+    let wish = json!({"service": "Bartpflege", "date": "morgen", "time": "13:00"});
+    let held = app.call("reserve_slot", wish.clone()).await.json();
+    assert_eq!(held["success"], true, "{held}");
+    // Another caller cannot have it.
+    let other = book_as(&app, 11, booking("Bartpflege", "13:00", "Ben")).await;
+    assert_eq!(other["error"], "slot_taken");
+    // The holder books it.
+    let mut mine = wish.clone();
+    mine["name"] = json!("Anna Schmidt");
+    let booked = app.call("book_appointment", mine).await.json();
+    assert_eq!(booked["success"], true, "{booked}");
+    // A second hold, released: the slot is free again for everyone.
+    let second =
+        app.call("reserve_slot", json!({"service": "Bartpflege", "date": "morgen", "time": "15:00"})).await.json();
+    assert_eq!(second["success"], true);
+    let released = app.call("release_slot_reservation", json!({})).await.json();
+    assert_eq!(released["released"], true);
+    let free = book_as(&app, 12, booking("Bartpflege", "15:00", "Cem")).await;
+    assert_eq!(free["success"], true, "{free}");
+}
+
+#[tokio::test]
+async fn on_cal_com_a_hold_is_a_reservation_and_booking_it_costs_one_more_request() {
+    let sim = calsim(5).await;
+    let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).spawn().await;
+    app.call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00"})).await;
+    let before: Value = reqwest::get(format!("{}/_calsim/stats", sim.base_url)).await.unwrap().json().await.unwrap();
+    let held = app
+        .call("reserve_slot", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00"}))
+        .await
+        .json();
+    assert_eq!(held["success"], true, "{held}");
+    let booked = app.call("book_appointment", booking("Herrenhaarschnitt", "10:00", "Anna Schmidt")).await.json();
+    assert_eq!(booked["success"], true, "{booked}");
+    let after: Value = reqwest::get(format!("{}/_calsim/stats", sim.base_url)).await.unwrap().json().await.unwrap();
+    let count =
+        |stats: &Value| stats["requests"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum::<u64>();
+    assert_eq!(count(&after) - count(&before), 2, "reserve + create: {after}");
+}
