@@ -1,6 +1,6 @@
 //! Reconciliation: an appointment whose Cal.com create timed out is looked up in Cal.com by the
 //! frontdesk id in the booking's metadata — booked if found, released if not. Runs at start and
-//! every 15 seconds, so nothing stays unknown for long while Cal.com answers.
+//! every 5 seconds, so nothing stays unknown for long while Cal.com answers.
 
 use super::Booker;
 use crate::calendar::calcom::wire::{BookingFilter, MetadataValue};
@@ -11,9 +11,10 @@ use chrono::Duration;
 use std::sync::Arc;
 
 /// How often pending appointments are checked.
-pub const RECONCILE_EVERY: std::time::Duration = std::time::Duration::from_secs(15);
-/// A pending attempt younger than this may still be in flight: left alone.
-const IN_FLIGHT: Duration = Duration::seconds(10);
+pub const RECONCILE_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+/// A pending attempt younger than this may still be in flight (a create never outlives the 3 s
+/// deadline): left alone.
+const IN_FLIGHT: Duration = Duration::seconds(5);
 
 /// What reconciliation decided for one appointment.
 #[derive(Debug, Clone, PartialEq, Eq)]
