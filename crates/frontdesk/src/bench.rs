@@ -20,7 +20,11 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 
 /// Runs `calls` warm calls of `function` from `concurrency` callers and prints the figures.
 /// Availability functions ask for a men's haircut tomorrow at 14:30; others get no arguments.
+/// `book_appointment` books distinct slots against the in-process Cal.com simulator instead.
 pub async fn run(function: &str, calls: usize, concurrency: usize) -> anyhow::Result<()> {
+    if function == "book_appointment" {
+        return bookings(calls, concurrency).await;
+    }
     let env = DemoEnvironment::start(CalendarKind::Local).await?;
     let client = RetellClient::new(&env.base_url, &env.api_key);
     let args = match function {
@@ -87,6 +91,97 @@ pub async fn run(function: &str, calls: usize, concurrency: usize) -> anyhow::Re
     println!(
         "throughput   {:.0} calls/s (client and server share this machine)",
         server.len() as f64 / elapsed.as_secs_f64()
+    );
+    env.stop().await
+}
+
+/// `calls` bookings of distinct slots (Bartpflege, 10:00–12:45 on the coming open days) from
+/// `concurrency` callers, on Cal.com simulated with 300–800 ms latency: latency per booking and
+/// Cal.com requests per booking.
+async fn bookings(calls: usize, concurrency: usize) -> anyhow::Result<()> {
+    let env = DemoEnvironment::start(CalendarKind::Calcom).await?;
+    let client = RetellClient::new(&env.base_url, &env.api_key);
+    let calsim = env.calsim.as_ref().map(|c| c.base_url.clone()).expect("Cal.com demo runs calsim");
+    let greeting = CallIdentity {
+        call_id: "bench_warmup".into(),
+        from_number: CALLER_NUMBER.into(),
+        to_number: SALON_NUMBER.into(),
+    };
+    client.inbound(&greeting).await?;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let stats = |url: String| async move {
+        let stats: serde_json::Value = reqwest::get(format!("{url}/_calsim/stats")).await?.json().await?;
+        anyhow::Ok(stats)
+    };
+    let before = stats(calsim.clone()).await?;
+    // Distinct starts: 12 quarter-hours a day on the salon's open days ahead.
+    let tz = chrono_tz::Europe::Berlin;
+    let mut starts = Vec::new();
+    let mut day = chrono::Utc::now().with_timezone(&tz).date_naive() + chrono::Duration::days(1);
+    while starts.len() < calls {
+        if chrono::Datelike::weekday(&day) != chrono::Weekday::Sun
+            && chrono::Datelike::weekday(&day) != chrono::Weekday::Mon
+        {
+            for k in 0..12 {
+                starts.push(
+                    day.and_hms_opt(10 + k / 4, (k % 4) * 15, 0).expect("valid").format("%Y-%m-%dT%H:%M").to_string(),
+                );
+            }
+        }
+        day += chrono::Duration::days(1);
+    }
+    starts.truncate(calls);
+    let starts = Arc::new(starts);
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..concurrency {
+        let (client, next, starts) = (client.clone(), next.clone(), starts.clone());
+        workers.push(tokio::spawn(async move {
+            let mut samples = Vec::new();
+            let mut failures = 0usize;
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= starts.len() {
+                    break;
+                }
+                let call = CallIdentity {
+                    call_id: format!("bench_booking_{i}"),
+                    from_number: format!("+49151{i:07}"),
+                    to_number: SALON_NUMBER.into(),
+                };
+                let args = json!({"service": "Bartpflege", "date": starts[i], "name": format!("Bench Caller {i}")});
+                match client.call("book_appointment", args, &call).await {
+                    Ok(exchange) if exchange.body["success"] == true => samples.push(exchange.server),
+                    _ => failures += 1,
+                }
+            }
+            (samples, failures)
+        }));
+    }
+    let (mut server, mut failures) = (Vec::new(), 0);
+    for worker in workers {
+        let (samples, failed) = worker.await?;
+        server.extend(samples);
+        failures += failed;
+    }
+    let elapsed = started.elapsed();
+    server.sort();
+    let after = stats(calsim).await?;
+    let count = |stats: &serde_json::Value, route: &str| stats["requests"][route].as_u64().unwrap_or(0);
+    let booked = server.len().max(1) as f64;
+    println!("book_appointment on Cal.com (calsim 300–800 ms), {calls} bookings, {concurrency} concurrent callers, {failures} failures");
+    println!(
+        "server-side  p50 {:.1} ms  p99 {:.1} ms  max {:.1} ms  ({:.1} bookings/s)",
+        percentile(&server, 0.50),
+        percentile(&server, 0.99),
+        percentile(&server, 1.0),
+        server.len() as f64 / elapsed.as_secs_f64()
+    );
+    println!(
+        "Cal.com requests per booking: {:.2} creates, {:.2} slot reads (window refreshes)",
+        (count(&after, "POST /v2/bookings") - count(&before, "POST /v2/bookings")) as f64 / booked,
+        (count(&after, "GET /v2/slots") - count(&before, "GET /v2/slots")) as f64 / booked
     );
     env.stop().await
 }

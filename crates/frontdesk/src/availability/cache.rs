@@ -26,8 +26,8 @@ type SharedFetch = Shared<BoxFuture<'static, Result<Arc<Window>, CalendarError>>
 pub enum Refresh {
     /// Right away, in the background.
     Now,
-    /// On the next read (refresh-ahead), in the background.
-    Soon,
+    /// With the window's regular refresh-ahead.
+    AtTtl,
 }
 
 /// How a read was served.
@@ -230,10 +230,10 @@ impl WindowCache {
         }
     }
 
-    /// Applies a change at once — `taken` removes time from the window — and schedules a refresh:
-    /// `Refresh::Now` refetches in the background at once (news from outside), `Refresh::Soon`
-    /// marks the window for refresh-ahead on its next read (our own, exactly known change, so a
-    /// burst of bookings costs one refresh). Fetches started earlier can no longer overwrite it.
+    /// Applies a change at once — `taken` removes time from the window — and schedules its refresh:
+    /// `Refresh::Now` refetches in the background at once (news from outside); `Refresh::AtTtl`
+    /// leaves it to the window's regular refresh-ahead (our own change, known exactly, so a booking
+    /// costs Cal.com nothing but its create). Fetches started earlier can no longer overwrite it.
     pub fn invalidate(self: &Arc<Self>, key: &WindowKey, taken: Option<Taken>, refresh: Refresh) {
         {
             let now = self.clock.now();
@@ -248,7 +248,7 @@ impl WindowCache {
         // Without a window there is nothing to correct; a fetch already running is corrected by
         // the recently taken time when it lands.
         let Some(entry) = self.windows.get(key) else { return };
-        let mut window = match taken {
+        let window = match taken {
             Some((start, end, staff)) => entry.window.without(start, end, staff),
             None => (*entry.window).clone(),
         };
@@ -258,9 +258,7 @@ impl WindowCache {
                     .insert(key.clone(), Arc::new(Entry { window: Arc::new(window), fetcher: entry.fetcher.clone() }));
                 self.refresh(key, entry.fetcher.clone(), true);
             }
-            Refresh::Soon => {
-                let aging = self.clock.now() - self.settings.ttl * 4 / 5;
-                window.fetched_at = window.fetched_at.min(aging);
+            Refresh::AtTtl => {
                 self.windows
                     .insert(key.clone(), Arc::new(Entry { window: Arc::new(window), fetcher: entry.fetcher.clone() }));
             }

@@ -130,7 +130,7 @@ impl Availability {
     }
 
     /// Time was taken through frontdesk (a booking, a hold): removed from the window at once, the
-    /// window refreshed on its next read, and the change announced to the other instances.
+    /// window refreshed with its regular refresh-ahead, and the change announced to other instances.
     pub fn taken(&self, key: &WindowKey, start: DateTime<Utc>, end: DateTime<Utc>, staff: Option<StaffId>) {
         self.apply(key, Some((start, end, staff)));
         if let Some(bus) = &self.bus {
@@ -168,10 +168,10 @@ impl Availability {
     }
 
     /// Applies an invalidation without announcing it (ours, or one from another instance): known
-    /// time taken is patched in and refreshed on the next read; an unknown change refreshes now.
+    /// time taken is patched in; an unknown change refreshes now.
     pub fn apply(&self, key: &WindowKey, taken: Option<(DateTime<Utc>, DateTime<Utc>, Option<StaffId>)>) {
         if let Some(cache) = &self.cache {
-            let refresh = if taken.is_some() { Refresh::Soon } else { Refresh::Now };
+            let refresh = if taken.is_some() { Refresh::AtTtl } else { Refresh::Now };
             cache.invalidate(key, taken, refresh);
         }
     }

@@ -140,6 +140,9 @@ async fn a_cal_com_failure_during_create_is_never_confirmed() {
     assert_eq!(answer["error"], "booking_unconfirmed");
     assert_eq!(answer["offer_callback"], true);
     assert_eq!(answer["appointment"]["status"], "pending_unknown");
+    let stats: Value = reqwest::get(format!("{}/_calsim/stats", sim.base_url)).await.unwrap().json().await.unwrap();
+    assert_eq!(stats["by_status"]["503"], 1, "one refused create: {stats}");
+    assert_eq!(stats["requests"]["POST /v2/bookings"], 1, "a create is never retried: {stats}");
 }
 
 #[tokio::test]
@@ -525,4 +528,24 @@ async fn on_cal_com_a_hold_is_a_reservation_and_booking_it_costs_one_more_reques
     let count =
         |stats: &Value| stats["requests"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum::<u64>();
     assert_eq!(count(&after) - count(&before), 2, "reserve + create: {after}");
+}
+
+#[tokio::test]
+async fn the_booking_lifecycle_on_postgres() {
+    let Some(app) = TestApp::builder().backend(crate::helpers::Backend::Postgres).try_spawn().await else { return };
+    let first = app.call("book_appointment", booking("Herrenhaarschnitt", "10:00", "Anna Schmidt")).await.json();
+    assert_eq!(first["success"], true, "{first}");
+    let retry = app.call("book_appointment", booking("Herrenhaarschnitt", "10:00", "Anna Schmidt")).await.json();
+    assert_eq!(retry["appointment_id"], first["appointment_id"]);
+    let held =
+        app.call("reserve_slot", json!({"service": "Bartpflege", "date": "morgen", "time": "13:00"})).await.json();
+    assert_eq!(held["success"], true, "{held}");
+    assert_eq!(book_as(&app, 21, booking("Bartpflege", "13:00", "Ben")).await["error"], "slot_taken");
+    let moved = app.call("reschedule_appointment", json!({"new_date": "morgen", "new_time": "16:00"})).await.json();
+    assert_eq!(moved["success"], true, "{moved}");
+    let cancelled = app.call("cancel_appointment", json!({})).await.json();
+    assert_eq!(cancelled["success"], true, "{cancelled}");
+    assert_eq!(app.call("query_appointment", json!({})).await.json()["appointments"], json!([]));
+    let callback = app.call("request_callback", json!({"reason": "Rückfrage"})).await.json();
+    assert_eq!(callback["success"], true);
 }
