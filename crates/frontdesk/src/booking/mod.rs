@@ -186,9 +186,11 @@ impl Booker {
         };
         let id = match self.store.insert_appointment(&new).await {
             Ok(id) => id,
-            // A concurrent retry of the same call won the race: its row is the answer.
             Err(error) => match self.store.appointment_by_key(&key).await? {
+                // A concurrent retry of the same call won the race: its row is the answer.
                 Some(done) => return Ok(self.outcome_of(done, true)),
+                // The database's slot guard fired: somebody else has this time.
+                None if error.is_unique_violation() => return Ok(BookingOutcome::Taken),
                 None => return Err(error),
             },
         };

@@ -61,6 +61,13 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+impl StoreError {
+    /// Whether a unique constraint refused the write (a duplicate key or a taken slot).
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, Self::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
+    }
+}
+
 impl Store {
     /// Connects to `sqlite://…` or `postgres://…`.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {

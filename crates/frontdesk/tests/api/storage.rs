@@ -181,3 +181,32 @@ on_both_backends!(the_audit_trail_writes_batches, |store| {
     writer.await.unwrap();
     assert_eq!(store.function_call_outcomes(1000).await.unwrap().len(), 600);
 });
+
+on_both_backends!(the_database_refuses_a_second_live_appointment_in_a_slot, |store| {
+    let branches = store.load_branches().await.unwrap();
+    let ctx = branches.iter().find(|b| b.branch.name == "Innenstadt").unwrap();
+    let start = monday_morning() + Duration::hours(27);
+    let appointment = |key: &str, staff: Option<i64>| NewAppointment {
+        idempotency_key: key.into(),
+        company_id: ctx.company.id,
+        branch_id: ctx.branch.id,
+        customer_id: None,
+        service_id: ctx.branch.services[0].id.0,
+        staff_id: staff,
+        call_id: None,
+        starts_at: start,
+        ends_at: start + Duration::minutes(30),
+        status: AppointmentStatus::Booked,
+        notes: None,
+        created_at: monday_morning(),
+    };
+    let maria = Some(ctx.branch.staff[0].id.0);
+    let first = store.insert_appointment(&appointment("a", maria)).await.unwrap();
+    assert!(store.insert_appointment(&appointment("b", maria)).await.unwrap_err().is_unique_violation());
+    store.insert_appointment(&appointment("c", Some(ctx.branch.staff[1].id.0))).await.unwrap();
+    store.insert_appointment(&appointment("d", None)).await.unwrap();
+    assert!(store.insert_appointment(&appointment("e", None)).await.unwrap_err().is_unique_violation());
+    // A cancelled appointment no longer holds its slot.
+    store.set_appointment_status(first, AppointmentStatus::Cancelled, None).await.unwrap();
+    store.insert_appointment(&appointment("f", maria)).await.unwrap();
+});
