@@ -192,11 +192,40 @@ async fn reschedule(backends: &Backends, ctx: &CallContext, raw: Option<&RawValu
     })?;
     let new_time = spoken_moment(target.date, time, ctx.today(), language);
     if !moved {
-        let message = match language {
-            Language::De => format!("{new_time} ist leider nicht frei. Möchten Sie eine andere Zeit, oder soll ich Ihnen Alternativen nennen?"),
-            Language::En => format!("{new_time} isn't free, I'm afraid. Would you like another time, or shall I suggest alternatives?"),
+        // Alternatives around the wished new time, for the same service.
+        let service = ctx.branch().service(crate::domain::ServiceId(appointment.service_id));
+        let slots = match service {
+            Some(service) => backends
+                .availability
+                .slots(&ctx.tenant, service, None, ctx.now, ctx.now + Duration::days(14))
+                .await
+                .map(|r| r.slots)
+                .unwrap_or_default(),
+            None => vec![],
         };
-        return Err(Reply::failure("slot_taken", message));
+        let mut offered: Vec<_> = crate::availability::alternatives::alternatives(&slots, start, ctx.tz(), 3)
+            .into_iter()
+            .map(|c| c.slot)
+            .collect();
+        offered.sort_by_key(|s| s.start);
+        let moments: Vec<_> = offered
+            .iter()
+            .map(|s| {
+                let local = s.start.with_timezone(&ctx.tz());
+                (local.date_naive(), local.time())
+            })
+            .collect();
+        let choices = crate::speech::spoken_moments(&moments, ctx.today(), language);
+        let message = match (language, offered.is_empty()) {
+            (Language::De, false) => format!("{new_time} ist leider nicht frei. Ich könnte Ihnen {choices} anbieten."),
+            (Language::En, false) => format!("{new_time} isn't free, I'm afraid. I could offer you {choices}."),
+            (Language::De, true) => format!("{new_time} ist leider nicht frei. Darf ich Sie zurückrufen lassen?"),
+            (Language::En, true) => format!("{new_time} isn't free, I'm afraid. May we call you back?"),
+        };
+        let starts: Vec<String> = offered.iter().map(|s| ctx.local_instant_text(s.start)).collect();
+        return Err(Reply::failure("slot_taken", message)
+            .with("alternatives", starts)
+            .with("offer_callback", offered.is_empty()));
     }
     let message = match language {
         Language::De => format!("Ihr Termin ({}) ist verschoben auf {new_time}.", appointment.service_name),
