@@ -105,6 +105,17 @@ pub struct Hold {
     pub until: DateTime<Utc>,
 }
 
+/// What one booking at a time is serialised on: the branch for the embedded calendar (it assigns
+/// staff), the event type and start for Cal.com (which assigns hosts itself).
+fn lock_key(calendar: CalendarKind, tenant: &BranchContext, service: &Service, start: DateTime<Utc>) -> String {
+    match calendar {
+        CalendarKind::Local => format!("local:{}", tenant.branch.id),
+        CalendarKind::Calcom => {
+            format!("calcom:{}:{}", service.calcom_event_type_id.unwrap_or_default(), start.timestamp())
+        }
+    }
+}
+
 /// The idempotency key of a booking: a retried function call maps to the same one.
 pub fn idempotency_key(call_id: &str, service: crate::domain::ServiceId, start: DateTime<Utc>) -> String {
     format!("{call_id}:{}:{}", service.0, start.timestamp())
@@ -139,13 +150,7 @@ impl Booker {
             return Ok(self.outcome_of(done, true));
         }
         let calendar = self.availability.calendars().kind_for(&tenant.company);
-        let lock_key = match calendar {
-            // The embedded calendar assigns staff: one booking at a time per branch.
-            CalendarKind::Local => format!("local:{}", tenant.branch.id),
-            CalendarKind::Calcom => {
-                format!("calcom:{}:{}", service.calcom_event_type_id.unwrap_or_default(), request.start.timestamp())
-            }
-        };
+        let lock_key = lock_key(calendar, tenant, &service, request.start);
         let Some(_guard) = self.locks.lock(&lock_key, LOCK_WAIT).await else { return Ok(BookingOutcome::Taken) };
         if let Some(done) = self.store.appointment_by_key(&key).await? {
             return Ok(self.outcome_of(done, true));
@@ -160,7 +165,7 @@ impl Booker {
             {
                 hold.staff
             }
-            _ => match self.free_staff(request, &service, end).await? {
+            _ => match self.free_staff(&request.tenant, &service, request.staff, request.start, end).await? {
                 FreeStaff::Found(staff) => staff,
                 FreeStaff::Taken => return Ok(BookingOutcome::Taken),
                 FreeStaff::Unreadable(error) => return Ok(BookingOutcome::Failed(error)),
@@ -279,29 +284,12 @@ impl Booker {
             .ok_or_else(|| CalendarError::Invalid("the appointment belongs to another branch".into()))?
             .clone();
         let calendar = self.availability.calendars().kind_for(&tenant.company);
-        let lock_key = match calendar {
-            CalendarKind::Local => format!("local:{}", tenant.branch.id),
-            CalendarKind::Calcom => {
-                format!("calcom:{}:{}", service.calcom_event_type_id.unwrap_or_default(), start.timestamp())
-            }
+        let Some(_guard) = self.locks.lock(&lock_key(calendar, tenant, &service, start), LOCK_WAIT).await else {
+            return Ok(false);
         };
-        let Some(_guard) = self.locks.lock(&lock_key, LOCK_WAIT).await else { return Ok(false) };
         let end = start + Duration::minutes(i64::from(service.duration_minutes));
-        let request = BookingRequest {
-            tenant: tenant.clone(),
-            call_id: String::new(),
-            call_row_id: None,
-            service: service.id,
-            staff: None,
-            start,
-            customer_id: None,
-            name: String::new(),
-            phone: None,
-            email: None,
-            notes: None,
-        };
         let staff = match self
-            .free_staff(&request, &service, end)
+            .free_staff(tenant, &service, None, start, end)
             .await
             .map_err(|e| CalendarError::Unavailable(e.to_string()))?
         {
@@ -360,21 +348,8 @@ impl Booker {
     ) -> Result<Option<Hold>, CalendarError> {
         self.release(tenant, call_id).await;
         let end = start + Duration::minutes(i64::from(service.duration_minutes));
-        let request = BookingRequest {
-            tenant: tenant.clone(),
-            call_id: call_id.to_string(),
-            call_row_id: None,
-            service: service.id,
-            staff,
-            start,
-            customer_id: None,
-            name: String::new(),
-            phone: None,
-            email: None,
-            notes: None,
-        };
         let staff = match self
-            .free_staff(&request, service, end)
+            .free_staff(tenant, service, staff, start, end)
             .await
             .map_err(|e| CalendarError::Unavailable(e.to_string()))?
         {
@@ -443,30 +418,28 @@ impl Booker {
     /// against the database itself.
     async fn free_staff(
         &self,
-        request: &BookingRequest,
+        tenant: &Arc<BranchContext>,
         service: &Service,
+        wanted: Option<StaffId>,
+        start: DateTime<Utc>,
         end: DateTime<Utc>,
     ) -> Result<FreeStaff, crate::store::StoreError> {
-        let tenant = &request.tenant;
-        let read = self
-            .availability
-            .slots(tenant, service, request.staff, request.start, request.start + Duration::minutes(1))
-            .await;
+        let read = self.availability.slots(tenant, service, wanted, start, start + Duration::minutes(1)).await;
         let read = match read {
             Ok(read) => read,
             Err(error) => return Ok(FreeStaff::Unreadable(error)),
         };
-        let Some(slot) = read.slots.into_iter().find(|s| s.start == request.start) else { return Ok(FreeStaff::Taken) };
+        let Some(slot) = read.slots.into_iter().find(|s| s.start == start) else { return Ok(FreeStaff::Taken) };
         if self.availability.calendars().kind_for(&tenant.company) == CalendarKind::Calcom {
             return Ok(FreeStaff::Found(None));
         }
-        let candidates: Vec<Option<StaffId>> = match (request.staff, slot.staff.is_empty()) {
+        let candidates: Vec<Option<StaffId>> = match (wanted, slot.staff.is_empty()) {
             (Some(person), _) => vec![Some(person)],
             (None, true) => vec![None],
             (None, false) => slot.staff.into_iter().map(Some).collect(),
         };
         for candidate in candidates {
-            if !self.store.is_busy(tenant.branch.id, candidate.map(|s| s.0), request.start, end).await? {
+            if !self.store.is_busy(tenant.branch.id, candidate.map(|s| s.0), start, end).await? {
                 return Ok(FreeStaff::Found(candidate));
             }
         }

@@ -3,6 +3,7 @@
 //! this tenant, found by the calling number.
 
 use super::args::{parse, ByNameArgs, CancelArgs, RescheduleArgs};
+use super::availability::{alternatives_to, spoken_list};
 use super::{Backends, CallContext, Reply};
 use crate::domain::Language;
 use crate::speech::{join_choices, spoken_moment, understand};
@@ -193,29 +194,11 @@ async fn reschedule(backends: &Backends, ctx: &CallContext, raw: Option<&RawValu
     let new_time = spoken_moment(target.date, time, ctx.today(), language);
     if !moved {
         // Alternatives around the wished new time, for the same service.
-        let service = ctx.branch().service(crate::domain::ServiceId(appointment.service_id));
-        let slots = match service {
-            Some(service) => backends
-                .availability
-                .slots(&ctx.tenant, service, None, ctx.now, ctx.now + Duration::days(14))
-                .await
-                .map(|r| r.slots)
-                .unwrap_or_default(),
+        let offered = match ctx.branch().service(crate::domain::ServiceId(appointment.service_id)) {
+            Some(service) => alternatives_to(backends, ctx, service, None, start).await,
             None => vec![],
         };
-        let mut offered: Vec<_> = crate::availability::alternatives::alternatives(&slots, start, ctx.tz(), 3)
-            .into_iter()
-            .map(|c| c.slot)
-            .collect();
-        offered.sort_by_key(|s| s.start);
-        let moments: Vec<_> = offered
-            .iter()
-            .map(|s| {
-                let local = s.start.with_timezone(&ctx.tz());
-                (local.date_naive(), local.time())
-            })
-            .collect();
-        let choices = crate::speech::spoken_moments(&moments, ctx.today(), language);
+        let choices = spoken_list(ctx, &offered);
         let message = match (language, offered.is_empty()) {
             (Language::De, false) => format!("{new_time} ist leider nicht frei. Ich könnte Ihnen {choices} anbieten."),
             (Language::En, false) => format!("{new_time} isn't free, I'm afraid. I could offer you {choices}."),

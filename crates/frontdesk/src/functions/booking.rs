@@ -2,14 +2,12 @@
 //! asked for, exactly once, and never leaving a caller without a way forward.
 
 use super::args::{parse, BookArgs, CallbackArgs};
-use super::availability::resolve_wish;
+use super::availability::{alternatives_to, resolve_wish, spoken_list};
 use super::{Backends, CallContext, Reply};
-use crate::availability::alternatives::alternatives;
 use crate::booking::{BookingOutcome, BookingRequest};
 use crate::domain::{Language, PhoneNumber, Service};
-use crate::speech::{spoken_moment, spoken_moments, understand};
+use crate::speech::{spoken_moment, understand};
 use crate::store::{NewCallback, StoredAppointment};
-use chrono::Duration;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
@@ -101,22 +99,8 @@ pub(super) async fn book_with(backends: &Backends, ctx: &CallContext, args: &Boo
             Reply::ok(message, view)
         }
         BookingOutcome::Taken => {
-            let read = backends
-                .availability
-                .slots(&ctx.tenant, service, staff.map(|s| s.id), ctx.now, ctx.now + Duration::days(14))
-                .await
-                .map(|r| r.slots)
-                .unwrap_or_default();
-            let mut offered: Vec<_> = alternatives(&read, start, ctx.tz(), 3).into_iter().map(|c| c.slot).collect();
-            offered.sort_by_key(|s| s.start);
-            let moments: Vec<_> = offered
-                .iter()
-                .map(|s| {
-                    let local = s.start.with_timezone(&ctx.tz());
-                    (local.date_naive(), local.time())
-                })
-                .collect();
-            let spoken = spoken_moments(&moments, ctx.today(), language);
+            let offered = alternatives_to(backends, ctx, service, staff, start).await;
+            let spoken = spoken_list(ctx, &offered);
             let message = match (language, offered.is_empty()) {
                 (Language::De, false) => format!("Dieser Termin ist leider gerade vergeben worden. Ich könnte Ihnen {spoken} anbieten."),
                 (Language::En, false) => format!("That time has just been taken, I'm afraid. I could offer you {spoken}."),

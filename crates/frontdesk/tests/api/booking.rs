@@ -15,6 +15,21 @@ fn next(weekday: Weekday, hour: u32) -> DateTime<Utc> {
     chrono_tz::Europe::Berlin.from_local_datetime(&date.and_hms_opt(hour, 0, 0).unwrap()).unwrap().with_timezone(&Utc)
 }
 
+/// Cal.com's bookings as `GET /v2/bookings?<query>` lists them.
+async fn cal_com_bookings(sim: &Running, query: &str) -> Value {
+    let listed: Value = reqwest::Client::new()
+        .get(format!("{}/v2/bookings?{query}", sim.base_url))
+        .header("cal-api-version", "2024-08-13")
+        .bearer_auth("cal_test_default")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    listed["data"].clone()
+}
+
 async fn calsim(latency: u64) -> Running {
     let branches = TestApp::spawn().await.store.load_branches().await.unwrap();
     let faults = Faults { latency_ms: (latency, latency), ..Faults::default() };
@@ -108,17 +123,8 @@ async fn fifty_callers_on_cal_com_make_one_cal_com_booking() {
     });
     let answers: Vec<Value> = futures_util::future::join_all(calls).await.into_iter().map(|a| a.unwrap()).collect();
     assert_eq!(answers.iter().filter(|a| a["success"] == true).count(), 1, "{answers:?}");
-    let listed: Value = reqwest::Client::new()
-        .get(format!("{}/v2/bookings?eventTypeId=1001", sim.base_url))
-        .header("cal-api-version", "2024-08-13")
-        .bearer_auth("cal_test_default")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let bookings = listed["data"].as_array().unwrap();
+    let listed = cal_com_bookings(&sim, "eventTypeId=1001").await;
+    let bookings = listed.as_array().unwrap();
     assert_eq!(bookings.len(), 1);
     let id = answers.iter().find(|a| a["success"] == true).unwrap()["appointment_id"].to_string();
     assert_eq!(bookings[0]["metadata"]["frontdesk_appointment_id"], id.as_str());
@@ -216,17 +222,8 @@ async fn cancelling_on_cal_com_cancels_the_cal_com_booking() {
     assert_eq!(booked["success"], true, "{booked}");
     let cancelled = app.call("cancel_appointment", json!({"datum": "morgen"})).await.json();
     assert_eq!(cancelled["success"], true, "{cancelled}");
-    let listed: Value = reqwest::Client::new()
-        .get(format!("{}/v2/bookings?eventTypeId=1001&status=cancelled", sim.base_url))
-        .header("cal-api-version", "2024-08-13")
-        .bearer_auth("cal_test_default")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(listed["data"].as_array().unwrap().len(), 1);
+    let listed = cal_com_bookings(&sim, "eventTypeId=1001&status=cancelled").await;
+    assert_eq!(listed.as_array().unwrap().len(), 1);
     // The refreshed window offers the slot again.
     let mut available = false;
     for _ in 0..50 {
@@ -361,17 +358,8 @@ async fn two_instances_on_cal_com_make_one_cal_com_booking() {
     let (a, b) = (Arc::new(a), Arc::new(b));
     let answers = race(&a, &b, "Herrenhaarschnitt").await;
     assert_eq!(answers.iter().filter(|a| a["success"] == true).count(), 1, "{answers:?}");
-    let listed: Value = reqwest::Client::new()
-        .get(format!("{}/v2/bookings?eventTypeId=1001", sim.base_url))
-        .header("cal-api-version", "2024-08-13")
-        .bearer_auth("cal_test_default")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(listed["data"].as_array().unwrap().len(), 1);
+    let listed = cal_com_bookings(&sim, "eventTypeId=1001").await;
+    assert_eq!(listed.as_array().unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -419,22 +407,12 @@ async fn rescheduling_on_cal_com_makes_a_new_cal_com_booking() {
     assert_eq!(booked["success"], true, "{booked}");
     let moved = app.call("reschedule_appointment", json!({"new_date": "morgen", "new_time": "15:00"})).await.json();
     assert_eq!(moved["success"], true, "{moved}");
-    let listed: Value = reqwest::Client::new()
-        .get(format!("{}/v2/bookings?eventTypeId=1001", sim.base_url))
-        .header("cal-api-version", "2024-08-13")
-        .bearer_auth("cal_test_default")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let statuses: Vec<&str> =
-        listed["data"].as_array().unwrap().iter().map(|b| b["status"].as_str().unwrap()).collect();
+    let listed = cal_com_bookings(&sim, "eventTypeId=1001").await;
+    let statuses: Vec<&str> = listed.as_array().unwrap().iter().map(|b| b["status"].as_str().unwrap()).collect();
     assert_eq!(statuses, ["cancelled", "accepted"]);
     assert!(
-        listed["data"][1]["start"].as_str().unwrap().ends_with("14:00:00.000Z")
-            || listed["data"][1]["start"].as_str().unwrap().contains("T14:00")
+        listed[1]["start"].as_str().unwrap().ends_with("14:00:00.000Z")
+            || listed[1]["start"].as_str().unwrap().contains("T14:00")
     );
 }
 

@@ -137,7 +137,31 @@ fn range_around(ctx: &CallContext, start: DateTime<Utc>) -> (DateTime<Utc>, Date
     }
 }
 
-fn spoken_list(ctx: &CallContext, slots: &[Slot]) -> String {
+/// The best alternatives to a wished start from the window (best effort: none when it cannot be
+/// read), in time order — for answers that have to say no.
+pub(super) async fn alternatives_to(
+    backends: &Backends,
+    ctx: &CallContext,
+    service: &Service,
+    staff: Option<&Staff>,
+    wish: DateTime<Utc>,
+) -> Vec<Slot> {
+    let slots = backends
+        .availability
+        .slots(&ctx.tenant, service, staff.map(|s| s.id), ctx.now, ctx.now + Duration::days(WINDOW_DAYS))
+        .await
+        .map(|read| read.slots)
+        .unwrap_or_default();
+    let mut offered: Vec<Slot> = crate::availability::alternatives::alternatives(&slots, wish, ctx.tz(), ALTERNATIVES)
+        .into_iter()
+        .map(|c| c.slot)
+        .collect();
+    offered.sort_by_key(|s| s.start);
+    offered
+}
+
+/// Slots as one spoken phrase, each day named once.
+pub(super) fn spoken_list(ctx: &CallContext, slots: &[Slot]) -> String {
     let tz = ctx.tz();
     let mut moments: Vec<_> = slots
         .iter()
