@@ -1,59 +1,29 @@
 //! The availability engine end to end: coalescing, webhooks, prefetch, outages, Redis between
 //! instances, baseline mode, get_alternatives and the call lifecycle webhooks.
 
-use crate::helpers::{retell_signature, TestApp, CALLER, SALON};
-use calsim::{Faults, Running, Sim, Webhook};
-use chrono::{DateTime, Datelike, Duration, TimeZone, Utc, Weekday};
+use crate::helpers::{
+    calsim_control, calsim_stats as stats, next_weekday_at as next, retell_signature, slots_requests, tenant_calsim,
+    TestApp, CALLER, SALON,
+};
+use calsim::{Running, Webhook};
+use chrono::{Duration, Weekday};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
 const WEBHOOK_SECRET: &str = "whsec_frontdesk_test";
 
-/// Next `weekday` at least two days ahead at `hour`:00 Berlin (ahead of calsim's real clock).
-fn next(weekday: Weekday, hour: u32) -> DateTime<Utc> {
-    let mut date = Utc::now().date_naive() + Duration::days(2);
-    while date.weekday() != weekday {
-        date += Duration::days(1);
-    }
-    chrono_tz::Europe::Berlin.from_local_datetime(&date.and_hms_opt(hour, 0, 0).unwrap()).unwrap().with_timezone(&Utc)
-}
-
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-/// A calsim with the demo tenants' schedules, `latency` ms per request, optionally sending webhooks.
+/// A calsim with the demo tenants' schedules, optionally sending webhooks to a local port.
 async fn calsim(latency: u64, webhook_to: Option<u16>) -> Running {
-    let branches = TestApp::spawn().await.store.load_branches().await.unwrap();
     let webhook = webhook_to.map(|port| Webhook {
         url: format!("http://127.0.0.1:{port}/calcom/webhook"),
         secret: Some(WEBHOOK_SECRET.into()),
     });
-    let faults = Faults { latency_ms: (latency, latency), ..Faults::default() };
-    calsim::serve(Sim::new(frontdesk::demo::calsim_fixture(&branches), faults, webhook), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap()
-}
-
-async fn stats(sim: &Running) -> Value {
-    reqwest::get(format!("{}/_calsim/stats", sim.base_url)).await.unwrap().json().await.unwrap()
-}
-
-fn slots_requests(stats: &Value) -> u64 {
-    stats["requests"]["GET /v2/slots"].as_u64().unwrap_or(0)
-}
-
-async fn control(sim: &Running, path: &str, body: Value) -> Value {
-    reqwest::Client::new()
-        .post(format!("{}/_calsim/{path}", sim.base_url))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    tenant_calsim(latency, webhook).await
 }
 
 fn check(time: &str) -> Value {
@@ -112,7 +82,7 @@ async fn a_booking_made_elsewhere_disappears_within_a_second_of_its_webhook() {
     assert_eq!(app.call("check_availability", check("10:00")).await.json()["available"], true);
 
     // The real one, sent by calsim itself.
-    control(&sim, "external-booking", json!({"eventTypeId": 1001, "start": tomorrow_ten})).await;
+    calsim_control(&sim, "external-booking", json!({"eventTypeId": 1001, "start": tomorrow_ten})).await;
     let sent = Instant::now();
     loop {
         let answer = app.call("check_availability", check("10:00")).await.json();
@@ -162,7 +132,7 @@ async fn an_outage_is_answered_stale_or_with_a_callback_offer_and_recovers() {
         .spawn()
         .await;
     assert_eq!(app.call("check_availability", check("10:00")).await.json()["available"], true);
-    control(&sim, "outage", json!({"enabled": true})).await;
+    calsim_control(&sim, "outage", json!({"enabled": true})).await;
     app.clock.advance(Duration::seconds(301));
 
     // The window expired and cannot be refreshed: answered from it, marked stale.
@@ -181,7 +151,7 @@ async fn an_outage_is_answered_stale_or_with_a_callback_offer_and_recovers() {
     assert_eq!(none["offer_callback"], true);
 
     // Cal.com comes back; after the breaker's minute the windows are fresh again.
-    control(&sim, "outage", json!({"enabled": false})).await;
+    calsim_control(&sim, "outage", json!({"enabled": false})).await;
     app.clock.advance(Duration::seconds(61));
     let mut recovered = Value::Null;
     for _ in 0..20 {

@@ -1,42 +1,12 @@
-//! Booking exactly once, and callbacks. (Reconciliation, cancel/reschedule and Redis locks are
-//! the remaining parts of the booking issue.)
+//! Booking exactly once — races, retries, holds, Cal.com failures, reconciliation, two instances —
+//! and the caller's own appointments (query, cancel, reschedule) and callbacks.
 
-use crate::helpers::{TestApp, CALLER, SALON};
-use calsim::{Faults, Running, Sim};
-use chrono::{DateTime, Datelike, Duration, TimeZone, Utc, Weekday};
+use crate::helpers::{
+    cal_com_bookings, calsim_control, calsim_stats, next_weekday_at as next, tenant_calsim, TestApp, CALLER, SALON,
+};
+use chrono::{DateTime, Duration, TimeZone, Utc, Weekday};
 use serde_json::{json, Value};
 use std::sync::Arc;
-
-fn next(weekday: Weekday, hour: u32) -> DateTime<Utc> {
-    let mut date = Utc::now().date_naive() + Duration::days(2);
-    while date.weekday() != weekday {
-        date += Duration::days(1);
-    }
-    chrono_tz::Europe::Berlin.from_local_datetime(&date.and_hms_opt(hour, 0, 0).unwrap()).unwrap().with_timezone(&Utc)
-}
-
-/// Cal.com's bookings as `GET /v2/bookings?<query>` lists them.
-async fn cal_com_bookings(sim: &Running, query: &str) -> Value {
-    let listed: Value = reqwest::Client::new()
-        .get(format!("{}/v2/bookings?{query}", sim.base_url))
-        .header("cal-api-version", "2024-08-13")
-        .bearer_auth("cal_test_default")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    listed["data"].clone()
-}
-
-async fn calsim(latency: u64) -> Running {
-    let branches = TestApp::spawn().await.store.load_branches().await.unwrap();
-    let faults = Faults { latency_ms: (latency, latency), ..Faults::default() };
-    calsim::serve(Sim::new(frontdesk::demo::calsim_fixture(&branches), faults, None), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap()
-}
 
 fn booking(service: &str, time: &str, name: &str) -> Value {
     json!({"dienstleistung": service, "datum": "morgen", "uhrzeit": time, "name": name})
@@ -113,7 +83,7 @@ async fn fifty_callers_racing_for_one_slot_get_one_booking() {
 
 #[tokio::test]
 async fn fifty_callers_on_cal_com_make_one_cal_com_booking() {
-    let sim = calsim(50).await;
+    let sim = tenant_calsim(50, None).await;
     let app = Arc::new(TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).spawn().await);
     let calls = (0..50).map(|i| {
         let app = app.clone();
@@ -132,21 +102,16 @@ async fn fifty_callers_on_cal_com_make_one_cal_com_booking() {
 
 #[tokio::test]
 async fn a_cal_com_failure_during_create_is_never_confirmed() {
-    let sim = calsim(5).await;
+    let sim = tenant_calsim(5, None).await;
     let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).spawn().await;
     app.call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00"})).await;
-    reqwest::Client::new()
-        .post(format!("{}/_calsim/outage", sim.base_url))
-        .json(&json!({"enabled": true}))
-        .send()
-        .await
-        .unwrap();
+    calsim_control(&sim, "outage", json!({"enabled": true})).await;
     let answer = app.call("book_appointment", booking("Herrenhaarschnitt", "10:00", "Anna Schmidt")).await.json();
     assert_eq!(answer["success"], false);
     assert_eq!(answer["error"], "booking_unconfirmed");
     assert_eq!(answer["offer_callback"], true);
     assert_eq!(answer["appointment"]["status"], "pending_unknown");
-    let stats: Value = reqwest::get(format!("{}/_calsim/stats", sim.base_url)).await.unwrap().json().await.unwrap();
+    let stats = calsim_stats(&sim).await;
     assert_eq!(stats["by_status"]["503"], 1, "one refused create: {stats}");
     assert_eq!(stats["requests"]["POST /v2/bookings"], 1, "a create is never retried: {stats}");
 }
@@ -216,7 +181,7 @@ async fn callers_see_and_cancel_only_their_own_appointments_within_policy() {
 
 #[tokio::test]
 async fn cancelling_on_cal_com_cancels_the_cal_com_booking() {
-    let sim = calsim(5).await;
+    let sim = tenant_calsim(5, None).await;
     let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).spawn().await;
     let booked = app.call("book_appointment", booking("Herrenhaarschnitt", "10:00", "Anna Schmidt")).await.json();
     assert_eq!(booked["success"], true, "{booked}");
@@ -242,7 +207,7 @@ async fn cancelling_on_cal_com_cancels_the_cal_com_booking() {
 
 #[tokio::test]
 async fn a_create_that_timed_out_is_reconciled_with_cal_com() {
-    let sim = calsim(0).await;
+    let sim = tenant_calsim(0, None).await;
     let app = TestApp::builder()
         .at(next(Weekday::Mon, 8))
         .calcom(&sim.base_url)
@@ -267,20 +232,10 @@ async fn a_create_that_timed_out_is_reconciled_with_cal_com() {
     assert_eq!(first["error"], "booking_unconfirmed", "{first}");
     // Cal.com is down when the second caller books: nothing happens there.
     latency(0).await.unwrap();
-    reqwest::Client::new()
-        .post(format!("{}/_calsim/outage", sim.base_url))
-        .json(&json!({"enabled": true}))
-        .send()
-        .await
-        .unwrap();
+    calsim_control(&sim, "outage", json!({"enabled": true})).await;
     let second = book_as(&app, 7, booking("Bartpflege", "12:00", "Ben")).await;
     assert_eq!(second["error"], "booking_unconfirmed", "{second}");
-    reqwest::Client::new()
-        .post(format!("{}/_calsim/outage", sim.base_url))
-        .json(&json!({"enabled": false}))
-        .send()
-        .await
-        .unwrap();
+    calsim_control(&sim, "outage", json!({"enabled": false})).await;
 
     // Too fresh to judge: left alone.
     let early = app.booker.reconcile(&app.branches).await;
@@ -353,7 +308,7 @@ async fn two_instances_on_postgres_and_redis_book_a_slot_once() {
 
 #[tokio::test]
 async fn two_instances_on_cal_com_make_one_cal_com_booking() {
-    let sim = calsim(30).await;
+    let sim = tenant_calsim(30, None).await;
     let Some((a, b)) = two_instances(Some(&sim.base_url)).await else { return };
     let (a, b) = (Arc::new(a), Arc::new(b));
     let answers = race(&a, &b, "Herrenhaarschnitt").await;
@@ -401,7 +356,7 @@ async fn rescheduling_moves_the_appointment_within_policy() {
 
 #[tokio::test]
 async fn rescheduling_on_cal_com_makes_a_new_cal_com_booking() {
-    let sim = calsim(5).await;
+    let sim = tenant_calsim(5, None).await;
     let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).spawn().await;
     let booked = app.call("book_appointment", booking("Herrenhaarschnitt", "10:00", "Anna Schmidt")).await.json();
     assert_eq!(booked["success"], true, "{booked}");
@@ -491,10 +446,10 @@ async fn a_held_slot_is_kept_for_its_call_and_released_on_request() {
 
 #[tokio::test]
 async fn on_cal_com_a_hold_is_a_reservation_and_booking_it_costs_one_more_request() {
-    let sim = calsim(5).await;
+    let sim = tenant_calsim(5, None).await;
     let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).spawn().await;
     app.call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00"})).await;
-    let before: Value = reqwest::get(format!("{}/_calsim/stats", sim.base_url)).await.unwrap().json().await.unwrap();
+    let before = calsim_stats(&sim).await;
     let held = app
         .call("reserve_slot", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00"}))
         .await
@@ -502,7 +457,7 @@ async fn on_cal_com_a_hold_is_a_reservation_and_booking_it_costs_one_more_reques
     assert_eq!(held["success"], true, "{held}");
     let booked = app.call("book_appointment", booking("Herrenhaarschnitt", "10:00", "Anna Schmidt")).await.json();
     assert_eq!(booked["success"], true, "{booked}");
-    let after: Value = reqwest::get(format!("{}/_calsim/stats", sim.base_url)).await.unwrap().json().await.unwrap();
+    let after = calsim_stats(&sim).await;
     let count =
         |stats: &Value| stats["requests"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum::<u64>();
     assert_eq!(count(&after) - count(&before), 2, "reserve + create: {after}");

@@ -1,8 +1,11 @@
 //! The Cal.com client against a real calsim over HTTP, and Cal.com tenants end to end.
 
-use crate::helpers::{TestApp, CALLER, PRACTICE};
+use crate::helpers::{
+    calsim_control, calsim_stats as stats, next_weekday_at as next, slots_requests, tenant_calsim, TestApp, CALLER,
+    PRACTICE,
+};
 use calsim::{Faults, Fixture, Running, Sim};
-use chrono::{DateTime, Datelike, Duration, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Duration, Utc, Weekday};
 use frontdesk::calendar::calcom::wire::{AttendeeInput, BookingFilter, MetadataValue, NewBooking};
 use frontdesk::calendar::calcom::{BreakerPhase, CalcomClient, CalcomSettings, Deadlines};
 use frontdesk::calendar::CalendarError;
@@ -30,30 +33,8 @@ fn short() -> Deadlines {
     Deadlines { healthy: StdDuration::from_millis(400), half_open: StdDuration::from_millis(200) }
 }
 
-/// Next `weekday` at least two days ahead at `hour`:00 Berlin.
-fn next(weekday: Weekday, hour: u32) -> DateTime<Utc> {
-    let mut date = Utc::now().date_naive() + Duration::days(2);
-    while date.weekday() != weekday {
-        date += Duration::days(1);
-    }
-    chrono_tz::Europe::Berlin.from_local_datetime(&date.and_hms_opt(hour, 0, 0).unwrap()).unwrap().with_timezone(&Utc)
-}
-
-async fn stats(sim: &Running) -> Value {
-    reqwest::get(format!("{}/_calsim/stats", sim.base_url)).await.unwrap().json().await.unwrap()
-}
-
 async fn outage(sim: &Running, enabled: bool) {
-    reqwest::Client::new()
-        .post(format!("{}/_calsim/outage", sim.base_url))
-        .json(&json!({"enabled": enabled}))
-        .send()
-        .await
-        .unwrap();
-}
-
-fn slots_requests(stats: &Value) -> u64 {
-    stats["requests"]["GET /v2/slots"].as_u64().unwrap_or(0)
+    calsim_control(sim, "outage", json!({"enabled": enabled})).await;
 }
 
 #[tokio::test]
@@ -240,15 +221,6 @@ async fn two_hundred_concurrent_reads_never_exceed_the_key_budget() {
     assert!(elapsed < StdDuration::from_millis(900), "nobody waits past the deadline: {elapsed:?}");
 }
 
-/// A calsim whose event types have exactly the demo tenants' schedules.
-async fn calsim_like_the_tenants() -> Running {
-    let app = TestApp::spawn().await;
-    let branches = app.store.load_branches().await.unwrap();
-    calsim::serve(Sim::new(frontdesk::demo::calsim_fixture(&branches), quick(), None), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap()
-}
-
 /// The slot-relevant parts of an availability answer.
 fn slots_of(answer: &Value) -> Value {
     let starts =
@@ -265,7 +237,7 @@ fn slots_of(answer: &Value) -> Value {
 
 #[tokio::test]
 async fn cal_com_tenants_get_the_same_answers_as_the_embedded_calendar() {
-    let sim = calsim_like_the_tenants().await;
+    let sim = tenant_calsim(0, None).await;
     // "Now" must lie ahead of the real clock, which calsim uses for minimum notice.
     let now = next(Weekday::Mon, 8);
     let local = TestApp::builder().at(now).spawn().await;

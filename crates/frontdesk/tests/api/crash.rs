@@ -1,11 +1,11 @@
 //! Crash safety: the server process is killed (SIGKILL) in the middle of a stream of bookings,
 //! restarted on the same database, and afterwards the database and Cal.com agree on every booking.
 
-use crate::helpers::{retell_signature, TestApp, CALLER, SALON};
+use crate::helpers::{cal_com_bookings, calsim_control, retell_signature, TestApp, CALLER, SALON};
 use calsim::{Faults, Sim};
 use chrono::{Datelike, Duration, TimeZone, Utc, Weekday};
 use frontdesk::store::Store;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::BTreeSet;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration as StdDuration, Instant};
@@ -111,12 +111,7 @@ async fn killing_the_server_mid_booking_loses_nothing_and_books_nothing_twice() 
 
     // Restart on the same database (Cal.com answering quickly again): reconciliation settles
     // every booking left unknown.
-    client
-        .post(format!("{}/_calsim/latency", sim.base_url))
-        .json(&json!({"min_ms": 0, "max_ms": 20}))
-        .send()
-        .await
-        .unwrap();
+    calsim_control(&sim, "latency", json!({"min_ms": 0, "max_ms": 20})).await;
     let mut server = start_server(port, &database, &sim.base_url);
     wait_healthy(port).await;
     let started = Instant::now();
@@ -127,17 +122,8 @@ async fn killing_the_server_mid_booking_loses_nothing_and_books_nothing_twice() 
     server.kill().unwrap();
     server.wait().unwrap();
 
-    let listed: Value = client
-        .get(format!("{}/v2/bookings?eventTypeId=1004&take=250", sim.base_url))
-        .header("cal-api-version", "2024-08-13")
-        .bearer_auth("cal_test_default")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let in_cal_com: BTreeSet<String> = listed["data"]
+    let listed = cal_com_bookings(&sim, "eventTypeId=1004&take=250").await;
+    let in_cal_com: BTreeSet<String> = listed
         .as_array()
         .unwrap()
         .iter()

@@ -339,3 +339,56 @@ async fn into_answer(response: reqwest::Response) -> Answer {
     let text = response.text().await.unwrap();
     Answer { status, content_type, text }
 }
+
+// --- the Cal.com simulator, as the tests drive it ---
+
+/// The next `weekday` at least two days ahead at `hour`:00 Berlin: a "now" ahead of the real
+/// clock, which calsim uses for minimum notice.
+pub fn next_weekday_at(weekday: chrono::Weekday, hour: u32) -> DateTime<Utc> {
+    use chrono::Datelike;
+    let mut date = Utc::now().date_naive() + chrono::Duration::days(2);
+    while date.weekday() != weekday {
+        date += chrono::Duration::days(1);
+    }
+    chrono_tz::Europe::Berlin.from_local_datetime(&date.and_hms_opt(hour, 0, 0).unwrap()).unwrap().with_timezone(&Utc)
+}
+
+/// A calsim whose event types have the demo tenants' schedules, `latency_ms` per request.
+pub async fn tenant_calsim(latency_ms: u64, webhook: Option<calsim::Webhook>) -> calsim::Running {
+    let branches = TestApp::spawn().await.store.load_branches().await.unwrap();
+    let faults = calsim::Faults { latency_ms: (latency_ms, latency_ms), ..calsim::Faults::default() };
+    let sim = calsim::Sim::new(frontdesk::demo::calsim_fixture(&branches), faults, webhook);
+    calsim::serve(sim, "127.0.0.1:0".parse().unwrap()).await.unwrap()
+}
+
+/// `GET /_calsim/stats`.
+pub async fn calsim_stats(sim: &calsim::Running) -> Value {
+    reqwest::get(format!("{}/_calsim/stats", sim.base_url)).await.unwrap().json().await.unwrap()
+}
+
+/// How many slot reads calsim has answered.
+pub fn slots_requests(stats: &Value) -> u64 {
+    stats["requests"]["GET /v2/slots"].as_u64().unwrap_or(0)
+}
+
+/// `POST /_calsim/<path>` (outage, latency, external-booking).
+pub async fn calsim_control(sim: &calsim::Running, path: &str, body: Value) -> Value {
+    let answer =
+        reqwest::Client::new().post(format!("{}/_calsim/{path}", sim.base_url)).json(&body).send().await.unwrap();
+    answer.json().await.unwrap()
+}
+
+/// Cal.com's bookings as `GET /v2/bookings?<query>` lists them (the tests' default key).
+pub async fn cal_com_bookings(sim: &calsim::Running, query: &str) -> Value {
+    let listed: Value = reqwest::Client::new()
+        .get(format!("{}/v2/bookings?{query}", sim.base_url))
+        .header("cal-api-version", "2024-08-13")
+        .bearer_auth("cal_test_default")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    listed["data"].clone()
+}
