@@ -43,6 +43,7 @@ pub async fn simulate(State(sim): State<Arc<Sim>>, request: Request, next: Next)
     let path = request.uri().path().to_string();
     let key = bearer(request.headers());
     let delay = latency(&sim);
+    sim.count_key(key.as_deref().unwrap_or("anonymous"));
     // The work happens first and the answer is late, as with a slow Cal.com: a client that gives
     // up waiting may still have booked.
     let response = if sim.outage() {

@@ -2,6 +2,7 @@
 //! bookings, event types, webhooks — with Cal.com's latency, failures and rate limits on demand.
 
 pub mod api;
+pub mod cli;
 pub mod envelope;
 pub mod faults;
 pub mod fixture;

@@ -151,6 +151,20 @@ pub struct Stats {
     pub requests: BTreeMap<String, u64>,
     /// "200" → count.
     pub by_status: BTreeMap<String, u64>,
+    /// Per API key (shown as its last four characters): requests in all, and the most seen
+    /// within any 60 seconds (a sliding window, stricter than Cal.com's fixed minute).
+    pub by_key: BTreeMap<String, KeyUse>,
+}
+
+/// How one API key used the API.
+#[derive(Debug, Default, Clone)]
+pub struct KeyUse {
+    /// Requests in all.
+    pub total: u64,
+    /// The most requests within any 60 seconds.
+    pub max_per_minute: u64,
+    /// Arrival times within the last 60 seconds.
+    recent: std::collections::VecDeque<Instant>,
 }
 
 #[derive(Debug, Default)]
@@ -216,6 +230,20 @@ impl Sim {
         let mut data = self.data();
         *data.stats.requests.entry(route.to_string()).or_default() += 1;
         *data.stats.by_status.entry(status.to_string()).or_default() += 1;
+    }
+
+    /// Counts a /v2 request of `key` (whether or not it is refused).
+    pub fn count_key(&self, key: &str) {
+        let label = format!("…{}", &key[key.len().saturating_sub(4)..]);
+        let now = Instant::now();
+        let mut data = self.data();
+        let usage = data.stats.by_key.entry(label).or_default();
+        usage.total += 1;
+        usage.recent.push_back(now);
+        while usage.recent.front().is_some_and(|t| now.duration_since(*t).as_secs_f64() >= 60.0) {
+            usage.recent.pop_front();
+        }
+        usage.max_per_minute = usage.max_per_minute.max(usage.recent.len() as u64);
     }
 
     /// A copy of the counters.

@@ -57,6 +57,26 @@ impl RetellClient {
         self.post("/retell/inbound", &body).await
     }
 
+    /// Sends a call lifecycle event (`call_started`, `call_ended`) to the call webhook.
+    pub async fn event(&self, event: &str, call: &CallIdentity) -> anyhow::Result<Exchange> {
+        let now = chrono::Utc::now().timestamp_millis();
+        let body = json!({
+            "event": event,
+            "call": {
+                "call_id": call.call_id,
+                "agent_id": "agent_demo",
+                "from_number": call.from_number,
+                "to_number": call.to_number,
+                "direction": "inbound",
+                "call_status": if event == "call_ended" { "ended" } else { "ongoing" },
+                "start_timestamp": now,
+                "end_timestamp": (event == "call_ended").then_some(now),
+                "disconnection_reason": (event == "call_ended").then_some("user_hangup"),
+            }
+        });
+        self.post("/retell/webhook", &body).await
+    }
+
     /// Calls `function` with `args` on behalf of `call`.
     pub async fn call(&self, function: &str, args: Value, call: &CallIdentity) -> anyhow::Result<Exchange> {
         let body = json!({
@@ -95,7 +115,9 @@ impl RetellClient {
             .and_then(|ms| ms.parse::<f64>().ok())
             .map(|ms| Duration::from_secs_f64(ms / 1000.0))
             .unwrap_or_default();
-        let body: Value = response.json().await?;
+        let bytes = response.bytes().await?;
+        // A 204 (call events) has no body; anything else must be JSON.
+        let body: Value = if bytes.is_empty() && status == 204 { Value::Null } else { serde_json::from_slice(&bytes)? };
         Ok(Exchange { status, body, server, round_trip: started.elapsed() })
     }
 }

@@ -7,6 +7,7 @@ pub mod availability;
 pub mod bench;
 pub mod booking;
 pub mod calendar;
+pub mod cli;
 pub mod client;
 pub mod clock;
 pub mod configuration;

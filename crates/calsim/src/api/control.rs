@@ -13,10 +13,15 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
 
-/// `GET /_calsim/stats`.
+/// `GET /_calsim/stats`: requests by route, by status, and by API key.
 pub async fn stats(State(sim): State<Arc<Sim>>) -> Json<Value> {
     let stats = sim.stats();
-    Json(json!({"requests": stats.requests, "by_status": stats.by_status}))
+    let by_key: Map<String, Value> = stats
+        .by_key
+        .iter()
+        .map(|(key, usage)| (key.clone(), json!({"total": usage.total, "max_per_minute": usage.max_per_minute})))
+        .collect();
+    Json(json!({"requests": stats.requests, "by_status": stats.by_status, "by_key": by_key}))
 }
 
 /// `POST /_calsim/reset`.

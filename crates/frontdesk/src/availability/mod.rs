@@ -201,6 +201,17 @@ impl Availability {
         }
     }
 
+    /// Cal.com confirms a booking frontdesk made itself (the webhook carries our appointment id):
+    /// the windows here and on the other instances already lack that time, so it is patched again
+    /// (idempotent; it also covers a booking whose answer was lost) and nothing is refetched.
+    pub fn calcom_own_booking_confirmed(&self, event_type_id: i64, start: DateTime<Utc>, end: DateTime<Utc>) {
+        if let Some(cache) = &self.cache {
+            for key in cache.keys_for_event(CalendarKind::Calcom, event_type_id) {
+                cache.invalidate(&key, Some((start, end, None)), Refresh::AtTtl);
+            }
+        }
+    }
+
     /// The clock the engine reads "now" from.
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()

@@ -74,14 +74,20 @@ pub async fn calcom_webhook(
     };
     let taken = webhook.payload.start_time.zip(webhook.payload.end_time);
     let availability = &state.backends().availability;
-    match webhook.trigger_event.as_str() {
+    let ours = webhook.payload.metadata.contains_key("frontdesk_appointment_id");
+    match (webhook.trigger_event.as_str(), taken) {
+        // Our own booking: the windows were patched when we booked; a refetch would cost one
+        // Cal.com request per booking for nothing.
+        ("BOOKING_CREATED", Some((start, end))) if ours => {
+            availability.calcom_own_booking_confirmed(event_type, start, end)
+        }
         // Time taken elsewhere: removed at once, then refreshed.
-        "BOOKING_CREATED" | "BOOKING_REQUESTED" | "BOOKING_RESCHEDULED" => {
+        ("BOOKING_CREATED" | "BOOKING_REQUESTED" | "BOOKING_RESCHEDULED", _) => {
             availability.calcom_event_changed(event_type, taken)
         }
         // Time possibly freed: refreshed (it reappears once Cal.com confirms it).
-        "BOOKING_CANCELLED" | "BOOKING_REJECTED" => availability.calcom_event_changed(event_type, None),
-        other => return Ok(Json(json!({"status": "ignored", "trigger": other}))),
+        ("BOOKING_CANCELLED" | "BOOKING_REJECTED", _) => availability.calcom_event_changed(event_type, None),
+        (other, _) => return Ok(Json(json!({"status": "ignored", "trigger": other}))),
     }
     confirm_our_booking(&state, &webhook).await;
     tracing::info!(trigger = %webhook.trigger_event, event_type, "Cal.com webhook applied");

@@ -95,6 +95,40 @@ async fn a_booking_made_elsewhere_disappears_within_a_second_of_its_webhook() {
 }
 
 #[tokio::test]
+async fn the_webhook_of_our_own_booking_costs_no_slot_read_and_one_from_elsewhere_does() {
+    let port = free_port();
+    let sim = calsim(5, Some(port)).await;
+    let app = TestApp::builder()
+        .at(next(Weekday::Mon, 8))
+        .calcom(&sim.base_url)
+        .env("FRONTDESK_LISTEN", format!("127.0.0.1:{port}"))
+        .env("FRONTDESK_CALCOM_WEBHOOK_SECRET", WEBHOOK_SECRET)
+        .spawn()
+        .await;
+    assert_eq!(app.call("check_availability", check("10:00")).await.json()["available"], true);
+    let booked = app
+        .call(
+            "book_appointment",
+            json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "name": "Eva Ost"}),
+        )
+        .await
+        .json();
+    assert_eq!(booked["success"], true, "{booked}");
+    // calsim sends BOOKING_CREATED with our appointment id a moment after its answer.
+    tokio::time::sleep(StdDuration::from_millis(400)).await;
+    assert_eq!(slots_requests(&stats(&sim).await), 1, "our own booking's webhook refetched the window");
+    assert_eq!(app.call("check_availability", check("10:00")).await.json()["available"], false);
+
+    // A booking made elsewhere is news: the window is refetched.
+    calsim_control(&sim, "external-booking", json!({"eventTypeId": 1001, "start": next(Weekday::Tue, 11)})).await;
+    let sent = Instant::now();
+    while slots_requests(&stats(&sim).await) < 2 {
+        assert!(sent.elapsed() < StdDuration::from_secs(1), "no refetch after a booking made elsewhere");
+        tokio::time::sleep(StdDuration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
 async fn the_inbound_webhook_greets_and_prefetches() {
     let sim = calsim(20, None).await;
     let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).spawn().await;

@@ -1,0 +1,101 @@
+//! The `frontdesk` command line: serve, demo, migrate, retell-tools, bench.
+
+use crate::configuration::{CalendarKind, Settings};
+use crate::startup::{prepare_database, shutdown_signal, Application};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "frontdesk", version, about = "Answers Retell AI function calls and books appointments")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the service (settings from --config and FRONTDESK_* variables).
+    Serve {
+        /// Optional TOML settings file.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Start everything embedded and play a German caller conversation.
+    Demo {
+        /// `local` (embedded calendar) or `calcom` (Cal.com simulated in-process).
+        #[arg(long, default_value = "local", value_parser = CalendarKind::parse)]
+        calendar: CalendarKind,
+    },
+    /// Apply migrations to FRONTDESK_DATABASE_URL (and import FRONTDESK_TENANTS if set).
+    Migrate {
+        /// Optional TOML settings file.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Print the Retell custom-function definitions, ready to paste into the agent.
+    RetellTools {
+        /// Public base URL of this frontdesk.
+        #[arg(long, default_value = "https://frontdesk.example.com")]
+        base_url: String,
+    },
+    /// Load loop: warm check_availability through the full HTTP stack, signature included.
+    Bench {
+        /// The function to call.
+        #[arg(long, default_value = "check_availability")]
+        function: String,
+        /// Number of calls.
+        #[arg(long, default_value_t = 20_000)]
+        calls: usize,
+        /// Concurrent callers.
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+    },
+}
+
+/// Parses `args` (program name first) and runs the command.
+pub fn main_from<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = Cli::parse_from(args);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("frontdesk: cannot start the runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Serve { config } => {
+                crate::telemetry::init_tracing();
+                let settings = Settings::load(config.as_deref())?;
+                settings.require_retell_key()?;
+                Application::build(&settings).await?.run_until(shutdown_signal()).await
+            }
+            Command::Migrate { config } => {
+                crate::telemetry::init_tracing();
+                let settings = Settings::load(config.as_deref())?;
+                prepare_database(&settings).await?.close().await;
+                println!("migrations applied");
+                Ok(())
+            }
+            Command::RetellTools { base_url } => {
+                println!("{:#}", crate::functions::retell_tools(&base_url));
+                Ok(())
+            }
+            Command::Demo { calendar } => crate::demo::run(calendar).await,
+            Command::Bench { function, calls, concurrency } => crate::bench::run(&function, calls, concurrency).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // One clear line naming the problem (and the setting, when it is one).
+            eprintln!("frontdesk: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
