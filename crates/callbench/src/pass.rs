@@ -1,0 +1,391 @@
+//! One pass of the workload: servers up (or the running ones targeted), slots taken elsewhere
+//! seeded, C callers playing conversations for D seconds or N conversations, the servers'
+//! counters read before and after, servers stopped.
+
+use crate::conversation::{targets, Conversation, Target, Think};
+use crate::observe::{snapshot, Delta};
+use crate::processes::{reserve_port, CalsimOptions, Server};
+use crate::record::{Recorder, Summary};
+use crate::tenants::{calcom_key, calsim_fixture, tenants_toml};
+use anyhow::Context;
+use chrono::{Datelike, Duration as Days, NaiveTime, TimeZone, Utc, Weekday};
+use frontdesk::client::{CallIdentity, RetellClient};
+use frontdesk::tenants::TenantsFile;
+use indicatif::{ProgressBar, ProgressStyle};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::json;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Where the servers come from.
+#[derive(Debug, Clone)]
+pub enum Servers {
+    /// Started here as child processes, with `tenants` generated companies.
+    Managed {
+        /// Companies to generate.
+        tenants: usize,
+        /// calsim latency range in ms.
+        latency_ms: (u64, u64),
+        /// Share of Cal.com requests failing with a 500.
+        fail_rate: f64,
+    },
+    /// Already running.
+    External {
+        /// frontdesk base URL.
+        frontdesk: String,
+        /// calsim base URL.
+        calsim: String,
+        /// The Retell key frontdesk checks.
+        retell_key: String,
+        /// The tenants file frontdesk runs with.
+        tenants_file: PathBuf,
+    },
+}
+
+/// How long a pass plays.
+#[derive(Debug, Clone, Copy)]
+pub enum Length {
+    /// Start conversations for this long (those under way finish).
+    Seconds(u64),
+    /// Play this many conversations.
+    Conversations(usize),
+}
+
+/// One pass's settings.
+#[derive(Debug, Clone)]
+pub struct PassConfig {
+    /// "frontdesk" or "baseline".
+    pub label: &'static str,
+    /// FRONTDESK_AVAILABILITY_CACHE.
+    pub cache: bool,
+    /// Concurrent callers.
+    pub callers: usize,
+    /// How long.
+    pub length: Length,
+    /// Pauses between turns.
+    pub think: Think,
+    /// A Cal.com outage of this length starting this far into the pass.
+    pub outage: Option<(Duration, Duration)>,
+    /// Memory and cache samples this often (the soak).
+    pub sample_every: Option<Duration>,
+}
+
+/// One soak sample.
+#[derive(Debug, Clone)]
+pub struct Sample {
+    /// Seconds into the pass.
+    pub at_s: u64,
+    /// frontdesk's resident memory.
+    pub rss_kib: Option<u64>,
+    /// Cache hit rate since the previous sample.
+    pub hit_rate: Option<f64>,
+    /// Exchanges and failures so far.
+    pub calls: usize,
+    /// Failures so far.
+    pub errors: u64,
+}
+
+/// What a pass measured.
+#[derive(Debug, Clone)]
+pub struct PassResult {
+    /// Its settings.
+    pub config: PassConfig,
+    /// Per function.
+    pub summaries: Vec<Summary>,
+    /// Counters over the pass.
+    pub delta: Delta,
+    /// Conversations played.
+    pub conversations: usize,
+    /// Conversations that ended with an appointment.
+    pub booked: usize,
+    /// Conversations whose callback request was accepted.
+    pub callbacks_answered: usize,
+    /// Open callback requests in frontdesk's database afterwards (managed servers only).
+    pub callbacks_stored: Option<usize>,
+    /// Wall time of the pass.
+    pub elapsed: Duration,
+    /// frontdesk's resident memory after start-up and at the end (managed only).
+    pub rss_kib: (Option<u64>, Option<u64>),
+    /// Soak samples.
+    pub samples: Vec<Sample>,
+    /// Tenants and numbers played.
+    pub tenants: (usize, usize),
+}
+
+const WEBHOOK_SECRET: &str = "whsec_callbench";
+
+/// Servers of one pass, started or targeted.
+pub struct Running {
+    /// frontdesk base URL.
+    pub frontdesk: String,
+    /// calsim base URL.
+    pub calsim: String,
+    /// The Retell key.
+    pub retell_key: String,
+    /// The tenants played.
+    pub tenants: TenantsFile,
+    managed: Option<(Server, Server, tempfile::TempDir, String)>,
+}
+
+impl Running {
+    /// Stops servers started here.
+    pub fn stop(self) -> anyhow::Result<()> {
+        if let Some((frontdesk, calsim, _dir, _)) = self.managed {
+            frontdesk.stop()?;
+            calsim.stop()?;
+        }
+        Ok(())
+    }
+}
+
+/// Starts (or targets) the servers, frontdesk with its availability cache on or off.
+pub async fn start(servers: &Servers, cache: bool) -> anyhow::Result<Running> {
+    match servers {
+        Servers::External { frontdesk, calsim, retell_key, tenants_file } => Ok(Running {
+            frontdesk: frontdesk.trim_end_matches('/').into(),
+            calsim: calsim.trim_end_matches('/').into(),
+            retell_key: retell_key.clone(),
+            tenants: TenantsFile::load(tenants_file).map_err(anyhow::Error::msg)?,
+            managed: None,
+        }),
+        Servers::Managed { tenants, latency_ms, fail_rate } => {
+            let dir = tempfile::tempdir().context("cannot create a temp dir")?;
+            let text = tenants_toml(*tenants);
+            let tenants = TenantsFile::parse(&text).map_err(anyhow::Error::msg)?;
+            let tenants_path = dir.path().join("tenants.toml");
+            std::fs::write(&tenants_path, &text)?;
+            let port = reserve_port()?;
+            let calsim = Server::calsim(
+                dir.path(),
+                &CalsimOptions {
+                    latency_ms: *latency_ms,
+                    fail_rate: *fail_rate,
+                    fixture: calsim_fixture(&tenants),
+                    webhook: Some((format!("http://127.0.0.1:{port}/calcom/webhook"), WEBHOOK_SECRET.into())),
+                },
+            )?;
+            let retell_key = format!("key_callbench_{}", rand::thread_rng().gen::<u32>());
+            let database = format!("sqlite://{}?mode=rwc", dir.path().join("frontdesk.db").display());
+            let env: Vec<(String, String)> = [
+                ("FRONTDESK_DATABASE_URL", database.clone()),
+                ("FRONTDESK_TENANTS", tenants_path.display().to_string()),
+                ("FRONTDESK_RETELL_API_KEY", retell_key.clone()),
+                ("FRONTDESK_CALENDAR", "calcom".into()),
+                ("FRONTDESK_CALCOM_BASE_URL", calsim.base_url.clone()),
+                ("FRONTDESK_CALCOM_API_KEY", calcom_key(9999)),
+                ("FRONTDESK_CALCOM_WEBHOOK_SECRET", WEBHOOK_SECRET.into()),
+                ("FRONTDESK_AVAILABILITY_CACHE", if cache { "on" } else { "off" }.into()),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+            let frontdesk = Server::frontdesk(dir.path(), &env, port)?;
+            Ok(Running {
+                frontdesk: frontdesk.base_url.clone(),
+                calsim: calsim.base_url.clone(),
+                retell_key,
+                tenants,
+                managed: Some((frontdesk, calsim, dir, database)),
+            })
+        }
+    }
+}
+
+/// Books, in calsim, 10:00 local on the first Tuesday to Thursday at least two days ahead for
+/// every service of every branch — the slot a quarter of the callers will ask for.
+async fn seed_taken(http: &reqwest::Client, calsim: &str, tenants: &TenantsFile, targets: &mut [Target]) {
+    let mut requests = Vec::new();
+    for company in &tenants.companies {
+        let tz = company.timezone;
+        let mut day = Utc::now().with_timezone(&tz).date_naive() + Days::days(2);
+        while !matches!(day.weekday(), Weekday::Tue | Weekday::Wed | Weekday::Thu) {
+            day += Days::days(1);
+        }
+        let Some(start) =
+            tz.from_local_datetime(&day.and_time(NaiveTime::from_hms_opt(10, 0, 0).expect("valid"))).earliest()
+        else {
+            continue;
+        };
+        for branch in &company.branches {
+            for service in &branch.services {
+                let Some(event_type) = service.calcom_event_type_id else { continue };
+                let request = http
+                    .post(format!("{calsim}/_calsim/external-booking"))
+                    .json(&json!({"eventTypeId": event_type, "start": start.with_timezone(&Utc)}))
+                    .send();
+                requests.push(request);
+            }
+            for number in &branch.phone_numbers {
+                if let Some(target) = targets.iter_mut().find(|t| t.number == number.as_str()) {
+                    target.taken = Some((day.to_string(), "10:00".into()));
+                }
+            }
+        }
+    }
+    for request in requests {
+        let _ = request.await;
+    }
+}
+
+async fn stored_callbacks(database: &str) -> anyhow::Result<usize> {
+    let store = frontdesk::store::Store::connect(database).await?;
+    let mut companies: Vec<i64> = store.load_branches().await?.iter().map(|b| b.company.id).collect();
+    companies.dedup();
+    let mut open = 0;
+    for company in companies {
+        open += store.open_callbacks(company).await?.len();
+    }
+    store.close().await;
+    Ok(open)
+}
+
+/// Runs one pass.
+pub async fn run(servers: &Servers, config: PassConfig, seed: u64) -> anyhow::Result<PassResult> {
+    let running = start(servers, config.cache).await?;
+    let http = reqwest::Client::new();
+    let mut targets = targets(&running.tenants);
+    seed_taken(&http, &running.calsim, &running.tenants, &mut targets).await;
+    let targets = Arc::new(targets);
+    let client = RetellClient::new(&running.frontdesk, &running.retell_key);
+    let recorder = Arc::new(Recorder::default());
+    let rss = |r: &Running| r.managed.as_ref().and_then(|(f, ..)| f.rss_kib());
+    let rss_start = rss(&running);
+    let before = snapshot(&http, &running.frontdesk, &running.calsim).await;
+
+    let started = Instant::now();
+    let (begun, finished, booked, callbacks) = (
+        Arc::new(AtomicUsize::new(0)),
+        Arc::new(AtomicUsize::new(0)),
+        Arc::new(AtomicUsize::new(0)),
+        Arc::new(AtomicUsize::new(0)),
+    );
+    let mut workers = Vec::new();
+    for worker in 0..config.callers {
+        let (client, recorder, targets) = (client.clone(), recorder.clone(), targets.clone());
+        let (begun, finished, booked, callbacks) = (begun.clone(), finished.clone(), booked.clone(), callbacks.clone());
+        let (length, think, label) = (config.length, config.think, config.label);
+        workers.push(tokio::spawn(async move {
+            let mut rng = StdRng::seed_from_u64(seed ^ (worker as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            loop {
+                let n = begun.fetch_add(1, Ordering::Relaxed);
+                let over = match length {
+                    Length::Seconds(s) => started.elapsed() >= Duration::from_secs(s),
+                    Length::Conversations(total) => n >= total,
+                };
+                if over {
+                    break;
+                }
+                let target = &targets[rng.gen_range(0..targets.len())];
+                let caller = match target.language {
+                    frontdesk::domain::Language::De => format!("+49151{:08}", rng.gen_range(0..100_000_000u64)),
+                    frontdesk::domain::Language::En => format!("+447700{:06}", rng.gen_range(0..1_000_000u64)),
+                };
+                let call = CallIdentity {
+                    call_id: format!("call_cb_{label}_{seed:x}_{n}"),
+                    from_number: caller,
+                    to_number: target.number.clone(),
+                };
+                let conversation = Conversation { client: &client, recorder: &recorder, think, call, target };
+                let ending = conversation.play(&mut rng).await;
+                finished.fetch_add(1, Ordering::Relaxed);
+                booked.fetch_add(ending.booked as usize, Ordering::Relaxed);
+                callbacks.fetch_add(ending.callback as usize, Ordering::Relaxed);
+            }
+        }));
+    }
+
+    // Chaos: a Cal.com outage in the middle of the pass.
+    let outage = config.outage.map(|(at, length)| {
+        let (http, calsim) = (http.clone(), running.calsim.clone());
+        tokio::spawn(async move {
+            tokio::time::sleep(at).await;
+            let switch = |on: bool| http.post(format!("{calsim}/_calsim/outage")).json(&json!({"enabled": on})).send();
+            let _ = switch(true).await;
+            tokio::time::sleep(length).await;
+            let _ = switch(false).await;
+        })
+    });
+
+    let bar = progress_bar(&config);
+    let mut samples = Vec::new();
+    let mut last_sample = (Instant::now(), before.clone());
+    while workers.iter().any(|w| !w.is_finished()) {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let (calls, errors) = recorder.totals();
+        let position = match config.length {
+            Length::Seconds(s) => started.elapsed().as_secs().min(s),
+            Length::Conversations(_) => finished.load(Ordering::Relaxed) as u64,
+        };
+        bar.set_position(position);
+        bar.set_message(format!("{} conversations, {calls} calls, {errors} errors", finished.load(Ordering::Relaxed)));
+        if let Some(every) = config.sample_every {
+            if last_sample.0.elapsed() >= every {
+                let now = snapshot(&http, &running.frontdesk, &running.calsim).await;
+                let sample = Sample {
+                    at_s: started.elapsed().as_secs(),
+                    rss_kib: rss(&running),
+                    hit_rate: Delta::between(&last_sample.1, &now).hit_rate(),
+                    calls,
+                    errors,
+                };
+                bar.println(format!(
+                    "  {:>4} s  frontdesk RSS {:>7} KiB  cache hits {:>6}  {calls} calls, {errors} errors",
+                    sample.at_s,
+                    sample.rss_kib.map(|k| k.to_string()).unwrap_or("-".into()),
+                    sample.hit_rate.map(|h| format!("{:.1} %", h * 100.0)).unwrap_or("-".into()),
+                ));
+                samples.push(sample);
+                last_sample = (Instant::now(), now);
+            }
+        }
+    }
+    bar.finish_and_clear();
+    for worker in workers {
+        worker.await?;
+    }
+    if let Some(outage) = outage {
+        outage.abort();
+        let _ = http.post(format!("{}/_calsim/outage", running.calsim)).json(&json!({"enabled": false})).send().await;
+    }
+    let elapsed = started.elapsed();
+    // Webhooks and background refreshes settle before the counters are read.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let after = snapshot(&http, &running.frontdesk, &running.calsim).await;
+    let rss_end = rss(&running);
+    let mut callbacks_stored = None;
+    if let Some((frontdesk, calsim, _dir, database)) = running.managed {
+        frontdesk.stop()?;
+        calsim.stop()?;
+        callbacks_stored = Some(stored_callbacks(&database).await?);
+    }
+    Ok(PassResult {
+        summaries: recorder.summaries(),
+        delta: Delta::between(&before, &after),
+        conversations: finished.load(Ordering::Relaxed),
+        booked: booked.load(Ordering::Relaxed),
+        callbacks_answered: callbacks.load(Ordering::Relaxed),
+        callbacks_stored,
+        elapsed,
+        rss_kib: (rss_start, rss_end),
+        samples,
+        tenants: (running.tenants.companies.len(), targets.len()),
+        config,
+    })
+}
+
+fn progress_bar(config: &PassConfig) -> ProgressBar {
+    let (length, unit) = match config.length {
+        Length::Seconds(s) => (s, "s"),
+        Length::Conversations(n) => (n as u64, "conversations"),
+    };
+    let bar = ProgressBar::new(length);
+    let style = ProgressStyle::with_template(&format!("{{prefix:>10}} [{{bar:30}}] {{pos}}/{{len}} {unit}  {{msg}}"))
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ");
+    bar.set_style(style);
+    bar.set_prefix(config.label);
+    bar
+}
