@@ -97,8 +97,10 @@ impl Think {
 /// How a conversation ended, for the pass's counts.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Ending {
-    /// An appointment was booked (and not cancelled).
+    /// An appointment was booked.
     pub booked: bool,
+    /// ... and cancelled again in the same call.
+    pub cancelled: bool,
     /// The caller could not book and asked for a callback, which was recorded.
     pub callback: bool,
 }
@@ -277,7 +279,7 @@ impl Conversation<'_> {
                 ending.booked = true;
                 self.change_of_mind(rng, &answer, &choices, words).await;
                 if rng.gen_bool(0.08) {
-                    ending.booked = !self.cancel(&answer, words).await;
+                    ending.cancelled = self.cancel(&answer, words).await;
                 }
             }
             None => {

@@ -99,8 +99,10 @@ pub struct PassResult {
     pub delta: Delta,
     /// Conversations played.
     pub conversations: usize,
-    /// Conversations that ended with an appointment.
+    /// Conversations that booked an appointment.
     pub booked: usize,
+    /// ... and cancelled it again.
+    pub cancelled: usize,
     /// Conversations whose callback request was accepted.
     pub callbacks_answered: usize,
     /// Open callback requests in frontdesk's database afterwards (managed servers only).
@@ -256,16 +258,13 @@ pub async fn run(servers: &Servers, config: PassConfig, seed: u64) -> anyhow::Re
     let before = snapshot(&http, &running.frontdesk, &running.calsim).await;
 
     let started = Instant::now();
-    let (begun, finished, booked, callbacks) = (
-        Arc::new(AtomicUsize::new(0)),
-        Arc::new(AtomicUsize::new(0)),
-        Arc::new(AtomicUsize::new(0)),
-        Arc::new(AtomicUsize::new(0)),
-    );
+    let counter = || Arc::new(AtomicUsize::new(0));
+    let (begun, finished, booked, cancelled, callbacks) = (counter(), counter(), counter(), counter(), counter());
     let mut workers = Vec::new();
     for worker in 0..config.callers {
         let (client, recorder, targets) = (client.clone(), recorder.clone(), targets.clone());
-        let (begun, finished, booked, callbacks) = (begun.clone(), finished.clone(), booked.clone(), callbacks.clone());
+        let (begun, finished, booked, cancelled, callbacks) =
+            (begun.clone(), finished.clone(), booked.clone(), cancelled.clone(), callbacks.clone());
         let (length, think, label) = (config.length, config.think, config.label);
         workers.push(tokio::spawn(async move {
             let mut rng = StdRng::seed_from_u64(seed ^ (worker as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
@@ -292,6 +291,7 @@ pub async fn run(servers: &Servers, config: PassConfig, seed: u64) -> anyhow::Re
                 let ending = conversation.play(&mut rng).await;
                 finished.fetch_add(1, Ordering::Relaxed);
                 booked.fetch_add(ending.booked as usize, Ordering::Relaxed);
+                cancelled.fetch_add(ending.cancelled as usize, Ordering::Relaxed);
                 callbacks.fetch_add(ending.callback as usize, Ordering::Relaxed);
             }
         }));
@@ -366,6 +366,7 @@ pub async fn run(servers: &Servers, config: PassConfig, seed: u64) -> anyhow::Re
         delta: Delta::between(&before, &after),
         conversations: finished.load(Ordering::Relaxed),
         booked: booked.load(Ordering::Relaxed),
+        cancelled: cancelled.load(Ordering::Relaxed),
         callbacks_answered: callbacks.load(Ordering::Relaxed),
         callbacks_stored,
         elapsed,

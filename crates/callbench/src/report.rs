@@ -87,12 +87,13 @@ pub fn print_pass(result: &PassResult) {
     let conversations = result.conversations.max(1) as f64;
     println!();
     println!(
-        "- conversations: {} — {} booked, {} asked for a callback (accepted {}{})",
+        "- conversations: {} — {} booked ({} of them cancelled in the same call), {} could not book: {} callback requests accepted{}",
         result.conversations,
         result.booked,
+        result.cancelled,
+        result.conversations - result.booked,
         result.callbacks_answered,
-        result.callbacks_answered,
-        result.callbacks_stored.map(|n| format!(", {n} open in frontdesk's database")).unwrap_or_default()
+        result.callbacks_stored.map(|n| format!(", {n} open callbacks in frontdesk's database")).unwrap_or_default()
     );
     println!(
         "- availability cache: {} (reads: {})",
@@ -250,6 +251,7 @@ fn pass_json(result: &PassResult) -> Value {
         "numbers": result.tenants.1,
         "conversations": result.conversations,
         "booked": result.booked,
+        "cancelled": result.cancelled,
         "callbacks_answered": result.callbacks_answered,
         "callbacks_stored": result.callbacks_stored,
         "elapsed_s": result.elapsed.as_secs_f64(),

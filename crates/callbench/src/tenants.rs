@@ -145,6 +145,6 @@ mod tests {
         let fixture = calsim_fixture(&tenants);
         assert_eq!(fixture["event_types"].as_array().unwrap().len(), branches * 5);
         calsim::Fixture::parse(&fixture.to_string()).expect("calsim accepts the fixture");
-        assert!(tenants.companies.iter().any(|c| c.language.to_string() == "en"));
+        assert!(tenants.companies.iter().any(|c| c.language == frontdesk::domain::Language::En));
     }
 }

@@ -35,6 +35,10 @@ async fn the_rate_limit_answers_429_with_cal_com_headers() {
     assert_eq!(stats["requests"]["GET /v2/slots"], 5);
     assert_eq!(stats["by_status"]["429"], 1);
     assert_eq!(stats["by_status"]["200"], 4);
+    // Per key: every request counts, refused ones too; keys are shown by their last four characters.
+    assert_eq!(stats["by_key"]["…ther"]["total"], 1);
+    let busiest = stats["by_key"].as_object().unwrap().values().map(|k| k["max_per_minute"].as_u64().unwrap()).max();
+    assert_eq!(busiest, Some(4));
 }
 
 #[tokio::test]

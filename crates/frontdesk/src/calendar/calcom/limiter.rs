@@ -1,6 +1,6 @@
 //! A request budget per Cal.com API key, so that frontdesk alone can never get a tenant's account
-//! locked. GCRA (governor) with `N` per minute and a burst of `N/5`: in any 60-second window at
-//! most `1.2 × N` requests leave — 120 for the default 100, Cal.com's documented limit.
+//! locked. GCRA (governor) with a burst of `N/5` and the rest of `N` spread over the minute: in
+//! any 60-second window at most `N` requests leave (100 by default; Cal.com's limit is 120).
 
 use governor::clock::Clock as _;
 use governor::{DefaultKeyedRateLimiter, Quota};
@@ -18,8 +18,11 @@ impl KeyLimiter {
     /// `per_minute` requests per minute per key.
     pub fn new(per_minute: u32) -> Self {
         let per_minute = NonZeroU32::new(per_minute.max(1)).expect("at least one");
-        let burst = NonZeroU32::new((per_minute.get() / 5).max(1)).expect("at least one");
-        Self { limiter: DefaultKeyedRateLimiter::keyed(Quota::per_minute(per_minute).allow_burst(burst)) }
+        // A full burst plus a minute of replenishment must stay within `per_minute`.
+        let burst = (per_minute.get() / 5).max(1);
+        let refill = NonZeroU32::new(per_minute.get().saturating_sub(burst).max(1)).expect("at least one");
+        let burst = NonZeroU32::new(burst).expect("at least one");
+        Self { limiter: DefaultKeyedRateLimiter::keyed(Quota::per_minute(refill).allow_burst(burst)) }
     }
 
     /// Waits for the key's next permit; `false` when it would not come before `deadline`.
@@ -37,5 +40,23 @@ impl KeyLimiter {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_burst_and_a_minute_of_refills_stay_within_the_budget() {
+        let limiter = KeyLimiter::new(100);
+        let now = Instant::now();
+        for _ in 0..20 {
+            assert!(limiter.admit("k", now).await, "the burst of 20 is there at once");
+        }
+        // The rest of the minute's 100 come one every 60/80 s = 750 ms (not every 600 ms,
+        // which would allow 120 within a minute).
+        assert!(!limiter.admit("k", Instant::now() + Duration::from_millis(650)).await);
+        assert!(limiter.admit("other", now).await, "each key has its own budget");
     }
 }
