@@ -109,14 +109,9 @@ struct RunArgs {
     tenants_file: Option<PathBuf>,
 }
 
+/// `MIN..MAX` in ms, parsed as calsim parses its own latency options.
 fn range(text: &str) -> Result<(u64, u64), String> {
-    let (min, max) = text.split_once("..").ok_or("expected MIN..MAX")?;
-    let min: u64 = min.trim().parse().map_err(|_| "MIN is not a number")?;
-    let max: u64 = max.trim().parse().map_err(|_| "MAX is not a number")?;
-    if max < min {
-        return Err("MAX must not be below MIN".into());
-    }
-    Ok((min, max))
+    calsim::cli::range(text)
 }
 
 fn main() -> ExitCode {

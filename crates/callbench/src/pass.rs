@@ -118,6 +118,8 @@ pub struct PassResult {
 }
 
 const WEBHOOK_SECRET: &str = "whsec_callbench";
+/// Callers start spread over this long.
+const RAMP_UP: Duration = Duration::from_secs(5);
 
 /// Servers of one pass, started or targeted.
 pub struct Running {
@@ -268,6 +270,11 @@ pub async fn run(servers: &Servers, config: PassConfig, seed: u64) -> anyhow::Re
         let (length, think, label) = (config.length, config.think, config.label);
         workers.push(tokio::spawn(async move {
             let mut rng = StdRng::seed_from_u64(seed ^ (worker as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            // Calls do not all arrive in the same millisecond: callers start spread over the
+            // first seconds (not with --no-think, which measures throughput).
+            if let Some(ramp) = think.ms.map(|_| RAMP_UP) {
+                tokio::time::sleep(Duration::from_millis(rng.gen_range(0..ramp.as_millis() as u64))).await;
+            }
             loop {
                 let n = begun.fetch_add(1, Ordering::Relaxed);
                 let over = match length {
@@ -331,12 +338,14 @@ pub async fn run(servers: &Servers, config: PassConfig, seed: u64) -> anyhow::Re
                     calls,
                     errors,
                 };
-                bar.println(format!(
+                let line = format!(
                     "  {:>4} s  frontdesk RSS {:>7} KiB  cache hits {:>6}  {calls} calls, {errors} errors",
                     sample.at_s,
                     sample.rss_kib.map(|k| k.to_string()).unwrap_or("-".into()),
                     sample.hit_rate.map(|h| format!("{:.1} %", h * 100.0)).unwrap_or("-".into()),
-                ));
+                );
+                // println on the bar prints nothing when output is not a terminal.
+                bar.suspend(|| println!("{line}"));
                 samples.push(sample);
                 last_sample = (Instant::now(), now);
             }

@@ -38,7 +38,8 @@ struct Cli {
     webhook_secret: Option<String>,
 }
 
-fn range(text: &str) -> Result<(u64, u64), String> {
+/// Parses `MIN..MAX` (milliseconds), as the latency options take it.
+pub fn range(text: &str) -> Result<(u64, u64), String> {
     let (min, max) = text.split_once("..").ok_or("expected MIN..MAX")?;
     let min: u64 = min.trim().parse().map_err(|_| "MIN is not a number")?;
     let max: u64 = max.trim().parse().map_err(|_| "MAX is not a number")?;

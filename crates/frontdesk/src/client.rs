@@ -29,6 +29,20 @@ pub struct CallIdentity {
     pub to_number: String,
 }
 
+impl CallIdentity {
+    /// The `call` object Retell sends with function calls and call events.
+    fn to_json(&self, status: &str) -> Value {
+        json!({
+            "call_id": self.call_id,
+            "agent_id": "agent_demo",
+            "from_number": self.from_number,
+            "to_number": self.to_number,
+            "direction": "inbound",
+            "call_status": status,
+        })
+    }
+}
+
 /// Signs and sends function calls.
 #[derive(Debug, Clone)]
 pub struct RetellClient {
@@ -59,38 +73,20 @@ impl RetellClient {
 
     /// Sends a call lifecycle event (`call_started`, `call_ended`) to the call webhook.
     pub async fn event(&self, event: &str, call: &CallIdentity) -> anyhow::Result<Exchange> {
+        let ended = event == "call_ended";
+        let mut details = call.to_json(if ended { "ended" } else { "ongoing" });
         let now = chrono::Utc::now().timestamp_millis();
-        let body = json!({
-            "event": event,
-            "call": {
-                "call_id": call.call_id,
-                "agent_id": "agent_demo",
-                "from_number": call.from_number,
-                "to_number": call.to_number,
-                "direction": "inbound",
-                "call_status": if event == "call_ended" { "ended" } else { "ongoing" },
-                "start_timestamp": now,
-                "end_timestamp": (event == "call_ended").then_some(now),
-                "disconnection_reason": (event == "call_ended").then_some("user_hangup"),
-            }
-        });
-        self.post("/retell/webhook", &body).await
+        details["start_timestamp"] = json!(now);
+        if ended {
+            details["end_timestamp"] = json!(now);
+            details["disconnection_reason"] = json!("user_hangup");
+        }
+        self.post("/retell/webhook", &json!({"event": event, "call": details})).await
     }
 
     /// Calls `function` with `args` on behalf of `call`.
     pub async fn call(&self, function: &str, args: Value, call: &CallIdentity) -> anyhow::Result<Exchange> {
-        let body = json!({
-            "name": function,
-            "args": args,
-            "call": {
-                "call_id": call.call_id,
-                "agent_id": "agent_demo",
-                "from_number": call.from_number,
-                "to_number": call.to_number,
-                "direction": "inbound",
-                "call_status": "ongoing"
-            }
-        });
+        let body = json!({"name": function, "args": args, "call": call.to_json("ongoing")});
         self.post(&format!("/retell/functions/{function}"), &body).await
     }
 

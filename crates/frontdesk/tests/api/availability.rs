@@ -26,6 +26,20 @@ async fn calsim(latency: u64, webhook_to: Option<u16>) -> Running {
     tenant_calsim(latency, webhook).await
 }
 
+/// A Cal.com tenant's frontdesk on Monday 08:00 and a calsim that sends it signed webhooks.
+async fn app_receiving_calsim_webhooks() -> (Running, TestApp) {
+    let port = free_port();
+    let sim = calsim(5, Some(port)).await;
+    let app = TestApp::builder()
+        .at(next(Weekday::Mon, 8))
+        .calcom(&sim.base_url)
+        .env("FRONTDESK_LISTEN", format!("127.0.0.1:{port}"))
+        .env("FRONTDESK_CALCOM_WEBHOOK_SECRET", WEBHOOK_SECRET)
+        .spawn()
+        .await;
+    (sim, app)
+}
+
 fn check(time: &str) -> Value {
     json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": time})
 }
@@ -56,15 +70,7 @@ async fn a_hundred_concurrent_questions_on_a_cold_window_make_one_request() {
 
 #[tokio::test]
 async fn a_booking_made_elsewhere_disappears_within_a_second_of_its_webhook() {
-    let port = free_port();
-    let sim = calsim(5, Some(port)).await;
-    let app = TestApp::builder()
-        .at(next(Weekday::Mon, 8))
-        .calcom(&sim.base_url)
-        .env("FRONTDESK_LISTEN", format!("127.0.0.1:{port}"))
-        .env("FRONTDESK_CALCOM_WEBHOOK_SECRET", WEBHOOK_SECRET)
-        .spawn()
-        .await;
+    let (sim, app) = app_receiving_calsim_webhooks().await;
     assert_eq!(app.call("check_availability", check("10:00")).await.json()["available"], true);
     let tomorrow_ten = next(Weekday::Tue, 10);
 
@@ -96,15 +102,7 @@ async fn a_booking_made_elsewhere_disappears_within_a_second_of_its_webhook() {
 
 #[tokio::test]
 async fn the_webhook_of_our_own_booking_costs_no_slot_read_and_one_from_elsewhere_does() {
-    let port = free_port();
-    let sim = calsim(5, Some(port)).await;
-    let app = TestApp::builder()
-        .at(next(Weekday::Mon, 8))
-        .calcom(&sim.base_url)
-        .env("FRONTDESK_LISTEN", format!("127.0.0.1:{port}"))
-        .env("FRONTDESK_CALCOM_WEBHOOK_SECRET", WEBHOOK_SECRET)
-        .spawn()
-        .await;
+    let (sim, app) = app_receiving_calsim_webhooks().await;
     assert_eq!(app.call("check_availability", check("10:00")).await.json()["available"], true);
     let booked = app
         .call(
