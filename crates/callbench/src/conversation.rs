@@ -155,13 +155,13 @@ fn classify(result: &anyhow::Result<Exchange>) -> Outcome {
     match result {
         Ok(exchange) if exchange.status == 204 => Outcome::Ok,
         Ok(exchange) if exchange.status != 200 => Outcome::Error(format!("http_{}", exchange.status)),
+        Ok(exchange) if !exchange.json => Outcome::Error("not_json".into()),
         Ok(exchange) => match exchange.body.get("success") {
             Some(Value::Bool(false)) => {
                 Outcome::Declined(exchange.body["error"].as_str().unwrap_or("unspecified").into())
             }
             _ => Outcome::Ok,
         },
-        Err(error) if error.downcast_ref::<serde_json::Error>().is_some() => Outcome::Error("not_json".into()),
         Err(error) => match error.downcast_ref::<reqwest::Error>() {
             Some(e) if e.is_timeout() => Outcome::Error("timeout".into()),
             _ => Outcome::Error("transport".into()),

@@ -154,8 +154,7 @@ fn write_tenants(count: usize, out: &std::path::Path) -> anyhow::Result<bool> {
     Ok(true)
 }
 
-/// Runs the passes; whether the run is clean (no 5xx, and frontdesk's own pass free of
-/// transport failures and answers past Retell's timeout).
+/// Runs the passes; whether the run is clean: no 5xx and no answer that is not JSON.
 async fn run(mut args: RunArgs) -> anyhow::Result<bool> {
     if args.quick {
         (args.tenants, args.callers, args.duration, args.think_ms, args.greeting_ms) =
@@ -231,13 +230,21 @@ async fn run(mut args: RunArgs) -> anyhow::Result<bool> {
     }
     report::print_goals(&passes[0], passes.get(1), &[]);
     write_json(&args.json, &report::to_json(&passes, &[]))?;
-    let five_xx: u64 = passes.iter().flat_map(|p| &p.summaries).map(record::Summary::five_xx).sum();
-    let ours = &passes[0].summaries;
-    let late: usize = ours.iter().map(|s| s.over_deadline).sum();
-    let broken: u64 =
-        ours.iter().flat_map(|s| &s.errors).filter(|(c, _)| !c.starts_with("http_5")).map(|(_, n)| n).sum();
-    println!("\n{five_xx} answers with 5xx; frontdesk pass: {late} answers past 5 s, {broken} other failures");
-    Ok(five_xx == 0 && late == 0 && broken == 0)
+    // Only what must never happen fails the run; timings are printed, never asserted.
+    let failures = |category: &dyn Fn(&str) -> bool| -> u64 {
+        passes
+            .iter()
+            .flat_map(|p| &p.summaries)
+            .flat_map(|s| &s.errors)
+            .filter(|(c, _)| category(c))
+            .map(|(_, n)| n)
+            .sum()
+    };
+    let five_xx = failures(&|c| c.starts_with("http_5"));
+    let not_json = failures(&|c| c == "not_json");
+    let late: usize = passes[0].summaries.iter().map(|s| s.over_deadline).sum();
+    println!("\n{five_xx} answers with 5xx, {not_json} answers that were not JSON; frontdesk pass: {late} answers past Retell's 5 s");
+    Ok(five_xx == 0 && not_json == 0)
 }
 
 fn write_json(path: &Option<PathBuf>, value: &serde_json::Value) -> anyhow::Result<()> {

@@ -10,8 +10,10 @@ use std::time::{Duration, Instant};
 pub struct Exchange {
     /// HTTP status.
     pub status: u16,
-    /// The JSON body.
+    /// The JSON body (`null` when there was none or it was not JSON).
     pub body: Value,
+    /// Whether the body was JSON (or, for a 204, empty).
+    pub json: bool,
     /// `Server-Timing` duration.
     pub server: Duration,
     /// Round trip on the client.
@@ -112,8 +114,11 @@ impl RetellClient {
             .map(|ms| Duration::from_secs_f64(ms / 1000.0))
             .unwrap_or_default();
         let bytes = response.bytes().await?;
-        // A 204 (call events) has no body; anything else must be JSON.
-        let body: Value = if bytes.is_empty() && status == 204 { Value::Null } else { serde_json::from_slice(&bytes)? };
-        Ok(Exchange { status, body, server, round_trip: started.elapsed() })
+        // A 204 (call events) has no body; anything else should be JSON, and a body that is not
+        // (an HTML error page, say) is reported rather than hidden behind a parse error.
+        let parsed = serde_json::from_slice::<Value>(&bytes).ok();
+        let json = parsed.is_some() || (bytes.is_empty() && status == 204);
+        let body = parsed.unwrap_or(Value::Null);
+        Ok(Exchange { status, body, json, server, round_trip: started.elapsed() })
     }
 }

@@ -68,7 +68,9 @@ impl Booker {
         };
         let bookings = match client.bookings(key, &filter).await {
             Ok(bookings) => bookings,
-            Err(CalendarError::Unavailable(_) | CalendarError::RateLimited) => return Reconciled::Undecided,
+            Err(CalendarError::Unavailable(_) | CalendarError::NotSent(_) | CalendarError::RateLimited) => {
+                return Reconciled::Undecided
+            }
             Err(error) => {
                 tracing::warn!(%error, appointment = appointment.id, "reconciliation lookup refused");
                 return Reconciled::Undecided;

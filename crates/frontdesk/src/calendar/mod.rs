@@ -47,6 +47,10 @@ pub enum CalendarError {
     /// Unreachable, timed out, or failing.
     #[error("calendar unavailable: {0}")]
     Unavailable(String),
+    /// The request was never sent (the account's circuit is open, or the deadline came first):
+    /// nothing changed in the calendar.
+    #[error("calendar not asked: {0}")]
+    NotSent(String),
     /// The provider refused because of its rate limit.
     #[error("calendar rate limit reached")]
     RateLimited,

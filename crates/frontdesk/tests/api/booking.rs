@@ -117,6 +117,33 @@ async fn a_cal_com_failure_during_create_is_never_confirmed() {
 }
 
 #[tokio::test]
+async fn with_the_circuit_open_a_booking_is_refused_at_once_and_leaves_nothing_behind() {
+    let sim = tenant_calsim(5, None).await;
+    let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).spawn().await;
+    app.call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00"})).await;
+    calsim_control(&sim, "outage", json!({"enabled": true})).await;
+    // Five creates Cal.com refused: their outcome is unknown, and the account's circuit opens.
+    for (caller, time) in ["10:00", "11:00", "12:00", "13:00", "14:00"].into_iter().enumerate() {
+        let answer = book_as(&app, caller, booking("Herrenhaarschnitt", time, "Anna Schmidt")).await;
+        assert_eq!(answer["error"], "booking_unconfirmed", "{answer}");
+    }
+    let pending = app.store.pending_appointments().await.unwrap().len();
+    let sent = calsim_stats(&sim).await["requests"]["POST /v2/bookings"].clone();
+    // The sixth is never sent: frontdesk knows nothing was booked, says so, and keeps no row.
+    let answer = book_as(&app, 9, booking("Herrenhaarschnitt", "15:00", "Ben Berg")).await;
+    assert_eq!(answer["error"], "calendar_unavailable", "{answer}");
+    assert_eq!(answer["offer_callback"], true);
+    assert_eq!(calsim_stats(&sim).await["requests"]["POST /v2/bookings"], sent, "nothing reached Cal.com");
+    assert_eq!(app.store.pending_appointments().await.unwrap().len(), pending, "no row to reconcile");
+    // The slot was not withheld from other callers either.
+    calsim_control(&sim, "outage", json!({"enabled": false})).await;
+    let check = app
+        .call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "15:00"}))
+        .await;
+    assert_eq!(check.json()["available"], true);
+}
+
+#[tokio::test]
 async fn callbacks_are_stored_with_the_callers_number() {
     let app = TestApp::spawn().await;
     let answer = app

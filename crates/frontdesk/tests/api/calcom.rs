@@ -175,7 +175,8 @@ async fn the_breaker_opens_probes_and_closes() {
     assert_eq!(client.breaker_phase(&key), BreakerPhase::Open);
     let sent = slots_requests(&stats(&sim).await);
     let started = Instant::now();
-    assert!(matches!(read().await, Err(CalendarError::Unavailable(_))));
+    // Nothing is sent, and the error says so (a write knows nothing happened).
+    assert!(matches!(read().await, Err(CalendarError::NotSent(_))));
     assert!(started.elapsed() < StdDuration::from_millis(20), "an open breaker answers at once");
     assert_eq!(slots_requests(&stats(&sim).await), sent, "no request while open");
     // Another account is not affected.

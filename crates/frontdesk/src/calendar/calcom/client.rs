@@ -130,7 +130,7 @@ impl CalcomClient {
         let (account, breaker) = self.breaker(call.key);
         let Some(permit) = breaker.acquire() else {
             metrics::counter!(CALENDAR_REQUESTS, "provider" => "calcom", "endpoint" => call.endpoint, "status" => "breaker_open").increment(1);
-            return Err(CalendarError::Unavailable("Cal.com circuit open".into()));
+            return Err(CalendarError::NotSent("Cal.com circuit open".into()));
         };
         let budget = match permit {
             Permit::Normal => self.settings.deadlines.healthy,
@@ -144,6 +144,11 @@ impl CalcomClient {
         };
         breaker.record(permit, outcome);
         Self::publish_phase(&account, &breaker);
+        // Nothing left this process: a write's caller knows for sure that nothing happened.
+        let result = match (result, sent) {
+            (Err(CalendarError::Unavailable(reason)), false) => Err(CalendarError::NotSent(reason)),
+            (result, _) => result,
+        };
         if let Err(error) = &result {
             tracing::warn!(endpoint = call.endpoint, account, %error, "Cal.com request failed");
         }
