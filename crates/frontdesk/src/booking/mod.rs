@@ -10,7 +10,7 @@ pub use reconcile::{Reconciled, RECONCILE_EVERY};
 use crate::availability::Availability;
 use crate::calendar::calcom::wire::{AttendeeInput, MetadataValue, NewBooking};
 use crate::calendar::calcom::{account_label, CalcomClient};
-use crate::calendar::CalendarError;
+use crate::calendar::{free_slots_on_grid, CalendarError};
 use crate::domain::{BranchContext, CalendarKind, Secret, Service, StaffId};
 use crate::store::{AppointmentStatus, NewAppointment, Store, StoredAppointment};
 use chrono::{DateTime, Duration, Utc};
@@ -288,11 +288,14 @@ impl Booker {
             return Ok(false);
         };
         let end = start + Duration::minutes(i64::from(service.duration_minutes));
-        let staff = match self
-            .free_staff(tenant, &service, None, start, end)
-            .await
-            .map_err(|e| CalendarError::Unavailable(e.to_string()))?
-        {
+        // "Half an hour later": the new time may overlap the appointment being moved, which the
+        // window counts as taken. Such a move is judged with the appointment's own time free.
+        let within_itself = start < appointment.ends_at && end > appointment.starts_at;
+        let free = match within_itself {
+            true => self.free_staff_moving(tenant, &service, appointment, start, end).await,
+            false => self.free_staff(tenant, &service, None, start, end).await,
+        };
+        let staff = match free.map_err(|e| CalendarError::Unavailable(e.to_string()))? {
             FreeStaff::Found(staff) => staff,
             FreeStaff::Taken => return Ok(false),
             FreeStaff::Unreadable(error) => return Err(error),
@@ -444,6 +447,46 @@ impl Booker {
             }
         }
         Ok(FreeStaff::Taken)
+    }
+
+    /// Who takes an appointment moved to a time that overlaps its own: Cal.com frees the old
+    /// booking before it books the new time, so it decides; the embedded calendar recomputes the
+    /// slot from the database with the appointment's own time left out, keeping its staff member
+    /// when they are free.
+    async fn free_staff_moving(
+        &self,
+        tenant: &Arc<BranchContext>,
+        service: &Service,
+        appointment: &crate::store::Appointment,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<FreeStaff, crate::store::StoreError> {
+        if self.availability.calendars().kind_for(&tenant.company) == CalendarKind::Calcom {
+            return Ok(FreeStaff::Found(None));
+        }
+        let mut busy =
+            self.store.busy_intervals(tenant.branch.id, start - Duration::days(1), end + Duration::days(1)).await?;
+        if let Some(own) = busy.iter().position(|b| {
+            b.staff_id == appointment.staff_id
+                && b.starts_at == appointment.starts_at
+                && b.ends_at == appointment.ends_at
+        }) {
+            busy.remove(own);
+        }
+        let staff: Vec<StaffId> = tenant.branch.staff_for(service.id).map(|s| s.id).collect();
+        let duration = Duration::minutes(i64::from(service.duration_minutes));
+        let slots = free_slots_on_grid(
+            &tenant.branch.opening_hours,
+            tenant.company.timezone,
+            duration,
+            &staff,
+            &busy,
+            start,
+            start + Duration::minutes(1),
+        );
+        let Some(slot) = slots.into_iter().find(|s| s.start == start) else { return Ok(FreeStaff::Taken) };
+        let keep = appointment.staff_id.map(StaffId).filter(|own| slot.staff.contains(own));
+        Ok(FreeStaff::Found(keep.or(slot.staff.first().copied())))
     }
 
     async fn create_in_calcom(

@@ -382,6 +382,62 @@ async fn rescheduling_moves_the_appointment_within_policy() {
 }
 
 #[tokio::test]
+async fn an_appointment_moves_by_less_than_its_length_with_its_staff_member() {
+    let app = TestApp::spawn().await;
+    let booked = app
+        .call("book_appointment", json!({"dienstleistung": "Herrenhaarschnitt", "datum": "morgen", "uhrzeit": "10:00", "name": "Anna Schmidt", "mitarbeiter": "Jonas"}))
+        .await
+        .json();
+    assert_eq!(booked["success"], true, "{booked}");
+    // 10:15 overlaps only the caller's own 10:00–10:30: it is free for this move.
+    let moved =
+        app.call("reschedule_appointment", json!({"neues_datum": "morgen", "neue_uhrzeit": "10:15"})).await.json();
+    assert_eq!(moved["success"], true, "{moved}");
+    let mine = app.call("query_appointment", json!({})).await.json();
+    assert_eq!(mine["appointments"][0]["start"], "2026-12-01T10:15:00+01:00");
+    assert_eq!(mine["appointments"][0]["staff"], "Jonas", "{mine}");
+    // Jonas becomes busy at 10:45 (beard trim, only he does it): a move to 10:30 overlaps the
+    // caller's own time and his, so Maria takes it.
+    assert_eq!(book_as(&app, 9, booking("Bartpflege", "10:45", "Ben")).await["success"], true);
+    let to_maria =
+        app.call("reschedule_appointment", json!({"neues_datum": "morgen", "neue_uhrzeit": "10:30"})).await.json();
+    assert_eq!(to_maria["success"], true, "{to_maria}");
+    let mine = app.call("query_appointment", json!({})).await.json();
+    assert_eq!(mine["appointments"][0]["staff"], "Maria", "{mine}");
+    // Maria busy from 11:00 too: 10:45 overlaps the caller's own time and both others' — refused.
+    let other = json!({"dienstleistung": "Damenhaarschnitt", "datum": "morgen", "uhrzeit": "11:00", "name": "Cem"});
+    assert_eq!(book_as(&app, 10, other).await["success"], true);
+    let refused =
+        app.call("reschedule_appointment", json!({"neues_datum": "morgen", "neue_uhrzeit": "10:45"})).await.json();
+    assert_eq!(refused["error"], "slot_taken", "{refused}");
+}
+
+#[tokio::test]
+async fn on_cal_com_an_appointment_moves_by_less_than_its_length() {
+    let sim = tenant_calsim(5, None).await;
+    let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).spawn().await;
+    let booked = app.call("book_appointment", booking("Herrenhaarschnitt", "10:00", "Anna Schmidt")).await.json();
+    assert_eq!(booked["success"], true, "{booked}");
+    let moved = app.call("reschedule_appointment", json!({"new_date": "morgen", "new_time": "10:15"})).await.json();
+    assert_eq!(moved["success"], true, "{moved}");
+    let listed = cal_com_bookings(&sim, "eventTypeId=1001").await;
+    let live: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["status"] == "accepted")
+        .map(|b| b["start"].as_str().unwrap())
+        .collect();
+    assert_eq!(live.len(), 1, "{listed}");
+    assert!(live[0].contains("T09:15"), "10:15 in Berlin: {live:?}");
+    let old = app
+        .call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00"}))
+        .await
+        .json();
+    assert_eq!(old["available"], false, "10:00 overlaps the moved appointment");
+}
+
+#[tokio::test]
 async fn rescheduling_on_cal_com_makes_a_new_cal_com_booking() {
     let sim = tenant_calsim(5, None).await;
     let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).spawn().await;
