@@ -350,6 +350,12 @@ impl Booker {
         start: DateTime<Utc>,
     ) -> Result<Option<Hold>, CalendarError> {
         self.release(tenant, call_id).await;
+        // The same lock as a booking: two callers asking to hold one slot at once must not both
+        // pass the window check — the second waits and then sees the first's hold.
+        let calendar = self.availability.calendars().kind_for(&tenant.company);
+        let Some(_guard) = self.locks.lock(&lock_key(calendar, tenant, service, start), LOCK_WAIT).await else {
+            return Ok(None);
+        };
         let end = start + Duration::minutes(i64::from(service.duration_minutes));
         let staff = match self
             .free_staff(tenant, service, staff, start, end)
@@ -361,7 +367,7 @@ impl Booker {
             FreeStaff::Unreadable(error) => return Err(error),
         };
         let mut reservation_uid = None;
-        if self.availability.calendars().kind_for(&tenant.company) == CalendarKind::Calcom {
+        if calendar == CalendarKind::Calcom {
             let (Some(client), Some(key), Some(event_type)) = (
                 &self.calcom,
                 tenant.company.calcom_api_key.as_ref().or(self.default_calcom_key.as_ref()),

@@ -14,14 +14,19 @@ fn booking(service: &str, time: &str, name: &str) -> Value {
 
 /// Calls `book_appointment` as a distinct caller with its own call id.
 async fn book_as(app: &TestApp, caller: usize, args: Value) -> Value {
+    call_as(app, caller, "book_appointment", args).await
+}
+
+/// Calls `function` as a distinct caller with its own call id.
+async fn call_as(app: &TestApp, caller: usize, function: &str, args: Value) -> Value {
     let body = serde_json::to_vec(&json!({
-        "name": "book_appointment",
+        "name": function,
         "args": args,
         "call": {"call_id": format!("call_booker_{caller}"), "from_number": format!("+49151000{caller:05}"), "to_number": SALON, "direction": "inbound"}
     }))
     .unwrap();
     let signature = app.sign(&body);
-    app.post("/retell/functions/book_appointment", body, Some(signature)).await.json()
+    app.post(&format!("/retell/functions/{function}"), body, Some(signature)).await.json()
 }
 
 #[tokio::test]
@@ -501,6 +506,18 @@ async fn a_hidden_caller_finds_an_appointment_only_with_name_and_day() {
         .await
         .json();
     assert_eq!(elsewhere["error"], "not_found");
+}
+
+#[tokio::test]
+async fn twenty_callers_asking_to_hold_one_slot_get_one_hold() {
+    let app = Arc::new(TestApp::spawn().await);
+    let wish = json!({"service": "Bartpflege", "date": "morgen", "time": "13:00"});
+    let calls = (0..20).map(|i| {
+        let (app, wish) = (app.clone(), wish.clone());
+        tokio::spawn(async move { call_as(&app, 100 + i, "reserve_slot", wish).await })
+    });
+    let answers: Vec<Value> = futures_util::future::join_all(calls).await.into_iter().map(|a| a.unwrap()).collect();
+    assert_eq!(answers.iter().filter(|a| a["success"] == true).count(), 1, "{answers:?}");
 }
 
 #[tokio::test]
