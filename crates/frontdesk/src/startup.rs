@@ -162,6 +162,7 @@ impl Application {
         });
         // Bookings whose outcome was unknown when the process stopped are settled first thing.
         state.backends().booker.spawn_reconciler(state.directory().branches().to_vec());
+        crate::telemetry::spawn_metrics_upkeep();
         let listener = TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("FRONTDESK_LISTEN: cannot bind {}", settings.listen))?;

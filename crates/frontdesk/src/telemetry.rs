@@ -49,6 +49,24 @@ pub fn metrics_handle() -> PrometheusHandle {
         .clone()
 }
 
+/// Drains the recorder's pending histogram samples every few seconds. The exporter keeps every
+/// observation until a scrape or an upkeep folds it into the buckets; the recorder is built
+/// without the exporter's own upkeep task, so without this memory grows with every call until
+/// someone scrapes `/metrics`. Started once per process.
+pub fn spawn_metrics_upkeep() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        let handle = metrics_handle();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+            loop {
+                tick.tick().await;
+                handle.run_upkeep();
+            }
+        });
+    });
+}
+
 /// The message a panic carried, for the log line.
 pub fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
     panic

@@ -43,8 +43,10 @@ struct Inner {
 impl AppState {
     /// Builds the shared state.
     pub fn new(parts: AppStateParts) -> Self {
+        // A call asks something every few seconds; one idle for 30 minutes has ended. Forgetting a
+        // call only costs one idempotent upsert, so the memory stays small (~0.5 KB an entry).
         let recorded_calls =
-            moka::sync::Cache::builder().max_capacity(100_000).time_to_idle(Duration::from_secs(4 * 3600)).build();
+            moka::sync::Cache::builder().max_capacity(20_000).time_to_idle(Duration::from_secs(30 * 60)).build();
         Self(Arc::new(Inner { parts, recorded_calls }))
     }
 
