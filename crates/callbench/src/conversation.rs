@@ -277,7 +277,7 @@ impl Conversation<'_> {
         match booked {
             Some(answer) => {
                 ending.booked = true;
-                self.change_of_mind(rng, &answer, &choices, words).await;
+                self.change_of_mind(rng, &answer, &choices).await;
                 if rng.gen_bool(0.08) {
                     ending.cancelled = self.cancel(&answer, words).await;
                 }
@@ -296,7 +296,7 @@ impl Conversation<'_> {
     }
 
     /// One caller in ten moves the appointment just booked to another offered time.
-    async fn change_of_mind(&self, rng: &mut StdRng, booked: &Value, choices: &[String], words: &Words) {
+    async fn change_of_mind(&self, rng: &mut StdRng, booked: &Value, choices: &[String]) {
         let Some((date, time)) = appointment_moment(booked) else { return };
         let Some(other) = choices.iter().filter(|c| !c.is_empty()).find(|c| !c.starts_with(&format!("{date}T{time}")))
         else {
@@ -304,7 +304,6 @@ impl Conversation<'_> {
         };
         if rng.gen_bool(0.1) {
             self.think.pause(rng).await;
-            let _ = words;
             self.function(
                 "reschedule_appointment",
                 "reschedule_appointment",

@@ -6,8 +6,11 @@ use crate::pass::PassResult;
 use crate::record::Summary;
 use serde_json::{json, Value};
 
-/// The old PHP system's report: (function, min, avg, max) in ms; `None` where it answered HTTP 500.
-pub const OLD_SYSTEM: &[(&str, Option<(f64, f64, f64)>)] = &[
+/// min, avg, max in ms; `None` where the old system answered HTTP 500.
+type OldFigures = Option<(f64, f64, f64)>;
+
+/// The old PHP system's report, per function.
+pub const OLD_SYSTEM: &[(&str, OldFigures)] = &[
     ("check_availability", Some((2600.0, 2800.0, 3000.0))),
     ("get_alternatives", Some((1300.0, 1700.0, 2200.0))),
     ("find_next_available", None),
