@@ -146,13 +146,7 @@ impl Application {
             directory,
             backends: Backends {
                 store: store.clone(),
-                booker: Booker::new(
-                    store.clone(),
-                    availability.clone(),
-                    calcom_client,
-                    settings.calcom_api_key.clone(),
-                    redis_locks,
-                ),
+                booker: Booker::new(store.clone(), availability.clone(), calcom_client, redis_locks),
                 availability,
             },
             calcom_webhook_secret: settings.calcom_webhook_secret.clone(),

@@ -13,7 +13,7 @@ pub use window::{Window, WindowKey, WINDOW_DAYS};
 use crate::calendar::calcom::account_label;
 use crate::calendar::{CalendarError, Calendars, Slot, SlotQuery};
 use crate::clock::Clock;
-use crate::domain::{BranchContext, CalendarKind, Secret, Service, ServiceId, StaffId};
+use crate::domain::{BranchContext, CalendarKind, Company, Secret, Service, ServiceId, StaffId};
 use chrono::{DateTime, Duration, Utc};
 use std::sync::Arc;
 
@@ -53,18 +53,17 @@ impl Availability {
         self.cache.is_some()
     }
 
+    /// The Cal.com API key a company's requests use: its own, else the deployment's default.
+    pub fn calcom_key<'a>(&'a self, company: &'a Company) -> Option<&'a Secret> {
+        company.calcom_api_key.as_ref().or(self.default_calcom_key.as_ref())
+    }
+
     /// The window a tenant's service lives in.
     pub fn key(&self, tenant: &BranchContext, service: &Service) -> WindowKey {
         match self.calendars.kind_for(&tenant.company) {
             CalendarKind::Calcom => WindowKey {
                 calendar: CalendarKind::Calcom,
-                account: tenant
-                    .company
-                    .calcom_api_key
-                    .as_ref()
-                    .or(self.default_calcom_key.as_ref())
-                    .map(account_label)
-                    .unwrap_or_default(),
+                account: self.calcom_key(&tenant.company).map(account_label).unwrap_or_default(),
                 event: service.calcom_event_type_id.unwrap_or(service.id.0),
             },
             CalendarKind::Local => {
@@ -183,10 +182,21 @@ impl Availability {
         event: i64,
         taken: Option<(DateTime<Utc>, DateTime<Utc>, Option<StaffId>)>,
     ) {
+        // Webhooks are news from outside: refetch at once.
+        self.invalidate_event(calendar, event, taken, Refresh::Now);
+    }
+
+    /// Invalidates every window of a calendar event here (accounts are not named by webhooks).
+    fn invalidate_event(
+        &self,
+        calendar: CalendarKind,
+        event: i64,
+        taken: Option<(DateTime<Utc>, DateTime<Utc>, Option<StaffId>)>,
+        refresh: Refresh,
+    ) {
         if let Some(cache) = &self.cache {
-            // Webhooks are news from outside: refetch at once.
             for key in cache.keys_for_event(calendar, event) {
-                cache.invalidate(&key, taken, Refresh::Now);
+                cache.invalidate(&key, taken, refresh);
             }
         }
     }
@@ -205,11 +215,7 @@ impl Availability {
     /// the windows here and on the other instances already lack that time, so it is patched again
     /// (idempotent; it also covers a booking whose answer was lost) and nothing is refetched.
     pub fn calcom_own_booking_confirmed(&self, event_type_id: i64, start: DateTime<Utc>, end: DateTime<Utc>) {
-        if let Some(cache) = &self.cache {
-            for key in cache.keys_for_event(CalendarKind::Calcom, event_type_id) {
-                cache.invalidate(&key, Some((start, end, None)), Refresh::AtTtl);
-            }
-        }
+        self.invalidate_event(CalendarKind::Calcom, event_type_id, Some((start, end, None)), Refresh::AtTtl);
     }
 
     /// The clock the engine reads "now" from.

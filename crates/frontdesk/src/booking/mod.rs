@@ -11,7 +11,7 @@ use crate::availability::Availability;
 use crate::calendar::calcom::wire::{AttendeeInput, MetadataValue, NewBooking};
 use crate::calendar::calcom::{account_label, CalcomClient};
 use crate::calendar::{free_slots_on_grid, CalendarError};
-use crate::domain::{BranchContext, CalendarKind, Secret, Service, StaffId};
+use crate::domain::{BranchContext, CalendarKind, Service, StaffId};
 use crate::store::{AppointmentStatus, NewAppointment, Store, StoredAppointment};
 use chrono::{DateTime, Duration, Utc};
 use std::sync::Arc;
@@ -80,7 +80,6 @@ pub struct Booker {
     store: Store,
     availability: Availability,
     calcom: Option<Arc<CalcomClient>>,
-    default_calcom_key: Option<Secret>,
     locks: Arc<SlotLocks>,
     holds: Arc<std::sync::Mutex<std::collections::HashMap<String, Hold>>>,
 }
@@ -128,17 +127,9 @@ impl Booker {
         store: Store,
         availability: Availability,
         calcom: Option<Arc<CalcomClient>>,
-        default_calcom_key: Option<Secret>,
         redis: Option<RedisLocks>,
     ) -> Self {
-        Self {
-            store,
-            availability,
-            calcom,
-            default_calcom_key,
-            locks: Arc::new(SlotLocks::with_redis(redis)),
-            holds: Arc::default(),
-        }
+        Self { store, availability, calcom, locks: Arc::new(SlotLocks::with_redis(redis)), holds: Arc::default() }
     }
 
     /// Books once: repeated requests of the same call return the first result.
@@ -242,11 +233,9 @@ impl Booker {
                 event: appointment.service_id,
             },
             CalendarKind::Calcom => {
-                let key = tenant
-                    .company
-                    .calcom_api_key
-                    .as_ref()
-                    .or(self.default_calcom_key.as_ref())
+                let key = self
+                    .availability
+                    .calcom_key(&tenant.company)
                     .ok_or_else(|| CalendarError::Invalid("no Cal.com key".into()))?;
                 if let (Some(client), Some(uid)) = (&self.calcom, &appointment.external_uid) {
                     match client.cancel_booking(key, uid, reason).await {
@@ -303,11 +292,9 @@ impl Booker {
         let window = self.availability.key(tenant, &service);
         let mut new_uid = None;
         if calendar == CalendarKind::Calcom {
-            let (Some(client), Some(key), Some(uid)) = (
-                &self.calcom,
-                tenant.company.calcom_api_key.as_ref().or(self.default_calcom_key.as_ref()),
-                &appointment.external_uid,
-            ) else {
+            let (Some(client), Some(key), Some(uid)) =
+                (&self.calcom, self.availability.calcom_key(&tenant.company), &appointment.external_uid)
+            else {
                 return Err(CalendarError::Invalid("the appointment has no Cal.com booking".into()));
             };
             match client.reschedule_booking(key, uid, start, "moved by phone").await {
@@ -368,11 +355,9 @@ impl Booker {
         };
         let mut reservation_uid = None;
         if calendar == CalendarKind::Calcom {
-            let (Some(client), Some(key), Some(event_type)) = (
-                &self.calcom,
-                tenant.company.calcom_api_key.as_ref().or(self.default_calcom_key.as_ref()),
-                service.calcom_event_type_id,
-            ) else {
+            let (Some(client), Some(key), Some(event_type)) =
+                (&self.calcom, self.availability.calcom_key(&tenant.company), service.calcom_event_type_id)
+            else {
                 return Err(CalendarError::Invalid("Cal.com is not configured for this tenant".into()));
             };
             let minutes = HOLD_FOR.num_minutes() as u32;
@@ -401,11 +386,9 @@ impl Booker {
     /// Lets a call's hold go (and its Cal.com reservation); whether there was one.
     pub async fn release(&self, tenant: &BranchContext, call_id: &str) -> bool {
         let Some(hold) = self.holds.lock().unwrap_or_else(|p| p.into_inner()).remove(call_id) else { return false };
-        if let (Some(uid), Some(client), Some(key)) = (
-            &hold.reservation_uid,
-            &self.calcom,
-            tenant.company.calcom_api_key.as_ref().or(self.default_calcom_key.as_ref()),
-        ) {
+        if let (Some(uid), Some(client), Some(key)) =
+            (&hold.reservation_uid, &self.calcom, self.availability.calcom_key(&tenant.company))
+        {
             if let Err(error) = client.release_reservation(key, uid).await {
                 tracing::warn!(%error, "Cal.com reservation could not be released; it lapses by itself");
             }
@@ -503,11 +486,9 @@ impl Booker {
     ) -> Result<String, CalendarError> {
         let client = self.calcom.as_ref().ok_or_else(|| CalendarError::Invalid("Cal.com is not configured".into()))?;
         let tenant = &request.tenant;
-        let key = tenant
-            .company
-            .calcom_api_key
-            .as_ref()
-            .or(self.default_calcom_key.as_ref())
+        let key = self
+            .availability
+            .calcom_key(&tenant.company)
             .ok_or_else(|| CalendarError::Invalid("no Cal.com key".into()))?;
         let event_type_id =
             service.calcom_event_type_id.ok_or_else(|| CalendarError::Invalid("no event type".into()))?;

@@ -53,11 +53,9 @@ impl Booker {
         if self.clock_now() - appointment.created_at < IN_FLIGHT {
             return Reconciled::Undecided;
         }
-        let (Some(client), Some(key), Some(event_type)) = (
-            &self.calcom,
-            tenant.company.calcom_api_key.as_ref().or(self.default_calcom_key.as_ref()),
-            appointment.calcom_event_type_id,
-        ) else {
+        let (Some(client), Some(key), Some(event_type)) =
+            (&self.calcom, self.availability.calcom_key(&tenant.company), appointment.calcom_event_type_id)
+        else {
             return Reconciled::Undecided;
         };
         let filter = BookingFilter {
