@@ -60,10 +60,10 @@ struct RunArgs {
     #[arg(long)]
     conversations: Option<usize>,
     /// Pause between turns, MIN..MAX ms (the agent speaking, the caller answering).
-    #[arg(long, default_value = "200..600", value_parser = range)]
+    #[arg(long, default_value = "200..600", value_parser = calsim::cli::range)]
     think_ms: (u64, u64),
     /// Ringing and the agent's greeting before the first function call, MIN..MAX ms.
-    #[arg(long, default_value = "1500..3000", value_parser = range)]
+    #[arg(long, default_value = "1500..3000", value_parser = calsim::cli::range)]
     greeting_ms: (u64, u64),
     /// No pauses at all: turns back to back, the first right after the inbound webhook.
     #[arg(long)]
@@ -72,7 +72,7 @@ struct RunArgs {
     #[arg(long)]
     no_baseline: bool,
     /// calsim's latency, MIN..MAX ms.
-    #[arg(long, default_value = "300..800", value_parser = range)]
+    #[arg(long, default_value = "300..800", value_parser = calsim::cli::range)]
     latency_ms: (u64, u64),
     /// Share of Cal.com requests that fail with a 500.
     #[arg(long, default_value_t = 0.0)]
@@ -107,11 +107,6 @@ struct RunArgs {
     /// The tenants file the running frontdesk was started with.
     #[arg(long)]
     tenants_file: Option<PathBuf>,
-}
-
-/// `MIN..MAX` in ms, parsed as calsim parses its own latency options.
-fn range(text: &str) -> Result<(u64, u64), String> {
-    calsim::cli::range(text)
 }
 
 fn main() -> ExitCode {

@@ -4,6 +4,7 @@
 
 use crate::conversation::targets;
 use crate::pass::{start, Servers};
+use crate::record::percentile;
 use frontdesk::client::{CallIdentity, RetellClient};
 use frontdesk::domain::Language;
 use serde_json::{json, Value};
@@ -99,14 +100,13 @@ pub async fn run(servers: &Servers, steps: &[usize], seconds: u64) -> anyhow::Re
         }
         let elapsed = started.elapsed().as_secs_f64();
         latencies.sort();
-        let at = |p: f64| {
-            latencies
-                .get(((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len().max(1)) - 1)
-                .map(|d| d.as_secs_f64() * 1000.0)
-                .unwrap_or(0.0)
+        let step = Step {
+            callers,
+            rate: latencies.len() as f64 / elapsed,
+            p50_ms: percentile(&latencies, 0.5),
+            p99_ms: percentile(&latencies, 0.99),
+            failures,
         };
-        let step =
-            Step { callers, rate: latencies.len() as f64 / elapsed, p50_ms: at(0.5), p99_ms: at(0.99), failures };
         println!(
             "  {:>3} callers: {:>7.0} calls/s  p50 {:>6.3} ms  p99 {:>6.3} ms  {} failures",
             step.callers, step.rate, step.p50_ms, step.p99_ms, step.failures

@@ -4,7 +4,7 @@
 
 use crate::conversation::{targets, Conversation, Target, Think};
 use crate::observe::{snapshot, Delta};
-use crate::processes::{reserve_port, CalsimOptions, Server};
+use crate::processes::{free_port, CalsimOptions, Server};
 use crate::record::{Recorder, Summary};
 use crate::tenants::{calcom_key, calsim_fixture, tenants_toml};
 use anyhow::Context;
@@ -161,7 +161,7 @@ pub async fn start(servers: &Servers, cache: bool) -> anyhow::Result<Running> {
             let tenants = TenantsFile::parse(&text).map_err(anyhow::Error::msg)?;
             let tenants_path = dir.path().join("tenants.toml");
             std::fs::write(&tenants_path, &text)?;
-            let port = reserve_port()?;
+            let port = free_port()?;
             let calsim = Server::calsim(
                 dir.path(),
                 &CalsimOptions {

@@ -18,7 +18,8 @@ pub struct Server {
     child: Child,
 }
 
-fn free_port() -> anyhow::Result<u16> {
+/// A port free right now (frontdesk's is chosen before calsim starts, so calsim can send it webhooks).
+pub fn free_port() -> anyhow::Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
@@ -138,9 +139,4 @@ pub struct CalsimOptions {
     pub fixture: serde_json::Value,
     /// Webhook URL and secret.
     pub webhook: Option<(String, String)>,
-}
-
-/// A port for frontdesk chosen before calsim starts, so calsim can send it webhooks.
-pub fn reserve_port() -> anyhow::Result<u16> {
-    free_port()
 }

@@ -51,7 +51,8 @@ pub struct Summary {
     pub over_deadline: usize,
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
+/// The nearest-rank percentile `p` (0–1) of sorted latencies, in ms; 0 when there are none.
+pub fn percentile(sorted: &[Duration], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
