@@ -14,7 +14,7 @@ use crate::calendar::calcom::account_label;
 use crate::calendar::{CalendarError, Calendars, Slot, SlotQuery};
 use crate::clock::Clock;
 use crate::domain::{BranchContext, CalendarKind, Company, Secret, Service, ServiceId, StaffId};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::sync::Arc;
 
 /// Slots read for a question, and how they were read.
@@ -24,6 +24,17 @@ pub struct SlotsRead {
     pub slots: Vec<Slot>,
     /// Cache outcome; `None` when the cache is off or the range lies outside the window.
     pub freshness: Option<Freshness>,
+}
+
+/// The days in `[from, to)` on which the tenant is closed by a public holiday or a closure: slots
+/// on them are never offered, whatever the calendar says.
+fn closed_days(tenant: &BranchContext, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<NaiveDate> {
+    if tenant.company.region.is_none() && tenant.branch.closures.is_empty() {
+        return Vec::new();
+    }
+    let tz = tenant.company.timezone;
+    let (first, last) = (from.with_timezone(&tz).date_naive(), to.with_timezone(&tz).date_naive());
+    first.iter_days().take_while(|d| *d <= last).filter(|d| tenant.closed_for_the_day(*d)).collect()
 }
 
 /// Reads slots for questions and keeps windows current.
@@ -106,18 +117,23 @@ impl Availability {
         if let (Some(cache), true) = (&self.cache, within_window) {
             let key = self.key(tenant, service);
             let (window, freshness) = cache.read(&key, || self.fetcher(tenant, service.id)).await?;
+            let closed = closed_days(tenant, from, to);
             let slots = window
                 .slots
                 .iter()
                 .filter(|s| s.start >= from && s.start < to)
                 .filter(|s| !calendar_knows_staff || staff.is_none_or(|person| s.staff.contains(&person)))
+                .filter(|s| closed.is_empty() || !closed.contains(&s.start.with_timezone(&tenant.company.timezone).date_naive()))
                 .cloned()
                 .collect();
             return Ok(SlotsRead { slots, freshness: Some(freshness) });
         }
         let provider = self.calendars.for_company(&tenant.company)?;
         let query = SlotQuery { company: &tenant.company, branch: &tenant.branch, service, staff, from, to };
-        Ok(SlotsRead { slots: provider.free_slots(query).await?, freshness: None })
+        let closed = closed_days(tenant, from, to);
+        let mut slots = provider.free_slots(query).await?;
+        slots.retain(|s| closed.is_empty() || !closed.contains(&s.start.with_timezone(&tenant.company.timezone).date_naive()));
+        Ok(SlotsRead { slots, freshness: None })
     }
 
     /// Warms the windows of every service of a branch (a call is starting).

@@ -1,6 +1,8 @@
 //! Domain types: values that can only exist in a valid form, built by parsing.
 
 mod calendar_kind;
+mod closures;
+pub mod holidays;
 mod language;
 mod opening_hours;
 mod phone;
@@ -9,6 +11,8 @@ mod service_match;
 mod tenant;
 
 pub use calendar_kind::CalendarKind;
+pub use closures::{Closed, DayRange};
+pub use holidays::Region;
 pub use language::Language;
 pub use opening_hours::{OpeningHours, TimeRange};
 pub use phone::{mask as mask_phone, PhoneNumber};

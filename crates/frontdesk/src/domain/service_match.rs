@@ -110,6 +110,7 @@ mod tests {
                 service(3, "Färben", &["Coloration", "Tönung"]),
             ],
             staff: vec![Staff { id: StaffId(1), name: "Maria".into(), services: vec![ServiceId(1)] }],
+            closures: vec![],
         }
     }
 

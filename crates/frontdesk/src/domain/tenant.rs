@@ -1,4 +1,4 @@
-use super::{CalendarKind, Language, OpeningHours, PhoneNumber, Secret};
+use super::{CalendarKind, DayRange, Language, OpeningHours, PhoneNumber, Region, Secret};
 use chrono_tz::Tz;
 use std::sync::Arc;
 
@@ -27,6 +27,10 @@ pub struct Company {
     pub cancel_hours_before: Option<u32>,
     /// This tenant's own Cal.com API key, when it has one.
     pub calcom_api_key: Option<Secret>,
+    /// Region whose public holidays close the calendar.
+    pub region: Option<Region>,
+    /// Whether callers write dates month first ("12/3" = 3 December; locale en-US).
+    pub month_first: bool,
 }
 
 /// A service a branch offers.
@@ -74,6 +78,8 @@ pub struct Branch {
     pub services: Vec<Service>,
     /// Staff working here.
     pub staff: Vec<Staff>,
+    /// Days off besides the weekly hours and public holidays.
+    pub closures: Vec<DayRange>,
 }
 
 impl Branch {

@@ -3,10 +3,11 @@
 //! this tenant, found by the calling number.
 
 use super::args::{parse, ByNameArgs, CancelArgs, RescheduleArgs};
-use super::availability::{alternatives_to, spoken_list};
+use super::availability::{alternatives_to, ask_for_a_time, spoken_list};
+use super::wish::understood;
 use super::{Backends, CallContext, Reply};
 use crate::domain::Language;
-use crate::speech::{join_choices, spoken_moment, understand};
+use crate::speech::{join_choices, spoken_moment};
 use crate::store::Appointment;
 use chrono::Duration;
 use serde::Serialize;
@@ -100,12 +101,12 @@ async fn pick(backends: &Backends, ctx: &CallContext, which: &CancelArgs) -> Res
     let language = ctx.language();
     let mut candidates = callers_appointments(backends, ctx).await?;
     if which.date.get().is_some() || which.time.get().is_some() {
-        let moment = understand(which.date.get(), which.time.get(), &ctx.speech())
-            .map_err(|p| Reply::invalid_date(language, p))?;
+        let wish = understood(ctx, which.date.get(), which.time.get())?;
         let tz = ctx.tz();
         candidates.retain(|a| {
-            let local = a.starts_at.with_timezone(&tz);
-            local.date_naive() == moment.date && moment.time.is_none_or(|t| local.time() == t)
+            let local = a.starts_at.with_timezone(&tz).naive_local();
+            let end = local + Duration::minutes(1);
+            wish.admits(local, end)
         });
     }
     match candidates.as_slice() {
@@ -179,19 +180,23 @@ pub async fn reschedule_appointment(backends: &Backends, ctx: &CallContext, raw:
 async fn reschedule(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Result<Reply, Reply> {
     let language = ctx.language();
     let args = parse::<RescheduleArgs>(raw).map_err(|_| Reply::invalid_arguments(language))?;
-    let target = understand(args.new_date.get(), args.new_time.get(), &ctx.speech())
-        .map_err(|p| Reply::invalid_date(language, p))?;
-    let Some(time) = target.time else {
-        return Err(Reply::missing(language, "die neue Uhrzeit", "the new time"));
-    };
+    let target = understood(ctx, args.new_date.get(), args.new_time.get())?;
     let appointment = pick(backends, ctx, &args.which).await?;
     within_policy(ctx, &appointment)?;
-    let start = ctx.instant(target.date.and_time(time));
+    let Some(local) = target.exact() else {
+        let service = ctx.branch().service(crate::domain::ServiceId(appointment.service_id));
+        return Err(match service {
+            Some(service) => ask_for_a_time(backends, ctx, service, None, &target).await,
+            None => Reply::missing(language, "die neue Uhrzeit", "the new time"),
+        });
+    };
+    let (date, time) = (local.date(), local.time());
+    let start = ctx.instant(local);
     let moved = backends.booker.reschedule(&ctx.tenant, &appointment, start).await.map_err(|error| {
         tracing::warn!(%error, appointment = appointment.id, "reschedule failed");
         Reply::calendar_unavailable(language)
     })?;
-    let new_time = spoken_moment(target.date, time, ctx.today(), language);
+    let new_time = spoken_moment(date, time, ctx.today(), language);
     if !moved {
         // Alternatives around the wished new time, for the same service.
         let offered = match ctx.branch().service(crate::domain::ServiceId(appointment.service_id)) {
@@ -229,12 +234,12 @@ pub async fn query_appointment_by_name(backends: &Backends, ctx: &CallContext, r
             "your name and the day of the appointment",
         );
     };
-    let moment = match understand(Some(date), None, &ctx.speech()) {
-        Ok(moment) => moment,
-        Err(problem) => return Reply::invalid_date(language, problem),
+    let wish = match understood(ctx, Some(date), None) {
+        Ok(wish) => wish,
+        Err(reply) => return reply,
     };
-    let from = ctx.instant(moment.date.and_time(chrono::NaiveTime::MIN));
-    let to = ctx.instant((moment.date + Duration::days(1)).and_time(chrono::NaiveTime::MIN));
+    let from = ctx.instant(wish.first_day.and_time(chrono::NaiveTime::MIN));
+    let to = ctx.instant((wish.last_day + Duration::days(1)).and_time(chrono::NaiveTime::MIN));
     let found = match backends.store.appointments_with_names(ctx.company().id, from, to).await {
         Ok(found) => found,
         Err(error) => {

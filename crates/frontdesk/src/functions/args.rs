@@ -76,17 +76,19 @@ pub fn parse<T: for<'de> Deserialize<'de>>(raw: Option<&RawValue>) -> Result<T, 
     Ok(serde_json::from_str(object)?)
 }
 
-/// Arguments naming a service, a moment and optionally a staff member.
+/// The wish arguments every availability and booking function shares: a service, the day and
+/// time as said (or a window by its bounds or a part of the day), and a staff member — under their
+/// English and German names.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct ServiceAtArgs {
+pub struct WishArgs {
     /// The service.
     #[serde(alias = "dienstleistung", alias = "service_name", alias = "leistung", alias = "behandlung")]
     pub service: Text,
-    /// The day.
+    /// The day (or the whole wish: "Dienstag zwischen 10 und 12").
     #[serde(alias = "datum", alias = "tag", alias = "day", alias = "wunschdatum", alias = "appointment_date")]
     pub date: Text,
-    /// The time.
+    /// The time, or a window ("nachmittags", "ab 14 Uhr").
     #[serde(alias = "uhrzeit", alias = "zeit", alias = "wunschzeit", alias = "appointment_time")]
     pub time: Text,
     /// A staff member the caller wants.
@@ -98,6 +100,30 @@ pub struct ServiceAtArgs {
         alias = "friseur"
     )]
     pub staff: Text,
+    /// The earliest time of a window, as its own argument.
+    #[serde(alias = "ab_uhrzeit", alias = "time_from", alias = "from_time", alias = "earliest_time", alias = "after_time")]
+    pub time_from: Text,
+    /// The latest time of a window, as its own argument.
+    #[serde(alias = "bis_uhrzeit", alias = "time_to", alias = "to_time", alias = "latest_time", alias = "before_time")]
+    pub time_until: Text,
+    /// A part of the day, as its own argument ("nachmittags").
+    #[serde(alias = "tageszeit", alias = "part_of_day", alias = "daytime")]
+    pub part_of_day: Text,
+}
+
+impl WishArgs {
+    /// The time words, with window bounds given as their own arguments joined in ("ab 14 bis 16").
+    pub fn time_words(&self) -> Option<String> {
+        let mut words: Vec<String> = self.time.get().map(str::to_string).into_iter().collect();
+        if let Some(from) = self.time_from.get() {
+            words.push(format!("ab {from}"));
+        }
+        if let Some(until) = self.time_until.get() {
+            words.push(format!("bis {until}"));
+        }
+        words.extend(self.part_of_day.get().map(str::to_string));
+        (!words.is_empty()).then(|| words.join(" "))
+    }
 }
 
 /// Arguments naming only a service.
@@ -109,42 +135,22 @@ pub struct ServiceArgs {
     pub service: Text,
 }
 
-/// Arguments naming a moment.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct MomentArgs {
-    /// The day.
-    #[serde(alias = "datum", alias = "tag", alias = "day")]
-    pub date: Text,
-    /// The time.
-    #[serde(alias = "uhrzeit", alias = "zeit")]
-    pub time: Text,
-}
-
-/// Arguments of `find_next_available`: a wish, whose date and time may also be named "after".
+/// Arguments of `find_next_available`: a wish, whose day may also be named as a bound ("after").
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct NextAvailableArgs {
-    /// Service, staff and the earliest date and time, under `check_availability`'s names.
+    /// Service, staff, the earliest day and the time or window, under `check_availability`'s names.
     #[serde(flatten)]
-    pub wish: ServiceAtArgs,
+    pub wish: WishArgs,
     /// Earliest day, named as a bound ("ab Dienstag").
     #[serde(alias = "after_date", alias = "ab", alias = "ab_datum", alias = "from_date")]
     pub after: Text,
-    /// Earliest time on that day, named as a bound.
-    #[serde(alias = "ab_uhrzeit", alias = "from_time")]
-    pub after_time: Text,
 }
 
 impl NextAvailableArgs {
     /// The earliest day, however it was named.
     pub fn date(&self) -> Option<&str> {
         self.after.get().or(self.wish.date.get())
-    }
-
-    /// The earliest time, however it was named.
-    pub fn time(&self) -> Option<&str> {
-        self.after_time.get().or(self.wish.time.get())
     }
 }
 
@@ -154,7 +160,7 @@ impl NextAvailableArgs {
 pub struct BookArgs {
     /// Service, date, time and staff, under the same names and aliases as `check_availability`.
     #[serde(flatten)]
-    pub wish: ServiceAtArgs,
+    pub wish: WishArgs,
     /// The customer's name.
     #[serde(alias = "kundenname", alias = "customer_name", alias = "vorname_nachname")]
     pub name: Text,
@@ -265,7 +271,7 @@ pub struct CallbackArgs {
 pub struct AlternativesArgs {
     /// Service, date, time and staff, under the same names and aliases.
     #[serde(flatten)]
-    pub wish: ServiceAtArgs,
+    pub wish: WishArgs,
     /// How many to offer (1–5, default 3).
     #[serde(alias = "anzahl", alias = "max_alternatives", alias = "limit")]
     pub max: Text,
@@ -281,14 +287,14 @@ mod tests {
 
     #[test]
     fn reads_german_names_and_loose_types() {
-        let args: ServiceAtArgs =
+        let args: WishArgs =
             parse(Some(&raw(r#"{"dienstleistung":"Färben","datum":"morgen","uhrzeit":14}"#))).unwrap();
         assert_eq!(args.service.get(), Some("Färben"));
         assert_eq!(args.time.get(), Some("14"));
-        let args: ServiceAtArgs = parse(Some(&raw(r#""{\"service\":\" Bart \",\"date\":\"null\"}""#))).unwrap();
+        let args: WishArgs = parse(Some(&raw(r#""{\"service\":\" Bart \",\"date\":\"null\"}""#))).unwrap();
         assert_eq!(args.service.get(), Some("Bart"));
         assert_eq!(args.date.get(), None);
-        let args: ServiceAtArgs = parse(None).unwrap();
+        let args: WishArgs = parse(None).unwrap();
         assert_eq!(args.service.get(), None);
     }
 
@@ -303,7 +309,7 @@ mod tests {
 
     #[test]
     fn refuses_shapes_that_are_not_arguments() {
-        assert!(parse::<ServiceAtArgs>(Some(&raw("[1,2]"))).is_err());
-        assert!(parse::<ServiceAtArgs>(Some(&raw(r#"{"service":{"a":1}}"#))).is_err());
+        assert!(parse::<WishArgs>(Some(&raw("[1,2]"))).is_err());
+        assert!(parse::<WishArgs>(Some(&raw(r#"{"service":{"a":1}}"#))).is_err());
     }
 }

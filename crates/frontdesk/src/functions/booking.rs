@@ -1,12 +1,13 @@
 //! `book_appointment` (alias `start_booking`) and `request_callback`: writing what the caller
 //! asked for, exactly once, and never leaving a caller without a way forward.
 
-use super::args::{parse, BookArgs, CallbackArgs};
-use super::availability::{alternatives_to, resolve_wish, spoken_list};
+use super::args::{parse, BookArgs, CallbackArgs, WishArgs};
+use super::availability::{alternatives_to, ask_for_a_time, spoken_list};
+use super::wish::asked;
 use super::{Backends, CallContext, Reply};
 use crate::booking::{BookingOutcome, BookingRequest};
 use crate::domain::{Language, PhoneNumber, Service};
-use crate::speech::{spoken_moment, understand};
+use crate::speech::spoken_moment;
 use crate::store::{NewCallback, StoredAppointment};
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -53,11 +54,11 @@ async fn book(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) ->
 /// Books what `args` describe (shared with `collect_appointment_info` once confirmed).
 pub(super) async fn book_with(backends: &Backends, ctx: &CallContext, args: &BookArgs) -> Result<Reply, Reply> {
     let language = ctx.language();
-    let (service, staff) = resolve_wish(ctx, &args.wish.service, &args.wish.staff)?;
-    let moment = understand(args.wish.date.get(), args.wish.time.get(), &ctx.speech())
-        .map_err(|p| Reply::invalid_date(language, p))?;
-    let Some(time) = moment.time else {
-        return Err(Reply::missing(language, "die genaue Uhrzeit", "the exact time"));
+    let asked = asked(ctx, &args.wish)?;
+    let (service, staff) = (asked.service, asked.staff);
+    // Never book a time the caller did not name: a day or window gets the question which time.
+    let Some(local) = asked.wish.exact() else {
+        return Err(ask_for_a_time(backends, ctx, service, staff, &asked.wish).await);
     };
     let Some(name) = args.name.get() else {
         return Err(Reply::missing(language, "Ihren Namen", "your name"));
@@ -73,7 +74,7 @@ pub(super) async fn book_with(backends: &Backends, ctx: &CallContext, args: &Boo
         ),
         None => None,
     };
-    let start = ctx.instant(moment.date.and_time(time));
+    let start = ctx.instant(local);
     let request = BookingRequest {
         tenant: ctx.tenant.clone(),
         call_id: ctx.call.call_id.clone(),
@@ -186,14 +187,13 @@ pub async fn reserve_slot(backends: &Backends, ctx: &CallContext, raw: Option<&R
 
 async fn reserve(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Result<Reply, Reply> {
     let language = ctx.language();
-    let args = parse::<crate::functions::args::ServiceAtArgs>(raw).map_err(|_| Reply::invalid_arguments(language))?;
-    let (service, staff) = resolve_wish(ctx, &args.service, &args.staff)?;
-    let moment =
-        understand(args.date.get(), args.time.get(), &ctx.speech()).map_err(|p| Reply::invalid_date(language, p))?;
-    let Some(time) = moment.time else {
-        return Err(Reply::missing(language, "die genaue Uhrzeit", "the exact time"));
+    let args = parse::<WishArgs>(raw).map_err(|_| Reply::invalid_arguments(language))?;
+    let asked = asked(ctx, &args)?;
+    let (service, staff) = (asked.service, asked.staff);
+    let Some(local) = asked.wish.exact() else {
+        return Err(ask_for_a_time(backends, ctx, service, staff, &asked.wish).await);
     };
-    let start = ctx.instant(moment.date.and_time(time));
+    let start = ctx.instant(local);
     let held =
         backends.booker.hold(&ctx.tenant, &ctx.call.call_id, service, staff.map(|s| s.id), start).await.map_err(
             |error| {
@@ -201,7 +201,7 @@ async fn reserve(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>)
                 Reply::calendar_unavailable(language)
             },
         )?;
-    let spoken = spoken_moment(moment.date, time, ctx.today(), language);
+    let spoken = spoken_moment(local.date(), local.time(), ctx.today(), language);
     let Some(hold) = held else {
         let message = match language {
             Language::De => format!("{spoken} ist leider nicht mehr frei. Soll ich Ihnen Alternativen nennen?"),

@@ -2,11 +2,12 @@
 //! the summary back for confirmation — and with `confirm` books exactly like `book_appointment`.
 
 use super::args::{parse, CollectArgs};
-use super::availability::{check_availability, resolve_wish};
+use super::availability::check_availability;
 use super::booking::book_with;
+use super::wish::asked;
 use super::{Backends, CallContext, Reply};
 use crate::domain::Language;
-use crate::speech::{join_choices, spoken_date, spoken_time, understand};
+use crate::speech::{join_choices, spoken_date, spoken_time};
 use serde_json::value::RawValue;
 
 /// Gathers, confirms and (when confirmed) books.
@@ -22,7 +23,7 @@ async fn collect(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>)
     for (given, key, de, en) in [
         (wish.service.get(), "service", "die gewünschte Leistung", "the service"),
         (wish.date.get(), "date", "den Tag", "the day"),
-        (wish.time.get(), "time", "die Uhrzeit", "the time"),
+        (wish.time_words().as_deref().map(|_| ""), "time", "die Uhrzeit", "the time"),
         (args.booking.name.get(), "name", "Ihren Namen", "your name"),
     ] {
         if given.is_none() {
@@ -41,18 +42,21 @@ async fn collect(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>)
     if args.confirmed() {
         return book_with(backends, ctx, &args.booking).await;
     }
-    // Complete but not confirmed: is it free? If so, the sentence to confirm.
+    // Complete but not confirmed: understood once, here; a day or window gets the free times in
+    // it (check_availability's answer) — only one free start is read back for confirmation.
+    let asked = asked(ctx, wish)?;
     let availability = check_availability(backends, ctx, raw).await;
+    let Some(local) = asked.wish.exact() else {
+        return Ok(availability.with("ready_to_book", false));
+    };
     if availability.data.get("available") != Some(&serde_json::Value::Bool(true)) {
         return Ok(availability);
     }
-    let (service, _) = resolve_wish(ctx, &wish.service, &wish.staff)?;
-    let moment =
-        understand(wish.date.get(), wish.time.get(), &ctx.speech()).map_err(|p| Reply::invalid_date(language, p))?;
-    let time = moment.time.expect("a free slot has a time");
+    let service = asked.service;
+    let (date, time) = (local.date(), local.time());
     let staff =
         availability.data.get("slot").and_then(|s| s["staff"].get(0)).and_then(|s| s.as_str()).map(str::to_string);
-    let day = spoken_date(moment.date, ctx.today(), language);
+    let day = spoken_date(date, ctx.today(), language);
     let summary = match (language, &staff) {
         (Language::De, Some(who)) => format!("{day} um {}, {} bei {who}", spoken_time(time, language), service.name),
         (Language::De, None) => format!("{day} um {}, {}", spoken_time(time, language), service.name),

@@ -65,7 +65,13 @@ impl CallContext {
 
     /// What understanding spoken dates needs.
     pub fn speech(&self) -> SpeechContext<'_> {
-        SpeechContext { now: self.local_now(), hours: &self.tenant.branch.opening_hours }
+        SpeechContext {
+            now: self.local_now(),
+            hours: &self.tenant.branch.opening_hours,
+            language: self.language(),
+            month_first: self.company().month_first,
+            staff: &self.tenant.branch.staff,
+        }
     }
 
     /// An instant as ISO 8601 text with the tenant's offset.

@@ -1,9 +1,13 @@
-//! `parse_date`: what the caller said, as ISO and as a spoken confirmation.
+//! `parse_date`: what the caller said, understood as a wish (a day or days, a time or window, how
+//! flexible), as ISO and as a spoken confirmation.
 
-use super::args::{parse, MomentArgs};
+use super::args::{parse, WishArgs};
+use super::availability::wish_view;
+use super::wish::understood;
 use super::{CallContext, Reply};
 use crate::domain::Language;
-use crate::speech::{spoken_date, spoken_moment, understand, PartOfDay};
+use crate::speech::{spoken_weekday, spoken_wish, TimeWish, WindowLabel};
+use chrono::Datelike;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
@@ -14,42 +18,39 @@ struct Understood {
     part_of_day: Option<&'static str>,
     weekday: String,
     spoken: String,
-}
-
-fn part_name(part: PartOfDay) -> &'static str {
-    match part {
-        PartOfDay::Morning => "morning",
-        PartOfDay::Midday => "midday",
-        PartOfDay::Afternoon => "afternoon",
-        PartOfDay::Evening => "evening",
-    }
+    staff: Option<String>,
 }
 
 /// Understands a spoken date and time and says it back for confirmation.
 pub fn parse_date(ctx: &CallContext, raw: Option<&RawValue>) -> Reply {
     let language = ctx.language();
-    let Ok(args) = parse::<MomentArgs>(raw) else { return Reply::invalid_arguments(language) };
-    let moment = match understand(args.date.get(), args.time.get(), &ctx.speech()) {
-        Ok(moment) => moment,
-        Err(problem) => return Reply::invalid_date(language, problem),
+    let Ok(args) = parse::<WishArgs>(raw) else { return Reply::invalid_arguments(language) };
+    let wish = match understood(ctx, args.date.get(), args.time_words().as_deref()) {
+        Ok(wish) => wish,
+        Err(reply) => return reply,
     };
-    let today = ctx.today();
-    let spoken = match moment.time {
-        Some(time) => spoken_moment(moment.date, time, today, language),
-        None => spoken_date(moment.date, today, language),
-    };
+    let spoken = spoken_wish(&wish, ctx.today(), language);
     let message = match language {
         Language::De => format!("Sie meinen {spoken}, richtig?"),
         Language::En => format!("You mean {spoken}, is that right?"),
     };
+    let part_of_day = match wish.time {
+        TimeWish::Window(window) => match window.label {
+            WindowLabel::Part(part) => Some(part.as_str()),
+            _ => None,
+        },
+        _ => None,
+    };
     Reply::ok(
         message,
         Understood {
-            date: moment.date.to_string(),
-            time: moment.time.map(|t| t.format("%H:%M").to_string()),
-            part_of_day: moment.part_of_day.map(part_name),
-            weekday: crate::speech::spoken_weekday(chrono::Datelike::weekday(&moment.date), language).to_string(),
+            date: wish.first_day.to_string(),
+            time: wish.clock().map(|t| t.format("%H:%M").to_string()),
+            part_of_day,
+            weekday: spoken_weekday(wish.first_day.weekday(), language).to_string(),
             spoken,
+            staff: wish.staff.clone(),
         },
     )
+    .with("wish", wish_view(&wish))
 }

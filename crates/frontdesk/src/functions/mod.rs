@@ -12,6 +12,7 @@ mod context;
 mod dates;
 mod reply;
 mod tools;
+mod wish;
 
 pub use context::{Backends, CallContext};
 pub use reply::{CacheUse, Reply};

@@ -2,7 +2,8 @@
 //! spoken failure answers every function shares.
 
 use crate::domain::{Language, Service};
-use crate::speech::{join_choices, DateProblem};
+use crate::speech::{join_choices, spoken_date, spoken_month, spoken_weekday, DateProblem, Understood};
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -163,23 +164,75 @@ impl Reply {
         .with("candidates", names)
     }
 
-    /// A date or time that cannot be used, with a sentence that helps the caller.
-    pub fn invalid_date(language: Language, problem: DateProblem) -> Self {
-        let message = match (problem, language) {
-            (DateProblem::Missing, Language::De) => "Für welchen Tag und welche Uhrzeit hätten Sie gern einen Termin?",
-            (DateProblem::Missing, Language::En) => "Which day and time would you like?",
-            (DateProblem::Unrecognised, Language::De) => {
-                "Das Datum habe ich leider nicht verstanden. Können Sie es bitte noch einmal sagen, zum Beispiel „morgen um 14 Uhr“?"
-            }
-            (DateProblem::Unrecognised, Language::En) => {
-                "Sorry, I didn't understand the date. Could you say it again, for example \"tomorrow at 2 pm\"?"
-            }
-            (DateProblem::Impossible, Language::De) => "Dieses Datum gibt es leider nicht. Welchen Tag meinen Sie?",
-            (DateProblem::Impossible, Language::En) => "That date doesn't exist. Which day do you mean?",
-            (DateProblem::Past, Language::De) => "Dieser Zeitpunkt liegt leider in der Vergangenheit. Welchen Tag meinen Sie?",
-            (DateProblem::Past, Language::En) => "That time is already in the past. Which day do you mean?",
+    /// A date or time that cannot be used, with a sentence that says what was (not) understood.
+    pub fn invalid_date(language: Language, today: NaiveDate, problem: &DateProblem) -> Self {
+        let quoted = |words: &[String]| match language {
+            Language::De => format!("„{}“", words.join(" ")),
+            Language::En => format!("\"{}\"", words.join(" ")),
         };
-        Self::failure("invalid_date", message)
+        let message = match (problem, language) {
+            (DateProblem::Missing, Language::De) => "Für welchen Tag und welche Uhrzeit hätten Sie gern einen Termin?".to_string(),
+            (DateProblem::Missing, Language::En) => "Which day and time would you like?".to_string(),
+            (DateProblem::Unrecognised(words), Language::De) if !words.is_empty() => format!(
+                "{} habe ich leider nicht als Tag oder Uhrzeit verstanden. Können Sie das bitte noch einmal sagen, zum Beispiel „morgen um 14 Uhr“?",
+                quoted(words)
+            ),
+            (DateProblem::Unrecognised(words), Language::En) if !words.is_empty() => format!(
+                "Sorry, I didn't understand {} as a day or time. Could you say it again, for example \"tomorrow at 2 pm\"?",
+                quoted(words)
+            ),
+            (DateProblem::Unrecognised(_), Language::De) => {
+                "Das Datum habe ich leider nicht verstanden. Können Sie es bitte noch einmal sagen, zum Beispiel „morgen um 14 Uhr“?".to_string()
+            }
+            (DateProblem::Unrecognised(_), Language::En) => {
+                "Sorry, I didn't understand the date. Could you say it again, for example \"tomorrow at 2 pm\"?".to_string()
+            }
+            (DateProblem::Partly(Understood::Day(day), _), Language::De) => format!(
+                "Den Tag habe ich verstanden, {}, die Uhrzeit nicht. Um wie viel Uhr hätten Sie gern den Termin?",
+                spoken_date(*day, today, language)
+            ),
+            (DateProblem::Partly(Understood::Day(day), _), Language::En) => format!(
+                "I got the day, {}, but not the time. What time would you like?",
+                spoken_date(*day, today, language)
+            ),
+            (DateProblem::Partly(Understood::Time, _), Language::De) => {
+                "Die Uhrzeit habe ich verstanden, den Tag nicht. An welchem Tag möchten Sie kommen?".to_string()
+            }
+            (DateProblem::Partly(Understood::Time, _), Language::En) => {
+                "I got the time but not the day. Which day would you like to come?".to_string()
+            }
+            (DateProblem::Impossible, Language::De) => "Dieses Datum gibt es leider nicht. Welchen Tag meinen Sie?".to_string(),
+            (DateProblem::Impossible, Language::En) => "That date doesn't exist. Which day do you mean?".to_string(),
+            (DateProblem::Past, Language::De) => "Dieser Zeitpunkt liegt leider in der Vergangenheit. Welchen Tag meinen Sie?".to_string(),
+            (DateProblem::Past, Language::En) => "That time is already in the past. Which day do you mean?".to_string(),
+            (DateProblem::WeekdayMismatch { date, said }, language) => {
+                let actual = spoken_weekday(date.weekday(), language);
+                let said = spoken_weekday(*said, language);
+                match language {
+                    Language::De => format!(
+                        "Der {}. {} ist ein {actual}, kein {said}. Welchen Tag meinen Sie?",
+                        date.day(),
+                        spoken_month(date.month(), language)
+                    ),
+                    Language::En => format!(
+                        "{} {} is a {actual}, not a {said}. Which day do you mean?",
+                        spoken_month(date.month(), language),
+                        date.day()
+                    ),
+                }
+            }
+            (DateProblem::Conflicting, Language::De) => {
+                "Da habe ich zwei verschiedene Zeitpunkte gehört. Welcher soll es sein?".to_string()
+            }
+            (DateProblem::Conflicting, Language::En) => {
+                "I heard two different times there. Which one would you like?".to_string()
+            }
+        };
+        let reply = Self::failure("invalid_date", message);
+        match problem {
+            DateProblem::Partly(Understood::Day(day), _) => reply.with("understood_date", day.to_string()),
+            _ => reply,
+        }
     }
 
     /// The calendar cannot be read: offers a callback.

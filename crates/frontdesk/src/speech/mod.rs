@@ -1,17 +1,25 @@
-//! Spoken language: understanding dates and times callers say (de, en) and phrasing answers.
-//! Pure code: "now" is passed in, nothing here does I/O.
+//! Spoken language: understanding what callers say about dates, times and staff (de, en) and
+//! phrasing answers. Pure code: "now" is passed in, nothing here does I/O.
+//!
+//! Understanding walks text → [`tokens`](tokens::tokens) → grammar rules → facts → a typed
+//! [`Wish`]; phrasing turns dates, times and windows back into sentences.
 
+mod grammar;
+mod lexicon;
 mod numbers;
 mod phrase;
 mod text;
+mod tokens;
 mod understand;
+mod wish;
 
 pub use phrase::{
     join_choices, spoken_date, spoken_day_hours as spoken_opening_hours_of_day, spoken_full_date, spoken_moment,
-    spoken_moments, spoken_opening_hours, spoken_time, spoken_weekday,
+    spoken_days, spoken_moments, spoken_month, spoken_opening_hours, spoken_time, spoken_weekday, spoken_window, spoken_wish,
 };
 pub use text::{fold, similar};
-pub use understand::{understand, DateProblem, Moment, PartOfDay, SpeechContext};
+pub use understand::{understand, SpeechContext};
+pub use wish::{DateProblem, Flexibility, PartOfDay, TimeWindow, TimeWish, Understood, WindowLabel, Wish};
 
 #[cfg(test)]
 mod tests;

@@ -1,11 +1,13 @@
-//! Numbers as callers say them: digits, German and English words, ordinals ("7.", "7th").
+//! Numbers as callers say them: digits, German and English words, ordinals ("7.", "7th",
+//! "siebten", "seventh", "15ten").
 
-const GERMAN_UNITS: [(&str, u32); 12] = [
+const GERMAN_UNITS: [(&str, u32); 13] = [
     ("null", 0),
     ("eins", 1),
     ("ein", 1),
     ("eine", 1),
     ("zwei", 2),
+    ("zwo", 2),
     ("drei", 3),
     ("vier", 4),
     ("fuenf", 5),
@@ -29,6 +31,7 @@ const GERMAN_TEENS: [(&str, u32); 10] = [
 const GERMAN_TENS: [(&str, u32); 4] = [("zwanzig", 20), ("dreissig", 30), ("vierzig", 40), ("fuenfzig", 50)];
 const ENGLISH: [(&str, u32); 25] = [
     ("zero", 0),
+    ("oh", 0),
     ("one", 1),
     ("two", 2),
     ("three", 3),
@@ -52,20 +55,43 @@ const ENGLISH: [(&str, u32); 25] = [
     ("thirty", 30),
     ("forty", 40),
     ("fifty", 50),
-    ("a", 1),
+];
+const ENGLISH_ORDINALS: [(&str, u32); 21] = [
+    ("first", 1),
+    ("second", 2),
+    ("third", 3),
+    ("fourth", 4),
+    ("fifth", 5),
+    ("sixth", 6),
+    ("seventh", 7),
+    ("eighth", 8),
+    ("ninth", 9),
+    ("tenth", 10),
+    ("eleventh", 11),
+    ("twelfth", 12),
+    ("thirteenth", 13),
+    ("fourteenth", 14),
+    ("fifteenth", 15),
+    ("sixteenth", 16),
+    ("seventeenth", 17),
+    ("eighteenth", 18),
+    ("nineteenth", 19),
+    ("twentieth", 20),
+    ("thirtieth", 30),
 ];
 
 fn lookup(table: &[(&str, u32)], word: &str) -> Option<u32> {
     table.iter().find(|(w, _)| *w == word).map(|(_, n)| *n)
 }
 
-/// A cardinal number from digits or a (folded) German or English word, 0..=59.
+fn all_digits(word: &str) -> bool {
+    !word.is_empty() && word.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A cardinal number from digits (up to four) or a folded German or English word (0..=99).
 pub fn cardinal(word: &str) -> Option<u32> {
-    if !word.is_empty() && word.len() <= 4 && word.bytes().all(|b| b.is_ascii_digit()) {
+    if all_digits(word) && word.len() <= 4 {
         return word.parse().ok();
-    }
-    if word == "a" {
-        return None; // only meaningful in "a week"; handled by the caller
     }
     if let Some(n) = lookup(&GERMAN_UNITS, word).or_else(|| lookup(&GERMAN_TEENS, word)) {
         return Some(n);
@@ -78,24 +104,35 @@ pub fn cardinal(word: &str) -> Option<u32> {
     Some(lookup(&GERMAN_UNITS, unit)? + lookup(&GERMAN_TENS, ten)?)
 }
 
-/// A day-of-month ordinal: "7.", "7th", "1st", "siebten", or a bare number.
+/// Whether a word is an English tens word ("twenty" … "fifty") that a unit may follow.
+pub fn english_tens(word: &str) -> Option<u32> {
+    lookup(&ENGLISH[21..], word)
+}
+
+/// An ordinal: "7.", "7th", "1st", "15ten", "15te", "siebten", "dritter", "seventh", "third".
 pub fn ordinal(word: &str) -> Option<u32> {
-    let digits = word
+    if let Some(digits) = word
         .strip_suffix('.')
-        .or_else(|| ["st", "nd", "rd", "th"].iter().find_map(|s| word.strip_suffix(s)))
-        .unwrap_or(word);
-    if let Some(n) = cardinal(digits).filter(|_| digits.bytes().all(|b| b.is_ascii_digit())) {
+        .or_else(|| ["st", "nd", "rd", "th", "ten", "te", "ter", "tes"].iter().find_map(|s| word.strip_suffix(s)))
+    {
+        if all_digits(digits) && digits.len() <= 2 {
+            return digits.parse().ok();
+        }
+    }
+    if let Some(n) = lookup(&ENGLISH_ORDINALS, word) {
         return Some(n);
     }
-    // German ordinal words: "siebten", "ersten", "dritten", "zwanzigsten"
-    let stem = word.strip_suffix("sten").or_else(|| word.strip_suffix("ten")).or_else(|| word.strip_suffix("ter"))?;
-    match stem {
-        "ers" | "er" => Some(1),
-        "drit" => Some(3),
-        "sieb" => Some(7),
-        "ach" => Some(8),
-        _ => cardinal(stem).or_else(|| cardinal(&format!("{stem}s"))),
-    }
+    // German ordinal words: "siebten", "ersten", "dritter", "zwanzigsten", "sechsten"
+    ["sten", "ster", "stes", "ste", "ten", "ter", "tes", "te"].iter().find_map(|suffix| {
+        let stem = word.strip_suffix(suffix)?;
+        match stem {
+            "ers" | "er" => Some(1),
+            "drit" => Some(3),
+            "sieb" => Some(7),
+            "ach" => Some(8),
+            _ => cardinal(stem).filter(|n| *n > 0 && !all_digits(stem)),
+        }
+    })
 }
 
 #[cfg(test)]
@@ -104,20 +141,46 @@ mod tests {
 
     #[test]
     fn reads_number_words() {
-        for (word, n) in
-            [("drei", 3), ("zwoelf", 12), ("fuenfundzwanzig", 25), ("dreissig", 30), ("two", 2), ("14", 14)]
-        {
+        for (word, n) in [
+            ("drei", 3),
+            ("zwoelf", 12),
+            ("fuenfundzwanzig", 25),
+            ("dreissig", 30),
+            ("two", 2),
+            ("14", 14),
+            ("zwo", 2),
+            ("fuenfundvierzig", 45),
+        ] {
             assert_eq!(cardinal(word), Some(n), "{word}");
         }
         assert_eq!(cardinal("haus"), None);
+        assert_eq!(cardinal("a"), None);
     }
 
     #[test]
     fn reads_ordinals() {
-        for (word, n) in
-            [("7.", 7), ("21st", 21), ("3rd", 3), ("siebten", 7), ("ersten", 1), ("zwanzigsten", 20), ("dritten", 3)]
-        {
+        for (word, n) in [
+            ("7.", 7),
+            ("21st", 21),
+            ("3rd", 3),
+            ("15ten", 15),
+            ("15te", 15),
+            ("siebten", 7),
+            ("ersten", 1),
+            ("zwanzigsten", 20),
+            ("dritten", 3),
+            ("dritter", 3),
+            ("einunddreissigsten", 31),
+            ("third", 3),
+            ("twelfth", 12),
+            ("zweiten", 2),
+            ("sechzehnten", 16),
+            ("sechsten", 6),
+            ("achten", 8),
+        ] {
             assert_eq!(ordinal(word), Some(n), "{word}");
         }
+        assert_eq!(ordinal("monaten"), None);
+        assert_eq!(ordinal("guten"), None);
     }
 }

@@ -1,5 +1,6 @@
 //! Phrasing dates, times and lists the way a receptionist says them.
 
+use super::wish::{PartOfDay, TimeWindow, TimeWish, WindowLabel, Wish};
 use crate::domain::{Language, OpeningHours, TimeRange};
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike, Weekday};
 
@@ -33,6 +34,11 @@ const EN_MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
+
+/// "Dezember" / "December".
+pub fn spoken_month(month: u32, language: Language) -> &'static str {
+    language.pick(DE_MONTHS, EN_MONTHS)[(month.clamp(1, 12) - 1) as usize]
+}
 
 /// "Dienstag" / "Tuesday".
 pub fn spoken_weekday(day: Weekday, language: Language) -> &'static str {
@@ -121,6 +127,67 @@ pub fn spoken_moments(moments: &[(NaiveDate, NaiveTime)], today: NaiveDate, lang
         })
         .collect();
     join_choices(&parts, language, false)
+}
+
+/// A window of times: "zwischen 10 und 12 Uhr", "ab 14 Uhr", "nachmittags" / "between 10 am and 12 noon".
+pub fn spoken_window(window: &TimeWindow, language: Language) -> String {
+    let (from, to) = (spoken_time(window.from, language), spoken_time(window.to, language));
+    match (window.label, language) {
+        (WindowLabel::Part(part), Language::De) => match part {
+            PartOfDay::Morning => "vormittags",
+            PartOfDay::Midday => "mittags",
+            PartOfDay::Afternoon => "nachmittags",
+            PartOfDay::Evening => "abends",
+        }
+        .to_string(),
+        (WindowLabel::Part(part), Language::En) => match part {
+            PartOfDay::Morning => "in the morning",
+            PartOfDay::Midday => "around midday",
+            PartOfDay::Afternoon => "in the afternoon",
+            PartOfDay::Evening => "in the evening",
+        }
+        .to_string(),
+        (WindowLabel::After, Language::De) => format!("ab {from}"),
+        (WindowLabel::After, Language::En) => format!("from {from}"),
+        (WindowLabel::Before, Language::De) => format!("bis {to}"),
+        (WindowLabel::Before, Language::En) => format!("by {to}"),
+        (WindowLabel::Between | WindowLabel::Near, Language::De) => format!("zwischen {from} und {to}"),
+        (WindowLabel::Between | WindowLabel::Near, Language::En) => format!("between {from} and {to}"),
+    }
+}
+
+/// The days of a wish: "am Dienstag, den 1. Dezember", "morgen", "zwischen Montag, dem 30. November
+/// und Freitag, dem 4. Dezember" / "between Monday, November 30 and Friday, December 4".
+pub fn spoken_days(wish: &Wish, today: NaiveDate, language: Language) -> String {
+    let on = |date: NaiveDate| {
+        let day = spoken_date(date, today, language);
+        match (language, (date - today).num_days()) {
+            (Language::De, 0..=2) | (Language::En, 0..=1) => day,
+            (Language::De, _) => format!("am {day}"),
+            (Language::En, _) => format!("on {day}"),
+        }
+    };
+    match wish.single_day() {
+        Some(date) => on(date),
+        None => {
+            let (first, last) = (spoken_date(wish.first_day, today, language), spoken_date(wish.last_day, today, language));
+            match language {
+                Language::De => format!("zwischen {} und {}", first.replace(", den ", ", dem "), last.replace(", den ", ", dem ")),
+                Language::En => format!("between {first} and {last}"),
+            }
+        }
+    }
+}
+
+/// A whole wish as it would be read back: days, then the time or window.
+pub fn spoken_wish(wish: &Wish, today: NaiveDate, language: Language) -> String {
+    let days = spoken_days(wish, today, language);
+    match (wish.time, language) {
+        (TimeWish::Any, _) => days,
+        (TimeWish::At(time), Language::De) => format!("{days} um {}", spoken_time(time, language)),
+        (TimeWish::At(time), Language::En) => format!("{days} at {}", spoken_time(time, language)),
+        (TimeWish::Window(window), _) => format!("{days} {}", spoken_window(&window, language)),
+    }
 }
 
 /// "A", "A oder B", "A, B oder C" (with `und`/`and` when `all` is true).

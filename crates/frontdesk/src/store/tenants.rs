@@ -2,8 +2,8 @@
 
 use super::{on_pool, Store, StoreError};
 use crate::domain::{
-    Branch, BranchContext, CalendarKind, Company, Language, OpeningHours, PhoneNumber, Secret, Service, ServiceId,
-    Staff, StaffId,
+    Branch, BranchContext, CalendarKind, Company, DayRange, Language, OpeningHours, PhoneNumber, Region, Secret,
+    Service, ServiceId, Staff, StaffId,
 };
 use crate::tenants::{BranchSpec, TenantsFile};
 use chrono::Utc;
@@ -20,11 +20,12 @@ impl Store {
             on_pool!(self, pool => {
                 let mut tx = pool.begin().await?;
                 let company_id: i64 = sqlx::query_scalar(
-                    "INSERT INTO companies (name, language, timezone, calendar, calcom_api_key, cancel_hours_before, created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+                    "INSERT INTO companies (name, language, timezone, calendar, calcom_api_key, cancel_hours_before, created_at, updated_at, region, locale)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9)
                      ON CONFLICT (name) DO UPDATE SET language = excluded.language, timezone = excluded.timezone,
                         calendar = excluded.calendar, calcom_api_key = excluded.calcom_api_key,
-                        cancel_hours_before = excluded.cancel_hours_before, updated_at = excluded.updated_at
+                        cancel_hours_before = excluded.cancel_hours_before, updated_at = excluded.updated_at,
+                        region = excluded.region, locale = excluded.locale
                      RETURNING id")
                     .bind(&company.name)
                     .bind(company.language.code())
@@ -33,16 +34,19 @@ impl Store {
                     .bind(&company.calcom_api_key)
                     .bind(company.cancel_hours_before.map(i64::from))
                     .bind(Utc::now())
+                    .bind(&company.region_code)
+                    .bind(&company.locale)
                     .fetch_one(&mut *tx)
                     .await?;
                 for branch in &company.branches {
                     let branch_id: i64 = sqlx::query_scalar(
-                        "INSERT INTO branches (company_id, name, opening_hours) VALUES ($1, $2, $3)
-                         ON CONFLICT (company_id, name) DO UPDATE SET opening_hours = excluded.opening_hours
+                        "INSERT INTO branches (company_id, name, opening_hours, closures) VALUES ($1, $2, $3, $4)
+                         ON CONFLICT (company_id, name) DO UPDATE SET opening_hours = excluded.opening_hours, closures = excluded.closures
                          RETURNING id")
                         .bind(company_id)
                         .bind(&branch.name)
                         .bind(opening_hours_json(branch))
+                        .bind(closures_json(branch))
                         .fetch_one(&mut *tx)
                         .await?;
                     sqlx::query("DELETE FROM phone_numbers WHERE branch_id = $1").bind(branch_id).execute(&mut *tx).await?;
@@ -110,8 +114,8 @@ impl Store {
     /// Loads every branch with its company, numbers, services and staff, for the in-memory directory.
     pub async fn load_branches(&self) -> Result<Vec<BranchContext>, StoreError> {
         let (companies, branches, numbers, services, staff, links): DirectoryRows = on_pool!(self, pool => (
-            sqlx::query_as("SELECT id, name, language, timezone, calendar, calcom_api_key, cancel_hours_before FROM companies ORDER BY id").fetch_all(pool).await?,
-            sqlx::query_as("SELECT id, company_id, name, opening_hours FROM branches ORDER BY id").fetch_all(pool).await?,
+            sqlx::query_as("SELECT id, name, language, timezone, calendar, calcom_api_key, cancel_hours_before, region, locale FROM companies ORDER BY id").fetch_all(pool).await?,
+            sqlx::query_as("SELECT id, company_id, name, opening_hours, closures FROM branches ORDER BY id").fetch_all(pool).await?,
             sqlx::query_as("SELECT branch_id, number FROM phone_numbers ORDER BY number").fetch_all(pool).await?,
             sqlx::query_as("SELECT id, branch_id, name, synonyms, duration_minutes, price, description, calcom_event_type_id FROM services WHERE active ORDER BY branch_id, position").fetch_all(pool).await?,
             sqlx::query_as("SELECT id, branch_id, name FROM staff WHERE active ORDER BY branch_id, position").fetch_all(pool).await?,
@@ -153,6 +157,10 @@ impl Store {
                 let map: BTreeMap<String, Vec<String>> =
                     serde_json::from_str(&row.opening_hours).map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 let opening_hours = OpeningHours::parse(&map).map_err(StoreError::Corrupt)?;
+                let closures: Vec<String> =
+                    serde_json::from_str(&row.closures).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let closures =
+                    closures.iter().map(|c| DayRange::parse(c)).collect::<Result<_, _>>().map_err(StoreError::Corrupt)?;
                 Ok(BranchContext {
                     company,
                     branch: Branch {
@@ -162,11 +170,17 @@ impl Store {
                         opening_hours,
                         services: services_by_branch.remove(&row.id).unwrap_or_default(),
                         staff: staff_by_branch.remove(&row.id).unwrap_or_default(),
+                        closures,
                     },
                 })
             })
             .collect()
     }
+}
+
+fn closures_json(branch: &BranchSpec) -> String {
+    let ranges: Vec<String> = branch.closures.iter().map(DayRange::render).collect();
+    serde_json::to_string(&ranges).expect("strings serialize")
 }
 
 fn opening_hours_json(branch: &BranchSpec) -> String {
@@ -186,13 +200,23 @@ struct CompanyRow {
     calendar: Option<String>,
     calcom_api_key: Option<String>,
     cancel_hours_before: Option<i64>,
+    region: Option<String>,
+    locale: Option<String>,
 }
 
 impl CompanyRow {
     fn into_company(self) -> Result<Company, StoreError> {
+        let language = Language::parse(&self.language).map_err(StoreError::Corrupt)?;
+        let month_first = match self.locale.as_deref() {
+            Some(locale) => locale.to_ascii_uppercase().ends_with("-US") || locale.to_ascii_uppercase().ends_with("_US"),
+            // without a locale: American time zones write month first in English
+            None => language == Language::En && self.timezone.starts_with("America/"),
+        };
         Ok(Company {
+            region: self.region.as_deref().map(Region::parse).transpose().map_err(StoreError::Corrupt)?,
+            month_first,
             id: self.id,
-            language: Language::parse(&self.language).map_err(StoreError::Corrupt)?,
+            language,
             timezone: self.timezone.parse().map_err(|_| StoreError::Corrupt(format!("time zone {}", self.timezone)))?,
             name: self.name,
             calendar: self.calendar.as_deref().map(CalendarKind::parse).transpose().map_err(StoreError::Corrupt)?,
@@ -208,6 +232,7 @@ struct BranchRow {
     company_id: i64,
     name: String,
     opening_hours: String,
+    closures: String,
 }
 
 #[derive(sqlx::FromRow)]

@@ -1,4 +1,4 @@
-use crate::domain::{Language, OpeningHours, PhoneNumber};
+use crate::domain::{DayRange, Language, OpeningHours, PhoneNumber, Region};
 use chrono_tz::Tz;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
@@ -26,6 +26,12 @@ pub struct CompanySpec {
     pub calcom_api_key: Option<String>,
     /// Cancellation policy in hours.
     pub cancel_hours_before: Option<u32>,
+    /// Region whose public holidays close the calendar (ISO 3166-2).
+    pub region: Option<Region>,
+    /// The region code as written, for storage.
+    pub region_code: Option<String>,
+    /// Locale such as `de-DE`, `en-US`, `en-GB`: decides whether "12/3" is month first.
+    pub locale: Option<String>,
     /// Branches.
     pub branches: Vec<BranchSpec>,
 }
@@ -43,6 +49,8 @@ pub struct BranchSpec {
     pub services: Vec<ServiceSpec>,
     /// Staff.
     pub staff: Vec<StaffSpec>,
+    /// Days off besides weekly hours and public holidays.
+    pub closures: Vec<DayRange>,
 }
 
 /// One service as the file describes it.
@@ -94,6 +102,8 @@ struct RawCompany {
     calendar: Option<String>,
     calcom_api_key: Option<String>,
     cancel_hours_before: Option<u32>,
+    region: Option<String>,
+    locale: Option<String>,
     #[serde(default)]
     branch: Vec<RawBranch>,
 }
@@ -110,6 +120,8 @@ struct RawBranch {
     service: Vec<ServiceSpec>,
     #[serde(default)]
     staff: Vec<StaffSpec>,
+    #[serde(default)]
+    closures: Vec<String>,
 }
 
 impl TenantsFile {
@@ -148,6 +160,13 @@ fn parse_company(raw: RawCompany, seen_numbers: &mut HashSet<PhoneNumber>) -> Re
         }
     }
     let is_calcom = raw.calendar.as_deref() == Some("calcom");
+    let region = raw.region.as_deref().map(Region::parse).transpose().map_err(at)?;
+    if let Some(locale) = &raw.locale {
+        let prefix = locale.split(['-', '_']).next().unwrap_or_default();
+        if !prefix.eq_ignore_ascii_case(language.code()) {
+            return Err(at(format!("locale {locale:?} does not match language {:?}", language.code())));
+        }
+    }
     let mut branch_names = HashSet::new();
     let branches = raw
         .branch
@@ -167,6 +186,9 @@ fn parse_company(raw: RawCompany, seen_numbers: &mut HashSet<PhoneNumber>) -> Re
         calendar: raw.calendar,
         calcom_api_key: raw.calcom_api_key,
         cancel_hours_before: raw.cancel_hours_before,
+        region,
+        region_code: raw.region.map(|r| r.trim().to_ascii_uppercase()),
+        locale: raw.locale,
         branches,
     })
 }
@@ -207,7 +229,8 @@ fn parse_branch(
             return Err(at(format!("staff {:?} performs unknown service {unknown:?}", staff.name)));
         }
     }
-    Ok(BranchSpec { name: raw.name, phone_numbers, opening_hours, services: raw.service, staff: raw.staff })
+    let closures = raw.closures.iter().map(|c| DayRange::parse(c)).collect::<Result<Vec<_>, _>>().map_err(at)?;
+    Ok(BranchSpec { name: raw.name, phone_numbers, opening_hours, services: raw.service, staff: raw.staff, closures })
 }
 
 #[cfg(test)]
@@ -237,6 +260,12 @@ mod tests {
             (
                 "[[company]]\nname='A'\nlanguage='de'\ntimezone='UTC'\ncalendar='calcom'\n[[company.branch]]\nname='B'\n[[company.branch.service]]\nname='S'\nduration_minutes=30",
                 "calcom_event_type_id is required",
+            ),
+            ("[[company]]\nname='A'\nlanguage='de'\ntimezone='UTC'\nregion='DE-XX'", "unsupported region"),
+            ("[[company]]\nname='A'\nlanguage='de'\ntimezone='UTC'\nlocale='en-US'", "does not match language"),
+            (
+                "[[company]]\nname='A'\nlanguage='de'\ntimezone='UTC'\n[[company.branch]]\nname='B'\nclosures=['24.12.']",
+                "is not a date",
             ),
         ];
         for (text, expected) in cases {

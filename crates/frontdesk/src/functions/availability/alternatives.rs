@@ -1,13 +1,14 @@
 //! `get_alternatives`: candidates from every strategy at once, ranked, in one sentence. In
 //! baseline mode each strategy asks the calendar itself, one after another, as the old system did.
 
-use super::{offer, read, resolve_wish, slot_view, Read, SlotView, ALTERNATIVES};
+use super::{admitted, offer, read, slot_view, Read, SlotView, ALTERNATIVES};
 use crate::availability::alternatives::{alternatives, find, rank, strategy_day, Candidate, Strategy};
 use crate::availability::WINDOW_DAYS;
 use crate::domain::{Language, Service, Staff};
 use crate::functions::args::{parse, AlternativesArgs};
+use crate::functions::wish::asked;
 use crate::functions::{Backends, CallContext, Reply};
-use crate::speech::{spoken_moment, understand};
+use crate::speech::spoken_wish;
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -34,24 +35,21 @@ pub async fn get_alternatives(backends: &Backends, ctx: &CallContext, raw: Optio
 async fn alternatives_for(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Result<Reply, Reply> {
     let language = ctx.language();
     let args = parse::<AlternativesArgs>(raw).map_err(|_| Reply::invalid_arguments(language))?;
-    let (service, staff) = resolve_wish(ctx, &args.wish.service, &args.wish.staff)?;
+    let asked = asked(ctx, &args.wish)?;
+    let (service, staff) = (asked.service, asked.staff);
     let max = args.max.get().and_then(|m| m.parse::<usize>().ok()).unwrap_or(ALTERNATIVES).clamp(1, 5);
-    let moment = understand(args.wish.date.get(), args.wish.time.get(), &ctx.speech())
-        .map_err(|p| Reply::invalid_date(language, p))?;
-    let time = moment
-        .time
-        .or(moment.part_of_day.map(|p| p.range().0))
-        .unwrap_or(NaiveTime::from_hms_opt(12, 0, 0).expect("noon"));
-    let wish = ctx.instant(moment.date.and_time(time)).max(ctx.now);
+    let wish = ctx.instant(asked.wish.anchor()).max(ctx.now);
     let (found, read) = if backends.availability.cached() {
         let read = read(backends, ctx, service, staff, ctx.now, ctx.now + Duration::days(WINDOW_DAYS)).await?;
-        (alternatives(&read.slots, wish, ctx.tz(), max), read)
+        // Inside the caller's days and window first; the nearest others only when nothing fits.
+        let inside = admitted(ctx, &asked.wish, &read.slots);
+        let pool = if inside.is_empty() || asked.wish.exact().is_some() { &read.slots } else { &inside };
+        (alternatives(pool, wish, ctx.tz(), max), read)
     } else {
         one_strategy_at_a_time(backends, ctx, service, staff, wish, max).await?
     };
     let mut spoken: Vec<_> = found.iter().map(|c| c.slot.clone()).collect();
     spoken.sort_by_key(|s| s.start);
-    let wish_local = wish.with_timezone(&ctx.tz());
     let lead = match (language, found.is_empty()) {
         (_, true) => String::new(),
         (Language::De, false) => "Gern.".to_string(),
@@ -60,7 +58,7 @@ async fn alternatives_for(backends: &Backends, ctx: &CallContext, raw: Option<&R
     let message = offer(ctx, lead, &spoken).trim_start().to_string();
     let view = Alternatives {
         service: service.name.clone(),
-        requested: spoken_moment(wish_local.date_naive(), wish_local.time(), ctx.today(), language),
+        requested: spoken_wish(&asked.wish, ctx.today(), language),
         alternatives: found
             .iter()
             .map(|c| Alternative { slot: slot_view(ctx, &c.slot), strategy: c.strategy.as_str() })

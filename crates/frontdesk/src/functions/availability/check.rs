@@ -1,14 +1,18 @@
-//! `check_availability`: is this start free; if not, the best alternatives.
+//! `check_availability`: is this start free; if not, the best alternatives. A wish that is not one
+//! start — a day, a span of days, a window, a part of the day — gets the free times inside it.
 
-use super::{capitalise, offer, on_day, range_around, read, resolve_wish, slot_view, SlotView, ALTERNATIVES};
+use super::{
+    admitted, capitalise, closed_lead, closed_reason, offer, range_around, range_for, read, slot_view, spread,
+    SlotView, ALTERNATIVES,
+};
 use crate::availability::alternatives::alternatives;
-use crate::availability::WINDOW_DAYS;
 use crate::calendar::Slot;
-use crate::domain::{Language, Service, Staff};
-use crate::functions::args::{parse, ServiceAtArgs};
+use crate::domain::Language;
+use crate::functions::args::{parse, WishArgs};
+use crate::functions::wish::{asked, Asked};
 use crate::functions::{Backends, CallContext, Reply};
-use crate::speech::{join_choices, spoken_moment, spoken_time, understand, Moment};
-use chrono::{Datelike, Duration, NaiveTime};
+use crate::speech::{join_choices, spoken_moment, spoken_time, spoken_wish, Flexibility, Wish};
+use chrono::{Datelike, Duration, NaiveDateTime};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
@@ -29,18 +33,23 @@ pub async fn check_availability(backends: &Backends, ctx: &CallContext, raw: Opt
 }
 
 async fn check(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Result<Reply, Reply> {
+    let args = parse::<WishArgs>(raw).map_err(|_| Reply::invalid_arguments(ctx.language()))?;
+    let asked = asked(ctx, &args)?;
+    match asked.wish.exact() {
+        Some(start) => check_start(backends, ctx, &asked, start).await,
+        None => free_times(backends, ctx, &asked).await,
+    }
+}
+
+/// One start: free, or why not and what instead.
+async fn check_start(backends: &Backends, ctx: &CallContext, asked: &Asked<'_>, local: NaiveDateTime) -> Result<Reply, Reply> {
     let language = ctx.language();
-    let args = parse::<ServiceAtArgs>(raw).map_err(|_| Reply::invalid_arguments(language))?;
-    let (service, staff) = resolve_wish(ctx, &args.service, &args.staff)?;
-    let moment =
-        understand(args.date.get(), args.time.get(), &ctx.speech()).map_err(|p| Reply::invalid_date(language, p))?;
-    let Some(time) = moment.time else {
-        return free_times_on_day(backends, ctx, service, staff, moment).await;
-    };
-    let start = ctx.instant(moment.date.and_time(time));
+    let Asked { service, staff, .. } = *asked;
+    let (date, time) = (local.date(), local.time());
+    let start = ctx.instant(local);
     let (from, to) = range_around(ctx, start);
     let read = read(backends, ctx, service, staff, from, to).await?;
-    let spoken_wish = spoken_moment(moment.date, time, ctx.today(), language);
+    let spoken_wish = spoken_moment(date, time, ctx.today(), language);
     let mut availability = Availability {
         available: false,
         service: service.name.clone(),
@@ -68,28 +77,24 @@ async fn check(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -
         availability.slot = Some(view);
         return Ok(read.mark(Reply::ok(message, availability)));
     }
-    let hours = ctx.branch().opening_hours.on(moment.date.weekday());
+    let hours = ctx.branch().opening_hours.on(date.weekday());
     let end_time = time + Duration::minutes(i64::from(service.duration_minutes));
-    let reason = if hours.is_empty() {
-        "closed"
-    } else if !hours.iter().any(|r| r.open <= time && end_time <= r.close && end_time > time) {
-        "outside_opening_hours"
-    } else {
-        "taken"
-    };
-    let lead = match (language, reason) {
-        (Language::De, "closed") => {
-            format!("{} haben wir leider geschlossen.", capitalise(&on_day(ctx, moment, language)))
-        }
-        (Language::En, "closed") => format!("We're closed {}, I'm afraid.", on_day(ctx, moment, language)),
-        (Language::De, "outside_opening_hours") => {
-            format!("Um {} haben wir leider nicht geöffnet.", spoken_time(time, language))
-        }
-        (Language::En, "outside_opening_hours") => {
-            format!("We're not open at {}, I'm afraid.", spoken_time(time, language))
-        }
-        (Language::De, _) => format!("{} ist leider schon vergeben.", capitalise(&spoken_wish)),
-        (Language::En, _) => format!("{} is already taken, I'm afraid.", capitalise(&spoken_wish)),
+    let (reason, lead) = match ctx.tenant.closed_on(date) {
+        Some(closed) => (closed_reason(closed), closed_lead(ctx, date, closed)),
+        None if !hours.iter().any(|r| r.open <= time && end_time <= r.close && end_time > time) => (
+            "outside_opening_hours",
+            match language {
+                Language::De => format!("Um {} haben wir leider nicht geöffnet.", spoken_time(time, language)),
+                Language::En => format!("We're not open at {}, I'm afraid.", spoken_time(time, language)),
+            },
+        ),
+        None => (
+            "taken",
+            match language {
+                Language::De => format!("{} ist leider schon vergeben.", capitalise(&spoken_wish)),
+                Language::En => format!("{} is already taken, I'm afraid.", capitalise(&spoken_wish)),
+            },
+        ),
     };
     let mut offered: Vec<Slot> =
         alternatives(&read.slots, start, ctx.tz(), ALTERNATIVES).into_iter().map(|c| c.slot).collect();
@@ -100,61 +105,85 @@ async fn check(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -
     Ok(read.mark(Reply::ok(message, availability)))
 }
 
-/// A day (and maybe a part of it) without a clock time: the free times of that day.
-async fn free_times_on_day(
-    backends: &Backends,
-    ctx: &CallContext,
-    service: &Service,
-    staff: Option<&Staff>,
-    moment: Moment,
-) -> Result<Reply, Reply> {
+/// Free times inside a wish that is not one start: a day, days, a window, "so früh wie möglich".
+async fn free_times(backends: &Backends, ctx: &CallContext, asked: &Asked<'_>) -> Result<Reply, Reply> {
     let language = ctx.language();
-    let day_start = ctx.instant(moment.date.and_time(NaiveTime::MIN));
-    let (from, to) = range_around(ctx, day_start);
-    let read = read(backends, ctx, service, staff, from, to.max(day_start + Duration::days(WINDOW_DAYS / 2))).await?;
-    let tz = ctx.tz();
-    let on_that_day: Vec<Slot> = read
-        .slots
-        .iter()
-        .filter(|s| {
-            let local = s.start.with_timezone(&tz);
-            local.date_naive() == moment.date && moment.part_of_day.is_none_or(|p| p.contains(local.time()))
-        })
-        .cloned()
-        .collect();
-    let day = on_day(ctx, moment, language);
-    let (lead, offered) = if on_that_day.is_empty() {
-        let lead = match language {
-            Language::De => format!("{} ist dafür leider nichts mehr frei.", capitalise(&day)),
-            Language::En => format!("Nothing is free {day}, I'm afraid."),
+    let Asked { service, staff, ref wish } = *asked;
+    let (from, to) = range_for(ctx, wish);
+    let read = read(backends, ctx, service, staff, from, to).await?;
+    let inside = admitted(ctx, wish, &read.slots);
+    let spoken = spoken_wish(wish, ctx.today(), language);
+    let (lead, offered, reason) = if inside.is_empty() {
+        let (reason, lead) = match wish.single_day().and_then(|d| ctx.tenant.closed_on(d).map(|c| (d, c))) {
+            Some((date, closed)) => (closed_reason(closed), closed_lead(ctx, date, closed)),
+            None => (
+                "taken",
+                match language {
+                    Language::De => format!("{} ist dafür leider nichts mehr frei.", capitalise(&spoken)),
+                    Language::En => format!("Nothing is free {spoken}, I'm afraid."),
+                },
+            ),
         };
-        let target =
-            ctx.instant(moment.date.and_time(moment.part_of_day.map(|p| p.range().0).unwrap_or(NaiveTime::MIN)));
+        let anchor = ctx.instant(wish.anchor()).max(ctx.now);
         let mut offered: Vec<Slot> =
-            alternatives(&read.slots, target, tz, ALTERNATIVES).into_iter().map(|c| c.slot).collect();
+            alternatives(&read.slots, anchor, ctx.tz(), ALTERNATIVES).into_iter().map(|c| c.slot).collect();
         offered.sort_by_key(|s| s.start);
-        (lead, offered)
+        (lead, offered, Some(reason))
     } else {
-        // Spread the offer over the day rather than three neighbouring quarter-hours.
-        let step = (on_that_day.len() / ALTERNATIVES).max(1);
-        let offered: Vec<Slot> = on_that_day.iter().step_by(step).take(ALTERNATIVES).cloned().collect();
-        let lead = match language {
-            Language::De => format!("{} ist noch etwas frei.", capitalise(&day)),
-            Language::En => format!("There is still availability {day}."),
+        let offered = if wish.flexibility == Flexibility::Earliest || is_short(wish) {
+            inside.iter().take(ALTERNATIVES).cloned().collect()
+        } else {
+            spread(&inside, ALTERNATIVES)
         };
-        (lead, offered)
+        let lead = match language {
+            Language::De => format!("{} ist noch etwas frei.", capitalise(&spoken)),
+            Language::En => format!("There is still availability {spoken}."),
+        };
+        (lead, offered, None)
     };
     let message = offer(ctx, lead, &offered);
-    Ok(read.mark(Reply::ok(
-        message,
-        Availability {
-            available: !on_that_day.is_empty(),
-            service: service.name.clone(),
-            duration_minutes: service.duration_minutes,
-            requested: None,
-            reason: on_that_day.is_empty().then_some("taken"),
-            slot: None,
-            alternatives: offered.iter().map(|s| slot_view(ctx, s)).collect(),
-        },
-    )))
+    Ok(read.mark(
+        Reply::ok(
+            message,
+            Availability {
+                available: !inside.is_empty(),
+                service: service.name.clone(),
+                duration_minutes: service.duration_minutes,
+                requested: None,
+                reason,
+                slot: None,
+                alternatives: offered.iter().map(|s| slot_view(ctx, s)).collect(),
+            },
+        )
+        .with("wish", wish_view(wish)),
+    ))
+}
+
+/// A window of at most two hours on one day: its first free times are the natural offer.
+fn is_short(wish: &Wish) -> bool {
+    wish.single_day().is_some() && wish.window().is_some_and(|w| w.to - w.from <= Duration::hours(2))
+}
+
+/// The wish as the agent receives it.
+#[derive(Serialize)]
+pub struct WishView {
+    first_day: String,
+    last_day: String,
+    time: Option<String>,
+    window_from: Option<String>,
+    window_to: Option<String>,
+    flexibility: &'static str,
+}
+
+/// The understood wish, for the agent's JSON.
+pub fn wish_view(wish: &Wish) -> WishView {
+    let hhmm = |t: chrono::NaiveTime| t.format("%H:%M").to_string();
+    WishView {
+        first_day: wish.first_day.to_string(),
+        last_day: wish.last_day.to_string(),
+        time: wish.clock().map(hhmm),
+        window_from: wish.window().map(|w| hhmm(w.from)),
+        window_to: wish.window().map(|w| hhmm(w.to)),
+        flexibility: wish.flexibility.as_str(),
+    }
 }

@@ -6,17 +6,15 @@ mod check;
 mod next;
 
 pub use alternatives::get_alternatives;
-pub use check::check_availability;
+pub use check::{check_availability, wish_view};
 pub use next::find_next_available;
 
-use super::args::Text;
-use super::catalog::resolve_service;
 use super::{Backends, CacheUse, CallContext, Reply};
 use crate::availability::WINDOW_DAYS;
 use crate::calendar::Slot;
-use crate::domain::{Language, Service, Staff};
-use crate::speech::{join_choices, spoken_date, spoken_moment, spoken_moments, Moment};
-use chrono::{DateTime, Duration, Utc};
+use crate::domain::{Closed, Language, Service, Staff};
+use crate::speech::{join_choices, spoken_date, spoken_moment, spoken_moments, Wish};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use serde::Serialize;
 
 /// How many alternatives are offered unless asked otherwise.
@@ -50,8 +48,12 @@ fn slot_view(ctx: &CallContext, slot: &Slot) -> SlotView {
 }
 
 /// The staff member asked for, checked against the service; or the answer when that fails.
-fn resolve_staff<'a>(ctx: &'a CallContext, service: &Service, said: &Text) -> Result<Option<&'a Staff>, Reply> {
-    let Some(said) = said.get() else { return Ok(None) };
+pub(super) fn resolve_staff<'a>(
+    ctx: &'a CallContext,
+    service: &Service,
+    said: Option<&str>,
+) -> Result<Option<&'a Staff>, Reply> {
+    let Some(said) = said else { return Ok(None) };
     let language = ctx.language();
     let able: Vec<String> = ctx.branch().staff_for(service.id).map(|s| s.name.clone()).collect();
     let staff = ctx.branch().match_staff(said).ok_or_else(|| {
@@ -79,16 +81,6 @@ fn resolve_staff<'a>(ctx: &'a CallContext, service: &Service, said: &Text) -> Re
         .with("staff", &able));
     }
     Ok(Some(staff))
-}
-
-/// The service and staff member a call asks about, or the answer explaining why not.
-pub(super) fn resolve_wish<'a>(
-    ctx: &'a CallContext,
-    service: &Text,
-    staff: &Text,
-) -> Result<(&'a Service, Option<&'a Staff>), Reply> {
-    let service = resolve_service(ctx, service.get())?;
-    Ok((service, resolve_staff(ctx, service, staff)?))
 }
 
 /// Free slots read for one question.
@@ -123,7 +115,16 @@ async fn read(
             tracing::warn!(%error, company = ctx.company().id, "availability could not be read");
             Reply::calendar_unavailable(ctx.language())
         })?;
-    Ok(Read { slots: read.slots, cache: read.freshness.into() })
+    let mut slots = read.slots;
+    if let Some(person) = staff {
+        // Offer the person asked for, not whoever else is free at that time.
+        for slot in &mut slots {
+            if slot.staff.contains(&person.id) {
+                slot.staff = vec![person.id];
+            }
+        }
+    }
+    Ok(Read { slots, cache: read.freshness.into() })
 }
 
 /// The range to read around a wished start: the window while the wish lies in it, otherwise a
@@ -192,9 +193,9 @@ fn offer(ctx: &CallContext, lead: String, alternatives: &[Slot]) -> String {
     }
 }
 
-fn on_day(ctx: &CallContext, moment: Moment, language: Language) -> String {
-    let day = spoken_date(moment.date, ctx.today(), language);
-    match (language, (moment.date - ctx.today()).num_days()) {
+fn on_day(ctx: &CallContext, date: NaiveDate, language: Language) -> String {
+    let day = spoken_date(date, ctx.today(), language);
+    match (language, (date - ctx.today()).num_days()) {
         (Language::De, 0..=2) => day,
         (Language::De, _) => format!("am {day}"),
         (Language::En, 0..=1) => day,
@@ -205,4 +206,99 @@ fn on_day(ctx: &CallContext, moment: Moment, language: Language) -> String {
 fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// The local start and end of a slot.
+fn local_span(ctx: &CallContext, slot: &Slot) -> (chrono::NaiveDateTime, chrono::NaiveDateTime) {
+    let tz = ctx.tz();
+    (slot.start.with_timezone(&tz).naive_local(), slot.end.with_timezone(&tz).naive_local())
+}
+
+/// The slots a wish admits (its days and its time or window).
+fn admitted(ctx: &CallContext, wish: &Wish, slots: &[Slot]) -> Vec<Slot> {
+    slots
+        .iter()
+        .filter(|slot| {
+            let (start, end) = local_span(ctx, slot);
+            wish.admits(start, end)
+        })
+        .cloned()
+        .collect()
+}
+
+/// The range to read for a wish's days: the window while they lie in it, else those days.
+fn range_for(ctx: &CallContext, wish: &Wish) -> (DateTime<Utc>, DateTime<Utc>) {
+    let first = ctx.instant(wish.first_day.and_time(NaiveTime::MIN));
+    let after_last = ctx.instant((wish.last_day + Duration::days(1)).and_time(NaiveTime::MIN));
+    let window_end = ctx.now + Duration::days(WINDOW_DAYS);
+    if after_last <= window_end {
+        (ctx.now, window_end)
+    } else {
+        // beyond the window: those days (at most a month), plus a week for alternatives
+        (ctx.now.max(first - Duration::days(WINDOW_DAYS / 2)), after_last.min(first + Duration::days(31)) + Duration::days(7))
+    }
+}
+
+/// At most `n` slots spread over the list (over the days of a span, not three neighbours).
+fn spread(slots: &[Slot], n: usize) -> Vec<Slot> {
+    let step = (slots.len() / n).max(1);
+    slots.iter().step_by(step).take(n).cloned().collect()
+}
+
+/// Why a day is closed, said the way a receptionist would ("Am 25. Dezember haben wir
+/// geschlossen — Feiertag (1. Weihnachtstag).").
+fn closed_lead(ctx: &CallContext, date: NaiveDate, closed: Closed) -> String {
+    let language = ctx.language();
+    let day = on_day(ctx, date, language);
+    match (closed, language) {
+        (Closed::Holiday(holiday), Language::De) => {
+            format!("{} haben wir geschlossen — Feiertag ({}).", capitalise(&day), holiday.name_de())
+        }
+        (Closed::Holiday(holiday), Language::En) => {
+            format!("We're closed {day}: it's a public holiday ({}).", holiday.name_en())
+        }
+        (Closed::Closure, Language::De) => format!("{} haben wir leider geschlossen — Betriebsferien.", capitalise(&day)),
+        (Closed::Closure, Language::En) => format!("We're closed {day}, I'm afraid — we're away then."),
+        (Closed::Weekly, Language::De) => format!("{} haben wir leider geschlossen.", capitalise(&day)),
+        (Closed::Weekly, Language::En) => format!("We're closed {day}, I'm afraid."),
+    }
+}
+
+/// The reason code for a closed day.
+fn closed_reason(closed: Closed) -> &'static str {
+    match closed {
+        Closed::Holiday(_) => "holiday",
+        Closed::Closure => "closure",
+        Closed::Weekly => "closed",
+    }
+}
+
+/// For functions that need one start but heard a day or window: the answer asking which time,
+/// offering free times inside the wish.
+pub(super) async fn ask_for_a_time(
+    backends: &Backends,
+    ctx: &CallContext,
+    service: &Service,
+    staff: Option<&Staff>,
+    wish: &Wish,
+) -> Reply {
+    let language = ctx.language();
+    let (from, to) = range_for(ctx, wish);
+    let offered = match read(backends, ctx, service, staff, from, to).await {
+        Ok(read) => spread(&admitted(ctx, wish, &read.slots), ALTERNATIVES),
+        Err(reply) => return reply,
+    };
+    let spoken = crate::speech::spoken_wish(wish, ctx.today(), language);
+    let message = match (language, offered.is_empty()) {
+        (Language::De, false) => {
+            format!("Zu welcher Uhrzeit genau? {} wäre zum Beispiel {} frei.", capitalise(&spoken), spoken_list(ctx, &offered))
+        }
+        (Language::En, false) => {
+            format!("At what time exactly? {}, {} would be free, for example.", capitalise(&spoken), spoken_list(ctx, &offered))
+        }
+        (Language::De, true) => format!("{} ist leider nichts frei. Darf ich Ihnen einen anderen Tag vorschlagen?", capitalise(&spoken)),
+        (Language::En, true) => format!("Nothing is free {spoken}, I'm afraid. Shall I suggest another day?"),
+    };
+    let views: Vec<SlotView> = offered.iter().map(|s| slot_view(ctx, s)).collect();
+    Reply::failure("time_needed", message).with("alternatives", views).with("wish", wish_view(wish))
 }

@@ -1,13 +1,15 @@
 //! `find_next_available`: the first free slot — from the window, and past it with one more
 //! range request, never a loop over days.
 
-use super::{read, resolve_wish, slot_view, SlotView};
+use super::{local_span, read, slot_view, SlotView};
 use crate::availability::WINDOW_DAYS;
+use crate::calendar::Slot;
 use crate::domain::Language;
 use crate::functions::args::{parse, NextAvailableArgs};
+use crate::functions::wish::asked_maybe;
 use crate::functions::{Backends, CallContext, Reply};
-use crate::speech::understand;
-use chrono::{Duration, NaiveTime};
+use crate::speech::Wish;
+use chrono::Duration;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
@@ -25,23 +27,22 @@ pub async fn find_next_available(backends: &Backends, ctx: &CallContext, raw: Op
 async fn next_available(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Result<Reply, Reply> {
     let language = ctx.language();
     let args = parse::<NextAvailableArgs>(raw).map_err(|_| Reply::invalid_arguments(language))?;
-    let (service, staff) = resolve_wish(ctx, &args.wish.service, &args.wish.staff)?;
-    let after = if args.date().is_none() && args.time().is_none() {
-        ctx.now
-    } else {
-        let moment =
-            understand(args.date(), args.time(), &ctx.speech()).map_err(|p| Reply::invalid_date(language, p))?;
-        let time = moment.time.or(moment.part_of_day.map(|p| p.range().0)).unwrap_or(NaiveTime::MIN);
-        ctx.now.max(ctx.instant(moment.date.and_time(time)))
+    let (service, staff, wish) = asked_maybe(ctx, &args.wish, args.date())?;
+    let after = match &wish {
+        None => ctx.now,
+        Some(wish) => ctx.now.max(ctx.instant(wish.earliest())),
     };
     let window_end = ctx.now + Duration::days(WINDOW_DAYS);
     let to = if after < window_end { window_end } else { after + Duration::days(WINDOW_DAYS) };
     let mut found = read(backends, ctx, service, staff, after, to).await?;
-    if found.slots.is_empty() && to == window_end {
+    let fits = |slots: &[Slot]| slots.iter().find(|s| fits_time_of_day(ctx, wish.as_ref(), s)).cloned();
+    let mut first = fits(&found.slots);
+    if first.is_none() && to == window_end {
         // Nothing left in the window: one more range request beyond it.
         found = read(backends, ctx, service, staff, window_end, window_end + Duration::days(WINDOW_DAYS)).await?;
+        first = fits(&found.slots);
     }
-    let Some(first) = found.slots.first() else {
+    let Some(first) = first.as_ref() else {
         let message = match language {
             Language::De => format!(
                 "Für {} ist in den nächsten Wochen leider nichts frei. Darf ich Sie zurückrufen lassen?",
@@ -68,4 +69,10 @@ async fn next_available(backends: &Backends, ctx: &CallContext, raw: Option<&Raw
         }
     };
     Ok(found.mark(Reply::ok(message, NextAvailable { service: service.name.clone(), slot: view })))
+}
+
+/// Whether a slot is at a time of day the wish allows (its window, on any day from its first).
+fn fits_time_of_day(ctx: &CallContext, wish: Option<&Wish>, slot: &Slot) -> bool {
+    let (start, end) = local_span(ctx, slot);
+    wish.is_none_or(|wish| wish.admits_time_of_day(start, end))
 }

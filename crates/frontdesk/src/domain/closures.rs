@@ -1,0 +1,91 @@
+//! Days a branch is closed besides its weekly hours: the company region's public holidays and the
+//! branch's own closures ("2026-12-24..2027-01-01").
+
+use super::holidays::Holiday;
+use super::BranchContext;
+use chrono::{Datelike, NaiveDate};
+
+/// An inclusive range of days off, parsed from `"YYYY-MM-DD"` or `"YYYY-MM-DD..YYYY-MM-DD"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayRange {
+    /// First day off.
+    pub first: NaiveDate,
+    /// Last day off (inclusive).
+    pub last: NaiveDate,
+}
+
+impl DayRange {
+    /// Parses one closure entry of the tenants file.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let day = |s: &str| {
+            NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+                .map_err(|_| format!("closure {text:?} is not a date like \"2026-12-24\" or a range \"2026-12-24..2027-01-01\""))
+        };
+        let (first, last) = match text.split_once("..") {
+            Some((a, b)) => (day(a)?, day(b)?),
+            None => (day(text)?, day(text)?),
+        };
+        if last < first {
+            return Err(format!("closure {text:?} ends before it starts"));
+        }
+        Ok(Self { first, last })
+    }
+
+    /// Whether `date` is one of its days.
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.first <= date && date <= self.last
+    }
+
+    /// The file form.
+    pub fn render(&self) -> String {
+        if self.first == self.last {
+            self.first.to_string()
+        } else {
+            format!("{}..{}", self.first, self.last)
+        }
+    }
+}
+
+/// Why a branch is closed on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Closed {
+    /// A public holiday of the company's region.
+    Holiday(Holiday),
+    /// One of the branch's closures (holidays of the business, works).
+    Closure,
+    /// No opening hours on that weekday.
+    Weekly,
+}
+
+impl BranchContext {
+    /// Why the branch is closed on `date`, or `None` when it is open that day.
+    pub fn closed_on(&self, date: NaiveDate) -> Option<Closed> {
+        if let Some(holiday) = self.company.region.and_then(|r| r.holiday_on(date)) {
+            return Some(Closed::Holiday(holiday));
+        }
+        if self.branch.closures.iter().any(|c| c.contains(date)) {
+            return Some(Closed::Closure);
+        }
+        self.branch.opening_hours.on(date.weekday()).is_empty().then_some(Closed::Weekly)
+    }
+
+    /// Whether the calendar is closed on `date` by a holiday or closure (weekly hours aside).
+    pub fn closed_for_the_day(&self, date: NaiveDate) -> bool {
+        matches!(self.closed_on(date), Some(Closed::Holiday(_) | Closed::Closure))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_days_and_ranges() {
+        let range = DayRange::parse("2026-12-24..2027-01-01").unwrap();
+        assert!(range.contains(NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()));
+        assert!(!range.contains(NaiveDate::from_ymd_opt(2027, 1, 2).unwrap()));
+        assert_eq!(DayRange::parse("2027-02-16").unwrap().render(), "2027-02-16");
+        assert!(DayRange::parse("2027-01-02..2027-01-01").unwrap_err().contains("ends before"));
+        assert!(DayRange::parse("24.12.").is_err());
+    }
+}

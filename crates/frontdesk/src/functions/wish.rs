@@ -1,0 +1,51 @@
+//! The one place function arguments become a typed wish: the service, the staff member (named as
+//! an argument or in the words) and the understood [`Wish`] — or the spoken answer saying what
+//! was not understood.
+
+use super::args::WishArgs;
+use super::availability::resolve_staff;
+use super::catalog::resolve_service;
+use super::{CallContext, Reply};
+use crate::domain::{Service, Staff};
+use crate::speech::{understand, Wish};
+
+/// What a call asks about: service, staff member and when.
+#[derive(Debug)]
+pub struct Asked<'a> {
+    /// The service.
+    pub service: &'a Service,
+    /// The staff member asked for, if any.
+    pub staff: Option<&'a Staff>,
+    /// When.
+    pub wish: Wish,
+}
+
+/// Understands date and time words into a wish, or the answer saying what was not understood.
+pub fn understood(ctx: &CallContext, date: Option<&str>, time: Option<&str>) -> Result<Wish, Reply> {
+    understand(date, time, &ctx.speech()).map_err(|problem| Reply::invalid_date(ctx.language(), ctx.today(), &problem))
+}
+
+/// Service, wish and staff of a call's wish arguments (in that order of asking back).
+pub fn asked<'a>(ctx: &'a CallContext, args: &WishArgs) -> Result<Asked<'a>, Reply> {
+    let service = resolve_service(ctx, args.service.get())?;
+    let wish = understood(ctx, args.date.get(), args.time_words().as_deref())?;
+    let staff = resolve_staff(ctx, service, args.staff.get().or(wish.staff.as_deref()))?;
+    Ok(Asked { service, staff, wish })
+}
+
+/// Service and staff only, with the wish when one was said (`find_next_available` without a day).
+pub fn asked_maybe<'a>(
+    ctx: &'a CallContext,
+    args: &WishArgs,
+    date: Option<&str>,
+) -> Result<(&'a Service, Option<&'a Staff>, Option<Wish>), Reply> {
+    let service = resolve_service(ctx, args.service.get())?;
+    let time = args.time_words();
+    let wish = match (date, time.as_deref()) {
+        (None, None) => None,
+        (date, time) => Some(understood(ctx, date, time)?),
+    };
+    let said_staff = args.staff.get().or(wish.as_ref().and_then(|w| w.staff.as_deref()));
+    let staff = resolve_staff(ctx, service, said_staff)?;
+    Ok((service, staff, wish))
+}

@@ -1,0 +1,142 @@
+//! ASR text → tokens: folded to lower case without umlauts, punctuation dropped, numbers glued to
+//! units split ("14uhr", "2pm", "19h30"), ranges split ("10-12" → 10 bis 12), each token with its
+//! number or ordinal value when it has one.
+
+use super::numbers::{cardinal, ordinal};
+use super::text::fold;
+
+/// One word of what the caller said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// The folded word ("uebermorgen", "14", "7.12.", "3rd").
+    pub word: String,
+    /// Its value as a cardinal number (digits or a number word).
+    pub number: Option<u32>,
+    /// Its value as an ordinal ("7.", "siebten", "3rd").
+    pub ordinal: Option<u32>,
+    /// Written with a trailing dot ("Mo.", "So."): an abbreviation.
+    pub dotted: bool,
+}
+
+impl Token {
+    fn new(word: &str, dotted: bool) -> Self {
+        Self { word: word.to_string(), number: cardinal(word), ordinal: ordinal(word), dotted }
+    }
+}
+
+/// The longest text that is read; anything past it is not understood (and says so).
+pub const MAX_CHARS: usize = 200;
+
+/// Splits what a caller said into tokens.
+pub fn tokens(text: &str) -> Vec<Token> {
+    let text: String = text.chars().take(MAX_CHARS).collect();
+    let folded = fold(&text).replace("a.m.", " am ").replace("p.m.", " pm ").replace("o'clock", "oclock");
+    let chars: Vec<char> = folded.chars().collect();
+    let mut cleaned = String::with_capacity(folded.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|j| chars[j]);
+        let next = chars.get(i + 1).copied();
+        match c {
+            '\'' => {}
+            '-' if prev.is_some_and(|p| p.is_alphabetic()) || next.is_some_and(|n| n.is_alphabetic()) => {
+                cleaned.push(' ')
+            }
+            '–' | '—' => cleaned.push_str(" bis "),
+            c if c.is_alphanumeric() || matches!(c, '.' | ':' | '/' | '-' | '+') => cleaned.push(c),
+            _ => cleaned.push(' '),
+        }
+    }
+    let mut out = Vec::new();
+    for raw in cleaned.split_whitespace() {
+        let raw = raw.trim_end_matches([':', '+', '-', '/']);
+        let raw = raw.trim_start_matches(['.', ':', '+', '/']);
+        if raw.is_empty() {
+            continue;
+        }
+        if raw.starts_with(|c: char| c.is_ascii_digit()) {
+            numeric(raw, &mut out);
+        } else {
+            let dotted = raw.ends_with('.');
+            let word = raw.trim_end_matches('.');
+            // "z.b." and similar keep inner dots; they are not understood anyway.
+            if !word.is_empty() {
+                out.push(Token::new(word, dotted));
+            }
+        }
+    }
+    out
+}
+
+/// A token starting with a digit: a date, a clock time, an ordinal, a range, or a number glued to
+/// a unit.
+fn numeric(raw: &str, out: &mut Vec<Token>) {
+    // "10-12" (a range of hours), but not "2026-12-03" (ISO)
+    if let Some((a, b)) = raw.split_once('-') {
+        let short = |s: &str| !s.is_empty() && s.len() <= 5 && s.bytes().all(|b| b.is_ascii_digit() || b == b':');
+        if short(a) && short(b) && !a.contains('.') {
+            out.push(Token::new(a, false));
+            out.push(Token::new("bis", false));
+            out.push(Token::new(b, false));
+            return;
+        }
+    }
+    let Some(at) = raw.find(|c: char| c.is_alphabetic()) else {
+        out.push(Token::new(raw, false));
+        return;
+    };
+    let (number, rest) = raw.split_at(at);
+    let rest = rest.trim_end_matches('.');
+    // ISO instants ("2026-12-03T14:00") stay whole.
+    if number.len() >= 10 && number.as_bytes()[4] == b'-' {
+        out.push(Token::new(raw, false));
+        return;
+    }
+    if matches!(rest, "st" | "nd" | "rd" | "th" | "ten" | "te" | "ter" | "tes" | "sten") {
+        out.push(Token::new(&format!("{number}{rest}"), false));
+        return;
+    }
+    out.push(Token::new(number, false));
+    // "19h30", "14uhr30", "14h", "2pm", "30min"
+    let unit_end = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+    let (unit, minutes) = rest.split_at(unit_end);
+    let unit = match unit {
+        "h" => "uhr",
+        "min" => "minuten",
+        other => other,
+    };
+    out.push(Token::new(unit, false));
+    if !minutes.is_empty() {
+        out.push(Token::new(minutes, false));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        tokens(text).into_iter().map(|t| t.word).collect()
+    }
+
+    #[test]
+    fn splits_asr_text() {
+        assert_eq!(words("Am Montag, um 14Uhr30!"), ["am", "montag", "um", "14", "uhr", "30"]);
+        assert_eq!(words("19h30"), ["19", "uhr", "30"]);
+        assert_eq!(words("2pm"), ["2", "pm"]);
+        assert_eq!(words("2:30 p.m."), ["2:30", "pm"]);
+        assert_eq!(words("10-12 Uhr"), ["10", "bis", "12", "uhr"]);
+        assert_eq!(words("2026-12-03T14:00"), ["2026-12-03t14:00"]);
+        assert_eq!(words("Übermorgen"), ["uebermorgen"]);
+        assert_eq!(words("twenty-five past two"), ["twenty", "five", "past", "two"]);
+        assert_eq!(words("3rd of Dec."), ["3rd", "of", "dec"]);
+        assert_eq!(words("New Year's Eve"), ["new", "years", "eve"]);
+        assert_eq!(words("7.12."), ["7.12."]);
+        assert!(tokens("Mo.")[0].dotted);
+    }
+
+    #[test]
+    fn bounds_the_text_read() {
+        let long = "morgen ".repeat(100);
+        assert!(tokens(&long).len() <= MAX_CHARS / 7 + 1);
+    }
+}
