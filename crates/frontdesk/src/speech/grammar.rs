@@ -103,6 +103,8 @@ pub enum Fact {
     Relative(i64),
     /// "in einer Woche" after a weekday: weeks added to it.
     WeeksLater(i64),
+    /// "in einem Monat": the same day that many months later.
+    MonthsLater(u32),
     /// A date already past ("gestern").
     Past,
     /// A date with a year (ISO).
@@ -156,6 +158,7 @@ impl Fact {
                 | Self::DayOfMonth(..)
                 | Self::Relative(_)
                 | Self::WeeksLater(_)
+                | Self::MonthsLater(_)
                 | Self::Past
                 | Self::Exact(_)
                 | Self::Instant(_)
@@ -442,7 +445,14 @@ impl<'a> Grammar<'a> {
                     return Some((tens + unit, 2));
                 }
             }
-            token.ordinal.or(token.number.filter(|n| token.word.bytes().all(|b| b.is_ascii_digit()) && *n <= 31)).map(|d| (d, 1))
+            // "December three", "twenty six November": number words too, next to a month name
+            if let (Some(tens), Some(unit)) = (english_tens(&token.word), self.tokens.get(k + 1).and_then(|t| t.number)) {
+                if (1..10).contains(&unit) {
+                    return Some((tens + unit, 2));
+                }
+            }
+            let plain = token.number.filter(|n| (1..=31).contains(n) && !token.word.contains(['.', ':']));
+            token.ordinal.or(plain).map(|d| (d, 1))
         };
         let year_at = |k: usize| -> Option<i32> {
             let word = self.word(k);
@@ -547,13 +557,21 @@ impl<'a> Grammar<'a> {
             }
             "tonight" => return Some((1, vec![Fact::Relative(0), Fact::Part(PartOfDay::Evening)])),
             // "heute morgen", "Dienstag morgen", "am Morgen": the morning; otherwise tomorrow.
-            "morgen" if prev == "heute" || prev == "am" || weekday(prev, false, self.language).is_some() => {
+            "morgen"
+                if matches!(prev, "heute" | "am" | "morgen" | "uebermorgen")
+                    || weekday(prev, false, self.language).is_some() =>
+            {
                 return one(Fact::Part(PartOfDay::Morning))
             }
             "morgen" | "tomorrow" | "tmrw" => return one(Fact::Relative(1)),
             "uebermorgen" => return one(Fact::Relative(2)),
             "gestern" | "vorgestern" | "yesterday" => return one(Fact::Past),
             _ => {}
+        }
+        if self.is(i, &["this"]) {
+            if let Some(part) = part_of_day(self.word(i + 1)) {
+                return Some((2, vec![Fact::Relative(0), Fact::Part(part)]));
+            }
         }
         if let Some(n) = self.any_phrase(i, &["the day after tomorrow", "day after tomorrow"]) {
             return Some((n, vec![Fact::Relative(2)]));
@@ -584,7 +602,7 @@ impl<'a> Grammar<'a> {
             "woche" | "wochen" | "week" | "weeks" => Fact::WeeksLater(i64::from(count)),
             "stunde" | "stunden" | "hour" | "hours" => Fact::InMinutes(60 * i64::from(count)),
             "minute" | "minuten" | "minutes" | "mins" => Fact::InMinutes(i64::from(count)),
-            "monat" | "monaten" | "month" | "months" => Fact::Month(MonthRef::Relative(count as i32), Section::Whole),
+            "monat" | "monaten" | "month" | "months" => Fact::MonthsLater(count),
             _ => return None,
         };
         Some((lead + count_len + 1 + trailing, vec![fact]))
@@ -694,6 +712,15 @@ impl<'a> Grammar<'a> {
     /// Weekdays with their qualifiers: "nächsten Dienstag", "übernächsten Freitag", "this Friday",
     /// "Montag in einer Woche", "Monday week", "a week on Monday".
     fn weekday(&self, i: usize) -> Option<(usize, Vec<Fact>)> {
+        let past = matches!(self.word(i), "letzten" | "letzter" | "letzte" | "vergangenen" | "vergangener" | "last" | "past");
+        if past && weekday(self.word(i + 1), false, self.language).is_some() {
+            return Some((2, vec![Fact::Past]));
+        }
+        if let Some(n) = self.any_phrase(i, &["this coming", "this next"]) {
+            let token = self.tokens.get(i + n)?;
+            let day = weekday(&token.word, token.dotted, self.language)?;
+            return Some((n + 1, vec![Fact::Weekday(day, WeekdayMode::This)]));
+        }
         let (mode, lead) = match self.word(i) {
             "naechsten" | "naechster" | "naechste" | "kommenden" | "kommender" | "kommende" | "next" | "coming" => {
                 (WeekdayMode::Next, 1)
@@ -782,23 +809,26 @@ impl<'a> Grammar<'a> {
             Some(n) => (i + n, true),
             None => (i, false),
         };
-        if let Some((a, used_a)) = self.clock_expr(first_at, true)? {
+        if let Some((mut a, used_a)) = self.clock_expr(first_at, true)? {
             let mut k = first_at + used_a;
             if self.is(k, &["uhr", "oclock"]) {
                 k += 1;
+            }
+            if let Some((m, n)) = self.meridiem_at(k) {
+                a.meridiem = Some(m);
+                k += n;
             }
             if self.is(k, &["und", "and", "bis", "to", "till", "until", "and", "-"]) {
                 if let Some((b, used_b)) = self.clock_expr(k + 1, true)? {
                     let mut end = k + 1 + used_b;
                     let mut b = b;
-                    if let Some(m) = self.meridiem_at(end) {
+                    if let Some((m, n)) = self.meridiem_at(end) {
                         b.meridiem = Some(m);
-                        end += 1;
+                        end += n;
                     }
                     if self.is(end, &["uhr", "oclock"]) {
                         end += 1;
                     }
-                    let mut a = a;
                     if a.meridiem.is_none() && !a.explicit {
                         a.meridiem = b.meridiem.filter(|_| a.hour <= b.hour);
                     }
@@ -820,9 +850,9 @@ impl<'a> Grammar<'a> {
             }
             if let Some((mut clock, used)) = self.clock_expr(k, true)? {
                 let mut end = k + used;
-                if let Some(m) = self.meridiem_at(end) {
+                if let Some((m, n)) = self.meridiem_at(end) {
                     clock.meridiem = Some(m);
-                    end += 1;
+                    end += n;
                 }
                 if self.is(end, &["uhr", "oclock"]) {
                     end += 1;
@@ -882,9 +912,9 @@ impl<'a> Grammar<'a> {
         if self.is(end, &["uhr", "oclock"]) {
             end += 1;
         }
-        if let Some(m) = self.meridiem_at(end) {
+        if let Some((m, n)) = self.meridiem_at(end) {
             clock.meridiem = Some(m);
-            end += 1;
+            end += n;
         }
         if self.is(end, &["uhr", "oclock"]) {
             end += 1;
@@ -893,14 +923,20 @@ impl<'a> Grammar<'a> {
         Ok(Some((end - i, facts)))
     }
 
-    /// "pm", "am" (English only), "abends", "nachts", "in the evening", "morgens" after a clock.
-    fn meridiem_at(&self, k: usize) -> Option<Meridiem> {
+    /// "pm", "am" (English only), "abends", "in the evening", "morgens" after a clock, and the
+    /// tokens it takes.
+    fn meridiem_at(&self, k: usize) -> Option<(Meridiem, usize)> {
+        if let Some(n) = self.any_phrase(k, &["in the afternoon", "in the evening", "at night", "am abend", "in der nacht"]) {
+            return Some((Meridiem::Pm, n));
+        }
+        if let Some(n) = self.any_phrase(k, &["in the morning", "am morgen", "am vormittag"]) {
+            return Some((Meridiem::Am, n));
+        }
         match self.word(k) {
-            "pm" => Some(Meridiem::Pm),
-            "am" if self.language == Language::En => Some(Meridiem::Am),
-            "abends" | "nachmittags" | "nachts" => Some(Meridiem::Pm),
-            "morgens" | "vormittags" | "frueh" => Some(Meridiem::Am),
-            "in" if self.is(k + 1, &["the"]) && self.is(k + 2, &["afternoon", "evening"]) => Some(Meridiem::Pm),
+            "pm" => Some((Meridiem::Pm, 1)),
+            "am" if self.language == Language::En => Some((Meridiem::Am, 1)),
+            "abends" | "nachmittags" | "nachts" => Some((Meridiem::Pm, 1)),
+            "morgens" | "vormittags" | "frueh" => Some((Meridiem::Am, 1)),
             _ => None,
         }
     }
@@ -930,7 +966,10 @@ impl<'a> Grammar<'a> {
             "drei" if next == "viertel" && !after(self.word(k + 2)) && !before_word(self.word(k + 2)) => {
                 return Ok(hour_at(k + 2).map(|h| (Clock::new(before(h), 45, false), 3)))
             }
-            "noon" | "mittag" | "mittags" if bare_allowed => {
+            "mittag" | "mittags" if self.is(k.wrapping_sub(1), &["um", "gegen", "at"]) => {
+                return Ok(Some((Clock { hour: 12, minute: 0, explicit: true, meridiem: None }, 1)))
+            }
+            "noon" if bare_allowed => {
                 return Ok(Some((Clock { hour: 12, minute: 0, explicit: true, meridiem: None }, 1)))
             }
             "midnight" | "mitternacht" if bare_allowed => {
@@ -968,7 +1007,9 @@ impl<'a> Grammar<'a> {
             rel += 1;
         }
         let rel_word = self.word(rel);
-        if (after(rel_word) || before_word(rel_word)) && minutes <= 30 && minutes > 0 {
+        // "from 9 to 11", "between 2 and 4": a range, not "nine to eleven" (10:51)
+        let range_opened = self.is(k.wrapping_sub(1), &["from", "between", "von", "zwischen"]);
+        if (after(rel_word) || before_word(rel_word)) && minutes <= 30 && minutes > 0 && !range_opened {
             let half = self.is(rel + 1, &["halb"]);
             let hour_idx = if half { rel + 2 } else { rel + 1 };
             if let Some(h) = hour_at(hour_idx) {
@@ -978,6 +1019,10 @@ impl<'a> Grammar<'a> {
             }
         }
         let explicit_zero = word.starts_with('0') && word.len() > 1;
+        // "twenty one hundred" is rare; "at twenty five" is no time of day
+        if minutes_len == 2 && !self.is(k + 2, &["uhr", "h", "past", "to", "after", "before", "nach", "vor", "minutes", "minuten"]) && n >= 20 {
+            return if bare_allowed { Err(Impossible) } else { Ok(None) };
+        }
         // "14 Uhr", "14 Uhr 30", "vierzehn Uhr dreißig", "19 h 30"
         if self.is(k + 1, &["uhr", "h"]) {
             if n > 24 {
@@ -1039,7 +1084,12 @@ impl<'a> Grammar<'a> {
         let token = self.tokens.get(i)?;
         let after_article = i > 0 && self.is(i - 1, &["am", "den", "the", "on"]) && self.field == Field::Date;
         let plain_day = token.number.filter(|_| after_article && token.word.bytes().all(|b| b.is_ascii_digit()));
-        let day = token.ordinal.or(plain_day)?;
+        // "the twenty third"
+        let compound = english_tens(&token.word)
+            .zip(self.tokens.get(i + 1).and_then(|t| t.ordinal).filter(|u| *u < 10))
+            .map(|(tens, unit)| tens + unit);
+        let day = compound.or(token.ordinal).or(plain_day)?;
+        let first_used = if compound.is_some() { 2 } else { 1 };
         let bare_digits_with_dot = token.word.ends_with('.') && token.word[..token.word.len() - 1].bytes().all(|b| b.is_ascii_digit());
         let introduced = i > 0 && self.is(i - 1, &["am", "den", "the", "on", "zum", "vom", "ab", "bis"]);
         if bare_digits_with_dot && !introduced && self.field == Field::Time {
@@ -1049,12 +1099,12 @@ impl<'a> Grammar<'a> {
             return None;
         }
         // "am 15. nächsten Monats", "the 3rd of next month"
-        let mut used = 1;
+        let mut used = first_used;
         let mut month_ref = None;
-        if let Some(n) = self.any_phrase(i + 1, &["naechsten monats", "des naechsten monats", "kommenden monats", "of next month", "next month"]) {
+        if let Some(n) = self.any_phrase(i + used, &["naechsten monats", "des naechsten monats", "kommenden monats", "of next month", "next month"]) {
             month_ref = Some(MonthRef::Relative(1));
             used += n;
-        } else if let Some(n) = self.any_phrase(i + 1, &["dieses monats", "des monats", "of this month", "this month", "of the month"]) {
+        } else if let Some(n) = self.any_phrase(i + used, &["dieses monats", "des monats", "of this month", "this month", "of the month"]) {
             month_ref = Some(MonthRef::Relative(0));
             used += n;
         }
@@ -1079,7 +1129,7 @@ impl<'a> Grammar<'a> {
         match word {
             "pm" => Some((1, vec![Fact::Meridiem(Meridiem::Pm)])),
             "am" if self.language == Language::En && i > 0 => Some((1, vec![Fact::Meridiem(Meridiem::Am)])),
-            "nachts" | "night" => Some((1, vec![Fact::Part(PartOfDay::Evening)])),
+            "nachts" | "nacht" | "night" => Some((1, vec![Fact::Part(PartOfDay::Evening)])),
             _ => None,
         }
     }

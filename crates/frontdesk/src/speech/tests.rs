@@ -1,1 +1,178 @@
-//! placeholder
+//! The phrase tables (`tests/data/phrases.{de,en}.tsv`): every phrase understood exactly as
+//! expected, or refused — none answered with a different day or time.
+//!
+//! Reference: Thursday 26 November 2026, 09:30 in the tenant's zone, a branch open Mon–Fri 9–18
+//! (Thu until 20) and Sat 10–14, with staff Maria and Jonas.
+//!
+//! A line is `date<TAB>time<TAB>expected` (`-` for an argument not given). Expected is
+//! `YYYY-MM-DD` or `YYYY-MM-DD..YYYY-MM-DD`, then optionally `HH:MM` or `HH:MM-HH:MM` (a window;
+//! `HH:MM<HH:MM` when the appointment must end by then), then optional words `around`,
+//! `earliest`, `staff=Name` — or `refused` / `refused:<kind>`. `# locale: en-US` switches to
+//! month-first dates for the lines after it.
+
+use super::*;
+use crate::domain::{Language, OpeningHours, ServiceId, Staff, StaffId};
+use chrono::{NaiveDate, NaiveTime, TimeZone};
+use std::collections::BTreeMap;
+
+fn hours() -> OpeningHours {
+    let day = |r: &str| vec![r.to_string()];
+    let map: BTreeMap<String, Vec<String>> = [
+        ("mon", day("09:00-18:00")),
+        ("tue", day("09:00-18:00")),
+        ("wed", day("09:00-18:00")),
+        ("thu", day("09:00-20:00")),
+        ("fri", day("09:00-18:00")),
+        ("sat", day("10:00-14:00")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    OpeningHours::parse(&map).unwrap()
+}
+
+fn staff() -> Vec<Staff> {
+    vec![
+        Staff { id: StaffId(1), name: "Maria".into(), services: vec![ServiceId(1)] },
+        Staff { id: StaffId(2), name: "Jonas".into(), services: vec![ServiceId(1)] },
+    ]
+}
+
+/// What a table line expects.
+#[derive(Debug, PartialEq, Eq)]
+enum Expected {
+    Wish { first: NaiveDate, last: NaiveDate, time: TimeWish, flexibility: Flexibility, staff: Option<String> },
+    Refused(Option<String>),
+}
+
+fn parse_expected(text: &str) -> Expected {
+    let mut words = text.split_whitespace();
+    let head = words.next().expect("expected column");
+    if let Some(kind) = head.strip_prefix("refused") {
+        return Expected::Refused(kind.strip_prefix(':').map(str::to_string));
+    }
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_else(|_| panic!("bad day {s:?}"));
+    let (first, last) = match head.split_once("..") {
+        Some((a, b)) => (day(a), day(b)),
+        None => (day(head), day(head)),
+    };
+    let t = |s: &str| NaiveTime::parse_from_str(s, "%H:%M").unwrap_or_else(|_| panic!("bad time {s:?}"));
+    let mut time = TimeWish::Any;
+    let mut flexibility = Flexibility::Exact;
+    let mut staff = None;
+    for word in words {
+        if let Some((a, b)) = word.split_once('-') {
+            time = TimeWish::Window(TimeWindow { from: t(a), to: t(b), finish_by: false, label: WindowLabel::Between });
+        } else if let Some((a, b)) = word.split_once('<') {
+            time = TimeWish::Window(TimeWindow { from: t(a), to: t(b), finish_by: true, label: WindowLabel::Between });
+        } else if word == "around" {
+            flexibility = Flexibility::Around;
+        } else if word == "earliest" {
+            flexibility = Flexibility::Earliest;
+        } else if let Some(name) = word.strip_prefix("staff=") {
+            staff = Some(name.to_string());
+        } else {
+            time = TimeWish::At(t(word));
+        }
+    }
+    Expected::Wish { first, last, time, flexibility, staff }
+}
+
+fn kind(problem: &DateProblem) -> &'static str {
+    match problem {
+        DateProblem::Missing => "missing",
+        DateProblem::Unrecognised(_) => "unrecognised",
+        DateProblem::Partly(Understood::Day(_), _) => "partly-day",
+        DateProblem::Partly(Understood::Time, _) => "partly-time",
+        DateProblem::Impossible => "impossible",
+        DateProblem::Past => "past",
+        DateProblem::WeekdayMismatch { .. } => "mismatch",
+        DateProblem::Conflicting => "conflict",
+    }
+}
+
+/// Windows compare by their bounds and whether the end binds, not by how they were said.
+fn comparable(result: &Result<Wish, DateProblem>) -> Expected {
+    match result {
+        Ok(wish) => Expected::Wish {
+            first: wish.first_day,
+            last: wish.last_day,
+            time: match wish.time {
+                TimeWish::Window(w) => TimeWish::Window(TimeWindow { label: WindowLabel::Between, ..w }),
+                other => other,
+            },
+            flexibility: wish.flexibility,
+            staff: wish.staff.clone(),
+        },
+        Err(problem) => Expected::Refused(Some(kind(problem).to_string())),
+    }
+}
+
+fn run_table(table: &str, language: Language, zone: chrono_tz::Tz) -> (usize, Vec<String>) {
+    let hours = hours();
+    let staff = staff();
+    let now = zone.with_ymd_and_hms(2026, 11, 26, 9, 30, 0).unwrap();
+    let mut month_first = false;
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for (number, line) in table.lines().enumerate() {
+        if let Some(locale) = line.strip_prefix("# locale: ") {
+            month_first = locale.trim().ends_with("US");
+            continue;
+        }
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let columns: Vec<&str> = line.split('\t').collect();
+        assert_eq!(columns.len(), 3, "line {}: {line:?} needs three tab-separated columns", number + 1);
+        let arg = |s: &'static str| (s != "-").then_some(s);
+        let _ = arg;
+        let (date, time) = (columns[0], columns[1]);
+        let date = (date != "-").then_some(date);
+        let time = (time != "-").then_some(time);
+        let ctx = SpeechContext { now, hours: &hours, language, month_first, staff: &staff };
+        let got = understand(date, time, &ctx);
+        let want = parse_expected(columns[2]);
+        let ok = match (&want, comparable(&got)) {
+            (Expected::Refused(None), Expected::Refused(_)) => true,
+            (want, got) => *want == got,
+        };
+        count += 1;
+        if !ok {
+            failures.push(format!("line {}: {date:?} / {time:?}: want {}, got {got:?}", number + 1, columns[2]));
+        }
+    }
+    (count, failures)
+}
+
+#[test]
+fn german_phrases() {
+    let (count, failures) =
+        run_table(include_str!("../../tests/data/phrases.de.tsv"), Language::De, chrono_tz::Europe::Berlin);
+    assert!(count >= 400, "the German table has {count} phrases");
+    assert!(failures.is_empty(), "{} of {count} German phrases wrong:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn english_phrases() {
+    let (count, failures) =
+        run_table(include_str!("../../tests/data/phrases.en.tsv"), Language::En, chrono_tz::Europe::London);
+    assert!(count >= 400, "the English table has {count} phrases");
+    assert!(failures.is_empty(), "{} of {count} English phrases wrong:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn refusals_name_the_words_not_understood_and_bound_them() {
+    let hours = hours();
+    let staff = staff();
+    let now = chrono_tz::Europe::Berlin.with_ymd_and_hms(2026, 11, 26, 9, 30, 0).unwrap();
+    let ctx = SpeechContext { now, hours: &hours, language: Language::De, month_first: false, staff: &staff };
+    let long = "x".repeat(500);
+    match understand(Some(&format!("Montag {long} blub bla foo")), None, &ctx) {
+        Err(DateProblem::Partly(Understood::Day(day), words)) => {
+            assert_eq!(day.to_string(), "2026-11-30");
+            assert!(words.len() <= 3 && words.iter().all(|w| w.chars().count() <= 24), "{words:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -30,7 +30,12 @@ pub const MAX_CHARS: usize = 200;
 /// Splits what a caller said into tokens.
 pub fn tokens(text: &str) -> Vec<Token> {
     let text: String = text.chars().take(MAX_CHARS).collect();
-    let folded = fold(&text).replace("a.m.", " am ").replace("p.m.", " pm ").replace("o'clock", "oclock");
+    let folded = fold(&text)
+        .replace("a.m.", " am ")
+        .replace("p.m.", " pm ")
+        .replace("a.m", " am ")
+        .replace("p.m", " pm ")
+        .replace("o'clock", "oclock");
     let chars: Vec<char> = folded.chars().collect();
     let mut cleaned = String::with_capacity(folded.len() + 8);
     for (i, &c) in chars.iter().enumerate() {

@@ -10,7 +10,7 @@ use super::wish::{
 };
 use crate::domain::holidays::easter_sunday;
 use crate::domain::{Language, OpeningHours, Staff};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Timelike, Weekday};
+use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, NaiveTime, Timelike, Weekday};
 use chrono_tz::Tz;
 
 /// What the understanding needs to know about the caller's situation.
@@ -162,6 +162,7 @@ fn resolve_days(facts: &[Fact], today: NaiveDate) -> Result<Option<Days>, DatePr
             Fact::Calendar { day, month, year } => Some(calendar_date(*day, *month, *year, today, weekday.map(|w| w.0))?),
             Fact::DayOfMonth(day, month) => Some(day_of_month(*day, *month, today)?),
             Fact::Relative(days) => Some(today + Duration::days(*days)),
+            Fact::MonthsLater(months) => Some(today.checked_add_months(Months::new(*months)).ok_or(DateProblem::Impossible)?),
             Fact::Exact(date) => Some(*date),
             Fact::Named(named) => Some(named_day(*named, today)),
             _ => None,
@@ -201,7 +202,7 @@ fn resolve_days(facts: &[Fact], today: NaiveDate) -> Result<Option<Days>, DatePr
             let date = weekday_date(day, mode, today) + Duration::days(7 * weeks_later);
             Ok(Some(Days { first: date, last: date, said: true }))
         }
-        (None, Some((first, last))) => Ok(Some(Days { first, last, said: true })),
+        (None, Some((first, last))) => Ok(Some(Days { first: first.max(today), last, said: true })),
         (None, None) if weeks_later > 0 => {
             let date = today + Duration::days(7 * weeks_later);
             Ok(Some(Days { first: date, last: date, said: true }))
@@ -307,7 +308,7 @@ fn span(facts: &[Fact], today: NaiveDate) -> Result<Option<(NaiveDate, NaiveDate
             if *last < today {
                 return Err(DateProblem::Past);
             }
-            Ok(Some(((*first).max(today), *last)))
+            Ok(Some((*first, *last)))
         }
         _ => Err(DateProblem::Conflicting),
     }
@@ -378,17 +379,10 @@ fn resolve_time(facts: &[Fact], days: (NaiveDate, NaiveDate), ctx: &SpeechContex
                 narrow(TimeWindow { from: resolve_clock(*c, &hint)?, to: END_OF_DAY, finish_by: false, label: WindowLabel::After })?
             }
             Fact::Until(c) => {
-                narrow(TimeWindow { from: hm(0, 0), to: resolve_clock(*c, &hint)?, finish_by: true, label: WindowLabel::Before })?
+                narrow(TimeWindow { from: hm(0, 0), to: resolve_end(*c, &hint)?, finish_by: true, label: WindowLabel::Before })?
             }
             Fact::Between(a, b) => {
-                let from = resolve_clock(*a, &hint)?;
-                let mut to = resolve_clock(*b, &hint)?;
-                if to <= from && !b.explicit && b.meridiem.is_none() && to.hour() < 12 {
-                    to = hm(to.hour() + 12, to.minute());
-                }
-                if to <= from {
-                    return Err(DateProblem::Conflicting);
-                }
+                let (from, to) = resolve_between(*a, *b, &hint)?;
                 narrow(TimeWindow { from, to, finish_by: true, label: WindowLabel::Between })?
             }
             Fact::Near(c, after) => {
@@ -396,7 +390,7 @@ fn resolve_time(facts: &[Fact], days: (NaiveDate, NaiveDate), ctx: &SpeechContex
                 let (from, to) = if *after {
                     (at, at + Duration::minutes(30))
                 } else {
-                    (at - Duration::minutes(30), at + Duration::minutes(1))
+                    (at - Duration::minutes(30), at)
                 };
                 narrow(TimeWindow { from, to, finish_by: false, label: WindowLabel::Near })?
             }
@@ -421,6 +415,34 @@ fn resolve_time(facts: &[Fact], days: (NaiveDate, NaiveDate), ctx: &SpeechContex
     }
 }
 
+/// "zwischen 2 und 4": both ends read together — the pair (both morning, both afternoon, or
+/// "10 bis 2" across noon) that overlaps the opening hours most; clock times said exactly stay.
+fn resolve_between(a: Clock, b: Clock, hint: &Hint) -> Result<(NaiveTime, NaiveTime), DateProblem> {
+    let settled = |c: Clock| c.explicit || c.meridiem.is_some() || hint.part.is_some() || c.hour == 12;
+    // Both readings of each end, (morning, afternoon); a settled end has one.
+    let readings = |c: Clock, end: bool| -> Result<(NaiveTime, Option<NaiveTime>), DateProblem> {
+        if settled(c) {
+            return Ok((if end { resolve_end(c, hint)? } else { resolve_clock(c, hint)? }, None));
+        }
+        let early = NaiveTime::from_hms_opt(c.hour, c.minute, 0).ok_or(DateProblem::Impossible)?;
+        Ok((early, Some(early + Duration::hours(12))))
+    };
+    let ((a_early, a_late), (b_early, b_late)) = (readings(a, false)?, readings(b, true)?);
+    // Same half of the day, or across noon only when the morning pair runs backwards ("10 bis 2").
+    let mut pairs = vec![(a_early, b_early)];
+    pairs.extend(a_late.zip(b_late));
+    pairs.extend(a_late.map(|a| (a, b_early)));
+    pairs.extend(b_late.filter(|_| a_early >= b_early).map(|b| (a_early, b)));
+    // A reading inside the opening hours first, then the narrower one ("von 1 bis 17 Uhr" is
+    // 13–17), then one in waking hours.
+    pairs
+        .into_iter()
+        .filter(|(from, to)| to > from)
+        .min_by_key(|(from, to)| (hint.open_minutes(*from, *to) == 0, *to - *from, from.hour() < 7))
+        .ok_or(DateProblem::Conflicting)
+}
+
+
 /// What decides the reading of a 12-hour clock time.
 struct Hint<'a> {
     part: Option<PartOfDay>,
@@ -430,23 +452,52 @@ struct Hint<'a> {
 }
 
 impl Hint<'_> {
-    /// Whether the branch is open at `time` on any of the wished days (or, when they are all
-    /// closed, on any day of the week — so "Sonntag um 3" still reads as 15:00).
-    fn open_at(&self, time: NaiveTime) -> bool {
-        let weekdays: Vec<Weekday> = self.days.0.iter_days().take_while(|d| *d <= self.days.1).take(7).map(|d| d.weekday()).collect();
-        let any_open = weekdays.iter().any(|w| !self.hours.on(*w).is_empty());
-        let days: Vec<Weekday> = if any_open {
-            weekdays
+    /// The wished weekdays the branch opens on — or, when it opens on none of them, every weekday
+    /// (so "Sonntag um 3" still reads as 15:00).
+    fn weekdays(&self) -> Vec<Weekday> {
+        let wished: Vec<Weekday> =
+            self.days.0.iter_days().take_while(|d| *d <= self.days.1).take(7).map(|d| d.weekday()).collect();
+        if wished.iter().any(|w| !self.hours.on(*w).is_empty()) {
+            wished
         } else {
             [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun].to_vec()
-        };
-        days.iter().any(|w| self.hours.on(*w).iter().any(|r| r.contains(time) || r.close == time))
+        }
+    }
+
+    /// Minutes of `[from, to)` the branch is open, on the wished weekday where it is most.
+    fn open_minutes(&self, from: NaiveTime, to: NaiveTime) -> i64 {
+        self.weekdays()
+            .into_iter()
+            .map(|w| {
+                self.hours
+                    .on(w)
+                    .iter()
+                    .map(|r| (r.close.min(to) - r.open.max(from)).num_minutes().max(0))
+                    .sum::<i64>()
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Whether the branch is open at `time` on any of the wished days (or, when they are all
+    /// closed, on any day of the week — so "Sonntag um 3" still reads as 15:00).
+    fn open_at(&self, time: NaiveTime, closing_counts: bool) -> bool {
+        self.weekdays().iter().any(|w| self.hours.on(*w).iter().any(|r| r.contains(time) || (closing_counts && r.close == time)))
     }
 }
 
 /// A clock time on the 24-hour clock: explicit times stay; "pm"/"abends"/a part of the day decide;
 /// otherwise the reading inside the opening hours wins ("um 3" → 15:00 at a salon open 9–18).
 fn resolve_clock(clock: Clock, hint: &Hint) -> Result<NaiveTime, DateProblem> {
+    resolve_clock_as(clock, hint, false)
+}
+
+/// The same for the end of a window ("bis 6"): closing time counts as inside the hours.
+fn resolve_end(clock: Clock, hint: &Hint) -> Result<NaiveTime, DateProblem> {
+    resolve_clock_as(clock, hint, true)
+}
+
+fn resolve_clock_as(clock: Clock, hint: &Hint, is_end: bool) -> Result<NaiveTime, DateProblem> {
     let at = |hour: u32| NaiveTime::from_hms_opt(hour % 24, clock.minute, 0).ok_or(DateProblem::Impossible);
     if clock.hour > 24 || clock.minute > 59 {
         return Err(DateProblem::Impossible);
@@ -465,7 +516,7 @@ fn resolve_clock(clock: Clock, hint: &Hint) -> Result<NaiveTime, DateProblem> {
         _ if h == 12 => 12,
         _ => {
             let (early, late) = (at(h)?, at(h + 12)?);
-            match (hint.open_at(early), hint.open_at(late)) {
+            match (hint.open_at(early, is_end), hint.open_at(late, is_end)) {
                 (true, false) => h,
                 (false, true) => h + 12,
                 (true, true) if h >= 7 => h,
