@@ -22,6 +22,8 @@ pub enum Strategy {
     Earliest,
     /// Filled in by closeness when the strategies found fewer than asked for.
     Nearby,
+    /// A free time inside the days and window the caller named.
+    InsideWish,
 }
 
 impl Strategy {
@@ -34,6 +36,7 @@ impl Strategy {
             Self::NextWeek => "same_weekday_next_week",
             Self::Earliest => "earliest",
             Self::Nearby => "nearby",
+            Self::InsideWish => "inside_wish",
         }
     }
 
@@ -72,7 +75,7 @@ pub fn strategy_day(strategy: Strategy, wish_day: NaiveDate) -> Option<NaiveDate
         }
         Strategy::NextWeek => Some(wish_day + Duration::days(7)),
         Strategy::SameDayBefore | Strategy::SameDayAfter => Some(wish_day),
-        Strategy::Earliest | Strategy::Nearby => None,
+        Strategy::Earliest | Strategy::Nearby | Strategy::InsideWish => None,
     }
 }
 
@@ -89,7 +92,7 @@ pub fn find(strategy: Strategy, slots: &[Slot], wish: DateTime<Utc>, tz: Tz) -> 
         Strategy::SameDayAfter => on_day(local.date_naive()).find(|s| s.start > wish).cloned(),
         Strategy::NextWorkday | Strategy::NextWeek => closest_on(strategy_day(strategy, local.date_naive())?),
         Strategy::Earliest => slots.iter().find(|s| s.start != wish).cloned(),
-        Strategy::Nearby => None,
+        Strategy::Nearby | Strategy::InsideWish => None,
     }
 }
 

@@ -123,7 +123,9 @@ impl Availability {
                 .iter()
                 .filter(|s| s.start >= from && s.start < to)
                 .filter(|s| !calendar_knows_staff || staff.is_none_or(|person| s.staff.contains(&person)))
-                .filter(|s| closed.is_empty() || !closed.contains(&s.start.with_timezone(&tenant.company.timezone).date_naive()))
+                .filter(|s| {
+                    closed.is_empty() || !closed.contains(&s.start.with_timezone(&tenant.company.timezone).date_naive())
+                })
                 .cloned()
                 .collect();
             return Ok(SlotsRead { slots, freshness: Some(freshness) });
@@ -132,7 +134,9 @@ impl Availability {
         let query = SlotQuery { company: &tenant.company, branch: &tenant.branch, service, staff, from, to };
         let closed = closed_days(tenant, from, to);
         let mut slots = provider.free_slots(query).await?;
-        slots.retain(|s| closed.is_empty() || !closed.contains(&s.start.with_timezone(&tenant.company.timezone).date_naive()));
+        slots.retain(|s| {
+            closed.is_empty() || !closed.contains(&s.start.with_timezone(&tenant.company.timezone).date_naive())
+        });
         Ok(SlotsRead { slots, freshness: None })
     }
 

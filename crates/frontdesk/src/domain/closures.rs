@@ -18,8 +18,9 @@ impl DayRange {
     /// Parses one closure entry of the tenants file.
     pub fn parse(text: &str) -> Result<Self, String> {
         let day = |s: &str| {
-            NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-                .map_err(|_| format!("closure {text:?} is not a date like \"2026-12-24\" or a range \"2026-12-24..2027-01-01\""))
+            NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+                format!("closure {text:?} is not a date like \"2026-12-24\" or a range \"2026-12-24..2027-01-01\"")
+            })
         };
         let (first, last) = match text.split_once("..") {
             Some((a, b)) => (day(a)?, day(b)?),

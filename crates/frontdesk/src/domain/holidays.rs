@@ -398,7 +398,10 @@ fn with_substitutes(days: &mut Vec<(NaiveDate, Holiday)>, fixed: &[(NaiveDate, H
 }
 
 fn uk(kind: RegionKind, year: i32, days: &mut Vec<(NaiveDate, Holiday)>) {
-    days.extend([(easter_based(year, -2), Holiday::GoodFriday), (nth_weekday(year, 5, Weekday::Mon, 1), Holiday::EarlyMay)]);
+    days.extend([
+        (easter_based(year, -2), Holiday::GoodFriday),
+        (nth_weekday(year, 5, Weekday::Mon, 1), Holiday::EarlyMay),
+    ]);
     days.push((last_weekday(year, 5, Weekday::Mon), Holiday::SpringBank));
     let mut fixed = vec![(ymd(year, 1, 1), Holiday::NewYear)];
     match kind {
@@ -453,7 +456,13 @@ mod tests {
 
     #[test]
     fn easter_matches_the_tables() {
-        for (year, date) in [(2024, "2024-03-31"), (2025, "2025-04-20"), (2026, "2026-04-05"), (2027, "2027-03-28"), (2038, "2038-04-25")] {
+        for (year, date) in [
+            (2024, "2024-03-31"),
+            (2025, "2025-04-20"),
+            (2026, "2026-04-05"),
+            (2027, "2027-03-28"),
+            (2038, "2038-04-25"),
+        ] {
             assert_eq!(easter_sunday(year).to_string(), date);
         }
     }
@@ -486,7 +495,10 @@ mod tests {
     fn austria_switzerland_2026() {
         assert_eq!(
             listed("AT-9", 2026),
-            ["01-01", "01-06", "04-06", "05-01", "05-14", "05-25", "06-04", "08-15", "10-26", "11-01", "12-08", "12-25", "12-26"]
+            [
+                "01-01", "01-06", "04-06", "05-01", "05-14", "05-25", "06-04", "08-15", "10-26", "11-01", "12-08",
+                "12-25", "12-26"
+            ]
         );
         assert_eq!(
             listed("CH-ZH", 2026),
@@ -504,7 +516,10 @@ mod tests {
         );
         assert_eq!(
             listed("GB-SCT", 2027),
-            ["01-01", "01-02", "01-04", "03-26", "05-03", "05-31", "08-02", "11-30", "12-25", "12-26", "12-27", "12-28"]
+            [
+                "01-01", "01-02", "01-04", "03-26", "05-03", "05-31", "08-02", "11-30", "12-25", "12-26", "12-27",
+                "12-28"
+            ]
         );
         assert!(listed("GB-NIR", 2026).contains(&"07-13".to_string()), "12 July 2026 is a Sunday");
         assert_eq!(

@@ -101,7 +101,13 @@ pub struct WishArgs {
     )]
     pub staff: Text,
     /// The earliest time of a window, as its own argument.
-    #[serde(alias = "ab_uhrzeit", alias = "time_from", alias = "from_time", alias = "earliest_time", alias = "after_time")]
+    #[serde(
+        alias = "ab_uhrzeit",
+        alias = "time_from",
+        alias = "from_time",
+        alias = "earliest_time",
+        alias = "after_time"
+    )]
     pub time_from: Text,
     /// The latest time of a window, as its own argument.
     #[serde(alias = "bis_uhrzeit", alias = "time_to", alias = "to_time", alias = "latest_time", alias = "before_time")]
@@ -287,8 +293,7 @@ mod tests {
 
     #[test]
     fn reads_german_names_and_loose_types() {
-        let args: WishArgs =
-            parse(Some(&raw(r#"{"dienstleistung":"Färben","datum":"morgen","uhrzeit":14}"#))).unwrap();
+        let args: WishArgs = parse(Some(&raw(r#"{"dienstleistung":"Färben","datum":"morgen","uhrzeit":14}"#))).unwrap();
         assert_eq!(args.service.get(), Some("Färben"));
         assert_eq!(args.time.get(), Some("14"));
         let args: WishArgs = parse(Some(&raw(r#""{\"service\":\" Bart \",\"date\":\"null\"}""#))).unwrap();

@@ -369,7 +369,8 @@ impl<'a> Grammar<'a> {
             Some(at) => (&word[..at], &word[at + 1..]),
             None => (word, ""),
         };
-        let parts: Vec<u32> = date_part.split('-').map(|p| p.parse().map_err(|_| Impossible)).collect::<Result<_, _>>()?;
+        let parts: Vec<u32> =
+            date_part.split('-').map(|p| p.parse().map_err(|_| Impossible)).collect::<Result<_, _>>()?;
         let [year, month, day] = parts[..] else { return Err(Impossible) };
         let date = NaiveDate::from_ymd_opt(year as i32, month, day).ok_or(Impossible)?;
         if rest.is_empty() {
@@ -439,14 +440,16 @@ impl<'a> Grammar<'a> {
         let day_at = |k: usize| -> Option<(u32, usize)> {
             let token = self.tokens.get(k)?;
             // "twenty third", "twenty-first"
-            if let (Some(tens), Some(unit)) = (english_tens(&token.word), self.tokens.get(k + 1).and_then(|t| t.ordinal))
+            if let (Some(tens), Some(unit)) =
+                (english_tens(&token.word), self.tokens.get(k + 1).and_then(|t| t.ordinal))
             {
                 if unit < 10 {
                     return Some((tens + unit, 2));
                 }
             }
             // "December three", "twenty six November": number words too, next to a month name
-            if let (Some(tens), Some(unit)) = (english_tens(&token.word), self.tokens.get(k + 1).and_then(|t| t.number)) {
+            if let (Some(tens), Some(unit)) = (english_tens(&token.word), self.tokens.get(k + 1).and_then(|t| t.number))
+            {
                 if (1..10).contains(&unit) {
                     return Some((tens + unit, 2));
                 }
@@ -712,7 +715,8 @@ impl<'a> Grammar<'a> {
     /// Weekdays with their qualifiers: "nächsten Dienstag", "übernächsten Freitag", "this Friday",
     /// "Montag in einer Woche", "Monday week", "a week on Monday".
     fn weekday(&self, i: usize) -> Option<(usize, Vec<Fact>)> {
-        let past = matches!(self.word(i), "letzten" | "letzter" | "letzte" | "vergangenen" | "vergangener" | "last" | "past");
+        let past =
+            matches!(self.word(i), "letzten" | "letzter" | "letzte" | "vergangenen" | "vergangener" | "last" | "past");
         if past && weekday(self.word(i + 1), false, self.language).is_some() {
             return Some((2, vec![Fact::Past]));
         }
@@ -775,7 +779,11 @@ impl<'a> Grammar<'a> {
         ];
         for (phrase, (h, m)) in windows {
             if let Some(n) = self.phrase(i, phrase) {
-                let to = if phrase.contains("nachmittag") || phrase.contains("afternoon") { hm(18, 0) } else { super::wish::END_OF_DAY };
+                let to = if phrase.contains("nachmittag") || phrase.contains("afternoon") {
+                    hm(18, 0)
+                } else {
+                    super::wish::END_OF_DAY
+                };
                 return Ok(Some((n, vec![Fact::Window(hm(*h, *m), to)])));
             }
         }
@@ -804,7 +812,8 @@ impl<'a> Grammar<'a> {
             }
         }
         // "zwischen X und Y", "between X and Y", "von X bis Y", "from X to Y", "X bis Y"
-        let opener = self.any_phrase(i, &["zwischen", "between", "von", "from", "irgendwann zwischen", "sometime between"]);
+        let opener =
+            self.any_phrase(i, &["zwischen", "between", "von", "from", "irgendwann zwischen", "sometime between"]);
         let (first_at, between) = match opener {
             Some(n) => (i + n, true),
             None => (i, false),
@@ -840,8 +849,38 @@ impl<'a> Grammar<'a> {
             }
         }
         // "ab X", "after X", "nach X", "frühestens um X"; "bis X", "before X", "vor X", "spätestens um X"
-        let from = self.any_phrase(i, &["ab", "after", "nach", "fruehestens um", "fruehestens", "not before", "from", "later than", "no earlier than", "erst ab", "erst nach"]);
-        let until = self.any_phrase(i, &["bis", "before", "vor", "spaetestens um", "spaetestens", "until", "till", "by", "no later than", "earlier than", "not after"]);
+        let from = self.any_phrase(
+            i,
+            &[
+                "ab",
+                "after",
+                "nach",
+                "fruehestens um",
+                "fruehestens",
+                "not before",
+                "from",
+                "later than",
+                "no earlier than",
+                "erst ab",
+                "erst nach",
+            ],
+        );
+        let until = self.any_phrase(
+            i,
+            &[
+                "bis",
+                "before",
+                "vor",
+                "spaetestens um",
+                "spaetestens",
+                "until",
+                "till",
+                "by",
+                "no later than",
+                "earlier than",
+                "not after",
+            ],
+        );
         for (opener, is_from) in [(from, true), (until, false)] {
             let Some(n) = opener else { continue };
             let mut k = i + n;
@@ -878,7 +917,20 @@ impl<'a> Grammar<'a> {
         // "so gegen", "ungefähr um", "at around"
         while let Some(n) = self.any_phrase(
             k,
-            &["gegen", "around", "about", "approximately", "ungefaehr", "etwa", "ca", "circa", "so um", "so gegen", "roughly", "ish"],
+            &[
+                "gegen",
+                "around",
+                "about",
+                "approximately",
+                "ungefaehr",
+                "etwa",
+                "ca",
+                "circa",
+                "so um",
+                "so gegen",
+                "roughly",
+                "ish",
+            ],
         ) {
             facts.push(Fact::Around);
             k += n;
@@ -926,7 +978,9 @@ impl<'a> Grammar<'a> {
     /// "pm", "am" (English only), "abends", "in the evening", "morgens" after a clock, and the
     /// tokens it takes.
     fn meridiem_at(&self, k: usize) -> Option<(Meridiem, usize)> {
-        if let Some(n) = self.any_phrase(k, &["in the afternoon", "in the evening", "at night", "am abend", "in der nacht"]) {
+        if let Some(n) =
+            self.any_phrase(k, &["in the afternoon", "in the evening", "at night", "am abend", "in der nacht"])
+        {
             return Some((Meridiem::Pm, n));
         }
         if let Some(n) = self.any_phrase(k, &["in the morning", "am morgen", "am vormittag"]) {
@@ -986,7 +1040,9 @@ impl<'a> Grammar<'a> {
             None
         };
         if let Some(separator) = separator {
-            let Some(parts) = numeric_parts(word, separator).filter(|p| p.len() == 2 || (p.len() == 3 && separator == ':')) else {
+            let Some(parts) =
+                numeric_parts(word, separator).filter(|p| p.len() == 2 || (p.len() == 3 && separator == ':'))
+            else {
                 return Ok(None);
             };
             let (hour, minute) = (parts[0], parts[1]);
@@ -1020,7 +1076,10 @@ impl<'a> Grammar<'a> {
         }
         let explicit_zero = word.starts_with('0') && word.len() > 1;
         // "twenty one hundred" is rare; "at twenty five" is no time of day
-        if minutes_len == 2 && !self.is(k + 2, &["uhr", "h", "past", "to", "after", "before", "nach", "vor", "minutes", "minuten"]) && n >= 20 {
+        if minutes_len == 2
+            && !self.is(k + 2, &["uhr", "h", "past", "to", "after", "before", "nach", "vor", "minutes", "minuten"])
+            && n >= 20
+        {
             return if bare_allowed { Err(Impossible) } else { Ok(None) };
         }
         // "14 Uhr", "14 Uhr 30", "vierzehn Uhr dreißig", "19 h 30"
@@ -1090,7 +1149,8 @@ impl<'a> Grammar<'a> {
             .map(|(tens, unit)| tens + unit);
         let day = compound.or(token.ordinal).or(plain_day)?;
         let first_used = if compound.is_some() { 2 } else { 1 };
-        let bare_digits_with_dot = token.word.ends_with('.') && token.word[..token.word.len() - 1].bytes().all(|b| b.is_ascii_digit());
+        let bare_digits_with_dot =
+            token.word.ends_with('.') && token.word[..token.word.len() - 1].bytes().all(|b| b.is_ascii_digit());
         let introduced = i > 0 && self.is(i - 1, &["am", "den", "the", "on", "zum", "vom", "ab", "bis"]);
         if bare_digits_with_dot && !introduced && self.field == Field::Time {
             return None;
@@ -1101,10 +1161,15 @@ impl<'a> Grammar<'a> {
         // "am 15. nächsten Monats", "the 3rd of next month"
         let mut used = first_used;
         let mut month_ref = None;
-        if let Some(n) = self.any_phrase(i + used, &["naechsten monats", "des naechsten monats", "kommenden monats", "of next month", "next month"]) {
+        if let Some(n) = self.any_phrase(
+            i + used,
+            &["naechsten monats", "des naechsten monats", "kommenden monats", "of next month", "next month"],
+        ) {
             month_ref = Some(MonthRef::Relative(1));
             used += n;
-        } else if let Some(n) = self.any_phrase(i + used, &["dieses monats", "des monats", "of this month", "this month", "of the month"]) {
+        } else if let Some(n) =
+            self.any_phrase(i + used, &["dieses monats", "des monats", "of this month", "this month", "of the month"])
+        {
             month_ref = Some(MonthRef::Relative(0));
             used += n;
         }
@@ -1113,7 +1178,25 @@ impl<'a> Grammar<'a> {
 
     /// Parts of the day and "pm" alone: "nachmittags", "in the evening", "morgen früh".
     fn parts(&self, i: usize) -> Option<(usize, Vec<Fact>)> {
-        if let Some(n) = self.any_phrase(i, &["in the morning", "in the afternoon", "in the evening", "at night", "at lunchtime", "at lunch", "at midday", "am morgen", "am vormittag", "am nachmittag", "am abend", "am mittag", "zur mittagszeit", "um die mittagszeit"]) {
+        if let Some(n) = self.any_phrase(
+            i,
+            &[
+                "in the morning",
+                "in the afternoon",
+                "in the evening",
+                "at night",
+                "at lunchtime",
+                "at lunch",
+                "at midday",
+                "am morgen",
+                "am vormittag",
+                "am nachmittag",
+                "am abend",
+                "am mittag",
+                "zur mittagszeit",
+                "um die mittagszeit",
+            ],
+        ) {
             let last = self.word(i + n - 1);
             let part = part_of_day(last).or(match last {
                 "night" => Some(PartOfDay::Evening),

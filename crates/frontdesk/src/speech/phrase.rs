@@ -151,7 +151,11 @@ pub fn spoken_window(window: &TimeWindow, language: Language) -> String {
         (WindowLabel::After, Language::En) => format!("from {from}"),
         (WindowLabel::Before, Language::De) => format!("bis {to}"),
         (WindowLabel::Before, Language::En) => format!("by {to}"),
-        (WindowLabel::Between | WindowLabel::Near, Language::De) => format!("zwischen {from} und {to}"),
+        (WindowLabel::Between | WindowLabel::Near, Language::De) => {
+            // "zwischen 10 und 12 Uhr" rather than "zwischen 10 Uhr und 12 Uhr"
+            let from = from.strip_suffix(" Uhr").unwrap_or(&from).to_string();
+            format!("zwischen {from} und {to}")
+        }
         (WindowLabel::Between | WindowLabel::Near, Language::En) => format!("between {from} and {to}"),
     }
 }
@@ -170,9 +174,12 @@ pub fn spoken_days(wish: &Wish, today: NaiveDate, language: Language) -> String 
     match wish.single_day() {
         Some(date) => on(date),
         None => {
-            let (first, last) = (spoken_date(wish.first_day, today, language), spoken_date(wish.last_day, today, language));
+            let (first, last) =
+                (spoken_date(wish.first_day, today, language), spoken_date(wish.last_day, today, language));
             match language {
-                Language::De => format!("zwischen {} und {}", first.replace(", den ", ", dem "), last.replace(", den ", ", dem ")),
+                Language::De => {
+                    format!("zwischen {} und {}", first.replace(", den ", ", dem "), last.replace(", den ", ", dem "))
+                }
                 Language::En => format!("between {first} and {last}"),
             }
         }

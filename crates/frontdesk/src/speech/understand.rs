@@ -102,7 +102,14 @@ fn resolve(facts: &[Fact], ctx: &SpeechContext) -> Result<Wish, DateProblem> {
         if days.as_ref().is_some_and(|d| d.first != day || d.last != day) {
             return Err(DateProblem::Conflicting);
         }
-        return Ok(wish(day, day, TimeWish::At(at.time().with_nanosecond(0).unwrap_or(at.time())), Flexibility::Around, facts, true));
+        return Ok(wish(
+            day,
+            day,
+            TimeWish::At(at.time().with_nanosecond(0).unwrap_or(at.time())),
+            Flexibility::Around,
+            facts,
+            true,
+        ));
     }
     if earliest && days.is_none() {
         days = Some(Days { first: today, last: today + Duration::days(EARLIEST_HORIZON_DAYS), said: true });
@@ -138,7 +145,14 @@ fn resolve(facts: &[Fact], ctx: &SpeechContext) -> Result<Wish, DateProblem> {
     Ok(wish(days.first, days.last, time, flexibility, facts, days.said))
 }
 
-fn wish(first: NaiveDate, last: NaiveDate, time: TimeWish, flexibility: Flexibility, facts: &[Fact], said: bool) -> Wish {
+fn wish(
+    first: NaiveDate,
+    last: NaiveDate,
+    time: TimeWish,
+    flexibility: Flexibility,
+    facts: &[Fact],
+    said: bool,
+) -> Wish {
     let staff = facts.iter().find_map(|f| if let Fact::Staff(name) = f { Some(name.clone()) } else { None });
     Wish { first_day: first, last_day: last, time, flexibility, staff, day_said: said }
 }
@@ -159,10 +173,14 @@ fn resolve_days(facts: &[Fact], today: NaiveDate) -> Result<Option<Days>, DatePr
     let mut dates = Vec::new();
     for fact in facts {
         let date = match fact {
-            Fact::Calendar { day, month, year } => Some(calendar_date(*day, *month, *year, today, weekday.map(|w| w.0))?),
+            Fact::Calendar { day, month, year } => {
+                Some(calendar_date(*day, *month, *year, today, weekday.map(|w| w.0))?)
+            }
             Fact::DayOfMonth(day, month) => Some(day_of_month(*day, *month, today)?),
             Fact::Relative(days) => Some(today + Duration::days(*days)),
-            Fact::MonthsLater(months) => Some(today.checked_add_months(Months::new(*months)).ok_or(DateProblem::Impossible)?),
+            Fact::MonthsLater(months) => {
+                Some(today.checked_add_months(Months::new(*months)).ok_or(DateProblem::Impossible)?)
+            }
             Fact::Exact(date) => Some(*date),
             Fact::Named(named) => Some(named_day(*named, today)),
             _ => None,
@@ -213,7 +231,8 @@ fn resolve_days(facts: &[Fact], today: NaiveDate) -> Result<Option<Days>, DatePr
 
 /// A weekday as qualified: plain means the next one after today.
 fn weekday_date(day: Weekday, mode: WeekdayMode, today: NaiveDate) -> NaiveDate {
-    let ahead = (i64::from(day.num_days_from_monday()) - i64::from(today.weekday().num_days_from_monday())).rem_euclid(7);
+    let ahead =
+        (i64::from(day.num_days_from_monday()) - i64::from(today.weekday().num_days_from_monday())).rem_euclid(7);
     let in_week = |weeks: i64| monday_of(today) + Duration::days(7 * weeks + i64::from(day.num_days_from_monday()));
     match mode {
         WeekdayMode::Plain if ahead == 0 => today + Duration::days(7),
@@ -225,15 +244,23 @@ fn weekday_date(day: Weekday, mode: WeekdayMode, today: NaiveDate) -> NaiveDate 
 
 /// A day and month: the given year, or the nearest one not yet past (a weekday said with it may
 /// pick the year).
-fn calendar_date(day: u32, month: u32, year: Option<i32>, today: NaiveDate, weekday: Option<Weekday>) -> Result<NaiveDate, DateProblem> {
+fn calendar_date(
+    day: u32,
+    month: u32,
+    year: Option<i32>,
+    today: NaiveDate,
+    weekday: Option<Weekday>,
+) -> Result<NaiveDate, DateProblem> {
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return Err(DateProblem::Impossible);
     }
     if let Some(year) = year {
         return NaiveDate::from_ymd_opt(year, month, day).ok_or(DateProblem::Impossible);
     }
-    let candidates: Vec<NaiveDate> =
-        (0..=4).filter_map(|delta| NaiveDate::from_ymd_opt(today.year() + delta, month, day)).filter(|d| *d >= today).collect();
+    let candidates: Vec<NaiveDate> = (0..=4)
+        .filter_map(|delta| NaiveDate::from_ymd_opt(today.year() + delta, month, day))
+        .filter(|d| *d >= today)
+        .collect();
     let first = *candidates.first().ok_or(DateProblem::Impossible)?;
     if let Some(said) = weekday {
         // "Freitag, den 4.12." said when this year's 4.12. is no Friday but next year's is
@@ -317,7 +344,11 @@ fn span(facts: &[Fact], today: NaiveDate) -> Result<Option<(NaiveDate, NaiveDate
 fn month_span(month: MonthRef, section: Section, today: NaiveDate) -> (NaiveDate, NaiveDate) {
     let bounds = |year: i32, month: u32| {
         let first = NaiveDate::from_ymd_opt(year, month, 1).expect("month 1..=12");
-        let next = if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) };
+        let next = if month == 12 {
+            NaiveDate::from_ymd_opt(year + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(year, month + 1, 1)
+        };
         let last = next.expect("valid month") - Duration::days(1);
         let (a, b) = match section {
             Section::Whole => (first, last),
@@ -375,23 +406,26 @@ fn resolve_time(facts: &[Fact], days: (NaiveDate, NaiveDate), ctx: &SpeechContex
     };
     for fact in facts {
         match fact {
-            Fact::From(c) => {
-                narrow(TimeWindow { from: resolve_clock(*c, &hint)?, to: END_OF_DAY, finish_by: false, label: WindowLabel::After })?
-            }
-            Fact::Until(c) => {
-                narrow(TimeWindow { from: hm(0, 0), to: resolve_end(*c, &hint)?, finish_by: true, label: WindowLabel::Before })?
-            }
+            Fact::From(c) => narrow(TimeWindow {
+                from: resolve_clock(*c, &hint)?,
+                to: END_OF_DAY,
+                finish_by: false,
+                label: WindowLabel::After,
+            })?,
+            Fact::Until(c) => narrow(TimeWindow {
+                from: hm(0, 0),
+                to: resolve_end(*c, &hint)?,
+                finish_by: true,
+                label: WindowLabel::Before,
+            })?,
             Fact::Between(a, b) => {
                 let (from, to) = resolve_between(*a, *b, &hint)?;
                 narrow(TimeWindow { from, to, finish_by: true, label: WindowLabel::Between })?
             }
             Fact::Near(c, after) => {
                 let at = resolve_clock(*c, &hint)?;
-                let (from, to) = if *after {
-                    (at, at + Duration::minutes(30))
-                } else {
-                    (at - Duration::minutes(30), at)
-                };
+                let (from, to) =
+                    if *after { (at, at + Duration::minutes(30)) } else { (at - Duration::minutes(30), at) };
                 narrow(TimeWindow { from, to, finish_by: false, label: WindowLabel::Near })?
             }
             Fact::Window(from, to) => {
@@ -408,7 +442,9 @@ fn resolve_time(facts: &[Fact], days: (NaiveDate, NaiveDate), ctx: &SpeechContex
         ([], Some(window)) => Ok(TimeWish::Window(window)),
         ([at], None) => Ok(TimeWish::At(*at)),
         // "nachmittags um 3": the part only chose the reading
-        ([at], Some(window)) if matches!(window.label, WindowLabel::Part(_)) && window.from <= *at && *at < window.to => {
+        ([at], Some(window))
+            if matches!(window.label, WindowLabel::Part(_)) && window.from <= *at && *at < window.to =>
+        {
             Ok(TimeWish::At(*at))
         }
         _ => Err(DateProblem::Conflicting),
@@ -442,7 +478,6 @@ fn resolve_between(a: Clock, b: Clock, hint: &Hint) -> Result<(NaiveTime, NaiveT
         .ok_or(DateProblem::Conflicting)
 }
 
-
 /// What decides the reading of a 12-hour clock time.
 struct Hint<'a> {
     part: Option<PartOfDay>,
@@ -469,11 +504,7 @@ impl Hint<'_> {
         self.weekdays()
             .into_iter()
             .map(|w| {
-                self.hours
-                    .on(w)
-                    .iter()
-                    .map(|r| (r.close.min(to) - r.open.max(from)).num_minutes().max(0))
-                    .sum::<i64>()
+                self.hours.on(w).iter().map(|r| (r.close.min(to) - r.open.max(from)).num_minutes().max(0)).sum::<i64>()
             })
             .max()
             .unwrap_or(0)
@@ -482,7 +513,9 @@ impl Hint<'_> {
     /// Whether the branch is open at `time` on any of the wished days (or, when they are all
     /// closed, on any day of the week — so "Sonntag um 3" still reads as 15:00).
     fn open_at(&self, time: NaiveTime, closing_counts: bool) -> bool {
-        self.weekdays().iter().any(|w| self.hours.on(*w).iter().any(|r| r.contains(time) || (closing_counts && r.close == time)))
+        self.weekdays()
+            .iter()
+            .any(|w| self.hours.on(*w).iter().any(|r| r.contains(time) || (closing_counts && r.close == time)))
     }
 }
 

@@ -159,8 +159,11 @@ impl Store {
                 let opening_hours = OpeningHours::parse(&map).map_err(StoreError::Corrupt)?;
                 let closures: Vec<String> =
                     serde_json::from_str(&row.closures).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                let closures =
-                    closures.iter().map(|c| DayRange::parse(c)).collect::<Result<_, _>>().map_err(StoreError::Corrupt)?;
+                let closures = closures
+                    .iter()
+                    .map(|c| DayRange::parse(c))
+                    .collect::<Result<_, _>>()
+                    .map_err(StoreError::Corrupt)?;
                 Ok(BranchContext {
                     company,
                     branch: Branch {
@@ -208,7 +211,9 @@ impl CompanyRow {
     fn into_company(self) -> Result<Company, StoreError> {
         let language = Language::parse(&self.language).map_err(StoreError::Corrupt)?;
         let month_first = match self.locale.as_deref() {
-            Some(locale) => locale.to_ascii_uppercase().ends_with("-US") || locale.to_ascii_uppercase().ends_with("_US"),
+            Some(locale) => {
+                locale.to_ascii_uppercase().ends_with("-US") || locale.to_ascii_uppercase().ends_with("_US")
+            }
             // without a locale: American time zones write month first in English
             None => language == Language::En && self.timezone.starts_with("America/"),
         };

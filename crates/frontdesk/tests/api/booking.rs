@@ -60,9 +60,11 @@ async fn booking_needs_a_name_and_an_exact_time() {
     let no_name =
         app.call("book_appointment", json!({"service": "Bartpflege", "date": "morgen", "time": "10:00"})).await.json();
     assert_eq!(no_name["error"], "missing_argument");
+    // A day without a time is never booked: the caller is asked which time, with free ones.
     let no_time =
         app.call("book_appointment", json!({"service": "Bartpflege", "date": "morgen", "name": "A"})).await.json();
-    assert_eq!(no_time["error"], "missing_argument");
+    assert_eq!(no_time["error"], "time_needed", "{no_time}");
+    assert!(!no_time["alternatives"].as_array().unwrap().is_empty(), "{no_time}");
     let closed = app
         .call("book_appointment", json!({"service": "Bartpflege", "date": "Sonntag", "time": "10:00", "name": "A"}))
         .await

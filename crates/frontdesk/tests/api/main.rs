@@ -13,3 +13,4 @@ mod properties;
 mod protocol;
 mod signature;
 mod storage;
+mod understanding;

@@ -1,12 +1,13 @@
 //! Whatever JSON an agent puts into `args`, every function answers 200 with a JSON body that has
-//! a spoken message: never a 5xx, a panic or something that is not JSON.
+//! a spoken message: never a 5xx, a panic (`error: "internal"`) or something that is not JSON —
+//! for wishes with parts of the day, windows, bounds and staff too.
 
 use crate::helpers::TestApp;
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 use std::sync::OnceLock;
 
-const FUNCTIONS: [&str; 19] = [
+const FUNCTIONS: [&str; 22] = [
     "initialize_call",
     "get_current_context",
     "check_customer",
@@ -26,8 +27,11 @@ const FUNCTIONS: [&str; 19] = [
     "query_appointment_by_name",
     "cancel_appointment",
     "reschedule_appointment",
+    "reserve_slot",
+    "release_slot_reservation",
+    "get_customer_appointments",
 ];
-const KEYS: [&str; 13] = [
+const KEYS: [&str; 19] = [
     "service",
     "dienstleistung",
     "date",
@@ -39,10 +43,16 @@ const KEYS: [&str; 13] = [
     "name",
     "after",
     "anzahl",
+    "ab_uhrzeit",
+    "bis_uhrzeit",
+    "tageszeit",
+    "confirm",
+    "new_date",
+    "neue_uhrzeit",
     "x",
     "",
 ];
-const WORDS: [&str; 16] = [
+const WORDS: [&str; 34] = [
     "morgen",
     "übermorgen um halb drei",
     "30.02.",
@@ -59,6 +69,24 @@ const WORDS: [&str; 16] = [
     "31.12.9999",
     "\u{0}",
     "ß",
+    "nachmittags",
+    "vormittags",
+    "zwischen 10 und 12",
+    "zwischen 12 und 10",
+    "ab 14 Uhr",
+    "bis 11",
+    "nach der Arbeit",
+    "Dienstag zwischen 10 und 12 bei Jonas",
+    "nächste Woche nachmittags",
+    "so früh wie möglich",
+    "in 2 Stunden",
+    "Ende der Woche",
+    "Heiligabend",
+    "25.12.",
+    "Jonas",
+    "bei Maria",
+    "kurz vor drei",
+    "true",
 ];
 
 fn json_value() -> impl Strategy<Value = Value> {
@@ -78,6 +106,83 @@ fn json_value() -> impl Strategy<Value = Value> {
             }),
         ]
     })
+}
+
+/// Well-formed wishes: a real service, day and time words, windows, parts of the day and staff —
+/// the partial wishes that once reached a panic.
+const WISH_FUNCTIONS: [&str; 9] = [
+    "parse_date",
+    "check_availability",
+    "get_alternatives",
+    "find_next_available",
+    "reserve_slot",
+    "collect_appointment_info",
+    "book_appointment",
+    "reschedule_appointment",
+    "cancel_appointment",
+];
+const TIMES: [&str; 12] = [
+    "nachmittags",
+    "vormittags",
+    "abends",
+    "zwischen 10 und 12",
+    "ab 14 Uhr",
+    "bis 11",
+    "nach der Arbeit",
+    "kurz vor drei",
+    "halb drei",
+    "um 3",
+    "so früh wie möglich",
+    "blabla",
+];
+
+const DAYS: [&str; 10] = [
+    "morgen",
+    "übermorgen",
+    "Dienstag",
+    "nächste Woche",
+    "Ende der Woche",
+    "25.12.",
+    "Heiligabend",
+    "in 2 Stunden",
+    "am dritten",
+    "30.02.",
+];
+
+fn wish_args() -> impl Strategy<Value = Value> {
+    let pick = |words: &'static [&'static str], p: f64| proptest::option::weighted(p, proptest::sample::select(words));
+    let services = proptest::sample::select(&["Herrenhaarschnitt", "Bartpflege", "Färben", "Damenhaarschnitt"][..]);
+    let staff: &'static [&'static str] = &["Jonas", "Maria", "Kevin"];
+    let bounds: &'static [&'static str] = &["10", "14 Uhr", "halb drei", "nachmittags"];
+    (
+        services,
+        pick(&DAYS, 0.9),
+        pick(&TIMES, 0.8),
+        pick(staff, 0.3),
+        pick(bounds, 0.15),
+        pick(bounds, 0.15),
+        pick(&["vormittags", "nachmittags", "abends"], 0.15),
+        any::<bool>(),
+    )
+        .prop_map(|(service, date, time, staff, from, until, part, confirm)| {
+            let mut args = Map::new();
+            args.insert("dienstleistung".into(), Value::from(service));
+            for (key, value) in [
+                ("datum", date),
+                ("uhrzeit", time),
+                ("mitarbeiter", staff),
+                ("ab_uhrzeit", from),
+                ("bis_uhrzeit", until),
+                ("tageszeit", part),
+            ] {
+                if let Some(value) = value {
+                    args.insert(key.into(), Value::from(value));
+                }
+            }
+            args.insert("name".into(), Value::from("Probe"));
+            args.insert("bestaetigung".into(), Value::from(confirm));
+            Value::Object(args)
+        })
 }
 
 fn shared() -> &'static (tokio::runtime::Runtime, TestApp) {
@@ -103,6 +208,17 @@ proptest! {
         if body["success"] == false {
             prop_assert!(body["error"].is_string(), "{}", body);
         }
+        prop_assert_ne!(&body["error"], "internal", "{} {}: {}", function, args, body);
+    }
+
+    #[test]
+    fn any_wish_gets_a_spoken_answer_and_never_internal(function in proptest::sample::select(&WISH_FUNCTIONS[..]), args in wish_args()) {
+        let (runtime, app) = shared();
+        let answer = runtime.block_on(app.call(function, args.clone()));
+        prop_assert_eq!(answer.status, 200, "{} {}: {}", function, args, answer.text);
+        let body: Value = serde_json::from_str(&answer.text).map_err(|e| TestCaseError::fail(format!("not JSON: {e}")))?;
+        prop_assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{}", body);
+        prop_assert_ne!(&body["error"], "internal", "{} {}: {}", function, args, body);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `get_alternatives`: candidates from every strategy at once, ranked, in one sentence. In
 //! baseline mode each strategy asks the calendar itself, one after another, as the old system did.
 
-use super::{admitted, offer, read, slot_view, Read, SlotView, ALTERNATIVES};
+use super::{admitted, offer, read, slot_view, spread, Read, SlotView, ALTERNATIVES};
 use crate::availability::alternatives::{alternatives, find, rank, strategy_day, Candidate, Strategy};
 use crate::availability::WINDOW_DAYS;
 use crate::domain::{Language, Service, Staff};
@@ -41,10 +41,14 @@ async fn alternatives_for(backends: &Backends, ctx: &CallContext, raw: Option<&R
     let wish = ctx.instant(asked.wish.anchor()).max(ctx.now);
     let (found, read) = if backends.availability.cached() {
         let read = read(backends, ctx, service, staff, ctx.now, ctx.now + Duration::days(WINDOW_DAYS)).await?;
-        // Inside the caller's days and window first; the nearest others only when nothing fits.
+        // A day or window: free times inside it; a start, or nothing inside: the strategies.
         let inside = admitted(ctx, &asked.wish, &read.slots);
-        let pool = if inside.is_empty() || asked.wish.exact().is_some() { &read.slots } else { &inside };
-        (alternatives(pool, wish, ctx.tz(), max), read)
+        let found = if inside.is_empty() || asked.wish.exact().is_some() {
+            alternatives(&read.slots, wish, ctx.tz(), max)
+        } else {
+            spread(&inside, max).into_iter().map(|slot| Candidate { slot, strategy: Strategy::InsideWish }).collect()
+        };
+        (found, read)
     } else {
         one_strategy_at_a_time(backends, ctx, service, staff, wish, max).await?
     };

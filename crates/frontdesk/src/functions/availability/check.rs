@@ -42,7 +42,12 @@ async fn check(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -
 }
 
 /// One start: free, or why not and what instead.
-async fn check_start(backends: &Backends, ctx: &CallContext, asked: &Asked<'_>, local: NaiveDateTime) -> Result<Reply, Reply> {
+async fn check_start(
+    backends: &Backends,
+    ctx: &CallContext,
+    asked: &Asked<'_>,
+    local: NaiveDateTime,
+) -> Result<Reply, Reply> {
     let language = ctx.language();
     let Asked { service, staff, .. } = *asked;
     let (date, time) = (local.date(), local.time());

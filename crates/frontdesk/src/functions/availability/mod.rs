@@ -235,7 +235,10 @@ fn range_for(ctx: &CallContext, wish: &Wish) -> (DateTime<Utc>, DateTime<Utc>) {
         (ctx.now, window_end)
     } else {
         // beyond the window: those days (at most a month), plus a week for alternatives
-        (ctx.now.max(first - Duration::days(WINDOW_DAYS / 2)), after_last.min(first + Duration::days(31)) + Duration::days(7))
+        (
+            ctx.now.max(first - Duration::days(WINDOW_DAYS / 2)),
+            after_last.min(first + Duration::days(31)) + Duration::days(7),
+        )
     }
 }
 
@@ -257,7 +260,9 @@ fn closed_lead(ctx: &CallContext, date: NaiveDate, closed: Closed) -> String {
         (Closed::Holiday(holiday), Language::En) => {
             format!("We're closed {day}: it's a public holiday ({}).", holiday.name_en())
         }
-        (Closed::Closure, Language::De) => format!("{} haben wir leider geschlossen — Betriebsferien.", capitalise(&day)),
+        (Closed::Closure, Language::De) => {
+            format!("{} haben wir leider geschlossen — Betriebsferien.", capitalise(&day))
+        }
         (Closed::Closure, Language::En) => format!("We're closed {day}, I'm afraid — we're away then."),
         (Closed::Weekly, Language::De) => format!("{} haben wir leider geschlossen.", capitalise(&day)),
         (Closed::Weekly, Language::En) => format!("We're closed {day}, I'm afraid."),
@@ -291,12 +296,22 @@ pub(super) async fn ask_for_a_time(
     let spoken = crate::speech::spoken_wish(wish, ctx.today(), language);
     let message = match (language, offered.is_empty()) {
         (Language::De, false) => {
-            format!("Zu welcher Uhrzeit genau? {} wäre zum Beispiel {} frei.", capitalise(&spoken), spoken_list(ctx, &offered))
+            format!(
+                "Zu welcher Uhrzeit genau? {} wäre zum Beispiel {} frei.",
+                capitalise(&spoken),
+                spoken_list(ctx, &offered)
+            )
         }
         (Language::En, false) => {
-            format!("At what time exactly? {}, {} would be free, for example.", capitalise(&spoken), spoken_list(ctx, &offered))
+            format!(
+                "At what time exactly? {}, {} would be free, for example.",
+                capitalise(&spoken),
+                spoken_list(ctx, &offered)
+            )
         }
-        (Language::De, true) => format!("{} ist leider nichts frei. Darf ich Ihnen einen anderen Tag vorschlagen?", capitalise(&spoken)),
+        (Language::De, true) => {
+            format!("{} ist leider nichts frei. Darf ich Ihnen einen anderen Tag vorschlagen?", capitalise(&spoken))
+        }
         (Language::En, true) => format!("Nothing is free {spoken}, I'm afraid. Shall I suggest another day?"),
     };
     let views: Vec<SlotView> = offered.iter().map(|s| slot_view(ctx, s)).collect();

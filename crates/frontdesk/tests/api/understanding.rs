@@ -1,0 +1,195 @@
+//! What callers say reaches every function whole: windows and parts of the day narrow the times
+//! offered, a staff wish is honoured, holidays and closures close the calendar and are named, and
+//! what was not understood is said — with snapshots of what the caller hears.
+//! "Now" is Monday 30 November 2026, 08:00 in Berlin; the salon (DE-BE) opens at 9.
+
+use crate::helpers::{TestApp, PRACTICE, SALON_PRENZLAUER_BERG};
+use serde_json::{json, Value};
+
+const CALLER: &str = crate::helpers::CALLER;
+
+async fn ok(app: &TestApp, function: &str, args: Value) -> Value {
+    let answer = app.call(function, args).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    let body = answer.json();
+    assert_ne!(body["error"], "internal", "{body}");
+    body
+}
+
+/// The local "HH:MM" of every offered slot.
+fn times(answer: &Value, key: &str) -> Vec<String> {
+    answer[key].as_array().unwrap_or(&vec![]).iter().map(|s| s["time"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test]
+async fn a_window_offers_times_inside_it() {
+    let app = TestApp::spawn().await;
+    let window = ok(
+        &app,
+        "check_availability",
+        json!({"dienstleistung": "Herrenhaarschnitt", "datum": "Dienstag", "uhrzeit": "zwischen 10 und 12"}),
+    )
+    .await;
+    insta::assert_json_snapshot!("check_availability_window", window);
+    assert_eq!(window["available"], true);
+    let offered = times(&window, "alternatives");
+    assert!(!offered.is_empty());
+    // 30 minutes must end by 12:00: starts from 10:00 to 11:30, all on Tuesday 1 December
+    assert!(offered.iter().all(|t| t.as_str() >= "10:00" && t.as_str() <= "11:30"), "{offered:?}");
+    assert!(window["alternatives"].as_array().unwrap().iter().all(|s| s["date"] == "2026-12-01"));
+
+    let in_one_argument =
+        ok(&app, "check_availability", json!({"service": "Herrenhaarschnitt", "date": "Dienstag zwischen 10 und 12"}))
+            .await;
+    assert_eq!(times(&in_one_argument, "alternatives"), offered);
+
+    let by_bounds = ok(
+        &app,
+        "check_availability",
+        json!({"service": "Herrenhaarschnitt", "date": "Dienstag", "ab_uhrzeit": "10", "bis_uhrzeit": "12"}),
+    )
+    .await;
+    assert_eq!(times(&by_bounds, "alternatives"), offered);
+}
+
+#[tokio::test]
+async fn a_part_of_the_day_flows_through_every_function() {
+    let app = TestApp::spawn().await;
+    let afternoon =
+        ok(&app, "check_availability", json!({"service": "Bartpflege", "datum": "morgen", "uhrzeit": "nachmittags"}))
+            .await;
+    let offered = times(&afternoon, "alternatives");
+    assert!(
+        !offered.is_empty() && offered.iter().all(|t| t.as_str() >= "12:00" && t.as_str() < "18:00"),
+        "{afternoon}"
+    );
+
+    let alternatives =
+        ok(&app, "get_alternatives", json!({"service": "Bartpflege", "date": "Dienstag", "time": "ab 14 Uhr"})).await;
+    insta::assert_json_snapshot!("get_alternatives_after_two", alternatives);
+    let offered = times(&alternatives, "alternatives");
+    assert!(!offered.is_empty() && offered.iter().all(|t| t.as_str() >= "14:00"), "{alternatives}");
+
+    let next = ok(&app, "find_next_available", json!({"service": "Bartpflege", "uhrzeit": "nach 17 Uhr"})).await;
+    assert_eq!(next["slot"]["start"], "2026-11-30T17:00:00+01:00", "{next}");
+
+    let hold = ok(&app, "reserve_slot", json!({"service": "Bartpflege", "date": "morgen", "time": "vormittags"})).await;
+    assert_eq!(hold["error"], "time_needed", "{hold}");
+    assert!(times(&hold, "alternatives").iter().all(|t| t.as_str() < "12:00"), "{hold}");
+
+    // Once a panic ("a free slot has a time"); now the afternoon's free times, nothing booked yet.
+    let collect = ok(
+        &app,
+        "collect_appointment_info",
+        json!({"dienstleistung": "Bartpflege", "datum": "morgen", "uhrzeit": "nachmittags", "name": "Anna Schmidt"}),
+    )
+    .await;
+    insta::assert_json_snapshot!("collect_appointment_info_afternoon", collect);
+    assert_eq!(collect["ready_to_book"], false);
+    assert!(times(&collect, "alternatives").iter().all(|t| t.as_str() >= "12:00"), "{collect}");
+    let listed = ok(&app, "query_appointment", json!({})).await;
+    assert_eq!(listed["appointments"].as_array().map(Vec::len).unwrap_or(0), 0);
+}
+
+#[tokio::test]
+async fn a_staff_wish_is_honoured_by_every_function() {
+    let app = TestApp::spawn().await;
+    let next = ok(&app, "find_next_available", json!({"service": "Herrenhaarschnitt", "mitarbeiter": "Jonas"})).await;
+    insta::assert_json_snapshot!("find_next_available_jonas", next);
+    assert_eq!(next["slot"]["staff"], json!(["Jonas"]));
+    assert!(next["message"].as_str().unwrap().contains("bei Jonas"), "{next}");
+
+    let in_words = ok(
+        &app,
+        "check_availability",
+        json!({"service": "Herrenhaarschnitt", "date": "morgen bei Jonas", "time": "10:00"}),
+    )
+    .await;
+    assert_eq!(in_words["slot"]["staff"], json!(["Jonas"]), "{in_words}");
+
+    let alternatives = ok(
+        &app,
+        "get_alternatives",
+        json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10", "staff": "Jonas"}),
+    )
+    .await;
+    for slot in alternatives["alternatives"].as_array().unwrap() {
+        assert_eq!(slot["staff"], json!(["Jonas"]), "{alternatives}");
+    }
+    let booked = ok(
+        &app,
+        "book_appointment",
+        json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "mitarbeiter": "Jonas", "name": "Ben"}),
+    )
+    .await;
+    assert_eq!(booked["staff"], "Jonas", "{booked}");
+}
+
+#[tokio::test]
+async fn holidays_and_closures_close_the_calendar_and_are_named() {
+    let app = TestApp::spawn().await;
+    let christmas =
+        ok(&app, "check_availability", json!({"service": "Herrenhaarschnitt", "datum": "25.12.", "uhrzeit": "10 Uhr"}))
+            .await;
+    insta::assert_json_snapshot!("check_availability_holiday", christmas);
+    assert_eq!(christmas["available"], false);
+    assert_eq!(christmas["reason"], "holiday");
+    assert!(christmas["message"].as_str().unwrap().contains("Feiertag"), "{christmas}");
+    for slot in christmas["alternatives"].as_array().unwrap() {
+        assert!(!["2026-12-25", "2026-12-26"].contains(&slot["date"].as_str().unwrap()), "{christmas}");
+    }
+    // Heiligabend is no public holiday in Berlin; after Christmas the next day is Monday 28th.
+    let eve = ok(&app, "find_next_available", json!({"service": "Herrenhaarschnitt", "datum": "Heiligabend"})).await;
+    assert_eq!(eve["slot"]["date"], "2026-12-24", "{eve}");
+    let after = ok(&app, "find_next_available", json!({"service": "Herrenhaarschnitt", "datum": "Weihnachten"})).await;
+    assert_eq!(after["slot"]["date"], "2026-12-28", "{after}");
+
+    let closure = app
+        .call_between(
+            "check_availability",
+            json!({"service": "Herrenhaarschnitt", "date": "28.12.", "time": "11:00"}),
+            CALLER,
+            SALON_PRENZLAUER_BERG,
+        )
+        .await
+        .json();
+    assert_eq!(closure["reason"], "closure", "{closure}");
+    assert!(closure["message"].as_str().unwrap().contains("geschlossen"), "{closure}");
+
+    let practice = app
+        .call_between(
+            "check_availability",
+            json!({"service": "check-up", "date": "Christmas Day", "time": "10am"}),
+            CALLER,
+            PRACTICE,
+        )
+        .await
+        .json();
+    insta::assert_json_snapshot!("practice_check_availability_holiday", practice);
+    assert_eq!(practice["reason"], "holiday");
+}
+
+#[tokio::test]
+async fn what_was_not_understood_is_said_never_a_silent_today() {
+    let app = TestApp::spawn().await;
+    let partly = ok(&app, "parse_date", json!({"datum": "Montag", "uhrzeit": "blabla"})).await;
+    insta::assert_json_snapshot!("parse_date_day_without_time", partly);
+    assert_eq!(partly["error"], "invalid_date");
+    assert_eq!(partly["understood_date"], "2026-12-07");
+
+    for nothing in ["bitte", "um", "ja"] {
+        let answer = ok(&app, "check_availability", json!({"service": "Bartpflege", "date": nothing})).await;
+        assert_eq!(answer["error"], "invalid_date", "{nothing}: {answer}");
+    }
+    let words = ok(&app, "parse_date", json!({"datum": "am Montag zum Haareschneiden"})).await;
+    assert_eq!(words["error"], "invalid_date");
+
+    let english =
+        app.call_between("parse_date", json!({"date": "Monday", "time": "blah"}), CALLER, PRACTICE).await.json();
+    insta::assert_json_snapshot!("practice_parse_date_day_without_time", english);
+
+    let window = ok(&app, "parse_date", json!({"datum": "nächste Woche", "uhrzeit": "nachmittags"})).await;
+    insta::assert_json_snapshot!("parse_date_window", window);
+    assert_eq!(window["wish"]["first_day"], "2026-12-07");
+    assert_eq!(window["wish"]["last_day"], "2026-12-13");
+}
