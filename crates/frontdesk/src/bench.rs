@@ -5,6 +5,7 @@
 use crate::client::{CallIdentity, RetellClient};
 use crate::demo::{DemoEnvironment, CALLER_NUMBER, SALON_NUMBER};
 use crate::domain::CalendarKind;
+use anyhow::Context;
 use serde_json::json;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -28,9 +29,14 @@ pub async fn run(function: &str, calls: usize, concurrency: usize) -> anyhow::Re
     let env = DemoEnvironment::start(CalendarKind::Local).await?;
     let client = RetellClient::new(&env.base_url, &env.api_key);
     let args = match function {
-        "check_availability" | "get_alternatives" | "find_next_available" | "get_service_info" | "parse_date" => {
+        "check_availability" | "get_alternatives" | "find_next_available" | "get_service_info" => {
             json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "14:30"})
         }
+        // A long phrase as an agent passes it on: day, approximate time, part of the day, staff.
+        "parse_date" => json!({
+            "datum": "also am liebsten nächste Woche Dienstag, so gegen viertel nach drei am Nachmittag, bei Jonas bitte",
+            "uhrzeit": "ungefähr um viertel nach drei"
+        }),
         _ => json!({}),
     };
     let function = function.to_string();
@@ -92,7 +98,44 @@ pub async fn run(function: &str, calls: usize, concurrency: usize) -> anyhow::Re
         "throughput   {:.0} calls/s (client and server share this machine)",
         server.len() as f64 / elapsed.as_secs_f64()
     );
+    if function == "parse_date" {
+        understanding_alone(&env, &args, calls).await?;
+    }
     env.stop().await
+}
+
+/// The understanding of the same words on its own (tokens, grammar, resolution against the salon's
+/// hours and staff), without HTTP, signature, JSON and audit around it.
+async fn understanding_alone(env: &DemoEnvironment, args: &serde_json::Value, calls: usize) -> anyhow::Result<()> {
+    let branches = env.store.load_branches().await?;
+    let salon = branches
+        .iter()
+        .find(|b| b.branch.phone_numbers.iter().any(|n| n.as_str() == SALON_NUMBER))
+        .context("the demo salon")?;
+    let now = chrono::Utc::now().with_timezone(&salon.company.timezone);
+    let ctx = crate::speech::SpeechContext {
+        now,
+        hours: &salon.branch.opening_hours,
+        language: salon.company.language,
+        month_first: salon.company.month_first,
+        staff: &salon.branch.staff,
+    };
+    let (date, time) = (args["datum"].as_str(), args["uhrzeit"].as_str());
+    let mut samples = Vec::with_capacity(calls);
+    for _ in 0..calls {
+        let started = Instant::now();
+        let wish = crate::speech::understand(date, time, &ctx);
+        samples.push(started.elapsed());
+        std::hint::black_box(wish).ok();
+    }
+    samples.sort();
+    println!(
+        "understanding alone  p50 {:.1} µs  p99 {:.1} µs  ({} chars)",
+        percentile(&samples, 0.50) * 1000.0,
+        percentile(&samples, 0.99) * 1000.0,
+        date.unwrap_or_default().chars().count() + time.unwrap_or_default().chars().count()
+    );
+    Ok(())
 }
 
 /// `calls` bookings of distinct slots (Bartpflege, 10:00–12:45 on the coming open days) from

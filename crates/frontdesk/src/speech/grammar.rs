@@ -5,6 +5,7 @@
 
 use super::lexicon::{is_filler, month, part_of_day, weekday};
 use super::numbers::english_tens;
+use super::phrases::{phrase_table, phrases, Phrases};
 use super::text::{fold, similar};
 use super::tokens::Token;
 use super::wish::PartOfDay;
@@ -224,11 +225,22 @@ impl<'a> Grammar<'a> {
         words.contains(&self.word(i))
     }
 
-    /// Whether the words from `i` are exactly `phrase` (space-separated).
+    /// Whether the words from `i` are exactly `phrase` (space-separated), with its length.
     fn phrase(&self, i: usize, phrase: &str) -> Option<usize> {
-        let mut n = 0;
-        for (k, word) in phrase.split(' ').enumerate() {
-            if self.word(i + k) != word {
+        // Cheap first: most phrases fail on their first word (this runs for every rule at every
+        // position, so it decides how fast a long phrase is understood).
+        let first = self.word(i);
+        if first.is_empty() || !phrase.starts_with(first) {
+            return None;
+        }
+        let rest = &phrase[first.len()..];
+        if rest.is_empty() {
+            return Some(1);
+        }
+        let rest = rest.strip_prefix(' ')?;
+        let mut n = 1;
+        for word in rest.split(' ') {
+            if self.word(i + n) != word {
                 return None;
             }
             n += 1;
@@ -236,9 +248,14 @@ impl<'a> Grammar<'a> {
         Some(n)
     }
 
-    /// The first of several phrases that matches at `i`, with its length.
-    fn any_phrase(&self, i: usize, phrases: &[&str]) -> Option<usize> {
-        phrases.iter().find_map(|p| self.phrase(i, p))
+    /// The longest phrase of a table that the words from `i` spell, with its length.
+    fn any_phrase(&self, i: usize, phrases: &Phrases<()>) -> Option<usize> {
+        self.table(i, phrases).map(|(n, ())| n)
+    }
+
+    /// The longest phrase of a valued table at `i`: its length and value.
+    fn table<V: Copy>(&self, i: usize, table: &Phrases<V>) -> Option<(usize, V)> {
+        table.longest(self.word(i), |k| self.word(i + k))
     }
 
     /// Reads every token into facts or unknown words.
@@ -312,7 +329,7 @@ impl<'a> Grammar<'a> {
     fn earliest(&self, i: usize) -> Option<(usize, Vec<Fact>)> {
         let n = self.any_phrase(
             i,
-            &[
+            phrases![
                 "so frueh wie moeglich",
                 "so bald wie moeglich",
                 "so schnell wie moeglich",
@@ -494,7 +511,7 @@ impl<'a> Grammar<'a> {
 
     /// Heiligabend, Silvester, Ostern, Pfingsten, Christmas, New Year's Eve, Easter …
     fn named_day(&self, i: usize) -> Option<(usize, Vec<Fact>)> {
-        const NAMED: &[(&str, NamedDay)] = &[
+        let named = phrase_table![NamedDay;
             ("heiligabend", NamedDay::Fixed(12, 24)),
             ("heiligen abend", NamedDay::Fixed(12, 24)),
             ("heilig abend", NamedDay::Fixed(12, 24)),
@@ -543,7 +560,7 @@ impl<'a> Grammar<'a> {
             ("fronleichnam", NamedDay::Easter(60)),
             ("corpus christi", NamedDay::Easter(60)),
         ];
-        NAMED.iter().find_map(|(phrase, day)| self.phrase(i, phrase).map(|n| (n, vec![Fact::Named(*day)])))
+        self.table(i, named).map(|(n, day)| (n, vec![Fact::Named(day)]))
     }
 
     /// heute, morgen, übermorgen, gestern; "in 3 Tagen", "in zwei Wochen", "in 2 Stunden".
@@ -553,7 +570,7 @@ impl<'a> Grammar<'a> {
         let one = |fact| Some((1, vec![fact]));
         match word {
             "heute" | "today" => {
-                if let Some(n) = self.any_phrase(i + 1, &["in einer woche", "in acht tagen"]) {
+                if let Some(n) = self.any_phrase(i + 1, phrases!["in einer woche", "in acht tagen"]) {
                     return Some((1 + n, vec![Fact::Relative(7)]));
                 }
                 return one(Fact::Relative(0));
@@ -576,13 +593,13 @@ impl<'a> Grammar<'a> {
                 return Some((2, vec![Fact::Relative(0), Fact::Part(part)]));
             }
         }
-        if let Some(n) = self.any_phrase(i, &["the day after tomorrow", "day after tomorrow"]) {
+        if let Some(n) = self.any_phrase(i, phrases!["the day after tomorrow", "day after tomorrow"]) {
             return Some((n, vec![Fact::Relative(2)]));
         }
-        if let Some(n) = self.any_phrase(i, &["a week from today", "a week today", "one week from today"]) {
+        if let Some(n) = self.any_phrase(i, phrases!["a week from today", "a week today", "one week from today"]) {
             return Some((n, vec![Fact::Relative(7)]));
         }
-        if let Some(n) = self.any_phrase(i, &["in einer halben stunde", "in half an hour", "in a half hour"]) {
+        if let Some(n) = self.any_phrase(i, phrases!["in einer halben stunde", "in half an hour", "in a half hour"]) {
             return Some((n, vec![Fact::InMinutes(30)]));
         }
         // "in N <unit>", "N <unit> from now", "in an hour"
@@ -592,7 +609,7 @@ impl<'a> Grammar<'a> {
         let unit = self.word(unit_at);
         let trailing = if lead == 0 {
             // without "in", "from now"/"später" must follow
-            self.any_phrase(unit_at + 1, &["from now", "from today", "spaeter"])?
+            self.any_phrase(unit_at + 1, phrases!["from now", "from today", "spaeter"])?
         } else {
             0
         };
@@ -639,7 +656,7 @@ impl<'a> Grammar<'a> {
             "ende" | "end" | "late" | "later" if self.is_period_ahead(k + 1) => Section::End,
             _ => Section::Whole,
         };
-        if let Some(n) = self.any_phrase(i, &["the week after next", "week after next"]) {
+        if let Some(n) = self.any_phrase(i, phrases!["the week after next", "week after next"]) {
             return Some((n, vec![Fact::Week(2, Section::Whole)]));
         }
         if section != Section::Whole {
@@ -720,7 +737,7 @@ impl<'a> Grammar<'a> {
         if past && weekday(self.word(i + 1), false, self.language).is_some() {
             return Some((2, vec![Fact::Past]));
         }
-        if let Some(n) = self.any_phrase(i, &["this coming", "this next"]) {
+        if let Some(n) = self.any_phrase(i, phrases!["this coming", "this next"]) {
             let token = self.tokens.get(i + n)?;
             let day = weekday(&token.word, token.dotted, self.language)?;
             return Some((n + 1, vec![Fact::Weekday(day, WeekdayMode::This)]));
@@ -736,7 +753,7 @@ impl<'a> Grammar<'a> {
         let mut facts = vec![];
         let mut lead = lead;
         if lead == 0 {
-            if let Some(n) = self.any_phrase(i, &["a week on", "one week on"]) {
+            if let Some(n) = self.any_phrase(i, phrases!["a week on", "one week on"]) {
                 lead = n;
                 facts.push(Fact::WeeksLater(1));
             }
@@ -762,58 +779,45 @@ impl<'a> Grammar<'a> {
     /// Bounds and windows: "ab 14 Uhr", "bis 11", "zwischen 10 und 12", "von 9 bis 11",
     /// "after 5", "before noon", "nach der Arbeit", "am späten Nachmittag".
     fn bounds(&self, i: usize) -> Result<Option<(usize, Vec<Fact>)>, Impossible> {
-        let windows: &[(&str, (u32, u32))] = &[
-            ("nach der arbeit", (17, 0)),
-            ("nach feierabend", (17, 0)),
-            ("after work", (17, 0)),
-            ("after lunch", (13, 0)),
-            ("nach dem mittagessen", (13, 0)),
-            ("nach der mittagspause", (14, 0)),
-            ("nach mittag", (12, 0)),
-            ("nach dem mittag", (12, 0)),
-            ("am spaeten nachmittag", (15, 0)),
-            ("spaeten nachmittag", (15, 0)),
-            ("spaet nachmittags", (15, 0)),
-            ("late afternoon", (15, 0)),
-            ("later in the afternoon", (15, 0)),
+        // Windows named by words: "nach der Arbeit", "am späten Nachmittag", "before noon".
+        let windows = phrase_table![(u32, u32, u32, u32);
+            ("nach der arbeit", (17, 0, 23, 59)),
+            ("nach feierabend", (17, 0, 23, 59)),
+            ("after work", (17, 0, 23, 59)),
+            ("after lunch", (13, 0, 23, 59)),
+            ("nach dem mittagessen", (13, 0, 23, 59)),
+            ("nach der mittagspause", (14, 0, 23, 59)),
+            ("nach mittag", (12, 0, 23, 59)),
+            ("nach dem mittag", (12, 0, 23, 59)),
+            ("am spaeten nachmittag", (15, 0, 18, 0)),
+            ("spaeten nachmittag", (15, 0, 18, 0)),
+            ("spaet nachmittags", (15, 0, 18, 0)),
+            ("late afternoon", (15, 0, 18, 0)),
+            ("later in the afternoon", (15, 0, 18, 0)),
+            ("frueh morgens", (0, 0, 10, 0)),
+            ("frueh am morgen", (0, 0, 10, 0)),
+            ("am fruehen morgen", (0, 0, 10, 0)),
+            ("early morning", (0, 0, 10, 0)),
+            ("early in the morning", (0, 0, 10, 0)),
+            ("first thing in the morning", (0, 0, 10, 0)),
+            ("am fruehen nachmittag", (12, 0, 15, 0)),
+            ("fruehen nachmittag", (12, 0, 15, 0)),
+            ("early afternoon", (12, 0, 15, 0)),
+            ("am spaeten vormittag", (10, 0, 12, 0)),
+            ("late morning", (10, 0, 12, 0)),
+            ("vor dem mittag", (0, 0, 12, 0)),
+            ("vor mittag", (0, 0, 12, 0)),
+            ("before noon", (0, 0, 12, 0)),
+            ("before lunch", (0, 0, 12, 0)),
+            ("in der mittagspause", (11, 30, 14, 0)),
+            ("over lunch", (11, 30, 14, 0)),
         ];
-        for (phrase, (h, m)) in windows {
-            if let Some(n) = self.phrase(i, phrase) {
-                let to = if phrase.contains("nachmittag") || phrase.contains("afternoon") {
-                    hm(18, 0)
-                } else {
-                    super::wish::END_OF_DAY
-                };
-                return Ok(Some((n, vec![Fact::Window(hm(*h, *m), to)])));
-            }
-        }
-        let early: &[(&str, (u32, u32), (u32, u32))] = &[
-            ("frueh morgens", (0, 0), (10, 0)),
-            ("frueh am morgen", (0, 0), (10, 0)),
-            ("am fruehen morgen", (0, 0), (10, 0)),
-            ("early morning", (0, 0), (10, 0)),
-            ("early in the morning", (0, 0), (10, 0)),
-            ("first thing in the morning", (0, 0), (10, 0)),
-            ("am fruehen nachmittag", (12, 0), (15, 0)),
-            ("fruehen nachmittag", (12, 0), (15, 0)),
-            ("early afternoon", (12, 0), (15, 0)),
-            ("am spaeten vormittag", (10, 0), (12, 0)),
-            ("late morning", (10, 0), (12, 0)),
-            ("vor dem mittag", (0, 0), (12, 0)),
-            ("vor mittag", (0, 0), (12, 0)),
-            ("before noon", (0, 0), (12, 0)),
-            ("before lunch", (0, 0), (12, 0)),
-            ("in der mittagspause", (11, 30), (14, 0)),
-            ("over lunch", (11, 30), (14, 0)),
-        ];
-        for (phrase, (fh, fm), (th, tm)) in early {
-            if let Some(n) = self.phrase(i, phrase) {
-                return Ok(Some((n, vec![Fact::Window(hm(*fh, *fm), hm(*th, *tm))])));
-            }
+        if let Some((n, (fh, fm, th, tm))) = self.table(i, windows) {
+            return Ok(Some((n, vec![Fact::Window(hm(fh, fm), hm(th, tm))])));
         }
         // "zwischen X und Y", "between X and Y", "von X bis Y", "from X to Y", "X bis Y"
-        let opener =
-            self.any_phrase(i, &["zwischen", "between", "von", "from", "irgendwann zwischen", "sometime between"]);
+        let opener = self
+            .any_phrase(i, phrases!["zwischen", "between", "von", "from", "irgendwann zwischen", "sometime between"]);
         let (first_at, between) = match opener {
             Some(n) => (i + n, true),
             None => (i, false),
@@ -851,7 +855,7 @@ impl<'a> Grammar<'a> {
         // "ab X", "after X", "nach X", "frühestens um X"; "bis X", "before X", "vor X", "spätestens um X"
         let from = self.any_phrase(
             i,
-            &[
+            phrases![
                 "ab",
                 "after",
                 "nach",
@@ -867,7 +871,7 @@ impl<'a> Grammar<'a> {
         );
         let until = self.any_phrase(
             i,
-            &[
+            phrases![
                 "bis",
                 "before",
                 "vor",
@@ -917,7 +921,7 @@ impl<'a> Grammar<'a> {
         // "so gegen", "ungefähr um", "at around"
         while let Some(n) = self.any_phrase(
             k,
-            &[
+            phrases![
                 "gegen",
                 "around",
                 "about",
@@ -938,19 +942,19 @@ impl<'a> Grammar<'a> {
         let introduced = k > i || self.is(k, &["um", "at", "punkt"]);
         if self.is(k, &["um", "at", "punkt"]) {
             k += 1;
-            while let Some(n) = self.any_phrase(k, &["around", "about", "ungefaehr", "etwa", "ca", "circa"]) {
+            while let Some(n) = self.any_phrase(k, phrases!["around", "about", "ungefaehr", "etwa", "ca", "circa"]) {
                 facts.push(Fact::Around);
                 k += n;
             }
         }
         // "kurz nach zehn", "kurz vor drei"
-        if let Some(n) = self.any_phrase(k, &["kurz nach", "shortly after", "just after"]) {
+        if let Some(n) = self.any_phrase(k, phrases!["kurz nach", "shortly after", "just after"]) {
             if let Some((clock, used)) = self.clock_expr(k + n, true)? {
                 facts.push(Fact::Near(clock, true));
                 return Ok(Some((k + n + used - i, facts)));
             }
         }
-        if let Some(n) = self.any_phrase(k, &["kurz vor", "shortly before", "just before"]) {
+        if let Some(n) = self.any_phrase(k, phrases!["kurz vor", "shortly before", "just before"]) {
             if let Some((clock, used)) = self.clock_expr(k + n, true)? {
                 facts.push(Fact::Near(clock, false));
                 return Ok(Some((k + n + used - i, facts)));
@@ -978,12 +982,13 @@ impl<'a> Grammar<'a> {
     /// "pm", "am" (English only), "abends", "in the evening", "morgens" after a clock, and the
     /// tokens it takes.
     fn meridiem_at(&self, k: usize) -> Option<(Meridiem, usize)> {
-        if let Some(n) =
-            self.any_phrase(k, &["in the afternoon", "in the evening", "at night", "am abend", "in der nacht"])
-        {
+        if let Some(n) = self.any_phrase(
+            k,
+            phrases!["in the afternoon", "in the evening", "at night", "am abend", "am nachmittag", "in der nacht"],
+        ) {
             return Some((Meridiem::Pm, n));
         }
-        if let Some(n) = self.any_phrase(k, &["in the morning", "am morgen", "am vormittag"]) {
+        if let Some(n) = self.any_phrase(k, phrases!["in the morning", "am morgen", "am vormittag"]) {
             return Some((Meridiem::Am, n));
         }
         match self.word(k) {
@@ -1163,13 +1168,14 @@ impl<'a> Grammar<'a> {
         let mut month_ref = None;
         if let Some(n) = self.any_phrase(
             i + used,
-            &["naechsten monats", "des naechsten monats", "kommenden monats", "of next month", "next month"],
+            phrases!["naechsten monats", "des naechsten monats", "kommenden monats", "of next month", "next month"],
         ) {
             month_ref = Some(MonthRef::Relative(1));
             used += n;
-        } else if let Some(n) =
-            self.any_phrase(i + used, &["dieses monats", "des monats", "of this month", "this month", "of the month"])
-        {
+        } else if let Some(n) = self.any_phrase(
+            i + used,
+            phrases!["dieses monats", "des monats", "of this month", "this month", "of the month"],
+        ) {
             month_ref = Some(MonthRef::Relative(0));
             used += n;
         }
@@ -1180,7 +1186,7 @@ impl<'a> Grammar<'a> {
     fn parts(&self, i: usize) -> Option<(usize, Vec<Fact>)> {
         if let Some(n) = self.any_phrase(
             i,
-            &[
+            phrases![
                 "in the morning",
                 "in the afternoon",
                 "in the evening",
@@ -1228,9 +1234,10 @@ impl<'a> Grammar<'a> {
         if word.len() < 2 {
             return None;
         }
+        // A typo is forgiven only after "bei"/"with"; a bare word must be the name.
         let person = self.staff.iter().find(|person| {
             let folded = fold(&person.name);
-            folded.split_whitespace().any(|part| part == word || (part.len() > 4 && similar(part, word)))
+            folded.split_whitespace().any(|part| part == word || (lead == 1 && part.len() > 4 && similar(part, word)))
         })?;
         // a name alone is only read as staff after "bei"/"with", or as the whole field
         if lead == 0 && self.tokens.len() > 1 && k == i {

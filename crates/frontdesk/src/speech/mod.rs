@@ -8,6 +8,7 @@ mod grammar;
 mod lexicon;
 mod numbers;
 mod phrase;
+mod phrases;
 mod text;
 mod tokens;
 mod understand;

@@ -88,10 +88,20 @@ fn all_digits(word: &str) -> bool {
     !word.is_empty() && word.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// Whether a word can be a number word at all: German and English number words start with one
+/// of these letters (a cheap test that spares most words the table lookups).
+fn may_be_number_word(word: &str) -> bool {
+    matches!(word.as_bytes().first(), Some(b'a' | b'd' | b'e' | b'f' | b'n' | b'o' | b's' | b't' | b'v' | b'z'))
+        && word.len() <= 24
+}
+
 /// A cardinal number from digits (up to four) or a folded German or English word (0..=99).
 pub fn cardinal(word: &str) -> Option<u32> {
     if all_digits(word) && word.len() <= 4 {
         return word.parse().ok();
+    }
+    if !may_be_number_word(word) {
+        return None;
     }
     if let Some(n) = lookup(&GERMAN_UNITS, word).or_else(|| lookup(&GERMAN_TEENS, word)) {
         return Some(n);
@@ -99,7 +109,10 @@ pub fn cardinal(word: &str) -> Option<u32> {
     if let Some(n) = lookup(&GERMAN_TENS, word).or_else(|| lookup(&ENGLISH, word)) {
         return Some(n);
     }
-    // "fuenfundzwanzig" = 5 + 20
+    // "fuenfundzwanzig" = 5 + 20 (the shortest such word has ten letters)
+    if word.len() < 10 {
+        return None;
+    }
     let (unit, ten) = word.split_once("und")?;
     Some(lookup(&GERMAN_UNITS, unit)? + lookup(&GERMAN_TENS, ten)?)
 }
@@ -118,6 +131,9 @@ pub fn ordinal(word: &str) -> Option<u32> {
         if all_digits(digits) && digits.len() <= 2 {
             return digits.parse().ok();
         }
+    }
+    if !may_be_number_word(word) {
+        return None;
     }
     if let Some(n) = lookup(&ENGLISH_ORDINALS, word) {
         return Some(n);

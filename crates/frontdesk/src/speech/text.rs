@@ -1,15 +1,20 @@
 /// Lower-cases and folds German letters (ä→ae, ö→oe, ü→ue, ß→ss) so spellings compare equal.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 4);
-    for c in text.chars().flat_map(char::to_lowercase) {
+    for c in text.chars() {
+        // ASCII first: it is most of every phrase, and needs no Unicode tables
+        if c.is_ascii() {
+            out.push(if c == '`' { '\'' } else { c.to_ascii_lowercase() });
+            continue;
+        }
         match c {
-            'ä' => out.push_str("ae"),
-            'ö' => out.push_str("oe"),
-            'ü' => out.push_str("ue"),
-            'ß' => out.push_str("ss"),
-            'é' | 'è' => out.push('e'),
-            '’' | '´' | '`' => out.push('\''),
-            _ => out.push(c),
+            'ä' | 'Ä' => out.push_str("ae"),
+            'ö' | 'Ö' => out.push_str("oe"),
+            'ü' | 'Ü' => out.push_str("ue"),
+            'ß' | 'ẞ' => out.push_str("ss"),
+            'é' | 'è' | 'É' | 'È' => out.push('e'),
+            '’' | '´' => out.push('\''),
+            _ => out.extend(c.to_lowercase()),
         }
     }
     out

@@ -29,20 +29,36 @@ pub const MAX_CHARS: usize = 200;
 
 /// Splits what a caller said into tokens.
 pub fn tokens(text: &str) -> Vec<Token> {
-    let text: String = text.chars().take(MAX_CHARS).collect();
-    let folded = fold(&text)
-        .replace("a.m.", " am ")
-        .replace("p.m.", " pm ")
-        .replace("a.m", " am ")
-        .replace("p.m", " pm ")
-        .replace("o'clock", "oclock");
-    let chars: Vec<char> = folded.chars().collect();
+    let text = match text.char_indices().nth(MAX_CHARS) {
+        Some((cut, _)) => &text[..cut],
+        None => text,
+    };
+    let folded = fold(text);
+    let bytes = folded.as_bytes();
     let mut cleaned = String::with_capacity(folded.len() + 8);
-    for (i, &c) in chars.iter().enumerate() {
-        let prev = i.checked_sub(1).map(|j| chars[j]);
-        let next = chars.get(i + 1).copied();
+    let mut prev: Option<char> = None;
+    let mut chars = folded.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let next = chars.peek().map(|(_, n)| *n);
+        // "a.m." / "p.m." (with or without the last dot) are one word
+        if (c == 'a' || c == 'p')
+            && !prev.is_some_and(char::is_alphabetic)
+            && bytes.get(at + 1) == Some(&b'.')
+            && bytes.get(at + 2) == Some(&b'm')
+        {
+            cleaned.push(' ');
+            cleaned.push(c);
+            cleaned.push_str("m ");
+            chars.next();
+            chars.next();
+            if chars.peek().is_some_and(|(_, n)| *n == '.') {
+                chars.next();
+            }
+            prev = Some(' ');
+            continue;
+        }
         match c {
-            '\'' => {}
+            '\'' | '’' => {}
             '-' if prev.is_some_and(|p| p.is_alphabetic()) || next.is_some_and(|n| n.is_alphabetic()) => {
                 cleaned.push(' ')
             }
@@ -50,8 +66,9 @@ pub fn tokens(text: &str) -> Vec<Token> {
             c if c.is_alphanumeric() || matches!(c, '.' | ':' | '/' | '-' | '+') => cleaned.push(c),
             _ => cleaned.push(' '),
         }
+        prev = Some(c);
     }
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(cleaned.len() / 4);
     for raw in cleaned.split_whitespace() {
         let raw = raw.trim_end_matches([':', '+', '-', '/']);
         let raw = raw.trim_start_matches(['.', ':', '+', '/']);
@@ -63,7 +80,6 @@ pub fn tokens(text: &str) -> Vec<Token> {
         } else {
             let dotted = raw.ends_with('.');
             let word = raw.trim_end_matches('.');
-            // "z.b." and similar keep inner dots; they are not understood anyway.
             if !word.is_empty() {
                 out.push(Token::new(word, dotted));
             }
@@ -129,6 +145,8 @@ mod tests {
         assert_eq!(words("19h30"), ["19", "uhr", "30"]);
         assert_eq!(words("2pm"), ["2", "pm"]);
         assert_eq!(words("2:30 p.m."), ["2:30", "pm"]);
+        assert_eq!(words("10a.m. or 3 p.m"), ["10", "am", "or", "3", "pm"]);
+        assert_eq!(words("3 o'clock"), ["3", "oclock"]);
         assert_eq!(words("10-12 Uhr"), ["10", "bis", "12", "uhr"]);
         assert_eq!(words("2026-12-03T14:00"), ["2026-12-03t14:00"]);
         assert_eq!(words("Übermorgen"), ["uebermorgen"]);
