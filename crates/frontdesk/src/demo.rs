@@ -21,23 +21,35 @@ pub const SALON_NUMBER: &str = "+4930123456";
 /// The demo caller.
 pub const CALLER_NUMBER: &str = "+4917612345678";
 
-/// A calsim fixture with one event type per service that has one: the branch's opening hours,
-/// the service's duration, a 15-minute grid — the same schedule the embedded calendar uses.
+/// A calsim fixture with one event type per service that has one, and one per staff member's own
+/// event type: the branch's opening hours, the service's duration, a 15-minute grid — the same
+/// schedule the embedded calendar uses.
 pub fn calsim_fixture(branches: &[BranchContext]) -> calsim::Fixture {
     let event_types: Vec<serde_json::Value> = branches
         .iter()
         .flat_map(|ctx| {
-            ctx.branch.services.iter().filter_map(move |service| {
-                Some(json!({
-                    "id": service.calcom_event_type_id?,
-                    "slug": service.name.to_lowercase().replace(' ', "-"),
-                    "length_minutes": service.duration_minutes,
-                    "slot_interval_minutes": crate::calendar::GRID_MINUTES,
-                    "time_zone": ctx.company.timezone.name(),
-                    "minimum_notice_minutes": 0,
-                    "schedule": ctx.branch.opening_hours.to_map(),
-                }))
-            })
+            let own = ctx.branch.staff.iter().flat_map(move |person| {
+                person.calcom_event_types.iter().filter_map(move |(service, id)| {
+                    let service = ctx.branch.service(*service)?;
+                    Some((*id, format!("{}-{}", service.name, person.name), service.duration_minutes))
+                })
+            });
+            ctx.branch
+                .services
+                .iter()
+                .filter_map(|s| Some((s.calcom_event_type_id?, s.name.clone(), s.duration_minutes)))
+                .chain(own)
+                .map(move |(id, name, length)| {
+                    json!({
+                        "id": id,
+                        "slug": name.to_lowercase().replace(' ', "-"),
+                        "length_minutes": length,
+                        "slot_interval_minutes": crate::calendar::GRID_MINUTES,
+                        "time_zone": ctx.company.timezone.name(),
+                        "minimum_notice_minutes": 0,
+                        "schedule": ctx.branch.opening_hours.to_map(),
+                    })
+                })
         })
         .collect();
     calsim::Fixture::parse(&json!({ "event_types": event_types }).to_string()).expect("a generated fixture is valid")

@@ -69,13 +69,14 @@ impl Availability {
         company.calcom_api_key.as_ref().or(self.default_calcom_key.as_ref())
     }
 
-    /// The window a tenant's service lives in.
-    pub fn key(&self, tenant: &BranchContext, service: &Service) -> WindowKey {
+    /// The window a tenant's service lives in — on Cal.com, the staff member's own event type's
+    /// window when one was asked for and mapped (the embedded calendar keeps all staff in one).
+    pub fn key(&self, tenant: &BranchContext, service: &Service, staff: Option<StaffId>) -> WindowKey {
         match self.calendars.kind_for(&tenant.company) {
             CalendarKind::Calcom => WindowKey {
                 calendar: CalendarKind::Calcom,
                 account: self.calcom_key(&tenant.company).map(account_label).unwrap_or_default(),
-                event: service.calcom_event_type_id.unwrap_or(service.id.0),
+                event: tenant.branch.calcom_event(service, staff).unwrap_or(service.id.0),
             },
             CalendarKind::Local => {
                 WindowKey { calendar: CalendarKind::Local, account: tenant.branch.id.to_string(), event: service.id.0 }
@@ -83,8 +84,15 @@ impl Availability {
         }
     }
 
-    /// A fetcher for the whole window of a tenant's service.
-    fn fetcher(&self, tenant: &Arc<BranchContext>, service: ServiceId) -> Fetcher {
+    /// A staff member whose own Cal.com event type a read should use, if any.
+    fn calcom_staff(&self, tenant: &BranchContext, service: &Service, staff: Option<StaffId>) -> Option<StaffId> {
+        let calcom = self.calendars.kind_for(&tenant.company) == CalendarKind::Calcom;
+        staff.filter(|_| calcom && tenant.branch.calcom_staff_mapped(service, staff))
+    }
+
+    /// A fetcher for the whole window of a tenant's service (on Cal.com, of one staff member's
+    /// own event type when `staff` is given).
+    fn fetcher(&self, tenant: &Arc<BranchContext>, service: ServiceId, staff: Option<StaffId>) -> Fetcher {
         let (tenant, calendars, clock) = (tenant.clone(), self.calendars.clone(), self.clock.clone());
         Arc::new(move || {
             let (tenant, calendars, clock) = (tenant.clone(), calendars.clone(), clock.clone());
@@ -92,8 +100,7 @@ impl Availability {
                 let service = tenant.branch.service(service).ok_or(CalendarError::NotFound)?;
                 let (from, to) = Window::range_from(clock.now());
                 let provider = calendars.for_company(&tenant.company)?;
-                let query =
-                    SlotQuery { company: &tenant.company, branch: &tenant.branch, service, staff: None, from, to };
+                let query = SlotQuery { company: &tenant.company, branch: &tenant.branch, service, staff, from, to };
                 let slots = provider.free_slots(query).await?;
                 Ok(Window { slots, from, to, fetched_at: clock.now() })
             })
@@ -115,8 +122,9 @@ impl Availability {
         let within_window = to <= now + Duration::days(WINDOW_DAYS);
         let calendar_knows_staff = self.calendars.kind_for(&tenant.company) == CalendarKind::Local;
         if let (Some(cache), true) = (&self.cache, within_window) {
-            let key = self.key(tenant, service);
-            let (window, freshness) = cache.read(&key, || self.fetcher(tenant, service.id)).await?;
+            let own_event = self.calcom_staff(tenant, service, staff);
+            let key = self.key(tenant, service, own_event);
+            let (window, freshness) = cache.read(&key, || self.fetcher(tenant, service.id, own_event)).await?;
             let closed = closed_days(tenant, from, to);
             let slots = window
                 .slots
@@ -144,7 +152,7 @@ impl Availability {
     pub fn prefetch(&self, tenant: &Arc<BranchContext>) {
         let Some(cache) = &self.cache else { return };
         for service in &tenant.branch.services {
-            cache.warm(&self.key(tenant, service), || self.fetcher(tenant, service.id));
+            cache.warm(&self.key(tenant, service, None), || self.fetcher(tenant, service.id, None));
         }
     }
 
@@ -176,7 +184,7 @@ impl Availability {
     /// its windows are dropped here and on the other instances.
     pub fn forget_branch(&self, tenant: &BranchContext) {
         for service in &tenant.branch.services {
-            let key = self.key(tenant, service);
+            let key = self.key(tenant, service, None);
             if let Some(cache) = &self.cache {
                 cache.evict(&key);
             }

@@ -105,14 +105,26 @@ pub struct Hold {
 }
 
 /// What one booking at a time is serialised on: the branch for the embedded calendar (it assigns
-/// staff), the event type and start for Cal.com (which assigns hosts itself).
-fn lock_key(calendar: CalendarKind, tenant: &BranchContext, service: &Service, start: DateTime<Utc>) -> String {
+/// staff), the event type and start for Cal.com (which assigns hosts itself, unless the caller
+/// asked for a staff member with an event type of their own).
+fn lock_key(
+    calendar: CalendarKind,
+    tenant: &BranchContext,
+    service: &Service,
+    staff: Option<StaffId>,
+    start: DateTime<Utc>,
+) -> String {
     match calendar {
         CalendarKind::Local => format!("local:{}", tenant.branch.id),
         CalendarKind::Calcom => {
-            format!("calcom:{}:{}", service.calcom_event_type_id.unwrap_or_default(), start.timestamp())
+            format!("calcom:{}:{}", tenant.branch.calcom_event(service, staff).unwrap_or_default(), start.timestamp())
         }
     }
+}
+
+/// On Cal.com, the staff member whose own event type a booking goes to, if asked for and mapped.
+fn calcom_staff(tenant: &BranchContext, service: &Service, staff: Option<StaffId>) -> Option<StaffId> {
+    staff.filter(|_| tenant.branch.calcom_staff_mapped(service, staff))
 }
 
 /// The idempotency key of a booking: a retried function call maps to the same one.
@@ -141,7 +153,7 @@ impl Booker {
             return Ok(self.outcome_of(done, true));
         }
         let calendar = self.availability.calendars().kind_for(&tenant.company);
-        let lock_key = lock_key(calendar, tenant, &service, request.start);
+        let lock_key = lock_key(calendar, tenant, &service, request.staff, request.start);
         let Some(_guard) = self.locks.lock(&lock_key, LOCK_WAIT).await else { return Ok(BookingOutcome::Taken) };
         if let Some(done) = self.store.appointment_by_key(&key).await? {
             return Ok(self.outcome_of(done, true));
@@ -190,9 +202,9 @@ impl Booker {
                 None => return Err(error),
             },
         };
-        let window = self.availability.key(tenant, &service);
+        let window = self.availability.key(tenant, &service, staff);
         if calendar == CalendarKind::Calcom {
-            match self.create_in_calcom(request, &service, id).await {
+            match self.create_in_calcom(request, &service, staff, id).await {
                 Ok(uid) => self.store.set_appointment_status(id, AppointmentStatus::Booked, Some(&uid)).await?,
                 Err(CalendarError::SlotTaken) => {
                     self.store.delete_appointment(id).await?;
@@ -247,6 +259,7 @@ impl Booker {
                 crate::availability::WindowKey {
                     calendar,
                     account: account_label(key),
+                    // the staff member's own event type when booked on it (the store resolves it)
                     event: appointment.calcom_event_type_id.unwrap_or(appointment.service_id),
                 }
             }
@@ -273,7 +286,8 @@ impl Booker {
             .ok_or_else(|| CalendarError::Invalid("the appointment belongs to another branch".into()))?
             .clone();
         let calendar = self.availability.calendars().kind_for(&tenant.company);
-        let Some(_guard) = self.locks.lock(&lock_key(calendar, tenant, &service, start), LOCK_WAIT).await else {
+        let own = calcom_staff(tenant, &service, appointment.staff_id.map(StaffId));
+        let Some(_guard) = self.locks.lock(&lock_key(calendar, tenant, &service, own, start), LOCK_WAIT).await else {
             return Ok(false);
         };
         let end = start + Duration::minutes(i64::from(service.duration_minutes));
@@ -289,7 +303,7 @@ impl Booker {
             FreeStaff::Taken => return Ok(false),
             FreeStaff::Unreadable(error) => return Err(error),
         };
-        let window = self.availability.key(tenant, &service);
+        let window = self.availability.key(tenant, &service, staff);
         let mut new_uid = None;
         if calendar == CalendarKind::Calcom {
             let (Some(client), Some(key), Some(uid)) =
@@ -340,7 +354,7 @@ impl Booker {
         // The same lock as a booking: two callers asking to hold one slot at once must not both
         // pass the window check — the second waits and then sees the first's hold.
         let calendar = self.availability.calendars().kind_for(&tenant.company);
-        let Some(_guard) = self.locks.lock(&lock_key(calendar, tenant, service, start), LOCK_WAIT).await else {
+        let Some(_guard) = self.locks.lock(&lock_key(calendar, tenant, service, staff, start), LOCK_WAIT).await else {
             return Ok(None);
         };
         let end = start + Duration::minutes(i64::from(service.duration_minutes));
@@ -355,9 +369,11 @@ impl Booker {
         };
         let mut reservation_uid = None;
         if calendar == CalendarKind::Calcom {
-            let (Some(client), Some(key), Some(event_type)) =
-                (&self.calcom, self.availability.calcom_key(&tenant.company), service.calcom_event_type_id)
-            else {
+            let (Some(client), Some(key), Some(event_type)) = (
+                &self.calcom,
+                self.availability.calcom_key(&tenant.company),
+                tenant.branch.calcom_event(service, staff),
+            ) else {
                 return Err(CalendarError::Invalid("Cal.com is not configured for this tenant".into()));
             };
             let minutes = HOLD_FOR.num_minutes() as u32;
@@ -369,7 +385,7 @@ impl Booker {
         }
         let hold =
             Hold { service: service.id, start, end, staff, reservation_uid, until: self.availability.now() + HOLD_FOR };
-        self.availability.taken(&self.availability.key(tenant, service), start, end, staff);
+        self.availability.taken(&self.availability.key(tenant, service, staff), start, end, staff);
         self.holds.lock().unwrap_or_else(|p| p.into_inner()).insert(call_id.to_string(), hold.clone());
         // A hold nobody books or releases gives its slot back by itself.
         let (booker, tenant, call_id, expected) = (self.clone(), tenant.clone(), call_id.to_string(), hold.clone());
@@ -394,7 +410,7 @@ impl Booker {
             }
         }
         if let Some(service) = tenant.branch.service(hold.service) {
-            self.availability.freed(&self.availability.key(tenant, service), hold.start, hold.end);
+            self.availability.freed(&self.availability.key(tenant, service, hold.staff), hold.start, hold.end);
         }
         true
     }
@@ -423,7 +439,8 @@ impl Booker {
         };
         let Some(slot) = read.slots.into_iter().find(|s| s.start == start) else { return Ok(FreeStaff::Taken) };
         if self.availability.calendars().kind_for(&tenant.company) == CalendarKind::Calcom {
-            return Ok(FreeStaff::Found(None));
+            // Cal.com decides hosts, except on a staff member's own event type.
+            return Ok(FreeStaff::Found(calcom_staff(tenant, service, wanted)));
         }
         let candidates: Vec<Option<StaffId>> = match (wanted, slot.staff.is_empty()) {
             (Some(person), _) => vec![Some(person)],
@@ -451,7 +468,7 @@ impl Booker {
         end: DateTime<Utc>,
     ) -> Result<FreeStaff, crate::store::StoreError> {
         if self.availability.calendars().kind_for(&tenant.company) == CalendarKind::Calcom {
-            return Ok(FreeStaff::Found(None));
+            return Ok(FreeStaff::Found(calcom_staff(tenant, service, appointment.staff_id.map(StaffId))));
         }
         let mut busy =
             self.store.busy_intervals(tenant.branch.id, start - Duration::days(1), end + Duration::days(1)).await?;
@@ -482,6 +499,7 @@ impl Booker {
         &self,
         request: &BookingRequest,
         service: &Service,
+        staff: Option<StaffId>,
         appointment_id: i64,
     ) -> Result<String, CalendarError> {
         let client = self.calcom.as_ref().ok_or_else(|| CalendarError::Invalid("Cal.com is not configured".into()))?;
@@ -491,7 +509,7 @@ impl Booker {
             .calcom_key(&tenant.company)
             .ok_or_else(|| CalendarError::Invalid("no Cal.com key".into()))?;
         let event_type_id =
-            service.calcom_event_type_id.ok_or_else(|| CalendarError::Invalid("no event type".into()))?;
+            tenant.branch.calcom_event(service, staff).ok_or_else(|| CalendarError::Invalid("no event type".into()))?;
         let booking = NewBooking {
             start: request.start,
             event_type_id,

@@ -109,7 +109,12 @@ mod tests {
                 service(2, "Damenhaarschnitt", &["Frauenhaarschnitt"]),
                 service(3, "Färben", &["Coloration", "Tönung"]),
             ],
-            staff: vec![Staff { id: StaffId(1), name: "Maria".into(), services: vec![ServiceId(1)] }],
+            staff: vec![Staff {
+                id: StaffId(1),
+                name: "Maria".into(),
+                services: vec![ServiceId(1)],
+                calcom_event_types: vec![],
+            }],
             closures: vec![],
         }
     }

@@ -61,6 +61,16 @@ pub struct Staff {
     pub name: String,
     /// Services this person performs.
     pub services: Vec<ServiceId>,
+    /// This person's own Cal.com event type per service, where the tenant mapped one: a caller
+    /// who asks for them is offered and booked on it.
+    pub calcom_event_types: Vec<(ServiceId, i64)>,
+}
+
+impl Staff {
+    /// This person's Cal.com event type for a service, if mapped.
+    pub fn calcom_event_type(&self, service: ServiceId) -> Option<i64> {
+        self.calcom_event_types.iter().find(|(s, _)| *s == service).map(|(_, event)| *event)
+    }
 }
 
 /// A branch with everything a call needs to know about it.
@@ -86,6 +96,25 @@ impl Branch {
     /// The service with this id.
     pub fn service(&self, id: ServiceId) -> Option<&Service> {
         self.services.iter().find(|s| s.id == id)
+    }
+
+    /// The staff member with this id.
+    pub fn staff_member(&self, id: StaffId) -> Option<&Staff> {
+        self.staff.iter().find(|s| s.id == id)
+    }
+
+    /// The Cal.com event type a booking of `service` (with `staff`, when asked for and mapped)
+    /// goes to.
+    pub fn calcom_event(&self, service: &Service, staff: Option<StaffId>) -> Option<i64> {
+        staff
+            .and_then(|id| self.staff_member(id))
+            .and_then(|person| person.calcom_event_type(service.id))
+            .or(service.calcom_event_type_id)
+    }
+
+    /// Whether `staff` has a Cal.com event type of their own for `service`.
+    pub fn calcom_staff_mapped(&self, service: &Service, staff: Option<StaffId>) -> bool {
+        staff.and_then(|id| self.staff_member(id)).is_some_and(|p| p.calcom_event_type(service.id).is_some())
     }
 
     /// The staff who perform a service (empty when the service is not tied to people).

@@ -54,7 +54,7 @@ async fn book(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) ->
 /// Books what `args` describe (shared with `collect_appointment_info` once confirmed).
 pub(super) async fn book_with(backends: &Backends, ctx: &CallContext, args: &BookArgs) -> Result<Reply, Reply> {
     let language = ctx.language();
-    let asked = asked(ctx, &args.wish)?;
+    let asked = asked(backends, ctx, &args.wish)?;
     let (service, staff) = (asked.service, asked.staff);
     // Never book a time the caller did not name: a day or window gets the question which time.
     let Some(local) = asked.wish.exact() else {
@@ -188,7 +188,7 @@ pub async fn reserve_slot(backends: &Backends, ctx: &CallContext, raw: Option<&R
 async fn reserve(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Result<Reply, Reply> {
     let language = ctx.language();
     let args = parse::<WishArgs>(raw).map_err(|_| Reply::invalid_arguments(language))?;
-    let asked = asked(ctx, &args)?;
+    let asked = asked(backends, ctx, &args)?;
     let (service, staff) = (asked.service, asked.staff);
     let Some(local) = asked.wish.exact() else {
         return Err(ask_for_a_time(backends, ctx, service, staff, &asked.wish).await);

@@ -44,7 +44,7 @@ async fn collect(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>)
     }
     // Complete but not confirmed: understood once, here; a day or window gets the free times in
     // it (check_availability's answer) — only one free start is read back for confirmation.
-    let asked = asked(ctx, wish)?;
+    let asked = asked(backends, ctx, wish)?;
     let availability = check_availability(backends, ctx, raw).await;
     let Some(local) = asked.wish.exact() else {
         return Ok(availability.with("ready_to_book", false));

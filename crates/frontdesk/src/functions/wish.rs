@@ -5,8 +5,8 @@
 use super::args::WishArgs;
 use super::availability::resolve_staff;
 use super::catalog::resolve_service;
-use super::{CallContext, Reply};
-use crate::domain::{Service, Staff};
+use super::{Backends, CallContext, Reply};
+use crate::domain::{CalendarKind, Language, Service, Staff};
 use crate::speech::{understand, Wish};
 
 /// What a call asks about: service, staff member and when.
@@ -26,15 +26,39 @@ pub fn understood(ctx: &CallContext, date: Option<&str>, time: Option<&str>) -> 
 }
 
 /// Service, wish and staff of a call's wish arguments (in that order of asking back).
-pub fn asked<'a>(ctx: &'a CallContext, args: &WishArgs) -> Result<Asked<'a>, Reply> {
+pub fn asked<'a>(backends: &Backends, ctx: &'a CallContext, args: &WishArgs) -> Result<Asked<'a>, Reply> {
     let service = resolve_service(ctx, args.service.get())?;
     let wish = understood(ctx, args.date.get(), args.time_words().as_deref())?;
     let staff = resolve_staff(ctx, service, args.staff.get().or(wish.staff.as_deref()))?;
+    selectable(backends, ctx, service, staff)?;
     Ok(Asked { service, staff, wish })
+}
+
+/// On Cal.com a staff member can be chosen only through an event type of their own (mapped in
+/// the tenants file); otherwise Cal.com assigns the host, and the caller is told so rather than
+/// offered someone else's time under their name.
+fn selectable(backends: &Backends, ctx: &CallContext, service: &Service, staff: Option<&Staff>) -> Result<(), Reply> {
+    let Some(person) = staff else { return Ok(()) };
+    let calcom = backends.availability.calendars().kind_for(ctx.company()) == CalendarKind::Calcom;
+    if !calcom || person.calcom_event_type(service.id).is_some() {
+        return Ok(());
+    }
+    let message = match ctx.language() {
+        Language::De => format!(
+            "Bei {} vergibt unser Kalender die Mitarbeiter selbst; {} kann ich am Telefon leider nicht fest einplanen. Soll ich trotzdem nach einem Termin schauen?",
+            service.name, person.name
+        ),
+        Language::En => format!(
+            "For {} our calendar assigns the team member itself, so I can't book {} specifically by phone. Shall I look for a time anyway?",
+            service.name, person.name
+        ),
+    };
+    Err(Reply::failure("staff_not_selectable", message).with("staff", &person.name))
 }
 
 /// Service and staff only, with the wish when one was said (`find_next_available` without a day).
 pub fn asked_maybe<'a>(
+    backends: &Backends,
     ctx: &'a CallContext,
     args: &WishArgs,
     date: Option<&str>,
@@ -47,5 +71,6 @@ pub fn asked_maybe<'a>(
     };
     let said_staff = args.staff.get().or(wish.as_ref().and_then(|w| w.staff.as_deref()));
     let staff = resolve_staff(ctx, service, said_staff)?;
+    selectable(backends, ctx, service, staff)?;
     Ok((service, staff, wish))
 }

@@ -64,7 +64,7 @@ pub struct Appointment {
     pub branch_id: i64,
     /// The calendar's booking uid (Cal.com).
     pub external_uid: Option<String>,
-    /// The service's Cal.com event type.
+    /// The Cal.com event type it was booked on: the staff member's own, or the service's.
     pub calcom_event_type_id: Option<i64>,
     /// Service.
     pub service_id: i64,
@@ -130,7 +130,7 @@ pub struct PendingAppointment {
     pub branch_id: i64,
     /// Service.
     pub service_id: i64,
-    /// The service's Cal.com event type.
+    /// The Cal.com event type it was booked on: the staff member's own, or the service's.
     pub calcom_event_type_id: Option<i64>,
     /// Start.
     pub starts_at: DateTime<Utc>,
@@ -143,8 +143,10 @@ pub struct PendingAppointment {
 impl Store {
     /// Appointments still `pending` or `pending_unknown`, oldest first.
     pub async fn pending_appointments(&self) -> Result<Vec<PendingAppointment>, StoreError> {
-        const SQL: &str = "SELECT a.id, a.company_id, a.branch_id, a.service_id, s.calcom_event_type_id, a.starts_at, a.ends_at, a.created_at
+        const SQL: &str = "SELECT a.id, a.company_id, a.branch_id, a.service_id,
+                COALESCE(ss.calcom_event_type_id, s.calcom_event_type_id) AS calcom_event_type_id, a.starts_at, a.ends_at, a.created_at
             FROM appointments a JOIN services s ON s.id = a.service_id
+            LEFT JOIN staff_services ss ON ss.staff_id = a.staff_id AND ss.service_id = a.service_id
             WHERE a.status IN ('pending', 'pending_unknown') ORDER BY a.created_at";
         let rows = on_pool!(self, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
         Ok(rows)
@@ -263,9 +265,10 @@ impl Store {
         to: DateTime<Utc>,
     ) -> Result<Vec<(Option<String>, Appointment)>, StoreError> {
         const SQL: &str =
-            "SELECT c.name AS customer_name, a.id, a.branch_id, a.external_uid, s.calcom_event_type_id, a.service_id,
+            "SELECT c.name AS customer_name, a.id, a.branch_id, a.external_uid, COALESCE(ss.calcom_event_type_id, s.calcom_event_type_id) AS calcom_event_type_id, a.service_id,
                 s.name AS service_name, a.staff_id, st.name AS staff_name, a.starts_at, a.ends_at, a.status
             FROM appointments a JOIN services s ON s.id = a.service_id LEFT JOIN staff st ON st.id = a.staff_id
+            LEFT JOIN staff_services ss ON ss.staff_id = a.staff_id AND ss.service_id = a.service_id
             JOIN customers c ON c.id = a.customer_id
             WHERE a.company_id = $1 AND a.starts_at >= $2 AND a.starts_at < $3 AND a.status <> 'cancelled'
             ORDER BY a.starts_at";
@@ -283,9 +286,10 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<Appointment>, StoreError> {
         const SQL: &str =
-            "SELECT a.id, a.branch_id, a.external_uid, s.calcom_event_type_id, a.service_id, s.name AS service_name,
+            "SELECT a.id, a.branch_id, a.external_uid, COALESCE(ss.calcom_event_type_id, s.calcom_event_type_id) AS calcom_event_type_id, a.service_id, s.name AS service_name,
                 a.staff_id, st.name AS staff_name, a.starts_at, a.ends_at, a.status
             FROM appointments a JOIN services s ON s.id = a.service_id LEFT JOIN staff st ON st.id = a.staff_id
+            LEFT JOIN staff_services ss ON ss.staff_id = a.staff_id AND ss.service_id = a.service_id
             WHERE a.customer_id = $1 AND a.company_id = $2 AND a.starts_at >= $3 AND a.status <> 'cancelled'
             ORDER BY a.starts_at LIMIT $4";
         let rows = on_pool!(self, pool => sqlx::query_as(SQL).bind(customer_id).bind(company_id).bind(now).bind(limit).fetch_all(pool).await)?;

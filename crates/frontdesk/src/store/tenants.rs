@@ -97,9 +97,10 @@ impl Store {
                             .fetch_one(&mut *tx)
                             .await?;
                         for service in &staff.services {
-                            sqlx::query("INSERT INTO staff_services (staff_id, service_id) VALUES ($1, $2)")
+                            sqlx::query("INSERT INTO staff_services (staff_id, service_id, calcom_event_type_id) VALUES ($1, $2, $3)")
                                 .bind(staff_id)
                                 .bind(service_ids[service.as_str()])
+                                .bind(staff.calcom_event_types.get(service).copied())
                                 .execute(&mut *tx)
                                 .await?;
                         }
@@ -119,7 +120,7 @@ impl Store {
             sqlx::query_as("SELECT branch_id, number FROM phone_numbers ORDER BY number").fetch_all(pool).await?,
             sqlx::query_as("SELECT id, branch_id, name, synonyms, duration_minutes, price, description, calcom_event_type_id FROM services WHERE active ORDER BY branch_id, position").fetch_all(pool).await?,
             sqlx::query_as("SELECT id, branch_id, name FROM staff WHERE active ORDER BY branch_id, position").fetch_all(pool).await?,
-            sqlx::query_as("SELECT staff_id, service_id FROM staff_services ORDER BY staff_id, service_id").fetch_all(pool).await?,
+            sqlx::query_as("SELECT staff_id, service_id, calcom_event_type_id FROM staff_services ORDER BY staff_id, service_id").fetch_all(pool).await?,
         ));
         let companies: HashMap<i64, Arc<Company>> = companies
             .into_iter()
@@ -134,17 +135,18 @@ impl Store {
         for row in services {
             services_by_branch.entry(row.branch_id).or_default().push(row.into_service()?);
         }
-        let mut links_by_staff: HashMap<i64, Vec<ServiceId>> = HashMap::new();
-        for (staff_id, service_id) in links {
-            links_by_staff.entry(staff_id).or_default().push(ServiceId(service_id));
+        let mut links_by_staff: HashMap<i64, Vec<(ServiceId, Option<i64>)>> = HashMap::new();
+        for (staff_id, service_id, event_type) in links {
+            links_by_staff.entry(staff_id).or_default().push((ServiceId(service_id), event_type));
         }
         let mut staff_by_branch: HashMap<i64, Vec<Staff>> = HashMap::new();
         for row in staff {
-            let services = links_by_staff.remove(&row.id).unwrap_or_default();
+            let links = links_by_staff.remove(&row.id).unwrap_or_default();
             staff_by_branch.entry(row.branch_id).or_default().push(Staff {
                 id: StaffId(row.id),
                 name: row.name,
-                services,
+                services: links.iter().map(|(service, _)| *service).collect(),
+                calcom_event_types: links.iter().filter_map(|(service, event)| Some((*service, (*event)?))).collect(),
             });
         }
         branches
@@ -192,7 +194,7 @@ fn opening_hours_json(branch: &BranchSpec) -> String {
 
 /// Every table the directory is built from, read in one go.
 type DirectoryRows =
-    (Vec<CompanyRow>, Vec<BranchRow>, Vec<(i64, String)>, Vec<ServiceRow>, Vec<StaffRow>, Vec<(i64, i64)>);
+    (Vec<CompanyRow>, Vec<BranchRow>, Vec<(i64, String)>, Vec<ServiceRow>, Vec<StaffRow>, Vec<(i64, i64, Option<i64>)>);
 
 #[derive(sqlx::FromRow)]
 struct CompanyRow {

@@ -84,6 +84,9 @@ pub struct StaffSpec {
     /// Names of the services this person performs.
     #[serde(default)]
     pub services: Vec<String>,
+    /// Cal.com: this person's own event type per service name, so a caller can ask for them.
+    #[serde(default)]
+    pub calcom_event_types: BTreeMap<String, i64>,
 }
 
 #[derive(Deserialize)]
@@ -227,6 +230,12 @@ fn parse_branch(
     for staff in &raw.staff {
         if let Some(unknown) = staff.services.iter().find(|s| !service_names.contains(s.as_str())) {
             return Err(at(format!("staff {:?} performs unknown service {unknown:?}", staff.name)));
+        }
+        if let Some(other) = staff.calcom_event_types.keys().find(|s| !staff.services.contains(s)) {
+            return Err(at(format!(
+                "staff {:?} has a Cal.com event type for {other:?}, which they do not perform",
+                staff.name
+            )));
         }
     }
     let closures = raw.closures.iter().map(|c| DayRange::parse(c)).collect::<Result<Vec<_>, _>>().map_err(at)?;

@@ -301,3 +301,60 @@ async fn a_cal_com_tenant_without_a_key_stops_the_start() {
     let error = result.err().expect("must not start");
     assert!(error.contains("FRONTDESK_CALCOM_API_KEY"), "{error}");
 }
+
+#[tokio::test]
+async fn a_staff_wish_on_cal_com_uses_their_own_event_type() {
+    let sim = tenant_calsim(0, None).await;
+    let now = next(Weekday::Mon, 8);
+    let app = TestApp::builder().at(now).calcom(&sim.base_url).spawn().await;
+    // Jonas's own event type (1201) is busy tomorrow at 10:00; the salon's (1001) is not.
+    let tomorrow_ten = now + Duration::hours(26);
+    calsim_control(&sim, "external-booking", json!({"eventTypeId": 1201, "start": tomorrow_ten})).await;
+    let wish = json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00"});
+    let anyone = app.call("check_availability", wish.clone()).await.json();
+    assert_eq!(anyone["available"], true, "{anyone}");
+    let mut with_jonas = wish.clone();
+    with_jonas["mitarbeiter"] = json!("Jonas");
+    let jonas = app.call("check_availability", with_jonas).await.json();
+    assert_eq!(jonas["available"], false, "{jonas}");
+    for slot in jonas["alternatives"].as_array().unwrap() {
+        assert_eq!(slot["staff"], json!(["Jonas"]), "{jonas}");
+    }
+    let first =
+        app.call("find_next_available", json!({"service": "Herrenhaarschnitt", "mitarbeiter": "Jonas"})).await.json();
+    assert_eq!(first["slot"]["staff"], json!(["Jonas"]), "{first}");
+    assert!(first["message"].as_str().unwrap().contains("bei Jonas"), "{first}");
+
+    let booked = app
+        .call(
+            "book_appointment",
+            json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:30", "mitarbeiter": "Jonas", "name": "Ben"}),
+        )
+        .await
+        .json();
+    assert_eq!(booked["success"], true, "{booked}");
+    assert_eq!(booked["staff"], "Jonas", "{booked}");
+    let on_his = crate::helpers::cal_com_bookings(&sim, "eventTypeId=1201").await;
+    let starts: Vec<&str> = on_his.as_array().unwrap().iter().filter_map(|b| b["start"].as_str()).collect();
+    let half_past = (tomorrow_ten + Duration::minutes(30)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    assert!(starts.contains(&half_past.as_str()), "{starts:?} lacks {half_past}");
+    // His 10:30 is gone from his window at once; the salon's own event type still has it.
+    let again = app
+        .call(
+            "check_availability",
+            json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:30", "staff": "Jonas"}),
+        )
+        .await
+        .json();
+    assert_eq!(again["available"], false, "{again}");
+
+    // Maria has no event type of her own for colouring: Cal.com assigns hosts, and the caller hears so.
+    let refused = app
+        .call(
+            "check_availability",
+            json!({"service": "Färben", "date": "morgen", "time": "10:00", "mitarbeiter": "Maria"}),
+        )
+        .await
+        .json();
+    assert_eq!(refused["error"], "staff_not_selectable", "{refused}");
+}

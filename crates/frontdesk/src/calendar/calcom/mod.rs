@@ -47,18 +47,21 @@ impl CalendarProvider for CalcomCalendar {
                 .as_ref()
                 .or(self.default_key.as_ref())
                 .ok_or_else(|| CalendarError::Invalid("no Cal.com API key for this tenant".into()))?;
-            let event_type = query.service.calcom_event_type_id.ok_or_else(|| {
+            // A staff member with their own event type is read there; otherwise the service's.
+            let own = query.staff.filter(|_| query.branch.calcom_staff_mapped(query.service, query.staff));
+            let event_type = query.branch.calcom_event(query.service, own).ok_or_else(|| {
                 CalendarError::Invalid(format!("service {:?} has no Cal.com event type", query.service.name))
             })?;
             let days = self.client.slots(key, event_type, query.from, query.to, query.company.timezone).await?;
             let length = Duration::minutes(i64::from(query.service.duration_minutes));
-            // Cal.com assigns the host itself: slots carry no staff of ours.
+            // On the service's event type Cal.com assigns the host: slots carry no staff of ours.
+            let staff: Vec<_> = own.into_iter().collect();
             let mut slots: Vec<Slot> = days
                 .into_values()
                 .flatten()
                 .map(|item| item.start.with_timezone(&Utc))
                 .filter(|start| *start >= query.from && *start < query.to)
-                .map(|start| Slot { start, end: start + length, staff: vec![] })
+                .map(|start| Slot { start, end: start + length, staff: staff.clone() })
                 .collect();
             slots.sort_by_key(|s| s.start);
             slots.dedup_by_key(|s| s.start);

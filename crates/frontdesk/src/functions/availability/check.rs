@@ -34,7 +34,7 @@ pub async fn check_availability(backends: &Backends, ctx: &CallContext, raw: Opt
 
 async fn check(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Result<Reply, Reply> {
     let args = parse::<WishArgs>(raw).map_err(|_| Reply::invalid_arguments(ctx.language()))?;
-    let asked = asked(ctx, &args)?;
+    let asked = asked(backends, ctx, &args)?;
     match asked.wish.exact() {
         Some(start) => check_start(backends, ctx, &asked, start).await,
         None => free_times(backends, ctx, &asked).await,

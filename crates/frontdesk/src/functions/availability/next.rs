@@ -27,7 +27,7 @@ pub async fn find_next_available(backends: &Backends, ctx: &CallContext, raw: Op
 async fn next_available(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Result<Reply, Reply> {
     let language = ctx.language();
     let args = parse::<NextAvailableArgs>(raw).map_err(|_| Reply::invalid_arguments(language))?;
-    let (service, staff, wish) = asked_maybe(ctx, &args.wish, args.date())?;
+    let (service, staff, wish) = asked_maybe(backends, ctx, &args.wish, args.date())?;
     let after = match &wish {
         None => ctx.now,
         Some(wish) => ctx.now.max(ctx.instant(wish.earliest())),
