@@ -14,7 +14,7 @@ use crate::calendar::calcom::account_label;
 use crate::calendar::{CalendarError, Calendars, Slot, SlotQuery};
 use crate::clock::Clock;
 use crate::domain::{BranchContext, CalendarKind, Company, Secret, Service, ServiceId, StaffId};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use std::sync::Arc;
 
 /// Slots read for a question, and how they were read.
@@ -29,12 +29,19 @@ pub struct SlotsRead {
 /// The days in `[from, to)` on which the tenant is closed by a public holiday or a closure: slots
 /// on them are never offered, whatever the calendar says.
 fn closed_days(tenant: &BranchContext, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<NaiveDate> {
-    if tenant.company.region.is_none() && tenant.branch.closures.is_empty() {
+    let (region, closures) = (tenant.company.region, &tenant.branch.closures);
+    if region.is_none() && closures.is_empty() {
         return Vec::new();
     }
     let tz = tenant.company.timezone;
     let (first, last) = (from.with_timezone(&tz).date_naive(), to.with_timezone(&tz).date_naive());
-    first.iter_days().take_while(|d| *d <= last).filter(|d| tenant.closed_for_the_day(*d)).collect()
+    // the year's holidays once per read, not once per day
+    let mut closed: Vec<NaiveDate> = region
+        .map(|r| (first.year()..=last.year()).flat_map(|y| r.holidays(y)).map(|(day, _)| day).collect())
+        .unwrap_or_default();
+    closed.retain(|d| first <= *d && *d <= last);
+    closed.extend(first.iter_days().take_while(|d| *d <= last).filter(|d| closures.iter().any(|c| c.contains(*d))));
+    closed
 }
 
 /// Reads slots for questions and keeps windows current.

@@ -98,7 +98,7 @@ async fn parse_date_understands_and_refuses() {
         "parse_date",
         ok(&app, "parse_date", json!({"datum": "übermorgen", "uhrzeit": "halb drei"})).await
     );
-    for (date, expected) in [("30.02.", "invalid_date"), ("gestern", "invalid_date"), ("irgendwann", "invalid_date")] {
+    for (date, expected) in [("30.02.", "invalid_date"), ("gestern", "invalid_date"), ("blabla", "invalid_date")] {
         let answer = ok(&app, "parse_date", json!({"datum": date})).await;
         assert_eq!(answer["success"], false, "{date}");
         assert_eq!(answer["error"], expected, "{date}");

@@ -73,7 +73,8 @@ on_both_backends!(a_changed_file_updates_in_place, |store| {
         .replace(
             "services = [\"Herrenhaarschnitt\", \"Bartpflege\"]",
             "services = [\"Herrenhaarschnitt\", \"Bartpflege Deluxe\"]",
-        );
+        )
+        .replace("\"Bartpflege\" = 1204", "\"Bartpflege Deluxe\" = 1204");
     store.import_tenants(&TenantsFile::parse(&changed).unwrap()).await.unwrap();
     let after = store.load_branches().await.unwrap();
     let old = before.iter().find(|b| b.branch.name == "Innenstadt").unwrap();

@@ -42,8 +42,11 @@ async fn alternatives_for(backends: &Backends, ctx: &CallContext, raw: Option<&R
     let (found, read) = if backends.availability.cached() {
         let read = read(backends, ctx, service, staff, ctx.now, ctx.now + Duration::days(WINDOW_DAYS)).await?;
         // A day or window: free times inside it; a start, or nothing inside: the strategies.
-        let inside = admitted(ctx, &asked.wish, &read.slots);
-        let found = if inside.is_empty() || asked.wish.exact().is_some() {
+        let inside = match asked.wish.exact() {
+            Some(_) => Vec::new(),
+            None => admitted(ctx, &asked.wish, &read.slots),
+        };
+        let found = if inside.is_empty() {
             alternatives(&read.slots, wish, ctx.tz(), max)
         } else {
             spread(&inside, max).into_iter().map(|slot| Candidate { slot, strategy: Strategy::InsideWish }).collect()

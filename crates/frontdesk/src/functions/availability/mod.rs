@@ -216,8 +216,12 @@ fn local_span(ctx: &CallContext, slot: &Slot) -> (chrono::NaiveDateTime, chrono:
 
 /// The slots a wish admits (its days and its time or window).
 fn admitted(ctx: &CallContext, wish: &Wish, slots: &[Slot]) -> Vec<Slot> {
+    // Compare instants first: only slots on the wished days are converted to wall-clock time.
+    let first = ctx.instant(wish.first_day.and_time(NaiveTime::MIN));
+    let after_last = ctx.instant((wish.last_day + Duration::days(1)).and_time(NaiveTime::MIN));
     slots
         .iter()
+        .filter(|slot| slot.start >= first && slot.start < after_last)
         .filter(|slot| {
             let (start, end) = local_span(ctx, slot);
             wish.admits(start, end)
