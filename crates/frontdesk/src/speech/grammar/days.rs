@@ -1,0 +1,502 @@
+//! Rules for days: ISO and numeric dates, spoken dates, named days, relative days, weeks, months,
+//! weekdays, days of the month — and "so früh wie möglich".
+
+use super::{numeric_parts, Clock, Fact, Field, Grammar, Impossible, MonthRef, NamedDay, Section, WeekdayMode};
+use crate::domain::Language;
+use crate::speech::lexicon::{month, part_of_day, weekday};
+use crate::speech::numbers::english_tens;
+use crate::speech::phrases::{phrase_table, phrases};
+use crate::speech::wish::PartOfDay;
+use chrono::{DateTime, NaiveDate, NaiveTime, Timelike};
+
+impl Grammar<'_> {
+    /// "so früh wie möglich", "jetzt", "asap", "next available".
+    pub(super) fn earliest(&self, i: usize) -> Option<(usize, Vec<Fact>)> {
+        let n = self.any_phrase(
+            i,
+            phrases![
+                "so frueh wie moeglich",
+                "so bald wie moeglich",
+                "so schnell wie moeglich",
+                "moeglichst bald",
+                "moeglichst frueh",
+                "moeglichst schnell",
+                "schnellstmoeglich",
+                "baldmoeglichst",
+                "fruehestmoeglich",
+                "fruehestmoeglichen",
+                "naechstmoeglich",
+                "naechstmoeglichen",
+                "naechsten freien",
+                "naechste freie",
+                "ersten freien",
+                "erste freie",
+                "jetzt gleich",
+                "jetzt",
+                "sofort",
+                "gleich",
+                "heute noch",
+                "as soon as possible",
+                "as early as possible",
+                "earliest possible",
+                "the earliest",
+                "earliest available",
+                "first available",
+                "next available",
+                "right now",
+                "right away",
+                "now",
+                "asap",
+                "anytime",
+                "any time",
+                "egal wann",
+                "wann immer",
+                "irgendwann",
+                "whenever",
+            ],
+        )?;
+        let today = matches!(self.word(i), "heute");
+        let facts = if today { vec![Fact::Relative(0), Fact::Earliest] } else { vec![Fact::Earliest] };
+        Some((n, facts))
+    }
+
+    /// "2026-12-03", "2026-12-03T14:00", "2026-12-03T13:00:00Z", "2026-12-3".
+    pub(super) fn iso(&self, i: usize) -> Result<Option<(usize, Vec<Fact>)>, Impossible> {
+        let word = self.word(i);
+        let bytes = word.as_bytes();
+        if word.len() < 8 || bytes[4] != b'-' || !word[..4].bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(None);
+        }
+        let (date_part, rest) = match word.find('t') {
+            Some(at) => (&word[..at], &word[at + 1..]),
+            None => (word, ""),
+        };
+        let parts: Vec<u32> =
+            date_part.split('-').map(|p| p.parse().map_err(|_| Impossible)).collect::<Result<_, _>>()?;
+        let [year, month, day] = parts[..] else { return Err(Impossible) };
+        let date = NaiveDate::from_ymd_opt(year as i32, month, day).ok_or(Impossible)?;
+        if rest.is_empty() {
+            return Ok(Some((1, vec![Fact::Exact(date)])));
+        }
+        let (clock, offset) = match rest.find(['z', '+', '-']) {
+            Some(at) => rest.split_at(at),
+            None => (rest, ""),
+        };
+        let time = NaiveTime::parse_from_str(clock, "%H:%M:%S%.f")
+            .or_else(|_| NaiveTime::parse_from_str(clock, "%H:%M"))
+            .map_err(|_| Impossible)?;
+        if offset.is_empty() {
+            let clock = Clock { hour: time.hour(), minute: time.minute(), explicit: true, meridiem: None };
+            return Ok(Some((1, vec![Fact::Exact(date), Fact::Clock(clock)])));
+        }
+        let offset = if offset == "z" { "+00:00".to_string() } else { offset.to_string() };
+        let text = format!("{}T{}{}", date, time.format("%H:%M:%S"), offset);
+        let instant = DateTime::parse_from_rfc3339(&text).map_err(|_| Impossible)?;
+        Ok(Some((1, vec![Fact::Instant(instant)])))
+    }
+
+    /// "7.12.2026", "7.12.", "7.12" (not before "Uhr"), "12/3" (the tenant's order), "12/3/2026".
+    pub(super) fn numeric_date(&self, i: usize) -> Result<Option<(usize, Vec<Fact>)>, Impossible> {
+        let word = self.word(i);
+        if !word.starts_with(|c: char| c.is_ascii_digit()) {
+            return Ok(None);
+        }
+        let next_is_clock_unit = self.is(i + 1, &["uhr", "h", "oclock", "am", "pm"]);
+        let year = |y: u32| if y < 100 { 2000 + y as i32 } else { y as i32 };
+        if word.contains('.') && !word.contains(':') {
+            let parts = numeric_parts(word, '.');
+            let Some(parts) = parts else { return Ok(None) };
+            let is_date = match parts.len() {
+                3 => true,
+                2 => {
+                    word.ends_with('.')
+                        || (!next_is_clock_unit
+                            && self.field == Field::Date
+                            && (1..=31).contains(&parts[0])
+                            && (1..=12).contains(&parts[1]))
+                }
+                _ => false,
+            };
+            if !is_date {
+                return Ok(None);
+            }
+            let fact = Fact::Calendar { day: parts[0], month: parts[1], year: parts.get(2).map(|y| year(*y)) };
+            return Ok(Some((1, vec![fact])));
+        }
+        if word.contains('/') {
+            let Some(parts) = numeric_parts(word, '/').filter(|p| (2..=3).contains(&p.len())) else { return Ok(None) };
+            // "12/3": the tenant's order decides; a reading that cannot be a date yields to the other.
+            let (a, b) = (parts[0], parts[1]);
+            let (day, month) = match (self.month_first, a <= 12, b <= 12) {
+                (true, true, _) | (false, _, false) => (b, a),
+                _ => (a, b),
+            };
+            let y = parts.get(2).map(|y| year(*y));
+            return Ok(Some((1, vec![Fact::Calendar { day, month, year: y }])));
+        }
+        Ok(None)
+    }
+
+    /// "3. Dezember [2026]", "dritter Dezember", "3rd of December", "December 3rd [2026]", "Dec 3".
+    pub(super) fn spoken_date(&self, i: usize) -> Option<(usize, Vec<Fact>)> {
+        let day_at = |k: usize| -> Option<(u32, usize)> {
+            let token = self.tokens.get(k)?;
+            // "twenty third", "twenty-first"
+            if let (Some(tens), Some(unit)) =
+                (english_tens(&token.word), self.tokens.get(k + 1).and_then(|t| t.ordinal))
+            {
+                if unit < 10 {
+                    return Some((tens + unit, 2));
+                }
+            }
+            // "December three", "twenty six November": number words too, next to a month name
+            if let (Some(tens), Some(unit)) = (english_tens(&token.word), self.tokens.get(k + 1).and_then(|t| t.number))
+            {
+                if (1..10).contains(&unit) {
+                    return Some((tens + unit, 2));
+                }
+            }
+            let plain = token.number.filter(|n| (1..=31).contains(n) && !token.word.contains(['.', ':']));
+            token.ordinal.or(plain).map(|d| (d, 1))
+        };
+        let year_at = |k: usize| -> Option<i32> {
+            let word = self.word(k);
+            (word.len() == 4 && word.bytes().all(|b| b.is_ascii_digit())).then(|| word.parse().ok()).flatten()
+        };
+        // day first: "3. Dezember", "3rd of December", "dritten Dezember"
+        if let Some((day, used)) = day_at(i) {
+            let mut k = i + used;
+            if self.is(k, &["of"]) {
+                k += 1;
+            }
+            if let Some(m) = month(self.word(k)) {
+                let year = year_at(k + 1);
+                let n = k + 1 - i + usize::from(year.is_some());
+                return Some((n, vec![Fact::Calendar { day, month: m, year }]));
+            }
+        }
+        // month first: "December 3rd", "Dec 3", "Dezember der dritte"
+        if let Some(m) = month(self.word(i)) {
+            let mut k = i + 1;
+            if self.is(k, &["der", "the"]) {
+                k += 1;
+            }
+            if let Some((day, used)) = day_at(k) {
+                // "Mai 3 Uhr" is not a date
+                if !self.is(k + used, &["uhr", "oclock", "am", "pm"]) {
+                    let year = year_at(k + used);
+                    let n = k + used - i + usize::from(year.is_some());
+                    return Some((n, vec![Fact::Calendar { day, month: m, year }]));
+                }
+            }
+            // "im Dezember", "in December", "Anfang Dezember" come through week_or_month
+        }
+        None
+    }
+
+    /// Heiligabend, Silvester, Ostern, Pfingsten, Christmas, New Year's Eve, Easter …
+    pub(super) fn named_day(&self, i: usize) -> Option<(usize, Vec<Fact>)> {
+        let named = phrase_table![NamedDay;
+            ("heiligabend", NamedDay::Fixed(12, 24)),
+            ("heiligen abend", NamedDay::Fixed(12, 24)),
+            ("heilig abend", NamedDay::Fixed(12, 24)),
+            ("christmas eve", NamedDay::Fixed(12, 24)),
+            ("erster weihnachtsfeiertag", NamedDay::Fixed(12, 25)),
+            ("ersten weihnachtsfeiertag", NamedDay::Fixed(12, 25)),
+            ("zweiter weihnachtsfeiertag", NamedDay::Fixed(12, 26)),
+            ("zweiten weihnachtsfeiertag", NamedDay::Fixed(12, 26)),
+            ("weihnachten", NamedDay::Fixed(12, 25)),
+            ("christmas day", NamedDay::Fixed(12, 25)),
+            ("christmas", NamedDay::Fixed(12, 25)),
+            ("boxing day", NamedDay::Fixed(12, 26)),
+            ("stephanstag", NamedDay::Fixed(12, 26)),
+            ("silvester", NamedDay::Fixed(12, 31)),
+            ("new years eve", NamedDay::Fixed(12, 31)),
+            ("neujahr", NamedDay::Fixed(1, 1)),
+            ("new years day", NamedDay::Fixed(1, 1)),
+            ("new year", NamedDay::Fixed(1, 1)),
+            ("valentinstag", NamedDay::Fixed(2, 14)),
+            ("valentines day", NamedDay::Fixed(2, 14)),
+            ("nikolaus", NamedDay::Fixed(12, 6)),
+            ("nikolaustag", NamedDay::Fixed(12, 6)),
+            ("tag der deutschen einheit", NamedDay::Fixed(10, 3)),
+            ("tag der arbeit", NamedDay::Fixed(5, 1)),
+            ("reformationstag", NamedDay::Fixed(10, 31)),
+            ("allerheiligen", NamedDay::Fixed(11, 1)),
+            ("halloween", NamedDay::Fixed(10, 31)),
+            ("karfreitag", NamedDay::Easter(-2)),
+            ("good friday", NamedDay::Easter(-2)),
+            ("karsamstag", NamedDay::Easter(-1)),
+            ("ostersamstag", NamedDay::Easter(-1)),
+            ("ostersonntag", NamedDay::Easter(0)),
+            ("easter sunday", NamedDay::Easter(0)),
+            ("ostermontag", NamedDay::Easter(1)),
+            ("easter monday", NamedDay::Easter(1)),
+            ("ostern", NamedDay::Easter(0)),
+            ("easter", NamedDay::Easter(0)),
+            ("christi himmelfahrt", NamedDay::Easter(39)),
+            ("himmelfahrt", NamedDay::Easter(39)),
+            ("ascension day", NamedDay::Easter(39)),
+            ("pfingstsonntag", NamedDay::Easter(49)),
+            ("pfingstmontag", NamedDay::Easter(50)),
+            ("whit monday", NamedDay::Easter(50)),
+            ("pfingsten", NamedDay::Easter(49)),
+            ("whitsun", NamedDay::Easter(49)),
+            ("fronleichnam", NamedDay::Easter(60)),
+            ("corpus christi", NamedDay::Easter(60)),
+        ];
+        self.table(i, named).map(|(n, day)| (n, vec![Fact::Named(day)]))
+    }
+
+    /// heute, morgen, übermorgen, gestern; "in 3 Tagen", "in zwei Wochen", "in 2 Stunden".
+    pub(super) fn relative(&self, i: usize) -> Option<(usize, Vec<Fact>)> {
+        let word = self.word(i);
+        let prev = i.checked_sub(1).map(|j| self.word(j)).unwrap_or("");
+        let one = |fact| Some((1, vec![fact]));
+        match word {
+            "heute" | "today" => {
+                if let Some(n) = self.any_phrase(i + 1, phrases!["in einer woche", "in acht tagen"]) {
+                    return Some((1 + n, vec![Fact::Relative(7)]));
+                }
+                return one(Fact::Relative(0));
+            }
+            "tonight" => return Some((1, vec![Fact::Relative(0), Fact::Part(PartOfDay::Evening)])),
+            // "heute morgen", "Dienstag morgen", "am Morgen": the morning; otherwise tomorrow.
+            "morgen"
+                if matches!(prev, "heute" | "am" | "morgen" | "uebermorgen")
+                    || weekday(prev, false, self.language).is_some() =>
+            {
+                return one(Fact::Part(PartOfDay::Morning))
+            }
+            "morgen" | "tomorrow" | "tmrw" => return one(Fact::Relative(1)),
+            "uebermorgen" => return one(Fact::Relative(2)),
+            "gestern" | "vorgestern" | "yesterday" => return one(Fact::Past),
+            _ => {}
+        }
+        if self.is(i, &["this"]) {
+            if let Some(part) = part_of_day(self.word(i + 1)) {
+                return Some((2, vec![Fact::Relative(0), Fact::Part(part)]));
+            }
+        }
+        if let Some(n) = self.any_phrase(i, phrases!["the day after tomorrow", "day after tomorrow"]) {
+            return Some((n, vec![Fact::Relative(2)]));
+        }
+        if let Some(n) = self.any_phrase(i, phrases!["a week from today", "a week today", "one week from today"]) {
+            return Some((n, vec![Fact::Relative(7)]));
+        }
+        if let Some(n) = self.any_phrase(i, phrases!["in einer halben stunde", "in half an hour", "in a half hour"]) {
+            return Some((n, vec![Fact::InMinutes(30)]));
+        }
+        // "in N <unit>", "N <unit> from now", "in an hour"
+        let (count_at, lead) = if self.is(i, &["in"]) { (i + 1, 1) } else { (i, 0) };
+        let (count, count_len) = self.count(count_at)?;
+        let unit_at = count_at + count_len;
+        let unit = self.word(unit_at);
+        let trailing = if lead == 0 {
+            // without "in", "from now"/"später" must follow
+            self.any_phrase(unit_at + 1, phrases!["from now", "from today", "spaeter"])?
+        } else {
+            0
+        };
+        let fact = match unit {
+            "tag" | "tagen" | "tage" | "day" | "days" => {
+                // German "in acht Tagen" is a week, "in vierzehn Tagen" two
+                let days = if count == 8 && self.language == Language::De { 7 } else { i64::from(count) };
+                Fact::Relative(days)
+            }
+            "woche" | "wochen" | "week" | "weeks" => Fact::WeeksLater(i64::from(count)),
+            "stunde" | "stunden" | "hour" | "hours" => Fact::InMinutes(60 * i64::from(count)),
+            "minute" | "minuten" | "minutes" | "mins" => Fact::InMinutes(i64::from(count)),
+            "monat" | "monaten" | "month" | "months" => Fact::MonthsLater(count),
+            _ => return None,
+        };
+        Some((lead + count_len + 1 + trailing, vec![fact]))
+    }
+
+    /// A count: a number, "einer", "a", "an", "one", "twenty five".
+    pub(super) fn count(&self, i: usize) -> Option<(u32, usize)> {
+        let token = self.tokens.get(i)?;
+        match token.word.as_str() {
+            "einer" | "einem" | "a" | "an" | "eine" | "one" => return Some((1, 1)),
+            "ein" if self.is(i + 1, &["paar"]) => return None,
+            "couple" => return None,
+            _ => {}
+        }
+        let n = token.number?;
+        if let (Some(_), Some(unit)) = (english_tens(&token.word), self.tokens.get(i + 1).and_then(|t| t.number)) {
+            if (1..10).contains(&unit) {
+                return Some((n + unit, 2));
+            }
+        }
+        Some((n, 1))
+    }
+
+    /// Weeks and months: "nächste Woche", "Ende der Woche", "am Wochenende", "im Dezember",
+    /// "Anfang nächsten Monats", "end of the month", "early next week".
+    pub(super) fn week_or_month(&self, i: usize) -> Option<(usize, Vec<Fact>)> {
+        let mut k = i;
+        let section = match self.word(k) {
+            "anfang" | "beginning" | "start" | "early" | "frueh" if self.is_period_ahead(k + 1) => Section::Start,
+            "mitte" | "middle" | "mid" if self.is_period_ahead(k + 1) => Section::Middle,
+            "ende" | "end" | "late" | "later" if self.is_period_ahead(k + 1) => Section::End,
+            _ => Section::Whole,
+        };
+        if let Some(n) = self.any_phrase(i, phrases!["the week after next", "week after next"]) {
+            return Some((n, vec![Fact::Week(2, Section::Whole)]));
+        }
+        if section != Section::Whole {
+            k += 1;
+        }
+        // offset words and articles before the period: "der nächsten", "of the", "this"
+        let (offset, used) = self.period_offset(k);
+        k += used;
+        let word = self.word(k);
+        let n = |k: usize| k + 1 - i;
+        match word {
+            "woche" | "week" => {
+                // a bare "Woche" says nothing ("in einer Woche" is read by `relative`)
+                if used == 0 && section == Section::Whole {
+                    return None;
+                }
+                return Some((n(k), vec![Fact::Week(offset, section)]));
+            }
+            "wochenende" | "weekend" => return Some((n(k), vec![Fact::Weekend(offset)])),
+            "monat" | "monats" | "month" => {
+                if used == 0 && section == Section::Whole {
+                    return None;
+                }
+                return Some((n(k), vec![Fact::Month(MonthRef::Relative(offset as i32), section)]));
+            }
+            _ => {}
+        }
+        // "im Dezember", "Anfang Dezember", "end of December", "Mitte Januar"
+        if let Some(m) = month(word) {
+            let introduced = section != Section::Whole || self.is(i.wrapping_sub(1), &["im", "in"]) || used > 0;
+            let followed_by_day = self.tokens.get(k + 1).is_some_and(|t| t.number.is_some() || t.ordinal.is_some());
+            if introduced && !followed_by_day {
+                return Some((n(k), vec![Fact::Month(MonthRef::Named(m), section)]));
+            }
+        }
+        None
+    }
+
+    /// Whether a week or month word follows (perhaps after an article and an offset).
+    pub(super) fn is_period_ahead(&self, k: usize) -> bool {
+        (k..k + 4).any(|j| {
+            matches!(self.word(j), "woche" | "week" | "monats" | "monat" | "month" | "wochenende" | "weekend")
+                || month(self.word(j)).is_some()
+        })
+    }
+
+    /// "nächste(n)", "kommende", "übernächste", "diese", "next", "this", "the week after next", with
+    /// articles: the offset and the tokens used.
+    pub(super) fn period_offset(&self, k: usize) -> (i64, usize) {
+        let mut used = 0;
+        while self.is(k + used, &["der", "des", "dem", "the", "of", "in", "im", "am"]) {
+            used += 1;
+        }
+        let offset = match self.word(k + used) {
+            "diese" | "dieser" | "diesen" | "diesem" | "dieses" | "this" | "current" => 0,
+            "naechste" | "naechsten" | "naechster" | "naechstes" | "kommende" | "kommenden" | "kommender"
+            | "kommendes" | "next" | "coming" | "following" => 1,
+            "uebernaechste" | "uebernaechsten" | "uebernaechster" | "uebernaechstes" => 2,
+            _ => return (0, used * usize::from(used > 0 && self.is_period_word(k + used))),
+        };
+        used += 1;
+        if self.phrase(k + used, "week after next").is_some() {
+            return (2, used);
+        }
+        (offset, used)
+    }
+
+    pub(super) fn is_period_word(&self, k: usize) -> bool {
+        matches!(self.word(k), "woche" | "week" | "monat" | "monats" | "month" | "wochenende" | "weekend")
+            || month(self.word(k)).is_some()
+    }
+
+    /// Weekdays with their qualifiers: "nächsten Dienstag", "übernächsten Freitag", "this Friday",
+    /// "Montag in einer Woche", "Monday week", "a week on Monday".
+    pub(super) fn weekday(&self, i: usize) -> Option<(usize, Vec<Fact>)> {
+        let past =
+            matches!(self.word(i), "letzten" | "letzter" | "letzte" | "vergangenen" | "vergangener" | "last" | "past");
+        if past && weekday(self.word(i + 1), false, self.language).is_some() {
+            return Some((2, vec![Fact::Past]));
+        }
+        if let Some(n) = self.any_phrase(i, phrases!["this coming", "this next"]) {
+            let token = self.tokens.get(i + n)?;
+            let day = weekday(&token.word, token.dotted, self.language)?;
+            return Some((n + 1, vec![Fact::Weekday(day, WeekdayMode::This)]));
+        }
+        let (mode, lead) = match self.word(i) {
+            "naechsten" | "naechster" | "naechste" | "kommenden" | "kommender" | "kommende" | "next" | "coming" => {
+                (WeekdayMode::Next, 1)
+            }
+            "diesen" | "dieser" | "diese" | "this" => (WeekdayMode::This, 1),
+            "uebernaechsten" | "uebernaechster" | "uebernaechste" => (WeekdayMode::AfterNext, 1),
+            _ => (WeekdayMode::Plain, 0),
+        };
+        let mut facts = vec![];
+        let mut lead = lead;
+        if lead == 0 {
+            if let Some(n) = self.any_phrase(i, phrases!["a week on", "one week on"]) {
+                lead = n;
+                facts.push(Fact::WeeksLater(1));
+            }
+        }
+        let token = self.tokens.get(i + lead)?;
+        let day = weekday(&token.word, token.dotted, self.language)?;
+        // "the Friday after next"
+        let mut mode = mode;
+        let mut used = lead + 1;
+        if let Some(n) = self.phrase(i + used, "after next") {
+            mode = WeekdayMode::AfterNext;
+            used += n;
+        }
+        // "Monday week" (British: a week after next Monday)
+        if self.is(i + used, &["week"]) && !self.is(i + used + 1, &["after"]) && self.language == Language::En {
+            facts.push(Fact::WeeksLater(1));
+            used += 1;
+        }
+        facts.insert(0, Fact::Weekday(day, mode));
+        Some((used, facts))
+    }
+
+    /// "am dritten", "the 15th", "15ten", "am 3." — a day of this or next month.
+    pub(super) fn day_of_month(&self, i: usize) -> Option<(usize, Vec<Fact>)> {
+        let token = self.tokens.get(i)?;
+        let after_article = i > 0 && self.is(i - 1, &["am", "den", "the", "on"]) && self.field == Field::Date;
+        let plain_day = token.number.filter(|_| after_article && token.word.bytes().all(|b| b.is_ascii_digit()));
+        // "the twenty third"
+        let compound = english_tens(&token.word)
+            .zip(self.tokens.get(i + 1).and_then(|t| t.ordinal).filter(|u| *u < 10))
+            .map(|(tens, unit)| tens + unit);
+        let day = compound.or(token.ordinal).or(plain_day)?;
+        let first_used = if compound.is_some() { 2 } else { 1 };
+        let bare_digits_with_dot =
+            token.word.ends_with('.') && token.word[..token.word.len() - 1].bytes().all(|b| b.is_ascii_digit());
+        let introduced = i > 0 && self.is(i - 1, &["am", "den", "the", "on", "zum", "vom", "ab", "bis"]);
+        if bare_digits_with_dot && !introduced && self.field == Field::Time {
+            return None;
+        }
+        if !(1..=31).contains(&day) {
+            return None;
+        }
+        // "am 15. nächsten Monats", "the 3rd of next month"
+        let mut used = first_used;
+        let mut month_ref = None;
+        if let Some(n) = self.any_phrase(
+            i + used,
+            phrases!["naechsten monats", "des naechsten monats", "kommenden monats", "of next month", "next month"],
+        ) {
+            month_ref = Some(MonthRef::Relative(1));
+            used += n;
+        } else if let Some(n) = self.any_phrase(
+            i + used,
+            phrases!["dieses monats", "des monats", "of this month", "this month", "of the month"],
+        ) {
+            month_ref = Some(MonthRef::Relative(0));
+            used += n;
+        }
+        Some((used, vec![Fact::DayOfMonth(day, month_ref)]))
+    }
+}

@@ -1,0 +1,230 @@
+//! Which days: dates, weekdays, weeks, months and named days resolved in the tenant's calendar,
+//! the nearest future reading first.
+
+use super::Days;
+use crate::domain::holidays::easter_sunday;
+use crate::speech::grammar::{Fact, MonthRef, NamedDay, Section, WeekdayMode};
+use crate::speech::wish::{monday_of, DateProblem};
+use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
+
+/// The days named, if any: one date, a weekday (qualified), a week, weekend or month.
+pub(super) fn resolve_days(facts: &[Fact], today: NaiveDate) -> Result<Option<Days>, DateProblem> {
+    if facts.contains(&Fact::Past) {
+        return Err(DateProblem::Past);
+    }
+    let weeks_later: i64 = facts.iter().filter_map(|f| if let Fact::WeeksLater(w) = f { Some(*w) } else { None }).sum();
+    let weekdays: Vec<(Weekday, WeekdayMode)> =
+        facts.iter().filter_map(|f| if let Fact::Weekday(d, m) = f { Some((*d, *m)) } else { None }).collect();
+    if weekdays.iter().any(|(d, _)| *d != weekdays[0].0) {
+        return Err(DateProblem::Conflicting);
+    }
+    let weekday = weekdays.first().copied();
+    // Dates named outright.
+    let mut dates = Vec::new();
+    for fact in facts {
+        let date = match fact {
+            Fact::Calendar { day, month, year } => {
+                Some(calendar_date(*day, *month, *year, today, weekday.map(|w| w.0))?)
+            }
+            Fact::DayOfMonth(day, month) => Some(day_of_month(*day, *month, today)?),
+            Fact::Relative(days) => Some(today + Duration::days(*days)),
+            Fact::MonthsLater(months) => {
+                Some(today.checked_add_months(Months::new(*months)).ok_or(DateProblem::Impossible)?)
+            }
+            Fact::Exact(date) => Some(*date),
+            Fact::Named(named) => Some(named_day(*named, today)),
+            _ => None,
+        };
+        dates.extend(date);
+    }
+    dates.dedup();
+    if dates.len() > 1 {
+        return Err(DateProblem::Conflicting);
+    }
+    if let Some(mut date) = dates.first().copied() {
+        if weekday.is_some() && weeks_later > 0 {
+            return Err(DateProblem::Conflicting);
+        }
+        date += Duration::days(7 * weeks_later);
+        if let Some((said, _)) = weekday {
+            if date.weekday() != said {
+                return Err(DateProblem::WeekdayMismatch { date, said });
+            }
+        }
+        if date < today {
+            return Err(DateProblem::Past);
+        }
+        return Ok(Some(Days { first: date, last: date, said: true }));
+    }
+    let span = span(facts, today)?;
+    match (weekday, span) {
+        (Some((day, _)), Some((first, last))) => {
+            let date = first.iter_days().take_while(|d| *d <= last).find(|d| d.weekday() == day);
+            match date {
+                Some(date) if date >= today => Ok(Some(Days { first: date, last: date, said: true })),
+                Some(_) => Err(DateProblem::Past),
+                None => Err(DateProblem::Conflicting),
+            }
+        }
+        (Some((day, mode)), None) => {
+            let date = weekday_date(day, mode, today) + Duration::days(7 * weeks_later);
+            Ok(Some(Days { first: date, last: date, said: true }))
+        }
+        (None, Some((first, last))) => Ok(Some(Days { first: first.max(today), last, said: true })),
+        (None, None) if weeks_later > 0 => {
+            let date = today + Duration::days(7 * weeks_later);
+            Ok(Some(Days { first: date, last: date, said: true }))
+        }
+        (None, None) => Ok(None),
+    }
+}
+
+/// A weekday as qualified: plain means the next one after today.
+fn weekday_date(day: Weekday, mode: WeekdayMode, today: NaiveDate) -> NaiveDate {
+    let ahead =
+        (i64::from(day.num_days_from_monday()) - i64::from(today.weekday().num_days_from_monday())).rem_euclid(7);
+    let in_week = |weeks: i64| monday_of(today) + Duration::days(7 * weeks + i64::from(day.num_days_from_monday()));
+    match mode {
+        WeekdayMode::Plain if ahead == 0 => today + Duration::days(7),
+        WeekdayMode::Plain | WeekdayMode::This => today + Duration::days(ahead),
+        WeekdayMode::Next => in_week(1),
+        WeekdayMode::AfterNext => in_week(2),
+    }
+}
+
+/// A day and month: the given year, or the nearest one not yet past (a weekday said with it may
+/// pick the year).
+fn calendar_date(
+    day: u32,
+    month: u32,
+    year: Option<i32>,
+    today: NaiveDate,
+    weekday: Option<Weekday>,
+) -> Result<NaiveDate, DateProblem> {
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return Err(DateProblem::Impossible);
+    }
+    if let Some(year) = year {
+        return NaiveDate::from_ymd_opt(year, month, day).ok_or(DateProblem::Impossible);
+    }
+    let candidates: Vec<NaiveDate> = (0..=4)
+        .filter_map(|delta| NaiveDate::from_ymd_opt(today.year() + delta, month, day))
+        .filter(|d| *d >= today)
+        .collect();
+    let first = *candidates.first().ok_or(DateProblem::Impossible)?;
+    if let Some(said) = weekday {
+        // "Freitag, den 4.12." said when this year's 4.12. is no Friday but next year's is
+        if first.weekday() != said {
+            if let Some(next) = candidates.get(1).filter(|d| d.weekday() == said && d.year() == first.year() + 1) {
+                return Ok(*next);
+            }
+        }
+    }
+    Ok(first)
+}
+
+/// "am dritten": this month's if it is still ahead, otherwise next month's.
+fn day_of_month(day: u32, month: Option<MonthRef>, today: NaiveDate) -> Result<NaiveDate, DateProblem> {
+    let month_start = |offset: i32| {
+        let index = today.year() * 12 + today.month0() as i32 + offset;
+        (index.div_euclid(12), index.rem_euclid(12) as u32 + 1)
+    };
+    if let Some(MonthRef::Relative(offset)) = month {
+        let (y, m) = month_start(offset);
+        let date = NaiveDate::from_ymd_opt(y, m, day).ok_or(DateProblem::Impossible)?;
+        return if date < today { Err(DateProblem::Past) } else { Ok(date) };
+    }
+    (0..=2)
+        .filter_map(|offset| {
+            let (y, m) = month_start(offset);
+            NaiveDate::from_ymd_opt(y, m, day)
+        })
+        .find(|d| *d >= today)
+        .ok_or(DateProblem::Impossible)
+}
+
+/// The next occurrence of a named day, today included.
+fn named_day(named: NamedDay, today: NaiveDate) -> NaiveDate {
+    let in_year = |year: i32| match named {
+        NamedDay::Fixed(month, day) => NaiveDate::from_ymd_opt(year, month, day),
+        NamedDay::Easter(offset) => Some(easter_sunday(year) + Duration::days(offset)),
+    };
+    (0..=1).filter_map(|d| in_year(today.year() + d)).find(|d| *d >= today).unwrap_or(today)
+}
+
+/// A week, weekend or month (or a part of one), from today on; a span already over moves on.
+fn span(facts: &[Fact], today: NaiveDate) -> Result<Option<(NaiveDate, NaiveDate)>, DateProblem> {
+    let spans: Vec<(NaiveDate, NaiveDate)> = facts
+        .iter()
+        .filter_map(|fact| match fact {
+            Fact::Week(offset, section) => {
+                let at = |weeks: i64| {
+                    let monday = monday_of(today) + Duration::days(7 * weeks);
+                    let (a, b) = match section {
+                        Section::Whole => (0, 6),
+                        Section::Start => (0, 1),
+                        Section::Middle => (1, 3),
+                        Section::End => (3, 5),
+                    };
+                    (monday + Duration::days(a), monday + Duration::days(b))
+                };
+                let (first, last) = at(*offset);
+                Some(if last < today && *offset == 0 { at(1) } else { (first, last) })
+            }
+            Fact::Weekend(offset) => {
+                let saturday = monday_of(today) + Duration::days(7 * offset + 5);
+                Some((saturday, saturday + Duration::days(1)))
+            }
+            Fact::Month(month, section) => Some(month_span(*month, *section, today)),
+            _ => None,
+        })
+        .collect();
+    match spans.as_slice() {
+        [] => Ok(None),
+        [(first, last)] => {
+            if *last < today {
+                return Err(DateProblem::Past);
+            }
+            Ok(Some((*first, *last)))
+        }
+        _ => Err(DateProblem::Conflicting),
+    }
+}
+
+fn month_span(month: MonthRef, section: Section, today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let bounds = |year: i32, month: u32| {
+        let first = NaiveDate::from_ymd_opt(year, month, 1).expect("month 1..=12");
+        let next = if month == 12 {
+            NaiveDate::from_ymd_opt(year + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(year, month + 1, 1)
+        };
+        let last = next.expect("valid month") - Duration::days(1);
+        let (a, b) = match section {
+            Section::Whole => (first, last),
+            Section::Start => (first, first + Duration::days(9)),
+            Section::Middle => (first + Duration::days(10), first + Duration::days(19)),
+            Section::End => (first + Duration::days(20), last),
+        };
+        (a, b)
+    };
+    match month {
+        MonthRef::Relative(offset) => {
+            let index = today.year() * 12 + today.month0() as i32 + offset;
+            let (first, last) = bounds(index.div_euclid(12), index.rem_euclid(12) as u32 + 1);
+            if last < today && offset == 0 {
+                let index = index + 1;
+                return bounds(index.div_euclid(12), index.rem_euclid(12) as u32 + 1);
+            }
+            (first, last)
+        }
+        MonthRef::Named(month) => {
+            let (first, last) = bounds(today.year(), month);
+            if last < today {
+                bounds(today.year() + 1, month)
+            } else {
+                (first, last)
+            }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! Understanding what a caller said about *when* (and with whom): the date and time arguments
+//! are tokenised, read by the grammar into facts, and the facts resolved into a [`Wish`] in the
+//! tenant's calendar — nearest future readings, 12-hour clock times inside opening hours — or a
+//! [`DateProblem`] saying what was not understood. Never a silent "today".
+
+mod clock;
+mod days;
+
+use super::grammar::{Fact, Field, Grammar};
+use super::tokens::tokens;
+use super::wish::{DateProblem, Flexibility, TimeWish, Understood, Wish};
+use crate::domain::{Language, OpeningHours, Staff};
+use chrono::{DateTime, Duration, NaiveDate, Timelike};
+use chrono_tz::Tz;
+use clock::resolve_time;
+use days::resolve_days;
+
+/// What the understanding needs to know about the caller's situation.
+#[derive(Debug, Clone, Copy)]
+pub struct SpeechContext<'a> {
+    /// Now, in the tenant's time zone.
+    pub now: DateTime<Tz>,
+    /// The branch's hours, to resolve "halb drei" to 14:30 rather than 02:30.
+    pub hours: &'a OpeningHours,
+    /// The tenant's language ("am" is a preposition in German, a meridiem in English).
+    pub language: Language,
+    /// Whether "12/3" is 3 December (en-US) rather than 12 March.
+    pub month_first: bool,
+    /// The branch's staff, so "bei Jonas" is understood.
+    pub staff: &'a [Staff],
+}
+
+/// How far ahead "so früh wie möglich" looks.
+const EARLIEST_HORIZON_DAYS: i64 = 60;
+/// At most this many not-understood words are echoed, each cut to this length.
+const ECHO_WORDS: usize = 3;
+const ECHO_CHARS: usize = 24;
+
+/// Understands the date and time arguments of a function call. Either may carry both ("morgen
+/// um 14 Uhr" in the date).
+pub fn understand(date: Option<&str>, time: Option<&str>, ctx: &SpeechContext) -> Result<Wish, DateProblem> {
+    let mut facts = Vec::new();
+    let mut unknown = Vec::new();
+    let mut said_anything = false;
+    for (text, field) in [(date, Field::Date), (time, Field::Time)] {
+        let Some(text) = text.filter(|t| !t.trim().is_empty()) else { continue };
+        said_anything = true;
+        let tokens = tokens(text);
+        let scan = Grammar::new(&tokens, field, ctx.language, ctx.month_first, ctx.staff).scan();
+        if scan.impossible {
+            return Err(DateProblem::Impossible);
+        }
+        facts.extend(scan.facts);
+        unknown.extend(scan.unknown);
+    }
+    if !said_anything {
+        return Err(DateProblem::Missing);
+    }
+    let has_day = facts.iter().any(Fact::is_day);
+    let has_time = facts.iter().any(Fact::is_time);
+    if !unknown.is_empty() || (!has_day && !has_time) {
+        let echoed: Vec<String> =
+            unknown.iter().take(ECHO_WORDS).map(|w| w.chars().take(ECHO_CHARS).collect()).collect();
+        return Err(match (has_day, has_time) {
+            (true, false) => {
+                let wish = resolve(&facts, ctx)?;
+                DateProblem::Partly(Understood::Day(wish.first_day), echoed)
+            }
+            (false, true) => DateProblem::Partly(Understood::Time, echoed),
+            _ => DateProblem::Unrecognised(echoed),
+        });
+    }
+    resolve(&facts, ctx)
+}
+
+/// The days a wish covers before times are applied.
+struct Days {
+    first: NaiveDate,
+    last: NaiveDate,
+    said: bool,
+}
+
+fn resolve(facts: &[Fact], ctx: &SpeechContext) -> Result<Wish, DateProblem> {
+    let now = ctx.now;
+    let today = now.date_naive();
+    // An exact instant ("…T13:00:00Z") is complete on its own.
+    if let Some(instant) = facts.iter().find_map(|f| if let Fact::Instant(t) = f { Some(*t) } else { None }) {
+        let local = instant.with_timezone(&now.timezone());
+        if local < now - Duration::minutes(1) {
+            return Err(DateProblem::Past);
+        }
+        let time = local.time().with_second(0).unwrap_or(local.time());
+        return Ok(wish(local.date_naive(), local.date_naive(), TimeWish::At(time), Flexibility::Exact, facts, true));
+    }
+    let earliest = facts.contains(&Fact::Earliest);
+    let in_minutes = facts.iter().find_map(|f| if let Fact::InMinutes(m) = f { Some(*m) } else { None });
+    let mut days = resolve_days(facts, today)?;
+    if let Some(minutes) = in_minutes {
+        // "in zwei Stunden": that time, rounded up to the next quarter hour, approximately.
+        let at = now + Duration::minutes(minutes);
+        let rounded = (at.minute().div_ceil(15) * 15) as i64 - i64::from(at.minute());
+        let at = (at + Duration::minutes(rounded)).with_second(0).unwrap_or(at);
+        let day = at.date_naive();
+        if days.as_ref().is_some_and(|d| d.first != day || d.last != day) {
+            return Err(DateProblem::Conflicting);
+        }
+        return Ok(wish(
+            day,
+            day,
+            TimeWish::At(at.time().with_nanosecond(0).unwrap_or(at.time())),
+            Flexibility::Around,
+            facts,
+            true,
+        ));
+    }
+    if earliest && days.is_none() {
+        days = Some(Days { first: today, last: today + Duration::days(EARLIEST_HORIZON_DAYS), said: true });
+    }
+    let provisional = days.as_ref().map(|d| (d.first, d.last)).unwrap_or((today, today));
+    let time = resolve_time(facts, provisional, ctx)?;
+    let mut days = days.unwrap_or(Days { first: today, last: today, said: false });
+    // Today only as far as it is still ahead: a time already past means tomorrow unless the day
+    // was said.
+    let now_time = now.time().with_second(0).and_then(|t| t.with_nanosecond(0)).unwrap_or(now.time());
+    let passed_today = match time {
+        TimeWish::At(t) => t < now_time,
+        TimeWish::Window(w) => w.to <= now_time,
+        TimeWish::Any => false,
+    };
+    if days.first == today && passed_today {
+        if days.last > today {
+            days.first = today + Duration::days(1);
+        } else if days.said {
+            return Err(DateProblem::Past);
+        } else {
+            days.first = today + Duration::days(1);
+            days.last = days.first;
+        }
+    }
+    let flexibility = if earliest {
+        Flexibility::Earliest
+    } else if facts.iter().any(|f| matches!(f, Fact::Around | Fact::Near(..))) {
+        Flexibility::Around
+    } else {
+        Flexibility::Exact
+    };
+    Ok(wish(days.first, days.last, time, flexibility, facts, days.said))
+}
+
+fn wish(
+    first: NaiveDate,
+    last: NaiveDate,
+    time: TimeWish,
+    flexibility: Flexibility,
+    facts: &[Fact],
+    said: bool,
+) -> Wish {
+    let staff = facts.iter().find_map(|f| if let Fact::Staff(name) = f { Some(name.clone()) } else { None });
+    Wish { first_day: first, last_day: last, time, flexibility, staff, day_said: said }
+}
