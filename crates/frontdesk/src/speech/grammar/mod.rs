@@ -288,44 +288,30 @@ impl<'a> Grammar<'a> {
     }
 
     /// The rules, most specific first.
-    fn rule(&self, i: usize) -> Result<Option<(usize, Vec<Fact>)>, Impossible> {
-        if let Some(found) = self.earliest(i) {
-            return Ok(Some(found));
+    fn rule(&self, i: usize) -> Result<Option<Reading>, Impossible> {
+        // Order matters: "viertel nach vier" must be a clock time before "nach" is a bound, and a
+        // weekday after "nächsten" before "nächste Woche" is a week.
+        let rules: [Rule; 13] = [
+            |g, i| Ok(g.earliest(i)),
+            |g, i| g.iso(i),
+            |g, i| g.numeric_date(i),
+            |g, i| Ok(g.spoken_date(i)),
+            |g, i| Ok(g.named_day(i)),
+            |g, i| Ok(g.relative(i)),
+            |g, i| Ok(g.week_or_month(i)),
+            |g, i| Ok(g.weekday(i)),
+            |g, i| g.bounds(i),
+            |g, i| g.clock_rule(i),
+            |g, i| Ok(g.day_of_month(i)),
+            |g, i| Ok(g.parts(i)),
+            |g, i| Ok(g.staff_member(i)),
+        ];
+        for rule in rules {
+            if let Some(reading) = rule(self, i)? {
+                return Ok(Some(reading));
+            }
         }
-        if let Some(found) = self.iso(i)? {
-            return Ok(Some(found));
-        }
-        if let Some(found) = self.numeric_date(i)? {
-            return Ok(Some(found));
-        }
-        if let Some(found) = self.spoken_date(i) {
-            return Ok(Some(found));
-        }
-        if let Some(found) = self.named_day(i) {
-            return Ok(Some(found));
-        }
-        if let Some(found) = self.relative(i) {
-            return Ok(Some(found));
-        }
-        if let Some(found) = self.week_or_month(i) {
-            return Ok(Some(found));
-        }
-        if let Some(found) = self.weekday(i) {
-            return Ok(Some(found));
-        }
-        if let Some(found) = self.bounds(i)? {
-            return Ok(Some(found));
-        }
-        if let Some(found) = self.clock_rule(i)? {
-            return Ok(Some(found));
-        }
-        if let Some(found) = self.day_of_month(i) {
-            return Ok(Some(found));
-        }
-        if let Some(found) = self.parts(i) {
-            return Ok(Some(found));
-        }
-        Ok(self.staff_member(i))
+        Ok(None)
     }
 
     /// "bei Jonas", "with Maria", or a staff member's name alone.
@@ -351,6 +337,12 @@ impl<'a> Grammar<'a> {
         Some((k + 1 - i, vec![Fact::Staff(person.name.clone())]))
     }
 }
+
+/// What a rule read: how many tokens, and the facts.
+type Reading = (usize, Vec<Fact>);
+
+/// A rule: reads at a position, or not; a date or time that cannot exist is an error.
+type Rule = fn(&Grammar<'_>, usize) -> Result<Option<Reading>, Impossible>;
 
 /// A date or time that cannot exist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
