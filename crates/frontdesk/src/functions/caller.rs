@@ -98,8 +98,10 @@ pub async fn initialize_call(backends: &Backends, ctx: &CallContext) -> Reply {
     let now = ctx.local_now();
     let today = ctx.today();
     let hours = &ctx.branch().opening_hours;
-    let hours_today = spoken_opening_hours_of_day(hours.on(today.weekday()), language);
-    let open_now = hours.is_open(today.weekday(), now.time());
+    // A public holiday or a closure closes the whole day, whatever the weekly hours say.
+    let closed_today = ctx.tenant.closed_for_the_day(today);
+    let hours_today = spoken_opening_hours_of_day(hours.on(today.weekday()), language).filter(|_| !closed_today);
+    let open_now = !closed_today && hours.is_open(today.weekday(), now.time());
     let weekday_date = spoken_full_date(today, language);
     let time_spoken = spoken_time(now.time(), language);
     let mut message = match (language, &hours_today) {

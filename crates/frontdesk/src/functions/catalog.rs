@@ -3,8 +3,10 @@
 
 use super::args::{parse, ServiceArgs};
 use super::{CallContext, Reply};
-use crate::domain::{Language, Service, ServiceMatch};
-use crate::speech::{join_choices, spoken_opening_hours};
+use crate::domain::holidays::Holiday;
+use crate::domain::{Closed, Language, Service, ServiceMatch};
+use crate::speech::{join_choices, spoken_date, spoken_opening_hours};
+use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
@@ -103,9 +105,96 @@ pub fn opening_hours(ctx: &CallContext) -> Reply {
     let language = ctx.language();
     let hours = &ctx.branch().opening_hours;
     let spoken = spoken_opening_hours(hours, language);
-    let message = match language {
+    let mut message = match language {
         Language::De => format!("Unsere Öffnungszeiten: {spoken}. An den übrigen Tagen haben wir geschlossen."),
         Language::En => format!("Our opening hours are {spoken}. We are closed on the other days."),
     };
-    Reply::ok(message, ()).with("opening_hours", hours.to_map()).with("spoken", spoken)
+    // Holidays and closures of the coming two weeks, as a receptionist would mention them.
+    let closed = closed_days_ahead(ctx);
+    if !closed.is_empty() {
+        let days: Vec<String> = closed.iter().map(|c| c.spoken(ctx)).collect();
+        message.push(' ');
+        message.push_str(&match language {
+            Language::De => format!("Außerdem geschlossen: {}.", join_choices(&days, language, true)),
+            Language::En => format!("We are also closed {}.", join_choices(&days, language, true)),
+        });
+    }
+    let listed: Vec<ClosedView> = closed.iter().map(ClosedView::from).collect();
+    Reply::ok(message, ()).with("opening_hours", hours.to_map()).with("spoken", spoken).with("closed", listed)
+}
+
+/// Days off of the coming two weeks (besides the weekly hours): consecutive days of one reason
+/// as one range.
+fn closed_days_ahead(ctx: &CallContext) -> Vec<ClosedRange> {
+    let mut ranges: Vec<ClosedRange> = Vec::new();
+    for date in ctx.today().iter_days().take(crate::availability::WINDOW_DAYS as usize) {
+        let reason = match ctx.tenant.closed_on(date) {
+            Some(Closed::Holiday(holiday)) => ClosedReason::Holiday(holiday),
+            Some(Closed::Closure) => ClosedReason::Closure,
+            Some(Closed::Weekly) | None => continue,
+        };
+        match ranges.last_mut() {
+            Some(last)
+                if last.reason == ClosedReason::Closure
+                    && reason == last.reason
+                    && last.last.succ_opt() == Some(date) =>
+            {
+                last.last = date
+            }
+            _ => ranges.push(ClosedRange { first: date, last: date, reason }),
+        }
+    }
+    ranges
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ClosedReason {
+    Holiday(Holiday),
+    Closure,
+}
+
+/// Days the branch is closed, first to last.
+struct ClosedRange {
+    first: NaiveDate,
+    last: NaiveDate,
+    reason: ClosedReason,
+}
+
+impl ClosedRange {
+    /// "am Freitag, den 25. Dezember (1. Weihnachtstag)", "vom … bis … (Betriebsferien)".
+    fn spoken(&self, ctx: &CallContext) -> String {
+        let language = ctx.language();
+        let day = |d: NaiveDate| spoken_date(d, ctx.today(), language);
+        let why = match (self.reason, language) {
+            (ClosedReason::Holiday(h), Language::De) => h.name_de(),
+            (ClosedReason::Holiday(h), Language::En) => h.name_en(),
+            (ClosedReason::Closure, Language::De) => "Betriebsferien",
+            (ClosedReason::Closure, Language::En) => "we are away",
+        };
+        match (self.first == self.last, language) {
+            (true, Language::De) => format!("am {} ({why})", day(self.first)),
+            (true, Language::En) => format!("on {} ({why})", day(self.first)),
+            (false, Language::De) => format!("vom {} bis {} ({why})", day(self.first), day(self.last)),
+            (false, Language::En) => format!("from {} to {} ({why})", day(self.first), day(self.last)),
+        }
+    }
+}
+
+/// A closed range as the agent receives it.
+#[derive(Serialize)]
+struct ClosedView {
+    first_day: String,
+    last_day: String,
+    reason: &'static str,
+    holiday: Option<&'static str>,
+}
+
+impl From<&ClosedRange> for ClosedView {
+    fn from(range: &ClosedRange) -> Self {
+        let (reason, holiday) = match range.reason {
+            ClosedReason::Holiday(h) => ("holiday", Some(h.name_en())),
+            ClosedReason::Closure => ("closure", None),
+        };
+        Self { first_day: range.first.to_string(), last_day: range.last.to_string(), reason, holiday }
+    }
 }

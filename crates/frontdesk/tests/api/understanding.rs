@@ -193,3 +193,24 @@ async fn what_was_not_understood_is_said_never_a_silent_today() {
     assert_eq!(window["wish"]["first_day"], "2026-12-07");
     assert_eq!(window["wish"]["last_day"], "2026-12-13");
 }
+
+#[tokio::test]
+async fn opening_hours_mention_the_holidays_and_closures_ahead() {
+    use chrono::TimeZone;
+    // Monday 21 December 2026, 08:00 in Berlin.
+    let monday = chrono_tz::Europe::Berlin.with_ymd_and_hms(2026, 12, 21, 8, 0, 0).unwrap().with_timezone(&chrono::Utc);
+    let app = TestApp::builder().at(monday).spawn().await;
+    let hours = ok(&app, "get_opening_hours", json!({})).await;
+    insta::assert_json_snapshot!("get_opening_hours_before_christmas", hours);
+    assert_eq!(hours["closed"].as_array().unwrap().len(), 3, "{hours}"); // 25, 26 Dec, 1 Jan
+    let other = app.call_between("get_opening_hours", json!({}), CALLER, SALON_PRENZLAUER_BERG).await.json();
+    assert!(other["message"].as_str().unwrap().contains("Betriebsferien"), "{other}");
+
+    // On Christmas Day itself the greeting says the salon is closed today.
+    let christmas =
+        chrono_tz::Europe::Berlin.with_ymd_and_hms(2026, 12, 25, 9, 30, 0).unwrap().with_timezone(&chrono::Utc);
+    let app = TestApp::builder().at(christmas).spawn().await;
+    let greeting = ok(&app, "initialize_call", json!({})).await;
+    assert_eq!(greeting["open_now"], false, "{greeting}");
+    assert!(greeting["message"].as_str().unwrap().contains("Heute haben wir geschlossen"), "{greeting}");
+}
