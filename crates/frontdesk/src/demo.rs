@@ -220,7 +220,7 @@ pub async fn run(calendar: CalendarKind) -> anyhow::Result<()> {
     );
     // The agent greets and the caller speaks: Retell's first function call comes a moment later.
     tokio::time::sleep(std::time::Duration::from_millis(900)).await;
-    let script: [(&str, &str, Value); 9] = [
+    let script: [(&str, &str, Value); 10] = [
         ("Anruf beginnt", "initialize_call", json!({})),
         ("„Was bieten Sie denn an?“", "get_available_services", json!({})),
         ("„Was kostet ein Männerhaarschnitt?“", "get_service_info", json!({"dienstleistung": "Männerhaarschnitt"})),
@@ -236,6 +236,11 @@ pub async fn run(calendar: CalendarKind) -> anyhow::Result<()> {
         ),
         ("„Und übermorgen um halb drei?“", "parse_date", json!({"datum": "übermorgen", "uhrzeit": "halb drei"})),
         (
+            "„Oder nächste Woche Dienstag, zwischen 10 und 12?“",
+            "check_availability",
+            json!({"dienstleistung": "Herrenhaarschnitt", "datum": "nächste Woche Dienstag", "uhrzeit": "zwischen 10 und 12"}),
+        ),
+        (
             "„Wann ist der nächste freie Termin bei Jonas?“",
             "find_next_available",
             json!({"dienstleistung": "Herrenhaarschnitt", "mitarbeiter": "Jonas"}),
@@ -248,6 +253,7 @@ pub async fn run(calendar: CalendarKind) -> anyhow::Result<()> {
         ),
     ];
     let mut server_total = std::time::Duration::ZERO;
+    let script_len = script.len();
     for (said, function, args) in script {
         let exchange = client.call(function, args.clone(), &call).await?;
         server_total += exchange.server;
@@ -266,6 +272,6 @@ pub async fn run(calendar: CalendarKind) -> anyhow::Result<()> {
         }
         println!();
     }
-    println!("9 function calls, {:.3} ms server-side in total.", server_total.as_secs_f64() * 1000.0);
+    println!("{} function calls, {:.3} ms server-side in total.", script_len, server_total.as_secs_f64() * 1000.0);
     env.stop().await
 }
