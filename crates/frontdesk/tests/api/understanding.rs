@@ -214,3 +214,26 @@ async fn opening_hours_mention_the_holidays_and_closures_ahead() {
     assert_eq!(greeting["open_now"], false, "{greeting}");
     assert!(greeting["message"].as_str().unwrap().contains("Heute haben wir geschlossen"), "{greeting}");
 }
+
+#[tokio::test]
+async fn spoken_times_keep_their_wall_clock_across_a_dst_change() {
+    use chrono::TimeZone;
+    // Saturday 24 October 2026 (UTC+2); the clocks go back on Sunday night.
+    let saturday =
+        chrono_tz::Europe::Berlin.with_ymd_and_hms(2026, 10, 24, 11, 0, 0).unwrap().with_timezone(&chrono::Utc);
+    let app = TestApp::builder().at(saturday).spawn().await;
+    let monday =
+        ok(&app, "check_availability", json!({"service": "Herrenhaarschnitt", "date": "Montag", "time": "halb zehn"}))
+            .await;
+    assert_eq!(monday["requested"], "2026-10-26T09:30:00+01:00", "{monday}");
+    assert_eq!(monday["available"], true, "{monday}");
+    let window = ok(
+        &app,
+        "check_availability",
+        json!({"service": "Herrenhaarschnitt", "date": "Montag", "time": "zwischen 9 und 10"}),
+    )
+    .await;
+    let starts: Vec<&str> =
+        window["alternatives"].as_array().unwrap().iter().map(|s| s["start"].as_str().unwrap()).collect();
+    assert_eq!(starts[0], "2026-10-26T09:00:00+01:00", "{window}");
+}
