@@ -8,6 +8,7 @@ use super::catalog::resolve_service;
 use super::{Backends, CallContext, Reply};
 use crate::domain::{CalendarKind, Language, Service, Staff};
 use crate::speech::{understand, Wish};
+use serde::Serialize;
 
 /// What a call asks about: service, staff member and when.
 #[derive(Debug)]
@@ -73,4 +74,28 @@ pub fn asked_maybe<'a>(
     let staff = resolve_staff(ctx, service, said_staff)?;
     selectable(backends, ctx, service, staff)?;
     Ok((service, staff, wish))
+}
+
+/// The wish as the agent receives it.
+#[derive(Serialize)]
+pub struct WishView {
+    first_day: String,
+    last_day: String,
+    time: Option<String>,
+    window_from: Option<String>,
+    window_to: Option<String>,
+    flexibility: &'static str,
+}
+
+/// The understood wish, for the agent's JSON.
+pub fn wish_view(wish: &Wish) -> WishView {
+    let hhmm = |t: chrono::NaiveTime| t.format("%H:%M").to_string();
+    WishView {
+        first_day: wish.first_day.to_string(),
+        last_day: wish.last_day.to_string(),
+        time: wish.clock().map(hhmm),
+        window_from: wish.window().map(|w| hhmm(w.from)),
+        window_to: wish.window().map(|w| hhmm(w.to)),
+        flexibility: wish.flexibility.as_str(),
+    }
 }

@@ -9,7 +9,7 @@ use crate::availability::alternatives::alternatives;
 use crate::calendar::Slot;
 use crate::domain::Language;
 use crate::functions::args::{parse, WishArgs};
-use crate::functions::wish::{asked, Asked};
+use crate::functions::wish::{asked, wish_view, Asked};
 use crate::functions::{Backends, CallContext, Reply};
 use crate::speech::{join_choices, spoken_moment, spoken_time, spoken_wish, Flexibility, Wish};
 use chrono::{Datelike, Duration, NaiveDateTime};
@@ -167,28 +167,4 @@ async fn free_times(backends: &Backends, ctx: &CallContext, asked: &Asked<'_>) -
 /// A window of at most two hours on one day: its first free times are the natural offer.
 fn is_short(wish: &Wish) -> bool {
     wish.single_day().is_some() && wish.window().is_some_and(|w| w.to - w.from <= Duration::hours(2))
-}
-
-/// The wish as the agent receives it.
-#[derive(Serialize)]
-pub struct WishView {
-    first_day: String,
-    last_day: String,
-    time: Option<String>,
-    window_from: Option<String>,
-    window_to: Option<String>,
-    flexibility: &'static str,
-}
-
-/// The understood wish, for the agent's JSON.
-pub fn wish_view(wish: &Wish) -> WishView {
-    let hhmm = |t: chrono::NaiveTime| t.format("%H:%M").to_string();
-    WishView {
-        first_day: wish.first_day.to_string(),
-        last_day: wish.last_day.to_string(),
-        time: wish.clock().map(hhmm),
-        window_from: wish.window().map(|w| hhmm(w.from)),
-        window_to: wish.window().map(|w| hhmm(w.to)),
-        flexibility: wish.flexibility.as_str(),
-    }
 }

@@ -6,9 +6,10 @@ mod check;
 mod next;
 
 pub use alternatives::get_alternatives;
-pub use check::{check_availability, wish_view};
+pub use check::check_availability;
 pub use next::find_next_available;
 
+use super::wish::wish_view;
 use super::{Backends, CacheUse, CallContext, Reply};
 use crate::availability::WINDOW_DAYS;
 use crate::calendar::Slot;
