@@ -2,8 +2,8 @@
 //! start — a day, a span of days, a window, a part of the day — gets the free times inside it.
 
 use super::{
-    admitted, capitalise, closed_lead, closed_reason, offer, range_around, range_for, read, slot_view, spread,
-    SlotView, ALTERNATIVES,
+    admitted, capitalise, closed_lead, closed_reason, offer, offer_on, range_around, range_for, read, slot_view,
+    spread, SlotView, ALTERNATIVES,
 };
 use crate::availability::alternatives::alternatives;
 use crate::calendar::Slot;
@@ -146,7 +146,9 @@ async fn free_times(backends: &Backends, ctx: &CallContext, asked: &Asked<'_>) -
         };
         (lead, offered, None)
     };
-    let message = offer(ctx, lead, &offered);
+    // When the lead named the one wished day, the times need not name it again.
+    let said_day = wish.single_day().filter(|_| !inside.is_empty());
+    let message = offer_on(ctx, lead, &offered, said_day);
     Ok(read.mark(
         Reply::ok(
             message,

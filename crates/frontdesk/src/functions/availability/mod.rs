@@ -14,7 +14,7 @@ use super::{Backends, CacheUse, CallContext, Reply};
 use crate::availability::WINDOW_DAYS;
 use crate::calendar::Slot;
 use crate::domain::{Closed, Language, Service, Staff};
-use crate::speech::{join_choices, spoken_date, spoken_moment, spoken_moments, Wish};
+use crate::speech::{join_choices, spoken_date, spoken_moment, spoken_moments, spoken_time, Wish};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use serde::Serialize;
 
@@ -178,13 +178,25 @@ pub(super) fn spoken_list(ctx: &CallContext, slots: &[Slot]) -> String {
 
 /// The sentence offering alternatives, or offering a callback when there are none.
 fn offer(ctx: &CallContext, lead: String, alternatives: &[Slot]) -> String {
+    offer_on(ctx, lead, alternatives, None)
+}
+
+/// The same, for a lead that already named `day`: times on that day are said without it again
+/// ("Am Dienstag … ist noch etwas frei. Ich könnte Ihnen 10 Uhr oder 10 Uhr 30 anbieten.").
+fn offer_on(ctx: &CallContext, lead: String, alternatives: &[Slot], day: Option<NaiveDate>) -> String {
+    let tz = ctx.tz();
+    let all_that_day =
+        day.is_some_and(|day| alternatives.iter().all(|s| s.start.with_timezone(&tz).date_naive() == day));
+    let list = if all_that_day {
+        let times: Vec<String> =
+            alternatives.iter().map(|s| spoken_time(s.start.with_timezone(&tz).time(), ctx.language())).collect();
+        join_choices(&times, ctx.language(), false)
+    } else {
+        spoken_list(ctx, alternatives)
+    };
     match (ctx.language(), alternatives.is_empty()) {
-        (Language::De, false) => {
-            format!("{lead} Ich könnte Ihnen {} anbieten. Was passt Ihnen?", spoken_list(ctx, alternatives))
-        }
-        (Language::En, false) => {
-            format!("{lead} I could offer you {}. What would suit you?", spoken_list(ctx, alternatives))
-        }
+        (Language::De, false) => format!("{lead} Ich könnte Ihnen {list} anbieten. Was passt Ihnen?"),
+        (Language::En, false) => format!("{lead} I could offer you {list}. What would suit you?"),
         (Language::De, true) => {
             format!("{lead} In den nächsten zwei Wochen ist leider nichts mehr frei. Darf ich Sie zurückrufen lassen?")
         }
