@@ -61,7 +61,7 @@ pub async fn run(function: &str, calls: usize, concurrency: usize) -> anyhow::Re
             while next.fetch_add(1, Ordering::Relaxed) < calls {
                 match client.call(&function, args.clone(), &identity).await {
                     Ok(exchange) if exchange.status == 200 && exchange.body["success"] == true => {
-                        samples.push((exchange.server, exchange.round_trip))
+                        samples.push((exchange.server, exchange.function.unwrap_or_default(), exchange.round_trip))
                     }
                     _ => failures += 1,
                 }
@@ -69,17 +69,19 @@ pub async fn run(function: &str, calls: usize, concurrency: usize) -> anyhow::Re
             (samples, failures)
         }));
     }
-    let (mut server, mut round_trip, mut failures) = (Vec::new(), Vec::new(), 0);
+    let (mut server, mut own, mut round_trip, mut failures) = (Vec::new(), Vec::new(), Vec::new(), 0);
     for worker in workers {
         let (samples, failed) = worker.await?;
         failures += failed;
-        for (s, r) in samples {
+        for (s, f, r) in samples {
             server.push(s);
+            own.push(f);
             round_trip.push(r);
         }
     }
     let elapsed = started.elapsed();
     server.sort();
+    own.sort();
     round_trip.sort();
     println!("warm {function}, {calls} calls, {concurrency} concurrent callers, {failures} failures");
     println!(
@@ -87,6 +89,12 @@ pub async fn run(function: &str, calls: usize, concurrency: usize) -> anyhow::Re
         percentile(&server, 0.50),
         percentile(&server, 0.99),
         percentile(&server, 1.0)
+    );
+    println!(
+        "  function   p50 {:.3} ms  p99 {:.3} ms  max {:.3} ms  (the function itself, without signature, JSON and HTTP)",
+        percentile(&own, 0.50),
+        percentile(&own, 0.99),
+        percentile(&own, 1.0)
     );
     println!(
         "round trip   p50 {:.3} ms  p99 {:.3} ms  max {:.3} ms",

@@ -14,8 +14,10 @@ pub struct Exchange {
     pub body: Value,
     /// Whether the body was JSON (or, for a 204, empty).
     pub json: bool,
-    /// `Server-Timing` duration.
+    /// `Server-Timing` duration of the whole request in the server (`app`).
     pub server: Duration,
+    /// `Server-Timing` duration of the function itself (`fn`), when a function answered.
+    pub function: Option<Duration>,
     /// Round trip on the client.
     pub round_trip: Duration,
 }
@@ -105,20 +107,21 @@ impl RetellClient {
             .send()
             .await?;
         let status = response.status().as_u16();
-        let server = response
-            .headers()
-            .get("server-timing")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split("dur=").nth(1))
-            .and_then(|ms| ms.parse::<f64>().ok())
-            .map(|ms| Duration::from_secs_f64(ms / 1000.0))
-            .unwrap_or_default();
+        let timing = response.headers().get("server-timing").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let metric = |name: &str| {
+            timing
+                .split(',')
+                .filter_map(|entry| entry.trim().strip_prefix(name)?.strip_prefix(";dur="))
+                .find_map(|ms| ms.parse::<f64>().ok())
+                .map(|ms| Duration::from_secs_f64(ms / 1000.0))
+        };
+        let (server, function) = (metric("app").unwrap_or_default(), metric("fn"));
         let bytes = response.bytes().await?;
         // A 204 (call events) has no body; anything else should be JSON, and a body that is not
         // (an HTML error page, say) is reported rather than hidden behind a parse error.
         let parsed = serde_json::from_slice::<Value>(&bytes).ok();
         let json = parsed.is_some() || (bytes.is_empty() && status == 204);
         let body = parsed.unwrap_or(Value::Null);
-        Ok(Exchange { status, body, json, server, round_trip: started.elapsed() })
+        Ok(Exchange { status, body, json, server, function, round_trip: started.elapsed() })
     }
 }

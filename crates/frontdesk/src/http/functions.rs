@@ -6,6 +6,7 @@ use crate::store::FunctionCallRecord;
 use crate::telemetry::{FUNCTION_DURATION, INTERNAL_ERRORS};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
+use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures_util::FutureExt;
@@ -54,11 +55,16 @@ async fn answer(state: &AppState, name: &str, call: SignedCall) -> Result<Respon
             Reply::internal(ctx.language())
         }
     };
-    finish(state, function, Some(ctx.company().id), &ctx.call.call_id, &reply, started);
-    Ok(Json(reply.to_json()).into_response())
+    let elapsed = finish(state, function, Some(ctx.company().id), &ctx.call.call_id, &reply, started);
+    let mut response = Json(reply.to_json()).into_response();
+    // The function's own share of the request (the middleware adds the whole request's `app`).
+    if let Ok(value) = HeaderValue::from_str(&format!("fn;dur={:.3}", elapsed.as_secs_f64() * 1000.0)) {
+        response.headers_mut().insert("server-timing", value);
+    }
+    Ok(response)
 }
 
-/// Metrics and the audit row; neither delays the answer.
+/// Metrics and the audit row; neither delays the answer. Returns the function's duration.
 fn finish(
     state: &AppState,
     function: Function,
@@ -66,7 +72,7 @@ fn finish(
     call_id: &str,
     reply: &Reply,
     started: Instant,
-) {
+) -> std::time::Duration {
     let elapsed = started.elapsed();
     let outcome = reply.outcome();
     tracing::debug!(
@@ -87,4 +93,5 @@ fn finish(
         cache: reply.cache.as_str().to_string(),
         at: state.now(),
     });
+    elapsed
 }

@@ -40,12 +40,18 @@ pub async fn method_not_allowed() -> ApiError {
     ApiError::MethodNotAllowed
 }
 
-/// Adds `Server-Timing: app;dur=<ms>` so clients see the server-side latency.
+/// Adds `Server-Timing: app;dur=<ms>` so clients see the server-side latency (before the
+/// function's own `fn;dur=<ms>` when a function answered).
 pub async fn server_timing(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let mut response = next.run(request).await;
     let millis = started.elapsed().as_secs_f64() * 1000.0;
-    if let Ok(value) = HeaderValue::from_str(&format!("app;dur={millis:.3}")) {
+    let inner = response.headers().get("server-timing").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let text = match inner {
+        Some(inner) => format!("app;dur={millis:.3}, {inner}"),
+        None => format!("app;dur={millis:.3}"),
+    };
+    if let Ok(value) = HeaderValue::from_str(&text) {
         response.headers_mut().insert("server-timing", value);
     }
     response

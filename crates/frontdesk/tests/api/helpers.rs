@@ -23,7 +23,7 @@ pub const PRACTICE: &str = "+442071234567";
 /// A caller.
 pub const CALLER: &str = "+4917612345678";
 
-const API_KEY: &str = "key_test_frontdesk";
+pub const API_KEY: &str = "key_test_frontdesk";
 
 /// Monday 30 November 2026, 08:00 in Berlin: the default "now" of every test.
 pub fn monday_morning() -> DateTime<Utc> {

@@ -91,3 +91,24 @@ async fn every_call_lands_in_the_audit_trail_once_the_server_stops() {
     assert_eq!(rows.len(), 26);
     assert!(rows.contains(&("check_availability".to_string(), "unknown_service".to_string())));
 }
+
+#[tokio::test]
+async fn server_timing_names_the_request_and_the_function() {
+    // The client signs with the real clock, so the app runs on it too.
+    let app = TestApp::builder().at(chrono::Utc::now()).spawn().await;
+    let client = frontdesk::client::RetellClient::new(&app.address, crate::helpers::API_KEY);
+    let call = frontdesk::client::CallIdentity {
+        call_id: "call_timing".into(),
+        from_number: crate::helpers::CALLER.into(),
+        to_number: crate::helpers::SALON.into(),
+    };
+    let exchange = client.call("parse_date", json!({"datum": "morgen", "uhrzeit": "halb drei"}), &call).await.unwrap();
+    assert_eq!(exchange.status, 200, "{}", exchange.body);
+    let function = exchange.function.expect("a function answered: fn;dur is there");
+    assert!(exchange.server > std::time::Duration::ZERO);
+    assert!(function <= exchange.server, "{function:?} within {:?}", exchange.server);
+    // A path that runs no function has the request's time only.
+    let health = reqwest::get(format!("{}/healthz", app.address)).await.unwrap();
+    let timing = health.headers()["server-timing"].to_str().unwrap().to_string();
+    assert!(timing.starts_with("app;dur=") && !timing.contains("fn;"), "{timing}");
+}
