@@ -162,13 +162,26 @@ fn english_phrases() {
 }
 
 #[test]
+fn words_not_understood_next_to_a_day_do_not_claim_the_day() {
+    // "in der Woche vor Weihnachten": the day words were not all understood, so no day is claimed.
+    let hours = hours();
+    let staff = staff();
+    let now = chrono_tz::Europe::Berlin.with_ymd_and_hms(2026, 11, 26, 9, 30, 0).unwrap();
+    let ctx = SpeechContext { now, hours: &hours, language: Language::De, month_first: false, staff: &staff };
+    match understand(Some("in der Woche vor Weihnachten"), None, &ctx) {
+        Err(DateProblem::Unrecognised(words)) => assert_eq!(words, ["woche", "vor"]),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn refusals_name_the_words_not_understood_and_bound_them() {
     let hours = hours();
     let staff = staff();
     let now = chrono_tz::Europe::Berlin.with_ymd_and_hms(2026, 11, 26, 9, 30, 0).unwrap();
     let ctx = SpeechContext { now, hours: &hours, language: Language::De, month_first: false, staff: &staff };
     let long = "x".repeat(500);
-    match understand(Some(&format!("Montag {long} blub bla foo")), None, &ctx) {
+    match understand(Some("Montag"), Some(&format!("{long} blub bla foo")), &ctx) {
         Err(DateProblem::Partly(Understood::Day(day), words)) => {
             assert_eq!(day.to_string(), "2026-11-30");
             assert!(words.len() <= 3 && words.iter().all(|w| w.chars().count() <= 24), "{words:?}");

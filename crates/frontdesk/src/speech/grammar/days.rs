@@ -354,8 +354,12 @@ impl Grammar<'_> {
         let n = |k: usize| k + 1 - i;
         match word {
             "woche" | "week" => {
-                // a bare "Woche" says nothing ("in einer Woche" is read by `relative`)
-                if used == 0 && section == Section::Whole {
+                // "Woche" needs "diese"/"nächste"/… or "Anfang/Ende": "in der Woche" is colloquially
+                // "on weekdays", and "in einer Woche" is read by `relative`.
+                let named = k > i
+                    && self.period_offset(k - 1).1 == 1
+                    && !self.is(k - 1, &["der", "des", "dem", "the", "of", "in", "im", "am"]);
+                if !named && section == Section::Whole {
                     return None;
                 }
                 return Some((n(k), vec![Fact::Week(offset, section)]));

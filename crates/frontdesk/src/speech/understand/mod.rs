@@ -40,9 +40,10 @@ const ECHO_CHARS: usize = 24;
 /// um 14 Uhr" in the date).
 pub fn understand(date: Option<&str>, time: Option<&str>, ctx: &SpeechContext) -> Result<Wish, DateProblem> {
     let mut facts = Vec::new();
-    let mut unknown = Vec::new();
+    // Words not understood, by the argument they came from (date, time).
+    let mut unknown: [Vec<String>; 2] = Default::default();
     let mut said_anything = false;
-    for (text, field) in [(date, Field::Date), (time, Field::Time)] {
+    for (slot, (text, field)) in [(date, Field::Date), (time, Field::Time)].into_iter().enumerate() {
         let Some(text) = text.filter(|t| !t.trim().is_empty()) else { continue };
         said_anything = true;
         let tokens = tokens(text);
@@ -51,22 +52,29 @@ pub fn understand(date: Option<&str>, time: Option<&str>, ctx: &SpeechContext) -
             return Err(DateProblem::Impossible);
         }
         facts.extend(scan.facts);
-        unknown.extend(scan.unknown);
+        unknown[slot] = scan.unknown;
     }
     if !said_anything {
         return Err(DateProblem::Missing);
     }
     let has_day = facts.iter().any(Fact::is_day);
     let has_time = facts.iter().any(Fact::is_time);
-    if !unknown.is_empty() || (!has_day && !has_time) {
-        let echoed: Vec<String> =
-            unknown.iter().take(ECHO_WORDS).map(|w| w.chars().take(ECHO_CHARS).collect()).collect();
-        return Err(match (has_day, has_time) {
-            (true, false) => {
+    let [in_date, in_time] = &unknown;
+    if !in_date.is_empty() || !in_time.is_empty() || (!has_day && !has_time) {
+        let echoed: Vec<String> = in_date
+            .iter()
+            .chain(in_time.iter())
+            .take(ECHO_WORDS)
+            .map(|w| w.chars().take(ECHO_CHARS).collect())
+            .collect();
+        // Only half understood: said so only when the other half's words were all read — an
+        // unknown word beside the day ("die Woche vor Weihnachten") may change the day itself.
+        return Err(match (has_day, has_time, in_date.is_empty(), in_time.is_empty()) {
+            (true, false, true, false) => {
                 let wish = resolve(&facts, ctx)?;
                 DateProblem::Partly(Understood::Day(wish.first_day), echoed)
             }
-            (false, true) => DateProblem::Partly(Understood::Time, echoed),
+            (false, true, false, true) => DateProblem::Partly(Understood::Time, echoed),
             _ => DateProblem::Unrecognised(echoed),
         });
     }
