@@ -44,6 +44,13 @@ fn closed_days(tenant: &BranchContext, from: DateTime<Utc>, to: DateTime<Utc>) -
     closed
 }
 
+/// Whether a slot in `[from, to)` lies on a day the tenant is open (not a holiday or closure).
+fn open_days(tenant: &BranchContext, from: DateTime<Utc>, to: DateTime<Utc>) -> impl Fn(&Slot) -> bool {
+    let closed = closed_days(tenant, from, to);
+    let tz = tenant.company.timezone;
+    move |slot| closed.is_empty() || !closed.contains(&slot.start.with_timezone(&tz).date_naive())
+}
+
 /// Reads slots for questions and keeps windows current.
 #[derive(Debug, Clone)]
 pub struct Availability {
@@ -91,8 +98,9 @@ impl Availability {
         }
     }
 
-    /// A staff member whose own Cal.com event type a read should use, if any.
-    fn calcom_staff(&self, tenant: &BranchContext, service: &Service, staff: Option<StaffId>) -> Option<StaffId> {
+    /// On Cal.com, the staff member whose own event type a read or booking uses, if one was asked
+    /// for and mapped (the embedded calendar keeps all staff in one window: `None`).
+    pub fn calcom_staff(&self, tenant: &BranchContext, service: &Service, staff: Option<StaffId>) -> Option<StaffId> {
         let calcom = self.calendars.kind_for(&tenant.company) == CalendarKind::Calcom;
         staff.filter(|_| calcom && tenant.branch.calcom_staff_mapped(service, staff))
     }
@@ -132,26 +140,22 @@ impl Availability {
             let own_event = self.calcom_staff(tenant, service, staff);
             let key = self.key(tenant, service, own_event);
             let (window, freshness) = cache.read(&key, || self.fetcher(tenant, service.id, own_event)).await?;
-            let closed = closed_days(tenant, from, to);
+            let open = open_days(tenant, from, to);
             let slots = window
                 .slots
                 .iter()
                 .filter(|s| s.start >= from && s.start < to)
                 .filter(|s| !calendar_knows_staff || staff.is_none_or(|person| s.staff.contains(&person)))
-                .filter(|s| {
-                    closed.is_empty() || !closed.contains(&s.start.with_timezone(&tenant.company.timezone).date_naive())
-                })
+                .filter(|s| open(s))
                 .cloned()
                 .collect();
             return Ok(SlotsRead { slots, freshness: Some(freshness) });
         }
         let provider = self.calendars.for_company(&tenant.company)?;
         let query = SlotQuery { company: &tenant.company, branch: &tenant.branch, service, staff, from, to };
-        let closed = closed_days(tenant, from, to);
+        let open = open_days(tenant, from, to);
         let mut slots = provider.free_slots(query).await?;
-        slots.retain(|s| {
-            closed.is_empty() || !closed.contains(&s.start.with_timezone(&tenant.company.timezone).date_naive())
-        });
+        slots.retain(|s| open(s));
         Ok(SlotsRead { slots, freshness: None })
     }
 

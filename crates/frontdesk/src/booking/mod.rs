@@ -122,11 +122,6 @@ fn lock_key(
     }
 }
 
-/// On Cal.com, the staff member whose own event type a booking goes to, if asked for and mapped.
-fn calcom_staff(tenant: &BranchContext, service: &Service, staff: Option<StaffId>) -> Option<StaffId> {
-    staff.filter(|_| tenant.branch.calcom_staff_mapped(service, staff))
-}
-
 /// The idempotency key of a booking: a retried function call maps to the same one.
 pub fn idempotency_key(call_id: &str, service: crate::domain::ServiceId, start: DateTime<Utc>) -> String {
     format!("{call_id}:{}:{}", service.0, start.timestamp())
@@ -286,7 +281,7 @@ impl Booker {
             .ok_or_else(|| CalendarError::Invalid("the appointment belongs to another branch".into()))?
             .clone();
         let calendar = self.availability.calendars().kind_for(&tenant.company);
-        let own = calcom_staff(tenant, &service, appointment.staff_id.map(StaffId));
+        let own = appointment.staff_id.map(StaffId);
         let Some(_guard) = self.locks.lock(&lock_key(calendar, tenant, &service, own, start), LOCK_WAIT).await else {
             return Ok(false);
         };
@@ -440,7 +435,7 @@ impl Booker {
         let Some(slot) = read.slots.into_iter().find(|s| s.start == start) else { return Ok(FreeStaff::Taken) };
         if self.availability.calendars().kind_for(&tenant.company) == CalendarKind::Calcom {
             // Cal.com decides hosts, except on a staff member's own event type.
-            return Ok(FreeStaff::Found(calcom_staff(tenant, service, wanted)));
+            return Ok(FreeStaff::Found(self.availability.calcom_staff(tenant, service, wanted)));
         }
         let candidates: Vec<Option<StaffId>> = match (wanted, slot.staff.is_empty()) {
             (Some(person), _) => vec![Some(person)],
@@ -468,7 +463,11 @@ impl Booker {
         end: DateTime<Utc>,
     ) -> Result<FreeStaff, crate::store::StoreError> {
         if self.availability.calendars().kind_for(&tenant.company) == CalendarKind::Calcom {
-            return Ok(FreeStaff::Found(calcom_staff(tenant, service, appointment.staff_id.map(StaffId))));
+            return Ok(FreeStaff::Found(self.availability.calcom_staff(
+                tenant,
+                service,
+                appointment.staff_id.map(StaffId),
+            )));
         }
         let mut busy =
             self.store.busy_intervals(tenant.branch.id, start - Duration::days(1), end + Duration::days(1)).await?;

@@ -3,7 +3,6 @@
 
 use super::args::{parse, ServiceArgs};
 use super::{CallContext, Reply};
-use crate::domain::holidays::Holiday;
 use crate::domain::{Closed, Language, Service, ServiceMatch};
 use crate::speech::{join_choices, spoken_date, spoken_opening_hours};
 use chrono::NaiveDate;
@@ -129,15 +128,12 @@ fn closed_days_ahead(ctx: &CallContext) -> Vec<ClosedRange> {
     let mut ranges: Vec<ClosedRange> = Vec::new();
     for date in ctx.today().iter_days().take(crate::availability::WINDOW_DAYS as usize) {
         let reason = match ctx.tenant.closed_on(date) {
-            Some(Closed::Holiday(holiday)) => ClosedReason::Holiday(holiday),
-            Some(Closed::Closure) => ClosedReason::Closure,
             Some(Closed::Weekly) | None => continue,
+            Some(closed) => closed,
         };
         match ranges.last_mut() {
             Some(last)
-                if last.reason == ClosedReason::Closure
-                    && reason == last.reason
-                    && last.last.succ_opt() == Some(date) =>
+                if last.reason == Closed::Closure && reason == last.reason && last.last.succ_opt() == Some(date) =>
             {
                 last.last = date
             }
@@ -147,17 +143,11 @@ fn closed_days_ahead(ctx: &CallContext) -> Vec<ClosedRange> {
     ranges
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ClosedReason {
-    Holiday(Holiday),
-    Closure,
-}
-
-/// Days the branch is closed, first to last.
+/// Days the branch is closed, first to last, for a holiday or a closure (never `Weekly`).
 struct ClosedRange {
     first: NaiveDate,
     last: NaiveDate,
-    reason: ClosedReason,
+    reason: Closed,
 }
 
 impl ClosedRange {
@@ -166,10 +156,10 @@ impl ClosedRange {
         let language = ctx.language();
         let day = |d: NaiveDate| spoken_date(d, ctx.today(), language);
         let why = match (self.reason, language) {
-            (ClosedReason::Holiday(h), Language::De) => h.name_de(),
-            (ClosedReason::Holiday(h), Language::En) => h.name_en(),
-            (ClosedReason::Closure, Language::De) => "Betriebsferien",
-            (ClosedReason::Closure, Language::En) => "we are away",
+            (Closed::Holiday(h), Language::De) => h.name_de(),
+            (Closed::Holiday(h), Language::En) => h.name_en(),
+            (Closed::Closure | Closed::Weekly, Language::De) => "Betriebsferien",
+            (Closed::Closure | Closed::Weekly, Language::En) => "we are away",
         };
         match (self.first == self.last, language) {
             (true, Language::De) => format!("am {} ({why})", day(self.first)),
@@ -192,8 +182,8 @@ struct ClosedView {
 impl From<&ClosedRange> for ClosedView {
     fn from(range: &ClosedRange) -> Self {
         let (reason, holiday) = match range.reason {
-            ClosedReason::Holiday(h) => ("holiday", Some(h.name_en())),
-            ClosedReason::Closure => ("closure", None),
+            Closed::Holiday(h) => ("holiday", Some(h.name_en())),
+            Closed::Closure | Closed::Weekly => ("closure", None),
         };
         Self { first_day: range.first.to_string(), last_day: range.last.to_string(), reason, holiday }
     }

@@ -2,12 +2,12 @@
 //! the summary back for confirmation — and with `confirm` books exactly like `book_appointment`.
 
 use super::args::{parse, CollectArgs};
-use super::availability::check_availability;
+use super::availability::availability_of;
 use super::booking::book_with;
 use super::wish::asked;
 use super::{Backends, CallContext, Reply};
 use crate::domain::Language;
-use crate::speech::{join_choices, spoken_date, spoken_time};
+use crate::speech::{capitalise, join_choices, spoken_date, spoken_time};
 use serde_json::value::RawValue;
 
 /// Gathers, confirms and (when confirmed) books.
@@ -19,11 +19,12 @@ async fn collect(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>)
     let language = ctx.language();
     let args = parse::<CollectArgs>(raw).map_err(|_| Reply::invalid_arguments(language))?;
     let wish = &args.booking.wish;
+    let time_words = wish.time_words();
     let mut missing: Vec<(&str, &str, &str)> = Vec::new();
     for (given, key, de, en) in [
         (wish.service.get(), "service", "die gewünschte Leistung", "the service"),
         (wish.date.get(), "date", "den Tag", "the day"),
-        (wish.time_words().as_deref().map(|_| ""), "time", "die Uhrzeit", "the time"),
+        (time_words.as_deref(), "time", "die Uhrzeit", "the time"),
         (args.booking.name.get(), "name", "Ihren Namen", "your name"),
     ] {
         if given.is_none() {
@@ -45,7 +46,7 @@ async fn collect(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>)
     // Complete but not confirmed: understood once, here; a day or window gets the free times in
     // it (check_availability's answer) — only one free start is read back for confirmation.
     let asked = asked(backends, ctx, wish)?;
-    let availability = check_availability(backends, ctx, raw).await;
+    let availability = availability_of(backends, ctx, &asked).await;
     let Some(local) = asked.wish.exact() else {
         return Ok(availability.with("ready_to_book", false));
     };
@@ -72,9 +73,4 @@ async fn collect(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>)
         .with("summary", summary)
         .with("cache", availability.cache.as_str())
         .cached(availability.cache))
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

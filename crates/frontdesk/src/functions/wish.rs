@@ -30,9 +30,23 @@ pub fn understood(ctx: &CallContext, date: Option<&str>, time: Option<&str>) -> 
 pub fn asked<'a>(backends: &Backends, ctx: &'a CallContext, args: &WishArgs) -> Result<Asked<'a>, Reply> {
     let service = resolve_service(ctx, args.service.get())?;
     let wish = understood(ctx, args.date.get(), args.time_words().as_deref())?;
-    let staff = resolve_staff(ctx, service, args.staff.get().or(wish.staff.as_deref()))?;
-    selectable(backends, ctx, service, staff)?;
+    let staff = staff_of(backends, ctx, service, args, Some(&wish))?;
     Ok(Asked { service, staff, wish })
+}
+
+/// The staff member named as an argument or in the words, checked against the service and, on
+/// Cal.com, against the event types that make a person bookable.
+fn staff_of<'a>(
+    backends: &Backends,
+    ctx: &'a CallContext,
+    service: &Service,
+    args: &WishArgs,
+    wish: Option<&Wish>,
+) -> Result<Option<&'a Staff>, Reply> {
+    let said = args.staff.get().or(wish.and_then(|w| w.staff.as_deref()));
+    let staff = resolve_staff(ctx, service, said)?;
+    selectable(backends, ctx, service, staff)?;
+    Ok(staff)
 }
 
 /// On Cal.com a staff member can be chosen only through an event type of their own (mapped in
@@ -70,9 +84,7 @@ pub fn asked_maybe<'a>(
         (None, None) => None,
         (date, time) => Some(understood(ctx, date, time)?),
     };
-    let said_staff = args.staff.get().or(wish.as_ref().and_then(|w| w.staff.as_deref()));
-    let staff = resolve_staff(ctx, service, said_staff)?;
-    selectable(backends, ctx, service, staff)?;
+    let staff = staff_of(backends, ctx, service, args, wish.as_ref())?;
     Ok((service, staff, wish))
 }
 

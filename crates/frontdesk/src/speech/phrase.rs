@@ -197,6 +197,12 @@ pub fn spoken_wish(wish: &Wish, today: NaiveDate, language: Language) -> String 
     }
 }
 
+/// The text with its first letter upper case, to open a sentence ("morgen …" → "Morgen …").
+pub fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 /// "A", "A oder B", "A, B oder C" (with `und`/`and` when `all` is true).
 pub fn join_choices(items: &[String], language: Language, all: bool) -> String {
     let word = match (language, all) {

@@ -2,8 +2,8 @@
 //! start — a day, a span of days, a window, a part of the day — gets the free times inside it.
 
 use super::{
-    admitted, capitalise, closed_lead, closed_reason, offer, offer_on, range_around, range_for, read, slot_view,
-    spread, SlotView, ALTERNATIVES,
+    admitted, closed_lead, closed_reason, offer, offer_on, range_around, range_for, read, slot_view, spread, SlotView,
+    ALTERNATIVES,
 };
 use crate::availability::alternatives::alternatives;
 use crate::calendar::Slot;
@@ -11,7 +11,7 @@ use crate::domain::Language;
 use crate::functions::args::{parse, WishArgs};
 use crate::functions::wish::{asked, wish_view, Asked};
 use crate::functions::{Backends, CallContext, Reply};
-use crate::speech::{join_choices, spoken_moment, spoken_time, spoken_wish, Flexibility, Wish};
+use crate::speech::{capitalise, join_choices, spoken_moment, spoken_time, spoken_wish, Flexibility, Wish};
 use chrono::{Datelike, Duration, NaiveDateTime};
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -35,10 +35,17 @@ pub async fn check_availability(backends: &Backends, ctx: &CallContext, raw: Opt
 async fn check(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Result<Reply, Reply> {
     let args = parse::<WishArgs>(raw).map_err(|_| Reply::invalid_arguments(ctx.language()))?;
     let asked = asked(backends, ctx, &args)?;
-    match asked.wish.exact() {
-        Some(start) => check_start(backends, ctx, &asked, start).await,
-        None => free_times(backends, ctx, &asked).await,
-    }
+    Ok(availability_of(backends, ctx, &asked).await)
+}
+
+/// `check_availability`'s answer for a wish already understood (`collect_appointment_info` asks
+/// it too): one start checked, or the free times inside a day or window.
+pub(in crate::functions) async fn availability_of(backends: &Backends, ctx: &CallContext, asked: &Asked<'_>) -> Reply {
+    let answer = match asked.wish.exact() {
+        Some(start) => check_start(backends, ctx, asked, start).await,
+        None => free_times(backends, ctx, asked).await,
+    };
+    answer.unwrap_or_else(|failure| failure)
 }
 
 /// One start: free, or why not and what instead.

@@ -6,6 +6,7 @@ mod check;
 mod next;
 
 pub use alternatives::get_alternatives;
+pub(super) use check::availability_of;
 pub use check::check_availability;
 pub use next::find_next_available;
 
@@ -14,7 +15,7 @@ use super::{Backends, CacheUse, CallContext, Reply};
 use crate::availability::WINDOW_DAYS;
 use crate::calendar::Slot;
 use crate::domain::{Closed, Language, Service, Staff};
-use crate::speech::{join_choices, spoken_date, spoken_moment, spoken_moments, spoken_time, Wish};
+use crate::speech::{capitalise, join_choices, spoken_date, spoken_moment, spoken_moments, spoken_time, Wish};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use serde::Serialize;
 
@@ -216,22 +217,23 @@ fn on_day(ctx: &CallContext, date: NaiveDate, language: Language) -> String {
     }
 }
 
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
-}
-
 /// The local start and end of a slot.
 fn local_span(ctx: &CallContext, slot: &Slot) -> (chrono::NaiveDateTime, chrono::NaiveDateTime) {
     let tz = ctx.tz();
     (slot.start.with_timezone(&tz).naive_local(), slot.end.with_timezone(&tz).naive_local())
 }
 
+/// The instants a wish's days run from and to: the first day's start, the day after the last.
+fn day_bounds(ctx: &CallContext, wish: &Wish) -> (DateTime<Utc>, DateTime<Utc>) {
+    let first = ctx.instant(wish.first_day.and_time(NaiveTime::MIN));
+    let after_last = ctx.instant((wish.last_day + Duration::days(1)).and_time(NaiveTime::MIN));
+    (first, after_last)
+}
+
 /// The slots a wish admits (its days and its time or window).
 fn admitted(ctx: &CallContext, wish: &Wish, slots: &[Slot]) -> Vec<Slot> {
     // Compare instants first: only slots on the wished days are converted to wall-clock time.
-    let first = ctx.instant(wish.first_day.and_time(NaiveTime::MIN));
-    let after_last = ctx.instant((wish.last_day + Duration::days(1)).and_time(NaiveTime::MIN));
+    let (first, after_last) = day_bounds(ctx, wish);
     slots
         .iter()
         .filter(|slot| slot.start >= first && slot.start < after_last)
@@ -245,8 +247,7 @@ fn admitted(ctx: &CallContext, wish: &Wish, slots: &[Slot]) -> Vec<Slot> {
 
 /// The range to read for a wish's days: the window while they lie in it, else those days.
 fn range_for(ctx: &CallContext, wish: &Wish) -> (DateTime<Utc>, DateTime<Utc>) {
-    let first = ctx.instant(wish.first_day.and_time(NaiveTime::MIN));
-    let after_last = ctx.instant((wish.last_day + Duration::days(1)).and_time(NaiveTime::MIN));
+    let (first, after_last) = day_bounds(ctx, wish);
     let window_end = ctx.now + Duration::days(WINDOW_DAYS);
     if after_last <= window_end {
         (ctx.now, window_end)

@@ -319,7 +319,6 @@ impl Grammar<'_> {
         match token.word.as_str() {
             "einer" | "einem" | "a" | "an" | "eine" | "one" => return Some((1, 1)),
             "ein" if self.is(i + 1, &["paar"]) => return None,
-            "couple" => return None,
             _ => {}
         }
         let n = token.number?;

@@ -149,8 +149,6 @@ pub enum Fact {
     Earliest,
     /// A staff member of the branch.
     Staff(String),
-    /// A word with no date in it.
-    Filler,
 }
 
 impl Fact {
@@ -268,7 +266,7 @@ impl<'a> Grammar<'a> {
         while i < self.tokens.len() {
             match self.rule(i) {
                 Ok(Some((used, facts))) => {
-                    scan.facts.extend(facts.into_iter().filter(|f| *f != Fact::Filler));
+                    scan.facts.extend(facts);
                     i += used.max(1);
                 }
                 Ok(None) => {
