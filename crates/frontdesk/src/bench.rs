@@ -27,7 +27,6 @@ pub async fn run(function: &str, calls: usize, concurrency: usize) -> anyhow::Re
         return bookings(calls, concurrency).await;
     }
     let env = DemoEnvironment::start(CalendarKind::Local).await?;
-    let client = RetellClient::new(&env.base_url, &env.api_key);
     let args = match function {
         "check_availability" | "get_alternatives" | "find_next_available" | "get_service_info" => {
             json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "14:30"})
@@ -39,7 +38,70 @@ pub async fn run(function: &str, calls: usize, concurrency: usize) -> anyhow::Re
         }),
         _ => json!({}),
     };
-    let function = function.to_string();
+    let (base_url, api_key, name, load_args) =
+        (env.base_url.clone(), env.api_key.clone(), function.to_string(), args.clone());
+    // The callers run on their own thread and runtime: the server's workers serve requests only,
+    // so its Server-Timing measures the server, not the client queued beside it.
+    let (mut server, mut own, mut round_trip, failures, elapsed) =
+        on_client_thread(move || callers(base_url, api_key, name, load_args, calls, concurrency)).await??;
+    server.sort();
+    own.sort();
+    round_trip.sort();
+    println!("warm {function}, {calls} calls, {concurrency} concurrent callers, {failures} failures");
+    println!(
+        "server-side  p50 {:.3} ms  p99 {:.3} ms  max {:.3} ms",
+        percentile(&server, 0.50),
+        percentile(&server, 0.99),
+        percentile(&server, 1.0)
+    );
+    println!(
+        "  function   p50 {:.3} ms  p99 {:.3} ms  max {:.3} ms  (the function itself, without signature, JSON and HTTP)",
+        percentile(&own, 0.50),
+        percentile(&own, 0.99),
+        percentile(&own, 1.0)
+    );
+    println!(
+        "round trip   p50 {:.3} ms  p99 {:.3} ms  max {:.3} ms",
+        percentile(&round_trip, 0.50),
+        percentile(&round_trip, 0.99),
+        percentile(&round_trip, 1.0)
+    );
+    println!(
+        "throughput   {:.0} calls/s (client and server share this machine)",
+        server.len() as f64 / elapsed.as_secs_f64()
+    );
+    if function == "parse_date" {
+        understanding_alone(&env, &args, calls).await?;
+    }
+    env.stop().await
+}
+
+/// Latencies (server, function, round trip), failures and wall time of one load run.
+type Samples = (Vec<Duration>, Vec<Duration>, Vec<Duration>, usize, Duration);
+
+/// Runs `work` on a thread of its own with a single-threaded runtime and waits for its result.
+async fn on_client_thread<T: Send + 'static, F>(work: impl FnOnce() -> F + Send + 'static) -> anyhow::Result<T>
+where
+    F: std::future::Future<Output = T>,
+{
+    let (done, result) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new().name("bench-callers".into()).spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a client runtime");
+        let _ = done.send(runtime.block_on(work()));
+    })?;
+    result.await.context("the client thread ended without a result")
+}
+
+/// `calls` warm calls of `function` from `concurrency` callers against the server at `base_url`.
+async fn callers(
+    base_url: String,
+    api_key: String,
+    function: String,
+    args: serde_json::Value,
+    calls: usize,
+    concurrency: usize,
+) -> anyhow::Result<Samples> {
+    let client = RetellClient::new(&base_url, &api_key);
     let call = |i: usize| CallIdentity {
         call_id: format!("bench_{i}"),
         from_number: CALLER_NUMBER.into(),
@@ -79,37 +141,7 @@ pub async fn run(function: &str, calls: usize, concurrency: usize) -> anyhow::Re
             round_trip.push(r);
         }
     }
-    let elapsed = started.elapsed();
-    server.sort();
-    own.sort();
-    round_trip.sort();
-    println!("warm {function}, {calls} calls, {concurrency} concurrent callers, {failures} failures");
-    println!(
-        "server-side  p50 {:.3} ms  p99 {:.3} ms  max {:.3} ms",
-        percentile(&server, 0.50),
-        percentile(&server, 0.99),
-        percentile(&server, 1.0)
-    );
-    println!(
-        "  function   p50 {:.3} ms  p99 {:.3} ms  max {:.3} ms  (the function itself, without signature, JSON and HTTP)",
-        percentile(&own, 0.50),
-        percentile(&own, 0.99),
-        percentile(&own, 1.0)
-    );
-    println!(
-        "round trip   p50 {:.3} ms  p99 {:.3} ms  max {:.3} ms",
-        percentile(&round_trip, 0.50),
-        percentile(&round_trip, 0.99),
-        percentile(&round_trip, 1.0)
-    );
-    println!(
-        "throughput   {:.0} calls/s (client and server share this machine)",
-        server.len() as f64 / elapsed.as_secs_f64()
-    );
-    if function == "parse_date" {
-        understanding_alone(&env, &args, calls).await?;
-    }
-    env.stop().await
+    Ok((server, own, round_trip, failures, started.elapsed()))
 }
 
 /// The understanding of the same words on its own (tokens, grammar, resolution against the salon's

@@ -28,6 +28,10 @@ impl<V: Copy> Phrases<V> {
             let words: Vec<&'static str> = phrase.split(' ').collect();
             buckets[bucket(words[0])].push((words, *value));
         }
+        // Longest first, so the first phrase that matches is the longest.
+        for bucket in &mut buckets {
+            bucket.sort_by_key(|(words, _)| std::cmp::Reverse(words.len()));
+        }
         Self { buckets }
     }
 
@@ -35,8 +39,7 @@ impl<V: Copy> Phrases<V> {
     pub fn longest<'w>(&self, first: &str, word: impl Fn(usize) -> &'w str) -> Option<(usize, V)> {
         self.buckets[bucket(first)]
             .iter()
-            .filter(|(words, _)| words[0] == first && words.iter().enumerate().skip(1).all(|(k, w)| word(k) == *w))
-            .max_by_key(|(words, _)| words.len())
+            .find(|(words, _)| words[0] == first && words.iter().enumerate().skip(1).all(|(k, w)| word(k) == *w))
             .map(|(words, value)| (words.len(), *value))
     }
 }

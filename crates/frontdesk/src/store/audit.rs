@@ -27,6 +27,9 @@ pub struct FunctionCallRecord {
 
 const QUEUE_CAPACITY: usize = 4096;
 const BATCH: usize = 256;
+/// How long the writer lets records gather after the first one: one insert per batch instead of
+/// one per call keeps the database (and the thread waking for it) off the request path's cores.
+const LINGER: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// Handle used by request handlers to record calls without waiting for the database.
 #[derive(Clone, Debug)]
@@ -66,6 +69,15 @@ impl Store {
 async fn write_batches(store: Store, mut receiver: mpsc::Receiver<FunctionCallRecord>) {
     let mut batch = Vec::with_capacity(BATCH);
     while receiver.recv_many(&mut batch, BATCH).await > 0 {
+        if batch.len() < BATCH {
+            tokio::time::sleep(LINGER).await;
+            while batch.len() < BATCH {
+                match receiver.try_recv() {
+                    Ok(record) => batch.push(record),
+                    Err(_) => break,
+                }
+            }
+        }
         // A failed write is retried a few times; the rows are logged (without personal data) if it keeps failing.
         let mut attempt = 0;
         loop {
