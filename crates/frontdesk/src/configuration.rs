@@ -110,6 +110,20 @@ impl Settings {
         let get = |name: &'static str, file_value: Option<String>| {
             env(name).filter(|v| !v.trim().is_empty()).or(file_value).map(|v| v.trim().to_string())
         };
+        // Secrets: set but empty (or blank) from either source stops the start, since an empty
+        // key signs and verifies anything. The environment still wins over the file.
+        let secret = |name: &'static str, file_value: Option<String>| -> Result<Option<Secret>, ConfigError> {
+            match env(name).or(file_value) {
+                None => Ok(None),
+                Some(value) => Secret::parse(&value)
+                    .map(Some)
+                    .map_err(|empty| ConfigError::Invalid { name, problem: empty.to_string() }),
+            }
+        };
+        let retell_api_key = secret("FRONTDESK_RETELL_API_KEY", from_file.retell_api_key)?;
+        let calcom_api_key = secret("FRONTDESK_CALCOM_API_KEY", from_file.calcom_api_key)?;
+        let calcom_webhook_secret = secret("FRONTDESK_CALCOM_WEBHOOK_SECRET", from_file.calcom_webhook_secret)?;
+        let admin_token = secret("FRONTDESK_ADMIN_TOKEN", from_file.admin_token)?;
         let listen_text = get("FRONTDESK_LISTEN", from_file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
         let listen = listen_text.parse().map_err(|_| ConfigError::Invalid {
             name: "FRONTDESK_LISTEN",
@@ -193,15 +207,14 @@ impl Settings {
             database_url,
             redis_url,
             tenants,
-            retell_api_key: get("FRONTDESK_RETELL_API_KEY", from_file.retell_api_key).map(Secret::new),
+            retell_api_key,
             calendar,
             calcom_base_url: calcom_base_url.trim_end_matches('/').to_string(),
-            calcom_api_key: get("FRONTDESK_CALCOM_API_KEY", from_file.calcom_api_key).map(Secret::new),
+            calcom_api_key,
             calcom_rate_limit,
-            calcom_webhook_secret: get("FRONTDESK_CALCOM_WEBHOOK_SECRET", from_file.calcom_webhook_secret)
-                .map(Secret::new),
+            calcom_webhook_secret,
             availability_cache,
-            admin_token: get("FRONTDESK_ADMIN_TOKEN", from_file.admin_token).map(Secret::new),
+            admin_token,
         })
     }
 
@@ -251,6 +264,23 @@ mod tests {
         ] {
             let error = load(&[(name, value)]).unwrap_err().to_string();
             assert!(error.starts_with(&format!("invalid setting {name}:")), "{error}");
+        }
+    }
+
+    #[test]
+    fn empty_secrets_are_refused_from_every_source() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in
+            ["FRONTDESK_RETELL_API_KEY", "FRONTDESK_CALCOM_API_KEY", "FRONTDESK_CALCOM_WEBHOOK_SECRET", "FRONTDESK_ADMIN_TOKEN"]
+        {
+            let key = name.trim_start_matches("FRONTDESK_").to_ascii_lowercase();
+            for blank in ["", " ", "\t "] {
+                let expected = format!("invalid setting {name}: is empty; set a real secret or remove the setting");
+                assert_eq!(load(&[(name, blank)]).unwrap_err().to_string(), expected);
+                let path = dir.path().join("frontdesk.toml");
+                std::fs::write(&path, format!("{key} = {blank:?}\n")).unwrap();
+                assert_eq!(Settings::load_from(Some(&path), |_| None).unwrap_err().to_string(), expected);
+            }
         }
     }
 

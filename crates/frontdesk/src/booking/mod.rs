@@ -81,7 +81,15 @@ pub struct Booker {
     availability: Availability,
     calcom: Option<Arc<CalcomClient>>,
     locks: Arc<SlotLocks>,
-    holds: Arc<std::sync::Mutex<std::collections::HashMap<String, Hold>>>,
+    holds: Arc<std::sync::Mutex<std::collections::HashMap<HoldKey, Hold>>>,
+}
+
+/// Whose hold: a call of a company. Call ids come from callers' payloads, so a hold is never
+/// found by the call id alone (another company's agent could name the same id).
+type HoldKey = (i64, String);
+
+fn hold_key(tenant: &BranchContext, call_id: &str) -> HoldKey {
+    (tenant.company.id, call_id.to_string())
 }
 
 /// How long a hold keeps a slot for a caller.
@@ -123,8 +131,14 @@ fn lock_key(
 }
 
 /// The idempotency key of a booking: a retried function call maps to the same one.
-pub fn idempotency_key(call_id: &str, service: crate::domain::ServiceId, start: DateTime<Utc>) -> String {
-    format!("{call_id}:{}:{}", service.0, start.timestamp())
+/// Bound to the company, like every write.
+pub fn idempotency_key(
+    company_id: i64,
+    call_id: &str,
+    service: crate::domain::ServiceId,
+    start: DateTime<Utc>,
+) -> String {
+    format!("{company_id}:{call_id}:{}:{}", service.0, start.timestamp())
 }
 
 impl Booker {
@@ -143,7 +157,7 @@ impl Booker {
     pub async fn book(&self, request: &BookingRequest) -> Result<BookingOutcome, crate::store::StoreError> {
         let tenant = &request.tenant;
         let service = tenant.branch.service(request.service).expect("the service belongs to the branch").clone();
-        let key = idempotency_key(&request.call_id, service.id, request.start);
+        let key = idempotency_key(tenant.company.id, &request.call_id, service.id, request.start);
         if let Some(done) = self.store.appointment_by_key(&key).await? {
             return Ok(self.outcome_of(done, true));
         }
@@ -155,7 +169,7 @@ impl Booker {
         }
         let end = request.start + Duration::minutes(i64::from(service.duration_minutes));
         // This call's own hold keeps the slot for it: the window shows it as taken by design.
-        let held = self.take_hold(&request.call_id, service.id, request.start);
+        let held = self.take_hold(&hold_key(tenant, &request.call_id), service.id, request.start);
         let staff = match held {
             Some(hold) if calendar == CalendarKind::Calcom => hold.staff,
             Some(hold)
@@ -322,13 +336,12 @@ impl Booker {
     }
 
     /// This call's live hold on exactly this slot, consumed.
-    fn take_hold(&self, call_id: &str, service: crate::domain::ServiceId, start: DateTime<Utc>) -> Option<Hold> {
+    fn take_hold(&self, key: &HoldKey, service: crate::domain::ServiceId, start: DateTime<Utc>) -> Option<Hold> {
         let mut holds = self.holds.lock().unwrap_or_else(|p| p.into_inner());
-        let live = holds
-            .get(call_id)
-            .is_some_and(|h| h.service == service && h.start == start && h.until > self.availability.now());
+        let live =
+            holds.get(key).is_some_and(|h| h.service == service && h.start == start && h.until > self.availability.now());
         if live {
-            holds.remove(call_id)
+            holds.remove(key)
         } else {
             None
         }
@@ -381,12 +394,13 @@ impl Booker {
         let hold =
             Hold { service: service.id, start, end, staff, reservation_uid, until: self.availability.now() + HOLD_FOR };
         self.availability.taken(&self.availability.key(tenant, service, staff), start, end, staff);
-        self.holds.lock().unwrap_or_else(|p| p.into_inner()).insert(call_id.to_string(), hold.clone());
+        self.holds.lock().unwrap_or_else(|p| p.into_inner()).insert(hold_key(tenant, call_id), hold.clone());
         // A hold nobody books or releases gives its slot back by itself.
         let (booker, tenant, call_id, expected) = (self.clone(), tenant.clone(), call_id.to_string(), hold.clone());
         tokio::spawn(async move {
             tokio::time::sleep(HOLD_FOR.to_std().unwrap_or_default()).await;
-            let still_held = booker.holds.lock().unwrap_or_else(|p| p.into_inner()).get(&call_id) == Some(&expected);
+            let key = hold_key(&tenant, &call_id);
+            let still_held = booker.holds.lock().unwrap_or_else(|p| p.into_inner()).get(&key) == Some(&expected);
             if still_held {
                 booker.release(&tenant, &call_id).await;
             }
@@ -396,7 +410,9 @@ impl Booker {
 
     /// Lets a call's hold go (and its Cal.com reservation); whether there was one.
     pub async fn release(&self, tenant: &BranchContext, call_id: &str) -> bool {
-        let Some(hold) = self.holds.lock().unwrap_or_else(|p| p.into_inner()).remove(call_id) else { return false };
+        let Some(hold) = self.holds.lock().unwrap_or_else(|p| p.into_inner()).remove(&hold_key(tenant, call_id)) else {
+            return false;
+        };
         if let (Some(uid), Some(client), Some(key)) =
             (&hold.reservation_uid, &self.calcom, self.availability.calcom_key(&tenant.company))
         {

@@ -16,6 +16,6 @@ pub use holidays::Region;
 pub use language::Language;
 pub use opening_hours::{OpeningHours, TimeRange};
 pub use phone::{mask as mask_phone, PhoneNumber};
-pub use secret::Secret;
+pub use secret::{EmptySecret, Secret};
 pub use service_match::ServiceMatch;
-pub use tenant::{Branch, BranchContext, Company, Service, ServiceId, Staff, StaffId};
+pub use tenant::{Branch, BranchContext, Company, Limits, Service, ServiceId, Staff, StaffId};

@@ -31,6 +31,37 @@ pub struct Company {
     pub region: Option<Region>,
     /// Whether callers write dates month first ("12/3" = 3 December; locale en-US).
     pub month_first: bool,
+    /// This tenant's own Retell API key: its calls must be signed with it (else the global key).
+    pub retell_api_key: Option<Secret>,
+    /// What one call or one caller may do.
+    pub limits: Limits,
+}
+
+/// Abuse limits of a company (tenants file: `max_bookings_per_call`, `max_upcoming_per_caller`,
+/// `booking_horizon_days`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Bookings one call may make.
+    pub max_bookings_per_call: u32,
+    /// Upcoming appointments one caller number may hold.
+    pub max_upcoming_per_caller: u32,
+    /// How far ahead anything is read or booked, in days.
+    pub booking_horizon_days: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { max_bookings_per_call: 2, max_upcoming_per_caller: 4, booking_horizon_days: 180 }
+    }
+}
+
+impl Limits {
+    /// Allowed ranges, checked when the tenants file is read.
+    pub const BOOKINGS_PER_CALL: std::ops::RangeInclusive<u32> = 1..=20;
+    /// Allowed range of upcoming appointments per caller.
+    pub const UPCOMING_PER_CALLER: std::ops::RangeInclusive<u32> = 1..=100;
+    /// Allowed range of the booking horizon.
+    pub const HORIZON_DAYS: std::ops::RangeInclusive<u32> = 14..=730;
 }
 
 /// A service a branch offers.

@@ -63,12 +63,16 @@ pub(super) async fn book_with(backends: &Backends, ctx: &CallContext, args: &Boo
     let Some(name) = args.name.get() else {
         return Err(Reply::missing(language, "Ihren Namen", "your name"));
     };
-    let phone = args.phone.get().and_then(|p| PhoneNumber::parse(p).ok()).or_else(|| ctx.call.customer_number());
-    let customer = match &phone {
-        Some(phone) => Some(
+    // Who the caller is comes from the verified calling number only; a number they say is a
+    // contact detail on the appointment and never touches anybody's customer record (else
+    // caller Y saying X's number would rename X and then hear X's appointments).
+    let caller = ctx.call.customer_number();
+    let contact = args.phone.get().and_then(|p| PhoneNumber::parse(p).ok()).or_else(|| caller.clone());
+    let customer = match &caller {
+        Some(number) => Some(
             backends
                 .store
-                .upsert_customer(ctx.company().id, phone, Some(name), args.email.get())
+                .upsert_customer(ctx.company().id, number, Some(name), args.email.get())
                 .await
                 .map_err(|e| internal(ctx, e))?,
         ),
@@ -84,7 +88,7 @@ pub(super) async fn book_with(backends: &Backends, ctx: &CallContext, args: &Boo
         start,
         customer_id: customer.map(|c| c.id),
         name: name.to_string(),
-        phone: phone.map(|p| p.as_str().to_string()),
+        phone: contact.map(|p| p.as_str().to_string()),
         email: args.email.get().map(str::to_string),
         notes: args.notes.get().map(str::to_string),
     };

@@ -40,8 +40,9 @@ fn signed(body: &[u8], secret: &str, signature: &str) -> bool {
     mac.verify_slice(&digest).is_ok()
 }
 
-/// A booking frontdesk made (its id is in the metadata) confirms or corrects the local row.
-async fn confirm_our_booking(state: &AppState, webhook: &Webhook) {
+/// A booking frontdesk made (its id is in the metadata) confirms or corrects the local row, when
+/// the webhook's event type and booking uid are that appointment's own.
+async fn confirm_our_booking(state: &AppState, webhook: &Webhook, event_type: i64) {
     let Some(MetadataValue::Text(id)) = webhook.payload.metadata.get("frontdesk_appointment_id") else { return };
     let Ok(id) = id.parse::<i64>() else { return };
     let status = match webhook.trigger_event.as_str() {
@@ -49,8 +50,13 @@ async fn confirm_our_booking(state: &AppState, webhook: &Webhook) {
         "BOOKING_CANCELLED" | "BOOKING_REJECTED" => AppointmentStatus::Cancelled,
         _ => return,
     };
-    if let Err(error) = state.backends().store.confirm_appointment(id, status, webhook.payload.uid.as_deref()).await {
-        tracing::error!(%error, appointment = id, "webhook could not update the appointment");
+    let uid = webhook.payload.uid.as_deref();
+    match state.backends().store.confirm_from_calcom(id, status, event_type, uid).await {
+        Ok(true) => {}
+        Ok(false) => {
+            tracing::warn!(appointment = id, event_type, "webhook names an appointment of another event type or booking; ignored")
+        }
+        Err(error) => tracing::error!(%error, appointment = id, "webhook could not update the appointment"),
     }
 }
 
@@ -89,7 +95,7 @@ pub async fn calcom_webhook(
         ("BOOKING_CANCELLED" | "BOOKING_REJECTED", _) => availability.calcom_event_changed(event_type, None),
         (other, _) => return Ok(Json(json!({"status": "ignored", "trigger": other}))),
     }
-    confirm_our_booking(&state, &webhook).await;
+    confirm_our_booking(&state, &webhook, event_type).await;
     tracing::info!(trigger = %webhook.trigger_event, event_type, "Cal.com webhook applied");
     Ok(Json(json!({"status": "ok"})))
 }

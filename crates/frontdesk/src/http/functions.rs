@@ -20,6 +20,21 @@ pub async fn call_named(
     call: SignedCall,
 ) -> Result<Response, ApiError> {
     let Path(name) = name.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    // The signature covers the body, not the URL: a signed body naming one function must not be
+    // replayed against another's path (a captured `query_appointment` sent to `cancel_appointment`).
+    if let Some(signed) = call.payload.name.as_deref() {
+        let same = match (Function::from_name(signed), Function::from_name(&name)) {
+            (Some(a), Some(b)) => a == b,
+            _ => signed == name,
+        };
+        if !same {
+            return Err(ApiError::Unauthorized(format!(
+                "the signed body names the function {:?}, not {:?}",
+                signed.chars().take(64).collect::<String>(),
+                name.chars().take(64).collect::<String>()
+            )));
+        }
+    }
     answer(&state, &name, call).await
 }
 

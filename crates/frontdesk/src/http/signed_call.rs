@@ -1,6 +1,6 @@
 use super::{ApiError, AppState};
-use crate::domain::BranchContext;
-use crate::retell::{verify, FunctionCallPayload, SIGNATURE_HEADER};
+use crate::domain::{BranchContext, Secret};
+use crate::retell::{verify, Addressee, FunctionCallPayload, SIGNATURE_HEADER};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use chrono::{DateTime, Utc};
@@ -36,10 +36,23 @@ impl FromRequest<AppState> for RetellBody {
             }
         })?;
         let received_at = state.now();
-        verify(&bytes, state.retell_key().expose(), header.as_deref(), received_at.timestamp_millis())
+        verify(&bytes, signing_key(state, &bytes).expose(), header.as_deref(), received_at.timestamp_millis())
             .map_err(|e| ApiError::Unauthorized(e.to_string()))?;
         Ok(Self { bytes, received_at })
     }
+}
+
+/// The key a body must be signed with: the key of the company whose number (or agent) it names
+/// when that company brings its own Retell account, the global key otherwise. So one company's
+/// agent can never act on another company's numbers. The body is read for the numbers only; it
+/// is trusted after the signature checks out.
+fn signing_key<'s>(state: &'s AppState, bytes: &[u8]) -> &'s Secret {
+    let addressee: Addressee = serde_json::from_slice(bytes).unwrap_or_default();
+    addressee
+        .business_number()
+        .and_then(|number| state.directory().resolve(&number))
+        .and_then(|tenant| tenant.company.retell_api_key.as_ref())
+        .unwrap_or_else(|| state.retell_key())
 }
 
 /// A Retell function call whose signature checked out, parsed, with its tenant resolved from memory.

@@ -5,5 +5,5 @@ mod payload;
 mod signature;
 
 pub use events::{CallDetails, CallEventKind, CallEventPayload, InboundCall, InboundPayload};
-pub use payload::{CallDirection, CallInfo, FunctionCallPayload};
+pub use payload::{Addressee, CallDirection, CallInfo, FunctionCallPayload};
 pub use signature::{sign, verify, SignatureError, SIGNATURE_HEADER};

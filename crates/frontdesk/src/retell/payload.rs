@@ -61,11 +61,7 @@ pub struct CallInfo {
 impl CallInfo {
     /// The branch's number: `to_number` inbound, `from_number` outbound.
     pub fn business_number(&self) -> Option<PhoneNumber> {
-        let raw = match self.direction {
-            CallDirection::Inbound => self.to_number.as_deref(),
-            CallDirection::Outbound => self.from_number.as_deref(),
-        };
-        raw.and_then(|n| PhoneNumber::parse(n).ok())
+        business_side(self.direction, self.from_number.as_deref(), self.to_number.as_deref())
     }
 
     /// The customer's number, when it is a real one (hidden numbers are `None`).
@@ -76,4 +72,46 @@ impl CallInfo {
         };
         raw.and_then(|n| PhoneNumber::parse(n).ok())
     }
+}
+
+/// Only the numbers of any Retell body (function call, call event or inbound webhook), read
+/// before the signature is checked to choose the key it must be signed with.
+#[derive(Debug, Default, Deserialize)]
+pub struct Addressee {
+    #[serde(default)]
+    call: Option<Numbers>,
+    #[serde(default)]
+    call_inbound: Option<Numbers>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Numbers {
+    #[serde(default)]
+    from_number: Option<String>,
+    #[serde(default)]
+    to_number: Option<String>,
+    #[serde(default)]
+    direction: CallDirection,
+}
+
+impl Addressee {
+    /// The business number the body is about, if it names one.
+    pub fn business_number(&self) -> Option<PhoneNumber> {
+        let (numbers, direction) = match (&self.call, &self.call_inbound) {
+            (Some(call), _) => (call, call.direction),
+            // the inbound webhook always rings the business
+            (None, Some(inbound)) => (inbound, CallDirection::Inbound),
+            (None, None) => return None,
+        };
+        business_side(direction, numbers.from_number.as_deref(), numbers.to_number.as_deref())
+    }
+}
+
+/// The business's number of a call: dialled inbound, dialling out outbound.
+fn business_side(direction: CallDirection, from: Option<&str>, to: Option<&str>) -> Option<PhoneNumber> {
+    let raw = match direction {
+        CallDirection::Inbound => to,
+        CallDirection::Outbound => from,
+    };
+    raw.and_then(|n| PhoneNumber::parse(n).ok())
 }

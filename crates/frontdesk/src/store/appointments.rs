@@ -185,6 +185,26 @@ impl Store {
         Ok(())
     }
 
+    /// Confirms or cancels an appointment from a Cal.com webhook, only when the webhook's event
+    /// type is the appointment's own and its booking uid is the one recorded (when one is): a
+    /// webhook from another tenant's event type naming this id changes nothing. Whether it applied.
+    pub async fn confirm_from_calcom(
+        &self,
+        id: i64,
+        status: AppointmentStatus,
+        event_type_id: i64,
+        uid: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        const SQL: &str = "UPDATE appointments SET status = $2, external_uid = COALESCE($3, external_uid), updated_at = $4
+            WHERE id = $1 AND status IN ('pending', 'pending_unknown', 'booked') AND NOT (status = 'booked' AND $2 = 'booked')
+              AND (external_uid IS NULL OR external_uid = $3)
+              AND EXISTS (SELECT 1 FROM services s
+                    LEFT JOIN staff_services ss ON ss.staff_id = appointments.staff_id AND ss.service_id = appointments.service_id
+                    WHERE s.id = appointments.service_id AND COALESCE(ss.calcom_event_type_id, s.calcom_event_type_id) = $5)";
+        let done = on_pool!(self, pool => sqlx::query(SQL).bind(id).bind(status.as_str()).bind(uid).bind(Utc::now()).bind(event_type_id).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(done > 0)
+    }
+
     /// Moves an appointment to a new time (and staff member, and calendar uid when it changed).
     pub async fn move_appointment(
         &self,

@@ -2,7 +2,7 @@
 
 use super::{on_pool, Store, StoreError};
 use crate::domain::{
-    Branch, BranchContext, CalendarKind, Company, DayRange, Language, OpeningHours, PhoneNumber, Region, Secret,
+    Branch, BranchContext, CalendarKind, Company, DayRange, Language, Limits, OpeningHours, PhoneNumber, Region, Secret,
     Service, ServiceId, Staff, StaffId,
 };
 use crate::tenants::{BranchSpec, TenantsFile};
@@ -20,22 +20,30 @@ impl Store {
             on_pool!(self, pool => {
                 let mut tx = pool.begin().await?;
                 let company_id: i64 = sqlx::query_scalar(
-                    "INSERT INTO companies (name, language, timezone, calendar, calcom_api_key, cancel_hours_before, created_at, updated_at, region, locale)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9)
+                    "INSERT INTO companies (name, language, timezone, calendar, calcom_api_key, cancel_hours_before, created_at, updated_at, region, locale,
+                        retell_api_key, max_bookings_per_call, max_upcoming_per_caller, booking_horizon_days)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, $13)
                      ON CONFLICT (name) DO UPDATE SET language = excluded.language, timezone = excluded.timezone,
                         calendar = excluded.calendar, calcom_api_key = excluded.calcom_api_key,
                         cancel_hours_before = excluded.cancel_hours_before, updated_at = excluded.updated_at,
-                        region = excluded.region, locale = excluded.locale
+                        region = excluded.region, locale = excluded.locale, retell_api_key = excluded.retell_api_key,
+                        max_bookings_per_call = excluded.max_bookings_per_call,
+                        max_upcoming_per_caller = excluded.max_upcoming_per_caller,
+                        booking_horizon_days = excluded.booking_horizon_days
                      RETURNING id")
                     .bind(&company.name)
                     .bind(company.language.code())
                     .bind(company.timezone.name())
                     .bind(&company.calendar)
-                    .bind(&company.calcom_api_key)
+                    .bind(company.calcom_api_key.as_ref().map(Secret::expose))
                     .bind(company.cancel_hours_before.map(i64::from))
                     .bind(Utc::now())
                     .bind(&company.region_code)
                     .bind(&company.locale)
+                    .bind(company.retell_api_key.as_ref().map(Secret::expose))
+                    .bind(i64::from(company.limits.max_bookings_per_call))
+                    .bind(i64::from(company.limits.max_upcoming_per_caller))
+                    .bind(i64::from(company.limits.booking_horizon_days))
                     .fetch_one(&mut *tx)
                     .await?;
                 for branch in &company.branches {
@@ -115,7 +123,7 @@ impl Store {
     /// Loads every branch with its company, numbers, services and staff, for the in-memory directory.
     pub async fn load_branches(&self) -> Result<Vec<BranchContext>, StoreError> {
         let (companies, branches, numbers, services, staff, links): DirectoryRows = on_pool!(self, pool => (
-            sqlx::query_as("SELECT id, name, language, timezone, calendar, calcom_api_key, cancel_hours_before, region, locale FROM companies ORDER BY id").fetch_all(pool).await?,
+            sqlx::query_as("SELECT id, name, language, timezone, calendar, calcom_api_key, cancel_hours_before, region, locale, retell_api_key, max_bookings_per_call, max_upcoming_per_caller, booking_horizon_days FROM companies ORDER BY id").fetch_all(pool).await?,
             sqlx::query_as("SELECT id, company_id, name, opening_hours, closures FROM branches ORDER BY id").fetch_all(pool).await?,
             sqlx::query_as("SELECT branch_id, number FROM phone_numbers ORDER BY number").fetch_all(pool).await?,
             sqlx::query_as("SELECT id, branch_id, name, synonyms, duration_minutes, price, description, calcom_event_type_id FROM services WHERE active ORDER BY branch_id, position").fetch_all(pool).await?,
@@ -207,6 +215,10 @@ struct CompanyRow {
     cancel_hours_before: Option<i64>,
     region: Option<String>,
     locale: Option<String>,
+    retell_api_key: Option<String>,
+    max_bookings_per_call: Option<i64>,
+    max_upcoming_per_caller: Option<i64>,
+    booking_horizon_days: Option<i64>,
 }
 
 impl CompanyRow {
@@ -219,6 +231,11 @@ impl CompanyRow {
             // without a locale: American time zones write month first in English
             None => language == Language::En && self.timezone.starts_with("America/"),
         };
+        let defaults = Limits::default();
+        let limit = |value: Option<i64>, default: u32| value.and_then(|n| u32::try_from(n).ok()).unwrap_or(default);
+        let secret = |name: &str, value: Option<String>| {
+            value.as_deref().map(Secret::parse).transpose().map_err(|e| StoreError::Corrupt(format!("{name} {e}")))
+        };
         Ok(Company {
             region: self.region.as_deref().map(Region::parse).transpose().map_err(StoreError::Corrupt)?,
             month_first,
@@ -227,7 +244,13 @@ impl CompanyRow {
             timezone: self.timezone.parse().map_err(|_| StoreError::Corrupt(format!("time zone {}", self.timezone)))?,
             name: self.name,
             calendar: self.calendar.as_deref().map(CalendarKind::parse).transpose().map_err(StoreError::Corrupt)?,
-            calcom_api_key: self.calcom_api_key.map(Secret::new),
+            calcom_api_key: secret("calcom_api_key", self.calcom_api_key)?,
+            retell_api_key: secret("retell_api_key", self.retell_api_key)?,
+            limits: Limits {
+                max_bookings_per_call: limit(self.max_bookings_per_call, defaults.max_bookings_per_call),
+                max_upcoming_per_caller: limit(self.max_upcoming_per_caller, defaults.max_upcoming_per_caller),
+                booking_horizon_days: limit(self.booking_horizon_days, defaults.booking_horizon_days),
+            },
             cancel_hours_before: self.cancel_hours_before.and_then(|h| u32::try_from(h).ok()),
         })
     }

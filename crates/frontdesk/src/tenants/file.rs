@@ -1,4 +1,4 @@
-use crate::domain::{DayRange, Language, OpeningHours, PhoneNumber, Region};
+use crate::domain::{DayRange, Language, Limits, OpeningHours, PhoneNumber, Region, Secret};
 use chrono_tz::Tz;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
@@ -23,7 +23,11 @@ pub struct CompanySpec {
     /// Calendar provider override.
     pub calendar: Option<String>,
     /// Cal.com API key override (a secret: never logged).
-    pub calcom_api_key: Option<String>,
+    pub calcom_api_key: Option<Secret>,
+    /// The company's own Retell API key: its numbers' calls must be signed with it.
+    pub retell_api_key: Option<Secret>,
+    /// Abuse limits.
+    pub limits: Limits,
     /// Cancellation policy in hours.
     pub cancel_hours_before: Option<u32>,
     /// Region whose public holidays close the calendar (ISO 3166-2).
@@ -104,7 +108,11 @@ struct RawCompany {
     timezone: String,
     calendar: Option<String>,
     calcom_api_key: Option<String>,
+    retell_api_key: Option<String>,
     cancel_hours_before: Option<u32>,
+    max_bookings_per_call: Option<u32>,
+    max_upcoming_per_caller: Option<u32>,
+    booking_horizon_days: Option<u32>,
     region: Option<String>,
     locale: Option<String>,
     #[serde(default)]
@@ -163,6 +171,37 @@ fn parse_company(raw: RawCompany, seen_numbers: &mut HashSet<PhoneNumber>) -> Re
         }
     }
     let is_calcom = raw.calendar.as_deref() == Some("calcom");
+    let secret = |name: &str, value: &Option<String>| {
+        value.as_deref().map(Secret::parse).transpose().map_err(|empty| at(format!("{name} {empty}")))
+    };
+    let calcom_api_key = secret("calcom_api_key", &raw.calcom_api_key)?;
+    let retell_api_key = secret("retell_api_key", &raw.retell_api_key)?;
+    let defaults = Limits::default();
+    let limit = |name: &str, value: Option<u32>, default: u32, range: std::ops::RangeInclusive<u32>| match value {
+        None => Ok(default),
+        Some(n) if range.contains(&n) => Ok(n),
+        Some(n) => Err(at(format!("{name} must be {}..={}, not {n}", range.start(), range.end()))),
+    };
+    let limits = Limits {
+        max_bookings_per_call: limit(
+            "max_bookings_per_call",
+            raw.max_bookings_per_call,
+            defaults.max_bookings_per_call,
+            Limits::BOOKINGS_PER_CALL,
+        )?,
+        max_upcoming_per_caller: limit(
+            "max_upcoming_per_caller",
+            raw.max_upcoming_per_caller,
+            defaults.max_upcoming_per_caller,
+            Limits::UPCOMING_PER_CALLER,
+        )?,
+        booking_horizon_days: limit(
+            "booking_horizon_days",
+            raw.booking_horizon_days,
+            defaults.booking_horizon_days,
+            Limits::HORIZON_DAYS,
+        )?,
+    };
     let region = raw.region.as_deref().map(Region::parse).transpose().map_err(at)?;
     if let Some(locale) = &raw.locale {
         let prefix = locale.split(['-', '_']).next().unwrap_or_default();
@@ -187,7 +226,9 @@ fn parse_company(raw: RawCompany, seen_numbers: &mut HashSet<PhoneNumber>) -> Re
         language,
         timezone,
         calendar: raw.calendar,
-        calcom_api_key: raw.calcom_api_key,
+        calcom_api_key,
+        retell_api_key,
+        limits,
         cancel_hours_before: raw.cancel_hours_before,
         region,
         region_code: raw.region.map(|r| r.trim().to_ascii_uppercase()),
@@ -272,6 +313,10 @@ mod tests {
             ),
             ("[[company]]\nname='A'\nlanguage='de'\ntimezone='UTC'\nregion='DE-XX'", "unsupported region"),
             ("[[company]]\nname='A'\nlanguage='de'\ntimezone='UTC'\nlocale='en-US'", "does not match language"),
+            ("[[company]]\nname='A'\nlanguage='de'\ntimezone='UTC'\nretell_api_key=' '", "retell_api_key is empty"),
+            ("[[company]]\nname='A'\nlanguage='de'\ntimezone='UTC'\ncalcom_api_key=''", "calcom_api_key is empty"),
+            ("[[company]]\nname='A'\nlanguage='de'\ntimezone='UTC'\nmax_bookings_per_call=0", "max_bookings_per_call must be"),
+            ("[[company]]\nname='A'\nlanguage='de'\ntimezone='UTC'\nbooking_horizon_days=99999", "booking_horizon_days must be"),
             (
                 "[[company]]\nname='A'\nlanguage='de'\ntimezone='UTC'\n[[company.branch]]\nname='B'\nclosures=['24.12.']",
                 "is not a date",
