@@ -18,6 +18,8 @@ pub const CALENDAR_DURATION: &str = "frontdesk_calendar_request_duration_seconds
 pub const CALENDAR_BREAKER: &str = "frontdesk_calendar_breaker_state";
 /// Counter of availability cache lookups, labelled `result`.
 pub const AVAILABILITY_CACHE: &str = "frontdesk_availability_cache_total";
+/// Counter of writes and reads refused by a company limit, labelled `limit`.
+pub const LIMIT_REFUSALS: &str = "frontdesk_limit_refusals_total";
 
 /// Installs the JSON log subscriber (once; later calls are no-ops). `RUST_LOG` filters, default `info`.
 pub fn init_tracing() {

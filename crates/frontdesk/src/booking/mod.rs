@@ -62,6 +62,35 @@ pub enum BookingOutcome {
     Unconfirmed(StoredAppointment),
     /// The calendar could not be reached or refused.
     Failed(CalendarError),
+    /// A company limit stops it (nothing was written).
+    Refused(Limit),
+}
+
+/// A company limit that stopped a write (DESIGN §5; counted in `frontdesk_limit_refusals_total`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// This call has made `max_bookings_per_call` bookings already.
+    BookingsPerCall(u32),
+    /// This caller's number holds `max_upcoming_per_caller` upcoming appointments already.
+    UpcomingPerCaller(u32),
+    /// The start lies beyond `booking_horizon_days`.
+    Horizon(u32),
+}
+
+impl Limit {
+    /// Metric label.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BookingsPerCall(_) => "bookings_per_call",
+            Self::UpcomingPerCaller(_) => "upcoming_per_caller",
+            Self::Horizon(_) => "booking_horizon",
+        }
+    }
+
+    fn counted(self) -> Self {
+        metrics::counter!(crate::telemetry::LIMIT_REFUSALS, "limit" => self.as_str()).increment(1);
+        self
+    }
 }
 
 /// Who can take a wished slot.
@@ -138,7 +167,12 @@ pub fn idempotency_key(
     service: crate::domain::ServiceId,
     start: DateTime<Utc>,
 ) -> String {
-    format!("{company_id}:{call_id}:{}:{}", service.0, start.timestamp())
+    format!("{}{}:{}", call_key_prefix(company_id, call_id), service.0, start.timestamp())
+}
+
+/// What every idempotency key of one call starts with.
+fn call_key_prefix(company_id: i64, call_id: &str) -> String {
+    format!("{company_id}:{call_id}:")
 }
 
 impl Booker {
@@ -160,6 +194,12 @@ impl Booker {
         let key = idempotency_key(tenant.company.id, &request.call_id, service.id, request.start);
         if let Some(done) = self.store.appointment_by_key(&key).await? {
             return Ok(self.outcome_of(done, true));
+        }
+        // One call's bookings one after another, so its limit holds under concurrent requests.
+        let call_lock = format!("call:{}:{}", tenant.company.id, request.call_id);
+        let Some(_call_guard) = self.locks.lock(&call_lock, LOCK_WAIT).await else { return Ok(BookingOutcome::Taken) };
+        if let Some(limit) = self.limit_reached(request).await? {
+            return Ok(BookingOutcome::Refused(limit.counted()));
         }
         let calendar = self.availability.calendars().kind_for(&tenant.company);
         let lock_key = lock_key(calendar, tenant, &service, request.staff, request.start);
@@ -333,6 +373,29 @@ impl Booker {
         self.availability.freed(&window, appointment.starts_at, appointment.ends_at);
         self.availability.taken(&window, start, end, staff);
         Ok(true)
+    }
+
+    /// The company limit a new booking would break, if any: the horizon, this call's bookings,
+    /// the caller's upcoming appointments.
+    async fn limit_reached(&self, request: &BookingRequest) -> Result<Option<Limit>, crate::store::StoreError> {
+        let company = &request.tenant.company;
+        let limits = company.limits;
+        let now = self.availability.now();
+        if request.start > now + Duration::days(i64::from(limits.booking_horizon_days)) {
+            return Ok(Some(Limit::Horizon(limits.booking_horizon_days)));
+        }
+        let call_prefix = call_key_prefix(company.id, &request.call_id);
+        if self.store.bookings_of_call(company.id, &call_prefix).await? >= i64::from(limits.max_bookings_per_call) {
+            return Ok(Some(Limit::BookingsPerCall(limits.max_bookings_per_call)));
+        }
+        if let Some(customer) = request.customer_id {
+            let max = limits.max_upcoming_per_caller;
+            let upcoming = self.store.upcoming_appointments(company.id, customer, now, i64::from(max)).await?;
+            if upcoming.len() >= max as usize {
+                return Ok(Some(Limit::UpcomingPerCaller(max)));
+            }
+        }
+        Ok(None)
     }
 
     /// This call's live hold on exactly this slot, consumed.

@@ -4,9 +4,14 @@
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
-/// A text argument: a string, number or boolean, trimmed; empty counts as absent.
+/// A text argument: a string, number or boolean, trimmed, control characters turned into
+/// spaces and cut at [`MAX_TEXT_CHARS`]; empty counts as absent.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Text(Option<String>);
+
+/// The longest text argument kept (stored or read): names, notes, reasons and dates are short;
+/// anything longer is cut before it is stored or understood.
+pub const MAX_TEXT_CHARS: usize = 300;
 
 impl Text {
     /// The text, when given.
@@ -33,7 +38,9 @@ impl<'de> Deserialize<'de> for Text {
             Loose::Bool(b) => b.to_string(),
             Loose::Null(()) => String::new(),
         };
-        let trimmed = text.trim();
+        let bounded: String =
+            text.chars().take(MAX_TEXT_CHARS).map(|c| if c.is_control() { ' ' } else { c }).collect();
+        let trimmed = bounded.trim();
         // Agents sometimes fill unknown slots with placeholders.
         let absent = trimmed.is_empty()
             || matches!(trimmed.to_ascii_lowercase().as_str(), "null" | "none" | "undefined" | "n/a");

@@ -5,7 +5,7 @@ use super::args::{parse, BookArgs, CallbackArgs, WishArgs};
 use super::availability::{alternatives_to, ask_for_a_time, spoken_list};
 use super::wish::asked;
 use super::{Backends, CallContext, Reply};
-use crate::booking::{BookingOutcome, BookingRequest};
+use crate::booking::{BookingOutcome, BookingRequest, Limit};
 use crate::domain::{Language, PhoneNumber, Service};
 use crate::speech::spoken_moment;
 use crate::store::{NewCallback, StoredAppointment};
@@ -128,7 +128,32 @@ pub(super) async fn book_with(backends: &Backends, ctx: &CallContext, args: &Boo
             tracing::warn!(%error, "booking refused by the calendar");
             Reply::calendar_unavailable(language)
         }
+        BookingOutcome::Refused(limit) => refused(ctx, limit),
     })
+}
+
+/// What the caller hears when a company limit stops a booking: the limit, and a way forward.
+fn refused(ctx: &CallContext, limit: Limit) -> Reply {
+    let language = ctx.language();
+    match limit {
+        Limit::Horizon(days) => Reply::beyond_horizon(language, ctx.today(), days),
+        Limit::BookingsPerCall(n) => Reply::failure(
+            "limit_bookings_per_call",
+            match language {
+                Language::De => format!("In einem Anruf kann ich höchstens {n} Termine eintragen. Soll jemand aus dem Team Sie für weitere Termine zurückrufen?"),
+                Language::En => format!("I can book at most {n} appointments in one call. Shall someone from the team call you back about more?"),
+            },
+        )
+        .with("offer_callback", true),
+        Limit::UpcomingPerCaller(n) => Reply::failure(
+            "limit_upcoming_per_caller",
+            match language {
+                Language::De => format!("Unter Ihrer Nummer sind schon {n} kommende Termine eingetragen, mehr kann ich am Telefon nicht buchen. Soll jemand aus dem Team Sie zurückrufen?"),
+                Language::En => format!("Your number already has {n} upcoming appointments, which is as many as I can book by phone. Shall someone from the team call you back?"),
+            },
+        )
+        .with("offer_callback", true),
+    }
 }
 
 /// Stores a callback request; the number defaults to the caller's.
@@ -169,7 +194,7 @@ pub async fn request_callback(backends: &Backends, ctx: &CallContext, raw: Optio
     };
     match backends.store.insert_callback(&callback).await {
         Ok(id) => {
-            let when = args.preferred_time.get().map(|t| format!(" ({t})")).unwrap_or_default();
+            let when = args.preferred_time.get().map(|t| format!(" ({})", crate::speech::echo(t))).unwrap_or_default();
             let message = match language {
                 Language::De => {
                     format!("Ich habe Ihren Rückrufwunsch notiert{when}. Wir melden uns so bald wie möglich bei Ihnen.")

@@ -112,7 +112,7 @@ pub async fn initialize_call(backends: &Backends, ctx: &CallContext) -> Reply {
         (Language::En, Some(h)) => format!("Today is {weekday_date}, it is {time_spoken}. We are open today {h}."),
         (Language::En, None) => format!("Today is {weekday_date}, it is {time_spoken}. We are closed today."),
     };
-    if let Some(name) = &customer.name {
+    if let Some(name) = customer.name.as_deref().map(crate::speech::echo) {
         message.push(' ');
         message.push_str(&match language {
             Language::De => format!("Der Anrufer ist bekannt: {name}."),
@@ -150,7 +150,8 @@ pub async fn check_customer(backends: &Backends, ctx: &CallContext) -> Reply {
         Err(reply) => return reply,
     };
     let customer = view(ctx, found);
-    let message = match (language, hidden, &customer.name, customer.known) {
+    let name = customer.name.as_deref().map(crate::speech::echo);
+    let message = match (language, hidden, &name, customer.known) {
         (Language::De, true, _, _) => {
             "Die Rufnummer ist unterdrückt, daher kann ich Sie nicht automatisch zuordnen. Wie ist Ihr Name?"
                 .to_string()

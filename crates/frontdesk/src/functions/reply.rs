@@ -140,6 +140,7 @@ impl Reply {
     pub fn unknown_service(language: Language, said: &str, offered: &[Service]) -> Self {
         let names: Vec<String> = offered.iter().map(|s| s.name.clone()).collect();
         let list = join_choices(&names, language, true);
+        let said = crate::speech::echo(said);
         Self::failure(
             "unknown_service",
             match language {
@@ -162,6 +163,20 @@ impl Reply {
             },
         )
         .with("candidates", names)
+    }
+
+    /// A day beyond the company's booking horizon: says how far ahead appointments are given.
+    pub fn beyond_horizon(language: Language, today: NaiveDate, days: u32) -> Self {
+        let last = spoken_date(today + chrono::Duration::days(i64::from(days)), today, language);
+        let message = match language {
+            Language::De => format!(
+                "So weit im Voraus vergeben wir leider noch keine Termine, nur bis {last}. Passt Ihnen ein früherer Tag?"
+            ),
+            Language::En => {
+                format!("I'm afraid we don't give appointments that far ahead, only up to {last}. Would an earlier day suit you?")
+            }
+        };
+        Self::failure("beyond_horizon", message).with("horizon_days", days)
     }
 
     /// A date or time that cannot be used, with a sentence that says what was (not) understood.

@@ -22,8 +22,16 @@ pub struct Asked<'a> {
 }
 
 /// Understands date and time words into a wish, or the answer saying what was not understood.
+/// A wish beyond the company's booking horizon is refused here, for every read and write.
 pub fn understood(ctx: &CallContext, date: Option<&str>, time: Option<&str>) -> Result<Wish, Reply> {
-    understand(date, time, &ctx.speech()).map_err(|problem| Reply::invalid_date(ctx.language(), ctx.today(), &problem))
+    let wish = understand(date, time, &ctx.speech())
+        .map_err(|problem| Reply::invalid_date(ctx.language(), ctx.today(), &problem))?;
+    let horizon = ctx.company().limits.booking_horizon_days;
+    if (wish.first_day - ctx.today()).num_days() > i64::from(horizon) {
+        metrics::counter!(crate::telemetry::LIMIT_REFUSALS, "limit" => "booking_horizon").increment(1);
+        return Err(Reply::beyond_horizon(ctx.language(), ctx.today(), horizon));
+    }
+    Ok(wish)
 }
 
 /// Service, wish and staff of a call's wish arguments (in that order of asking back).

@@ -4,6 +4,7 @@
 //! Understanding walks text → [`tokens`](tokens::tokens) → grammar rules → facts → a typed
 //! [`Wish`]; phrasing turns dates, times and windows back into sentences.
 
+mod echo;
 mod grammar;
 mod lexicon;
 mod numbers;
@@ -19,6 +20,7 @@ pub use phrase::{
     spoken_full_date, spoken_moment, spoken_moments, spoken_month, spoken_opening_hours, spoken_time, spoken_weekday,
     spoken_window, spoken_wish,
 };
+pub use echo::{echo, MAX_ECHO_CHARS};
 pub use text::{fold, similar};
 pub use understand::{understand, SpeechContext};
 pub use wish::{DateProblem, Flexibility, PartOfDay, TimeWindow, TimeWish, Understood, WindowLabel, Wish};

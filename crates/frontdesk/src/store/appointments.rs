@@ -297,6 +297,15 @@ impl Store {
         Ok(rows.into_iter().map(|r| (r.customer_name, r.appointment)).collect())
     }
 
+    /// How many live (not cancelled) appointments of a company have an idempotency key starting
+    /// with `prefix`: the bookings one call has made.
+    pub async fn bookings_of_call(&self, company_id: i64, prefix: &str) -> Result<i64, StoreError> {
+        const SQL: &str = "SELECT COUNT(*) FROM appointments
+            WHERE company_id = $1 AND substr(idempotency_key, 1, length($2)) = $2 AND status <> 'cancelled'";
+        let count = on_pool!(self, pool => sqlx::query_scalar(SQL).bind(company_id).bind(prefix).fetch_one(pool).await)?;
+        Ok(count)
+    }
+
     /// A customer's appointments starting after `now`, soonest first (within their company only).
     pub async fn upcoming_appointments(
         &self,

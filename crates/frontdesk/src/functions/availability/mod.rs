@@ -57,14 +57,15 @@ pub(super) fn resolve_staff<'a>(
 ) -> Result<Option<&'a Staff>, Reply> {
     let Some(said) = said else { return Ok(None) };
     let language = ctx.language();
+    let heard = crate::speech::echo(said);
     let able: Vec<String> = ctx.branch().staff_for(service.id).map(|s| s.name.clone()).collect();
     let staff = ctx.branch().match_staff(said).ok_or_else(|| {
         let list = join_choices(&able, language, false);
         Reply::failure(
             "unknown_staff",
             match language {
-                Language::De => format!("{said} kenne ich hier leider nicht. {} macht bei uns {list}.", service.name),
-                Language::En => format!("I don't know {said} here. {} is done by {list}.", service.name),
+                Language::De => format!("{heard} kenne ich hier leider nicht. {} macht bei uns {list}.", service.name),
+                Language::En => format!("I don't know {heard} here. {} is done by {list}.", service.name),
             },
         )
         .with("staff", &able)
