@@ -2,6 +2,7 @@
 //! (DESIGN §4). A missing or invalid setting is reported with the variable's name.
 
 pub use crate::domain::{CalendarKind, Secret};
+pub use crate::http::ConnectionLimits;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -37,6 +38,8 @@ pub struct Settings {
     pub redis_prefix: String,
     /// Bearer token for /admin.
     pub admin_token: Option<Secret>,
+    /// Open connections in all and per client address, header and body timeouts.
+    pub connection_limits: ConnectionLimits,
 }
 
 /// A setting that stops the start, with the name of the variable to fix.
@@ -85,6 +88,9 @@ struct FileSettings {
     availability_ttl_secs: Option<String>,
     redis_prefix: Option<String>,
     admin_token: Option<String>,
+    max_connections: Option<String>,
+    max_connections_per_address: Option<String>,
+    request_timeout_secs: Option<String>,
 }
 
 impl Settings {
@@ -199,6 +205,41 @@ impl Settings {
                     problem: format!("{text:?} is not a number of seconds from 5 to 3600"),
                 })?,
         };
+        let count = |name: &'static str, value: Option<String>, default: usize| match value {
+            None => Ok(default),
+            Some(text) => text.parse::<usize>().ok().filter(|n| (1..=1_000_000).contains(n)).ok_or_else(|| {
+                ConfigError::Invalid { name, problem: format!("{text:?} is not a number of connections from 1 to 1000000") }
+            }),
+        };
+        let defaults = ConnectionLimits::default();
+        let connection_limits = ConnectionLimits {
+            max_connections: count(
+                "FRONTDESK_MAX_CONNECTIONS",
+                get("FRONTDESK_MAX_CONNECTIONS", from_file.max_connections),
+                defaults.max_connections,
+            )?,
+            per_address: count(
+                "FRONTDESK_MAX_CONNECTIONS_PER_ADDRESS",
+                get("FRONTDESK_MAX_CONNECTIONS_PER_ADDRESS", from_file.max_connections_per_address),
+                defaults.per_address,
+            )?,
+            ..defaults
+        };
+        let connection_limits = match get("FRONTDESK_REQUEST_TIMEOUT_SECS", from_file.request_timeout_secs) {
+            None => connection_limits,
+            Some(text) => {
+                let timeout = text
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|s| (1..=300).contains(s))
+                    .map(std::time::Duration::from_secs)
+                    .ok_or_else(|| ConfigError::Invalid {
+                        name: "FRONTDESK_REQUEST_TIMEOUT_SECS",
+                        problem: format!("{text:?} is not a number of seconds from 1 to 300"),
+                    })?;
+                ConnectionLimits { header_timeout: timeout, body_timeout: timeout, ..connection_limits }
+            }
+        };
         let redis_prefix = get("FRONTDESK_REDIS_PREFIX", from_file.redis_prefix).unwrap_or_else(|| "frontdesk".into());
         Ok(Self {
             listen,
@@ -215,6 +256,7 @@ impl Settings {
             calcom_webhook_secret,
             availability_cache,
             admin_token,
+            connection_limits,
         })
     }
 

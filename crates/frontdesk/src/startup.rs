@@ -26,6 +26,7 @@ pub struct Application {
     state: AppState,
     store: Store,
     audit_writer: JoinHandle<()>,
+    limits: crate::http::ConnectionLimits,
 }
 
 /// Connects, migrates and imports the tenants file if one is configured; returns the store.
@@ -160,7 +161,12 @@ impl Application {
         let listener = TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("FRONTDESK_LISTEN: cannot bind {}", settings.listen))?;
-        Ok(Self { listener, state, store, audit_writer })
+        // Connections never take the last files: the database, Redis and Cal.com need some too.
+        let files = crate::http::raise_file_limit();
+        let mut limits = settings.connection_limits;
+        limits.max_connections = limits.max_connections.min(usize::try_from(files.saturating_sub(256)).unwrap_or(usize::MAX).max(16));
+        tracing::info!(open_files = files, max_connections = limits.max_connections, "connection limits");
+        Ok(Self { listener, state, store, audit_writer, limits })
     }
 
     /// The bound address (port 0 becomes a real port).
@@ -175,10 +181,10 @@ impl Application {
 
     /// Serves until `shutdown` completes, then drains requests and flushes the audit trail.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let Self { listener, state, store, audit_writer } = self;
+        let Self { listener, state, store, audit_writer, limits } = self;
         tracing::info!(address = %listener.local_addr()?, "frontdesk listening");
         let app = router(state);
-        axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
+        crate::http::serve(listener, app, limits, shutdown).await;
         // Every AuditLog clone is gone with the router: the writer drains the queue and ends.
         if tokio::time::timeout(Duration::from_secs(10), audit_writer).await.is_err() {
             tracing::error!("audit trail did not flush within 10 s");

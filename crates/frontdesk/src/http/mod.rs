@@ -5,10 +5,12 @@ mod error;
 mod functions;
 mod ops;
 mod retell_events;
+mod serve;
 mod signed_call;
 mod state;
 
 pub use error::ApiError;
+pub use serve::{raise_file_limit, serve, ConnectionLimits, CONNECTIONS_REFUSED};
 pub use signed_call::{RetellBody, SignedCall};
 pub use state::{AppState, AppStateParts};
 

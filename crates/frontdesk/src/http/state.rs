@@ -33,6 +33,11 @@ pub struct AppStateParts {
     pub calcom_webhook_secret: Option<Secret>,
 }
 
+/// Memory for the calls already recorded, in bytes (about 40,000 calls of Retell's id length).
+const RECORDED_CALLS_BYTES: u64 = 4 * 1024 * 1024;
+/// What one entry costs besides its id.
+const RECORDED_CALL_OVERHEAD: usize = 64;
+
 #[derive(Debug)]
 struct Inner {
     parts: AppStateParts,
@@ -44,9 +49,13 @@ impl AppState {
     /// Builds the shared state.
     pub fn new(parts: AppStateParts) -> Self {
         // A call asks something every few seconds; one idle for 30 minutes has ended. Forgetting a
-        // call only costs one idempotent upsert, so the memory stays small (~0.5 KB an entry).
-        let recorded_calls =
-            moka::sync::Cache::builder().max_capacity(20_000).time_to_idle(Duration::from_secs(30 * 60)).build();
+        // call only costs one idempotent upsert. Bounded by bytes (ids are bounded too), not by
+        // entries, so long ids cannot grow it.
+        let recorded_calls = moka::sync::Cache::builder()
+            .weigher(|id: &String, _: &i64| u32::try_from(id.len() + RECORDED_CALL_OVERHEAD).unwrap_or(u32::MAX))
+            .max_capacity(RECORDED_CALLS_BYTES)
+            .time_to_idle(Duration::from_secs(30 * 60))
+            .build();
         Self(Arc::new(Inner { parts, recorded_calls }))
     }
 

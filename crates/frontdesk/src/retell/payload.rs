@@ -39,19 +39,26 @@ impl CallDirection {
     }
 }
 
-/// The parts of Retell's call object frontdesk uses.
+/// The longest call or agent id accepted (Retell's are about 32 characters).
+pub const MAX_ID_CHARS: usize = 128;
+/// The longest phone number field accepted ("anonymous" and E.164 with spaces fit).
+pub const MAX_NUMBER_CHARS: usize = 32;
+
+/// The parts of Retell's call object frontdesk uses. Ids and numbers are bounded while parsing:
+/// they are stored and kept in memory per call.
 #[derive(Debug, Clone, Deserialize)]
 pub struct CallInfo {
     /// Retell's call id.
+    #[serde(deserialize_with = "bounded::id")]
     pub call_id: String,
     /// The agent handling it.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::optional_id")]
     pub agent_id: Option<String>,
     /// Caller (inbound) or the branch (outbound); may be absent or "anonymous".
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::optional_number")]
     pub from_number: Option<String>,
     /// Branch (inbound) or the customer (outbound).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::optional_number")]
     pub to_number: Option<String>,
     /// Inbound unless Retell says otherwise.
     #[serde(default)]
@@ -114,4 +121,34 @@ fn business_side(direction: CallDirection, from: Option<&str>, to: Option<&str>)
         CallDirection::Outbound => from,
     };
     raw.and_then(|n| PhoneNumber::parse(n).ok())
+}
+
+/// Deserializers that refuse ids and numbers longer than Retell ever sends.
+mod bounded {
+    use super::{MAX_ID_CHARS, MAX_NUMBER_CHARS};
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer};
+
+    fn checked<E: Error>(text: String, max: usize, what: &str) -> Result<String, E> {
+        if text.chars().count() > max || text.chars().any(char::is_control) {
+            return Err(E::custom(format!("{what} must be at most {max} printable characters")));
+        }
+        Ok(text)
+    }
+
+    pub fn id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        let text = String::deserialize(d)?;
+        if text.trim().is_empty() {
+            return Err(D::Error::custom("call_id is empty"));
+        }
+        checked(text, MAX_ID_CHARS, "call_id")
+    }
+
+    pub fn optional_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Option::<String>::deserialize(d)?.map(|t| checked(t, MAX_ID_CHARS, "agent_id")).transpose()
+    }
+
+    pub fn optional_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Option::<String>::deserialize(d)?.map(|t| checked(t, MAX_NUMBER_CHARS, "a phone number")).transpose()
+    }
 }

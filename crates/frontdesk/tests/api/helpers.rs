@@ -104,9 +104,21 @@ pub struct TestAppBuilder {
     calendar: Option<Arc<dyn CalendarProvider>>,
     env: Vec<(&'static str, String)>,
     calcom_deadlines: Option<frontdesk::calendar::calcom::Deadlines>,
+    tenants: Option<String>,
+}
+
+/// The demo tenants file's text.
+pub fn demo_tenants() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../config/tenants.demo.toml")).unwrap()
 }
 
 impl TestAppBuilder {
+    /// Serves this tenants file instead of the demo's (tests edit [`demo_tenants`]).
+    pub fn tenants(mut self, text: impl Into<String>) -> Self {
+        self.tenants = Some(text.into());
+        self
+    }
+
     /// Sets the fixed "now".
     pub fn at(mut self, now: DateTime<Utc>) -> Self {
         self.now = now;
@@ -157,7 +169,14 @@ impl TestAppBuilder {
     async fn start(self) -> Option<Result<TestApp, String>> {
         let dir = tempfile::tempdir().unwrap();
         let url = database_url(self.backend, &dir).await?;
-        let tenants = concat!(env!("CARGO_MANIFEST_DIR"), "/../../config/tenants.demo.toml");
+        let tenants = match &self.tenants {
+            Some(text) => {
+                let path = dir.path().join("tenants.toml");
+                std::fs::write(&path, text).unwrap();
+                path.display().to_string()
+            }
+            None => concat!(env!("CARGO_MANIFEST_DIR"), "/../../config/tenants.demo.toml").to_string(),
+        };
         let mut env = vec![
             ("FRONTDESK_LISTEN", "127.0.0.1:0".to_string()),
             ("FRONTDESK_DATABASE_URL", url),
@@ -247,6 +266,7 @@ impl TestApp {
             calendar: None,
             env: vec![],
             calcom_deadlines: None,
+            tenants: None,
         }
     }
 

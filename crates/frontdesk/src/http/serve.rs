@@ -1,0 +1,143 @@
+//! The accept loop: every connection is bounded in number (in all and per client address) and
+//! in time (request headers and bodies must arrive promptly), and drained on shutdown. Without
+//! these, idle connections stay open forever and a few thousand of them take `/healthz` down.
+
+use axum::Router;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use std::collections::HashMap;
+use std::future::Future;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tower_http::timeout::RequestBodyTimeoutLayer;
+
+/// Counter of connections closed at once because a limit was reached, labelled `limit`.
+pub const CONNECTIONS_REFUSED: &str = "frontdesk_connections_refused_total";
+
+/// How many connections, from where, for how long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// Open connections in all (`FRONTDESK_MAX_CONNECTIONS`).
+    pub max_connections: usize,
+    /// Open connections from one client address (`FRONTDESK_MAX_CONNECTIONS_PER_ADDRESS`); behind
+    /// a load balancer every connection comes from its address, so set it to the balancer's pool.
+    pub per_address: usize,
+    /// Time a client has to send a request's headers, also when a kept-alive connection idles
+    /// (`FRONTDESK_REQUEST_TIMEOUT_SECS`, default 10).
+    pub header_timeout: Duration,
+    /// Time a client has to send a request's body (the same setting).
+    pub body_timeout: Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        Self {
+            max_connections: 4096,
+            per_address: 256,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Longest the server waits for open requests to finish on shutdown.
+const DRAIN: Duration = Duration::from_secs(10);
+
+/// Raises this process's soft open-file limit to its hard limit and returns the soft limit now
+/// in force: every connection is a file, and the common default of 1,024 is far below what a
+/// front desk for many businesses keeps open.
+pub fn raise_file_limit() -> u64 {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => limit,
+        Err(error) => {
+            tracing::warn!(%error, "the open-file limit could not be raised");
+            rlimit::getrlimit(rlimit::Resource::NOFILE).map(|(soft, _)| soft).unwrap_or(1024)
+        }
+    }
+}
+
+/// Serves `app` on `listener` within `limits` until `shutdown` completes, then drains.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    limits: ConnectionLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
+    let graceful = GracefulShutdown::new();
+    let open = Arc::new(Semaphore::new(limits.max_connections));
+    let by_address = Arc::new(Mutex::new(HashMap::<IpAddr, usize>::new()));
+    let service = tower::ServiceBuilder::new().layer(RequestBodyTimeoutLayer::new(limits.body_timeout)).service(app);
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of files or memory: wait a moment rather than spin.
+                    tracing::warn!(%error, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let Ok(permit) = open.clone().try_acquire_owned() else {
+            metrics::counter!(CONNECTIONS_REFUSED, "limit" => "total").increment(1);
+            continue;
+        };
+        let Some(slot) = AddressSlot::take(&by_address, peer.ip(), limits.per_address) else {
+            metrics::counter!(CONNECTIONS_REFUSED, "limit" => "per_address").increment(1);
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let connection = http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(limits.header_timeout)
+            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service.clone()));
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            // A client that goes away mid-request is nothing to report.
+            let _ = connection.await;
+            drop((permit, slot));
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(DRAIN, graceful.shutdown()).await.is_err() {
+        tracing::warn!("open requests did not finish within {DRAIN:?}; closing them");
+    }
+}
+
+/// One open connection of a client address, counted while it lives.
+struct AddressSlot {
+    counts: Arc<Mutex<HashMap<IpAddr, usize>>>,
+    address: IpAddr,
+}
+
+impl AddressSlot {
+    fn take(counts: &Arc<Mutex<HashMap<IpAddr, usize>>>, address: IpAddr, limit: usize) -> Option<Self> {
+        let mut map = counts.lock().unwrap_or_else(|p| p.into_inner());
+        let count = map.entry(address).or_default();
+        if *count >= limit {
+            return None;
+        }
+        *count += 1;
+        Some(Self { counts: counts.clone(), address })
+    }
+}
+
+impl Drop for AddressSlot {
+    fn drop(&mut self) {
+        let mut map = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(count) = map.get_mut(&self.address) {
+            *count -= 1;
+            if *count == 0 {
+                map.remove(&self.address);
+            }
+        }
+    }
+}
