@@ -126,7 +126,7 @@ fn apply(availability: &Availability, message: Message) {
     let Ok(calendar) = CalendarKind::parse(&message.calendar) else { return };
     let taken = message.taken.map(|t| (t.start, t.end, t.staff.map(StaffId)));
     match message.account {
-        Some(account) => availability.apply(&WindowKey { calendar, account, event: message.event }, taken),
+        Some(account) => availability.apply(&WindowKey::near(calendar, account, message.event), taken),
         None => availability.apply_event(calendar, message.event, taken),
     }
 }

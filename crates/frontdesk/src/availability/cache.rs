@@ -272,6 +272,11 @@ impl WindowCache {
         }
     }
 
+    /// Whether a window for `key` is in memory.
+    pub fn holds(&self, key: &WindowKey) -> bool {
+        self.windows.contains_key(key)
+    }
+
     /// Drops a window: the next read fetches it again (the change is unknown, so nothing stale
     /// may be served).
     pub fn evict(&self, key: &WindowKey) {

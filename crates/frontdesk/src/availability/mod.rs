@@ -8,7 +8,7 @@ mod window;
 
 pub use bus::InvalidationBus;
 pub use cache::{CacheSettings, Fetch, Fetcher, Freshness, Refresh, WindowCache};
-pub use window::{Window, WindowKey, WINDOW_DAYS};
+pub use window::{block_of, block_range, Window, WindowKey, WINDOW_DAYS};
 
 use crate::calendar::calcom::account_label;
 use crate::calendar::{CalendarError, Calendars, Slot, SlotQuery};
@@ -51,6 +51,36 @@ fn open_days(tenant: &BranchContext, from: DateTime<Utc>, to: DateTime<Utc>) -> 
     move |slot| closed.is_empty() || !closed.contains(&slot.start.with_timezone(&tz).date_naive())
 }
 
+/// The most far blocks a read may span (730 days, the longest booking horizon).
+const MAX_FAR_BLOCKS: i64 = 53;
+
+/// The windows a read of `[from, to)` is answered from, each with the part of the range it
+/// answers: the rolling window up to 14 days from now, fixed blocks beyond.
+fn pieces(
+    near: WindowKey,
+    now: DateTime<Utc>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<(WindowKey, DateTime<Utc>, DateTime<Utc>)>, CalendarError> {
+    let near_end = now + Duration::days(WINDOW_DAYS);
+    let mut pieces = Vec::new();
+    if from < near_end {
+        pieces.push((near.clone(), from, to.min(near_end)));
+    }
+    if to > near_end {
+        let far_from = from.max(near_end);
+        let (first, last) = (block_of(far_from), block_of(to - Duration::seconds(1)));
+        if last - first >= MAX_FAR_BLOCKS {
+            return Err(CalendarError::Invalid("the range reaches too far ahead".into()));
+        }
+        for block in first..=last {
+            let (start, end) = block_range(block);
+            pieces.push((near.far(block), far_from.max(start), to.min(end)));
+        }
+    }
+    Ok(pieces)
+}
+
 /// Reads slots for questions and keeps windows current.
 #[derive(Debug, Clone)]
 pub struct Availability {
@@ -87,14 +117,12 @@ impl Availability {
     /// window when one was asked for and mapped (the embedded calendar keeps all staff in one).
     pub fn key(&self, tenant: &BranchContext, service: &Service, staff: Option<StaffId>) -> WindowKey {
         match self.calendars.kind_for(&tenant.company) {
-            CalendarKind::Calcom => WindowKey {
-                calendar: CalendarKind::Calcom,
-                account: self.calcom_key(&tenant.company).map(account_label).unwrap_or_default(),
-                event: tenant.branch.calcom_event(service, staff).unwrap_or(service.id.0),
-            },
-            CalendarKind::Local => {
-                WindowKey { calendar: CalendarKind::Local, account: tenant.branch.id.to_string(), event: service.id.0 }
-            }
+            CalendarKind::Calcom => WindowKey::near(
+                CalendarKind::Calcom,
+                self.calcom_key(&tenant.company).map(account_label).unwrap_or_default(),
+                tenant.branch.calcom_event(service, staff).unwrap_or(service.id.0),
+            ),
+            CalendarKind::Local => WindowKey::near(CalendarKind::Local, tenant.branch.id.to_string(), service.id.0),
         }
     }
 
@@ -106,14 +134,15 @@ impl Availability {
     }
 
     /// A fetcher for the whole window of a tenant's service (on Cal.com, of one staff member's
-    /// own event type when `staff` is given).
-    fn fetcher(&self, tenant: &Arc<BranchContext>, service: ServiceId, staff: Option<StaffId>) -> Fetcher {
+    /// own event type when `staff` is given): the next 14 days, or the far block the key names.
+    fn fetcher(&self, tenant: &Arc<BranchContext>, service: ServiceId, staff: Option<StaffId>, key: &WindowKey) -> Fetcher {
         let (tenant, calendars, clock) = (tenant.clone(), self.calendars.clone(), self.clock.clone());
+        let key = key.clone();
         Arc::new(move || {
-            let (tenant, calendars, clock) = (tenant.clone(), calendars.clone(), clock.clone());
+            let (tenant, calendars, clock, key) = (tenant.clone(), calendars.clone(), clock.clone(), key.clone());
             Box::pin(async move {
                 let service = tenant.branch.service(service).ok_or(CalendarError::NotFound)?;
-                let (from, to) = Window::range_from(clock.now());
+                let (from, to) = key.range(clock.now());
                 let provider = calendars.for_company(&tenant.company)?;
                 let query = SlotQuery { company: &tenant.company, branch: &tenant.branch, service, staff, from, to };
                 let slots = provider.free_slots(query).await?;
@@ -122,8 +151,10 @@ impl Availability {
         })
     }
 
-    /// Free slots of a service in `[from, to)`: from the window when the range lies inside it,
-    /// otherwise (or in baseline mode) straight from the calendar.
+    /// Free slots of a service in `[from, to)`: from the rolling window for the next 14 days and
+    /// from fixed 14-day blocks beyond it (each fetched once and cached like the window, so a far
+    /// question costs one calendar request per block, not one per question); straight from the
+    /// calendar only in baseline mode.
     pub async fn slots(
         &self,
         tenant: &Arc<BranchContext>,
@@ -134,21 +165,28 @@ impl Availability {
     ) -> Result<SlotsRead, CalendarError> {
         let now = self.clock.now();
         let from = from.max(now);
-        let within_window = to <= now + Duration::days(WINDOW_DAYS);
         let calendar_knows_staff = self.calendars.kind_for(&tenant.company) == CalendarKind::Local;
-        if let (Some(cache), true) = (&self.cache, within_window) {
+        if let Some(cache) = &self.cache {
             let own_event = self.calcom_staff(tenant, service, staff);
-            let key = self.key(tenant, service, own_event);
-            let (window, freshness) = cache.read(&key, || self.fetcher(tenant, service.id, own_event)).await?;
+            let pieces = pieces(self.key(tenant, service, own_event), now, from, to)?;
             let open = open_days(tenant, from, to);
-            let slots = window
-                .slots
-                .iter()
-                .filter(|s| s.start >= from && s.start < to)
-                .filter(|s| !calendar_knows_staff || staff.is_none_or(|person| s.staff.contains(&person)))
-                .filter(|s| open(s))
-                .cloned()
-                .collect();
+            let (mut slots, mut freshness) = (Vec::new(), Freshness::Hit);
+            for (key, piece_from, piece_to) in pieces {
+                let (window, read) = cache.read(&key, || self.fetcher(tenant, service.id, own_event, &key)).await?;
+                slots.extend(
+                    window
+                        .slots
+                        .iter()
+                        .filter(|s| s.start >= piece_from && s.start < piece_to)
+                        .filter(|s| !calendar_knows_staff || staff.is_none_or(|person| s.staff.contains(&person)))
+                        .filter(|s| open(s))
+                        .cloned(),
+                );
+                // a read is as fresh as its least fresh piece
+                if freshness == Freshness::Hit {
+                    freshness = read;
+                }
+            }
             return Ok(SlotsRead { slots, freshness: Some(freshness) });
         }
         let provider = self.calendars.for_company(&tenant.company)?;
@@ -163,8 +201,25 @@ impl Availability {
     pub fn prefetch(&self, tenant: &Arc<BranchContext>) {
         let Some(cache) = &self.cache else { return };
         for service in &tenant.branch.services {
-            cache.warm(&self.key(tenant, service, None), || self.fetcher(tenant, service.id, None));
+            let key = self.key(tenant, service, None);
+            cache.warm(&key, || self.fetcher(tenant, service.id, None, &key));
         }
+    }
+
+    /// The rolling window of `key` and those of its far blocks in memory that `[start, end)`
+    /// touches (all of them when the change is unknown).
+    fn with_far_blocks(&self, key: &WindowKey, span: Option<(DateTime<Utc>, DateTime<Utc>)>) -> Vec<WindowKey> {
+        let Some(cache) = &self.cache else { return vec![key.clone()] };
+        let blocks = match span {
+            Some((start, end)) => block_of(start)..=block_of(end),
+            None => {
+                let first = block_of(self.clock.now());
+                first..=first + MAX_FAR_BLOCKS
+            }
+        };
+        let mut keys = vec![key.clone()];
+        keys.extend(blocks.map(|b| key.far(b)).filter(|k| cache.holds(k)));
+        keys
     }
 
     /// Time was taken through frontdesk (a booking, a hold): removed from the window at once, the
@@ -180,10 +235,12 @@ impl Availability {
     /// dropped (recomputed from the database on the next read); Cal.com windows are refreshed.
     pub fn freed(&self, key: &WindowKey, start: DateTime<Utc>, end: DateTime<Utc>) {
         if let Some(cache) = &self.cache {
-            cache.release_taken(key, start, end);
-            match key.calendar {
-                CalendarKind::Local => cache.evict(key),
-                CalendarKind::Calcom => cache.invalidate(key, None, Refresh::Now),
+            for key in self.with_far_blocks(key, Some((start, end))) {
+                cache.release_taken(&key, start, end);
+                match key.calendar {
+                    CalendarKind::Local => cache.evict(&key),
+                    CalendarKind::Calcom => cache.invalidate(&key, None, Refresh::Now),
+                }
             }
         }
         if let Some(bus) = &self.bus {
@@ -197,7 +254,9 @@ impl Availability {
         for service in &tenant.branch.services {
             let key = self.key(tenant, service, None);
             if let Some(cache) = &self.cache {
-                cache.evict(&key);
+                for key in self.with_far_blocks(&key, None) {
+                    cache.evict(&key);
+                }
             }
             if let Some(bus) = &self.bus {
                 bus.publish(&key, None);
@@ -210,7 +269,9 @@ impl Availability {
     pub fn apply(&self, key: &WindowKey, taken: Option<(DateTime<Utc>, DateTime<Utc>, Option<StaffId>)>) {
         if let Some(cache) = &self.cache {
             let refresh = if taken.is_some() { Refresh::AtTtl } else { Refresh::Now };
-            cache.invalidate(key, taken, refresh);
+            for key in self.with_far_blocks(key, taken.map(|(start, end, _)| (start, end))) {
+                cache.invalidate(&key, taken, refresh);
+            }
         }
     }
 

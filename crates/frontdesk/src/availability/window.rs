@@ -17,6 +17,41 @@ pub struct WindowKey {
     pub account: String,
     /// Cal.com event type id or the service id.
     pub event: i64,
+    /// 0 for the rolling window of the next 14 days; otherwise the fixed 14-day block of days
+    /// further ahead (see [`block_of`]) that a far question was about.
+    pub block: i64,
+}
+
+impl WindowKey {
+    /// The rolling window of an account's event type (or a branch's service).
+    pub fn near(calendar: CalendarKind, account: String, event: i64) -> Self {
+        Self { calendar, account, event, block: 0 }
+    }
+
+    /// The far block `block` of the same event type.
+    pub fn far(&self, block: i64) -> Self {
+        Self { block, ..self.clone() }
+    }
+
+    /// The range this key's window covers when fetched at `now`.
+    pub fn range(&self, now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+        match self.block {
+            0 => Window::range_from(now),
+            block => block_range(block),
+        }
+    }
+}
+
+/// The fixed 14-day block (counted from the Unix epoch, UTC days) an instant falls in; never 0
+/// for instants after 1970-01-14, so it cannot be mistaken for the rolling window.
+pub fn block_of(at: DateTime<Utc>) -> i64 {
+    at.timestamp().div_euclid(86_400 * WINDOW_DAYS)
+}
+
+/// The instants a far block covers.
+pub fn block_range(block: i64) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start = DateTime::<Utc>::UNIX_EPOCH + Duration::days(block * WINDOW_DAYS);
+    (start, start + Duration::days(WINDOW_DAYS))
 }
 
 /// Free slots fetched in one request, and when.

@@ -288,11 +288,9 @@ impl Booker {
     ) -> Result<(), CalendarError> {
         let calendar = self.availability.calendars().kind_for(&tenant.company);
         let window = match calendar {
-            CalendarKind::Local => crate::availability::WindowKey {
-                calendar,
-                account: appointment.branch_id.to_string(),
-                event: appointment.service_id,
-            },
+            CalendarKind::Local => {
+                crate::availability::WindowKey::near(calendar, appointment.branch_id.to_string(), appointment.service_id)
+            }
             CalendarKind::Calcom => {
                 let key = self
                     .availability
@@ -305,12 +303,12 @@ impl Booker {
                         Err(error) => return Err(error),
                     }
                 }
-                crate::availability::WindowKey {
+                crate::availability::WindowKey::near(
                     calendar,
-                    account: account_label(key),
+                    account_label(key),
                     // the staff member's own event type when booked on it (the store resolves it)
-                    event: appointment.calcom_event_type_id.unwrap_or(appointment.service_id),
-                }
+                    appointment.calcom_event_type_id.unwrap_or(appointment.service_id),
+                )
             }
         };
         self.store

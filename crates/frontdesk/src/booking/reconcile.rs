@@ -89,11 +89,11 @@ impl Booker {
             return Reconciled::Undecided;
         }
         if outcome == Reconciled::Released {
-            let window = crate::availability::WindowKey {
-                calendar: crate::domain::CalendarKind::Calcom,
-                account: crate::calendar::calcom::account_label(key),
-                event: event_type,
-            };
+            let window = crate::availability::WindowKey::near(
+                crate::domain::CalendarKind::Calcom,
+                crate::calendar::calcom::account_label(key),
+                event_type,
+            );
             self.availability.freed(&window, appointment.starts_at, appointment.ends_at);
         }
         outcome

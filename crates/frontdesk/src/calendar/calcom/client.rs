@@ -2,7 +2,7 @@
 //! key's rate limiter and a deadline; idempotent reads are retried with jitter while time is left.
 
 use super::breaker::{Breaker, Outcome, Permit, Phase};
-use super::limiter::KeyLimiter;
+use super::limiter::{KeyLimiter, Traffic};
 use super::wire::{Booking, BookingFilter, Envelope, EventType, NewBooking, Reservation, SlotDays};
 use crate::calendar::CalendarError;
 use crate::clock::Clock;
@@ -164,7 +164,8 @@ impl CalcomClient {
         let mut sent = false;
         let mut retries = 0;
         loop {
-            if !self.limiter.admit(call.key.expose(), deadline).await {
+            let traffic = if call.method == Method::GET { Traffic::Read } else { Traffic::Write };
+            if !self.limiter.admit(call.key.expose(), traffic, deadline).await {
                 metrics::counter!(CALENDAR_REQUESTS, "provider" => "calcom", "endpoint" => call.endpoint, "status" => "local_rate_limit").increment(1);
                 return (Err(CalendarError::RateLimited), sent);
             }
