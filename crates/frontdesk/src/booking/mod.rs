@@ -504,13 +504,17 @@ impl Booker {
         start: DateTime<Utc>,
         end: DateTime<Utc>,
     ) -> Result<FreeStaff, crate::store::StoreError> {
+        let calcom = self.availability.calendars().kind_for(&tenant.company) == CalendarKind::Calcom;
         let read = self.availability.slots(tenant, service, wanted, start, start + Duration::minutes(1)).await;
         let read = match read {
             Ok(read) => read,
+            // Cal.com itself refuses a taken slot when it books, so a window it could not read just
+            // now (its read budget spent on questions) never stops a booking.
+            Err(_) if calcom => return Ok(FreeStaff::Found(self.availability.calcom_staff(tenant, service, wanted))),
             Err(error) => return Ok(FreeStaff::Unreadable(error)),
         };
         let Some(slot) = read.slots.into_iter().find(|s| s.start == start) else { return Ok(FreeStaff::Taken) };
-        if self.availability.calendars().kind_for(&tenant.company) == CalendarKind::Calcom {
+        if calcom {
             // Cal.com decides hosts, except on a staff member's own event type.
             return Ok(FreeStaff::Found(self.availability.calcom_staff(tenant, service, wanted)));
         }
