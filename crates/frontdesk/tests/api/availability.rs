@@ -302,12 +302,17 @@ async fn get_alternatives_offers_every_strategy_in_one_sentence() {
 }
 
 #[tokio::test]
-async fn find_next_available_looks_past_the_window_with_one_request() {
+async fn find_next_available_looks_past_the_window_with_one_request_per_block() {
     let sim = calsim(5, None).await;
     let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).spawn().await;
     let far = app.call("find_next_available", json!({"service": "Bartpflege", "date": "in 3 Wochen"})).await.json();
     assert_eq!(far["success"], true, "{far}");
-    assert_eq!(slots_requests(&stats(&sim).await), 1, "one range request beyond the window");
+    let first = slots_requests(&stats(&sim).await);
+    assert!((1..=2).contains(&first), "one request per 14-day block beyond the window, got {first}");
+    // Asked again (by this caller or another), the blocks answer from memory.
+    let again = app.call("find_next_available", json!({"service": "Bartpflege", "date": "in 3 Wochen"})).await.json();
+    assert_eq!(again["success"], true, "{again}");
+    assert_eq!(slots_requests(&stats(&sim).await), first, "far blocks are cached");
 }
 
 #[tokio::test]

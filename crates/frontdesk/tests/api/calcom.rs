@@ -164,7 +164,8 @@ async fn a_slow_cal_com_is_cut_off_at_the_deadline() {
 async fn the_breaker_opens_probes_and_closes() {
     let sim = calsim(quick()).await;
     let clock = Arc::new(ManualClock::new(Utc::now()));
-    let client = client(&sim, 100, short(), clock.clone());
+    // The full budget: reads (with their retries) may use 90 of 120.
+    let client = client(&sim, 120, short(), clock.clone());
     let key = Secret::new(KEY);
     let at = next(Weekday::Mon, 10);
     let read = || client.slots(&key, 1001, at, at + Duration::days(1), chrono_tz::Europe::Berlin);
@@ -198,7 +199,8 @@ async fn the_breaker_opens_probes_and_closes() {
 
 #[tokio::test]
 async fn two_hundred_concurrent_reads_never_exceed_the_key_budget() {
-    // calsim enforces 30/min; frontdesk allows itself 25/min (burst 5): no 429 may ever come back.
+    // calsim enforces 30/min; frontdesk allows itself 25/min, of which reads 19 (burst 3): no
+    // 429 may ever come back.
     let sim = calsim(Faults { latency_ms: (5, 20), rate_limit: Some(30), ..Faults::default() }).await;
     let client = Arc::new(client(&sim, 25, short(), Arc::new(SystemClock)));
     let key = Secret::new(KEY);
@@ -215,7 +217,7 @@ async fn two_hundred_concurrent_reads_never_exceed_the_key_budget() {
     let ok = results.iter().filter(|r| r.is_ok()).count();
     let limited = results.iter().filter(|r| matches!(r, Err(CalendarError::RateLimited))).count();
     assert_eq!(ok + limited, 200, "{results:?}");
-    assert!((5..=6).contains(&ok), "burst of 5 (+1 replenished within the deadline), got {ok}");
+    assert!((3..=4).contains(&ok), "the read burst of 3 (+1 replenished within the deadline), got {ok}");
     let stats = stats(&sim).await;
     assert_eq!(slots_requests(&stats), ok as u64);
     assert!(stats["by_status"]["429"].is_null(), "{stats}");

@@ -228,4 +228,43 @@ proptest! {
         prop_assert!(answer.status == 200 || answer.status == 404, "{}: {}", name, answer.status);
         prop_assert!(serde_json::from_str::<Value>(&answer.text).is_ok());
     }
+
+    /// Hostile shapes (issue 12): call ids and numbers of any length, a body naming another
+    /// function than the path, kilobytes of text with control characters in any argument.
+    /// Never a 5xx, always JSON; a mismatch is 401, an oversized id 400; a spoken answer stays short.
+    #[test]
+    fn hostile_shapes_are_refused_or_answered_briefly(
+        function in proptest::sample::select(&FUNCTIONS[..]),
+        other in proptest::sample::select(&FUNCTIONS[..]),
+        named_other in any::<bool>(),
+        call_id in "[a-zA-Z0-9_{}]{0,200}",
+        from in "[+0-9a-z ]{0,40}",
+        key in proptest::sample::select(&KEYS[..]),
+        text in "[\\PC\u{0}-\u{1f}]{0,64}",
+        repeat in 1usize..120,
+    ) {
+        let (runtime, app) = shared();
+        let name = if named_other { other } else { function };
+        let long = text.repeat(repeat);
+        let body = serde_json::to_vec(&serde_json::json!({
+            "name": name,
+            "args": {key: long, "service": "Herrenhaarschnitt", "date": "morgen"},
+            "call": {"call_id": call_id, "from_number": from, "to_number": crate::helpers::SALON}
+        })).unwrap();
+        let signature = app.sign(&body);
+        let answer = runtime.block_on(app.post(&format!("/retell/functions/{function}"), body, Some(signature)));
+        prop_assert!(answer.status < 500, "{}: {}", answer.status, answer.text);
+        let parsed: Value = serde_json::from_str(&answer.text).map_err(|e| TestCaseError::fail(format!("not JSON: {e}")))?;
+        let same = frontdesk::functions::Function::from_name(name) == frontdesk::functions::Function::from_name(function);
+        if call_id.chars().count() > 128 || call_id.trim().is_empty() || from.chars().count() > 32 {
+            prop_assert_eq!(answer.status, 400, "{}", answer.text);
+        } else if !same {
+            prop_assert_eq!(answer.status, 401, "{}", answer.text);
+        } else {
+            prop_assert_eq!(answer.status, 200, "{}", answer.text);
+            let message = parsed["message"].as_str().unwrap_or_default();
+            prop_assert!(!message.is_empty() && message.len() < 700, "{} bytes: {}", message.len(), message);
+            prop_assert_ne!(&parsed["error"], "internal", "{}", parsed);
+        }
+    }
 }
