@@ -48,24 +48,13 @@ pub async fn run(function: &str, calls: usize, concurrency: usize) -> anyhow::Re
     own.sort();
     round_trip.sort();
     println!("warm {function}, {calls} calls, {concurrency} concurrent callers, {failures} failures");
-    println!(
-        "server-side  p50 {:.3} ms  p99 {:.3} ms  max {:.3} ms",
-        percentile(&server, 0.50),
-        percentile(&server, 0.99),
-        percentile(&server, 1.0)
-    );
-    println!(
-        "  function   p50 {:.3} ms  p99 {:.3} ms  max {:.3} ms  (the function itself, without signature, JSON and HTTP)",
-        percentile(&own, 0.50),
-        percentile(&own, 0.99),
-        percentile(&own, 1.0)
-    );
-    println!(
-        "round trip   p50 {:.3} ms  p99 {:.3} ms  max {:.3} ms",
-        percentile(&round_trip, 0.50),
-        percentile(&round_trip, 0.99),
-        percentile(&round_trip, 1.0)
-    );
+    let line = |label: &str, sorted: &[Duration], note: &str| {
+        let (p50, p99, max) = (percentile(sorted, 0.50), percentile(sorted, 0.99), percentile(sorted, 1.0));
+        println!("{label}  p50 {p50:.3} ms  p99 {p99:.3} ms  max {max:.3} ms{note}");
+    };
+    line("server-side", &server, "");
+    line("  function ", &own, "  (the function itself, without signature, JSON and HTTP)");
+    line("round trip ", &round_trip, "");
     println!(
         "throughput   {:.0} calls/s (client and server share this machine)",
         server.len() as f64 / elapsed.as_secs_f64()

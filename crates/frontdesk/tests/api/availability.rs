@@ -227,24 +227,9 @@ async fn instances_share_invalidations_through_redis() {
     }
     // Cal.com tells instance A about a booking; instance B stops offering it too.
     let start = next(Weekday::Tue, 10);
-    let body = serde_json::to_vec(&json!({"triggerEvent": "BOOKING_CREATED", "createdAt": start,
-        "payload": {"eventTypeId": 1001, "startTime": start, "endTime": start + Duration::minutes(30)}}))
-    .unwrap();
-    let signature = {
-        use hmac::{Hmac, Mac};
-        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(WEBHOOK_SECRET.as_bytes()).unwrap();
-        mac.update(&body);
-        hex::encode(mac.finalize().into_bytes())
-    };
-    let answer = reqwest::Client::new()
-        .post(format!("{}/calcom/webhook", a.address))
-        .header("content-type", "application/json")
-        .header("x-cal-signature-256", signature)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status(), 200);
+    let event = json!({"triggerEvent": "BOOKING_CREATED", "createdAt": start,
+        "payload": {"eventTypeId": 1001, "startTime": start, "endTime": start + Duration::minutes(30)}});
+    assert_eq!(crate::helpers::post_calcom_webhook(&a, WEBHOOK_SECRET, &event).await, 200);
     assert_eq!(a.call("check_availability", check("10:00")).await.json()["available"], false);
     let sent = Instant::now();
     while b.call("check_availability", check("10:00")).await.json()["available"] != false {

@@ -412,3 +412,20 @@ pub async fn cal_com_bookings(sim: &calsim::Running, query: &str) -> Value {
         .unwrap();
     listed["data"].clone()
 }
+
+/// POSTs a Cal.com webhook signed with `secret` (`X-Cal-Signature-256`); the status.
+pub async fn post_calcom_webhook(app: &TestApp, secret: &str, event: &Value) -> u16 {
+    let body = serde_json::to_vec(event).unwrap();
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(&body);
+    let signature = hex::encode(mac.finalize().into_bytes());
+    let answer = reqwest::Client::new()
+        .post(format!("{}/calcom/webhook", app.address))
+        .header("content-type", "application/json")
+        .header("x-cal-signature-256", signature)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    answer.status().as_u16()
+}

@@ -2,7 +2,7 @@
 //! caller would: authentication, integrity, abuse limits, resources.
 
 use crate::helpers::{
-    calsim_stats, demo_tenants, retell_signature, slots_requests, tenant_calsim, TestApp, API_KEY, CALLER, PRACTICE,
+    calsim_stats, demo_tenants, post_calcom_webhook, retell_signature, slots_requests, tenant_calsim, TestApp, API_KEY, CALLER, PRACTICE,
     SALON, SALON_PRENZLAUER_BERG,
 };
 use chrono::{Duration, TimeZone, Utc};
@@ -154,36 +154,17 @@ async fn a_calcom_webhook_cannot_touch_another_tenants_appointment() {
         })
         .await
         .unwrap();
-    let send = |event_type: i64| {
-        let body = serde_json::to_vec(&json!({"triggerEvent": "BOOKING_CANCELLED", "payload": {
+    let cancel = |event_type: i64| {
+        json!({"triggerEvent": "BOOKING_CANCELLED", "payload": {
             "uid": "bk_other", "eventTypeId": event_type, "startTime": start, "endTime": start + Duration::minutes(30),
-            "metadata": {"frontdesk_appointment_id": id.to_string()}}}))
-        .unwrap();
-        let signature = {
-            use hmac::{Hmac, Mac};
-            let mut mac = Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
-            mac.update(&body);
-            hex::encode(mac.finalize().into_bytes())
-        };
-        let url = format!("{}/calcom/webhook", app.address);
-        async move {
-            let answer = reqwest::Client::new()
-                .post(url)
-                .header("content-type", "application/json")
-                .header("x-cal-signature-256", signature)
-                .body(body)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(answer.status(), 200);
-        }
+            "metadata": {"frontdesk_appointment_id": id.to_string()}}})
     };
     // The practice's event type 2001 naming the salon's appointment: nothing happens.
-    send(2001).await;
+    assert_eq!(post_calcom_webhook(&app, SECRET, &cancel(2001)).await, 200);
     let row = app.store.appointment_by_key("webhook-target").await.unwrap().unwrap();
     assert_eq!(row.status, "booked");
     // Its own event type 1001: the cancellation applies (the check is not a blanket refusal).
-    send(service.calcom_event_type_id.unwrap()).await;
+    assert_eq!(post_calcom_webhook(&app, SECRET, &cancel(service.calcom_event_type_id.unwrap())).await, 200);
     let row = app.store.appointment_by_key("webhook-target").await.unwrap().unwrap();
     assert_eq!(row.status, "cancelled");
 }
