@@ -116,6 +116,7 @@ mod tests {
                 calcom_event_types: vec![],
             }],
             closures: vec![],
+            retell_agent_ids: vec![],
         }
     }
 

@@ -121,6 +121,8 @@ pub struct Branch {
     pub staff: Vec<Staff>,
     /// Days off besides the weekly hours and public holidays.
     pub closures: Vec<DayRange>,
+    /// Retell agents whose web calls belong here (they carry no phone numbers).
+    pub retell_agent_ids: Vec<String>,
 }
 
 impl Branch {

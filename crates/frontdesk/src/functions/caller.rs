@@ -152,6 +152,9 @@ pub async fn check_customer(backends: &Backends, ctx: &CallContext) -> Reply {
     let customer = view(ctx, found);
     let name = customer.name.as_deref().map(crate::speech::echo);
     let message = match (language, hidden, &name, customer.known) {
+        // A web call (website widget, a test call in Retell's dashboard) has no number at all.
+        (Language::De, true, _, _) if ctx.call.is_web_call() => "Mit wem spreche ich bitte?".to_string(),
+        (Language::En, true, _, _) if ctx.call.is_web_call() => "May I have your name, please?".to_string(),
         (Language::De, true, _, _) => {
             "Die Rufnummer ist unterdrückt, daher kann ich Sie nicht automatisch zuordnen. Wie ist Ihr Name?"
                 .to_string()

@@ -88,10 +88,15 @@ const CATALOGUE: &[(&str, Function)] = &[
 ];
 
 impl Function {
-    /// The function a name (or alias) stands for; case-insensitive.
+    /// The function a name (or alias) stands for; case-insensitive. Agents of the old system call
+    /// versioned names (`check_availability_v17`): a trailing `_v<digits>` is the same function.
     pub fn from_name(name: &str) -> Option<Self> {
         let name = name.trim();
-        CATALOGUE.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, f)| *f)
+        let unversioned = match name.rsplit_once("_v") {
+            Some((base, version)) if !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit()) => base,
+            _ => name,
+        };
+        CATALOGUE.iter().find(|(n, _)| n.eq_ignore_ascii_case(unversioned)).map(|(_, f)| *f)
     }
 
     /// Every accepted name, for the 404 answer.

@@ -15,12 +15,9 @@ use serde_json::{json, Map, Value};
 /// the branch's availability windows so the call's first question is answered from memory.
 pub async fn inbound(State(state): State<AppState>, body: RetellBody) -> Result<Json<Value>, ApiError> {
     let payload: InboundPayload = body.parse("inbound-call webhook")?;
-    let tenant = payload
-        .call_inbound
-        .to_number
-        .as_deref()
-        .and_then(|n| PhoneNumber::parse(n).ok())
-        .and_then(|n| state.directory().resolve(&n).cloned());
+    let inbound = &payload.call_inbound;
+    let number = inbound.to_number.as_deref().and_then(|n| PhoneNumber::parse(n).ok());
+    let tenant = state.directory().find(number.as_ref(), inbound.agent_id.as_deref()).cloned();
     let Some(tenant) = tenant else {
         return Ok(Json(json!({"call_inbound": {"dynamic_variables": {}}})));
     };
@@ -67,7 +64,8 @@ fn instant(unix_ms: Option<i64>) -> Option<DateTime<Utc>> {
 /// Records call events on the call row in the background and answers 204 at once.
 pub async fn call_event(State(state): State<AppState>, body: RetellBody) -> Result<StatusCode, ApiError> {
     let event: CallEventPayload = body.parse("call event")?;
-    let Some(tenant) = event.call.info.business_number().and_then(|n| state.directory().resolve(&n).cloned()) else {
+    let call = &event.call.info;
+    let Some(tenant) = state.directory().find(call.business_number().as_ref(), call.agent_id.as_deref()).cloned() else {
         // A number no tenant has: nothing to record, and Retell must not retry.
         return Ok(StatusCode::NO_CONTENT);
     };

@@ -48,9 +48,9 @@ impl FromRequest<AppState> for RetellBody {
 /// is trusted after the signature checks out.
 fn signing_key<'s>(state: &'s AppState, bytes: &[u8]) -> &'s Secret {
     let addressee: Addressee = serde_json::from_slice(bytes).unwrap_or_default();
-    addressee
-        .business_number()
-        .and_then(|number| state.directory().resolve(&number))
+    state
+        .directory()
+        .find(addressee.business_number().as_ref(), addressee.agent_id())
         .and_then(|tenant| tenant.company.retell_api_key.as_ref())
         .unwrap_or_else(|| state.retell_key())
 }
@@ -72,7 +72,8 @@ impl FromRequest<AppState> for SignedCall {
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let body = RetellBody::from_request(request, state).await?;
         let payload: FunctionCallPayload = body.parse("function call")?;
-        let tenant = payload.call.business_number().and_then(|n| state.directory().resolve(&n).cloned());
+        let call = &payload.call;
+        let tenant = state.directory().find(call.business_number().as_ref(), call.agent_id.as_deref()).cloned();
         Ok(Self { payload, tenant, received_at: body.received_at })
     }
 }

@@ -7,15 +7,38 @@ use serde_json::value::RawValue;
 
 /// `{"name": …, "args": {…}, "call": {…}}`.
 #[derive(Debug, Deserialize)]
+#[serde(try_from = "IncomingCall")]
 pub struct FunctionCallPayload {
     /// Function name (absent when the path names it).
-    #[serde(default)]
     pub name: Option<String>,
     /// Arguments the agent collected; parsed by the function itself.
-    #[serde(default)]
     pub args: Option<Box<RawValue>>,
     /// The live call; it carries the tenant.
     pub call: CallInfo,
+}
+
+/// A function call as it arrives, before the call object is known to be there.
+#[derive(Deserialize)]
+struct IncomingCall {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    args: Option<Box<RawValue>>,
+    #[serde(default)]
+    call: Option<CallInfo>,
+}
+
+/// What a payload without its call object is told: which switch in Retell to turn off.
+pub const ARGS_ONLY: &str = "the payload has no \"call\" object, so frontdesk cannot tell which business is called: \
+turn off \"Payload: args only\" in this custom function's settings in Retell";
+
+impl TryFrom<IncomingCall> for FunctionCallPayload {
+    type Error = &'static str;
+
+    fn try_from(incoming: IncomingCall) -> Result<Self, Self::Error> {
+        let call = incoming.call.ok_or(ARGS_ONLY)?;
+        Ok(Self { name: incoming.name, args: incoming.args, call })
+    }
 }
 
 /// Whether the caller dialled the business or the business's agent dialled out.
@@ -63,9 +86,18 @@ pub struct CallInfo {
     /// Inbound unless Retell says otherwise.
     #[serde(default)]
     pub direction: CallDirection,
+    /// `phone_call` or `web_call` (a website widget or a test call in Retell's dashboard).
+    #[serde(default, deserialize_with = "bounded::optional_id")]
+    pub call_type: Option<String>,
 }
 
 impl CallInfo {
+    /// A web call: no phone line, so no numbers; the agent names the branch and the caller is
+    /// unknown until they say their name.
+    pub fn is_web_call(&self) -> bool {
+        self.call_type.as_deref() == Some("web_call") || (self.from_number.is_none() && self.to_number.is_none())
+    }
+
     /// The branch's number: `to_number` inbound, `from_number` outbound.
     pub fn business_number(&self) -> Option<PhoneNumber> {
         business_side(self.direction, self.from_number.as_deref(), self.to_number.as_deref())
@@ -94,6 +126,8 @@ pub struct Addressee {
 #[derive(Debug, Default, Deserialize)]
 struct Numbers {
     #[serde(default)]
+    agent_id: Option<String>,
+    #[serde(default)]
     from_number: Option<String>,
     #[serde(default)]
     to_number: Option<String>,
@@ -102,6 +136,11 @@ struct Numbers {
 }
 
 impl Addressee {
+    /// The agent of the call the body is about, if it names one.
+    pub fn agent_id(&self) -> Option<&str> {
+        self.call.as_ref().or(self.call_inbound.as_ref()).and_then(|n| n.agent_id.as_deref())
+    }
+
     /// The business number the body is about, if it names one.
     pub fn business_number(&self) -> Option<PhoneNumber> {
         let (numbers, direction) = match (&self.call, &self.call_inbound) {

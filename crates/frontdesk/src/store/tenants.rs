@@ -48,13 +48,15 @@ impl Store {
                     .await?;
                 for branch in &company.branches {
                     let branch_id: i64 = sqlx::query_scalar(
-                        "INSERT INTO branches (company_id, name, opening_hours, closures) VALUES ($1, $2, $3, $4)
-                         ON CONFLICT (company_id, name) DO UPDATE SET opening_hours = excluded.opening_hours, closures = excluded.closures
+                        "INSERT INTO branches (company_id, name, opening_hours, closures, retell_agent_ids) VALUES ($1, $2, $3, $4, $5)
+                         ON CONFLICT (company_id, name) DO UPDATE SET opening_hours = excluded.opening_hours, closures = excluded.closures,
+                            retell_agent_ids = excluded.retell_agent_ids
                          RETURNING id")
                         .bind(company_id)
                         .bind(&branch.name)
                         .bind(opening_hours_json(branch))
                         .bind(closures_json(branch))
+                        .bind(serde_json::to_string(&branch.retell_agent_ids).expect("strings serialize"))
                         .fetch_one(&mut *tx)
                         .await?;
                     sqlx::query("DELETE FROM phone_numbers WHERE branch_id = $1").bind(branch_id).execute(&mut *tx).await?;
@@ -124,7 +126,7 @@ impl Store {
     pub async fn load_branches(&self) -> Result<Vec<BranchContext>, StoreError> {
         let (companies, branches, numbers, services, staff, links): DirectoryRows = on_pool!(self, pool => (
             sqlx::query_as("SELECT id, name, language, timezone, calendar, calcom_api_key, cancel_hours_before, region, locale, retell_api_key, max_bookings_per_call, max_upcoming_per_caller, booking_horizon_days FROM companies ORDER BY id").fetch_all(pool).await?,
-            sqlx::query_as("SELECT id, company_id, name, opening_hours, closures FROM branches ORDER BY id").fetch_all(pool).await?,
+            sqlx::query_as("SELECT id, company_id, name, opening_hours, closures, retell_agent_ids FROM branches ORDER BY id").fetch_all(pool).await?,
             sqlx::query_as("SELECT branch_id, number FROM phone_numbers ORDER BY number").fetch_all(pool).await?,
             sqlx::query_as("SELECT id, branch_id, name, synonyms, duration_minutes, price, description, calcom_event_type_id FROM services WHERE active ORDER BY branch_id, position").fetch_all(pool).await?,
             sqlx::query_as("SELECT id, branch_id, name FROM staff WHERE active ORDER BY branch_id, position").fetch_all(pool).await?,
@@ -184,6 +186,8 @@ impl Store {
                         services: services_by_branch.remove(&row.id).unwrap_or_default(),
                         staff: staff_by_branch.remove(&row.id).unwrap_or_default(),
                         closures,
+                        retell_agent_ids: serde_json::from_str(&row.retell_agent_ids)
+                            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
                     },
                 })
             })
@@ -263,6 +267,7 @@ struct BranchRow {
     name: String,
     opening_hours: String,
     closures: String,
+    retell_agent_ids: String,
 }
 
 #[derive(sqlx::FromRow)]

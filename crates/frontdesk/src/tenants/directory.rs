@@ -1,11 +1,14 @@
+//! The hot path's tenant lookup: a dialled number, or for web calls the agent, to its branch.
+
 use crate::domain::{BranchContext, PhoneNumber};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// In-memory map from a dialled number to its branch and company: the hot path's tenant lookup.
+/// In-memory maps from a dialled number, and from a Retell agent, to its branch and company.
 #[derive(Debug, Default)]
 pub struct TenantDirectory {
     by_number: HashMap<String, Arc<BranchContext>>,
+    by_agent: HashMap<String, Arc<BranchContext>>,
     branches: Vec<Arc<BranchContext>>,
 }
 
@@ -17,12 +20,25 @@ impl TenantDirectory {
             .iter()
             .flat_map(|ctx| ctx.branch.phone_numbers.iter().map(move |n| (n.as_str().to_string(), ctx.clone())))
             .collect();
-        Self { by_number, branches }
+        let by_agent = branches
+            .iter()
+            .flat_map(|ctx| ctx.branch.retell_agent_ids.iter().map(move |a| (a.clone(), ctx.clone())))
+            .collect();
+        Self { by_number, by_agent, branches }
     }
 
     /// The branch a number rings, if any.
     pub fn resolve(&self, number: &PhoneNumber) -> Option<&Arc<BranchContext>> {
         self.by_number.get(number.as_str())
+    }
+
+    /// The branch of a call: by the business number when the call has one (phone calls), else by
+    /// its agent (web calls from a website widget or Retell's dashboard carry no numbers).
+    pub fn find(&self, number: Option<&PhoneNumber>, agent: Option<&str>) -> Option<&Arc<BranchContext>> {
+        match number {
+            Some(number) => self.resolve(number),
+            None => agent.and_then(|a| self.by_agent.get(a)),
+        }
     }
 
     /// All branches, for prefetching and listings.

@@ -55,6 +55,8 @@ pub struct BranchSpec {
     pub staff: Vec<StaffSpec>,
     /// Days off besides weekly hours and public holidays.
     pub closures: Vec<DayRange>,
+    /// Retell agents whose web calls (no phone numbers) belong to this branch.
+    pub retell_agent_ids: Vec<String>,
 }
 
 /// One service as the file describes it.
@@ -133,6 +135,8 @@ struct RawBranch {
     staff: Vec<StaffSpec>,
     #[serde(default)]
     closures: Vec<String>,
+    #[serde(default)]
+    retell_agent_ids: Vec<String>,
 }
 
 impl TenantsFile {
@@ -157,6 +161,13 @@ impl TenantsFile {
                 parse_company(company, &mut seen_numbers)
             })
             .collect::<Result<Vec<_>, _>>()?;
+        // An agent names one branch: its web calls must not be claimed by two.
+        let mut seen_agents = HashSet::new();
+        for branch in companies.iter().flat_map(|c| &c.branches) {
+            if let Some(twice) = branch.retell_agent_ids.iter().find(|a| !seen_agents.insert(a.as_str())) {
+                return Err(format!("retell agent {twice:?} is named by two branches"));
+            }
+        }
         Ok(Self { companies })
     }
 }
@@ -280,7 +291,19 @@ fn parse_branch(
         }
     }
     let closures = raw.closures.iter().map(|c| DayRange::parse(c)).collect::<Result<Vec<_>, _>>().map_err(at)?;
-    Ok(BranchSpec { name: raw.name, phone_numbers, opening_hours, services: raw.service, staff: raw.staff, closures })
+    let retell_agent_ids: Vec<String> = raw.retell_agent_ids.iter().map(|a| a.trim().to_string()).collect();
+    if let Some(bad) = retell_agent_ids.iter().find(|a| a.is_empty() || a.len() > 128 || a.contains(char::is_whitespace)) {
+        return Err(at(format!("retell_agent_ids: {bad:?} is not a Retell agent id")));
+    }
+    Ok(BranchSpec {
+        name: raw.name,
+        phone_numbers,
+        opening_hours,
+        services: raw.service,
+        staff: raw.staff,
+        closures,
+        retell_agent_ids,
+    })
 }
 
 #[cfg(test)]

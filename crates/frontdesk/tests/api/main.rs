@@ -11,6 +11,7 @@ mod helpers;
 mod isolation;
 mod properties;
 mod protocol;
+mod retell_agents;
 mod security;
 mod signature;
 mod storage;
