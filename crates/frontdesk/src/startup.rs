@@ -111,7 +111,7 @@ impl Application {
                 let calcom = calcom_client.clone().map(|client| {
                     Arc::new(CalcomCalendar::new(client, settings.calcom_api_key.clone())) as Arc<dyn CalendarProvider>
                 });
-                Calendars::new(settings.calendar, Arc::new(LocalCalendar::new(store.clone())), calcom)
+                Calendars::new(settings.calendar, Arc::new(LocalCalendar::new(store.clone(), clock.clone())), calcom)
             }
         };
         let cache = settings.availability_cache.then(|| {

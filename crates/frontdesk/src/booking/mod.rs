@@ -110,15 +110,6 @@ pub struct Booker {
     availability: Availability,
     calcom: Option<Arc<CalcomClient>>,
     locks: Arc<SlotLocks>,
-    holds: Arc<std::sync::Mutex<std::collections::HashMap<HoldKey, Hold>>>,
-}
-
-/// Whose hold: a call of a company. Call ids come from callers' payloads, so a hold is never
-/// found by the call id alone (another company's agent could name the same id).
-type HoldKey = (i64, String);
-
-fn hold_key(tenant: &BranchContext, call_id: &str) -> HoldKey {
-    (tenant.company.id, call_id.to_string())
 }
 
 /// How long a hold keeps a slot for a caller.
@@ -139,6 +130,36 @@ pub struct Hold {
     pub reservation_uid: Option<String>,
     /// When it lapses.
     pub until: DateTime<Utc>,
+}
+
+impl Hold {
+    /// The database row of this hold for a call of a tenant.
+    fn row(&self, tenant: &BranchContext, call_id: &str) -> crate::store::HoldRow {
+        crate::store::HoldRow {
+            company_id: tenant.company.id,
+            call_id: call_id.to_string(),
+            branch_id: tenant.branch.id,
+            service_id: self.service.0,
+            staff_id: self.staff.map(|s| s.0),
+            starts_at: self.start,
+            ends_at: self.end,
+            reservation_uid: self.reservation_uid.clone(),
+            held_until: self.until,
+        }
+    }
+}
+
+impl From<crate::store::HoldRow> for Hold {
+    fn from(row: crate::store::HoldRow) -> Self {
+        Self {
+            service: crate::domain::ServiceId(row.service_id),
+            start: row.starts_at,
+            end: row.ends_at,
+            staff: row.staff_id.map(StaffId),
+            reservation_uid: row.reservation_uid,
+            until: row.held_until,
+        }
+    }
 }
 
 /// What one booking at a time is serialised on: the branch for the embedded calendar (it assigns
@@ -184,7 +205,7 @@ impl Booker {
         calcom: Option<Arc<CalcomClient>>,
         redis: Option<RedisLocks>,
     ) -> Self {
-        Self { store, availability, calcom, locks: Arc::new(SlotLocks::with_redis(redis)), holds: Arc::default() }
+        Self { store, availability, calcom, locks: Arc::new(SlotLocks::with_redis(redis)) }
     }
 
     /// Books once: repeated requests of the same call return the first result.
@@ -209,7 +230,7 @@ impl Booker {
         }
         let end = request.start + Duration::minutes(i64::from(service.duration_minutes));
         // This call's own hold keeps the slot for it: the window shows it as taken by design.
-        let held = self.take_hold(&hold_key(tenant, &request.call_id), service.id, request.start);
+        let held = self.take_hold(tenant, &request.call_id, service.id, request.start).await?;
         let staff = match held {
             Some(hold) if calendar == CalendarKind::Calcom => hold.staff,
             Some(hold)
@@ -396,16 +417,23 @@ impl Booker {
         Ok(None)
     }
 
-    /// This call's live hold on exactly this slot, consumed.
-    fn take_hold(&self, key: &HoldKey, service: crate::domain::ServiceId, start: DateTime<Utc>) -> Option<Hold> {
-        let mut holds = self.holds.lock().unwrap_or_else(|p| p.into_inner());
-        let live =
-            holds.get(key).is_some_and(|h| h.service == service && h.start == start && h.until > self.availability.now());
-        if live {
-            holds.remove(key)
-        } else {
-            None
+    /// This call's live hold on exactly this slot, consumed (it may have been made on another
+    /// instance: holds live in the database). Holds are keyed by company and call: call ids come
+    /// from payloads, and another company's agent could name the same one.
+    async fn take_hold(
+        &self,
+        tenant: &BranchContext,
+        call_id: &str,
+        service: crate::domain::ServiceId,
+        start: DateTime<Utc>,
+    ) -> Result<Option<Hold>, crate::store::StoreError> {
+        let Some(live) = self.store.live_hold(tenant.company.id, call_id, self.availability.now()).await? else {
+            return Ok(None);
+        };
+        if live.service_id != service.0 || live.starts_at != start {
+            return Ok(None);
         }
+        Ok(self.store.take_hold(tenant.company.id, call_id).await?.map(Hold::from))
     }
 
     /// Holds a slot for a call for [`HOLD_FOR`] (a Cal.com reservation for Cal.com tenants), so
@@ -454,16 +482,20 @@ impl Booker {
         }
         let hold =
             Hold { service: service.id, start, end, staff, reservation_uid, until: self.availability.now() + HOLD_FOR };
+        let row = hold.row(tenant, call_id);
+        self.store.put_hold(&row).await.map_err(|e| CalendarError::Unavailable(e.to_string()))?;
         self.availability.taken(&self.availability.key(tenant, service, staff), start, end, staff);
-        self.holds.lock().unwrap_or_else(|p| p.into_inner()).insert(hold_key(tenant, call_id), hold.clone());
-        // A hold nobody books or releases gives its slot back by itself.
-        let (booker, tenant, call_id, expected) = (self.clone(), tenant.clone(), call_id.to_string(), hold.clone());
+        // A hold nobody books or releases gives its slot back by itself (the row is ignored once
+        // lapsed in any case; this also frees the windows and the Cal.com reservation).
+        let (booker, tenant, call_id) = (self.clone(), tenant.clone(), call_id.to_string());
         tokio::spawn(async move {
             tokio::time::sleep(HOLD_FOR.to_std().unwrap_or_default()).await;
-            let key = hold_key(&tenant, &call_id);
-            let still_held = booker.holds.lock().unwrap_or_else(|p| p.into_inner()).get(&key) == Some(&expected);
-            if still_held {
-                booker.release(&tenant, &call_id).await;
+            // the call's hold, live or lapsed: still this one, or booked, released or replaced?
+            match booker.store.live_hold(tenant.company.id, &call_id, DateTime::UNIX_EPOCH).await {
+                Ok(Some(current)) if current == row => {
+                    booker.release(&tenant, &call_id).await;
+                }
+                _ => {}
             }
         });
         Ok(Some(hold))
@@ -471,8 +503,13 @@ impl Booker {
 
     /// Lets a call's hold go (and its Cal.com reservation); whether there was one.
     pub async fn release(&self, tenant: &BranchContext, call_id: &str) -> bool {
-        let Some(hold) = self.holds.lock().unwrap_or_else(|p| p.into_inner()).remove(&hold_key(tenant, call_id)) else {
-            return false;
+        let hold = match self.store.take_hold(tenant.company.id, call_id).await {
+            Ok(Some(row)) => Hold::from(row),
+            Ok(None) => return false,
+            Err(error) => {
+                tracing::error!(%error, "hold could not be released; it lapses by itself");
+                return false;
+            }
         };
         if let (Some(uid), Some(client), Some(key)) =
             (&hold.reservation_uid, &self.calcom, self.availability.calcom_key(&tenant.company))
@@ -523,8 +560,13 @@ impl Booker {
             (None, true) => vec![None],
             (None, false) => slot.staff.into_iter().map(Some).collect(),
         };
+        let now = self.availability.now();
         for candidate in candidates {
-            if !self.store.is_busy(tenant.branch.id, candidate.map(|s| s.0), start, end).await? {
+            let staff = candidate.map(|s| s.0);
+            // Booked, or held for another call on any instance (the window may not know yet).
+            if !self.store.is_busy(tenant.branch.id, staff, start, end).await?
+                && !self.store.is_held(tenant.branch.id, staff, start, end, now).await?
+            {
                 return Ok(FreeStaff::Found(candidate));
             }
         }

@@ -1,19 +1,23 @@
 use super::{free_slots_on_grid, CalendarError, CalendarProvider, Slot, SlotQuery};
+use crate::clock::Clock;
 use crate::store::Store;
 use crate::telemetry::{CALENDAR_DURATION, CALENDAR_REQUESTS};
 use chrono::Duration;
 use futures_util::future::BoxFuture;
+use std::sync::Arc;
 
-/// The embedded calendar: opening hours and staff from the tenants file, appointments from the database.
+/// The embedded calendar: opening hours and staff from the tenants file, appointments and live
+/// slot holds from the database.
 #[derive(Debug, Clone)]
 pub struct LocalCalendar {
     store: Store,
+    clock: Arc<dyn Clock>,
 }
 
 impl LocalCalendar {
-    /// A calendar over this database.
-    pub fn new(store: Store) -> Self {
-        Self { store }
+    /// A calendar over this database; `clock` tells which holds are still live.
+    pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
+        Self { store, clock }
     }
 }
 
@@ -25,10 +29,15 @@ impl CalendarProvider for LocalCalendar {
     fn free_slots<'a>(&'a self, query: SlotQuery<'a>) -> BoxFuture<'a, Result<Vec<Slot>, CalendarError>> {
         Box::pin(async move {
             let started = std::time::Instant::now();
-            let busy = self
-                .store
-                .busy_intervals(query.branch.id, query.from - Duration::days(1), query.to + Duration::days(1))
-                .await;
+            let (from, to) = (query.from - Duration::days(1), query.to + Duration::days(1));
+            let busy = match self.store.busy_intervals(query.branch.id, from, to).await {
+                // Time held for a call (on any instance) is taken for everyone else.
+                Ok(mut busy) => self.store.held_intervals(query.branch.id, from, to, self.clock.now()).await.map(|held| {
+                    busy.extend(held);
+                    busy
+                }),
+                Err(error) => Err(error),
+            };
             let status = if busy.is_ok() { "ok" } else { "error" };
             metrics::histogram!(CALENDAR_DURATION, "provider" => "local", "endpoint" => "slots")
                 .record(started.elapsed().as_secs_f64());

@@ -77,7 +77,13 @@ pub async fn call_event(State(state): State<AppState>, body: RetellBody) -> Resu
         state.record_call(&tenant, &event.call.info, started_at).await;
         let status = match event.event {
             CallEventKind::CallStarted | CallEventKind::Other => return,
-            CallEventKind::CallEnded => "ended",
+            CallEventKind::CallEnded => {
+                // A caller who hung up confirms nothing: their held slot is free again at once.
+                if state.backends().booker.release(&tenant, &event.call.info.call_id).await {
+                    tracing::info!(call_id = %event.call.info.call_id, "hold released at the end of the call");
+                }
+                "ended"
+            }
             CallEventKind::CallAnalyzed => "analyzed",
         };
         let result = state

@@ -8,6 +8,7 @@ mod audit;
 mod callbacks;
 mod calls;
 mod customers;
+mod holds;
 mod tenants;
 
 pub use appointments::{
@@ -17,6 +18,7 @@ pub use audit::{AuditLog, FunctionCallRecord};
 pub use callbacks::{CallbackRequest, NewCallback};
 pub use calls::CallRecord;
 pub use customers::Customer;
+pub use holds::HoldRow;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -8,6 +8,7 @@ mod crash;
 mod degradation;
 mod functions;
 mod helpers;
+mod holds;
 mod isolation;
 mod properties;
 mod protocol;

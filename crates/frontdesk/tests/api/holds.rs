@@ -1,0 +1,70 @@
+//! Slot holds where every instance sees them (issue 13): two instances on one PostgreSQL database
+//! (no Redis, so nothing but the database is shared), Retell's requests of one call spread across
+//! them as a round-robin load balancer would.
+
+use crate::helpers::{database_url, retell_signature, Backend, TestApp, API_KEY, CALLER, SALON};
+use frontdesk::clock::Clock;
+use serde_json::{json, Value};
+
+const OTHER: &str = "+4917699999999";
+
+async fn call(app: &TestApp, function: &str, args: Value, call_id: &str, from: &str) -> Value {
+    let body = serde_json::to_vec(&json!({"name": function, "args": args,
+        "call": {"call_id": call_id, "from_number": from, "to_number": SALON, "direction": "inbound"}}))
+    .unwrap();
+    let signature = retell_signature(&body, API_KEY, app.clock.now().timestamp_millis());
+    app.post(&format!("/retell/functions/{function}"), body, Some(signature)).await.json()
+}
+
+async fn call_ended(app: &TestApp, call_id: &str) {
+    let body = serde_json::to_vec(&json!({"event": "call_ended",
+        "call": {"call_id": call_id, "from_number": OTHER, "to_number": SALON, "direction": "inbound"}}))
+    .unwrap();
+    let signature = retell_signature(&body, API_KEY, app.clock.now().timestamp_millis());
+    assert_eq!(app.post("/retell/webhook", body, Some(signature)).await.status, 204);
+}
+
+/// Two instances sharing one fresh PostgreSQL schema; `None` only outside CI without PostgreSQL.
+async fn two_instances() -> Option<(TestApp, TestApp, tempfile::TempDir)> {
+    let dir = tempfile::tempdir().unwrap();
+    let database = database_url(Backend::Postgres, &dir).await?;
+    let a = TestApp::builder().env("FRONTDESK_DATABASE_URL", database.clone()).spawn().await;
+    let b = TestApp::builder().env("FRONTDESK_DATABASE_URL", database).spawn().await;
+    Some((a, b, dir))
+}
+
+#[tokio::test]
+async fn a_hold_made_on_one_instance_is_the_callers_on_the_other() {
+    let Some((a, b, _dir)) = two_instances().await else { return };
+    // Bartpflege: only Jonas does it, so one hold takes the slot from everybody else.
+    let slot = json!({"service": "Bartpflege", "date": "morgen", "time": "10:00", "name": "Anna Schmidt"});
+    let held = call(&a, "reserve_slot", slot.clone(), "call_anna", CALLER).await;
+    assert_eq!(held["success"], true, "{held}");
+    // Another caller on the other instance cannot hold or book it ...
+    let other = call(&b, "reserve_slot", slot.clone(), "call_ben", OTHER).await;
+    assert_eq!(other["error"], "slot_taken", "{other}");
+    let other = call(&b, "book_appointment", slot.clone(), "call_ben", OTHER).await;
+    assert_eq!(other["error"], "slot_taken", "{other}");
+    // ... while the caller's own booking, landing there, uses the hold.
+    let booked = call(&b, "book_appointment", slot, "call_anna", CALLER).await;
+    assert_eq!(booked["success"], true, "{booked}");
+}
+
+#[tokio::test]
+async fn a_hold_is_released_when_the_call_ends_on_any_instance() {
+    let Some((a, b, _dir)) = two_instances().await else { return };
+    let slot = json!({"service": "Bartpflege", "date": "morgen", "time": "11:00", "name": "Gast"});
+    assert_eq!(call(&a, "reserve_slot", slot.clone(), "call_gone", OTHER).await["success"], true);
+    assert_eq!(call(&b, "reserve_slot", slot.clone(), "call_next", CALLER).await["error"], "slot_taken");
+    // The caller hangs up; Retell's call_ended reaches the other instance.
+    call_ended(&b, "call_gone").await;
+    let started = std::time::Instant::now();
+    loop {
+        let answer = call(&b, "reserve_slot", slot.clone(), "call_next", CALLER).await;
+        if answer["success"] == true {
+            break;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "the hold outlived its call: {answer}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
