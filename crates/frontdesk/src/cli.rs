@@ -38,6 +38,13 @@ enum Command {
         /// Public base URL of this frontdesk.
         #[arg(long, default_value = "https://frontdesk.example.com")]
         base_url: String,
+        /// One branch ("Branch" or "Company/Branch"): its services become the only values of
+        /// `service`, and the filler lines speak its company's language.
+        #[arg(long)]
+        branch: Option<String>,
+        /// The tenants file the branch is read from.
+        #[arg(long, env = "FRONTDESK_TENANTS", default_value = "config/tenants.demo.toml")]
+        tenants: PathBuf,
     },
     /// Load loop: warm check_availability through the full HTTP stack, signature included.
     Bench {
@@ -82,8 +89,12 @@ where
                 println!("migrations applied");
                 Ok(())
             }
-            Command::RetellTools { base_url } => {
-                println!("{:#}", crate::functions::retell_tools(&base_url));
+            Command::RetellTools { base_url, branch, tenants } => {
+                let audience = match branch {
+                    None => crate::functions::ToolsFor { language: crate::domain::Language::De, services: None },
+                    Some(name) => tools_for_branch(&tenants, &name)?,
+                };
+                println!("{:#}", crate::functions::retell_tools(&base_url, &audience));
                 Ok(())
             }
             Command::Demo { calendar } => crate::demo::run(calendar).await,
@@ -97,5 +108,28 @@ where
             eprintln!("frontdesk: {error:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The language and service names of the branch `name` ("Branch" or "Company/Branch").
+fn tools_for_branch(tenants: &std::path::Path, name: &str) -> anyhow::Result<crate::functions::ToolsFor> {
+    let file = crate::tenants::TenantsFile::load(tenants).map_err(anyhow::Error::msg)?;
+    let (company, branch) = match name.split_once('/') {
+        Some((company, branch)) => (Some(company.trim()), branch.trim()),
+        None => (None, name.trim()),
+    };
+    let found: Vec<_> = file
+        .companies
+        .iter()
+        .filter(|c| company.is_none_or(|wanted| c.name == wanted))
+        .flat_map(|c| c.branches.iter().filter(|b| b.name == branch).map(move |b| (c, b)))
+        .collect();
+    match found.as_slice() {
+        [(company, branch)] => Ok(crate::functions::ToolsFor {
+            language: company.language,
+            services: Some(branch.services.iter().map(|s| s.name.clone()).collect()),
+        }),
+        [] => anyhow::bail!("no branch {name:?} in {}", tenants.display()),
+        _ => anyhow::bail!("several companies have a branch {name:?}: name it as \"Company/Branch\""),
     }
 }

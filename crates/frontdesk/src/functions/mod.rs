@@ -16,7 +16,7 @@ mod wish;
 
 pub use context::{Backends, CallContext};
 pub use reply::{CacheUse, Reply};
-pub use tools::retell_tools;
+pub use tools::{retell_tools, ToolsFor};
 
 use serde_json::value::RawValue;
 

@@ -2,7 +2,32 @@
 //! catalogue so the agent's tools and the server never drift apart.
 
 use super::Function;
+use crate::domain::Language;
 use serde_json::{json, Map, Value};
+
+/// Whom the tools are for: the language of the filler lines, and (for one branch) the names of
+/// its services, offered to the agent as the only values of `service`.
+#[derive(Debug, Clone)]
+pub struct ToolsFor {
+    /// The tenant's language.
+    pub language: Language,
+    /// The branch's service names, when the tools are for one branch.
+    pub services: Option<Vec<String>>,
+}
+
+/// What the agent says while a write runs (a calendar write can take a second or more); reads
+/// answer from memory and stay silent.
+fn filler(function: Function, language: Language) -> Option<&'static str> {
+    let (de, en) = match function {
+        Function::ReserveSlot => ("Einen Moment, ich halte den Termin für Sie fest.", "One moment, I'm holding that time for you."),
+        Function::BookAppointment => ("Einen Moment, ich trage den Termin ein.", "One moment, I'm booking that for you."),
+        Function::RescheduleAppointment => ("Einen Moment, ich verlege den Termin.", "One moment, I'm moving your appointment."),
+        Function::CancelAppointment => ("Einen Moment, ich sage den Termin ab.", "One moment, I'm cancelling that appointment."),
+        Function::CollectAppointmentInfo => ("Einen Moment bitte.", "One moment, please."),
+        _ => return None,
+    };
+    Some(language.pick(de, en))
+}
 
 /// (name, JSON type, description, required)
 type Parameter = (&'static str, &'static str, &'static str, bool);
@@ -96,8 +121,9 @@ fn describe(function: Function) -> (&'static str, Vec<Parameter>) {
     }
 }
 
-/// The definitions Retell's custom tools take, each pointing at `base_url`.
-pub fn retell_tools(base_url: &str) -> Value {
+/// The definitions Retell's custom tools take (its SDK's `LlmCreateParams.CustomTool`), each
+/// pointing at `base_url`: writes speak a filler line while they run, reads are silent.
+pub fn retell_tools(base_url: &str, audience: &ToolsFor) -> Value {
     let base_url = base_url.trim_end_matches('/');
     let mut seen = Vec::new();
     let tools: Vec<Value> = Function::known_names()
@@ -112,19 +138,33 @@ pub fn retell_tools(base_url: &str) -> Value {
             let (description, parameters) = describe(function);
             let properties: Map<String, Value> = parameters
                 .iter()
-                .map(|(name, kind, text, _)| (name.to_string(), json!({"type": kind, "description": text})))
+                .map(|(name, kind, text, _)| {
+                    let mut schema = json!({"type": kind, "description": text});
+                    if let (&"service", Some(services)) = (name, &audience.services) {
+                        schema["enum"] = json!(services);
+                    }
+                    (name.to_string(), schema)
+                })
                 .collect();
             let required: Vec<&str> = parameters.iter().filter(|p| p.3).map(|p| p.0).collect();
-            json!({
+            let mut tool = json!({
                 "type": "custom",
                 "name": function.name(),
                 "description": description,
                 "url": format!("{base_url}/retell/functions/{}", function.name()),
                 "speak_during_execution": false,
                 "speak_after_execution": true,
+                // reads answer from memory; writes wait for the calendar of record
                 "timeout_ms": 5000,
                 "parameters": {"type": "object", "properties": properties, "required": required}
-            })
+            });
+            if let Some(line) = filler(function, audience.language) {
+                tool["speak_during_execution"] = json!(true);
+                tool["execution_message_description"] = json!(line);
+                tool["execution_message_type"] = json!("static_text");
+                tool["timeout_ms"] = json!(10_000);
+            }
+            tool
         })
         .collect();
     Value::Array(tools)
@@ -136,11 +176,27 @@ mod tests {
 
     #[test]
     fn every_function_has_one_definition_pointing_at_its_endpoint() {
-        let tools = retell_tools("https://frontdesk.example/");
+        let tools = retell_tools("https://frontdesk.example/", &ToolsFor { language: Language::De, services: None });
         let tools = tools.as_array().unwrap();
         assert_eq!(tools.len(), 18);
         let check = tools.iter().find(|t| t["name"] == "check_availability").unwrap();
         assert_eq!(check["url"], "https://frontdesk.example/retell/functions/check_availability");
         assert_eq!(check["parameters"]["required"], json!(["service", "date"]));
+    }
+
+    #[test]
+    fn writes_speak_while_they_run_and_a_branch_names_its_services() {
+        let audience = ToolsFor { language: Language::En, services: Some(vec!["Check-up".into(), "Hygiene".into()]) };
+        let tools = retell_tools("https://x", &audience);
+        let by_name = |name: &str| tools.as_array().unwrap().iter().find(|t| t["name"] == name).unwrap().clone();
+        for write in ["reserve_slot", "book_appointment", "reschedule_appointment", "cancel_appointment", "collect_appointment_info"] {
+            let tool = by_name(write);
+            assert_eq!(tool["speak_during_execution"], true, "{write}");
+            assert!(tool["execution_message_description"].as_str().unwrap().starts_with("One moment"), "{write}");
+        }
+        for read in ["check_availability", "get_opening_hours", "parse_date", "find_next_available"] {
+            assert_eq!(by_name(read)["speak_during_execution"], false, "{read}");
+        }
+        assert_eq!(by_name("check_availability")["parameters"]["properties"]["service"]["enum"], json!(["Check-up", "Hygiene"]));
     }
 }
