@@ -1,4 +1,4 @@
-//! The `frontdesk` command line: serve, demo, migrate, retell-tools, bench.
+//! The `frontdesk` command line: serve, demo, migrate, retell-tools, retell-agent, bench.
 
 use crate::configuration::{CalendarKind, Settings};
 use crate::startup::{prepare_database, shutdown_signal, Application};
@@ -42,6 +42,19 @@ enum Command {
         /// `service`, and the filler lines speak its company's language.
         #[arg(long)]
         branch: Option<String>,
+        /// The tenants file the branch is read from.
+        #[arg(long, env = "FRONTDESK_TENANTS", default_value = "config/tenants.demo.toml")]
+        tenants: PathBuf,
+    },
+    /// Print a complete Retell agent for one branch: prompt, first sentence, tools, webhook and
+    /// inbound URLs, ready to import.
+    RetellAgent {
+        /// Public base URL of this frontdesk.
+        #[arg(long, default_value = "https://frontdesk.example.com")]
+        base_url: String,
+        /// The branch ("Branch" or "Company/Branch").
+        #[arg(long)]
+        branch: String,
         /// The tenants file the branch is read from.
         #[arg(long, env = "FRONTDESK_TENANTS", default_value = "config/tenants.demo.toml")]
         tenants: PathBuf,
@@ -94,8 +107,11 @@ where
                     None => crate::functions::ToolsFor { language: crate::domain::Language::De, services: None },
                     Some(name) => tools_for_branch(&tenants, &name)?,
                 };
-                println!("{:#}", crate::functions::retell_tools(&base_url, &audience));
-                Ok(())
+                print_json(&crate::functions::retell_tools(&base_url, &audience))
+            }
+            Command::RetellAgent { base_url, branch, tenants } => {
+                let audience = tools_for_branch(&tenants, &branch)?;
+                print_json(&crate::functions::retell_agent(&base_url, &branch, &audience))
             }
             Command::Demo { calendar } => crate::demo::run(calendar).await,
             Command::Bench { function, calls, concurrency } => crate::bench::run(&function, calls, concurrency).await,
@@ -131,5 +147,14 @@ fn tools_for_branch(tenants: &std::path::Path, name: &str) -> anyhow::Result<cra
         }),
         [] => anyhow::bail!("no branch {name:?} in {}", tenants.display()),
         _ => anyhow::bail!("several companies have a branch {name:?}: name it as \"Company/Branch\""),
+    }
+}
+
+/// Prints JSON for a person or a pipe; a reader that stops early (`| head`) is not an error.
+fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
+    use std::io::Write;
+    match writeln!(std::io::stdout().lock(), "{value:#}") {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(error.into()),
+        _ => Ok(()),
     }
 }

@@ -1,6 +1,7 @@
 //! The Retell custom functions (DESIGN §7): each module turns typed arguments into a domain
 //! question and the answer into a spoken [`Reply`].
 
+mod agent;
 mod appointments;
 mod args;
 mod availability;
@@ -16,6 +17,7 @@ mod wish;
 
 pub use context::{Backends, CallContext};
 pub use reply::{CacheUse, Reply};
+pub use agent::retell_agent;
 pub use tools::{retell_tools, ToolsFor};
 
 use serde_json::value::RawValue;
