@@ -40,6 +40,8 @@ pub struct Settings {
     pub admin_token: Option<Secret>,
     /// Open connections in all and per client address, header and body timeouts.
     pub connection_limits: ConnectionLimits,
+    /// Memory the availability windows may take, in MiB (the coldest are evicted beyond it).
+    pub window_cache_mb: u64,
 }
 
 /// A setting that stops the start, with the name of the variable to fix.
@@ -91,6 +93,7 @@ struct FileSettings {
     max_connections: Option<String>,
     max_connections_per_address: Option<String>,
     request_timeout_secs: Option<String>,
+    window_cache_mb: Option<String>,
 }
 
 impl Settings {
@@ -240,6 +243,13 @@ impl Settings {
                 ConnectionLimits { header_timeout: timeout, body_timeout: timeout, ..connection_limits }
             }
         };
+        let window_cache_mb = match get("FRONTDESK_WINDOW_CACHE_MB", from_file.window_cache_mb) {
+            None => 256,
+            Some(text) => text.parse::<u64>().ok().filter(|n| (1..=65_536).contains(n)).ok_or_else(|| ConfigError::Invalid {
+                name: "FRONTDESK_WINDOW_CACHE_MB",
+                problem: format!("{text:?} is not a number of MiB from 1 to 65536"),
+            })?,
+        };
         let redis_prefix = get("FRONTDESK_REDIS_PREFIX", from_file.redis_prefix).unwrap_or_else(|| "frontdesk".into());
         Ok(Self {
             listen,
@@ -257,6 +267,7 @@ impl Settings {
             availability_cache,
             admin_token,
             connection_limits,
+            window_cache_mb,
         })
     }
 

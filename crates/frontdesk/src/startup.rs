@@ -118,7 +118,7 @@ impl Application {
             // A reader waits at most this long for a window; the fetch itself goes on in the background.
             let read_wait = overrides.availability_read_wait.unwrap_or(std::time::Duration::from_millis(1200));
             let ttl = chrono::Duration::from_std(settings.availability_ttl).unwrap_or(chrono::Duration::minutes(5));
-            WindowCache::new(CacheSettings { ttl, read_wait }, clock.clone())
+            WindowCache::new(CacheSettings { ttl, read_wait, max_bytes: settings.window_cache_mb * 1024 * 1024 }, clock.clone())
         });
         let bus = match &settings.redis_url {
             Some(url) => Some(

@@ -81,6 +81,17 @@ pub struct CacheSettings {
     pub ttl: Duration,
     /// Longest a read waits for a fetch before answering stale or unavailable.
     pub read_wait: std::time::Duration,
+    /// Memory the windows may take, in bytes (`FRONTDESK_WINDOW_CACHE_MB`); beyond it the
+    /// coldest windows (tenants nobody calls) are evicted first.
+    pub max_bytes: u64,
+}
+
+/// What a window costs in memory, roughly: its slots, their staff lists and the key.
+fn weight(key: &WindowKey, entry: &Arc<Entry>) -> u32 {
+    let slot = std::mem::size_of::<crate::calendar::Slot>();
+    let staff: usize = entry.window.slots.iter().map(|s| s.staff.len() * std::mem::size_of::<crate::domain::StaffId>()).sum();
+    let bytes = 256 + key.account.len() + entry.window.slots.len() * slot + staff;
+    u32::try_from(bytes).unwrap_or(u32::MAX)
 }
 
 /// Windows in memory.
@@ -105,10 +116,11 @@ fn count(result: &'static str) {
 }
 
 impl WindowCache {
-    /// An empty cache; windows nobody reads for an hour are dropped.
+    /// An empty cache bounded by `settings.max_bytes`; windows nobody reads for an hour are dropped.
     pub fn new(settings: CacheSettings, clock: Arc<dyn Clock>) -> Arc<Self> {
         let windows = moka::sync::Cache::builder()
-            .max_capacity(50_000)
+            .weigher(weight)
+            .max_capacity(settings.max_bytes)
             .time_to_idle(std::time::Duration::from_secs(3600))
             .build();
         Arc::new(Self { windows, flights: Mutex::default(), settings, clock })
@@ -272,6 +284,12 @@ impl WindowCache {
         }
     }
 
+    /// The memory the windows take now, in bytes (as weighed for the bound).
+    pub fn bytes(&self) -> u64 {
+        self.windows.run_pending_tasks();
+        self.windows.weighted_size()
+    }
+
     /// Whether a window for `key` is in memory.
     pub fn holds(&self, key: &WindowKey) -> bool {
         self.windows.contains_key(key)
@@ -291,5 +309,44 @@ impl WindowCache {
             .map(|(key, _)| (*key).clone())
             .filter(|key| key.calendar == calendar && key.event == event)
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::Slot;
+    use crate::clock::ManualClock;
+    use crate::domain::{CalendarKind, StaffId};
+    use chrono::TimeZone;
+
+    /// A window of `n` half-hour slots with two staff members each.
+    fn fetcher(now: DateTime<Utc>, n: usize) -> Fetcher {
+        Arc::new(move || {
+            let slots = (0..n)
+                .map(|i| {
+                    let start = now + Duration::minutes(30 * i as i64);
+                    Slot { start, end: start + Duration::minutes(30), staff: vec![StaffId(1), StaffId(2)] }
+                })
+                .collect();
+            Box::pin(async move { Ok(Window { slots, from: now, to: now + Duration::days(14), fetched_at: now }) })
+        })
+    }
+
+    #[tokio::test]
+    async fn windows_stay_within_their_memory_bound_and_cold_tenants_go_first() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 30, 7, 0, 0).unwrap();
+        let max_bytes = 2 * 1024 * 1024;
+        let settings = CacheSettings { ttl: Duration::minutes(5), read_wait: std::time::Duration::from_secs(1), max_bytes };
+        let cache = WindowCache::new(settings, Arc::new(ManualClock::new(now)));
+        let key = |tenant: i64| WindowKey::near(CalendarKind::Local, tenant.to_string(), 1);
+        // One busy tenant, read again and again, and 1,000 tenants read once each (≈ 20 KB a window).
+        for tenant in 0..1_000 {
+            cache.read(&key(tenant), || fetcher(now, 300)).await.unwrap();
+            cache.read(&key(-1), || fetcher(now, 300)).await.unwrap();
+        }
+        assert!(cache.bytes() <= max_bytes, "{} bytes held, bound {max_bytes}", cache.bytes());
+        assert!(cache.holds(&key(-1)), "the tenant that keeps calling keeps its window");
+        assert!((0..1_000).filter(|t| !cache.holds(&key(*t))).count() > 800, "cold windows were evicted");
     }
 }
