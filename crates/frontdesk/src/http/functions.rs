@@ -12,6 +12,7 @@ use axum::Json;
 use futures_util::FutureExt;
 use std::panic::AssertUnwindSafe;
 use std::time::Instant;
+use tracing::Instrument;
 
 /// The function named in the path.
 pub async fn call_named(
@@ -58,19 +59,28 @@ async fn answer(state: &AppState, name: &str, call: SignedCall) -> Result<Respon
         finish(state, function, None, &call.payload.call.call_id, &reply, started);
         return Ok(Json(reply.to_json()).into_response());
     };
-    let call_row_id = state.record_call(&tenant, &call.payload.call, call.received_at).await;
+    // One span per function call: every log line it causes names the call, the function and the
+    // tenant, so a conversation can be followed across instances in the JSON logs.
+    let span = tracing::info_span!(
+        "call",
+        call_id = %call.payload.call.call_id,
+        function = function.name(),
+        company = tenant.company.id,
+        branch = tenant.branch.id
+    );
+    let call_row_id = state.record_call(&tenant, &call.payload.call, call.received_at).instrument(span.clone()).await;
     let ctx = CallContext { tenant, call: call.payload.call, call_row_id, now: call.received_at };
-    let run = function.run(state.backends(), &ctx, call.payload.args.as_deref());
+    let run = function.run(state.backends(), &ctx, call.payload.args.as_deref()).instrument(span.clone());
     let reply = match AssertUnwindSafe(run).catch_unwind().await {
         Ok(reply) => reply,
         Err(panic) => {
             let what = crate::telemetry::panic_text(panic.as_ref());
-            tracing::error!(function = function.name(), panic = %what, "function panicked");
+            tracing::error!(parent: &span, panic = %what, "function panicked");
             metrics::counter!(INTERNAL_ERRORS).increment(1);
             Reply::internal(ctx.language())
         }
     };
-    let elapsed = finish(state, function, Some(ctx.company().id), &ctx.call.call_id, &reply, started);
+    let elapsed = span.in_scope(|| finish(state, function, Some(ctx.company().id), &ctx.call.call_id, &reply, started));
     let mut response = Json(reply.to_json()).into_response();
     // The function's own share of the request (the middleware adds the whole request's `app`).
     if let Ok(value) = HeaderValue::from_str(&format!("fn;dur={:.3}", elapsed.as_secs_f64() * 1000.0)) {

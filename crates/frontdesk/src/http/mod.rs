@@ -37,6 +37,8 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(ops::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(ops::server_timing))
+        // Method, path, status and latency of every request (debug level: `RUST_LOG=tower_http=debug`).
+        .layer(tower_http::trace::TraceLayer::new_for_http())
         // The last net: a panic outside a function's own guard still answers JSON.
         .layer(CatchPanicLayer::custom(ops::panic_response))
         .with_state(state)
