@@ -210,9 +210,12 @@ impl Settings {
         };
         let count = |name: &'static str, value: Option<String>, default: usize| match value {
             None => Ok(default),
-            Some(text) => text.parse::<usize>().ok().filter(|n| (1..=1_000_000).contains(n)).ok_or_else(|| {
-                ConfigError::Invalid { name, problem: format!("{text:?} is not a number of connections from 1 to 1000000") }
-            }),
+            Some(text) => {
+                text.parse::<usize>().ok().filter(|n| (1..=1_000_000).contains(n)).ok_or_else(|| ConfigError::Invalid {
+                    name,
+                    problem: format!("{text:?} is not a number of connections from 1 to 1000000"),
+                })
+            }
         };
         let defaults = ConnectionLimits::default();
         let connection_limits = ConnectionLimits {
@@ -245,10 +248,12 @@ impl Settings {
         };
         let window_cache_mb = match get("FRONTDESK_WINDOW_CACHE_MB", from_file.window_cache_mb) {
             None => 256,
-            Some(text) => text.parse::<u64>().ok().filter(|n| (1..=65_536).contains(n)).ok_or_else(|| ConfigError::Invalid {
-                name: "FRONTDESK_WINDOW_CACHE_MB",
-                problem: format!("{text:?} is not a number of MiB from 1 to 65536"),
-            })?,
+            Some(text) => {
+                text.parse::<u64>().ok().filter(|n| (1..=65_536).contains(n)).ok_or_else(|| ConfigError::Invalid {
+                    name: "FRONTDESK_WINDOW_CACHE_MB",
+                    problem: format!("{text:?} is not a number of MiB from 1 to 65536"),
+                })?
+            }
         };
         let redis_prefix = get("FRONTDESK_REDIS_PREFIX", from_file.redis_prefix).unwrap_or_else(|| "frontdesk".into());
         Ok(Self {
@@ -323,9 +328,12 @@ mod tests {
     #[test]
     fn empty_secrets_are_refused_from_every_source() {
         let dir = tempfile::tempdir().unwrap();
-        for name in
-            ["FRONTDESK_RETELL_API_KEY", "FRONTDESK_CALCOM_API_KEY", "FRONTDESK_CALCOM_WEBHOOK_SECRET", "FRONTDESK_ADMIN_TOKEN"]
-        {
+        for name in [
+            "FRONTDESK_RETELL_API_KEY",
+            "FRONTDESK_CALCOM_API_KEY",
+            "FRONTDESK_CALCOM_WEBHOOK_SECRET",
+            "FRONTDESK_ADMIN_TOKEN",
+        ] {
             let key = name.trim_start_matches("FRONTDESK_").to_ascii_lowercase();
             for blank in ["", " ", "\t "] {
                 let expected = format!("invalid setting {name}: is empty; set a real secret or remove the setting");

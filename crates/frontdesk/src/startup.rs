@@ -118,7 +118,10 @@ impl Application {
             // A reader waits at most this long for a window; the fetch itself goes on in the background.
             let read_wait = overrides.availability_read_wait.unwrap_or(std::time::Duration::from_millis(1200));
             let ttl = chrono::Duration::from_std(settings.availability_ttl).unwrap_or(chrono::Duration::minutes(5));
-            WindowCache::new(CacheSettings { ttl, read_wait, max_bytes: settings.window_cache_mb * 1024 * 1024 }, clock.clone())
+            WindowCache::new(
+                CacheSettings { ttl, read_wait, max_bytes: settings.window_cache_mb * 1024 * 1024 },
+                clock.clone(),
+            )
         });
         let bus = match &settings.redis_url {
             Some(url) => Some(
@@ -164,7 +167,8 @@ impl Application {
         // Connections never take the last files: the database, Redis and Cal.com need some too.
         let files = crate::http::raise_file_limit();
         let mut limits = settings.connection_limits;
-        limits.max_connections = limits.max_connections.min(usize::try_from(files.saturating_sub(256)).unwrap_or(usize::MAX).max(16));
+        limits.max_connections =
+            limits.max_connections.min(usize::try_from(files.saturating_sub(256)).unwrap_or(usize::MAX).max(16));
         tracing::info!(open_files = files, max_connections = limits.max_connections, "connection limits");
         Ok(Self { listener, state, store, audit_writer, limits })
     }

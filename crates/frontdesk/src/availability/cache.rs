@@ -89,7 +89,8 @@ pub struct CacheSettings {
 /// What a window costs in memory, roughly: its slots, their staff lists and the key.
 fn weight(key: &WindowKey, entry: &Arc<Entry>) -> u32 {
     let slot = std::mem::size_of::<crate::calendar::Slot>();
-    let staff: usize = entry.window.slots.iter().map(|s| s.staff.len() * std::mem::size_of::<crate::domain::StaffId>()).sum();
+    let staff: usize =
+        entry.window.slots.iter().map(|s| s.staff.len() * std::mem::size_of::<crate::domain::StaffId>()).sum();
     let bytes = 256 + key.account.len() + entry.window.slots.len() * slot + staff;
     u32::try_from(bytes).unwrap_or(u32::MAX)
 }
@@ -337,7 +338,8 @@ mod tests {
     async fn windows_stay_within_their_memory_bound_and_cold_tenants_go_first() {
         let now = Utc.with_ymd_and_hms(2026, 11, 30, 7, 0, 0).unwrap();
         let max_bytes = 2 * 1024 * 1024;
-        let settings = CacheSettings { ttl: Duration::minutes(5), read_wait: std::time::Duration::from_secs(1), max_bytes };
+        let settings =
+            CacheSettings { ttl: Duration::minutes(5), read_wait: std::time::Duration::from_secs(1), max_bytes };
         let cache = WindowCache::new(settings, Arc::new(ManualClock::new(now)));
         let key = |tenant: i64| WindowKey::near(CalendarKind::Local, tenant.to_string(), 1);
         // One busy tenant, read again and again, and 1,000 tenants read once each (≈ 20 KB a window).

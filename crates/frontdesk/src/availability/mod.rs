@@ -135,7 +135,13 @@ impl Availability {
 
     /// A fetcher for the whole window of a tenant's service (on Cal.com, of one staff member's
     /// own event type when `staff` is given): the next 14 days, or the far block the key names.
-    fn fetcher(&self, tenant: &Arc<BranchContext>, service: ServiceId, staff: Option<StaffId>, key: &WindowKey) -> Fetcher {
+    fn fetcher(
+        &self,
+        tenant: &Arc<BranchContext>,
+        service: ServiceId,
+        staff: Option<StaffId>,
+        key: &WindowKey,
+    ) -> Fetcher {
         let (tenant, calendars, clock) = (tenant.clone(), self.calendars.clone(), self.clock.clone());
         let key = key.clone();
         Arc::new(move || {

@@ -309,9 +309,11 @@ impl Booker {
     ) -> Result<(), CalendarError> {
         let calendar = self.availability.calendars().kind_for(&tenant.company);
         let window = match calendar {
-            CalendarKind::Local => {
-                crate::availability::WindowKey::near(calendar, appointment.branch_id.to_string(), appointment.service_id)
-            }
+            CalendarKind::Local => crate::availability::WindowKey::near(
+                calendar,
+                appointment.branch_id.to_string(),
+                appointment.service_id,
+            ),
             CalendarKind::Calcom => {
                 let key = self
                     .availability
@@ -464,27 +466,67 @@ impl Booker {
             FreeStaff::Taken => return Ok(None),
             FreeStaff::Unreadable(error) => return Err(error),
         };
-        let mut reservation_uid = None;
-        if calendar == CalendarKind::Calcom {
-            let (Some(client), Some(key), Some(event_type)) = (
-                &self.calcom,
-                self.availability.calcom_key(&tenant.company),
-                tenant.branch.calcom_event(service, staff),
-            ) else {
-                return Err(CalendarError::Invalid("Cal.com is not configured for this tenant".into()));
-            };
-            let minutes = HOLD_FOR.num_minutes() as u32;
-            match client.reserve_slot(key, event_type, start, service.duration_minutes, minutes).await {
-                Ok(reservation) => reservation_uid = Some(reservation.reservation_uid),
-                Err(CalendarError::SlotTaken) => return Ok(None),
-                Err(error) => return Err(error),
+        let now = self.availability.now();
+        let calcom = match calendar {
+            CalendarKind::Local => None,
+            CalendarKind::Calcom => {
+                let (Some(client), Some(key), Some(event_type)) = (
+                    &self.calcom,
+                    self.availability.calcom_key(&tenant.company),
+                    tenant.branch.calcom_event(service, staff),
+                ) else {
+                    return Err(CalendarError::Invalid("Cal.com is not configured for this tenant".into()));
+                };
+                // Another call's hold of this very slot, made on any instance, before Cal.com knows.
+                let held = self.store.is_held_slot(tenant.branch.id, service.id.0, start, now).await;
+                if held.map_err(|e| CalendarError::Unavailable(e.to_string()))? {
+                    return Ok(None);
+                }
+                Some((client.clone(), key.clone(), event_type))
             }
-        }
-        let hold =
-            Hold { service: service.id, start, end, staff, reservation_uid, until: self.availability.now() + HOLD_FOR };
+        };
+        let hold = Hold { service: service.id, start, end, staff, reservation_uid: None, until: now + HOLD_FOR };
         let row = hold.row(tenant, call_id);
         self.store.put_hold(&row).await.map_err(|e| CalendarError::Unavailable(e.to_string()))?;
         self.availability.taken(&self.availability.key(tenant, service, staff), start, end, staff);
+        // The shared hold is the guarantee and the caller hears it at once; the Cal.com
+        // reservation follows in the background. A refused one removes the hold, and the booking
+        // then answers honestly (Cal.com refuses a taken slot).
+        if let Some((client, key, event_type)) = calcom {
+            let (booker, tenant, call_id, minutes) =
+                (self.clone(), tenant.clone(), call_id.to_string(), HOLD_FOR.num_minutes() as u32);
+            let duration = service.duration_minutes;
+            let window = self.availability.key(&tenant, service, staff);
+            tokio::spawn(async move {
+                match client.reserve_slot(&key, event_type, start, duration, minutes).await {
+                    Ok(reservation) => {
+                        let uid = reservation.reservation_uid;
+                        let kept = booker.store.set_hold_reservation(tenant.company.id, &call_id, start, &uid).await;
+                        // booked or released meanwhile: the reservation is not needed
+                        if !matches!(kept, Ok(true)) {
+                            let _ = client.release_reservation(&key, &uid).await;
+                        }
+                    }
+                    Err(CalendarError::SlotTaken) => {
+                        if booker
+                            .store
+                            .live_hold(tenant.company.id, &call_id, DateTime::UNIX_EPOCH)
+                            .await
+                            .ok()
+                            .flatten()
+                            .is_some_and(|h| h.starts_at == start)
+                        {
+                            let _ = booker.store.take_hold(tenant.company.id, &call_id).await;
+                        }
+                        booker.availability.apply(&window, None);
+                        tracing::info!("Cal.com refused the reservation behind a hold; the hold is gone");
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "Cal.com reservation failed; the shared hold still keeps the slot")
+                    }
+                }
+            });
+        }
         // A hold nobody books or releases gives its slot back by itself (the row is ignored once
         // lapsed in any case; this also frees the windows and the Cal.com reservation).
         let (booker, tenant, call_id) = (self.clone(), tenant.clone(), call_id.to_string());
@@ -492,7 +534,7 @@ impl Booker {
             tokio::time::sleep(HOLD_FOR.to_std().unwrap_or_default()).await;
             // the call's hold, live or lapsed: still this one, or booked, released or replaced?
             match booker.store.live_hold(tenant.company.id, &call_id, DateTime::UNIX_EPOCH).await {
-                Ok(Some(current)) if current == row => {
+                Ok(Some(current)) if current.starts_at == row.starts_at && current.held_until == row.held_until => {
                     booker.release(&tenant, &call_id).await;
                 }
                 _ => {}

@@ -32,10 +32,12 @@ impl CalendarProvider for LocalCalendar {
             let (from, to) = (query.from - Duration::days(1), query.to + Duration::days(1));
             let busy = match self.store.busy_intervals(query.branch.id, from, to).await {
                 // Time held for a call (on any instance) is taken for everyone else.
-                Ok(mut busy) => self.store.held_intervals(query.branch.id, from, to, self.clock.now()).await.map(|held| {
-                    busy.extend(held);
-                    busy
-                }),
+                Ok(mut busy) => {
+                    self.store.held_intervals(query.branch.id, from, to, self.clock.now()).await.map(|held| {
+                        busy.extend(held);
+                        busy
+                    })
+                }
                 Err(error) => Err(error),
             };
             let status = if busy.is_ok() { "ok" } else { "error" };

@@ -38,10 +38,8 @@ How you work:
 
 /// The agent's first sentence.
 fn begin_message(language: Language) -> &'static str {
-    language.pick(
-        "{{company_name}}, guten Tag! Wie kann ich Ihnen helfen?",
-        "Hello, {{company_name}}! How can I help you?",
-    )
+    language
+        .pick("{{company_name}}, guten Tag! Wie kann ich Ihnen helfen?", "Hello, {{company_name}}! How can I help you?")
 }
 
 /// The agent definition for one branch, every URL under `base_url`.
@@ -88,7 +86,9 @@ mod tests {
         let audience = ToolsFor { language: Language::De, services: Some(vec!["Herrenhaarschnitt".into()]) };
         let agent = retell_agent("https://fd.example/", "Innenstadt", &audience);
         let prompt = agent["retell_llm"]["general_prompt"].as_str().unwrap();
-        for variable in ["{{company_name}}", "{{today}}", "{{current_time}}", "{{opening_hours_today}}", "{{caller_name}}"] {
+        for variable in
+            ["{{company_name}}", "{{today}}", "{{current_time}}", "{{opening_hours_today}}", "{{caller_name}}"]
+        {
             assert!(prompt.contains(variable), "{variable}");
         }
         assert!(prompt.contains("erfinde nie Uhrzeiten") && prompt.contains("request_callback"));

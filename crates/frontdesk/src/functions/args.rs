@@ -38,8 +38,7 @@ impl<'de> Deserialize<'de> for Text {
             Loose::Bool(b) => b.to_string(),
             Loose::Null(()) => String::new(),
         };
-        let bounded: String =
-            text.chars().take(MAX_TEXT_CHARS).map(|c| if c.is_control() { ' ' } else { c }).collect();
+        let bounded: String = text.chars().take(MAX_TEXT_CHARS).map(|c| if c.is_control() { ' ' } else { c }).collect();
         let trimmed = bounded.trim();
         // Agents sometimes fill unknown slots with placeholders.
         let absent = trimmed.is_empty()

@@ -15,9 +15,9 @@ mod reply;
 mod tools;
 mod wish;
 
+pub use agent::retell_agent;
 pub use context::{Backends, CallContext};
 pub use reply::{CacheUse, Reply};
-pub use agent::retell_agent;
 pub use tools::{retell_tools, ToolsFor};
 
 use serde_json::value::RawValue;

@@ -19,10 +19,18 @@ pub struct ToolsFor {
 /// answer from memory and stay silent.
 fn filler(function: Function, language: Language) -> Option<&'static str> {
     let (de, en) = match function {
-        Function::ReserveSlot => ("Einen Moment, ich halte den Termin für Sie fest.", "One moment, I'm holding that time for you."),
-        Function::BookAppointment => ("Einen Moment, ich trage den Termin ein.", "One moment, I'm booking that for you."),
-        Function::RescheduleAppointment => ("Einen Moment, ich verlege den Termin.", "One moment, I'm moving your appointment."),
-        Function::CancelAppointment => ("Einen Moment, ich sage den Termin ab.", "One moment, I'm cancelling that appointment."),
+        Function::ReserveSlot => {
+            ("Einen Moment, ich halte den Termin für Sie fest.", "One moment, I'm holding that time for you.")
+        }
+        Function::BookAppointment => {
+            ("Einen Moment, ich trage den Termin ein.", "One moment, I'm booking that for you.")
+        }
+        Function::RescheduleAppointment => {
+            ("Einen Moment, ich verlege den Termin.", "One moment, I'm moving your appointment.")
+        }
+        Function::CancelAppointment => {
+            ("Einen Moment, ich sage den Termin ab.", "One moment, I'm cancelling that appointment.")
+        }
         Function::CollectAppointmentInfo => ("Einen Moment bitte.", "One moment, please."),
         _ => return None,
     };
@@ -189,7 +197,13 @@ mod tests {
         let audience = ToolsFor { language: Language::En, services: Some(vec!["Check-up".into(), "Hygiene".into()]) };
         let tools = retell_tools("https://x", &audience);
         let by_name = |name: &str| tools.as_array().unwrap().iter().find(|t| t["name"] == name).unwrap().clone();
-        for write in ["reserve_slot", "book_appointment", "reschedule_appointment", "cancel_appointment", "collect_appointment_info"] {
+        for write in [
+            "reserve_slot",
+            "book_appointment",
+            "reschedule_appointment",
+            "cancel_appointment",
+            "collect_appointment_info",
+        ] {
             let tool = by_name(write);
             assert_eq!(tool["speak_during_execution"], true, "{write}");
             assert!(tool["execution_message_description"].as_str().unwrap().starts_with("One moment"), "{write}");
@@ -197,6 +211,9 @@ mod tests {
         for read in ["check_availability", "get_opening_hours", "parse_date", "find_next_available"] {
             assert_eq!(by_name(read)["speak_during_execution"], false, "{read}");
         }
-        assert_eq!(by_name("check_availability")["parameters"]["properties"]["service"]["enum"], json!(["Check-up", "Hygiene"]));
+        assert_eq!(
+            by_name("check_availability")["parameters"]["properties"]["service"]["enum"],
+            json!(["Check-up", "Hygiene"])
+        );
     }
 }

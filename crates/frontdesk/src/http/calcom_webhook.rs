@@ -54,7 +54,11 @@ async fn confirm_our_booking(state: &AppState, webhook: &Webhook, event_type: i6
     match state.backends().store.confirm_from_calcom(id, status, event_type, uid).await {
         Ok(true) => {}
         Ok(false) => {
-            tracing::warn!(appointment = id, event_type, "webhook names an appointment of another event type or booking; ignored")
+            tracing::warn!(
+                appointment = id,
+                event_type,
+                "webhook names an appointment of another event type or booking; ignored"
+            )
         }
         Err(error) => tracing::error!(%error, appointment = id, "webhook could not update the appointment"),
     }

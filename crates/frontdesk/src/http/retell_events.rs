@@ -65,7 +65,8 @@ fn instant(unix_ms: Option<i64>) -> Option<DateTime<Utc>> {
 pub async fn call_event(State(state): State<AppState>, body: RetellBody) -> Result<StatusCode, ApiError> {
     let event: CallEventPayload = body.parse("call event")?;
     let call = &event.call.info;
-    let Some(tenant) = state.directory().find(call.business_number().as_ref(), call.agent_id.as_deref()).cloned() else {
+    let Some(tenant) = state.directory().find(call.business_number().as_ref(), call.agent_id.as_deref()).cloned()
+    else {
         // A number no tenant has: nothing to record, and Retell must not retry.
         return Ok(StatusCode::NO_CONTENT);
     };

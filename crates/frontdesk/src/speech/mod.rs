@@ -15,12 +15,12 @@ mod tokens;
 mod understand;
 mod wish;
 
+pub use echo::{echo, MAX_ECHO_CHARS};
 pub use phrase::{
     capitalise, join_choices, spoken_date, spoken_day_hours as spoken_opening_hours_of_day, spoken_days,
     spoken_full_date, spoken_moment, spoken_moments, spoken_month, spoken_opening_hours, spoken_time, spoken_weekday,
     spoken_window, spoken_wish,
 };
-pub use echo::{echo, MAX_ECHO_CHARS};
 pub use text::{fold, similar};
 pub use understand::{understand, SpeechContext};
 pub use wish::{DateProblem, Flexibility, PartOfDay, TimeWindow, TimeWish, Understood, WindowLabel, Wish};

@@ -302,7 +302,8 @@ impl Store {
     pub async fn bookings_of_call(&self, company_id: i64, prefix: &str) -> Result<i64, StoreError> {
         const SQL: &str = "SELECT COUNT(*) FROM appointments
             WHERE company_id = $1 AND substr(idempotency_key, 1, length($2)) = $2 AND status <> 'cancelled'";
-        let count = on_pool!(self, pool => sqlx::query_scalar(SQL).bind(company_id).bind(prefix).fetch_one(pool).await)?;
+        let count =
+            on_pool!(self, pool => sqlx::query_scalar(SQL).bind(company_id).bind(prefix).fetch_one(pool).await)?;
         Ok(count)
     }
 

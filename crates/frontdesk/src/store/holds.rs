@@ -48,13 +48,20 @@ impl Store {
     /// Removes and returns a call's hold, live or lapsed (booked, released, or the call ended).
     pub async fn take_hold(&self, company_id: i64, call_id: &str) -> Result<Option<HoldRow>, StoreError> {
         let sql = format!("DELETE FROM slot_holds WHERE company_id = $1 AND call_id = $2 RETURNING {COLUMNS}");
-        let row = on_pool!(self, pool => sqlx::query_as(&sql).bind(company_id).bind(call_id).fetch_optional(pool).await)?;
+        let row =
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(company_id).bind(call_id).fetch_optional(pool).await)?;
         Ok(row)
     }
 
     /// A call's live hold, if it has one.
-    pub async fn live_hold(&self, company_id: i64, call_id: &str, now: DateTime<Utc>) -> Result<Option<HoldRow>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM slot_holds WHERE company_id = $1 AND call_id = $2 AND held_until > $3");
+    pub async fn live_hold(
+        &self,
+        company_id: i64,
+        call_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<HoldRow>, StoreError> {
+        let sql =
+            format!("SELECT {COLUMNS} FROM slot_holds WHERE company_id = $1 AND call_id = $2 AND held_until > $3");
         let row = on_pool!(self, pool => sqlx::query_as(&sql).bind(company_id).bind(call_id).bind(now).fetch_optional(pool).await)?;
         Ok(row)
     }
@@ -72,6 +79,34 @@ impl Store {
             AND starts_at < $4 AND ends_at > $3 AND held_until > $5";
         let count: i64 = on_pool!(self, pool => sqlx::query_scalar(SQL).bind(branch_id).bind(staff_id).bind(start).bind(end).bind(now).fetch_one(pool).await)?;
         Ok(count > 0)
+    }
+
+    /// Whether a live hold of any call keeps exactly this slot of a service.
+    pub async fn is_held_slot(
+        &self,
+        branch_id: i64,
+        service_id: i64,
+        start: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        const SQL: &str = "SELECT COUNT(*) FROM slot_holds WHERE branch_id = $1 AND service_id = $2 AND starts_at = $3 AND held_until > $4";
+        let count: i64 = on_pool!(self, pool => sqlx::query_scalar(SQL).bind(branch_id).bind(service_id).bind(start).bind(now).fetch_one(pool).await)?;
+        Ok(count > 0)
+    }
+
+    /// Records the Cal.com reservation behind a call's hold of `start`; false when that hold is
+    /// gone (booked, released or replaced meanwhile).
+    pub async fn set_hold_reservation(
+        &self,
+        company_id: i64,
+        call_id: &str,
+        start: DateTime<Utc>,
+        uid: &str,
+    ) -> Result<bool, StoreError> {
+        const SQL: &str =
+            "UPDATE slot_holds SET reservation_uid = $4 WHERE company_id = $1 AND call_id = $2 AND starts_at = $3";
+        let done = on_pool!(self, pool => sqlx::query(SQL).bind(company_id).bind(call_id).bind(start).bind(uid).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(done > 0)
     }
 
     /// Time other calls hold in a branch in `[from, to)`: busy for everyone but the holder.

@@ -2,8 +2,8 @@
 
 use super::{on_pool, Store, StoreError};
 use crate::domain::{
-    Branch, BranchContext, CalendarKind, Company, DayRange, Language, Limits, OpeningHours, PhoneNumber, Region, Secret,
-    Service, ServiceId, Staff, StaffId,
+    Branch, BranchContext, CalendarKind, Company, DayRange, Language, Limits, OpeningHours, PhoneNumber, Region,
+    Secret, Service, ServiceId, Staff, StaffId,
 };
 use crate::tenants::{BranchSpec, TenantsFile};
 use chrono::Utc;

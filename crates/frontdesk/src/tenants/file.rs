@@ -292,7 +292,9 @@ fn parse_branch(
     }
     let closures = raw.closures.iter().map(|c| DayRange::parse(c)).collect::<Result<Vec<_>, _>>().map_err(at)?;
     let retell_agent_ids: Vec<String> = raw.retell_agent_ids.iter().map(|a| a.trim().to_string()).collect();
-    if let Some(bad) = retell_agent_ids.iter().find(|a| a.is_empty() || a.len() > 128 || a.contains(char::is_whitespace)) {
+    if let Some(bad) =
+        retell_agent_ids.iter().find(|a| a.is_empty() || a.len() > 128 || a.contains(char::is_whitespace))
+    {
         return Err(at(format!("retell_agent_ids: {bad:?} is not a Retell agent id")));
     }
     Ok(BranchSpec {

@@ -547,16 +547,28 @@ async fn a_held_slot_is_kept_for_its_call_and_released_on_request() {
 }
 
 #[tokio::test]
-async fn on_cal_com_a_hold_is_a_reservation_and_booking_it_costs_one_more_request() {
-    let sim = tenant_calsim(5, None).await;
+async fn on_cal_com_a_hold_answers_at_once_is_reserved_behind_and_booking_it_costs_one_more_request() {
+    // Cal.com answers in 300 ms; the caller hears the hold without waiting for it.
+    let sim = tenant_calsim(300, None).await;
     let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).spawn().await;
     app.call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00"})).await;
     let before = calsim_stats(&sim).await;
+    let asked = std::time::Instant::now();
     let held = app
         .call("reserve_slot", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00"}))
         .await
         .json();
+    let waited = asked.elapsed();
     assert_eq!(held["success"], true, "{held}");
+    assert!(waited < std::time::Duration::from_millis(250), "the hold waited for Cal.com: {waited:?}");
+    // The Cal.com reservation follows in the background.
+    let reserved = |stats: &Value| stats["requests"]["POST /v2/slots/reservations"].as_u64().unwrap_or(0);
+    let started = std::time::Instant::now();
+    while reserved(&calsim_stats(&sim).await) == reserved(&before) {
+        assert!(started.elapsed() < std::time::Duration::from_secs(3), "no reservation was placed");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
     let booked = app.call("book_appointment", booking("Herrenhaarschnitt", "10:00", "Anna Schmidt")).await.json();
     assert_eq!(booked["success"], true, "{booked}");
     let after = calsim_stats(&sim).await;

@@ -2,8 +2,8 @@
 //! caller would: authentication, integrity, abuse limits, resources.
 
 use crate::helpers::{
-    calsim_stats, demo_tenants, post_calcom_webhook, retell_signature, slots_requests, tenant_calsim, TestApp, API_KEY, CALLER, PRACTICE,
-    SALON, SALON_PRENZLAUER_BERG,
+    calsim_stats, demo_tenants, post_calcom_webhook, retell_signature, slots_requests, tenant_calsim, TestApp, API_KEY,
+    CALLER, PRACTICE, SALON, SALON_PRENZLAUER_BERG,
 };
 use chrono::{Duration, TimeZone, Utc};
 use frontdesk::clock::Clock;
@@ -17,7 +17,13 @@ use tokio::io::AsyncReadExt;
 const STRANGER: &str = "+4917699999999";
 
 /// A function call with its own call id, numbers and signing key.
-async fn call_as(app: &TestApp, function: &str, args: Value, call: (&str, &str, &str), key: &str) -> crate::helpers::Answer {
+async fn call_as(
+    app: &TestApp,
+    function: &str,
+    args: Value,
+    call: (&str, &str, &str),
+    key: &str,
+) -> crate::helpers::Answer {
     let (call_id, from, to) = call;
     let body = serde_json::to_vec(&json!({
         "name": function,
@@ -49,8 +55,7 @@ async fn empty_secrets_are_refused_from_every_source() {
             std::fs::write(&file, format!("{key} = {blank:?}\n")).unwrap();
             let from_file = Settings::load_from(Some(&file), |_| None).unwrap_err();
             assert_eq!(from_file.to_string(), expected);
-            let from_env =
-                Settings::load_from(None, |name| (name == variable).then(|| blank.to_string())).unwrap_err();
+            let from_env = Settings::load_from(None, |name| (name == variable).then(|| blank.to_string())).unwrap_err();
             assert_eq!(from_env.to_string(), expected);
         }
     }
@@ -88,7 +93,8 @@ async fn a_signed_body_cannot_be_replayed_against_another_function() {
 #[tokio::test]
 async fn a_company_with_its_own_retell_key_answers_only_to_it() {
     const OWN: &str = "key_riverside_own_account";
-    let tenants = demo_tenants().replacen("region = \"GB-ENG\"", &format!("region = \"GB-ENG\"\nretell_api_key = \"{OWN}\""), 1);
+    let tenants =
+        demo_tenants().replacen("region = \"GB-ENG\"", &format!("region = \"GB-ENG\"\nretell_api_key = \"{OWN}\""), 1);
     let app = TestApp::builder().tenants(tenants).spawn().await;
     let practice = ("call_practice", CALLER, PRACTICE);
     // The global key no longer speaks for the practice ...
@@ -103,17 +109,28 @@ async fn a_company_with_its_own_retell_key_answers_only_to_it() {
     let salon = call_as(&app, "get_opening_hours", json!({}), ("call_x", CALLER, SALON), API_KEY).await;
     assert_eq!(salon.status, 200);
     // The call webhooks and the inbound webhook follow the same keys.
-    let inbound = serde_json::to_vec(&json!({"event": "call_inbound", "call_inbound": {"from_number": CALLER, "to_number": PRACTICE}})).unwrap();
+    let inbound = serde_json::to_vec(
+        &json!({"event": "call_inbound", "call_inbound": {"from_number": CALLER, "to_number": PRACTICE}}),
+    )
+    .unwrap();
     let now = app.clock.now().timestamp_millis();
-    assert_eq!(app.post("/retell/inbound", inbound.clone(), Some(retell_signature(&inbound, API_KEY, now))).await.status, 401);
-    assert_eq!(app.post("/retell/inbound", inbound.clone(), Some(retell_signature(&inbound, OWN, now))).await.status, 200);
+    assert_eq!(
+        app.post("/retell/inbound", inbound.clone(), Some(retell_signature(&inbound, API_KEY, now))).await.status,
+        401
+    );
+    assert_eq!(
+        app.post("/retell/inbound", inbound.clone(), Some(retell_signature(&inbound, OWN, now))).await.status,
+        200
+    );
 }
 
 // 4. The verified calling number is the identity; a spoken number is only a contact detail.
 #[tokio::test]
 async fn a_spoken_phone_number_never_changes_who_the_caller_is() {
     let app = TestApp::spawn().await;
-    let x = call_as(&app, "book_appointment", book("10:00", "morgen", "Xaver Huber"), ("call_x", CALLER, SALON), API_KEY).await;
+    let x =
+        call_as(&app, "book_appointment", book("10:00", "morgen", "Xaver Huber"), ("call_x", CALLER, SALON), API_KEY)
+            .await;
     assert_eq!(x.json()["success"], true, "{}", x.text);
     let mut args = book("11:00", "morgen", "Yvonne Mallory");
     args["phone"] = json!(CALLER);
@@ -178,7 +195,8 @@ async fn another_company_cannot_release_a_hold_by_naming_its_call_id() {
     let held = call_as(&app, "reserve_slot", slot.clone(), ("call_shared", CALLER, SALON), API_KEY).await.json();
     assert_eq!(held["success"], true, "{held}");
     // The practice's agent names the same call id.
-    let other = call_as(&app, "release_slot_reservation", json!({}), ("call_shared", CALLER, PRACTICE), API_KEY).await.json();
+    let other =
+        call_as(&app, "release_slot_reservation", json!({}), ("call_shared", CALLER, PRACTICE), API_KEY).await.json();
     assert_eq!(other["released"], false, "{other}");
     // The hold still keeps the slot from the next caller and for its own call.
     let next = call_as(&app, "reserve_slot", slot.clone(), ("call_next", STRANGER, SALON), API_KEY).await.json();
@@ -206,10 +224,26 @@ async fn one_call_and_one_number_cannot_book_a_whole_day() {
     assert_eq!(retry["success"], true, "{retry}");
     // Two more in a second call reach the four upcoming; a third call is refused.
     for time in ["10:00", "11:00"] {
-        let answer = call_as(&app, "book_appointment", book(time, "übermorgen", "Greedy"), ("call_greedy_2", CALLER, SALON), API_KEY).await.json();
+        let answer = call_as(
+            &app,
+            "book_appointment",
+            book(time, "übermorgen", "Greedy"),
+            ("call_greedy_2", CALLER, SALON),
+            API_KEY,
+        )
+        .await
+        .json();
         assert_eq!(answer["success"], true, "{answer}");
     }
-    let fifth = call_as(&app, "book_appointment", book("14:00", "übermorgen", "Greedy"), ("call_greedy_3", CALLER, SALON), API_KEY).await.json();
+    let fifth = call_as(
+        &app,
+        "book_appointment",
+        book("14:00", "übermorgen", "Greedy"),
+        ("call_greedy_3", CALLER, SALON),
+        API_KEY,
+    )
+    .await
+    .json();
     assert_eq!(fifth["error"], "limit_upcoming_per_caller", "{fifth}");
     // Six bookings of one call at once: exactly two land.
     let attempts = ["09:00", "09:30", "13:00", "13:30", "15:00", "15:30"].map(|time| {
@@ -225,15 +259,24 @@ async fn one_call_and_one_number_cannot_book_a_whole_day() {
 
 #[tokio::test]
 async fn the_limits_are_company_settings() {
-    let tenants =
-        demo_tenants().replacen("region = \"DE-BE\"", "region = \"DE-BE\"\nmax_bookings_per_call = 1\nbooking_horizon_days = 30", 1);
+    let tenants = demo_tenants().replacen(
+        "region = \"DE-BE\"",
+        "region = \"DE-BE\"\nmax_bookings_per_call = 1\nbooking_horizon_days = 30",
+        1,
+    );
     let app = TestApp::builder().tenants(tenants).spawn().await;
     let call = ("call_one", CALLER, SALON);
-    assert_eq!(call_as(&app, "book_appointment", book("10:00", "morgen", "Eins"), call, API_KEY).await.json()["success"], true);
+    assert_eq!(
+        call_as(&app, "book_appointment", book("10:00", "morgen", "Eins"), call, API_KEY).await.json()["success"],
+        true
+    );
     let second = call_as(&app, "book_appointment", book("11:00", "morgen", "Eins"), call, API_KEY).await.json();
     assert_eq!(second["error"], "limit_bookings_per_call", "{second}");
     assert!(second["message"].as_str().unwrap().contains("höchstens 1 Termine"), "{second}");
-    let far = app.call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "15.01.", "time": "10:00"})).await.json();
+    let far = app
+        .call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "15.01.", "time": "10:00"}))
+        .await
+        .json();
     assert_eq!(far["error"], "beyond_horizon", "{far}");
 }
 
@@ -261,8 +304,13 @@ async fn far_questions_share_cached_blocks_and_leave_budget_for_bookings() {
     let before = slots_requests(&calsim_stats(&sim).await);
     // 40 questions about days three to five weeks ahead, from one tenant.
     for k in 0..40 {
-        let date = (app.now + Duration::days(21 + k % 14)).with_timezone(&chrono_tz::Europe::Berlin).format("%d.%m.").to_string();
-        let answer = app.call("check_availability", json!({"service": "Herrenhaarschnitt", "date": date, "time": "10:00"})).await;
+        let date = (app.now + Duration::days(21 + k % 14))
+            .with_timezone(&chrono_tz::Europe::Berlin)
+            .format("%d.%m.")
+            .to_string();
+        let answer = app
+            .call("check_availability", json!({"service": "Herrenhaarschnitt", "date": date, "time": "10:00"}))
+            .await;
         assert_eq!(answer.status, 200);
     }
     let far_reads = slots_requests(&calsim_stats(&sim).await) - before;
@@ -273,7 +321,10 @@ async fn far_questions_share_cached_blocks_and_leave_budget_for_bookings() {
     let flood: Vec<_> = (0..12)
         .flat_map(|week| ["Herrenhaarschnitt", "Damenhaarschnitt", "Färben", "Bartpflege"].map(move |s| (week, s)))
         .map(|(week, service)| {
-            let date = (app.now + Duration::days(15 + 14 * week)).with_timezone(&chrono_tz::Europe::Berlin).format("%d.%m.").to_string();
+            let date = (app.now + Duration::days(15 + 14 * week))
+                .with_timezone(&chrono_tz::Europe::Berlin)
+                .format("%d.%m.")
+                .to_string();
             app.call("check_availability", json!({"service": service, "date": date, "time": "10:00"}))
         })
         .collect();
@@ -302,7 +353,10 @@ async fn caller_text_is_never_echoed_at_length() {
     assert!(injection.len() > 47_000);
     for (function, args) in [
         ("check_availability", json!({"service": injection, "date": "morgen", "time": "10"})),
-        ("check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10", "staff": injection})),
+        (
+            "check_availability",
+            json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10", "staff": injection}),
+        ),
         ("request_callback", json!({"name": "A", "preferred_time": injection})),
     ] {
         let answer = app.call(function, args).await;
