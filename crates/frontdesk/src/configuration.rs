@@ -96,6 +96,24 @@ struct FileSettings {
     window_cache_mb: Option<String>,
 }
 
+/// A number setting: `default` when unset, else within `range`, or the one-line error naming it.
+fn number<T>(
+    name: &'static str,
+    text: Option<String>,
+    default: T,
+    range: std::ops::RangeInclusive<T>,
+    unit: &str,
+) -> Result<T, ConfigError>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display,
+{
+    let Some(text) = text else { return Ok(default) };
+    text.parse::<T>().ok().filter(|n| range.contains(n)).ok_or_else(|| ConfigError::Invalid {
+        name,
+        problem: format!("{text:?} is not a number of {unit} from {} to {}", range.start(), range.end()),
+    })
+}
+
 impl Settings {
     /// Loads settings from the process environment and an optional file.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
@@ -169,15 +187,13 @@ impl Settings {
             Some(text) => CalendarKind::parse(&text)
                 .map_err(|problem| ConfigError::Invalid { name: "FRONTDESK_CALENDAR", problem })?,
         };
-        let calcom_rate_limit = match get("FRONTDESK_CALCOM_RATE_LIMIT", from_file.calcom_rate_limit) {
-            None => 100,
-            Some(text) => {
-                text.parse::<u32>().ok().filter(|n| (1..=120).contains(n)).ok_or_else(|| ConfigError::Invalid {
-                    name: "FRONTDESK_CALCOM_RATE_LIMIT",
-                    problem: format!("{text:?} is not a number of requests per minute from 1 to 120"),
-                })?
-            }
-        };
+        let calcom_rate_limit = number(
+            "FRONTDESK_CALCOM_RATE_LIMIT",
+            get("FRONTDESK_CALCOM_RATE_LIMIT", from_file.calcom_rate_limit),
+            100,
+            1..=120,
+            "requests per minute",
+        )?;
         let calcom_base_url =
             get("FRONTDESK_CALCOM_BASE_URL", from_file.calcom_base_url).unwrap_or_else(|| "https://api.cal.com".into());
         if !calcom_base_url.starts_with("http://") && !calcom_base_url.starts_with("https://") {
@@ -196,65 +212,47 @@ impl Settings {
                 })
             }
         };
-        let availability_ttl = match get("FRONTDESK_AVAILABILITY_TTL_SECS", from_file.availability_ttl_secs) {
-            None => std::time::Duration::from_secs(300),
-            Some(text) => text
-                .parse::<u64>()
-                .ok()
-                .filter(|s| (5..=3600).contains(s))
-                .map(std::time::Duration::from_secs)
-                .ok_or_else(|| ConfigError::Invalid {
-                    name: "FRONTDESK_AVAILABILITY_TTL_SECS",
-                    problem: format!("{text:?} is not a number of seconds from 5 to 3600"),
-                })?,
-        };
-        let count = |name: &'static str, value: Option<String>, default: usize| match value {
-            None => Ok(default),
-            Some(text) => {
-                text.parse::<usize>().ok().filter(|n| (1..=1_000_000).contains(n)).ok_or_else(|| ConfigError::Invalid {
-                    name,
-                    problem: format!("{text:?} is not a number of connections from 1 to 1000000"),
-                })
-            }
-        };
+        let availability_ttl = std::time::Duration::from_secs(number(
+            "FRONTDESK_AVAILABILITY_TTL_SECS",
+            get("FRONTDESK_AVAILABILITY_TTL_SECS", from_file.availability_ttl_secs),
+            300,
+            5..=3600,
+            "seconds",
+        )?);
         let defaults = ConnectionLimits::default();
         let connection_limits = ConnectionLimits {
-            max_connections: count(
+            max_connections: number(
                 "FRONTDESK_MAX_CONNECTIONS",
                 get("FRONTDESK_MAX_CONNECTIONS", from_file.max_connections),
                 defaults.max_connections,
+                1..=1_000_000,
+                "connections",
             )?,
-            per_address: count(
+            per_address: number(
                 "FRONTDESK_MAX_CONNECTIONS_PER_ADDRESS",
                 get("FRONTDESK_MAX_CONNECTIONS_PER_ADDRESS", from_file.max_connections_per_address),
                 defaults.per_address,
+                1..=1_000_000,
+                "connections",
             )?,
             ..defaults
         };
-        let connection_limits = match get("FRONTDESK_REQUEST_TIMEOUT_SECS", from_file.request_timeout_secs) {
-            None => connection_limits,
-            Some(text) => {
-                let timeout = text
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|s| (1..=300).contains(s))
-                    .map(std::time::Duration::from_secs)
-                    .ok_or_else(|| ConfigError::Invalid {
-                        name: "FRONTDESK_REQUEST_TIMEOUT_SECS",
-                        problem: format!("{text:?} is not a number of seconds from 1 to 300"),
-                    })?;
-                ConnectionLimits { header_timeout: timeout, body_timeout: timeout, ..connection_limits }
-            }
-        };
-        let window_cache_mb = match get("FRONTDESK_WINDOW_CACHE_MB", from_file.window_cache_mb) {
-            None => 256,
-            Some(text) => {
-                text.parse::<u64>().ok().filter(|n| (1..=65_536).contains(n)).ok_or_else(|| ConfigError::Invalid {
-                    name: "FRONTDESK_WINDOW_CACHE_MB",
-                    problem: format!("{text:?} is not a number of MiB from 1 to 65536"),
-                })?
-            }
-        };
+        let timeout = std::time::Duration::from_secs(number(
+            "FRONTDESK_REQUEST_TIMEOUT_SECS",
+            get("FRONTDESK_REQUEST_TIMEOUT_SECS", from_file.request_timeout_secs),
+            connection_limits.header_timeout.as_secs(),
+            1..=300,
+            "seconds",
+        )?);
+        let connection_limits =
+            ConnectionLimits { header_timeout: timeout, body_timeout: timeout, ..connection_limits };
+        let window_cache_mb = number(
+            "FRONTDESK_WINDOW_CACHE_MB",
+            get("FRONTDESK_WINDOW_CACHE_MB", from_file.window_cache_mb),
+            256,
+            1..=65_536,
+            "MiB",
+        )?;
         let redis_prefix = get("FRONTDESK_REDIS_PREFIX", from_file.redis_prefix).unwrap_or_else(|| "frontdesk".into());
         Ok(Self {
             listen,
