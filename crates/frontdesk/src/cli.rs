@@ -1,6 +1,8 @@
 //! The `frontdesk` command line: serve, demo, migrate, retell-tools, retell-agent, bench.
 
-use crate::configuration::{CalendarKind, Settings};
+#[cfg(feature = "demo")]
+use crate::configuration::CalendarKind;
+use crate::configuration::Settings;
 use crate::startup::{prepare_database, shutdown_signal, Application};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -22,6 +24,7 @@ enum Command {
         config: Option<PathBuf>,
     },
     /// Start everything embedded and play a German caller conversation.
+    #[cfg(feature = "demo")]
     Demo {
         /// `local` (embedded calendar) or `calcom` (Cal.com simulated in-process).
         #[arg(long, default_value = "local", value_parser = CalendarKind::parse)]
@@ -59,6 +62,7 @@ enum Command {
         #[arg(long, env = "FRONTDESK_TENANTS", default_value = "config/tenants.demo.toml")]
         tenants: PathBuf,
     },
+    #[cfg(feature = "demo")]
     /// Load loop: warm check_availability through the full HTTP stack, signature included.
     Bench {
         /// The function to call.
@@ -113,7 +117,9 @@ where
                 let audience = tools_for_branch(&tenants, &branch)?;
                 print_json(&crate::functions::retell_agent(&base_url, &branch, &audience))
             }
+            #[cfg(feature = "demo")]
             Command::Demo { calendar } => crate::demo::run(calendar).await,
+            #[cfg(feature = "demo")]
             Command::Bench { function, calls, concurrency } => crate::bench::run(&function, calls, concurrency).await,
         }
     });

@@ -4,13 +4,16 @@
 //! type) → [`functions`] (typed arguments → domain) → [`calendar`] → [`speech`] (spoken answer).
 
 pub mod availability;
+#[cfg(feature = "demo")]
 pub mod bench;
 pub mod booking;
 pub mod calendar;
 pub mod cli;
+#[cfg(feature = "demo")]
 pub mod client;
 pub mod clock;
 pub mod configuration;
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod domain;
 pub mod functions;
