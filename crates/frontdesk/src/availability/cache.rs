@@ -176,6 +176,7 @@ impl WindowCache {
     /// whether it was already running. `force` starts a new one even then.
     fn start(self: &Arc<Self>, key: &WindowKey, fetcher: Fetcher, force: bool) -> (SharedFetch, bool) {
         let mut flights = self.flights();
+        self.prune(&mut flights);
         let generation = flights.generations.get(key).copied().unwrap_or(0);
         if let Some((running_generation, flight)) = flights.running.get(key) {
             if *running_generation == generation && !force {
@@ -214,6 +215,23 @@ impl WindowCache {
             let _ = sender.send(result);
         });
         (flight, false)
+    }
+
+    /// Forgets the bookkeeping of windows that are gone (evicted, idle) once it outgrows the
+    /// windows in memory: a key without a window or a running fetch needs no generation, and
+    /// taken time older than the grace period patches nothing.
+    fn prune(&self, flights: &mut Flights) {
+        let limit = 2 * usize::try_from(self.windows.entry_count()).unwrap_or(usize::MAX) + 1024;
+        if flights.generations.len() <= limit && flights.recently_taken.len() <= limit {
+            return;
+        }
+        let now = self.clock.now();
+        let Flights { running, generations, recently_taken } = flights;
+        generations.retain(|key, _| running.contains_key(key) || self.windows.contains_key(key));
+        recently_taken.retain(|_, taken| {
+            taken.retain(|(_, until)| *until > now);
+            !taken.is_empty()
+        });
     }
 
     /// A fetched window minus the time taken in the last two minutes.
@@ -350,5 +368,22 @@ mod tests {
         assert!(cache.bytes() <= max_bytes, "{} bytes held, bound {max_bytes}", cache.bytes());
         assert!(cache.holds(&key(-1)), "the tenant that keeps calling keeps its window");
         assert!((0..1_000).filter(|t| !cache.holds(&key(*t))).count() > 800, "cold windows were evicted");
+    }
+
+    #[tokio::test]
+    async fn bookkeeping_of_gone_windows_is_forgotten() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 30, 7, 0, 0).unwrap();
+        let settings = CacheSettings {
+            ttl: Duration::minutes(5),
+            read_wait: std::time::Duration::from_secs(1),
+            max_bytes: 1 << 20,
+        };
+        let cache = WindowCache::new(settings, Arc::new(ManualClock::new(now)));
+        for tenant in 0..5_000 {
+            cache.evict(&WindowKey::near(CalendarKind::Local, tenant.to_string(), 1));
+        }
+        assert_eq!(cache.flights().generations.len(), 5_000);
+        cache.read(&WindowKey::near(CalendarKind::Local, "live".into(), 1), || fetcher(now, 10)).await.unwrap();
+        assert!(cache.flights().generations.len() <= 1, "{}", cache.flights().generations.len());
     }
 }
