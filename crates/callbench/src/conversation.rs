@@ -13,27 +13,6 @@ use rand::Rng;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
-/// Functions and webhooks in the order a conversation uses them (the report's row order).
-pub const ORDER: &[&str] = &[
-    "inbound",
-    "call_started",
-    "initialize_call",
-    "get_available_services",
-    "check_customer",
-    "collect_appointment_info",
-    "check_availability",
-    "get_alternatives",
-    "find_next_available",
-    "get_opening_hours",
-    "reserve_slot",
-    "book_appointment",
-    "collect_appointment_info (confirm)",
-    "reschedule_appointment",
-    "cancel_appointment",
-    "request_callback",
-    "call_ended",
-];
-
 /// A number callers dial, with what they can ask for there.
 #[derive(Debug, Clone)]
 pub struct Target {

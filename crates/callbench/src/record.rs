@@ -5,6 +5,27 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
+/// Functions and webhooks in the order a conversation uses them (the report's row order).
+pub const ORDER: &[&str] = &[
+    "inbound",
+    "call_started",
+    "initialize_call",
+    "get_available_services",
+    "check_customer",
+    "collect_appointment_info",
+    "check_availability",
+    "get_alternatives",
+    "find_next_available",
+    "get_opening_hours",
+    "reserve_slot",
+    "book_appointment",
+    "collect_appointment_info (confirm)",
+    "reschedule_appointment",
+    "cancel_appointment",
+    "request_callback",
+    "call_ended",
+];
+
 /// Retell's timeout for a custom function (`frontdesk retell-tools` sets 5000 ms): an answer
 /// later than this is dead air the agent gives up on.
 pub const DEADLINE: Duration = Duration::from_millis(5000);
@@ -112,8 +133,7 @@ impl Recorder {
                 }
             })
             .collect();
-        summaries
-            .sort_by_key(|s| crate::conversation::ORDER.iter().position(|f| *f == s.function).unwrap_or(usize::MAX));
+        summaries.sort_by_key(|s| ORDER.iter().position(|f| *f == s.function).unwrap_or(usize::MAX));
         summaries
     }
 }

@@ -3,10 +3,10 @@
 //! was not understood.
 
 use super::args::WishArgs;
-use super::availability::resolve_staff;
 use super::catalog::resolve_service;
 use super::{Backends, CallContext, Reply};
 use crate::domain::{CalendarKind, Language, Service, Staff};
+use crate::speech::join_choices;
 use crate::speech::{understand, Wish};
 use serde::Serialize;
 
@@ -55,6 +55,39 @@ fn staff_of<'a>(
     let staff = resolve_staff(ctx, service, said)?;
     selectable(backends, ctx, service, staff)?;
     Ok(staff)
+}
+
+/// The staff member asked for, checked against the service; or the answer when that fails.
+fn resolve_staff<'a>(ctx: &'a CallContext, service: &Service, said: Option<&str>) -> Result<Option<&'a Staff>, Reply> {
+    let Some(said) = said else { return Ok(None) };
+    let language = ctx.language();
+    let heard = crate::speech::echo(said);
+    let able: Vec<String> = ctx.branch().staff_for(service.id).map(|s| s.name.clone()).collect();
+    let staff = ctx.branch().match_staff(said).ok_or_else(|| {
+        let list = join_choices(&able, language, false);
+        Reply::failure(
+            "unknown_staff",
+            match language {
+                Language::De => format!("{heard} kenne ich hier leider nicht. {} macht bei uns {list}.", service.name),
+                Language::En => format!("I don't know {heard} here. {} is done by {list}.", service.name),
+            },
+        )
+        .with("staff", &able)
+    })?;
+    if !staff.services.contains(&service.id) {
+        let list = join_choices(&able, language, false);
+        return Err(Reply::failure(
+            "staff_not_qualified",
+            match language {
+                Language::De => {
+                    format!("{} macht leider keinen {}. Das macht bei uns {list}.", staff.name, service.name)
+                }
+                Language::En => format!("{} doesn't do {}. It is done by {list}.", staff.name, service.name),
+            },
+        )
+        .with("staff", &able));
+    }
+    Ok(Some(staff))
 }
 
 /// On Cal.com a staff member can be chosen only through an event type of their own (mapped in
