@@ -82,6 +82,9 @@ pub struct Ending {
     pub cancelled: bool,
     /// The caller could not book and asked for a callback, which was recorded.
     pub callback: bool,
+    /// Dead air: the sum of the caller's waits on frontdesk (every function call and the inbound
+    /// webhook before the greeting), not the caller's own pauses.
+    pub dead_air: Duration,
 }
 
 struct Words {
@@ -128,6 +131,8 @@ pub struct Conversation<'a> {
     pub call: CallIdentity,
     /// The branch dialled.
     pub target: &'a Target,
+    /// The caller's waits so far in microseconds (see [`Ending::dead_air`]).
+    pub waited_us: std::sync::atomic::AtomicU64,
 }
 
 fn classify(result: &anyhow::Result<Exchange>) -> Outcome {
@@ -157,6 +162,11 @@ impl Conversation<'_> {
         let started = Instant::now();
         let result = send.await;
         let latency = started.elapsed();
+        // Call events are fire-and-forget for Retell: the caller never waits on them.
+        if !matches!(label, "call_started" | "call_ended") {
+            let us = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
+            self.waited_us.fetch_add(us, std::sync::atomic::Ordering::Relaxed);
+        }
         self.recorder.record(label, latency, classify(&result));
         result.ok().filter(|e| e.status == 200).map(|e| e.body)
     }
@@ -271,6 +281,7 @@ impl Conversation<'_> {
         }
         self.think.pause(rng).await;
         self.exchange("call_ended", self.client.event("call_ended", &self.call)).await;
+        ending.dead_air = Duration::from_micros(self.waited_us.load(std::sync::atomic::Ordering::Relaxed));
         ending
     }
 

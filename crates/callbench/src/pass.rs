@@ -101,6 +101,8 @@ pub struct PassResult {
     pub conversations: usize,
     /// Conversations that booked an appointment.
     pub booked: usize,
+    /// Dead air of each booked conversation (the sum of the caller's waits on frontdesk), sorted.
+    pub dead_air: Vec<Duration>,
     /// ... and cancelled it again.
     pub cancelled: usize,
     /// Conversations whose callback request was accepted.
@@ -262,8 +264,10 @@ pub async fn run(servers: &Servers, config: PassConfig, seed: u64) -> anyhow::Re
     let started = Instant::now();
     let counter = || Arc::new(AtomicUsize::new(0));
     let (begun, finished, booked, cancelled, callbacks) = (counter(), counter(), counter(), counter(), counter());
+    let dead_air = Arc::new(std::sync::Mutex::new(Vec::new()));
     let mut workers = Vec::new();
     for worker in 0..config.callers {
+        let dead_air = dead_air.clone();
         let (client, recorder, targets) = (client.clone(), recorder.clone(), targets.clone());
         let (begun, finished, booked, cancelled, callbacks) =
             (begun.clone(), finished.clone(), booked.clone(), cancelled.clone(), callbacks.clone());
@@ -294,10 +298,20 @@ pub async fn run(servers: &Servers, config: PassConfig, seed: u64) -> anyhow::Re
                     from_number: caller,
                     to_number: target.number.clone(),
                 };
-                let conversation = Conversation { client: &client, recorder: &recorder, think, call, target };
+                let conversation = Conversation {
+                    client: &client,
+                    recorder: &recorder,
+                    think,
+                    call,
+                    target,
+                    waited_us: Default::default(),
+                };
                 let ending = conversation.play(&mut rng).await;
                 finished.fetch_add(1, Ordering::Relaxed);
                 booked.fetch_add(ending.booked as usize, Ordering::Relaxed);
+                if ending.booked {
+                    dead_air.lock().unwrap_or_else(|p| p.into_inner()).push(ending.dead_air);
+                }
                 cancelled.fetch_add(ending.cancelled as usize, Ordering::Relaxed);
                 callbacks.fetch_add(ending.callback as usize, Ordering::Relaxed);
             }
@@ -375,6 +389,11 @@ pub async fn run(servers: &Servers, config: PassConfig, seed: u64) -> anyhow::Re
         delta: Delta::between(&before, &after),
         conversations: finished.load(Ordering::Relaxed),
         booked: booked.load(Ordering::Relaxed),
+        dead_air: {
+            let mut waits = std::mem::take(&mut *dead_air.lock().unwrap_or_else(|p| p.into_inner()));
+            waits.sort();
+            waits
+        },
         cancelled: cancelled.load(Ordering::Relaxed),
         callbacks_answered: callbacks.load(Ordering::Relaxed),
         callbacks_stored,

@@ -98,6 +98,9 @@ pub fn print_pass(result: &PassResult) {
         result.callbacks_answered,
         result.callbacks_stored.map(|n| format!(", {n} open callbacks in frontdesk's database")).unwrap_or_default()
     );
+    if let Some(line) = dead_air_line(&result.dead_air) {
+        println!("{line}");
+    }
     println!(
         "- availability cache: {} (reads: {})",
         d.hit_rate().map(|h| format!("{:.1} % hits", h * 100.0)).unwrap_or("not used".into()),
@@ -244,6 +247,19 @@ pub fn print_goals(ours: &PassResult, baseline: Option<&PassResult>, steps: &[St
     }
 }
 
+/// p50, p95 and max of sorted durations in milliseconds; `None` when there are none.
+fn dead_air_percentiles(sorted: &[std::time::Duration]) -> Option<[f64; 3]> {
+    let at = |p: f64| sorted[((sorted.len() - 1) as f64 * p).round() as usize].as_secs_f64() * 1000.0;
+    (!sorted.is_empty()).then(|| [at(0.5), at(0.95), at(1.0)])
+}
+
+/// Dead air per booked conversation: what the caller waited on frontdesk in all.
+fn dead_air_line(sorted: &[std::time::Duration]) -> Option<String> {
+    dead_air_percentiles(sorted).map(|[p50, p95, max]| {
+        format!("- dead air per booked conversation (the caller's waits on frontdesk, summed): p50 {p50:.1} ms, p95 {p95:.1} ms, max {max:.1} ms")
+    })
+}
+
 fn pass_json(result: &PassResult) -> Value {
     let d = &result.delta;
     json!({
@@ -254,6 +270,7 @@ fn pass_json(result: &PassResult) -> Value {
         "numbers": result.tenants.1,
         "conversations": result.conversations,
         "booked": result.booked,
+        "dead_air_ms": dead_air_percentiles(&result.dead_air),
         "cancelled": result.cancelled,
         "callbacks_answered": result.callbacks_answered,
         "callbacks_stored": result.callbacks_stored,
