@@ -231,10 +231,11 @@ impl Booker {
         let end = request.start + Duration::minutes(i64::from(service.duration_minutes));
         // This call's own hold keeps the slot for it: the window shows it as taken by design.
         let held = self.take_hold(tenant, &request.call_id, service.id, request.start).await?;
+        let now = self.availability.now();
         let staff = match held {
             Some(hold) if calendar == CalendarKind::Calcom => hold.staff,
             Some(hold)
-                if !self.store.is_busy(tenant.branch.id, hold.staff.map(|s| s.0), request.start, end).await? =>
+                if !self.store.is_busy(tenant.branch.id, hold.staff.map(|s| s.0), request.start, end, now).await? =>
             {
                 hold.staff
             }
@@ -429,13 +430,9 @@ impl Booker {
         service: crate::domain::ServiceId,
         start: DateTime<Utc>,
     ) -> Result<Option<Hold>, crate::store::StoreError> {
-        let Some(live) = self.store.live_hold(tenant.company.id, call_id, self.availability.now()).await? else {
-            return Ok(None);
-        };
-        if live.service_id != service.0 || live.starts_at != start {
-            return Ok(None);
-        }
-        Ok(self.store.take_hold(tenant.company.id, call_id).await?.map(Hold::from))
+        let now = self.availability.now();
+        let taken = self.store.take_hold_of_slot(tenant.company.id, call_id, service.0, start, now).await?;
+        Ok(taken.map(Hold::from))
     }
 
     /// Holds a slot for a call for [`HOLD_FOR`] (a Cal.com reservation for Cal.com tenants), so
@@ -495,7 +492,7 @@ impl Booker {
         if let Some((client, key, event_type)) = calcom {
             let (booker, tenant, call_id, minutes) =
                 (self.clone(), tenant.clone(), call_id.to_string(), HOLD_FOR.num_minutes() as u32);
-            let duration = service.duration_minutes;
+            let (duration, service_id) = (service.duration_minutes, service.id.0);
             let window = self.availability.key(&tenant, service, staff);
             tokio::spawn(async move {
                 match client.reserve_slot(&key, event_type, start, duration, minutes).await {
@@ -508,16 +505,9 @@ impl Booker {
                         }
                     }
                     Err(CalendarError::SlotTaken) => {
-                        if booker
-                            .store
-                            .live_hold(tenant.company.id, &call_id, DateTime::UNIX_EPOCH)
-                            .await
-                            .ok()
-                            .flatten()
-                            .is_some_and(|h| h.starts_at == start)
-                        {
-                            let _ = booker.store.take_hold(tenant.company.id, &call_id).await;
-                        }
+                        let now = booker.availability.now();
+                        let _ =
+                            booker.store.take_hold_of_slot(tenant.company.id, &call_id, service_id, start, now).await;
                         booker.availability.apply(&window, None);
                         tracing::info!("Cal.com refused the reservation behind a hold; the hold is gone");
                     }
@@ -533,7 +523,7 @@ impl Booker {
         tokio::spawn(async move {
             tokio::time::sleep(HOLD_FOR.to_std().unwrap_or_default()).await;
             // the call's hold, live or lapsed: still this one, or booked, released or replaced?
-            match booker.store.live_hold(tenant.company.id, &call_id, DateTime::UNIX_EPOCH).await {
+            match booker.store.hold(tenant.company.id, &call_id).await {
                 Ok(Some(current)) if current.starts_at == row.starts_at && current.held_until == row.held_until => {
                     booker.release(&tenant, &call_id).await;
                 }
@@ -604,11 +594,8 @@ impl Booker {
         };
         let now = self.availability.now();
         for candidate in candidates {
-            let staff = candidate.map(|s| s.0);
             // Booked, or held for another call on any instance (the window may not know yet).
-            if !self.store.is_busy(tenant.branch.id, staff, start, end).await?
-                && !self.store.is_held(tenant.branch.id, staff, start, end, now).await?
-            {
+            if !self.store.is_busy(tenant.branch.id, candidate.map(|s| s.0), start, end, now).await? {
                 return Ok(FreeStaff::Found(candidate));
             }
         }
@@ -634,8 +621,11 @@ impl Booker {
                 appointment.staff_id.map(StaffId),
             )));
         }
-        let mut busy =
-            self.store.busy_intervals(tenant.branch.id, start - Duration::days(1), end + Duration::days(1)).await?;
+        let now = self.availability.now();
+        let mut busy = self
+            .store
+            .busy_intervals(tenant.branch.id, start - Duration::days(1), end + Duration::days(1), now)
+            .await?;
         if let Some(own) = busy.iter().position(|b| {
             b.staff_id == appointment.staff_id
                 && b.starts_at == appointment.starts_at

@@ -30,16 +30,8 @@ impl CalendarProvider for LocalCalendar {
         Box::pin(async move {
             let started = std::time::Instant::now();
             let (from, to) = (query.from - Duration::days(1), query.to + Duration::days(1));
-            let busy = match self.store.busy_intervals(query.branch.id, from, to).await {
-                // Time held for a call (on any instance) is taken for everyone else.
-                Ok(mut busy) => {
-                    self.store.held_intervals(query.branch.id, from, to, self.clock.now()).await.map(|held| {
-                        busy.extend(held);
-                        busy
-                    })
-                }
-                Err(error) => Err(error),
-            };
+            // Time held for a call (on any instance) is taken for everyone else.
+            let busy = self.store.busy_intervals(query.branch.id, from, to, self.clock.now()).await;
             let status = if busy.is_ok() { "ok" } else { "error" };
             metrics::histogram!(CALENDAR_DURATION, "provider" => "local", "endpoint" => "slots")
                 .record(started.elapsed().as_secs_f64());

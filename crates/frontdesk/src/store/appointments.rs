@@ -226,17 +226,22 @@ impl Store {
         Ok(())
     }
 
-    /// Whether a staff member (or, for `None`, the branch itself) has anything in `[start, end)`.
+    /// Whether a staff member (or, for `None`, the branch itself) has anything in `[start, end)`:
+    /// an appointment, or a slot held at `now` for a call (on any instance).
     pub async fn is_busy(
         &self,
         branch_id: i64,
         staff_id: Option<i64>,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
+        now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        const SQL: &str = "SELECT COUNT(*) FROM appointments WHERE branch_id = $1 AND staff_id IS NOT DISTINCT FROM $2
-            AND starts_at < $4 AND ends_at > $3 AND status <> 'cancelled'";
-        let count: i64 = on_pool!(self, pool => sqlx::query_scalar(SQL).bind(branch_id).bind(staff_id).bind(start).bind(end).fetch_one(pool).await)?;
+        const SQL: &str =
+            "SELECT (SELECT COUNT(*) FROM appointments WHERE branch_id = $1 AND staff_id IS NOT DISTINCT FROM $2
+                AND starts_at < $4 AND ends_at > $3 AND status <> 'cancelled')
+            + (SELECT COUNT(*) FROM slot_holds WHERE branch_id = $1 AND staff_id IS NOT DISTINCT FROM $2
+                AND starts_at < $4 AND ends_at > $3 AND held_until > $5)";
+        let count: i64 = on_pool!(self, pool => sqlx::query_scalar(SQL).bind(branch_id).bind(staff_id).bind(start).bind(end).bind(now).fetch_one(pool).await)?;
         Ok(count > 0)
     }
 
@@ -262,18 +267,21 @@ impl Store {
         Ok(id)
     }
 
-    /// Occupied intervals of a branch overlapping `[from, to)`, cancelled ones excluded.
+    /// Occupied intervals of a branch overlapping `[from, to)`: appointments (cancelled ones
+    /// excluded) and slots held at `now` for a call on any instance.
     pub async fn busy_intervals(
         &self,
         branch_id: i64,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
+        now: DateTime<Utc>,
     ) -> Result<Vec<BusyInterval>, StoreError> {
         const SQL: &str = "SELECT staff_id, starts_at, ends_at FROM appointments
-            WHERE branch_id = $1 AND starts_at < $3 AND ends_at > $2 AND status <> 'cancelled'
+                WHERE branch_id = $1 AND starts_at < $3 AND ends_at > $2 AND status <> 'cancelled'
+            UNION ALL SELECT staff_id, starts_at, ends_at FROM slot_holds
+                WHERE branch_id = $1 AND starts_at < $3 AND ends_at > $2 AND held_until > $4
             ORDER BY starts_at";
-        let rows =
-            on_pool!(self, pool => sqlx::query_as(SQL).bind(branch_id).bind(from).bind(to).fetch_all(pool).await)?;
+        let rows = on_pool!(self, pool => sqlx::query_as(SQL).bind(branch_id).bind(from).bind(to).bind(now).fetch_all(pool).await)?;
         Ok(rows)
     }
 

@@ -1,7 +1,7 @@
 //! Slot holds in the database, so that every instance sees them: a call's hold made on one
 //! instance is its own when the booking lands on another, and keeps the slot from everyone else.
 
-use super::{on_pool, BusyInterval, Store, StoreError};
+use super::{on_pool, Store, StoreError};
 use chrono::{DateTime, Utc};
 
 /// A slot held for one call of a company while the caller confirms.
@@ -45,40 +45,38 @@ impl Store {
         Ok(())
     }
 
+    /// A call's hold, live or lapsed.
+    pub async fn hold(&self, company_id: i64, call_id: &str) -> Result<Option<HoldRow>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM slot_holds WHERE company_id = $1 AND call_id = $2");
+        let row =
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(company_id).bind(call_id).fetch_optional(pool).await)?;
+        Ok(row)
+    }
+
+    /// Removes and returns a call's hold when it is of this slot of this service and still live at
+    /// `now`: the call books what it held (one statement, so two instances cannot both take it).
+    pub async fn take_hold_of_slot(
+        &self,
+        company_id: i64,
+        call_id: &str,
+        service_id: i64,
+        start: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<HoldRow>, StoreError> {
+        let sql = format!(
+            "DELETE FROM slot_holds WHERE company_id = $1 AND call_id = $2 AND service_id = $3 AND starts_at = $4
+                AND held_until > $5 RETURNING {COLUMNS}"
+        );
+        let row = on_pool!(self, pool => sqlx::query_as(&sql).bind(company_id).bind(call_id).bind(service_id).bind(start).bind(now).fetch_optional(pool).await)?;
+        Ok(row)
+    }
+
     /// Removes and returns a call's hold, live or lapsed (booked, released, or the call ended).
     pub async fn take_hold(&self, company_id: i64, call_id: &str) -> Result<Option<HoldRow>, StoreError> {
         let sql = format!("DELETE FROM slot_holds WHERE company_id = $1 AND call_id = $2 RETURNING {COLUMNS}");
         let row =
             on_pool!(self, pool => sqlx::query_as(&sql).bind(company_id).bind(call_id).fetch_optional(pool).await)?;
         Ok(row)
-    }
-
-    /// A call's live hold, if it has one.
-    pub async fn live_hold(
-        &self,
-        company_id: i64,
-        call_id: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Option<HoldRow>, StoreError> {
-        let sql =
-            format!("SELECT {COLUMNS} FROM slot_holds WHERE company_id = $1 AND call_id = $2 AND held_until > $3");
-        let row = on_pool!(self, pool => sqlx::query_as(&sql).bind(company_id).bind(call_id).bind(now).fetch_optional(pool).await)?;
-        Ok(row)
-    }
-
-    /// Whether a live hold keeps `staff` (or the branch, for `None`) busy somewhere in `[start, end)`.
-    pub async fn is_held(
-        &self,
-        branch_id: i64,
-        staff_id: Option<i64>,
-        start: DateTime<Utc>,
-        end: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        const SQL: &str = "SELECT COUNT(*) FROM slot_holds WHERE branch_id = $1 AND staff_id IS NOT DISTINCT FROM $2
-            AND starts_at < $4 AND ends_at > $3 AND held_until > $5";
-        let count: i64 = on_pool!(self, pool => sqlx::query_scalar(SQL).bind(branch_id).bind(staff_id).bind(start).bind(end).bind(now).fetch_one(pool).await)?;
-        Ok(count > 0)
     }
 
     /// Whether a live hold of any call keeps exactly this slot of a service.
@@ -107,19 +105,5 @@ impl Store {
             "UPDATE slot_holds SET reservation_uid = $4 WHERE company_id = $1 AND call_id = $2 AND starts_at = $3";
         let done = on_pool!(self, pool => sqlx::query(SQL).bind(company_id).bind(call_id).bind(start).bind(uid).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(done > 0)
-    }
-
-    /// Time other calls hold in a branch in `[from, to)`: busy for everyone but the holder.
-    pub async fn held_intervals(
-        &self,
-        branch_id: i64,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<BusyInterval>, StoreError> {
-        const SQL: &str = "SELECT staff_id, starts_at, ends_at FROM slot_holds
-            WHERE branch_id = $1 AND starts_at < $3 AND ends_at > $2 AND held_until > $4 ORDER BY starts_at";
-        let rows = on_pool!(self, pool => sqlx::query_as(SQL).bind(branch_id).bind(from).bind(to).bind(now).fetch_all(pool).await)?;
-        Ok(rows)
     }
 }

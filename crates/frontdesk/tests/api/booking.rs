@@ -85,7 +85,7 @@ async fn fifty_callers_racing_for_one_slot_get_one_booking() {
     assert!(answers.iter().filter(|a| a["success"] == false).all(|a| a["error"] == "slot_taken"));
     let start = chrono_tz::Europe::Berlin.with_ymd_and_hms(2026, 12, 1, 11, 0, 0).unwrap().with_timezone(&Utc);
     let branch = app.branches.iter().find(|b| b.branch.name == "Innenstadt").unwrap().branch.id;
-    assert_eq!(app.store.busy_intervals(branch, start, start + Duration::minutes(15)).await.unwrap().len(), 1);
+    assert_eq!(app.store.busy_intervals(branch, start, start + Duration::minutes(15), app.now).await.unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -336,7 +336,7 @@ async fn two_instances_on_postgres_and_redis_book_a_slot_once() {
         .unwrap()
         .parse::<DateTime<Utc>>()
         .unwrap();
-    let busy = a.store.busy_intervals(tenant.branch.id, start, start + Duration::minutes(15)).await.unwrap();
+    let busy = a.store.busy_intervals(tenant.branch.id, start, start + Duration::minutes(15), a.now).await.unwrap();
     assert_eq!(busy.len(), 1);
 }
 

@@ -3,7 +3,7 @@
 use crate::helpers::{database_url, monday_morning, Backend};
 use chrono::Duration;
 use frontdesk::domain::PhoneNumber;
-use frontdesk::store::{AppointmentStatus, CallRecord, FunctionCallRecord, NewAppointment, Store};
+use frontdesk::store::{AppointmentStatus, CallRecord, FunctionCallRecord, HoldRow, NewAppointment, Store};
 use frontdesk::tenants::TenantsFile;
 
 const DEMO: &str = include_str!("../../../../config/tenants.demo.toml");
@@ -148,16 +148,48 @@ on_both_backends!(appointments_are_idempotent_and_block_time, |store| {
     };
     store.insert_appointment(&new).await.unwrap();
     assert!(store.insert_appointment(&new).await.is_err(), "a repeated idempotency key must be refused");
+    let now = monday_morning();
     let busy =
-        store.busy_intervals(ctx.branch.id, start - Duration::hours(1), start + Duration::hours(1)).await.unwrap();
+        store.busy_intervals(ctx.branch.id, start - Duration::hours(1), start + Duration::hours(1), now).await.unwrap();
     assert_eq!(busy.len(), 1);
     assert_eq!(busy[0].starts_at, start);
     assert_eq!(busy[0].staff_id, Some(ctx.branch.staff[0].id.0));
+    let later = (start + Duration::minutes(30), start + Duration::hours(2));
+    assert!(store.busy_intervals(ctx.branch.id, later.0, later.1, now).await.unwrap().is_empty());
+    // A call's live hold is busy time too, on every instance sharing the database; a lapsed one is not.
+    let staff = Some(ctx.branch.staff[0].id.0);
+    let hold = HoldRow {
+        company_id: ctx.company.id,
+        call_id: "call_holding".into(),
+        branch_id: ctx.branch.id,
+        service_id: ctx.branch.services[0].id.0,
+        staff_id: staff,
+        starts_at: later.0,
+        ends_at: later.0 + Duration::minutes(30),
+        reservation_uid: None,
+        held_until: now + Duration::minutes(5),
+    };
+    store.put_hold(&hold).await.unwrap();
+    assert_eq!(store.busy_intervals(ctx.branch.id, later.0, later.1, now).await.unwrap().len(), 1);
+    assert!(store.is_busy(ctx.branch.id, staff, later.0, later.1, now).await.unwrap());
+    let lapsed = now + Duration::minutes(6);
+    assert!(store.busy_intervals(ctx.branch.id, later.0, later.1, lapsed).await.unwrap().is_empty());
+    assert!(!store.is_busy(ctx.branch.id, staff, later.0, later.1, lapsed).await.unwrap());
+    // Only the holder's own booking of that very slot takes it, and only while it is live.
     assert!(store
-        .busy_intervals(ctx.branch.id, start + Duration::minutes(30), start + Duration::hours(2))
+        .take_hold_of_slot(ctx.company.id, "call_other", hold.service_id, later.0, now)
         .await
         .unwrap()
-        .is_empty());
+        .is_none());
+    assert!(store
+        .take_hold_of_slot(ctx.company.id, "call_holding", hold.service_id, later.0, lapsed)
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        store.take_hold_of_slot(ctx.company.id, "call_holding", hold.service_id, later.0, now).await.unwrap(),
+        Some(hold)
+    );
     let upcoming = store.upcoming_appointments(ctx.company.id, customer.id, monday_morning(), 5).await.unwrap();
     assert_eq!(upcoming.len(), 1);
     assert_eq!(upcoming[0].service_name, ctx.branch.services[0].name);
