@@ -87,7 +87,8 @@ impl Limit {
         }
     }
 
-    fn counted(self) -> Self {
+    /// Counts the refusal in `frontdesk_limit_refusals_total{limit}` and hands the limit on.
+    pub fn counted(self) -> Self {
         metrics::counter!(crate::telemetry::LIMIT_REFUSALS, "limit" => self.as_str()).increment(1);
         self
     }

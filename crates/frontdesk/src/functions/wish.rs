@@ -28,7 +28,7 @@ pub fn understood(ctx: &CallContext, date: Option<&str>, time: Option<&str>) -> 
         .map_err(|problem| Reply::invalid_date(ctx.language(), ctx.today(), &problem))?;
     let horizon = ctx.company().limits.booking_horizon_days;
     if (wish.first_day - ctx.today()).num_days() > i64::from(horizon) {
-        metrics::counter!(crate::telemetry::LIMIT_REFUSALS, "limit" => "booking_horizon").increment(1);
+        crate::booking::Limit::Horizon(horizon).counted();
         return Err(Reply::beyond_horizon(ctx.language(), ctx.today(), horizon));
     }
     Ok(wish)

@@ -15,10 +15,7 @@ use serde_json::{json, Map, Value};
 /// the branch's availability windows so the call's first question is answered from memory.
 pub async fn inbound(State(state): State<AppState>, body: RetellBody) -> Result<Json<Value>, ApiError> {
     let payload: InboundPayload = body.parse("inbound-call webhook")?;
-    let inbound = &payload.call_inbound;
-    let number = inbound.to_number.as_deref().and_then(|n| PhoneNumber::parse(n).ok());
-    let tenant = state.directory().find(number.as_ref(), inbound.agent_id.as_deref()).cloned();
-    let Some(tenant) = tenant else {
+    let Some(tenant) = body.tenant.clone() else {
         return Ok(Json(json!({"call_inbound": {"dynamic_variables": {}}})));
     };
     state.backends().availability.prefetch(&tenant);
@@ -64,9 +61,7 @@ fn instant(unix_ms: Option<i64>) -> Option<DateTime<Utc>> {
 /// Records call events on the call row in the background and answers 204 at once.
 pub async fn call_event(State(state): State<AppState>, body: RetellBody) -> Result<StatusCode, ApiError> {
     let event: CallEventPayload = body.parse("call event")?;
-    let call = &event.call.info;
-    let Some(tenant) = state.directory().find(call.business_number().as_ref(), call.agent_id.as_deref()).cloned()
-    else {
+    let Some(tenant) = body.tenant.clone() else {
         // A number no tenant has: nothing to record, and Retell must not retry.
         return Ok(StatusCode::NO_CONTENT);
     };

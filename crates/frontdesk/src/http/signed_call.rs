@@ -14,6 +14,9 @@ pub struct RetellBody {
     pub bytes: Bytes,
     /// When the request arrived.
     pub received_at: DateTime<Utc>,
+    /// The branch the body names (by the business number, or by the agent for web calls),
+    /// resolved once, when the signing key was chosen; `None` when no tenant has it.
+    pub tenant: Option<Arc<BranchContext>>,
 }
 
 impl RetellBody {
@@ -36,23 +39,22 @@ impl FromRequest<AppState> for RetellBody {
             }
         })?;
         let received_at = state.now();
-        verify(&bytes, signing_key(state, &bytes).expose(), header.as_deref(), received_at.timestamp_millis())
+        let tenant = addressed_tenant(state, &bytes);
+        // The key of the company the body names when it brings its own Retell account, the global
+        // key otherwise: one company's agent can never act on another company's numbers.
+        let key: &Secret =
+            tenant.as_ref().and_then(|t| t.company.retell_api_key.as_ref()).unwrap_or(state.retell_key());
+        verify(&bytes, key.expose(), header.as_deref(), received_at.timestamp_millis())
             .map_err(|e| ApiError::Unauthorized(e.to_string()))?;
-        Ok(Self { bytes, received_at })
+        Ok(Self { bytes, received_at, tenant })
     }
 }
 
-/// The key a body must be signed with: the key of the company whose number (or agent) it names
-/// when that company brings its own Retell account, the global key otherwise. So one company's
-/// agent can never act on another company's numbers. The body is read for the numbers only; it
-/// is trusted after the signature checks out.
-fn signing_key<'s>(state: &'s AppState, bytes: &[u8]) -> &'s Secret {
+/// The branch a body names, read for its numbers and agent only (the body is trusted once the
+/// signature, checked with this branch's company's key, holds).
+fn addressed_tenant(state: &AppState, bytes: &[u8]) -> Option<Arc<BranchContext>> {
     let addressee: Addressee = serde_json::from_slice(bytes).unwrap_or_default();
-    state
-        .directory()
-        .find(addressee.business_number().as_ref(), addressee.agent_id())
-        .and_then(|tenant| tenant.company.retell_api_key.as_ref())
-        .unwrap_or_else(|| state.retell_key())
+    state.directory().find(addressee.business_number().as_ref(), addressee.agent_id()).cloned()
 }
 
 /// A Retell function call whose signature checked out, parsed, with its tenant resolved from memory.
@@ -72,8 +74,6 @@ impl FromRequest<AppState> for SignedCall {
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let body = RetellBody::from_request(request, state).await?;
         let payload: FunctionCallPayload = body.parse("function call")?;
-        let call = &payload.call;
-        let tenant = state.directory().find(call.business_number().as_ref(), call.agent_id.as_deref()).cloned();
-        Ok(Self { payload, tenant, received_at: body.received_at })
+        Ok(Self { payload, tenant: body.tenant, received_at: body.received_at })
     }
 }

@@ -98,11 +98,6 @@ impl CallInfo {
         self.call_type.as_deref() == Some("web_call") || (self.from_number.is_none() && self.to_number.is_none())
     }
 
-    /// The branch's number: `to_number` inbound, `from_number` outbound.
-    pub fn business_number(&self) -> Option<PhoneNumber> {
-        business_side(self.direction, self.from_number.as_deref(), self.to_number.as_deref())
-    }
-
     /// The customer's number, when it is a real one (hidden numbers are `None`).
     pub fn customer_number(&self) -> Option<PhoneNumber> {
         let raw = match self.direction {
@@ -141,7 +136,8 @@ impl Addressee {
         self.call.as_ref().or(self.call_inbound.as_ref()).and_then(|n| n.agent_id.as_deref())
     }
 
-    /// The business number the body is about, if it names one.
+    /// The business number the body is about, if it names one: the tenant of every Retell body
+    /// (function call, call event, inbound webhook) is found by it (or by the agent, for web calls).
     pub fn business_number(&self) -> Option<PhoneNumber> {
         let (numbers, direction) = match (&self.call, &self.call_inbound) {
             (Some(call), _) => (call, call.direction),
@@ -149,17 +145,13 @@ impl Addressee {
             (None, Some(inbound)) => (inbound, CallDirection::Inbound),
             (None, None) => return None,
         };
-        business_side(direction, numbers.from_number.as_deref(), numbers.to_number.as_deref())
+        // dialled inbound, dialling out outbound
+        let raw = match direction {
+            CallDirection::Inbound => numbers.to_number.as_deref(),
+            CallDirection::Outbound => numbers.from_number.as_deref(),
+        };
+        raw.and_then(|n| PhoneNumber::parse(n).ok())
     }
-}
-
-/// The business's number of a call: dialled inbound, dialling out outbound.
-fn business_side(direction: CallDirection, from: Option<&str>, to: Option<&str>) -> Option<PhoneNumber> {
-    let raw = match direction {
-        CallDirection::Inbound => to,
-        CallDirection::Outbound => from,
-    };
-    raw.and_then(|n| PhoneNumber::parse(n).ok())
 }
 
 /// Deserializers that refuse ids and numbers longer than Retell ever sends.
