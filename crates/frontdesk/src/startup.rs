@@ -150,7 +150,7 @@ impl Application {
             directory,
             backends: Backends {
                 store: store.clone(),
-                booker: Booker::new(store.clone(), availability.clone(), calcom_client, redis_locks),
+                booker: Booker::new(store.clone(), availability.clone(), redis_locks),
                 availability,
             },
             calcom_webhook_secret: settings.calcom_webhook_secret.clone(),

@@ -126,9 +126,22 @@ impl Availability {
         }
     }
 
+    /// The window an appointment's time lives in: on Cal.com, that of the event type it was
+    /// booked on (`event_type`), else the branch's window of the service.
+    pub fn appointment_window(&self, tenant: &BranchContext, service_id: i64, event_type: Option<i64>) -> WindowKey {
+        match self.calendars.kind_for(&tenant.company) {
+            CalendarKind::Calcom => WindowKey::near(
+                CalendarKind::Calcom,
+                self.calcom_key(&tenant.company).map(account_label).unwrap_or_default(),
+                event_type.unwrap_or(service_id),
+            ),
+            CalendarKind::Local => WindowKey::near(CalendarKind::Local, tenant.branch.id.to_string(), service_id),
+        }
+    }
+
     /// On Cal.com, the staff member whose own event type a read or booking uses, if one was asked
     /// for and mapped (the embedded calendar keeps all staff in one window: `None`).
-    pub fn calcom_staff(&self, tenant: &BranchContext, service: &Service, staff: Option<StaffId>) -> Option<StaffId> {
+    pub fn calendar_staff(&self, tenant: &BranchContext, service: &Service, staff: Option<StaffId>) -> Option<StaffId> {
         let calcom = self.calendars.kind_for(&tenant.company) == CalendarKind::Calcom;
         staff.filter(|_| calcom && tenant.branch.calcom_staff_mapped(service, staff))
     }
@@ -173,7 +186,7 @@ impl Availability {
         let from = from.max(now);
         let calendar_knows_staff = self.calendars.kind_for(&tenant.company) == CalendarKind::Local;
         if let Some(cache) = &self.cache {
-            let own_event = self.calcom_staff(tenant, service, staff);
+            let own_event = self.calendar_staff(tenant, service, staff);
             let pieces = pieces(self.key(tenant, service, own_event), now, from, to)?;
             let open = open_days(tenant, from, to);
             let (mut slots, mut freshness) = (Vec::new(), Freshness::Hit);

@@ -8,10 +8,8 @@ pub use locks::{RedisLocks, SlotGuard, SlotLocks};
 pub use reconcile::{Reconciled, RECONCILE_EVERY};
 
 use crate::availability::Availability;
-use crate::calendar::calcom::wire::{AttendeeInput, MetadataValue, NewBooking};
-use crate::calendar::calcom::{account_label, CalcomClient};
-use crate::calendar::{free_slots_on_grid, CalendarError};
-use crate::domain::{BranchContext, CalendarKind, Service, StaffId};
+use crate::calendar::{free_slots_on_grid, CalendarError, CalendarProvider, HeldSlot, NewEntry};
+use crate::domain::{BranchContext, Service, StaffId};
 use crate::store::{AppointmentStatus, NewAppointment, Store, StoredAppointment};
 use chrono::{DateTime, Duration, Utc};
 use std::sync::Arc;
@@ -109,7 +107,6 @@ enum FreeStaff {
 pub struct Booker {
     store: Store,
     availability: Availability,
-    calcom: Option<Arc<CalcomClient>>,
     locks: Arc<SlotLocks>,
 }
 
@@ -163,24 +160,6 @@ impl From<crate::store::HoldRow> for Hold {
     }
 }
 
-/// What one booking at a time is serialised on: the branch for the embedded calendar (it assigns
-/// staff), the event type and start for Cal.com (which assigns hosts itself, unless the caller
-/// asked for a staff member with an event type of their own).
-fn lock_key(
-    calendar: CalendarKind,
-    tenant: &BranchContext,
-    service: &Service,
-    staff: Option<StaffId>,
-    start: DateTime<Utc>,
-) -> String {
-    match calendar {
-        CalendarKind::Local => format!("local:{}", tenant.branch.id),
-        CalendarKind::Calcom => {
-            format!("calcom:{}:{}", tenant.branch.calcom_event(service, staff).unwrap_or_default(), start.timestamp())
-        }
-    }
-}
-
 /// The idempotency key of a booking: a retried function call maps to the same one.
 /// Bound to the company, like every write.
 pub fn idempotency_key(
@@ -198,15 +177,15 @@ fn call_key_prefix(company_id: i64, call_id: &str) -> String {
 }
 
 impl Booker {
-    /// A booker over the store, the availability engine, (for Cal.com tenants) the client and
-    /// (for several instances) Redis locks.
-    pub fn new(
-        store: Store,
-        availability: Availability,
-        calcom: Option<Arc<CalcomClient>>,
-        redis: Option<RedisLocks>,
-    ) -> Self {
-        Self { store, availability, calcom, locks: Arc::new(SlotLocks::with_redis(redis)) }
+    /// A booker over the store, the availability engine (whose calendars it writes to) and, for
+    /// several instances, Redis locks.
+    pub fn new(store: Store, availability: Availability, redis: Option<RedisLocks>) -> Self {
+        Self { store, availability, locks: Arc::new(SlotLocks::with_redis(redis)) }
+    }
+
+    /// The calendar of record of a tenant.
+    fn calendar(&self, tenant: &BranchContext) -> Result<Arc<dyn CalendarProvider>, CalendarError> {
+        self.availability.calendars().for_company(&tenant.company).cloned()
     }
 
     /// Books once: repeated requests of the same call return the first result.
@@ -223,8 +202,11 @@ impl Booker {
         if let Some(limit) = self.limit_reached(request).await? {
             return Ok(BookingOutcome::Refused(limit.counted()));
         }
-        let calendar = self.availability.calendars().kind_for(&tenant.company);
-        let lock_key = lock_key(calendar, tenant, &service, request.staff, request.start);
+        let calendar = match self.calendar(tenant) {
+            Ok(calendar) => calendar,
+            Err(error) => return Ok(BookingOutcome::Failed(error)),
+        };
+        let lock_key = calendar.lock_scope(tenant, &service, request.staff, request.start);
         let Some(_guard) = self.locks.lock(&lock_key, LOCK_WAIT).await else { return Ok(BookingOutcome::Taken) };
         if let Some(done) = self.store.appointment_by_key(&key).await? {
             return Ok(self.outcome_of(done, true));
@@ -234,7 +216,8 @@ impl Booker {
         let held = self.take_hold(tenant, &request.call_id, service.id, request.start).await?;
         let now = self.availability.now();
         let staff = match held {
-            Some(hold) if calendar == CalendarKind::Calcom => hold.staff,
+            // an outside calendar refuses a taken slot itself
+            Some(hold) if calendar.external() => hold.staff,
             Some(hold)
                 if !self.store.is_busy(tenant.branch.id, hold.staff.map(|s| s.0), request.start, end, now).await? =>
             {
@@ -246,10 +229,8 @@ impl Booker {
                 FreeStaff::Unreadable(error) => return Ok(BookingOutcome::Failed(error)),
             },
         };
-        let status = match calendar {
-            CalendarKind::Local => AppointmentStatus::Booked,
-            CalendarKind::Calcom => AppointmentStatus::Pending,
-        };
+        // An outside calendar's booking is not made until it answers; ours is the row itself.
+        let status = if calendar.external() { AppointmentStatus::Pending } else { AppointmentStatus::Booked };
         let new = NewAppointment {
             idempotency_key: key.clone(),
             company_id: tenant.company.id,
@@ -275,26 +256,36 @@ impl Booker {
             },
         };
         let window = self.availability.key(tenant, &service, staff);
-        if calendar == CalendarKind::Calcom {
-            match self.create_in_calcom(request, &service, staff, id).await {
-                Ok(uid) => self.store.set_appointment_status(id, AppointmentStatus::Booked, Some(&uid)).await?,
-                Err(CalendarError::SlotTaken) => {
-                    self.store.delete_appointment(id).await?;
-                    self.availability.taken(&window, request.start, end, None);
-                    return Ok(BookingOutcome::Taken);
-                }
-                Err(CalendarError::Unavailable(reason)) => {
-                    // Cal.com may or may not have booked it: keep the row to reconcile, never confirm it.
-                    tracing::warn!(appointment = id, %reason, "booking outcome unknown");
-                    self.store.set_appointment_status(id, AppointmentStatus::PendingUnknown, None).await?;
-                    self.availability.taken(&window, request.start, end, None);
-                    let row = self.store.appointment_by_key(&key).await?.expect("just written");
-                    return Ok(BookingOutcome::Unconfirmed(row));
-                }
-                Err(error) => {
-                    self.store.delete_appointment(id).await?;
-                    return Ok(BookingOutcome::Failed(error));
-                }
+        let entry = NewEntry {
+            tenant,
+            service: &service,
+            staff,
+            start: request.start,
+            appointment_id: id,
+            call_id: &request.call_id,
+            name: &request.name,
+            phone: request.phone.as_deref(),
+            email: request.email.as_deref(),
+        };
+        match calendar.create(entry).await {
+            Ok(None) => {}
+            Ok(Some(uid)) => self.store.set_appointment_status(id, AppointmentStatus::Booked, Some(&uid)).await?,
+            Err(CalendarError::SlotTaken) => {
+                self.store.delete_appointment(id).await?;
+                self.availability.taken(&window, request.start, end, None);
+                return Ok(BookingOutcome::Taken);
+            }
+            Err(CalendarError::Unavailable(reason)) => {
+                // The calendar may or may not have booked it: keep the row to reconcile, never confirm it.
+                tracing::warn!(appointment = id, %reason, "booking outcome unknown");
+                self.store.set_appointment_status(id, AppointmentStatus::PendingUnknown, None).await?;
+                self.availability.taken(&window, request.start, end, None);
+                let row = self.store.appointment_by_key(&key).await?.expect("just written");
+                return Ok(BookingOutcome::Unconfirmed(row));
+            }
+            Err(error) => {
+                self.store.delete_appointment(id).await?;
+                return Ok(BookingOutcome::Failed(error));
             }
         }
         self.availability.taken(&window, request.start, end, staff);
@@ -309,33 +300,9 @@ impl Booker {
         appointment: &crate::store::Appointment,
         reason: &str,
     ) -> Result<(), CalendarError> {
-        let calendar = self.availability.calendars().kind_for(&tenant.company);
-        let window = match calendar {
-            CalendarKind::Local => crate::availability::WindowKey::near(
-                calendar,
-                appointment.branch_id.to_string(),
-                appointment.service_id,
-            ),
-            CalendarKind::Calcom => {
-                let key = self
-                    .availability
-                    .calcom_key(&tenant.company)
-                    .ok_or_else(|| CalendarError::Invalid("no Cal.com key".into()))?;
-                if let (Some(client), Some(uid)) = (&self.calcom, &appointment.external_uid) {
-                    match client.cancel_booking(key, uid, reason).await {
-                        // Already gone in Cal.com: the local row follows.
-                        Ok(_) | Err(CalendarError::NotFound) => {}
-                        Err(error) => return Err(error),
-                    }
-                }
-                crate::availability::WindowKey::near(
-                    calendar,
-                    account_label(key),
-                    // the staff member's own event type when booked on it (the store resolves it)
-                    appointment.calcom_event_type_id.unwrap_or(appointment.service_id),
-                )
-            }
-        };
+        self.calendar(tenant)?.cancel(tenant, appointment.external_uid.as_deref(), reason).await?;
+        let window =
+            self.availability.appointment_window(tenant, appointment.service_id, appointment.calcom_event_type_id);
         self.store
             .set_appointment_status(appointment.id, AppointmentStatus::Cancelled, None)
             .await
@@ -357,9 +324,9 @@ impl Booker {
             .service(crate::domain::ServiceId(appointment.service_id))
             .ok_or_else(|| CalendarError::Invalid("the appointment belongs to another branch".into()))?
             .clone();
-        let calendar = self.availability.calendars().kind_for(&tenant.company);
+        let calendar = self.calendar(tenant)?;
         let own = appointment.staff_id.map(StaffId);
-        let Some(_guard) = self.locks.lock(&lock_key(calendar, tenant, &service, own, start), LOCK_WAIT).await else {
+        let Some(_guard) = self.locks.lock(&calendar.lock_scope(tenant, &service, own, start), LOCK_WAIT).await else {
             return Ok(false);
         };
         let end = start + Duration::minutes(i64::from(service.duration_minutes));
@@ -376,19 +343,12 @@ impl Booker {
             FreeStaff::Unreadable(error) => return Err(error),
         };
         let window = self.availability.key(tenant, &service, staff);
-        let mut new_uid = None;
-        if calendar == CalendarKind::Calcom {
-            let (Some(client), Some(key), Some(uid)) =
-                (&self.calcom, self.availability.calcom_key(&tenant.company), &appointment.external_uid)
-            else {
-                return Err(CalendarError::Invalid("the appointment has no Cal.com booking".into()));
-            };
-            match client.reschedule_booking(key, uid, start, "moved by phone").await {
-                Ok(booking) => new_uid = Some(booking.uid),
-                Err(CalendarError::SlotTaken) => return Ok(false),
-                Err(error) => return Err(error),
-            }
-        }
+        let uid = appointment.external_uid.as_deref();
+        let new_uid = match calendar.reschedule(tenant, uid, start, "moved by phone").await {
+            Ok(new_uid) => new_uid,
+            Err(CalendarError::SlotTaken) => return Ok(false),
+            Err(error) => return Err(error),
+        };
         self.store
             .move_appointment(appointment.id, start, end, staff.map(|s| s.0), new_uid.as_deref())
             .await
@@ -450,8 +410,8 @@ impl Booker {
         self.release(tenant, call_id).await;
         // The same lock as a booking: two callers asking to hold one slot at once must not both
         // pass the window check — the second waits and then sees the first's hold.
-        let calendar = self.availability.calendars().kind_for(&tenant.company);
-        let Some(_guard) = self.locks.lock(&lock_key(calendar, tenant, service, staff, start), LOCK_WAIT).await else {
+        let calendar = self.calendar(tenant)?;
+        let Some(_guard) = self.locks.lock(&calendar.lock_scope(tenant, service, staff, start), LOCK_WAIT).await else {
             return Ok(None);
         };
         let end = start + Duration::minutes(i64::from(service.duration_minutes));
@@ -465,58 +425,19 @@ impl Booker {
             FreeStaff::Unreadable(error) => return Err(error),
         };
         let now = self.availability.now();
-        let calcom = match calendar {
-            CalendarKind::Local => None,
-            CalendarKind::Calcom => {
-                let (Some(client), Some(key), Some(event_type)) = (
-                    &self.calcom,
-                    self.availability.calcom_key(&tenant.company),
-                    tenant.branch.calcom_event(service, staff),
-                ) else {
-                    return Err(CalendarError::Invalid("Cal.com is not configured for this tenant".into()));
-                };
-                // Another call's hold of this very slot, made on any instance, before Cal.com knows.
-                let held = self.store.is_held_slot(tenant.branch.id, service.id.0, start, now).await;
-                if held.map_err(|e| CalendarError::Unavailable(e.to_string()))? {
-                    return Ok(None);
-                }
-                Some((client.clone(), key.clone(), event_type))
+        if calendar.external() {
+            // Another call's hold of this very slot, made on any instance, before the calendar knows.
+            let held = self.store.is_held_slot(tenant.branch.id, service.id.0, start, now).await;
+            if held.map_err(|e| CalendarError::Unavailable(e.to_string()))? {
+                return Ok(None);
             }
-        };
+        }
         let hold = Hold { service: service.id, start, end, staff, reservation_uid: None, until: now + HOLD_FOR };
         let row = hold.row(tenant, call_id);
         self.store.put_hold(&row).await.map_err(|e| CalendarError::Unavailable(e.to_string()))?;
         self.availability.taken(&self.availability.key(tenant, service, staff), start, end, staff);
-        // The shared hold is the guarantee and the caller hears it at once; the Cal.com
-        // reservation follows in the background. A refused one removes the hold, and the booking
-        // then answers honestly (Cal.com refuses a taken slot).
-        if let Some((client, key, event_type)) = calcom {
-            let (booker, tenant, call_id, minutes) =
-                (self.clone(), tenant.clone(), call_id.to_string(), HOLD_FOR.num_minutes() as u32);
-            let (duration, service_id) = (service.duration_minutes, service.id.0);
-            let window = self.availability.key(&tenant, service, staff);
-            tokio::spawn(async move {
-                match client.reserve_slot(&key, event_type, start, duration, minutes).await {
-                    Ok(reservation) => {
-                        let uid = reservation.reservation_uid;
-                        let kept = booker.store.set_hold_reservation(tenant.company.id, &call_id, start, &uid).await;
-                        // booked or released meanwhile: the reservation is not needed
-                        if !matches!(kept, Ok(true)) {
-                            let _ = client.release_reservation(&key, &uid).await;
-                        }
-                    }
-                    Err(CalendarError::SlotTaken) => {
-                        let now = booker.availability.now();
-                        let _ =
-                            booker.store.take_hold_of_slot(tenant.company.id, &call_id, service_id, start, now).await;
-                        booker.availability.apply(&window, None);
-                        tracing::info!("Cal.com refused the reservation behind a hold; the hold is gone");
-                    }
-                    Err(error) => {
-                        tracing::warn!(%error, "Cal.com reservation failed; the shared hold still keeps the slot")
-                    }
-                }
-            });
+        if calendar.external() {
+            self.reserve_in_background(calendar, tenant.clone(), service.clone(), staff, start, call_id.to_string());
         }
         // A hold nobody books or releases gives its slot back by itself (the row is ignored once
         // lapsed in any case; this also frees the windows and the Cal.com reservation).
@@ -534,6 +455,45 @@ impl Booker {
         Ok(Some(hold))
     }
 
+    /// Places a hold's reservation in an outside calendar without keeping the caller waiting:
+    /// the shared hold is the guarantee and the caller hears it at once. A refused reservation
+    /// removes the hold, and the booking then answers honestly (the calendar refuses a taken slot).
+    fn reserve_in_background(
+        &self,
+        calendar: Arc<dyn CalendarProvider>,
+        tenant: Arc<BranchContext>,
+        service: Service,
+        staff: Option<StaffId>,
+        start: DateTime<Utc>,
+        call_id: String,
+    ) {
+        let booker = self.clone();
+        tokio::spawn(async move {
+            let minutes = HOLD_FOR.num_minutes() as u32;
+            let slot = HeldSlot { tenant: &tenant, service: &service, staff, start, minutes };
+            match calendar.reserve(slot).await {
+                Ok(None) => {}
+                Ok(Some(uid)) => {
+                    let kept = booker.store.set_hold_reservation(tenant.company.id, &call_id, start, &uid).await;
+                    // booked or released meanwhile: the reservation is not needed
+                    if !matches!(kept, Ok(true)) {
+                        let _ = calendar.release(&tenant, &uid).await;
+                    }
+                }
+                Err(CalendarError::SlotTaken) => {
+                    let now = booker.availability.now();
+                    let company = tenant.company.id;
+                    let _ = booker.store.take_hold_of_slot(company, &call_id, service.id.0, start, now).await;
+                    booker.availability.apply(&booker.availability.key(&tenant, &service, staff), None);
+                    tracing::info!("the calendar refused the reservation behind a hold; the hold is gone");
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "calendar reservation failed; the shared hold still keeps the slot")
+                }
+            }
+        });
+    }
+
     /// Lets a call's hold go (and its Cal.com reservation); whether there was one.
     pub async fn release(&self, tenant: &BranchContext, call_id: &str) -> bool {
         let hold = match self.store.take_hold(tenant.company.id, call_id).await {
@@ -544,11 +504,13 @@ impl Booker {
                 return false;
             }
         };
-        if let (Some(uid), Some(client), Some(key)) =
-            (&hold.reservation_uid, &self.calcom, self.availability.calcom_key(&tenant.company))
-        {
-            if let Err(error) = client.release_reservation(key, uid).await {
-                tracing::warn!(%error, "Cal.com reservation could not be released; it lapses by itself");
+        if let Some(uid) = &hold.reservation_uid {
+            let released = match self.calendar(tenant) {
+                Ok(calendar) => calendar.release(tenant, uid).await,
+                Err(error) => Err(error),
+            };
+            if let Err(error) = released {
+                tracing::warn!(%error, "calendar reservation could not be released; it lapses by itself");
             }
         }
         if let Some(service) = tenant.branch.service(hold.service) {
@@ -574,19 +536,21 @@ impl Booker {
         start: DateTime<Utc>,
         end: DateTime<Utc>,
     ) -> Result<FreeStaff, crate::store::StoreError> {
-        let calcom = self.availability.calendars().kind_for(&tenant.company) == CalendarKind::Calcom;
+        let external = self.calendar(tenant).map(|c| c.external()).unwrap_or(false);
         let read = self.availability.slots(tenant, service, wanted, start, start + Duration::minutes(1)).await;
         let read = match read {
             Ok(read) => read,
-            // Cal.com itself refuses a taken slot when it books, so a window it could not read just
-            // now (its read budget spent on questions) never stops a booking.
-            Err(_) if calcom => return Ok(FreeStaff::Found(self.availability.calcom_staff(tenant, service, wanted))),
+            // An outside calendar refuses a taken slot itself when it books, so a window it could not
+            // read just now (Cal.com's read budget spent on questions) never stops a booking.
+            Err(_) if external => {
+                return Ok(FreeStaff::Found(self.availability.calendar_staff(tenant, service, wanted)))
+            }
             Err(error) => return Ok(FreeStaff::Unreadable(error)),
         };
         let Some(slot) = read.slots.into_iter().find(|s| s.start == start) else { return Ok(FreeStaff::Taken) };
-        if calcom {
-            // Cal.com decides hosts, except on a staff member's own event type.
-            return Ok(FreeStaff::Found(self.availability.calcom_staff(tenant, service, wanted)));
+        if external {
+            // The calendar decides hosts, except on a staff member's own event type.
+            return Ok(FreeStaff::Found(self.availability.calendar_staff(tenant, service, wanted)));
         }
         let candidates: Vec<Option<StaffId>> = match (wanted, slot.staff.is_empty()) {
             (Some(person), _) => vec![Some(person)],
@@ -615,8 +579,8 @@ impl Booker {
         start: DateTime<Utc>,
         end: DateTime<Utc>,
     ) -> Result<FreeStaff, crate::store::StoreError> {
-        if self.availability.calendars().kind_for(&tenant.company) == CalendarKind::Calcom {
-            return Ok(FreeStaff::Found(self.availability.calcom_staff(
+        if self.calendar(tenant).map(|c| c.external()).unwrap_or(false) {
+            return Ok(FreeStaff::Found(self.availability.calendar_staff(
                 tenant,
                 service,
                 appointment.staff_id.map(StaffId),
@@ -648,41 +612,5 @@ impl Booker {
         let Some(slot) = slots.into_iter().find(|s| s.start == start) else { return Ok(FreeStaff::Taken) };
         let keep = appointment.staff_id.map(StaffId).filter(|own| slot.staff.contains(own));
         Ok(FreeStaff::Found(keep.or(slot.staff.first().copied())))
-    }
-
-    async fn create_in_calcom(
-        &self,
-        request: &BookingRequest,
-        service: &Service,
-        staff: Option<StaffId>,
-        appointment_id: i64,
-    ) -> Result<String, CalendarError> {
-        let client = self.calcom.as_ref().ok_or_else(|| CalendarError::Invalid("Cal.com is not configured".into()))?;
-        let tenant = &request.tenant;
-        let key = self
-            .availability
-            .calcom_key(&tenant.company)
-            .ok_or_else(|| CalendarError::Invalid("no Cal.com key".into()))?;
-        let event_type_id =
-            tenant.branch.calcom_event(service, staff).ok_or_else(|| CalendarError::Invalid("no event type".into()))?;
-        let booking = NewBooking {
-            start: request.start,
-            event_type_id,
-            attendee: AttendeeInput {
-                name: request.name.clone(),
-                time_zone: tenant.company.timezone.name().to_string(),
-                email: request.email.clone(),
-                phone_number: request.phone.clone(),
-                language: Some(tenant.company.language.code().to_string()),
-            },
-            length_in_minutes: None,
-            metadata: [
-                ("frontdesk_appointment_id".to_string(), MetadataValue::Text(appointment_id.to_string())),
-                ("frontdesk_call_id".to_string(), MetadataValue::Text(request.call_id.clone())),
-            ]
-            .into(),
-        };
-        tracing::info!(appointment = appointment_id, account = %account_label(key), event_type_id, "creating Cal.com booking");
-        Ok(client.create_booking(key, &booking).await?.uid)
     }
 }

@@ -3,7 +3,6 @@
 //! every 5 seconds, so nothing stays unknown for long while Cal.com answers.
 
 use super::Booker;
-use crate::calendar::calcom::wire::{BookingFilter, MetadataValue};
 use crate::calendar::CalendarError;
 use crate::domain::BranchContext;
 use crate::store::{AppointmentStatus, PendingAppointment};
@@ -53,19 +52,13 @@ impl Booker {
         if self.clock_now() - appointment.created_at < IN_FLIGHT {
             return Reconciled::Undecided;
         }
-        let (Some(client), Some(key), Some(event_type)) =
-            (&self.calcom, self.availability.calcom_key(&tenant.company), appointment.calcom_event_type_id)
-        else {
-            return Reconciled::Undecided;
+        let found = match self.calendar(tenant) {
+            Ok(calendar) => calendar.find_booking(tenant, appointment).await,
+            Err(error) => Err(error),
         };
-        let filter = BookingFilter {
-            event_type_id: Some(event_type),
-            after_start: Some(appointment.starts_at - Duration::minutes(1)),
-            before_end: Some(appointment.ends_at + Duration::minutes(1)),
-            ..Default::default()
-        };
-        let bookings = match client.bookings(key, &filter).await {
-            Ok(bookings) => bookings,
+        let (status, uid, outcome) = match found {
+            Ok(Some(uid)) => (AppointmentStatus::Booked, Some(uid.clone()), Reconciled::Booked(uid)),
+            Ok(None) => (AppointmentStatus::Cancelled, None, Reconciled::Released),
             Err(CalendarError::Unavailable(_) | CalendarError::NotSent(_) | CalendarError::RateLimited) => {
                 return Reconciled::Undecided
             }
@@ -74,26 +67,13 @@ impl Booker {
                 return Reconciled::Undecided;
             }
         };
-        let ours = MetadataValue::Text(appointment.id.to_string());
-        let found = bookings
-            .iter()
-            .find(|b| b.status != "cancelled" && b.metadata.get("frontdesk_appointment_id") == Some(&ours));
-        let (status, uid, outcome) = match found {
-            Some(booking) => {
-                (AppointmentStatus::Booked, Some(booking.uid.clone()), Reconciled::Booked(booking.uid.clone()))
-            }
-            None => (AppointmentStatus::Cancelled, None, Reconciled::Released),
-        };
         if let Err(error) = self.store.set_appointment_status(appointment.id, status, uid.as_deref()).await {
             tracing::error!(%error, appointment = appointment.id, "reconciled status could not be written");
             return Reconciled::Undecided;
         }
         if outcome == Reconciled::Released {
-            let window = crate::availability::WindowKey::near(
-                crate::domain::CalendarKind::Calcom,
-                crate::calendar::calcom::account_label(key),
-                event_type,
-            );
+            let window =
+                self.availability.appointment_window(tenant, appointment.service_id, appointment.calcom_event_type_id);
             self.availability.freed(&window, appointment.starts_at, appointment.ends_at);
         }
         outcome

@@ -8,7 +8,8 @@ mod local;
 pub use grid::{free_slots_on_grid, GRID_MINUTES};
 pub use local::LocalCalendar;
 
-use crate::domain::{Branch, CalendarKind, Company, Service, StaffId};
+use crate::domain::{Branch, BranchContext, CalendarKind, Company, Service, StaffId};
+use crate::store::PendingAppointment;
 use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 use std::sync::Arc;
@@ -104,11 +105,120 @@ impl Calendars {
     }
 }
 
-/// A source of free slots (and, in later issues, the place bookings are written).
+/// An appointment to write into the calendar of record.
+#[derive(Debug, Clone, Copy)]
+pub struct NewEntry<'a> {
+    /// Tenant and branch.
+    pub tenant: &'a BranchContext,
+    /// Service.
+    pub service: &'a Service,
+    /// The staff member it is booked with, when frontdesk chose one.
+    pub staff: Option<StaffId>,
+    /// Start (UTC).
+    pub start: DateTime<Utc>,
+    /// frontdesk's appointment id (the calendar keeps it, so a lost answer can be found again).
+    pub appointment_id: i64,
+    /// The Retell call that booked it.
+    pub call_id: &'a str,
+    /// The customer's name.
+    pub name: &'a str,
+    /// The customer's number.
+    pub phone: Option<&'a str>,
+    /// The customer's e-mail.
+    pub email: Option<&'a str>,
+}
+
+/// A slot kept for one caller while they confirm.
+#[derive(Debug, Clone, Copy)]
+pub struct HeldSlot<'a> {
+    /// Tenant and branch.
+    pub tenant: &'a BranchContext,
+    /// Service.
+    pub service: &'a Service,
+    /// Staff member, when frontdesk chose one.
+    pub staff: Option<StaffId>,
+    /// Start (UTC).
+    pub start: DateTime<Utc>,
+    /// How long the calendar should keep it.
+    pub minutes: u32,
+}
+
+/// A calendar: where free slots come from and bookings are written.
+///
+/// The write methods' defaults describe a calendar whose record is frontdesk's own database (the
+/// embedded one): the appointment row *is* the booking, so there is nothing to write elsewhere.
+/// A provider with an outside record (Cal.com) overrides all of them and answers
+/// [`CalendarProvider::external`] with `true`.
 pub trait CalendarProvider: Send + Sync + std::fmt::Debug {
     /// Short provider name for metrics (`local`, `calcom`).
     fn name(&self) -> &'static str;
 
     /// Free slots of the query's service, sorted by start.
     fn free_slots<'a>(&'a self, query: SlotQuery<'a>) -> BoxFuture<'a, Result<Vec<Slot>, CalendarError>>;
+
+    /// Whether bookings live outside frontdesk: rows then wait as pending until the calendar
+    /// confirms, the calendar assigns hosts and refuses taken slots itself, and it does not see
+    /// frontdesk's holds.
+    fn external(&self) -> bool {
+        false
+    }
+
+    /// What concurrent writes of one slot are serialised on. Frontdesk assigns staff across the
+    /// whole branch, so by default one write per branch at a time.
+    fn lock_scope(
+        &self,
+        tenant: &BranchContext,
+        _service: &Service,
+        _staff: Option<StaffId>,
+        _start: DateTime<Utc>,
+    ) -> String {
+        format!("local:{}", tenant.branch.id)
+    }
+
+    /// Writes a booking; the calendar's uid for it, if it keeps its own.
+    fn create<'a>(&'a self, _entry: NewEntry<'a>) -> BoxFuture<'a, Result<Option<String>, CalendarError>> {
+        Box::pin(async { Ok(None) })
+    }
+
+    /// Cancels the booking with this uid (none: nothing outside to cancel).
+    fn cancel<'a>(
+        &'a self,
+        _tenant: &'a BranchContext,
+        _uid: Option<&'a str>,
+        _reason: &'a str,
+    ) -> BoxFuture<'a, Result<(), CalendarError>> {
+        Box::pin(async { Ok(()) })
+    }
+
+    /// Moves the booking with this uid to `start`; its new uid, if the calendar issues one.
+    fn reschedule<'a>(
+        &'a self,
+        _tenant: &'a BranchContext,
+        _uid: Option<&'a str>,
+        _start: DateTime<Utc>,
+        _reason: &'a str,
+    ) -> BoxFuture<'a, Result<Option<String>, CalendarError>> {
+        Box::pin(async { Ok(None) })
+    }
+
+    /// Reserves a held slot in the calendar; the reservation's uid, if it keeps one.
+    fn reserve<'a>(&'a self, _slot: HeldSlot<'a>) -> BoxFuture<'a, Result<Option<String>, CalendarError>> {
+        Box::pin(async { Ok(None) })
+    }
+
+    /// Gives a reservation back.
+    fn release<'a>(&'a self, _tenant: &'a BranchContext, _uid: &'a str) -> BoxFuture<'a, Result<(), CalendarError>> {
+        Box::pin(async { Ok(()) })
+    }
+
+    /// The uid of the booking made for a pending appointment whose create went unanswered, found
+    /// by frontdesk's id; `None` when the calendar has none. Only outside calendars leave rows
+    /// pending, so by default there is nobody to ask.
+    fn find_booking<'a>(
+        &'a self,
+        _tenant: &'a BranchContext,
+        _appointment: &'a PendingAppointment,
+    ) -> BoxFuture<'a, Result<Option<String>, CalendarError>> {
+        Box::pin(async { Err(CalendarError::NotSent("this calendar keeps no outside bookings".into())) })
+    }
 }

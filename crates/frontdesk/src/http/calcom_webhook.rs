@@ -43,7 +43,9 @@ fn signed(body: &[u8], secret: &str, signature: &str) -> bool {
 /// A booking frontdesk made (its id is in the metadata) confirms or corrects the local row, when
 /// the webhook's event type and booking uid are that appointment's own.
 async fn confirm_our_booking(state: &AppState, webhook: &Webhook, event_type: i64) {
-    let Some(MetadataValue::Text(id)) = webhook.payload.metadata.get("frontdesk_appointment_id") else { return };
+    let Some(MetadataValue::Text(id)) = webhook.payload.metadata.get(crate::calendar::calcom::APPOINTMENT_ID) else {
+        return;
+    };
     let Ok(id) = id.parse::<i64>() else { return };
     let status = match webhook.trigger_event.as_str() {
         "BOOKING_CREATED" => AppointmentStatus::Booked,
@@ -84,7 +86,7 @@ pub async fn calcom_webhook(
     };
     let taken = webhook.payload.start_time.zip(webhook.payload.end_time);
     let availability = &state.backends().availability;
-    let ours = webhook.payload.metadata.contains_key("frontdesk_appointment_id");
+    let ours = webhook.payload.metadata.contains_key(crate::calendar::calcom::APPOINTMENT_ID);
     match (webhook.trigger_event.as_str(), taken) {
         // Our own booking: the windows were patched when we booked; a refetch would cost one
         // Cal.com request per booking for nothing.
