@@ -82,6 +82,9 @@ pub struct Ending {
     pub cancelled: bool,
     /// The caller could not book and asked for a callback, which was recorded.
     pub callback: bool,
+    /// Slots this caller held (reserve_slot said yes) and then was told were taken: a hold that
+    /// did not keep its slot — on two instances, the sign of a hold only one of them knew.
+    pub lost_holds: usize,
     /// Dead air: the sum of the caller's waits on frontdesk (every function call and the inbound
     /// webhook before the greeting), not the caller's own pauses.
     pub dead_air: Duration,
@@ -246,9 +249,16 @@ impl Conversation<'_> {
             let mut args = slot_args(choice);
             args[name_key] = json!(name);
             let answer = if rng.gen_bool(0.8) {
-                self.function("reserve_slot", "reserve_slot", slot_args(choice)).await;
+                let held = self.function("reserve_slot", "reserve_slot", slot_args(choice)).await;
                 self.think.pause(rng).await;
-                self.function("book_appointment", "book_appointment", args.clone()).await
+                let answer = self.function("book_appointment", "book_appointment", args.clone()).await;
+                // Held, then "taken": the hold did not keep the slot. (A calendar that did not answer
+                // in time is another story, counted under calendar_unavailable.)
+                let held = held.is_some_and(|h| h["success"] == true);
+                if held && answer.as_ref().is_some_and(|a| a["error"] == "slot_taken") {
+                    ending.lost_holds += 1;
+                }
+                answer
             } else {
                 args["bestaetigung"] = json!(words.yes);
                 self.function("collect_appointment_info (confirm)", "collect_appointment_info", args.clone()).await

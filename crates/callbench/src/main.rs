@@ -4,17 +4,20 @@
 //! See BENCHMARKS.md. A measurement tool: timings are printed, never asserted.
 
 mod conversation;
+mod integrity;
 mod max_rate;
 mod observe;
 mod pass;
 mod processes;
 mod record;
 mod report;
+mod servers;
 mod tenants;
 
 use clap::{Args, Parser, Subcommand};
 use conversation::Think;
-use pass::{Length, PassConfig, PassResult, Servers};
+use pass::{Length, PassConfig, PassResult};
+use servers::{Cluster, Servers};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -89,6 +92,16 @@ struct RunArgs {
     /// A short run for CI (< 60 s): 6 tenants, 10 callers, 12 s per pass, short pauses (greeting 0.9–1.2 s).
     #[arg(long)]
     quick: bool,
+    /// Run N frontdesk instances on PostgreSQL + Redis behind HAProxy (round robin per request,
+    /// so one conversation's calls land on different instances). Without it: one on SQLite.
+    #[arg(long)]
+    instances: Option<usize>,
+    /// The PostgreSQL server for --instances (a schema of its own per pass, dropped afterwards).
+    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/test")]
+    postgres_url: String,
+    /// The Redis server for --instances (a key prefix of its own per pass).
+    #[arg(long, default_value = "redis://127.0.0.1:6379")]
+    redis_url: String,
     /// Write every figure to this JSON file.
     #[arg(long)]
     json: Option<PathBuf>,
@@ -165,7 +178,16 @@ async fn run(mut args: RunArgs) -> anyhow::Result<bool> {
                 tenants_file: tenants_file.clone(),
             }
         }
-        _ => Servers::Managed { tenants: args.tenants, latency_ms: args.latency_ms, fail_rate: args.fail_rate },
+        _ => Servers::Managed {
+            tenants: args.tenants,
+            latency_ms: args.latency_ms,
+            fail_rate: args.fail_rate,
+            cluster: args.instances.map(|instances| Cluster {
+                instances,
+                postgres_url: args.postgres_url.clone(),
+                redis_url: args.redis_url.clone(),
+            }),
+        },
     };
     if args.max_rate {
         println!(

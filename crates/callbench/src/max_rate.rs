@@ -3,7 +3,7 @@
 //! so the figure is what two cores do for both.
 
 use crate::conversation::targets;
-use crate::pass::{start, Servers};
+use crate::servers::{start, Servers};
 use crate::record::percentile;
 use frontdesk::client::{CallIdentity, RetellClient};
 use frontdesk::domain::Language;
@@ -51,14 +51,18 @@ pub async fn run(servers: &Servers, steps: &[usize], seconds: u64) -> anyhow::Re
     let running = start(servers, true).await?;
     let client = RetellClient::new(&running.frontdesk, &running.retell_key);
     let targets = Arc::new(targets(&running.tenants));
-    // Every branch's windows are prefetched as for an incoming call, then given time to arrive.
-    for (i, target) in targets.iter().enumerate() {
-        let call = CallIdentity {
-            call_id: format!("warm_{i}"),
-            from_number: "+4915100000000".into(),
-            to_number: target.number.clone(),
-        };
-        client.inbound(&call).await?;
+    // Every branch's windows are prefetched as for an incoming call — on every instance, each
+    // keeps its own windows — then given time to arrive.
+    for url in running.instance_urls() {
+        let instance = RetellClient::new(&url, &running.retell_key);
+        for (i, target) in targets.iter().enumerate() {
+            let call = CallIdentity {
+                call_id: format!("warm_{i}"),
+                from_number: "+4915100000000".into(),
+                to_number: target.number.clone(),
+            };
+            instance.inbound(&call).await?;
+        }
     }
     tokio::time::sleep(Duration::from_secs(3)).await;
     let mut results = Vec::new();
@@ -113,6 +117,6 @@ pub async fn run(servers: &Servers, steps: &[usize], seconds: u64) -> anyhow::Re
         );
         results.push(step);
     }
-    running.stop()?;
+    running.stop().await?;
     Ok(results)
 }

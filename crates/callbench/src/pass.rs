@@ -4,10 +4,9 @@
 
 use crate::conversation::{targets, Conversation, Target, Think};
 use crate::observe::{snapshot, Delta};
-use crate::processes::{free_port, CalsimOptions, Server};
+use crate::integrity::Integrity;
 use crate::record::{Recorder, Summary};
-use crate::tenants::{calcom_key, calsim_fixture, tenants_toml};
-use anyhow::Context;
+use crate::servers::{start, Running, Servers};
 use chrono::{Datelike, Duration as Days, NaiveTime, TimeZone, Utc, Weekday};
 use frontdesk::client::{CallIdentity, RetellClient};
 use frontdesk::tenants::TenantsFile;
@@ -15,35 +14,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::json;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// Where the servers come from.
-#[derive(Debug, Clone)]
-pub enum Servers {
-    /// Started here as child processes, with `tenants` generated companies.
-    Managed {
-        /// Companies to generate.
-        tenants: usize,
-        /// calsim latency range in ms.
-        latency_ms: (u64, u64),
-        /// Share of Cal.com requests failing with a 500.
-        fail_rate: f64,
-    },
-    /// Already running.
-    External {
-        /// frontdesk base URL.
-        frontdesk: String,
-        /// calsim base URL.
-        calsim: String,
-        /// The Retell key frontdesk checks.
-        retell_key: String,
-        /// The tenants file frontdesk runs with.
-        tenants_file: PathBuf,
-    },
-}
 
 /// How long a pass plays.
 #[derive(Debug, Clone, Copy)]
@@ -107,8 +80,15 @@ pub struct PassResult {
     pub cancelled: usize,
     /// Conversations whose callback request was accepted.
     pub callbacks_answered: usize,
-    /// Open callback requests in frontdesk's database afterwards (managed servers only).
-    pub callbacks_stored: Option<usize>,
+    /// Holds that did not keep their slot (see `Ending::lost_holds`).
+    pub lost_holds: usize,
+    /// frontdesk's database afterwards: double bookings, live appointments, open callbacks
+    /// (managed servers only).
+    pub integrity: Option<Integrity>,
+    /// frontdesk instances (behind HAProxy when more than one).
+    pub instances: usize,
+    /// Seconds until every frontdesk instance listened (managed only).
+    pub start_secs: Option<f64>,
     /// Wall time of the pass.
     pub elapsed: Duration,
     /// frontdesk's resident memory after start-up and at the end (managed only).
@@ -119,86 +99,8 @@ pub struct PassResult {
     pub tenants: (usize, usize),
 }
 
-const WEBHOOK_SECRET: &str = "whsec_callbench";
 /// Callers start spread over this long.
 const RAMP_UP: Duration = Duration::from_secs(5);
-
-/// Servers of one pass, started or targeted.
-pub struct Running {
-    /// frontdesk base URL.
-    pub frontdesk: String,
-    /// calsim base URL.
-    pub calsim: String,
-    /// The Retell key.
-    pub retell_key: String,
-    /// The tenants played.
-    pub tenants: TenantsFile,
-    managed: Option<(Server, Server, tempfile::TempDir, String)>,
-}
-
-impl Running {
-    /// Stops servers started here.
-    pub fn stop(self) -> anyhow::Result<()> {
-        if let Some((frontdesk, calsim, _dir, _)) = self.managed {
-            frontdesk.stop()?;
-            calsim.stop()?;
-        }
-        Ok(())
-    }
-}
-
-/// Starts (or targets) the servers, frontdesk with its availability cache on or off.
-pub async fn start(servers: &Servers, cache: bool) -> anyhow::Result<Running> {
-    match servers {
-        Servers::External { frontdesk, calsim, retell_key, tenants_file } => Ok(Running {
-            frontdesk: frontdesk.trim_end_matches('/').into(),
-            calsim: calsim.trim_end_matches('/').into(),
-            retell_key: retell_key.clone(),
-            tenants: TenantsFile::load(tenants_file).map_err(anyhow::Error::msg)?,
-            managed: None,
-        }),
-        Servers::Managed { tenants, latency_ms, fail_rate } => {
-            let dir = tempfile::tempdir().context("cannot create a temp dir")?;
-            let text = tenants_toml(*tenants);
-            let tenants = TenantsFile::parse(&text).map_err(anyhow::Error::msg)?;
-            let tenants_path = dir.path().join("tenants.toml");
-            std::fs::write(&tenants_path, &text)?;
-            let port = free_port()?;
-            let calsim = Server::calsim(
-                dir.path(),
-                &CalsimOptions {
-                    latency_ms: *latency_ms,
-                    fail_rate: *fail_rate,
-                    fixture: calsim_fixture(&tenants),
-                    webhook: Some((format!("http://127.0.0.1:{port}/calcom/webhook"), WEBHOOK_SECRET.into())),
-                },
-            )?;
-            let retell_key = format!("key_callbench_{}", rand::thread_rng().gen::<u32>());
-            let database = format!("sqlite://{}?mode=rwc", dir.path().join("frontdesk.db").display());
-            let env: Vec<(String, String)> = [
-                ("FRONTDESK_DATABASE_URL", database.clone()),
-                ("FRONTDESK_TENANTS", tenants_path.display().to_string()),
-                ("FRONTDESK_RETELL_API_KEY", retell_key.clone()),
-                ("FRONTDESK_CALENDAR", "calcom".into()),
-                ("FRONTDESK_CALCOM_BASE_URL", calsim.base_url.clone()),
-                ("FRONTDESK_CALCOM_API_KEY", calcom_key(9999)),
-                ("FRONTDESK_CALCOM_WEBHOOK_SECRET", WEBHOOK_SECRET.into()),
-                ("FRONTDESK_AVAILABILITY_CACHE", if cache { "on" } else { "off" }.into()),
-            ]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect();
-            let frontdesk = Server::frontdesk(dir.path(), &env, port)?;
-            Ok(Running {
-                frontdesk: frontdesk.base_url.clone(),
-                calsim: calsim.base_url.clone(),
-                retell_key,
-                tenants,
-                managed: Some((frontdesk, calsim, dir, database)),
-            })
-        }
-    }
-}
 
 /// Books, in calsim, 10:00 local on the first Tuesday to Thursday at least two days ahead for
 /// every service of every branch — the slot a quarter of the callers will ask for.
@@ -236,18 +138,6 @@ async fn seed_taken(http: &reqwest::Client, calsim: &str, tenants: &TenantsFile,
     }
 }
 
-async fn stored_callbacks(database: &str) -> anyhow::Result<usize> {
-    let store = frontdesk::store::Store::connect(database).await?;
-    let mut companies: Vec<i64> = store.load_branches().await?.iter().map(|b| b.company.id).collect();
-    companies.dedup();
-    let mut open = 0;
-    for company in companies {
-        open += store.open_callbacks(company).await?.len();
-    }
-    store.close().await;
-    Ok(open)
-}
-
 /// Runs one pass.
 pub async fn run(servers: &Servers, config: PassConfig, seed: u64) -> anyhow::Result<PassResult> {
     let running = start(servers, config.cache).await?;
@@ -257,20 +147,21 @@ pub async fn run(servers: &Servers, config: PassConfig, seed: u64) -> anyhow::Re
     let targets = Arc::new(targets);
     let client = RetellClient::new(&running.frontdesk, &running.retell_key);
     let recorder = Arc::new(Recorder::default());
-    let rss = |r: &Running| r.managed.as_ref().and_then(|(f, ..)| f.rss_kib());
+    let rss = |r: &Running| r.rss_kib();
     let rss_start = rss(&running);
     let before = snapshot(&http, &running.frontdesk, &running.calsim).await;
 
     let started = Instant::now();
     let counter = || Arc::new(AtomicUsize::new(0));
-    let (begun, finished, booked, cancelled, callbacks) = (counter(), counter(), counter(), counter(), counter());
+    let (begun, finished, booked, cancelled, callbacks, lost_holds) =
+        (counter(), counter(), counter(), counter(), counter(), counter());
     let dead_air = Arc::new(std::sync::Mutex::new(Vec::new()));
     let mut workers = Vec::new();
     for worker in 0..config.callers {
         let dead_air = dead_air.clone();
         let (client, recorder, targets) = (client.clone(), recorder.clone(), targets.clone());
-        let (begun, finished, booked, cancelled, callbacks) =
-            (begun.clone(), finished.clone(), booked.clone(), cancelled.clone(), callbacks.clone());
+        let (begun, finished, booked, cancelled, callbacks, lost_holds) =
+            (begun.clone(), finished.clone(), booked.clone(), cancelled.clone(), callbacks.clone(), lost_holds.clone());
         let (length, think, label) = (config.length, config.think, config.label);
         workers.push(tokio::spawn(async move {
             let mut rng = StdRng::seed_from_u64(seed ^ (worker as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
@@ -314,6 +205,7 @@ pub async fn run(servers: &Servers, config: PassConfig, seed: u64) -> anyhow::Re
                 }
                 cancelled.fetch_add(ending.cancelled as usize, Ordering::Relaxed);
                 callbacks.fetch_add(ending.callback as usize, Ordering::Relaxed);
+                lost_holds.fetch_add(ending.lost_holds, Ordering::Relaxed);
             }
         }));
     }
@@ -378,12 +270,12 @@ pub async fn run(servers: &Servers, config: PassConfig, seed: u64) -> anyhow::Re
     tokio::time::sleep(Duration::from_millis(300)).await;
     let after = snapshot(&http, &running.frontdesk, &running.calsim).await;
     let rss_end = rss(&running);
-    let mut callbacks_stored = None;
-    if let Some((frontdesk, calsim, _dir, database)) = running.managed {
-        frontdesk.stop()?;
-        calsim.stop()?;
-        callbacks_stored = Some(stored_callbacks(&database).await?);
-    }
+    let integrity = match running.database() {
+        Some(database) => Some(crate::integrity::check(database).await?),
+        None => None,
+    };
+    let (tenants, start_secs) = (running.tenants.companies.len(), running.start_secs);
+    running.stop().await?;
     Ok(PassResult {
         summaries: recorder.summaries(),
         delta: Delta::between(&before, &after),
@@ -396,11 +288,14 @@ pub async fn run(servers: &Servers, config: PassConfig, seed: u64) -> anyhow::Re
         },
         cancelled: cancelled.load(Ordering::Relaxed),
         callbacks_answered: callbacks.load(Ordering::Relaxed),
-        callbacks_stored,
+        lost_holds: lost_holds.load(Ordering::Relaxed),
+        integrity,
+        instances: servers.instances(),
+        start_secs,
         elapsed,
         rss_kib: (rss_start, rss_end),
         samples,
-        tenants: (running.tenants.companies.len(), targets.len()),
+        tenants: (tenants, targets.len()),
         config,
     })
 }

@@ -1,6 +1,7 @@
 //! calsim and frontdesk as child processes of this binary (`callbench calsim …` and
-//! `callbench frontdesk serve` run their real command lines), each on a free port, with its
-//! output in a log file, its memory readable, and a graceful stop.
+//! `callbench frontdesk serve` run their real command lines) and HAProxy in front of several
+//! frontdesks, each on a free port, with its output in a log file, its memory readable, and a
+//! graceful stop.
 
 use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
@@ -9,7 +10,7 @@ use std::time::{Duration, Instant};
 
 /// A server this benchmark started.
 pub struct Server {
-    /// `calsim` or `frontdesk`.
+    /// `calsim`, `frontdesk` or `haproxy`.
     pub name: &'static str,
     /// `http://127.0.0.1:<port>`.
     pub base_url: String,
@@ -24,21 +25,27 @@ pub fn free_port() -> anyhow::Result<u16> {
 }
 
 impl Server {
-    /// Runs `callbench <name> <args>` with `env`, logging into `dir`, and waits until it accepts
-    /// connections on `port` (at most 30 s).
+    /// Runs `callbench <name> <args>` with `env`, logging into `dir/<log>.log`, and waits until
+    /// it accepts connections on `port` (at most 30 s).
     fn start(
         name: &'static str,
+        log: &str,
         args: &[String],
         env: &[(String, String)],
         dir: &Path,
         port: u16,
     ) -> anyhow::Result<Self> {
-        let base_url = format!("http://127.0.0.1:{port}");
-        let log = dir.join(format!("{name}.log"));
-        let output = std::fs::File::create(&log).with_context(|| format!("cannot create {}", log.display()))?;
         let mut command = Command::new(std::env::current_exe().context("cannot find callbench's own binary")?);
         command.arg(name).args(args);
         command.envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        Self::spawn(name, command, &dir.join(format!("{log}.log")), port)
+    }
+
+    /// Spawns `command` with its output in `log` and waits until it listens on `port`.
+    fn spawn(name: &'static str, mut command: Command, log: &Path, port: u16) -> anyhow::Result<Self> {
+        let base_url = format!("http://127.0.0.1:{port}");
+        let log = log.to_path_buf();
+        let output = std::fs::File::create(&log).with_context(|| format!("cannot create {}", log.display()))?;
         command.stdin(Stdio::null()).stdout(output.try_clone()?).stderr(output);
         let child = command.spawn().with_context(|| format!("cannot start {name}"))?;
         let mut server = Self { name, base_url, log, child };
@@ -50,7 +57,11 @@ impl Server {
         let started = Instant::now();
         while started.elapsed() < Duration::from_secs(30) {
             if let Some(status) = self.child.try_wait()? {
-                bail!("{} exited with {status} while starting; see {}", self.name, self.log.display());
+                // The log dies with the run's temp dir: its last lines go into the error.
+                let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+                let tail: Vec<&str> = log.lines().rev().take(5).collect();
+                let tail: Vec<&str> = tail.into_iter().rev().collect();
+                bail!("{} exited with {status} while starting: {}", self.name, tail.join(" | "));
             }
             let answered = std::net::TcpStream::connect_timeout(
                 &self.base_url.trim_start_matches("http://").parse()?,
@@ -86,14 +97,33 @@ impl Server {
         if let Some((url, secret)) = &options.webhook {
             args.extend(["--webhook-url".into(), url.clone(), "--webhook-secret".into(), secret.clone()]);
         }
-        Self::start("calsim", &args, &[], dir, port)
+        Self::start("calsim", "calsim", &args, &[], dir, port)
     }
 
-    /// frontdesk `serve` with the given `FRONTDESK_*` settings on a free port.
-    pub fn frontdesk(dir: &Path, env: &[(String, String)], port: u16) -> anyhow::Result<Self> {
+    /// frontdesk `serve` with the given `FRONTDESK_*` settings on `port`; `log` names its log file.
+    pub fn frontdesk(dir: &Path, log: &str, env: &[(String, String)], port: u16) -> anyhow::Result<Self> {
         let mut env = env.to_vec();
         env.push(("FRONTDESK_LISTEN".to_string(), format!("127.0.0.1:{port}")));
-        Self::start("frontdesk", &["serve".to_string()], &env, dir, port)
+        Self::start("frontdesk", log, &["serve".to_string()], &env, dir, port)
+    }
+
+    /// HAProxy (Debian's package) on `port`, balancing HTTP requests round robin over `backends`
+    /// — each request on its own, so the calls of one conversation land on different instances.
+    pub fn haproxy(dir: &Path, port: u16, backends: &[&Server]) -> anyhow::Result<Self> {
+        let mut config = format!(
+            "global\n    maxconn 4096\n\ndefaults\n    mode http\n    timeout connect 2s\n    timeout client 30s\n    timeout server 30s\n    option http-keep-alive\n\nfrontend callers\n    bind 127.0.0.1:{port}\n    default_backend frontdesk\n\nbackend frontdesk\n    balance roundrobin\n"
+        );
+        for (i, backend) in backends.iter().enumerate() {
+            let address = backend.base_url.trim_start_matches("http://");
+            config.push_str(&format!("    server frontdesk{} {address} maxconn 1000\n", i + 1));
+        }
+        let path = dir.join("haproxy.cfg");
+        std::fs::write(&path, config)?;
+        let mut command = Command::new("haproxy");
+        // -db: stay in the foreground (a child process this benchmark stops)
+        command.arg("-db").arg("-f").arg(&path);
+        Self::spawn("haproxy", command, &dir.join("haproxy.log"), port)
+            .context("cannot start HAProxy (Debian: apt-get install haproxy)")
     }
 
     /// Resident memory in KiB (Linux), if readable.

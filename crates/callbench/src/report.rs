@@ -96,8 +96,21 @@ pub fn print_pass(result: &PassResult) {
         result.cancelled,
         result.conversations - result.booked,
         result.callbacks_answered,
-        result.callbacks_stored.map(|n| format!(", {n} open callbacks in frontdesk's database")).unwrap_or_default()
+        result.integrity.map(|i| format!(", {} open callbacks in frontdesk's database", i.open_callbacks)).unwrap_or_default()
     );
+    if let Some(integrity) = result.integrity {
+        println!(
+            "- {} frontdesk instance(s){}: {} double bookings, {} lost holds, {} live appointments in the database",
+            result.instances,
+            if result.instances > 1 { " on PostgreSQL + Redis behind HAProxy" } else { "" },
+            integrity.double_bookings,
+            result.lost_holds,
+            integrity.live_appointments
+        );
+    }
+    if let Some(secs) = result.start_secs {
+        println!("- start: {secs:.2} s until every instance listened ({} tenants, {} numbers)", result.tenants.0, result.tenants.1);
+    }
     if let Some(line) = dead_air_line(&result.dead_air) {
         println!("{line}");
     }
@@ -273,7 +286,12 @@ fn pass_json(result: &PassResult) -> Value {
         "dead_air_ms": dead_air_percentiles(&result.dead_air),
         "cancelled": result.cancelled,
         "callbacks_answered": result.callbacks_answered,
-        "callbacks_stored": result.callbacks_stored,
+        "callbacks_stored": result.integrity.map(|i| i.open_callbacks),
+        "instances": result.instances,
+        "start_s": result.start_secs,
+        "double_bookings": result.integrity.map(|i| i.double_bookings),
+        "live_appointments": result.integrity.map(|i| i.live_appointments),
+        "lost_holds": result.lost_holds,
         "elapsed_s": result.elapsed.as_secs_f64(),
         "functions": result.summaries.iter().map(|s| (s.function.to_string(), s.to_json())).collect::<serde_json::Map<_, _>>(),
         "cache": {"reads": d.cache, "hit_rate": d.hit_rate()},
