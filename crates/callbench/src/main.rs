@@ -8,6 +8,7 @@ mod integrity;
 mod max_rate;
 mod observe;
 mod pass;
+mod plot;
 mod processes;
 mod record;
 mod report;
@@ -45,6 +46,15 @@ enum Command {
         /// Directory for tenants.toml and calsim-fixture.json.
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Draw p99 latency against calls per second from --max-rate reports (one line per report).
+    Plot {
+        /// The PNG to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// JSON reports written by `--max-rate --json`.
+        #[arg(required = true)]
+        reports: Vec<PathBuf>,
     },
 }
 
@@ -140,6 +150,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Some(Command::Tenants { count, out }) => write_tenants(count, &out),
+        Some(Command::Plot { out, reports }) => write_plot(&out, &reports),
         None => runtime.block_on(run(cli.run)),
     };
     match result {
@@ -159,6 +170,27 @@ fn write_tenants(count: usize, out: &std::path::Path) -> anyhow::Result<bool> {
     std::fs::write(out.join("tenants.toml"), &text)?;
     std::fs::write(out.join("calsim-fixture.json"), tenants::calsim_fixture(&parsed).to_string())?;
     println!("wrote {0}/tenants.toml and {0}/calsim-fixture.json", out.display());
+    Ok(true)
+}
+
+fn write_plot(out: &std::path::Path, reports: &[PathBuf]) -> anyhow::Result<bool> {
+    let mut series = Vec::new();
+    for path in reports {
+        let report: serde_json::Value = serde_json::from_slice(&std::fs::read(path)?)?;
+        let instances = report["instances"].as_u64().unwrap_or(1);
+        let points: Vec<(f64, f64)> = report["max_rate"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|step| Some((step["calls_per_s"].as_f64()?, step["p99_ms"].as_f64()?)))
+            .collect();
+        anyhow::ensure!(!points.is_empty(), "{} holds no --max-rate steps", path.display());
+        let label = format!("{instances} instance{}", if instances == 1 { "" } else { "s" });
+        series.push(plot::Series { label, points });
+    }
+    let title = "frontdesk behind HAProxy: p99 vs. throughput";
+    std::fs::write(out, plot::render(title, &series, max_rate::P99_LIMIT_MS)?)?;
+    println!("plot written to {}", out.display());
     Ok(true)
 }
 
@@ -203,7 +235,7 @@ async fn run(mut args: RunArgs) -> anyhow::Result<bool> {
                 best.callers
             );
         }
-        write_json(&args.json, &report::to_json(&[], &steps))?;
+        write_json(&args.json, &report::to_json(&[], &steps, servers.instances()))?;
         return Ok(steps.iter().all(|s| s.failures == 0));
     }
     let length = match (args.soak, args.conversations) {
@@ -246,7 +278,7 @@ async fn run(mut args: RunArgs) -> anyhow::Result<bool> {
         report::print_comparison(&passes[0], &passes[1]);
     }
     report::print_goals(&passes[0], passes.get(1), &[]);
-    write_json(&args.json, &report::to_json(&passes, &[]))?;
+    write_json(&args.json, &report::to_json(&passes, &[], servers.instances()))?;
     // Only what must never happen fails the run; timings are printed, never asserted.
     let failures = |category: &dyn Fn(&str) -> bool| -> u64 {
         passes

@@ -312,7 +312,7 @@ fn pass_json(result: &PassResult) -> Value {
 }
 
 /// Every figure of the run.
-pub fn to_json(passes: &[PassResult], steps: &[Step]) -> Value {
+pub fn to_json(passes: &[PassResult], steps: &[Step], instances: usize) -> Value {
     let goals = passes
         .first()
         .map(|ours| {
@@ -323,6 +323,7 @@ pub fn to_json(passes: &[PassResult], steps: &[Step]) -> Value {
         })
         .unwrap_or_default();
     json!({
+        "instances": instances,
         "passes": passes.iter().map(pass_json).collect::<Vec<_>>(),
         "max_rate": steps.iter().map(|s| json!({
             "callers": s.callers, "calls_per_s": s.rate, "p50_ms": s.p50_ms, "p99_ms": s.p99_ms, "failures": s.failures
