@@ -46,6 +46,9 @@ enum Command {
         /// Directory for tenants.toml and calsim-fixture.json.
         #[arg(long)]
         out: PathBuf,
+        /// Every company on the deployment's Cal.com key (FRONTDESK_CALCOM_API_KEY).
+        #[arg(long)]
+        shared_key: bool,
     },
     /// Draw p99 latency against calls per second from --max-rate reports (one line per report).
     Plot {
@@ -106,6 +109,10 @@ struct RunArgs {
     /// so one conversation's calls land on different instances). Without it: one on SQLite.
     #[arg(long)]
     instances: Option<usize>,
+    /// One Cal.com key for every company (the deployment's default key) instead of one each:
+    /// one account serving many branches, where frontdesk's per-key budget binds.
+    #[arg(long)]
+    shared_key: bool,
     /// The PostgreSQL server for --instances (a schema of its own per pass, dropped afterwards).
     #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/test")]
     postgres_url: String,
@@ -149,7 +156,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Some(Command::Tenants { count, out }) => write_tenants(count, &out),
+        Some(Command::Tenants { count, out, shared_key }) => write_tenants(count, &out, shared_key),
         Some(Command::Plot { out, reports }) => write_plot(&out, &reports),
         None => runtime.block_on(run(cli.run)),
     };
@@ -163,9 +170,9 @@ fn main() -> ExitCode {
     }
 }
 
-fn write_tenants(count: usize, out: &std::path::Path) -> anyhow::Result<bool> {
+fn write_tenants(count: usize, out: &std::path::Path, shared_key: bool) -> anyhow::Result<bool> {
     std::fs::create_dir_all(out)?;
-    let text = tenants::tenants_toml(count);
+    let text = tenants::tenants_toml(count, shared_key);
     let parsed = frontdesk::tenants::TenantsFile::parse(&text).map_err(anyhow::Error::msg)?;
     std::fs::write(out.join("tenants.toml"), &text)?;
     std::fs::write(out.join("calsim-fixture.json"), tenants::calsim_fixture(&parsed).to_string())?;
@@ -214,6 +221,7 @@ async fn run(mut args: RunArgs) -> anyhow::Result<bool> {
             tenants: args.tenants,
             latency_ms: args.latency_ms,
             fail_rate: args.fail_rate,
+            shared_key: args.shared_key,
             cluster: args.instances.map(|instances| Cluster {
                 instances,
                 postgres_url: args.postgres_url.clone(),

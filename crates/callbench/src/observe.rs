@@ -59,6 +59,8 @@ pub struct Delta {
     pub max_per_minute_per_key: u64,
     /// Mean duration of a Cal.com booking request as frontdesk measured it, in ms.
     pub calcom_create_ms: Option<f64>,
+    /// The window cache at the end: (bytes, windows).
+    pub window_cache: (f64, f64),
 }
 
 impl Delta {
@@ -106,6 +108,10 @@ impl Delta {
             calendar_status: diff("by_status"),
             max_per_minute_per_key,
             calcom_create_ms: (count > 0.0).then(|| sum / count * 1000.0),
+            window_cache: (
+                series_sum(&after.metrics, "frontdesk_window_cache_bytes", &[]),
+                series_sum(&after.metrics, "frontdesk_window_cache_windows", &[]),
+            ),
         }
     }
 

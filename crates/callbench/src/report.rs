@@ -132,8 +132,14 @@ pub fn print_pass(result: &PassResult) {
     let late: usize = result.summaries.iter().map(|s| s.over_deadline).sum();
     println!("- frontdesk 5xx answers: {five_xx}; answers later than Retell's 5 s timeout: {late}");
     if let (Some(start), Some(end)) = result.rss_kib {
-        println!("- frontdesk resident memory: {start} KiB after start, {end} KiB at the end");
+        let per_tenant = start as f64 / result.tenants.0.max(1) as f64;
+        println!("- frontdesk resident memory: {start} KiB after start ({per_tenant:.1} KiB per tenant), {end} KiB at the end");
     }
+    println!(
+        "- window cache at the end: {:.1} MiB in {} windows",
+        d.window_cache.0 / (1024.0 * 1024.0),
+        d.window_cache.1
+    );
 }
 
 /// Prints both passes side by side with the old system.
@@ -305,6 +311,7 @@ fn pass_json(result: &PassResult) -> Value {
         "five_xx": result.summaries.iter().map(Summary::five_xx).sum::<u64>(),
         "over_deadline": result.summaries.iter().map(|s| s.over_deadline).sum::<usize>(),
         "rss_kib": {"start": result.rss_kib.0, "end": result.rss_kib.1},
+        "window_cache": {"bytes": d.window_cache.0, "windows": d.window_cache.1},
         "samples": result.samples.iter().map(|s| json!({
             "at_s": s.at_s, "rss_kib": s.rss_kib, "hit_rate": s.hit_rate, "calls": s.calls, "errors": s.errors
         })).collect::<Vec<_>>(),

@@ -21,6 +21,8 @@ pub enum Servers {
         fail_rate: f64,
         /// Several frontdesks sharing PostgreSQL and Redis behind HAProxy; `None`: one on SQLite.
         cluster: Option<Cluster>,
+        /// Every company on the deployment's one Cal.com key instead of a key each.
+        shared_key: bool,
     },
     /// Already running.
     External {
@@ -161,7 +163,7 @@ impl Running {
 
 /// Starts (or targets) the servers, frontdesk with its availability cache on or off.
 pub async fn start(servers: &Servers, cache: bool) -> anyhow::Result<Running> {
-    let (tenants, latency_ms, fail_rate, cluster) = match servers {
+    let (tenants, latency_ms, fail_rate, cluster, shared_key) = match servers {
         Servers::External { frontdesk, calsim, retell_key, tenants_file } => {
             return Ok(Running {
                 frontdesk: frontdesk.trim_end_matches('/').into(),
@@ -172,10 +174,12 @@ pub async fn start(servers: &Servers, cache: bool) -> anyhow::Result<Running> {
                 managed: None,
             })
         }
-        Servers::Managed { tenants, latency_ms, fail_rate, cluster } => (*tenants, *latency_ms, *fail_rate, cluster),
+        Servers::Managed { tenants, latency_ms, fail_rate, cluster, shared_key } => {
+            (*tenants, *latency_ms, *fail_rate, cluster, *shared_key)
+        }
     };
     let dir = tempfile::tempdir().context("cannot create a temp dir")?;
-    let text = tenants_toml(tenants);
+    let text = tenants_toml(tenants, shared_key);
     let parsed = TenantsFile::parse(&text).map_err(anyhow::Error::msg)?;
     let tenants_path = dir.path().join("tenants.toml");
     std::fs::write(&tenants_path, &text)?;

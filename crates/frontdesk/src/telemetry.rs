@@ -18,6 +18,10 @@ pub const CALENDAR_DURATION: &str = "frontdesk_calendar_request_duration_seconds
 pub const CALENDAR_BREAKER: &str = "frontdesk_calendar_breaker_state";
 /// Counter of availability cache lookups, labelled `result`.
 pub const AVAILABILITY_CACHE: &str = "frontdesk_availability_cache_total";
+/// Gauge of the window cache's memory in bytes (as weighed against FRONTDESK_WINDOW_CACHE_MB).
+pub const WINDOW_CACHE_BYTES: &str = "frontdesk_window_cache_bytes";
+/// Gauge of the windows held in memory.
+pub const WINDOW_CACHE_WINDOWS: &str = "frontdesk_window_cache_windows";
 /// Counter of writes and reads refused by a company limit, labelled `limit`.
 pub const LIMIT_REFUSALS: &str = "frontdesk_limit_refusals_total";
 

@@ -309,6 +309,12 @@ impl WindowCache {
         self.windows.weighted_size()
     }
 
+    /// The windows in memory now.
+    pub fn windows(&self) -> u64 {
+        self.windows.run_pending_tasks();
+        self.windows.entry_count()
+    }
+
     /// Whether a window for `key` is in memory.
     pub fn holds(&self, key: &WindowKey) -> bool {
         self.windows.contains_key(key)

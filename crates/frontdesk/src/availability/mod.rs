@@ -103,6 +103,11 @@ impl Availability {
         Self { calendars, cache, bus, clock, default_calcom_key }
     }
 
+    /// The window cache's size now: (bytes as weighed for its bound, windows); `None` without a cache.
+    pub fn cache_size(&self) -> Option<(u64, u64)> {
+        self.cache.as_ref().map(|cache| (cache.bytes(), cache.windows()))
+    }
+
     /// Whether reads come from windows (false in baseline mode).
     pub fn cached(&self) -> bool {
         self.cache.is_some()

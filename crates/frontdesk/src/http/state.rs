@@ -91,6 +91,11 @@ impl AppState {
 
     /// Prometheus text.
     pub fn render_metrics(&self) -> String {
+        // Sizes are read when asked for, not tracked on every change.
+        if let Some((bytes, windows)) = self.backends().availability.cache_size() {
+            metrics::gauge!(crate::telemetry::WINDOW_CACHE_BYTES).set(bytes as f64);
+            metrics::gauge!(crate::telemetry::WINDOW_CACHE_WINDOWS).set(windows as f64);
+        }
         self.0.parts.metrics.render()
     }
 
