@@ -3,8 +3,8 @@
 //! so the figure is what two cores do for both.
 
 use crate::conversation::targets;
-use crate::servers::{start, Servers};
 use crate::record::percentile;
+use crate::servers::{start, Servers};
 use frontdesk::client::{CallIdentity, RetellClient};
 use frontdesk::domain::Language;
 use serde_json::{json, Value};

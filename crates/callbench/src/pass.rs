@@ -3,8 +3,8 @@
 //! counters read before and after, servers stopped.
 
 use crate::conversation::{targets, Conversation, Target, Think};
-use crate::observe::{snapshot, Delta};
 use crate::integrity::Integrity;
+use crate::observe::{snapshot, Delta};
 use crate::record::{Recorder, Summary};
 use crate::servers::{start, Running, Servers};
 use chrono::{Datelike, Duration as Days, NaiveTime, TimeZone, Utc, Weekday};

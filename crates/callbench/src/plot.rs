@@ -157,7 +157,13 @@ pub fn render(title: &str, series: &[Series], limit_ms: f64) -> anyhow::Result<V
         }
         // the legend in one row under the title, clear of the data
         let (legend_x, legend_y) = (10 + i as i64 * 280, 44);
-        canvas.line((legend_x as f64, legend_y as f64 + 7.0), (legend_x as f64 + 30.0, legend_y as f64 + 7.0), colour, 3, false);
+        canvas.line(
+            (legend_x as f64, legend_y as f64 + 7.0),
+            (legend_x as f64 + 30.0, legend_y as f64 + 7.0),
+            colour,
+            3,
+            false,
+        );
         canvas.text(legend_x + 40, legend_y, &line.label, 2, INK);
     }
     canvas.png()

@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// How long a server may take to listen: a first import of 10,000 tenants takes ~25 s.
+const START_WAIT: Duration = Duration::from_secs(120);
+
 /// A server this benchmark started.
 pub struct Server {
     /// `calsim`, `frontdesk` or `haproxy`.
@@ -26,7 +29,7 @@ pub fn free_port() -> anyhow::Result<u16> {
 
 impl Server {
     /// Runs `callbench <name> <args>` with `env`, logging into `dir/<log>.log`, and waits until
-    /// it accepts connections on `port` (at most 30 s).
+    /// it accepts connections on `port` (at most [`START_WAIT`]).
     fn start(
         name: &'static str,
         log: &str,
@@ -55,7 +58,7 @@ impl Server {
 
     fn wait_ready(&mut self) -> anyhow::Result<()> {
         let started = Instant::now();
-        while started.elapsed() < Duration::from_secs(30) {
+        while started.elapsed() < START_WAIT {
             if let Some(status) = self.child.try_wait()? {
                 // The log dies with the run's temp dir: its last lines go into the error.
                 let log = std::fs::read_to_string(&self.log).unwrap_or_default();
@@ -73,7 +76,7 @@ impl Server {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        bail!("{} did not listen on {} within 30 s; see {}", self.name, self.base_url, self.log.display())
+        bail!("{} did not listen on {} within {START_WAIT:?}", self.name, self.base_url)
     }
 
     /// A calsim with Cal.com's latency, optional failures, Cal.com's 120 requests per minute

@@ -109,7 +109,10 @@ pub fn print_pass(result: &PassResult) {
         );
     }
     if let Some(secs) = result.start_secs {
-        println!("- start: {secs:.2} s until every instance listened ({} tenants, {} numbers)", result.tenants.0, result.tenants.1);
+        println!(
+            "- start: {secs:.2} s until every instance listened ({} tenants, {} numbers)",
+            result.tenants.0, result.tenants.1
+        );
     }
     if let Some(line) = dead_air_line(&result.dead_air) {
         println!("{line}");

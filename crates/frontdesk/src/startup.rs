@@ -35,7 +35,13 @@ pub async fn prepare_database(settings: &Settings) -> anyhow::Result<Store> {
     store.migrate().await.context("migrations failed")?;
     if let Some(path) = &settings.tenants {
         let file = TenantsFile::load(path).map_err(|e| anyhow::anyhow!("invalid setting FRONTDESK_TENANTS: {e}"))?;
-        store.import_tenants(&file).await.context("importing FRONTDESK_TENANTS failed")?;
+        let started = std::time::Instant::now();
+        let imported = store.import_tenants(&file).await.context("importing FRONTDESK_TENANTS failed")?;
+        let ms = started.elapsed().as_millis() as u64;
+        match imported {
+            true => tracing::info!(companies = file.companies.len(), ms, "tenants file imported"),
+            false => tracing::info!(companies = file.companies.len(), "tenants file unchanged since its last import"),
+        }
     }
     Ok(store)
 }

@@ -9,6 +9,8 @@ use std::path::Path;
 pub struct TenantsFile {
     /// The companies, in file order.
     pub companies: Vec<CompanySpec>,
+    /// SHA-256 of the text it was parsed from (hex): an unchanged file need not be imported again.
+    pub digest: String,
 }
 
 /// One company as the file describes it.
@@ -168,7 +170,8 @@ impl TenantsFile {
                 return Err(format!("retell agent {twice:?} is named by two branches"));
             }
         }
-        Ok(Self { companies })
+        let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(text.as_bytes()));
+        Ok(Self { companies, digest })
     }
 }
 

@@ -59,6 +59,24 @@ on_both_backends!(import_is_idempotent_and_loads_the_directory, |store| {
     assert!(store.ready().await);
 });
 
+on_both_backends!(an_unchanged_file_is_imported_once, |store| {
+    let demo = TenantsFile::parse(DEMO).unwrap();
+    assert!(!store.import_tenants(&demo).await.unwrap(), "the same file again is skipped");
+    let before = store.load_branches().await.unwrap();
+    let changed = TenantsFile::parse(&DEMO.replace("cancel_hours_before = 24", "cancel_hours_before = 12")).unwrap();
+    assert!(store.import_tenants(&changed).await.unwrap(), "a changed file is imported");
+    // Back to the first file: imported again (the upsert is idempotent), and all is as before.
+    assert!(store.import_tenants(&demo).await.unwrap());
+    let after = store.load_branches().await.unwrap();
+    let shape = |branches: &[frontdesk::domain::BranchContext]| -> Vec<String> {
+        branches
+            .iter()
+            .map(|b| format!("{:?} {:?} {:?}", b.company.cancel_hours_before, b.branch.services, b.branch.staff))
+            .collect()
+    };
+    assert_eq!(shape(&before), shape(&after));
+});
+
 on_both_backends!(a_changed_file_updates_in_place, |store| {
     let before = store.load_branches().await.unwrap();
     let changed = DEMO
