@@ -299,9 +299,11 @@ async fn run(mut args: RunArgs) -> anyhow::Result<bool> {
     };
     let five_xx = failures(&|c| c.starts_with("http_5"));
     let not_json = failures(&|c| c == "not_json");
+    // A server that stopped answering (no response at all) fails the run too.
+    let unanswered = failures(&|c| c == "transport");
     let late: usize = passes[0].summaries.iter().map(|s| s.over_deadline).sum();
-    println!("\n{five_xx} answers with 5xx, {not_json} answers that were not JSON; frontdesk pass: {late} answers past Retell's 5 s");
-    Ok(five_xx == 0 && not_json == 0)
+    println!("\n{five_xx} answers with 5xx, {not_json} answers that were not JSON, {unanswered} requests without an answer; frontdesk pass: {late} answers past Retell's 5 s");
+    Ok(five_xx == 0 && not_json == 0 && unanswered == 0)
 }
 
 fn write_json(path: &Option<PathBuf>, value: &serde_json::Value) -> anyhow::Result<()> {

@@ -170,8 +170,12 @@ impl TenantsFile {
                 return Err(format!("retell agent {twice:?} is named by two branches"));
             }
         }
-        let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(text.as_bytes()));
-        Ok(Self { companies, digest })
+        Ok(Self { companies, digest: Self::digest_of(text) })
+    }
+
+    /// The digest a file with this text carries (hex SHA-256), known before parsing it.
+    pub fn digest_of(text: &str) -> String {
+        hex::encode(<sha2::Sha256 as sha2::Digest>::digest(text.as_bytes()))
     }
 }
 

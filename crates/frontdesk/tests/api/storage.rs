@@ -61,10 +61,13 @@ on_both_backends!(import_is_idempotent_and_loads_the_directory, |store| {
 
 on_both_backends!(an_unchanged_file_is_imported_once, |store| {
     let demo = TenantsFile::parse(DEMO).unwrap();
+    assert!(store.tenants_imported(&TenantsFile::digest_of(DEMO)).await.unwrap(), "known before parsing");
     assert!(!store.import_tenants(&demo).await.unwrap(), "the same file again is skipped");
     let before = store.load_branches().await.unwrap();
     let changed = TenantsFile::parse(&DEMO.replace("cancel_hours_before = 24", "cancel_hours_before = 12")).unwrap();
+    assert!(!store.tenants_imported(&changed.digest).await.unwrap());
     assert!(store.import_tenants(&changed).await.unwrap(), "a changed file is imported");
+    assert!(!store.tenants_imported(&demo.digest).await.unwrap(), "the first file is no longer the last");
     // Back to the first file: imported again (the upsert is idempotent), and all is as before.
     assert!(store.import_tenants(&demo).await.unwrap());
     let after = store.load_branches().await.unwrap();
