@@ -3,7 +3,7 @@
 
 use crate::availability::{Availability, CacheSettings, InvalidationBus, WindowCache};
 use crate::booking::{Booker, RedisLocks};
-use crate::calendar::calcom::{CalcomCalendar, CalcomClient, CalcomSettings, Deadlines};
+use crate::calendar::calcom::{CalcomCalendar, CalcomClient, CalcomSettings, Deadlines, SharedBudget};
 use crate::calendar::{CalendarProvider, Calendars, LocalCalendar};
 use crate::clock::{Clock, SystemClock};
 use crate::configuration::{CalendarKind, ConfigError, Settings};
@@ -108,15 +108,28 @@ impl Application {
         let uses_calcom = check_calcom_tenants(settings, &branches)?;
         let directory = TenantDirectory::new(branches);
         let clock = overrides.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        // Every instance draws each Cal.com key's requests from one budget in Redis.
+        let shared_budget = match (&settings.redis_url, uses_calcom) {
+            (Some(url), true) => Some(
+                SharedBudget::connect(url, &settings.redis_prefix)
+                    .await
+                    .context("FRONTDESK_REDIS_URL: cannot connect")?,
+            ),
+            _ => None,
+        };
         let calcom_client = uses_calcom.then(|| {
-            Arc::new(CalcomClient::new(
+            let client = CalcomClient::new(
                 CalcomSettings {
                     base_url: settings.calcom_base_url.clone(),
                     rate_per_minute: settings.calcom_rate_limit,
                     deadlines: overrides.calcom_deadlines.unwrap_or_default(),
                 },
                 clock.clone(),
-            ))
+            );
+            Arc::new(match shared_budget {
+                Some(shared) => client.with_shared_budget(shared),
+                None => client,
+            })
         });
         let calendars = match overrides.calendar {
             Some(provider) => Calendars::single(provider),

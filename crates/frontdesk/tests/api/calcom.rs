@@ -360,3 +360,36 @@ async fn a_staff_wish_on_cal_com_uses_their_own_event_type() {
         .json();
     assert_eq!(refused["error"], "staff_not_selectable", "{refused}");
 }
+
+/// `count` reads of an event type from clients alternating; how many were let through to Cal.com.
+async fn reads_let_through(clients: &[CalcomClient], count: usize) -> usize {
+    let key = frontdesk::domain::Secret::new(format!("cal_budget_{}", crate::helpers::uuid_like()));
+    let mut through = 0;
+    for i in 0..count {
+        match clients[i % clients.len()].event_type(&key, 1001).await {
+            Err(CalendarError::RateLimited) => {}
+            _ => through += 1,
+        }
+    }
+    through
+}
+
+#[tokio::test]
+async fn instances_draw_a_keys_requests_from_one_budget_in_redis() {
+    let redis = std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let prefix = format!("frontdesk-test-{}", crate::helpers::uuid_like());
+    let shared = match frontdesk::calendar::calcom::SharedBudget::connect(&redis, &prefix).await {
+        Ok(shared) => shared,
+        Err(error) => {
+            assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "Redis is required in CI: {error}");
+            return;
+        }
+    };
+    let sim = calsim(quick()).await;
+    // 10 a minute: reads may use 8, a burst of one; the next comes only after 60/7 s.
+    let instance = || client(&sim, 10, short(), Arc::new(SystemClock));
+    let separate = [instance(), instance()];
+    assert_eq!(reads_let_through(&separate, 4).await, 2, "on their own, each instance spends its own burst");
+    let together = [instance().with_shared_budget(shared.clone()), instance().with_shared_budget(shared)];
+    assert_eq!(reads_let_through(&together, 4).await, 1, "sharing, two instances spend one budget");
+}

@@ -2,7 +2,7 @@
 //! key's rate limiter and a deadline; idempotent reads are retried with jitter while time is left.
 
 use super::breaker::{Breaker, Outcome, Permit, Phase};
-use super::limiter::{KeyLimiter, Traffic};
+use super::limiter::{KeyLimiter, SharedBudget, Traffic};
 use super::wire::{Booking, BookingFilter, Envelope, EventType, NewBooking, Reservation, SlotDays};
 use crate::calendar::CalendarError;
 use crate::clock::Clock;
@@ -86,6 +86,12 @@ pub fn account_label(key: &Secret) -> String {
     hex::encode(&digest[..4])
 }
 
+/// The name a key's shared budget has in Redis: longer than a label, so that thousands of keys
+/// never share one by chance, and as non-reversible.
+fn budget_name(key: &Secret) -> String {
+    hex::encode(&Sha256::digest(key.expose().as_bytes())[..12])
+}
+
 fn iso(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
@@ -102,6 +108,12 @@ impl CalcomClient {
             .expect("the HTTP client builds with rustls");
         let limiter = KeyLimiter::new(settings.rate_per_minute);
         Self { http, settings, limiter, breakers: Mutex::new(HashMap::new()), clock }
+    }
+
+    /// The same client drawing every key's budget from Redis, shared with the other instances.
+    pub fn with_shared_budget(mut self, shared: SharedBudget) -> Self {
+        self.limiter = KeyLimiter::shared(self.settings.rate_per_minute, shared);
+        self
     }
 
     fn breaker(&self, key: &Secret) -> (String, Arc<Breaker>) {
@@ -165,7 +177,7 @@ impl CalcomClient {
         let mut retries = 0;
         loop {
             let traffic = if call.method == Method::GET { Traffic::Read } else { Traffic::Write };
-            if !self.limiter.admit(call.key.expose(), traffic, deadline).await {
+            if !self.limiter.admit(call.key.expose(), &budget_name(call.key), traffic, deadline).await {
                 metrics::counter!(CALENDAR_REQUESTS, "provider" => "calcom", "endpoint" => call.endpoint, "status" => "local_rate_limit").increment(1);
                 return (Err(CalendarError::RateLimited), sent);
             }

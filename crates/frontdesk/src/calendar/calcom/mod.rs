@@ -8,6 +8,7 @@ pub mod wire;
 
 pub use breaker::Phase as BreakerPhase;
 pub use client::{account_label, CalcomClient, CalcomSettings, Deadlines};
+pub use limiter::SharedBudget;
 
 use super::{CalendarError, CalendarProvider, HeldSlot, NewEntry, Slot, SlotQuery};
 use crate::domain::{BranchContext, Company, Secret, Service, StaffId};
