@@ -303,7 +303,12 @@ async fn run(mut args: RunArgs) -> anyhow::Result<bool> {
     let unanswered = failures(&|c| c == "transport");
     let late: usize = passes[0].summaries.iter().map(|s| s.over_deadline).sum();
     println!("\n{five_xx} answers with 5xx, {not_json} answers that were not JSON, {unanswered} requests without an answer; frontdesk pass: {late} answers past Retell's 5 s");
-    Ok(five_xx == 0 && not_json == 0 && unanswered == 0)
+    let double_bookings: i64 = passes.iter().filter_map(|p| p.integrity).map(|i| i.double_bookings).sum();
+    let lost_holds: usize = passes.iter().map(|p| p.lost_holds).sum();
+    if double_bookings > 0 || lost_holds > 0 {
+        println!("{double_bookings} double bookings and {lost_holds} lost holds: the run fails");
+    }
+    Ok(five_xx == 0 && not_json == 0 && unanswered == 0 && double_bookings == 0 && lost_holds == 0)
 }
 
 fn write_json(path: &Option<PathBuf>, value: &serde_json::Value) -> anyhow::Result<()> {
