@@ -88,6 +88,9 @@ pub struct Ending {
     /// Dead air: the sum of the caller's waits on frontdesk (every function call and the inbound
     /// webhook before the greeting), not the caller's own pauses.
     pub dead_air: Duration,
+    /// The part of the dead air outside the calls that write to the calendar by design (book,
+    /// confirm, move, cancel: each one Cal.com round trip): what frontdesk itself adds.
+    pub dead_air_beyond_writes: Duration,
 }
 
 struct Words {
@@ -136,6 +139,8 @@ pub struct Conversation<'a> {
     pub target: &'a Target,
     /// The caller's waits so far in microseconds (see [`Ending::dead_air`]).
     pub waited_us: std::sync::atomic::AtomicU64,
+    /// Of those, the waits on calls that write to the calendar.
+    pub writes_us: std::sync::atomic::AtomicU64,
 }
 
 fn classify(result: &anyhow::Result<Exchange>) -> Outcome {
@@ -169,6 +174,15 @@ impl Conversation<'_> {
         if !matches!(label, "call_started" | "call_ended") {
             let us = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
             self.waited_us.fetch_add(us, std::sync::atomic::Ordering::Relaxed);
+            let writes = [
+                "book_appointment",
+                "collect_appointment_info (confirm)",
+                "reschedule_appointment",
+                "cancel_appointment",
+            ];
+            if writes.contains(&label) {
+                self.writes_us.fetch_add(us, std::sync::atomic::Ordering::Relaxed);
+            }
         }
         self.recorder.record(label, latency, classify(&result));
         result.ok().filter(|e| e.status == 200).map(|e| e.body)
@@ -291,7 +305,12 @@ impl Conversation<'_> {
         }
         self.think.pause(rng).await;
         self.exchange("call_ended", self.client.event("call_ended", &self.call)).await;
-        ending.dead_air = Duration::from_micros(self.waited_us.load(std::sync::atomic::Ordering::Relaxed));
+        let (waited, writes) = (
+            self.waited_us.load(std::sync::atomic::Ordering::Relaxed),
+            self.writes_us.load(std::sync::atomic::Ordering::Relaxed),
+        );
+        ending.dead_air = Duration::from_micros(waited);
+        ending.dead_air_beyond_writes = Duration::from_micros(waited.saturating_sub(writes));
         ending
     }
 

@@ -76,6 +76,8 @@ pub struct PassResult {
     pub booked: usize,
     /// Dead air of each booked conversation (the sum of the caller's waits on frontdesk), sorted.
     pub dead_air: Vec<Duration>,
+    /// The same conversations' dead air outside their calendar writes, sorted.
+    pub dead_air_beyond_writes: Vec<Duration>,
     /// ... and cancelled it again.
     pub cancelled: usize,
     /// Conversations whose callback request was accepted.
@@ -196,12 +198,14 @@ pub async fn run(servers: &Servers, config: PassConfig, seed: u64) -> anyhow::Re
                     call,
                     target,
                     waited_us: Default::default(),
+                    writes_us: Default::default(),
                 };
                 let ending = conversation.play(&mut rng).await;
                 finished.fetch_add(1, Ordering::Relaxed);
                 booked.fetch_add(ending.booked as usize, Ordering::Relaxed);
                 if ending.booked {
-                    dead_air.lock().unwrap_or_else(|p| p.into_inner()).push(ending.dead_air);
+                    let mut waits = dead_air.lock().unwrap_or_else(|p| p.into_inner());
+                    waits.push((ending.dead_air, ending.dead_air_beyond_writes));
                 }
                 cancelled.fetch_add(ending.cancelled as usize, Ordering::Relaxed);
                 callbacks.fetch_add(ending.callback as usize, Ordering::Relaxed);
@@ -276,16 +280,14 @@ pub async fn run(servers: &Servers, config: PassConfig, seed: u64) -> anyhow::Re
     };
     let (tenants, start_secs) = (running.tenants.companies.len(), running.start_secs);
     running.stop().await?;
+    let waits: Vec<(Duration, Duration)> = std::mem::take(&mut *dead_air.lock().unwrap_or_else(|p| p.into_inner()));
     Ok(PassResult {
         summaries: recorder.summaries(),
         delta: Delta::between(&before, &after),
         conversations: finished.load(Ordering::Relaxed),
         booked: booked.load(Ordering::Relaxed),
-        dead_air: {
-            let mut waits = std::mem::take(&mut *dead_air.lock().unwrap_or_else(|p| p.into_inner()));
-            waits.sort();
-            waits
-        },
+        dead_air: sorted(waits.iter().map(|w| w.0).collect()),
+        dead_air_beyond_writes: sorted(waits.iter().map(|w| w.1).collect()),
         cancelled: cancelled.load(Ordering::Relaxed),
         callbacks_answered: callbacks.load(Ordering::Relaxed),
         lost_holds: lost_holds.load(Ordering::Relaxed),
@@ -298,6 +300,11 @@ pub async fn run(servers: &Servers, config: PassConfig, seed: u64) -> anyhow::Re
         tenants: (tenants, targets.len()),
         config,
     })
+}
+
+fn sorted(mut waits: Vec<Duration>) -> Vec<Duration> {
+    waits.sort();
+    waits
 }
 
 fn progress_bar(config: &PassConfig) -> ProgressBar {

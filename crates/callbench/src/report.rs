@@ -117,6 +117,9 @@ pub fn print_pass(result: &PassResult) {
     if let Some(line) = dead_air_line(&result.dead_air) {
         println!("{line}");
     }
+    if let Some([p50, p95, max]) = dead_air_percentiles(&result.dead_air_beyond_writes) {
+        println!("- of it outside the calendar writes (book, confirm, move, cancel): p50 {p50:.1} ms, p95 {p95:.1} ms, max {max:.1} ms");
+    }
     println!(
         "- availability cache: {} (reads: {})",
         d.hit_rate().map(|h| format!("{:.1} % hits", h * 100.0)).unwrap_or("not used".into()),
@@ -193,6 +196,14 @@ fn goals(ours: &PassResult, baseline: Option<&PassResult>, steps: &[Step]) -> Ve
             text: "book_appointment ≤ one Cal.com round trip + 20 ms (averages)".into(),
             measured: format!("{} ms vs Cal.com create {} ms: +{} ms", ms(book.ms[1]), ms(create), ms(overhead)),
             met: Some(overhead <= 20.0),
+        });
+    }
+    if let Some([p50, _, _]) = dead_air_percentiles(&ours.dead_air_beyond_writes) {
+        // The booking's own Cal.com round trip is the floor; everything else is frontdesk's.
+        goals.push(Goal {
+            text: "dead air per booked conversation ≤ its Cal.com writes + 10 ms (p50)".into(),
+            measured: format!("+{} ms", ms(p50)),
+            met: Some(p50 <= 10.0),
         });
     }
     let others: Vec<&Summary> = ours
@@ -293,6 +304,7 @@ fn pass_json(result: &PassResult) -> Value {
         "conversations": result.conversations,
         "booked": result.booked,
         "dead_air_ms": dead_air_percentiles(&result.dead_air),
+        "dead_air_beyond_writes_ms": dead_air_percentiles(&result.dead_air_beyond_writes),
         "cancelled": result.cancelled,
         "callbacks_answered": result.callbacks_answered,
         "callbacks_stored": result.integrity.map(|i| i.open_callbacks),
