@@ -223,11 +223,16 @@ impl Booker {
             {
                 hold.staff
             }
-            _ => match self.free_staff(&request.tenant, &service, request.staff, request.start, end).await? {
-                FreeStaff::Found(staff) => staff,
-                FreeStaff::Taken => return Ok(BookingOutcome::Taken),
-                FreeStaff::Unreadable(error) => return Ok(BookingOutcome::Failed(error)),
-            },
+            _ => {
+                if self.held_by_another_call(&*calendar, tenant, &service, request.start).await? {
+                    return Ok(BookingOutcome::Taken);
+                }
+                match self.free_staff(&request.tenant, &service, request.staff, request.start, end).await? {
+                    FreeStaff::Found(staff) => staff,
+                    FreeStaff::Taken => return Ok(BookingOutcome::Taken),
+                    FreeStaff::Unreadable(error) => return Ok(BookingOutcome::Failed(error)),
+                }
+            }
         };
         // An outside calendar's booking is not made until it answers; ours is the row itself.
         let status = if calendar.external() { AppointmentStatus::Pending } else { AppointmentStatus::Booked };
@@ -343,6 +348,10 @@ impl Booker {
             FreeStaff::Unreadable(error) => return Err(error),
         };
         let window = self.availability.key(tenant, &service, staff);
+        let held = self.held_by_another_call(&*calendar, tenant, &service, start).await;
+        if held.map_err(|e| CalendarError::Unavailable(e.to_string()))? {
+            return Ok(false);
+        }
         let uid = appointment.external_uid.as_deref();
         let new_uid = match calendar.reschedule(tenant, uid, start, "moved by phone").await {
             Ok(new_uid) => new_uid,
@@ -356,6 +365,23 @@ impl Booker {
         self.availability.freed(&window, appointment.starts_at, appointment.ends_at);
         self.availability.taken(&window, start, end, staff);
         Ok(true)
+    }
+
+    /// Whether another call holds this slot where an outside calendar cannot see it: the hold's
+    /// reservation may still be on its way (or the calendar ignores reservations when booking),
+    /// so the booker must ask frontdesk's own holds. The embedded calendar counts holds as busy
+    /// time already.
+    async fn held_by_another_call(
+        &self,
+        calendar: &dyn CalendarProvider,
+        tenant: &BranchContext,
+        service: &Service,
+        start: DateTime<Utc>,
+    ) -> Result<bool, crate::store::StoreError> {
+        if !calendar.external() {
+            return Ok(false);
+        }
+        self.store.is_held_slot(tenant.branch.id, service.id.0, start, self.availability.now()).await
     }
 
     /// The company limit a new booking would break, if any: the horizon, this call's bookings,
@@ -425,12 +451,10 @@ impl Booker {
             FreeStaff::Unreadable(error) => return Err(error),
         };
         let now = self.availability.now();
-        if calendar.external() {
-            // Another call's hold of this very slot, made on any instance, before the calendar knows.
-            let held = self.store.is_held_slot(tenant.branch.id, service.id.0, start, now).await;
-            if held.map_err(|e| CalendarError::Unavailable(e.to_string()))? {
-                return Ok(None);
-            }
+        // Another call's hold of this very slot, made on any instance, before the calendar knows.
+        let held = self.held_by_another_call(&*calendar, tenant, service, start).await;
+        if held.map_err(|e| CalendarError::Unavailable(e.to_string()))? {
+            return Ok(None);
         }
         let hold = Hold { service: service.id, start, end, staff, reservation_uid: None, until: now + HOLD_FOR };
         let row = hold.row(tenant, call_id);

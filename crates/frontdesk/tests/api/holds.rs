@@ -68,3 +68,22 @@ async fn a_hold_is_released_when_the_call_ends_on_any_instance() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
+
+#[tokio::test]
+async fn on_cal_com_a_booking_without_a_hold_respects_another_calls_hold() {
+    // Without windows (cache off) only the hold itself knows: Cal.com books a slot whose
+    // reservation is still on its way, or lapsed, or was never placed.
+    let sim = crate::helpers::tenant_calsim(20, None).await;
+    let app = TestApp::builder().calcom(&sim.base_url).env("FRONTDESK_AVAILABILITY_CACHE", "off").spawn().await;
+    let slot = json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "name": "Anna Schmidt"});
+    let held = call(&app, "reserve_slot", slot.clone(), "call_anna", CALLER).await;
+    assert_eq!(held["success"], true, "{held}");
+    // The reservation lands, then Cal.com forgets it (as if it had lapsed there): only
+    // frontdesk's hold keeps the slot now.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    crate::helpers::calsim_control(&sim, "reset", json!({})).await;
+    let other = call(&app, "book_appointment", slot.clone(), "call_ben", OTHER).await;
+    assert_eq!(other["error"], "slot_taken", "another caller must not book a held slot: {other}");
+    let booked = call(&app, "book_appointment", slot, "call_anna", CALLER).await;
+    assert_eq!(booked["success"], true, "the holder books it: {booked}");
+}
