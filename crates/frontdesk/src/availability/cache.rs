@@ -309,10 +309,10 @@ impl WindowCache {
         self.windows.weighted_size()
     }
 
-    /// The windows in memory now.
-    pub fn windows(&self) -> u64 {
+    /// The memory the windows take now (bytes, as weighed for the bound) and how many there are.
+    pub fn size(&self) -> (u64, u64) {
         self.windows.run_pending_tasks();
-        self.windows.entry_count()
+        (self.windows.weighted_size(), self.windows.entry_count())
     }
 
     /// Whether a window for `key` is in memory.

@@ -105,7 +105,7 @@ impl Availability {
 
     /// The window cache's size now: (bytes as weighed for its bound, windows); `None` without a cache.
     pub fn cache_size(&self) -> Option<(u64, u64)> {
-        self.cache.as_ref().map(|cache| (cache.bytes(), cache.windows()))
+        self.cache.as_ref().map(|cache| cache.size())
     }
 
     /// Whether reads come from windows (false in baseline mode).
@@ -121,14 +121,7 @@ impl Availability {
     /// The window a tenant's service lives in — on Cal.com, the staff member's own event type's
     /// window when one was asked for and mapped (the embedded calendar keeps all staff in one).
     pub fn key(&self, tenant: &BranchContext, service: &Service, staff: Option<StaffId>) -> WindowKey {
-        match self.calendars.kind_for(&tenant.company) {
-            CalendarKind::Calcom => WindowKey::near(
-                CalendarKind::Calcom,
-                self.calcom_key(&tenant.company).map(account_label).unwrap_or_default(),
-                tenant.branch.calcom_event(service, staff).unwrap_or(service.id.0),
-            ),
-            CalendarKind::Local => WindowKey::near(CalendarKind::Local, tenant.branch.id.to_string(), service.id.0),
-        }
+        self.appointment_window(tenant, service.id.0, tenant.branch.calcom_event(service, staff))
     }
 
     /// The window an appointment's time lives in: on Cal.com, that of the event type it was

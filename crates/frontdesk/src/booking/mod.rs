@@ -227,7 +227,7 @@ impl Booker {
                 if self.held_by_another_call(&*calendar, tenant, &service, request.start).await? {
                     return Ok(BookingOutcome::Taken);
                 }
-                match self.free_staff(&request.tenant, &service, request.staff, request.start, end).await? {
+                match self.free_staff(&*calendar, &request.tenant, &service, request.staff, request.start, end).await? {
                     FreeStaff::Found(staff) => staff,
                     FreeStaff::Taken => return Ok(BookingOutcome::Taken),
                     FreeStaff::Unreadable(error) => return Ok(BookingOutcome::Failed(error)),
@@ -339,8 +339,8 @@ impl Booker {
         // window counts as taken. Such a move is judged with the appointment's own time free.
         let within_itself = start < appointment.ends_at && end > appointment.starts_at;
         let free = match within_itself {
-            true => self.free_staff_moving(tenant, &service, appointment, start, end).await,
-            false => self.free_staff(tenant, &service, None, start, end).await,
+            true => self.free_staff_moving(&*calendar, tenant, &service, appointment, start, end).await,
+            false => self.free_staff(&*calendar, tenant, &service, None, start, end).await,
         };
         let staff = match free.map_err(|e| CalendarError::Unavailable(e.to_string()))? {
             FreeStaff::Found(staff) => staff,
@@ -442,7 +442,7 @@ impl Booker {
         };
         let end = start + Duration::minutes(i64::from(service.duration_minutes));
         let staff = match self
-            .free_staff(tenant, service, staff, start, end)
+            .free_staff(&*calendar, tenant, service, staff, start, end)
             .await
             .map_err(|e| CalendarError::Unavailable(e.to_string()))?
         {
@@ -554,13 +554,14 @@ impl Booker {
     /// against the database itself.
     async fn free_staff(
         &self,
+        calendar: &dyn CalendarProvider,
         tenant: &Arc<BranchContext>,
         service: &Service,
         wanted: Option<StaffId>,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
     ) -> Result<FreeStaff, crate::store::StoreError> {
-        let external = self.calendar(tenant).map(|c| c.external()).unwrap_or(false);
+        let external = calendar.external();
         let read = self.availability.slots(tenant, service, wanted, start, start + Duration::minutes(1)).await;
         let read = match read {
             Ok(read) => read,
@@ -597,13 +598,14 @@ impl Booker {
     /// when they are free.
     async fn free_staff_moving(
         &self,
+        calendar: &dyn CalendarProvider,
         tenant: &Arc<BranchContext>,
         service: &Service,
         appointment: &crate::store::Appointment,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
     ) -> Result<FreeStaff, crate::store::StoreError> {
-        if self.calendar(tenant).map(|c| c.external()).unwrap_or(false) {
+        if calendar.external() {
             return Ok(FreeStaff::Found(self.availability.calendar_staff(
                 tenant,
                 service,
