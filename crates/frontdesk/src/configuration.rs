@@ -38,6 +38,9 @@ pub struct Settings {
     pub redis_prefix: String,
     /// Bearer token for /admin.
     pub admin_token: Option<Secret>,
+    /// The URL the service is reachable at (`FRONTDESK_PUBLIC_URL`): Retell URLs in the console,
+    /// and `Secure` session cookies when it is `https://`.
+    pub public_url: Option<String>,
     /// Open connections in all and per client address, header and body timeouts.
     pub connection_limits: ConnectionLimits,
     /// Memory the availability windows may take, in MiB (the coldest are evicted beyond it).
@@ -90,6 +93,7 @@ struct FileSettings {
     availability_ttl_secs: Option<String>,
     redis_prefix: Option<String>,
     admin_token: Option<String>,
+    public_url: Option<String>,
     max_connections: Option<String>,
     max_connections_per_address: Option<String>,
     request_timeout_secs: Option<String>,
@@ -151,6 +155,22 @@ impl Settings {
         let calcom_api_key = secret("FRONTDESK_CALCOM_API_KEY", from_file.calcom_api_key)?;
         let calcom_webhook_secret = secret("FRONTDESK_CALCOM_WEBHOOK_SECRET", from_file.calcom_webhook_secret)?;
         let admin_token = secret("FRONTDESK_ADMIN_TOKEN", from_file.admin_token)?;
+        // The token opens every company's data: it must not be guessable.
+        if admin_token.as_ref().is_some_and(|t| t.expose().chars().count() < 16) {
+            return Err(ConfigError::Invalid { name: "FRONTDESK_ADMIN_TOKEN", problem: "is shorter than 16 characters".into() });
+        }
+        let public_url = match get("FRONTDESK_PUBLIC_URL", from_file.public_url) {
+            None => None,
+            Some(url) if (url.starts_with("https://") || url.starts_with("http://")) && !url.contains(char::is_whitespace) => {
+                Some(url.trim_end_matches('/').to_string())
+            }
+            Some(url) => {
+                return Err(ConfigError::Invalid {
+                    name: "FRONTDESK_PUBLIC_URL",
+                    problem: format!("{url:?} is not an http:// or https:// URL"),
+                })
+            }
+        };
         let listen_text = get("FRONTDESK_LISTEN", from_file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
         let listen = listen_text.parse().map_err(|_| ConfigError::Invalid {
             name: "FRONTDESK_LISTEN",
@@ -269,6 +289,7 @@ impl Settings {
             calcom_webhook_secret,
             availability_cache,
             admin_token,
+            public_url,
             connection_limits,
             window_cache_mb,
         })
@@ -341,6 +362,17 @@ mod tests {
                 assert_eq!(Settings::load_from(Some(&path), |_| None).unwrap_err().to_string(), expected);
             }
         }
+    }
+
+    #[test]
+    fn the_admin_token_is_long_and_the_public_url_a_web_address() {
+        let short = load(&[("FRONTDESK_ADMIN_TOKEN", "kurz")]).unwrap_err().to_string();
+        assert_eq!(short, "invalid setting FRONTDESK_ADMIN_TOKEN: is shorter than 16 characters");
+        assert!(load(&[("FRONTDESK_ADMIN_TOKEN", "0123456789abcdef")]).is_ok());
+        let url = load(&[("FRONTDESK_PUBLIC_URL", "frontdesk.example")]).unwrap_err().to_string();
+        assert!(url.starts_with("invalid setting FRONTDESK_PUBLIC_URL:"), "{url}");
+        let settings = load(&[("FRONTDESK_PUBLIC_URL", "https://desk.example/")]).unwrap();
+        assert_eq!(settings.public_url.as_deref(), Some("https://desk.example"));
     }
 
     #[test]

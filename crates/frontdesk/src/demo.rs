@@ -163,6 +163,7 @@ async fn seed(env: &DemoEnvironment) -> anyhow::Result<()> {
         ends_at: start + Duration::minutes(minutes),
         status: AppointmentStatus::Booked,
         notes: None,
+        source: crate::store::AppointmentSource::Phone,
         created_at: Utc::now(),
     };
     if let (Some(start), Some(calsim)) = (at(tomorrow, 10), &env.calsim) {

@@ -7,6 +7,7 @@ pub mod availability;
 #[cfg(feature = "demo")]
 pub mod bench;
 pub mod booking;
+pub mod broadcast;
 pub mod calendar;
 pub mod cli;
 #[cfg(feature = "demo")]

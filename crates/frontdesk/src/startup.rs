@@ -9,9 +9,10 @@ use crate::clock::{Clock, SystemClock};
 use crate::configuration::{CalendarKind, ConfigError, Settings};
 use crate::domain::BranchContext;
 use crate::functions::Backends;
-use crate::http::{router, AppState, AppStateParts};
+use crate::broadcast::Broadcast;
+use crate::http::{router, AppState, AppStateParts, ConsoleParts};
 use crate::store::{AuditLog, Store};
-use crate::tenants::{TenantDirectory, TenantsFile};
+use crate::tenants::{LiveTenants, TenantDirectory, TenantsFile};
 use anyhow::Context;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -170,10 +171,26 @@ impl Application {
         if let Some(bus) = &bus {
             bus.subscribe(availability.clone()).await.context("FRONTDESK_REDIS_URL: cannot subscribe")?;
         }
+        let tenants_broadcast = match &settings.redis_url {
+            Some(url) => Some(
+                Broadcast::connect(url, format!("{}:tenants", settings.redis_prefix))
+                    .await
+                    .context("FRONTDESK_REDIS_URL: cannot connect")?,
+            ),
+            None => None,
+        };
+        let tenants = LiveTenants::new(directory, store.clone(), availability.clone(), tenants_broadcast);
+        tenants.follow().await.context("FRONTDESK_REDIS_URL: cannot subscribe")?;
         let (audit, audit_writer) = AuditLog::start(store.clone());
         let state = AppState::new(AppStateParts {
             retell_key,
-            directory,
+            tenants,
+            console: ConsoleParts {
+                admin_token: settings.admin_token.clone(),
+                public_url: settings.public_url.clone(),
+                tenants_file: settings.tenants.clone(),
+                calcom: calcom_client.clone(),
+            },
             backends: Backends {
                 store: store.clone(),
                 booker: Booker::new(store.clone(), availability.clone(), redis_locks),

@@ -2,15 +2,13 @@
 //! one instance (or a webhook received by one) updates every instance's windows.
 
 use super::{Availability, WindowKey};
+use crate::broadcast::Broadcast;
 use crate::domain::{CalendarKind, StaffId};
 use chrono::{DateTime, Utc};
-use futures_util::StreamExt;
-use redis::AsyncCommands;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Message {
-    origin: String,
     calendar: String,
     /// The account, or `None` for every account's windows of the event (webhooks name no account).
     account: Option<String>,
@@ -26,27 +24,15 @@ struct Taken {
 }
 
 /// The publishing side; the subscription runs in a background task.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct InvalidationBus {
-    origin: String,
-    channel: String,
-    connection: redis::aio::MultiplexedConnection,
-    client: redis::Client,
-}
-
-impl std::fmt::Debug for InvalidationBus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("InvalidationBus").field("origin", &self.origin).field("channel", &self.channel).finish()
-    }
+    channel: Broadcast,
 }
 
 impl InvalidationBus {
     /// Connects to Redis; `channel` names the bus (instances of one deployment share it).
     pub async fn connect(url: &str, channel: String) -> redis::RedisResult<Self> {
-        let client = redis::Client::open(url)?;
-        let connection = client.get_multiplexed_async_connection().await?;
-        let origin = format!("{:016x}", rand::random::<u64>());
-        Ok(Self { origin, channel, connection, client })
+        Ok(Self { channel: Broadcast::connect(url, channel).await? })
     }
 
     /// Announces an invalidation of one window (in the background: the caller never waits on Redis).
@@ -72,53 +58,25 @@ impl InvalidationBus {
         taken: Option<(DateTime<Utc>, DateTime<Utc>, Option<StaffId>)>,
     ) {
         let message = Message {
-            origin: self.origin.clone(),
             calendar: calendar.as_str().to_string(),
             account,
             event,
             taken: taken.map(|(start, end, staff)| Taken { start, end, staff: staff.map(|s| s.0) }),
         };
-        let Ok(payload) = serde_json::to_string(&message) else { return };
-        let (mut connection, channel) = (self.connection.clone(), self.channel.clone());
-        tokio::spawn(async move {
-            if let Err(error) = connection.publish::<_, _, ()>(&channel, payload).await {
-                tracing::warn!(%error, "availability invalidation could not be published");
-            }
-        });
+        if let Ok(payload) = serde_json::to_string(&message) {
+            self.channel.publish(payload);
+        }
     }
 
     /// Subscribes, then applies other instances' invalidations to `availability` until the
     /// process ends; reconnects after Redis failures.
     pub async fn subscribe(&self, availability: Availability) -> redis::RedisResult<()> {
-        let mut pubsub = self.client.get_async_pubsub().await?;
-        pubsub.subscribe(&self.channel).await?;
-        let (origin, channel, client) = (self.origin.clone(), self.channel.clone(), self.client.clone());
-        tokio::spawn(async move {
-            loop {
-                {
-                    let mut messages = pubsub.on_message();
-                    while let Some(message) = messages.next().await {
-                        let Ok(payload) = message.get_payload::<String>() else { continue };
-                        match serde_json::from_str::<Message>(&payload) {
-                            Ok(message) if message.origin != origin => apply(&availability, message),
-                            Ok(_) => {}
-                            Err(error) => tracing::warn!(%error, "unreadable invalidation message"),
-                        }
-                    }
-                }
-                tracing::warn!("availability bus disconnected; reconnecting");
-                loop {
-                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-                    if let Ok(mut fresh) = client.get_async_pubsub().await {
-                        if fresh.subscribe(&channel).await.is_ok() {
-                            pubsub = fresh;
-                            break;
-                        }
-                    }
-                }
-            }
-        });
-        Ok(())
+        self.channel
+            .subscribe(move |payload| match serde_json::from_str::<Message>(payload) {
+                Ok(message) => apply(&availability, message),
+                Err(error) => tracing::warn!(%error, "unreadable invalidation message"),
+            })
+            .await
     }
 }
 

@@ -268,15 +268,26 @@ impl Availability {
     /// Appointments of a branch changed in ways frontdesk did not see (edited in the database):
     /// its windows are dropped here and on the other instances.
     pub fn forget_branch(&self, tenant: &BranchContext) {
+        self.evict_branch(tenant);
+        if let Some(bus) = &self.bus {
+            for service in &tenant.branch.services {
+                bus.publish(&self.key(tenant, service, None), None);
+            }
+        }
+    }
+
+    /// Drops this instance's windows of a branch, without announcing it: after a settings change
+    /// every instance reloads its tenants first and then drops the windows itself, so no instance
+    /// refetches a window with the old opening hours.
+    pub fn evict_branch(&self, tenant: &BranchContext) {
+        let Some(cache) = &self.cache else { return };
         for service in &tenant.branch.services {
-            let key = self.key(tenant, service, None);
-            if let Some(cache) = &self.cache {
-                for key in self.with_far_blocks(&key, None) {
+            // A staff member's own Cal.com event type is a window of its own.
+            let staff = tenant.branch.staff.iter().filter(|s| s.services.contains(&service.id)).map(|s| Some(s.id));
+            for who in std::iter::once(None).chain(staff) {
+                for key in self.with_far_blocks(&self.key(tenant, service, who), None) {
                     cache.evict(&key);
                 }
-            }
-            if let Some(bus) = &self.bus {
-                bus.publish(&key, None);
             }
         }
     }

@@ -8,7 +8,7 @@ use super::{Backends, CallContext, Reply};
 use crate::booking::{BookingOutcome, BookingRequest, Limit};
 use crate::domain::{Language, PhoneNumber, Service};
 use crate::speech::spoken_moment;
-use crate::store::{NewCallback, StoredAppointment};
+use crate::store::{AppointmentSource, NewCallback, StoredAppointment};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
@@ -91,6 +91,7 @@ pub(super) async fn book_with(backends: &Backends, ctx: &CallContext, args: &Boo
         phone: contact.map(|p| p.as_str().to_string()),
         email: args.email.get().map(str::to_string),
         notes: args.notes.get().map(str::to_string),
+        source: AppointmentSource::Phone,
     };
     let outcome = backends.booker.book(&request).await.map_err(|e| internal(ctx, e))?;
     Ok(match outcome {

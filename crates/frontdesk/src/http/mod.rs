@@ -12,7 +12,7 @@ mod state;
 pub use error::ApiError;
 pub use serve::{raise_file_limit, serve, ConnectionLimits, CONNECTIONS_REFUSED};
 pub use signed_call::{RetellBody, SignedCall};
-pub use state::{AppState, AppStateParts};
+pub use state::{AppState, AppStateParts, ConsoleParts};
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};

@@ -96,6 +96,17 @@ pub async fn call_event(State(state): State<AppState>, body: RetellBody) -> Resu
         if let Err(error) = result {
             tracing::error!(%error, call_id = %event.call.info.call_id, "call event could not be recorded");
         }
+        let (summary, sentiment, recording) = event.call.analysis();
+        if summary.is_some() || sentiment.is_some() || recording.is_some() {
+            let result = state
+                .backends()
+                .store
+                .record_call_analysis(&event.call.info.call_id, summary.as_deref(), sentiment.as_deref(), recording.as_deref())
+                .await;
+            if let Err(error) = result {
+                tracing::error!(%error, call_id = %event.call.info.call_id, "call analysis could not be recorded");
+            }
+        }
     });
     Ok(StatusCode::NO_CONTENT)
 }

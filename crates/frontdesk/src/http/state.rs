@@ -4,7 +4,7 @@ use crate::domain::BranchContext;
 use crate::functions::Backends;
 use crate::retell::CallInfo;
 use crate::store::{AuditLog, CallRecord};
-use crate::tenants::TenantDirectory;
+use crate::tenants::{LiveTenants, TenantDirectory};
 use chrono::{DateTime, Utc};
 use metrics_exporter_prometheus::PrometheusHandle;
 use std::sync::Arc;
@@ -19,8 +19,8 @@ pub struct AppState(Arc<Inner>);
 pub struct AppStateParts {
     /// Verifies Retell signatures.
     pub retell_key: Secret,
-    /// Dialled number → branch, in memory.
-    pub directory: TenantDirectory,
+    /// Dialled number → branch, in memory, reloaded when settings change.
+    pub tenants: LiveTenants,
     /// Storage and calendars.
     pub backends: Backends,
     /// Now.
@@ -31,6 +31,21 @@ pub struct AppStateParts {
     pub metrics: PrometheusHandle,
     /// Verifies Cal.com webhooks; webhooks are refused while unset.
     pub calcom_webhook_secret: Option<Secret>,
+    /// What the operator console needs besides the above.
+    pub console: ConsoleParts,
+}
+
+/// The operator console's settings and views into the running service.
+#[derive(Debug, Default)]
+pub struct ConsoleParts {
+    /// `FRONTDESK_ADMIN_TOKEN`: bearer token for the JSON API (all companies).
+    pub admin_token: Option<Secret>,
+    /// `FRONTDESK_PUBLIC_URL`: the Retell URLs shown; `https://` makes session cookies `Secure`.
+    pub public_url: Option<String>,
+    /// `FRONTDESK_TENANTS`: re-imported by `POST /admin/api/tenants/reload`.
+    pub tenants_file: Option<std::path::PathBuf>,
+    /// The Cal.com client, for its request counts and breakers.
+    pub calcom: Option<Arc<crate::calendar::calcom::CalcomClient>>,
 }
 
 /// Memory for the calls already recorded, in bytes (about 40,000 calls of Retell's id length).
@@ -64,9 +79,19 @@ impl AppState {
         &self.0.parts.retell_key
     }
 
-    /// The tenant directory.
-    pub fn directory(&self) -> &TenantDirectory {
-        &self.0.parts.directory
+    /// The tenant directory as it is now.
+    pub fn directory(&self) -> arc_swap::Guard<Arc<TenantDirectory>> {
+        self.0.parts.tenants.directory()
+    }
+
+    /// The live tenants (reload after a settings change).
+    pub fn tenants(&self) -> &LiveTenants {
+        &self.0.parts.tenants
+    }
+
+    /// The console's settings.
+    pub fn console(&self) -> &ConsoleParts {
+        &self.0.parts.console
     }
 
     /// Storage and calendars.

@@ -26,6 +26,28 @@ impl AppointmentStatus {
     }
 }
 
+/// Where an appointment was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppointmentSource {
+    /// By a caller, through the voice agent.
+    Phone,
+    /// By staff, in the operator console.
+    Console,
+    /// In Cal.com itself, announced by its webhook.
+    Calcom,
+}
+
+impl AppointmentSource {
+    /// The text stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Phone => "phone",
+            Self::Console => "console",
+            Self::Calcom => "calcom",
+        }
+    }
+}
+
 /// What is needed to record a new appointment.
 #[derive(Debug, Clone)]
 pub struct NewAppointment {
@@ -51,6 +73,8 @@ pub struct NewAppointment {
     pub status: AppointmentStatus,
     /// Free text from the caller.
     pub notes: Option<String>,
+    /// Where it was made.
+    pub source: AppointmentSource,
     /// When the attempt began (by the caller's clock; reconciliation waits on it).
     pub created_at: DateTime<Utc>,
 }
@@ -247,8 +271,8 @@ impl Store {
 
     /// Records an appointment; returns its id. A repeated idempotency key is a unique violation.
     pub async fn insert_appointment(&self, new: &NewAppointment) -> Result<i64, StoreError> {
-        const SQL: &str = "INSERT INTO appointments (idempotency_key, company_id, branch_id, customer_id, service_id, staff_id, call_id, starts_at, ends_at, status, notes, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id";
+        const SQL: &str = "INSERT INTO appointments (idempotency_key, company_id, branch_id, customer_id, service_id, staff_id, call_id, starts_at, ends_at, status, notes, created_at, updated_at, source)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13) RETURNING id";
         let id = on_pool!(self, pool => sqlx::query_scalar(SQL)
             .bind(&new.idempotency_key)
             .bind(new.company_id)
@@ -262,6 +286,7 @@ impl Store {
             .bind(new.status.as_str())
             .bind(&new.notes)
             .bind(new.created_at)
+            .bind(new.source.as_str())
             .fetch_one(pool)
             .await)?;
         Ok(id)

@@ -7,18 +7,22 @@ mod appointments;
 mod audit;
 mod callbacks;
 mod calls;
+mod console;
 mod customers;
 mod holds;
+mod operators;
 mod tenants;
 
 pub use appointments::{
-    Appointment, AppointmentStatus, BusyInterval, NewAppointment, PendingAppointment, StoredAppointment,
+    Appointment, AppointmentSource, AppointmentStatus, BusyInterval, NewAppointment, PendingAppointment, StoredAppointment,
 };
 pub use audit::{AuditLog, FunctionCallRecord};
 pub use callbacks::{CallbackRequest, NewCallback};
 pub use calls::CallRecord;
+pub use console::{CallStep, ConsoleAppointment, ConsoleCall, ConsoleCallback, LIST_LIMIT};
 pub use customers::Customer;
 pub use holds::HoldRow;
+pub use operators::{NewOperator, OperatorRow, SessionRow};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

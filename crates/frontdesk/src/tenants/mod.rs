@@ -3,6 +3,8 @@
 
 mod directory;
 mod file;
+mod live;
 
 pub use directory::TenantDirectory;
+pub use live::{Changed, LiveTenants};
 pub use file::{BranchSpec, CompanySpec, ServiceSpec, StaffSpec, TenantsFile};

@@ -39,6 +39,7 @@ async fn occupy(app: &TestApp, service: &str, staff: &[&str], hour: u32, minute:
                 ends_at: start + Duration::minutes(i64::from(service.duration_minutes)),
                 status: AppointmentStatus::Booked,
                 notes: None,
+                source: frontdesk::store::AppointmentSource::Phone,
                 created_at: app.now,
             })
             .await

@@ -32,6 +32,7 @@ async fn services_customers_and_appointments_stay_with_their_tenant() {
             ends_at: start + Duration::minutes(15),
             status: AppointmentStatus::Booked,
             notes: None,
+            source: frontdesk::store::AppointmentSource::Phone,
             created_at: app.now,
         })
         .await

@@ -167,6 +167,7 @@ async fn a_calcom_webhook_cannot_touch_another_tenants_appointment() {
             ends_at: start + Duration::minutes(30),
             status: AppointmentStatus::Booked,
             notes: None,
+            source: frontdesk::store::AppointmentSource::Phone,
             created_at: app.now,
         })
         .await

@@ -165,6 +165,7 @@ on_both_backends!(appointments_are_idempotent_and_block_time, |store| {
         ends_at: start + Duration::minutes(30),
         status: AppointmentStatus::Booked,
         notes: Some("Bitte kurz".into()),
+        source: frontdesk::store::AppointmentSource::Phone,
         created_at: monday_morning(),
     };
     store.insert_appointment(&new).await.unwrap();
@@ -252,6 +253,7 @@ on_both_backends!(the_database_refuses_a_second_live_appointment_in_a_slot, |sto
         ends_at: start + Duration::minutes(30),
         status: AppointmentStatus::Booked,
         notes: None,
+        source: frontdesk::store::AppointmentSource::Phone,
         created_at: monday_morning(),
     };
     let maria = Some(ctx.branch.staff[0].id.0);

@@ -1,0 +1,231 @@
+//! What the operator console reads: appointments with names, callbacks, calls with their
+//! function calls. Every query is bound to a company unless an admin asks for all (`None`).
+
+use super::{on_pool, Store, StoreError};
+use chrono::{DateTime, Utc};
+
+/// Most rows one console list shows (a page is read by a person, and must render in milliseconds).
+pub const LIST_LIMIT: i64 = 2000;
+
+/// An appointment with everything a person reads about it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ConsoleAppointment {
+    /// Id.
+    pub id: i64,
+    /// Company id.
+    pub company_id: i64,
+    /// Company name.
+    pub company: String,
+    /// Branch id.
+    pub branch_id: i64,
+    /// Branch name.
+    pub branch: String,
+    /// Service name.
+    pub service: String,
+    /// Staff member, if assigned.
+    pub staff: Option<String>,
+    /// Start (UTC).
+    pub starts_at: DateTime<Utc>,
+    /// End (UTC).
+    pub ends_at: DateTime<Utc>,
+    /// Customer name as booked.
+    pub customer_name: Option<String>,
+    /// Customer number (E.164).
+    pub phone: Option<String>,
+    /// `booked`, `pending`, `pending_unknown`.
+    pub status: String,
+    /// `phone`, `calcom` or `console`.
+    pub source: String,
+}
+
+/// A callback request with its company and branch names.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ConsoleCallback {
+    /// Id.
+    pub id: i64,
+    /// Company name.
+    pub company: String,
+    /// Branch name.
+    pub branch: Option<String>,
+    /// Caller's name.
+    pub name: Option<String>,
+    /// Number to call back.
+    pub phone: String,
+    /// What it is about.
+    pub reason: Option<String>,
+    /// When the caller would like the call.
+    pub preferred_time: Option<String>,
+    /// `high` or `normal`.
+    pub priority: String,
+    /// `open` or `done`.
+    pub status: String,
+    /// Asked for at.
+    pub created_at: DateTime<Utc>,
+    /// Done at.
+    pub done_at: Option<DateTime<Utc>>,
+    /// The note staff left.
+    pub done_note: Option<String>,
+}
+
+/// A call with what came of it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ConsoleCall {
+    /// Retell's call id.
+    pub retell_call_id: String,
+    /// Branch name.
+    pub branch: String,
+    /// Caller number.
+    pub from_number: Option<String>,
+    /// `inbound` or `outbound`.
+    pub direction: String,
+    /// When frontdesk first saw it.
+    pub started_at: DateTime<Utc>,
+    /// Length, when Retell reported the end.
+    pub duration_ms: Option<i64>,
+    /// `ongoing`, `ended`, `analyzed`.
+    pub status: String,
+    /// Why it ended.
+    pub disconnection_reason: Option<String>,
+    /// Retell's summary (`call_analyzed`).
+    pub summary: Option<String>,
+    /// Retell's user sentiment.
+    pub sentiment: Option<String>,
+    /// Retell's recording.
+    pub recording_url: Option<String>,
+    /// Appointments this call booked.
+    pub booked: i64,
+    /// Callback requests this call left.
+    pub callbacks: i64,
+}
+
+/// One function call of a call.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CallStep {
+    /// The call.
+    pub retell_call_id: String,
+    /// Function as called.
+    pub function: String,
+    /// `success` or an error code.
+    pub outcome: String,
+    /// Server-side duration.
+    pub duration_us: i64,
+}
+
+impl Store {
+    /// Live appointments starting in `[from, to)`, of one company (or all), of one staff member
+    /// (or all), soonest first.
+    pub async fn console_appointments(
+        &self,
+        company_id: Option<i64>,
+        staff_name: Option<&str>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<ConsoleAppointment>, StoreError> {
+        const SQL: &str = "SELECT a.id, a.company_id, co.name AS company, a.branch_id, b.name AS branch, s.name AS service,
+                st.name AS staff, a.starts_at, a.ends_at, c.name AS customer_name, c.phone, a.status, a.source
+            FROM appointments a JOIN companies co ON co.id = a.company_id JOIN branches b ON b.id = a.branch_id
+            JOIN services s ON s.id = a.service_id LEFT JOIN staff st ON st.id = a.staff_id
+            LEFT JOIN customers c ON c.id = a.customer_id
+            WHERE ($1 IS NULL OR a.company_id = $1) AND a.starts_at >= $2 AND a.starts_at < $3
+                AND a.status <> 'cancelled' AND ($4 IS NULL OR st.name = $4)
+            ORDER BY a.starts_at, a.id LIMIT $5";
+        Ok(on_pool!(self, pool => sqlx::query_as(SQL)
+            .bind(company_id).bind(from).bind(to).bind(staff_name).bind(LIST_LIMIT)
+            .fetch_all(pool).await)?)
+    }
+
+    /// One live appointment of a company (or of any company for `None`).
+    pub async fn console_appointment(
+        &self,
+        company_id: Option<i64>,
+        id: i64,
+    ) -> Result<Option<crate::store::Appointment>, StoreError> {
+        const SQL: &str =
+            "SELECT a.id, a.branch_id, a.external_uid, COALESCE(ss.calcom_event_type_id, s.calcom_event_type_id) AS calcom_event_type_id, a.service_id,
+                s.name AS service_name, a.staff_id, st.name AS staff_name, a.starts_at, a.ends_at, a.status
+            FROM appointments a JOIN services s ON s.id = a.service_id LEFT JOIN staff st ON st.id = a.staff_id
+            LEFT JOIN staff_services ss ON ss.staff_id = a.staff_id AND ss.service_id = a.service_id
+            WHERE a.id = $1 AND ($2 IS NULL OR a.company_id = $2) AND a.status <> 'cancelled'";
+        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(id).bind(company_id).fetch_optional(pool).await)?)
+    }
+
+    /// Callback requests of one company (or all), `open` or `done` or both: urgent first, newest first.
+    pub async fn console_callbacks(
+        &self,
+        company_id: Option<i64>,
+        status: Option<&str>,
+    ) -> Result<Vec<ConsoleCallback>, StoreError> {
+        const SQL: &str = "SELECT r.id, co.name AS company, b.name AS branch, r.customer_name AS name, r.phone, r.reason,
+                r.preferred_time, r.priority, r.status, r.created_at, r.done_at, r.done_note
+            FROM callback_requests r JOIN companies co ON co.id = r.company_id LEFT JOIN branches b ON b.id = r.branch_id
+            WHERE ($1 IS NULL OR r.company_id = $1) AND ($2 IS NULL OR r.status = $2)
+            ORDER BY CASE r.status WHEN 'open' THEN 0 ELSE 1 END, CASE r.priority WHEN 'high' THEN 0 ELSE 1 END, r.created_at DESC, r.id DESC
+            LIMIT $3";
+        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(company_id).bind(status).bind(LIST_LIMIT).fetch_all(pool).await)?)
+    }
+
+    /// How many callback requests of a company (or all) are open.
+    pub async fn open_callback_count(&self, company_id: Option<i64>) -> Result<i64, StoreError> {
+        const SQL: &str =
+            "SELECT COUNT(*) FROM callback_requests WHERE ($1 IS NULL OR company_id = $1) AND status = 'open'";
+        Ok(on_pool!(self, pool => sqlx::query_scalar(SQL).bind(company_id).fetch_one(pool).await)?)
+    }
+
+    /// Marks a callback request of this company done with a note; `false` when the company has
+    /// no such request. Marking it again keeps the first time and note.
+    pub async fn mark_callback_done(
+        &self,
+        company_id: Option<i64>,
+        id: i64,
+        note: Option<&str>,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        const SQL: &str = "UPDATE callback_requests SET status = 'done', done_at = COALESCE(done_at, $3),
+                done_note = COALESCE(done_note, $4), done_by = COALESCE(done_by, $5)
+            WHERE id = $1 AND ($2 IS NULL OR company_id = $2)";
+        let done = on_pool!(self, pool => sqlx::query(SQL).bind(id).bind(company_id).bind(now).bind(note).bind(by).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(done > 0)
+    }
+
+    /// A company's (or every company's) latest calls, newest first, with what each booked and left.
+    pub async fn console_calls(&self, company_id: Option<i64>, limit: i64) -> Result<Vec<ConsoleCall>, StoreError> {
+        const SQL: &str = "SELECT k.retell_call_id, b.name AS branch, k.from_number, k.direction, k.started_at, k.duration_ms,
+                k.status, k.disconnection_reason, k.summary, k.sentiment, k.recording_url,
+                (SELECT COUNT(*) FROM appointments a WHERE a.call_id = k.id) AS booked,
+                (SELECT COUNT(*) FROM callback_requests r WHERE r.call_id = k.id) AS callbacks
+            FROM calls k JOIN branches b ON b.id = k.branch_id
+            WHERE ($1 IS NULL OR k.company_id = $1)
+            ORDER BY k.started_at DESC, k.id DESC LIMIT $2";
+        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(company_id).bind(limit).fetch_all(pool).await)?)
+    }
+
+    /// The function calls of a company's latest `limit` calls, in the order they were answered.
+    pub async fn console_call_steps(&self, company_id: Option<i64>, limit: i64) -> Result<Vec<CallStep>, StoreError> {
+        const SQL: &str = "SELECT f.retell_call_id, f.function, f.outcome, f.duration_us FROM function_calls f
+            WHERE f.retell_call_id IN (SELECT k.retell_call_id FROM calls k WHERE ($1 IS NULL OR k.company_id = $1)
+                                       ORDER BY k.started_at DESC, k.id DESC LIMIT $2)
+            ORDER BY f.id";
+        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(company_id).bind(limit).fetch_all(pool).await)?)
+    }
+
+    /// Stores what Retell's `call_analyzed` event says about a call.
+    pub async fn record_call_analysis(
+        &self,
+        retell_call_id: &str,
+        summary: Option<&str>,
+        sentiment: Option<&str>,
+        recording_url: Option<&str>,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE calls SET summary = COALESCE($2, summary), sentiment = COALESCE($3, sentiment),
+                recording_url = COALESCE($4, recording_url) WHERE retell_call_id = $1";
+        on_pool!(self, pool => sqlx::query(SQL).bind(retell_call_id).bind(summary).bind(sentiment).bind(recording_url).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Appointments whose outcome in the calendar is still being reconciled.
+    pub async fn open_reconciliations(&self) -> Result<i64, StoreError> {
+        const SQL: &str = "SELECT COUNT(*) FROM appointments WHERE status IN ('pending', 'pending_unknown')";
+        Ok(on_pool!(self, pool => sqlx::query_scalar(SQL).fetch_one(pool).await)?)
+    }
+}
