@@ -62,6 +62,11 @@ enum Command {
         #[arg(long, env = "FRONTDESK_TENANTS", default_value = "config/tenants.demo.toml")]
         tenants: PathBuf,
     },
+    /// Console logins.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     #[cfg(feature = "demo")]
     /// Load loop: warm check_availability through the full HTTP stack, signature included.
     Bench {
@@ -74,6 +79,31 @@ enum Command {
         /// Concurrent callers.
         #[arg(long, default_value_t = 16)]
         concurrency: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a login (or reset its password and role); the password is read from standard input.
+    Add {
+        /// The login's e-mail address.
+        #[arg(long)]
+        email: String,
+        /// `owner` (one company), `staff` (their own appointments) or `admin` (every company).
+        #[arg(long)]
+        role: String,
+        /// The company (by its name in the tenants file); not for admins.
+        #[arg(long)]
+        company: Option<String>,
+        /// For `--role staff`: the staff member's name.
+        #[arg(long)]
+        staff: Option<String>,
+        /// Console language, `de` or `en`.
+        #[arg(long, default_value = "de")]
+        language: String,
+        /// Optional TOML settings file (for FRONTDESK_DATABASE_URL).
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
 }
 
@@ -104,6 +134,16 @@ where
                 let settings = Settings::load(config.as_deref())?;
                 prepare_database(&settings).await?.close().await;
                 println!("migrations applied");
+                Ok(())
+            }
+            Command::User { command: UserCommand::Add { email, role, company, staff, language, config } } => {
+                let settings = Settings::load(config.as_deref())?;
+                let mut password = String::new();
+                std::io::stdin().read_line(&mut password)?;
+                let store = prepare_database(&settings).await?;
+                let added = crate::console::add_user(&store, &email, &role, company.as_deref(), staff.as_deref(), &language, &password).await;
+                store.close().await;
+                println!("{}", added?);
                 Ok(())
             }
             Command::RetellTools { base_url, branch, tenants } => {

@@ -13,12 +13,14 @@ pub mod cli;
 #[cfg(feature = "demo")]
 pub mod client;
 pub mod clock;
+pub mod console;
 pub mod configuration;
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod domain;
 pub mod functions;
 pub mod http;
+pub mod latency_board;
 pub mod retell;
 pub mod speech;
 pub mod startup;

@@ -181,7 +181,8 @@ impl Application {
         };
         let tenants = LiveTenants::new(directory, store.clone(), availability.clone(), tenants_broadcast);
         tenants.follow().await.context("FRONTDESK_REDIS_URL: cannot subscribe")?;
-        let (audit, audit_writer) = AuditLog::start(store.clone());
+        let board = Arc::new(crate::latency_board::LatencyBoard::default());
+        let (audit, audit_writer) = AuditLog::start(store.clone(), board.clone());
         let state = AppState::new(AppStateParts {
             retell_key,
             tenants,
@@ -190,6 +191,7 @@ impl Application {
                 public_url: settings.public_url.clone(),
                 tenants_file: settings.tenants.clone(),
                 calcom: calcom_client.clone(),
+                board,
             },
             backends: Backends {
                 store: store.clone(),

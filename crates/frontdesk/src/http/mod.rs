@@ -10,7 +10,7 @@ mod signed_call;
 mod state;
 
 pub use error::ApiError;
-pub use serve::{raise_file_limit, serve, ConnectionLimits, CONNECTIONS_REFUSED};
+pub use serve::{raise_file_limit, serve, ClientAddress, ConnectionLimits, CONNECTIONS_REFUSED};
 pub use signed_call::{RetellBody, SignedCall};
 pub use state::{AppState, AppStateParts, ConsoleParts};
 
@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
+        .nest("/admin", crate::console::routes())
         .fallback(ops::not_found)
         .method_not_allowed_fallback(ops::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -2,7 +2,9 @@
 //! in time (request headers and bodies must arrive promptly), and drained on shutdown. Without
 //! these, idle connections stay open forever and a few thousand of them take `/healthz` down.
 
+use axum::http::Request;
 use axum::Router;
+use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -98,7 +100,7 @@ pub async fn serve(
         let connection = http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(limits.header_timeout)
-            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service.clone()));
+            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(with_address(service.clone(), peer.ip())));
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             // A client that goes away mid-request is nothing to report.
@@ -110,6 +112,18 @@ pub async fn serve(
     if tokio::time::timeout(DRAIN, graceful.shutdown()).await.is_err() {
         tracing::warn!("open requests did not finish within {DRAIN:?}; closing them");
     }
+}
+
+/// The address a request came from (the TCP peer: behind a load balancer, the balancer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddress(pub IpAddr);
+
+/// Tags every request of a connection with its peer's address (login throttling needs it).
+fn with_address<S>(service: S, address: IpAddr) -> tower::util::MapRequest<S, impl FnMut(Request<Incoming>) -> Request<Incoming> + Clone> {
+    tower::util::MapRequest::new(service, move |mut request: Request<Incoming>| {
+        request.extensions_mut().insert(ClientAddress(address));
+        request
+    })
 }
 
 /// One open connection of a client address, counted while it lives.

@@ -46,6 +46,8 @@ pub struct ConsoleParts {
     pub tenants_file: Option<std::path::PathBuf>,
     /// The Cal.com client, for its request counts and breakers.
     pub calcom: Option<Arc<crate::calendar::calcom::CalcomClient>>,
+    /// The last hour's latencies per function (fed by the audit writer).
+    pub board: Arc<crate::latency_board::LatencyBoard>,
 }
 
 /// Memory for the calls already recorded, in bytes (about 40,000 calls of Retell's id length).

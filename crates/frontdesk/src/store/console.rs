@@ -229,3 +229,16 @@ impl Store {
         Ok(on_pool!(self, pool => sqlx::query_scalar(SQL).fetch_one(pool).await)?)
     }
 }
+
+impl Store {
+    /// Function calls a company answered since `since`, and the latest one's time: whether its
+    /// agent's signed requests are arriving.
+    pub async fn signed_requests_since(
+        &self,
+        company_id: i64,
+        since: DateTime<Utc>,
+    ) -> Result<(i64, Option<DateTime<Utc>>), StoreError> {
+        const SQL: &str = "SELECT COUNT(*), MAX(created_at) FROM function_calls WHERE company_id = $1 AND created_at > $2";
+        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(company_id).bind(since).fetch_one(pool).await)?)
+    }
+}

@@ -10,6 +10,85 @@ use chrono::Utc;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+/// Writes one branch of a company (numbers, hours, closures, services, staff) inside the
+/// transaction `$tx`: the file import and the console's settings share it, so both leave the
+/// same rows. Services and staff missing from `$branch` are deactivated. Evaluates to the branch id.
+macro_rules! upsert_branch {
+    ($tx:ident, $company_id:expr, $branch:expr) => {{
+        let company_id: i64 = $company_id;
+        let branch: &BranchSpec = $branch;
+        let branch_id: i64 = sqlx::query_scalar(
+            "INSERT INTO branches (company_id, name, opening_hours, closures, retell_agent_ids) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (company_id, name) DO UPDATE SET opening_hours = excluded.opening_hours, closures = excluded.closures,
+                retell_agent_ids = excluded.retell_agent_ids
+             RETURNING id")
+            .bind(company_id)
+            .bind(&branch.name)
+            .bind(opening_hours_json(branch))
+            .bind(closures_json(branch))
+            .bind(serde_json::to_string(&branch.retell_agent_ids).expect("strings serialize"))
+            .fetch_one(&mut *$tx)
+            .await?;
+        sqlx::query("DELETE FROM phone_numbers WHERE branch_id = $1").bind(branch_id).execute(&mut *$tx).await?;
+        for number in &branch.phone_numbers {
+            sqlx::query("INSERT INTO phone_numbers (branch_id, number) VALUES ($1, $2)
+                         ON CONFLICT (number) DO UPDATE SET branch_id = excluded.branch_id")
+                .bind(branch_id)
+                .bind(number.as_str())
+                .execute(&mut *$tx)
+                .await?;
+        }
+        sqlx::query("UPDATE services SET active = $2 WHERE branch_id = $1").bind(branch_id).bind(false).execute(&mut *$tx).await?;
+        let mut service_ids = HashMap::new();
+        for (position, service) in branch.services.iter().enumerate() {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO services (branch_id, name, synonyms, duration_minutes, price, description, calcom_event_type_id, position, active)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                 ON CONFLICT (branch_id, name) DO UPDATE SET synonyms = excluded.synonyms,
+                    duration_minutes = excluded.duration_minutes, price = excluded.price,
+                    description = excluded.description, calcom_event_type_id = excluded.calcom_event_type_id,
+                    position = excluded.position, active = excluded.active
+                 RETURNING id")
+                .bind(branch_id)
+                .bind(&service.name)
+                .bind(serde_json::to_string(&service.synonyms).expect("strings serialize"))
+                .bind(i64::from(service.duration_minutes))
+                .bind(&service.price)
+                .bind(&service.description)
+                .bind(service.calcom_event_type_id)
+                .bind(position as i64)
+                .bind(true)
+                .fetch_one(&mut *$tx)
+                .await?;
+            service_ids.insert(service.name.as_str(), id);
+        }
+        sqlx::query("DELETE FROM staff_services WHERE staff_id IN (SELECT id FROM staff WHERE branch_id = $1)")
+            .bind(branch_id).execute(&mut *$tx).await?;
+        sqlx::query("UPDATE staff SET active = $2 WHERE branch_id = $1").bind(branch_id).bind(false).execute(&mut *$tx).await?;
+        for (position, staff) in branch.staff.iter().enumerate() {
+            let staff_id: i64 = sqlx::query_scalar(
+                "INSERT INTO staff (branch_id, name, position, active) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (branch_id, name) DO UPDATE SET position = excluded.position, active = excluded.active
+                 RETURNING id")
+                .bind(branch_id)
+                .bind(&staff.name)
+                .bind(position as i64)
+                .bind(true)
+                .fetch_one(&mut *$tx)
+                .await?;
+            for service in &staff.services {
+                sqlx::query("INSERT INTO staff_services (staff_id, service_id, calcom_event_type_id) VALUES ($1, $2, $3)")
+                    .bind(staff_id)
+                    .bind(service_ids[service.as_str()])
+                    .bind(staff.calcom_event_types.get(service).copied())
+                    .execute(&mut *$tx)
+                    .await?;
+            }
+        }
+        branch_id
+    }};
+}
+
 impl Store {
     /// Imports every company of the file; running it twice changes nothing.
     ///
@@ -58,74 +137,7 @@ impl Store {
                     .fetch_one(&mut *tx)
                     .await?;
                 for branch in &company.branches {
-                    let branch_id: i64 = sqlx::query_scalar(
-                        "INSERT INTO branches (company_id, name, opening_hours, closures, retell_agent_ids) VALUES ($1, $2, $3, $4, $5)
-                         ON CONFLICT (company_id, name) DO UPDATE SET opening_hours = excluded.opening_hours, closures = excluded.closures,
-                            retell_agent_ids = excluded.retell_agent_ids
-                         RETURNING id")
-                        .bind(company_id)
-                        .bind(&branch.name)
-                        .bind(opening_hours_json(branch))
-                        .bind(closures_json(branch))
-                        .bind(serde_json::to_string(&branch.retell_agent_ids).expect("strings serialize"))
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    sqlx::query("DELETE FROM phone_numbers WHERE branch_id = $1").bind(branch_id).execute(&mut *tx).await?;
-                    for number in &branch.phone_numbers {
-                        sqlx::query("INSERT INTO phone_numbers (branch_id, number) VALUES ($1, $2)
-                                     ON CONFLICT (number) DO UPDATE SET branch_id = excluded.branch_id")
-                            .bind(branch_id)
-                            .bind(number.as_str())
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    sqlx::query("UPDATE services SET active = $2 WHERE branch_id = $1").bind(branch_id).bind(false).execute(&mut *tx).await?;
-                    let mut service_ids = HashMap::new();
-                    for (position, service) in branch.services.iter().enumerate() {
-                        let id: i64 = sqlx::query_scalar(
-                            "INSERT INTO services (branch_id, name, synonyms, duration_minutes, price, description, calcom_event_type_id, position, active)
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                             ON CONFLICT (branch_id, name) DO UPDATE SET synonyms = excluded.synonyms,
-                                duration_minutes = excluded.duration_minutes, price = excluded.price,
-                                description = excluded.description, calcom_event_type_id = excluded.calcom_event_type_id,
-                                position = excluded.position, active = excluded.active
-                             RETURNING id")
-                            .bind(branch_id)
-                            .bind(&service.name)
-                            .bind(serde_json::to_string(&service.synonyms).expect("strings serialize"))
-                            .bind(i64::from(service.duration_minutes))
-                            .bind(&service.price)
-                            .bind(&service.description)
-                            .bind(service.calcom_event_type_id)
-                            .bind(position as i64)
-                            .bind(true)
-                            .fetch_one(&mut *tx)
-                            .await?;
-                        service_ids.insert(service.name.as_str(), id);
-                    }
-                    sqlx::query("DELETE FROM staff_services WHERE staff_id IN (SELECT id FROM staff WHERE branch_id = $1)")
-                        .bind(branch_id).execute(&mut *tx).await?;
-                    sqlx::query("UPDATE staff SET active = $2 WHERE branch_id = $1").bind(branch_id).bind(false).execute(&mut *tx).await?;
-                    for (position, staff) in branch.staff.iter().enumerate() {
-                        let staff_id: i64 = sqlx::query_scalar(
-                            "INSERT INTO staff (branch_id, name, position, active) VALUES ($1, $2, $3, $4)
-                             ON CONFLICT (branch_id, name) DO UPDATE SET position = excluded.position, active = excluded.active
-                             RETURNING id")
-                            .bind(branch_id)
-                            .bind(&staff.name)
-                            .bind(position as i64)
-                            .bind(true)
-                            .fetch_one(&mut *tx)
-                            .await?;
-                        for service in &staff.services {
-                            sqlx::query("INSERT INTO staff_services (staff_id, service_id, calcom_event_type_id) VALUES ($1, $2, $3)")
-                                .bind(staff_id)
-                                .bind(service_ids[service.as_str()])
-                                .bind(staff.calcom_event_types.get(service).copied())
-                                .execute(&mut *tx)
-                                .await?;
-                        }
-                    }
+                    upsert_branch!(tx, company_id, branch);
                 }
             }
             sqlx::query(
@@ -139,6 +151,24 @@ impl Store {
             tx.commit().await?;
         });
         Ok(true)
+    }
+
+    /// Imports the file even when it is the one imported last: an operator asked for it, so
+    /// changes made in the console since are overwritten by the file.
+    pub async fn reimport_tenants(&self, file: &TenantsFile) -> Result<(), StoreError> {
+        on_pool!(self, pool => sqlx::query("DELETE FROM tenant_imports").execute(pool).await.map(|_| ()))?;
+        self.import_tenants(file).await.map(|_| ())
+    }
+
+    /// Saves one branch as edited in the console, in one transaction; the tenants file is not
+    /// touched (the database is the source of truth; a re-import of the file overwrites this).
+    pub async fn save_branch(&self, company_id: i64, branch: &BranchSpec) -> Result<i64, StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let branch_id = upsert_branch!(tx, company_id, branch);
+            tx.commit().await?;
+            Ok(branch_id)
+        })
     }
 
     /// Whether the file with this digest is the last one imported into this schema: then it

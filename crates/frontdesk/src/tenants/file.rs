@@ -120,25 +120,80 @@ struct RawCompany {
     region: Option<String>,
     locale: Option<String>,
     #[serde(default)]
-    branch: Vec<RawBranch>,
+    branch: Vec<BranchDraft>,
 }
 
-#[derive(Deserialize)]
+/// A branch as written (in the tenants file, or edited in the console), before validation.
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawBranch {
-    name: String,
+pub struct BranchDraft {
+    /// Name.
+    pub name: String,
+    /// Numbers as written.
     #[serde(default)]
-    phone_numbers: Vec<String>,
+    pub phone_numbers: Vec<String>,
+    /// `mon` … `sun` → `["09:00-18:00"]`.
     #[serde(default)]
-    opening_hours: BTreeMap<String, Vec<String>>,
+    pub opening_hours: BTreeMap<String, Vec<String>>,
+    /// Services.
     #[serde(default)]
-    service: Vec<ServiceSpec>,
+    pub service: Vec<ServiceSpec>,
+    /// Staff.
     #[serde(default)]
-    staff: Vec<StaffSpec>,
+    pub staff: Vec<StaffSpec>,
+    /// Closures as written (`2026-12-24..2027-01-01`).
     #[serde(default)]
-    closures: Vec<String>,
+    pub closures: Vec<String>,
+    /// Retell agents of web calls.
     #[serde(default)]
-    retell_agent_ids: Vec<String>,
+    pub retell_agent_ids: Vec<String>,
+}
+
+impl BranchDraft {
+    /// The draft of a branch as it is now, to be edited.
+    pub fn of(ctx: &crate::domain::BranchContext) -> Self {
+        let branch = &ctx.branch;
+        let service_name =
+            |id: crate::domain::ServiceId| branch.services.iter().find(|s| s.id == id).map(|s| s.name.clone());
+        Self {
+            name: branch.name.clone(),
+            phone_numbers: branch.phone_numbers.iter().map(|n| n.as_str().to_string()).collect(),
+            opening_hours: branch.opening_hours.to_map(),
+            service: branch
+                .services
+                .iter()
+                .map(|s| ServiceSpec {
+                    name: s.name.clone(),
+                    synonyms: s.synonyms.clone(),
+                    duration_minutes: s.duration_minutes,
+                    price: s.price.clone(),
+                    description: s.description.clone(),
+                    calcom_event_type_id: s.calcom_event_type_id,
+                })
+                .collect(),
+            staff: branch
+                .staff
+                .iter()
+                .map(|p| StaffSpec {
+                    name: p.name.clone(),
+                    services: p.services.iter().filter_map(|id| service_name(*id)).collect(),
+                    calcom_event_types: p
+                        .calcom_event_types
+                        .iter()
+                        .filter_map(|(id, event)| Some((service_name(*id)?, *event)))
+                        .collect(),
+                })
+                .collect(),
+            closures: branch.closures.iter().map(DayRange::render).collect(),
+            retell_agent_ids: branch.retell_agent_ids.clone(),
+        }
+    }
+
+    /// Validates the draft by the tenants file's rules (the numbers' uniqueness across branches
+    /// is the database's to guard).
+    pub fn validate(self, is_calcom: bool) -> Result<BranchSpec, String> {
+        parse_branch(self, is_calcom, &mut HashSet::new())
+    }
 }
 
 impl TenantsFile {
@@ -256,7 +311,7 @@ fn parse_company(raw: RawCompany, seen_numbers: &mut HashSet<PhoneNumber>) -> Re
 }
 
 fn parse_branch(
-    raw: RawBranch,
+    raw: BranchDraft,
     is_calcom: bool,
     seen_numbers: &mut HashSet<PhoneNumber>,
 ) -> Result<BranchSpec, String> {

@@ -220,7 +220,7 @@ on_both_backends!(appointments_are_idempotent_and_block_time, |store| {
 });
 
 on_both_backends!(the_audit_trail_writes_batches, |store| {
-    let (audit, writer) = frontdesk::store::AuditLog::start(store.clone());
+    let (audit, writer) = frontdesk::store::AuditLog::start(store.clone(), Default::default());
     for i in 0..600 {
         audit.record(FunctionCallRecord {
             retell_call_id: Some(format!("call_{}", i % 7)),

@@ -78,6 +78,19 @@ pub struct CalcomClient {
     limiter: KeyLimiter,
     breakers: Mutex<HashMap<String, Arc<Breaker>>>,
     clock: Arc<dyn Clock>,
+    /// When each account's requests of the last minute left this process (for the console).
+    sent: Mutex<HashMap<String, std::collections::VecDeque<Instant>>>,
+}
+
+/// One Cal.com account as the operations page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountUsage {
+    /// Short non-reversible label of the key.
+    pub account: String,
+    /// Requests this instance sent in the last 60 s.
+    pub last_minute: usize,
+    /// Its circuit breaker.
+    pub phase: Phase,
 }
 
 /// A short, non-reversible name for an API key, for metrics and logs.
@@ -107,7 +120,7 @@ impl CalcomClient {
             .build()
             .expect("the HTTP client builds with rustls");
         let limiter = KeyLimiter::new(settings.rate_per_minute);
-        Self { http, settings, limiter, breakers: Mutex::new(HashMap::new()), clock }
+        Self { http, settings, limiter, breakers: Mutex::new(HashMap::new()), clock, sent: Mutex::new(HashMap::new()) }
     }
 
     /// The same client drawing every key's budget from Redis, shared with the other instances.
@@ -122,6 +135,35 @@ impl CalcomClient {
         let breaker =
             breakers.entry(account.clone()).or_insert_with(|| Arc::new(Breaker::new(self.clock.clone()))).clone();
         (account, breaker)
+    }
+
+    /// Every account this instance has talked to: requests in the last minute and breaker phase.
+    pub fn usage(&self) -> Vec<AccountUsage> {
+        let minute_ago = Instant::now().checked_sub(Duration::from_secs(60));
+        let mut sent = self.sent.lock().unwrap_or_else(|p| p.into_inner());
+        let breakers = self.breakers.lock().unwrap_or_else(|p| p.into_inner());
+        let mut usage: Vec<AccountUsage> = breakers
+            .iter()
+            .map(|(account, breaker)| {
+                let times = sent.entry(account.clone()).or_default();
+                while times.front().is_some_and(|t| Some(*t) < minute_ago) {
+                    times.pop_front();
+                }
+                AccountUsage { account: account.clone(), last_minute: times.len(), phase: breaker.phase() }
+            })
+            .collect();
+        usage.sort_by(|a, b| a.account.cmp(&b.account));
+        usage
+    }
+
+    fn count_sent(&self, account: &str) {
+        let now = Instant::now();
+        let mut sent = self.sent.lock().unwrap_or_else(|p| p.into_inner());
+        let times = sent.entry(account.to_string()).or_default();
+        while times.front().is_some_and(|t| now.duration_since(*t) > Duration::from_secs(60)) {
+            times.pop_front();
+        }
+        times.push_back(now);
     }
 
     /// The breaker phase of the account behind `key`.
@@ -186,6 +228,7 @@ impl CalcomClient {
                 return (Err(CalendarError::Unavailable("deadline reached".into())), sent);
             }
             sent = true;
+            self.count_sent(&account_label(call.key));
             let started = Instant::now();
             let attempt = tokio::time::timeout(remaining, self.send_once::<T>(call)).await;
             metrics::histogram!(CALENDAR_DURATION, "provider" => "calcom", "endpoint" => call.endpoint)

@@ -7,7 +7,7 @@ mod limiter;
 pub mod wire;
 
 pub use breaker::Phase as BreakerPhase;
-pub use client::{account_label, CalcomClient, CalcomSettings, Deadlines};
+pub use client::{account_label, AccountUsage, CalcomClient, CalcomSettings, Deadlines};
 pub use limiter::SharedBudget;
 
 use super::{CalendarError, CalendarProvider, HeldSlot, NewEntry, Slot, SlotQuery};

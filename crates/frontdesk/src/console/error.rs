@@ -1,0 +1,77 @@
+//! The console API's one error type: always JSON, never a stack trace or another company's data.
+
+use super::session::Unauthenticated;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+/// Why a console API request was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ConsoleError {
+    /// No or wrong credentials.
+    #[error("sign in or send the admin token")]
+    Unauthorized,
+    /// Signed in, but not allowed to do this (e.g. an owner reloading every tenant).
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// Not there, or another company's (the two are not told apart).
+    #[error("not found")]
+    NotFound,
+    /// Input that does not parse.
+    #[error("{0}")]
+    BadRequest(String),
+    /// The form's token did not match the session's.
+    #[error("the form's CSRF token is missing or wrong; reload the page")]
+    Csrf,
+    /// Something the service cannot do now (the database, the tenants file).
+    #[error("{0}")]
+    Unavailable(String),
+}
+
+impl ConsoleError {
+    fn parts(&self) -> (StatusCode, &'static str) {
+        match self {
+            Self::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            Self::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            Self::Csrf => (StatusCode::FORBIDDEN, "csrf"),
+            Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.parts().0
+    }
+}
+
+impl From<crate::store::StoreError> for ConsoleError {
+    fn from(error: crate::store::StoreError) -> Self {
+        tracing::error!(%error, "console query failed");
+        Self::Unavailable("the database did not answer; try again".into())
+    }
+}
+
+impl From<Unauthenticated> for ConsoleError {
+    fn from(reason: Unauthenticated) -> Self {
+        match reason {
+            Unauthenticated::Missing => Self::Unauthorized,
+            Unauthenticated::Unavailable => Self::Unavailable("the database did not answer; try again".into()),
+        }
+    }
+}
+
+impl IntoResponse for ConsoleError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.parts();
+        (status, Json(json!({"success": false, "error": code, "message": self.to_string()}))).into_response()
+    }
+}
+
+impl IntoResponse for Unauthenticated {
+    fn into_response(self) -> Response {
+        ConsoleError::from(self).into_response()
+    }
+}

@@ -1,0 +1,93 @@
+//! The operator console (DESIGN §11): sign-in, server-rendered pages and a JSON API under
+//! `/admin/`, every read and write bound to the signed-in operator's company.
+
+pub mod actions;
+pub mod api;
+pub mod error;
+pub mod pages;
+pub mod password;
+pub mod session;
+
+use crate::http::AppState;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+
+/// The stylesheet, compiled into the binary.
+const CSS: &str = include_str!("assets/console.css");
+/// The one script (copy buttons), compiled into the binary.
+const JS: &str = include_str!("assets/console.js");
+
+/// `frontdesk user add`: parses everything, hashes the password, writes the login; returns the
+/// line to print. Nothing is written when any part is wrong.
+pub async fn add_user(
+    store: &crate::store::Store,
+    email: &str,
+    role: &str,
+    company: Option<&str>,
+    staff: Option<&str>,
+    language: &str,
+    password: &str,
+) -> anyhow::Result<String> {
+    use crate::domain::{Language, NewPassword, OperatorEmail, Role};
+    let email = OperatorEmail::parse(email).map_err(|e| anyhow::anyhow!("--email {e}"))?;
+    let role = Role::parse(role).map_err(|e| anyhow::anyhow!("--role: {e}"))?;
+    let language = Language::parse(language).map_err(|e| anyhow::anyhow!("--language: {e}"))?;
+    let password = NewPassword::parse(password).map_err(|e| anyhow::anyhow!("the password (standard input) {e}"))?;
+    let company_id = match (role, company) {
+        (Role::Admin, None) => None,
+        (Role::Admin, Some(_)) => anyhow::bail!("--company is not for admins: they see every company"),
+        (_, None) => anyhow::bail!("--company is required for owner and staff logins"),
+        (_, Some(name)) => Some(
+            store.company_id_by_name(name).await?.ok_or_else(|| anyhow::anyhow!("no company {name:?}: import the tenants file first"))?,
+        ),
+    };
+    let staff = match (role, staff.map(str::trim)) {
+        (Role::Staff, Some(name)) if !name.is_empty() && name.chars().count() <= 200 => Some(name.to_string()),
+        (Role::Staff, _) => anyhow::bail!("--staff NAME is required for a staff login (the staff member they are)"),
+        (_, Some(_)) => anyhow::bail!("--staff is only for --role staff"),
+        (_, None) => None,
+    };
+    let hash = password::hash(&password).map_err(|e| anyhow::anyhow!("hashing failed: {e}"))?;
+    store
+        .upsert_operator(&crate::store::NewOperator {
+            email: email.as_str(),
+            password_hash: &hash,
+            role: role.as_str(),
+            company_id,
+            staff_name: staff.as_deref(),
+            language: language.code(),
+        })
+        .await?;
+    Ok(format!("login {} ({}) saved", email.as_str(), role.as_str()))
+}
+
+/// Every `/admin/…` route.
+pub fn routes() -> Router<AppState> {
+    let api = Router::new()
+        .route("/callbacks", get(api::callbacks))
+        .route("/callbacks/{id}/done", post(api::callback_done))
+        .route("/appointments", get(api::appointments))
+        .route("/tenants/reload", post(api::reload_tenants))
+        .fallback(api::not_found);
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/login", get(pages::login::show).post(pages::login::submit))
+        .route("/logout", post(pages::login::logout))
+        .route("/language", post(pages::set_language))
+        .route("/company", post(pages::set_company))
+        .route("/today", get(pages::day::today))
+        .route("/week", get(pages::day::week))
+        .route("/appointments/{id}/cancel", post(pages::day::cancel))
+        .route("/callbacks", get(pages::callbacks::list))
+        .route("/callbacks/{id}/done", post(pages::callbacks::done))
+        .route("/calls", get(pages::calls::list))
+        .route("/settings", get(pages::settings::show))
+        .route("/settings/{branch}/{section}", post(pages::settings::save))
+        .route("/retell", get(pages::retell::show))
+        .route("/ops", get(pages::ops::show))
+        .route("/assets/console.css", get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], CSS).into_response() }))
+        .route("/assets/console.js", get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], JS).into_response() }))
+        .nest("/api", api)
+}

@@ -1,0 +1,61 @@
+//! *Retell*: per branch the tool definitions to paste (with a copy button), the URLs Retell
+//! calls, and whether signed requests are arriving.
+
+use super::layout::{page, pretty, Frame, Nav};
+use super::PageOperator;
+use crate::functions::{retell_tools, ToolsFor};
+use crate::http::AppState;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use chrono::Duration;
+use maud::html;
+
+/// `GET /admin/retell`.
+pub async fn show(State(state): State<AppState>, PageOperator(op): PageOperator) -> Response {
+    let l = op.language;
+    let base = state.console().public_url.clone();
+    let shown_base = base.clone().unwrap_or_else(|| "https://frontdesk.example.com".into());
+    let directory = state.directory();
+    let branches: Vec<_> =
+        directory.branches().iter().filter(|b| op.company.is_none_or(|c| b.company.id == c)).cloned().collect();
+    let zone = crate::console::actions::zone_of(&state, &op);
+    let arriving = match op.company {
+        Some(company) => state.backends().store.signed_requests_since(company, state.now() - Duration::hours(24)).await.ok(),
+        None => None,
+    };
+    let frame = Frame::load(&state, &op).await;
+    let body = html! {
+        @if base.is_none() {
+            div.notice.error { (l.pick("FRONTDESK_PUBLIC_URL ist nicht gesetzt: die Adressen unten sind Beispiele.", "FRONTDESK_PUBLIC_URL is not set: the addresses below are examples.")) }
+        }
+        @if let Some((count, last)) = arriving {
+            p {
+                @if count > 0 {
+                    strong { (l.pick("Signierte Anfragen kommen an: ", "Signed requests are arriving: ")) }
+                    (count) (l.pick(" in den letzten 24 Stunden, zuletzt ", " in the last 24 hours, last at "))
+                    (last.map(|t| t.with_timezone(&zone).format("%d.%m. %H:%M").to_string()).unwrap_or_default())
+                } @else {
+                    strong.overdue { (l.pick("In den letzten 24 Stunden kam keine signierte Anfrage an.", "No signed request arrived in the last 24 hours.")) }
+                }
+            }
+        }
+        @for (i, ctx) in branches.iter().enumerate() {
+            @let tools = retell_tools(&shown_base, &ToolsFor { language: ctx.company.language, services: Some(ctx.branch.services.iter().map(|s| s.name.clone()).collect()) });
+            section.card {
+                h2 { (ctx.company.name) " · " (ctx.branch.name) }
+                table { tbody {
+                    tr { th { (l.pick("Funktionen", "Functions")) } td { code { (shown_base) "/retell/functions/{name}" } } }
+                    tr { th { "Webhook" } td { code { (shown_base) "/retell/webhook" } } }
+                    tr { th { (l.pick("Eingehende Anrufe", "Inbound calls")) } td { code { (shown_base) "/retell/inbound" } } }
+                    tr { th { (l.pick("Nummern", "Numbers")) } td { @for n in &ctx.branch.phone_numbers { code { (n.as_str()) } " " } } }
+                    @if !ctx.branch.retell_agent_ids.is_empty() {
+                        tr { th { "Agent" } td { @for a in &ctx.branch.retell_agent_ids { code { (a) } " " } } }
+                    }
+                } }
+                p { button.secondary type="button" data-copy={ "tools-" (i) } data-done=(l.pick("Kopiert ✓", "Copied ✓")) { (l.pick("Tool-Definitionen kopieren", "Copy tool definitions")) } }
+                textarea.code id={ "tools-" (i) } readonly { (pretty(&tools)) }
+            }
+        }
+    };
+    page(&op, &frame, Nav::Retell, "Retell", body).into_response()
+}
