@@ -192,6 +192,7 @@ pub async fn request_callback(backends: &Backends, ctx: &CallContext, raw: Optio
         preferred_time: args.preferred_time.get().map(str::to_string),
         reason: args.reason.get().map(str::to_string),
         priority: if urgent { "high" } else { "normal" }.to_string(),
+        created_at: ctx.now,
     };
     match backends.store.insert_callback(&callback).await {
         Ok(id) => {

@@ -20,6 +20,8 @@ pub struct NewCallback {
     pub reason: Option<String>,
     /// `normal` or `high`.
     pub priority: String,
+    /// When the caller asked (the service's clock: overdue is measured from it).
+    pub created_at: DateTime<Utc>,
 }
 
 /// A stored callback request, for the staff list.
@@ -57,7 +59,7 @@ impl Store {
             .bind(&callback.preferred_time)
             .bind(&callback.reason)
             .bind(&callback.priority)
-            .bind(Utc::now())
+            .bind(callback.created_at)
             .fetch_one(pool)
             .await)?;
         Ok(id)

@@ -4,6 +4,7 @@
 mod availability;
 mod booking;
 mod calcom;
+mod console;
 mod crash;
 mod degradation;
 mod functions;

@@ -1,0 +1,532 @@
+//! The operator console over HTTP: logins, sessions, CSRF, throttling, pages, the JSON API, tenant
+//! isolation, settings applied at once, and reloads reaching every instance.
+
+use crate::helpers::*;
+use frontdesk::store::Store;
+use reqwest::redirect::Policy;
+use serde_json::{json, Value};
+
+/// The admin token tests configure.
+pub const ADMIN_TOKEN: &str = "admin-token-0123456789";
+/// Every test login's password.
+pub const PASSWORD: &str = "ein langes Passwort";
+
+/// A browser without a cookie jar: the tests see every cookie and redirect.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder().redirect(Policy::none()).build().unwrap()
+}
+
+/// A signed-in console session.
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+    http: reqwest::Client,
+    base: String,
+}
+
+/// The first `name="csrf" value="…"` of a page.
+pub fn csrf_of(html: &str) -> String {
+    let at = html.find("name=\"csrf\" value=\"").expect("a form with a CSRF field") + "name=\"csrf\" value=\"".len();
+    html[at..].split('"').next().unwrap().to_string()
+}
+
+fn cookie_value(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| v.split(';').next().unwrap().to_string())
+}
+
+/// Creates a login in the app's database.
+pub async fn add_user(store: &Store, email: &str, role: &str, company: Option<&str>, staff: Option<&str>) {
+    frontdesk::console::add_user(store, email, role, company, staff, "de", &format!("{PASSWORD}\n")).await.unwrap();
+}
+
+/// Submits the login form as a browser would; `Err((status, body))` when refused.
+pub async fn login(app: &TestApp, email: &str, password: &str) -> Result<Session, (u16, String)> {
+    let http = browser();
+    let form = http.get(format!("{}/admin/login", app.address)).send().await.unwrap();
+    let login_cookie = cookie_value(&form, "frontdesk_login").expect("the login form sets its CSRF cookie");
+    let token = csrf_of(&form.text().await.unwrap());
+    let answer = http
+        .post(format!("{}/admin/login", app.address))
+        .header("cookie", login_cookie)
+        .form(&[("email", email), ("password", password), ("csrf", &token)])
+        .send()
+        .await
+        .unwrap();
+    if answer.status() != 303 {
+        return Err((answer.status().as_u16(), answer.text().await.unwrap()));
+    }
+    let cookie = cookie_value(&answer, "frontdesk_session").expect("a session cookie");
+    let raw = answer.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect::<Vec<_>>();
+    let session = raw.iter().find(|c| c.starts_with("frontdesk_session=")).unwrap();
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/admin"] {
+        assert!(session.contains(attribute), "{session}");
+    }
+    let mut session = Session { cookie, csrf: String::new(), http, base: app.address.clone() };
+    session.csrf = csrf_of(&session.page("/admin/today").await.1);
+    Ok(session)
+}
+
+impl Session {
+    /// GETs a console page: (status, body).
+    pub async fn page(&self, path: &str) -> (u16, String) {
+        let answer = self.http.get(format!("{}{path}", self.base)).header("cookie", &self.cookie).send().await.unwrap();
+        (answer.status().as_u16(), answer.text().await.unwrap())
+    }
+
+    /// POSTs a form (the CSRF token added unless `with_csrf` is false): (status, location or body).
+    pub async fn form(&self, path: &str, fields: &[(&str, &str)], with_csrf: bool) -> (u16, String) {
+        let mut fields: Vec<(&str, &str)> = fields.to_vec();
+        if with_csrf {
+            fields.push(("csrf", &self.csrf));
+        }
+        let answer =
+            self.http.post(format!("{}{path}", self.base)).header("cookie", &self.cookie).form(&fields).send().await.unwrap();
+        let status = answer.status().as_u16();
+        let location = answer.headers().get("location").map(|v| v.to_str().unwrap().to_string());
+        (status, location.unwrap_or(answer.text().await.unwrap()))
+    }
+
+    /// Calls the JSON API with the session cookie (and the CSRF header on writes).
+    pub async fn api(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut request = self.http.request(method.clone(), format!("{}{path}", self.base)).header("cookie", &self.cookie);
+        if method != reqwest::Method::GET {
+            request = request.header("x-csrf-token", &self.csrf);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let answer = request.send().await.unwrap();
+        (answer.status().as_u16(), answer.json().await.unwrap())
+    }
+}
+
+/// Calls the JSON API with a bearer token (or none).
+pub async fn api(app: &TestApp, method: reqwest::Method, path: &str, token: Option<&str>) -> (u16, String, Value) {
+    let mut request = browser().request(method, format!("{}{path}", app.address));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let answer = request.send().await.unwrap();
+    let status = answer.status().as_u16();
+    let kind = answer.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    let text = answer.text().await.unwrap();
+    (status, kind, serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}")))
+}
+
+/// The demo with an admin token; owners of both companies and an admin.
+pub async fn console_app() -> TestApp {
+    let app = TestApp::builder().env("FRONTDESK_ADMIN_TOKEN", ADMIN_TOKEN).spawn().await;
+    add_user(&app.store, "inhaberin@schnittpunkt.example", "owner", Some("Salon Schnittpunkt"), None).await;
+    add_user(&app.store, "owner@riverside.example", "owner", Some("Riverside Dental Practice"), None).await;
+    add_user(&app.store, "admin@frontdesk.example", "admin", None, None).await;
+    add_user(&app.store, "jonas@schnittpunkt.example", "staff", Some("Salon Schnittpunkt"), Some("Jonas")).await;
+    app
+}
+
+#[tokio::test]
+async fn an_owner_sees_the_booking_a_signed_call_just_made_and_the_other_company_does_not() {
+    let app = console_app().await;
+    let booked = app
+        .call("book_appointment", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "name": "Anna Schmidt", "staff": "Jonas"}))
+        .await
+        .json();
+    assert_eq!(booked["success"], true, "{booked}");
+    let owner = login(&app, "Inhaberin@Schnittpunkt.example", PASSWORD).await.unwrap();
+    let (status, day) = owner.page("/admin/today?day=2026-12-01").await;
+    assert_eq!(status, 200);
+    assert!(day.contains("Anna Schmidt") && day.contains("Herrenhaarschnitt") && day.contains("Jonas"), "{day}");
+    assert!(day.contains("Telefonagent"), "the source is shown");
+    // The number is masked until clicked: in full only inside the disclosure.
+    let masked = frontdesk::domain::mask_phone(CALLER);
+    assert!(day.contains(&format!("<summary>{masked}</summary>")) && !day.contains(&format!(">{CALLER}<summary")), "{day}");
+    let (_, week) = owner.page("/admin/week?start=2026-11-30").await;
+    assert!(week.contains("Anna Schmidt"), "{week}");
+    let (status, listed) = owner.api(reqwest::Method::GET, "/admin/api/appointments?from=2026-12-01&to=2026-12-01", None).await;
+    assert_eq!(status, 200);
+    let list = listed["appointments"].as_array().unwrap();
+    assert_eq!(list.len(), 1, "{listed}");
+    assert_eq!(list[0]["customer_name"], "Anna Schmidt");
+    assert_eq!(list[0]["company"], "Salon Schnittpunkt");
+    assert_eq!(list[0]["start"], "2026-12-01T09:00:00Z");
+    let id = list[0]["id"].as_i64().unwrap();
+
+    // The dental practice's owner sees none of it, and cannot cancel it.
+    let other = login(&app, "owner@riverside.example", PASSWORD).await.unwrap();
+    let (_, day) = other.page("/admin/today?day=2026-12-01").await;
+    assert!(!day.contains("Anna Schmidt"), "{day}");
+    let (_, listed) = other.api(reqwest::Method::GET, "/admin/api/appointments?from=2026-12-01&to=2026-12-01", None).await;
+    assert_eq!(listed["appointments"], json!([]));
+    let (status, _) = other.form(&format!("/admin/appointments/{id}/cancel"), &[], true).await;
+    assert_eq!(status, 404);
+    let (status, _) = other.page("/admin/settings/1/hours").await;
+    assert!(status == 404 || status == 405, "{status}");
+
+    // The owner cancels it through the booker: the slot is free again for callers.
+    let (status, location) = owner.form(&format!("/admin/appointments/{id}/cancel"), &[], true).await;
+    assert_eq!((status, location.as_str()), (303, "/admin/today?day=2026-12-01&notice=cancelled"));
+    let (_, listed) = owner.api(reqwest::Method::GET, "/admin/api/appointments?from=2026-12-01&to=2026-12-01", None).await;
+    assert_eq!(listed["appointments"], json!([]));
+    let free = app.call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00"})).await.json();
+    assert_eq!(free["available"], true, "{free}");
+}
+
+#[tokio::test]
+async fn a_staff_login_sees_only_their_own_appointments() {
+    let app = console_app().await;
+    for (staff, time, name, number) in [("Jonas", "10:00", "Anna Schmidt", "+4917611111111"), ("Maria", "11:00", "Bernd Weber", "+4917622222222")] {
+        let args = json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": time, "name": name, "staff": staff});
+        // Two callers, two calls.
+        let body = serde_json::to_vec(&json!({"name": "book_appointment", "args": args, "call": {
+            "call_id": format!("call_{name}").replace(' ', "_"), "from_number": number, "to_number": SALON, "direction": "inbound"}}))
+        .unwrap();
+        let answer = app.post("/retell/functions/book_appointment", body.clone(), Some(app.sign(&body))).await.json();
+        assert_eq!(answer["success"], true, "{answer}");
+    }
+    let jonas = login(&app, "jonas@schnittpunkt.example", PASSWORD).await.unwrap();
+    let (_, day) = jonas.page("/admin/today?day=2026-12-01").await;
+    assert!(day.contains("Anna Schmidt") && !day.contains("Bernd Weber"), "{day}");
+    // Settings and operations are not for staff.
+    assert_eq!(jonas.page("/admin/settings").await.0, 404);
+    assert_eq!(jonas.page("/admin/ops").await.0, 404);
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_refused_and_then_throttled() {
+    let app = console_app().await;
+    for _ in 0..5 {
+        let (status, page) = login(&app, "inhaberin@schnittpunkt.example", "falsches Passwort").await.err().unwrap();
+        assert_eq!(status, 401);
+        assert!(page.contains("E-Mail oder Passwort ist falsch."), "{page}");
+    }
+    // Now even the right password waits: guessing costs 15 minutes per 5 tries.
+    let (status, page) = login(&app, "inhaberin@schnittpunkt.example", PASSWORD).await.err().unwrap();
+    assert_eq!(status, 429);
+    assert!(page.contains("Zu viele Fehlversuche"), "{page}");
+    // Another account is not locked by it; unknown accounts answer like wrong passwords.
+    assert!(login(&app, "owner@riverside.example", PASSWORD).await.is_ok());
+    assert_eq!(login(&app, "niemand@example.com", PASSWORD).await.err().unwrap().0, 401);
+    // 15 minutes later the account may try again.
+    app.clock.advance(chrono::Duration::minutes(16));
+    assert!(login(&app, "inhaberin@schnittpunkt.example", PASSWORD).await.is_ok());
+}
+
+#[tokio::test]
+async fn an_address_is_throttled_across_accounts() {
+    let app = console_app().await;
+    for i in 0..20 {
+        assert_eq!(login(&app, &format!("probe{i}@example.com"), "irgendein Passwort").await.err().unwrap().0, 401);
+    }
+    assert_eq!(login(&app, "owner@riverside.example", PASSWORD).await.err().unwrap().0, 429);
+}
+
+#[tokio::test]
+async fn forms_without_their_csrf_token_are_refused() {
+    let app = console_app().await;
+    let asked = app.call("request_callback", json!({"name": "Anna Schmidt", "grund": "Farbberatung"})).await.json();
+    let id = asked["callback_id"].as_i64().unwrap();
+    let owner = login(&app, "inhaberin@schnittpunkt.example", PASSWORD).await.unwrap();
+    let (status, _) = owner.form(&format!("/admin/callbacks/{id}/done"), &[("note", "erledigt")], false).await;
+    assert_eq!(status, 403);
+    let (status, _) = owner.form(&format!("/admin/callbacks/{id}/done"), &[("note", "x"), ("csrf", "0000")], false).await;
+    assert_eq!(status, 403);
+    let (_, open) = owner.api(reqwest::Method::GET, "/admin/api/callbacks?status=open", None).await;
+    assert_eq!(open["callbacks"].as_array().unwrap().len(), 1, "nothing changed: {open}");
+    // The login form without its own token, and the API without the header, likewise.
+    let answer = browser()
+        .post(format!("{}/admin/login", app.address))
+        .form(&[("email", "inhaberin@schnittpunkt.example"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 403);
+    let answer = browser()
+        .post(format!("{}/admin/api/callbacks/{id}/done", app.address))
+        .header("cookie", &owner.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 403);
+    assert_eq!(answer.json::<Value>().await.unwrap()["error"], "csrf");
+}
+
+#[tokio::test]
+async fn a_callback_marked_done_leaves_the_open_list_and_the_badge() {
+    let app = console_app().await;
+    for name in ["Anna Schmidt", "Bernd Weber"] {
+        assert_eq!(app.call("request_callback", json!({"name": name, "grund": "Rückfrage"})).await.json()["success"], true);
+    }
+    let owner = login(&app, "inhaberin@schnittpunkt.example", PASSWORD).await.unwrap();
+    let (_, page) = owner.page("/admin/callbacks").await;
+    assert!(page.contains("id=\"callback-badge\">2<"), "{page}");
+    let (_, open) = owner.api(reqwest::Method::GET, "/admin/api/callbacks?status=open", None).await;
+    let first = open["callbacks"][0]["id"].as_i64().unwrap();
+    let (status, location) = owner.form(&format!("/admin/callbacks/{first}/done"), &[("note", "zurückgerufen, Termin gemacht")], true).await;
+    assert_eq!((status, location.as_str()), (303, "/admin/callbacks?notice=done"));
+    let (_, page) = owner.page("/admin/callbacks").await;
+    assert!(page.contains("id=\"callback-badge\">1<"), "{page}");
+    assert!(page.contains("zurückgerufen, Termin gemacht"), "the note is kept: {page}");
+    let (_, open) = owner.api(reqwest::Method::GET, "/admin/api/callbacks?status=open", None).await;
+    assert_eq!(open["callbacks"].as_array().unwrap().len(), 1);
+    // Five hours later the normal one left open is overdue (after four).
+    app.clock.advance(chrono::Duration::hours(5));
+    assert!(owner.page("/admin/callbacks").await.1.contains("überfällig"));
+}
+
+#[tokio::test]
+async fn the_api_refuses_in_json_and_keeps_companies_apart() {
+    let app = console_app().await;
+    let asked = app.call_between("request_callback", json!({"name": "Anna Schmidt"}), CALLER, SALON).await.json();
+    let salon_callback = asked["callback_id"].as_i64().unwrap();
+    let asked = app.call_between("request_callback", json!({"name": "John Smith"}), "+447700900123", PRACTICE).await.json();
+    assert_eq!(asked["success"], true, "{asked}");
+
+    for (method, path) in [
+        (reqwest::Method::GET, "/admin/api/callbacks"),
+        (reqwest::Method::GET, "/admin/api/appointments"),
+        (reqwest::Method::POST, "/admin/api/tenants/reload"),
+    ] {
+        let (status, kind, body) = api(&app, method.clone(), path, None).await;
+        assert_eq!((status, body["error"].as_str()), (401, Some("unauthorized")), "{path}");
+        assert!(kind.starts_with("application/json"), "{kind}");
+        assert_eq!(api(&app, method, path, Some("wrong-token-0123456789")).await.0, 401, "{path}");
+    }
+    // The admin token sees every company.
+    let (status, _, all) = api(&app, reqwest::Method::GET, "/admin/api/callbacks?status=open", Some(ADMIN_TOKEN)).await;
+    assert_eq!(status, 200);
+    let companies: Vec<&str> = all["callbacks"].as_array().unwrap().iter().map(|c| c["company"].as_str().unwrap()).collect();
+    assert_eq!(companies.len(), 2, "{all}");
+    let fields: Vec<&String> = all["callbacks"][0].as_object().unwrap().keys().collect();
+    for field in ["id", "company", "branch", "name", "phone", "reason", "preferred_time", "priority", "status", "created_at"] {
+        assert!(fields.iter().any(|f| *f == field), "{field} missing in {all}");
+    }
+    // An owner sees their own, and another company's callback answers 404.
+    let other = login(&app, "owner@riverside.example", PASSWORD).await.unwrap();
+    let (_, own) = other.api(reqwest::Method::GET, "/admin/api/callbacks", None).await;
+    assert_eq!(own["callbacks"].as_array().unwrap().len(), 1);
+    assert_eq!(own["callbacks"][0]["company"], "Riverside Dental Practice");
+    let (status, body) = other.api(reqwest::Method::POST, &format!("/admin/api/callbacks/{salon_callback}/done"), None).await;
+    assert_eq!((status, body["error"].as_str()), (404, Some("not_found")));
+    let (status, _) = other.api(reqwest::Method::POST, "/admin/api/callbacks/abc/done", None).await;
+    assert_eq!(status, 404);
+    // Only admins reload; bad input is a JSON 400; unknown API paths a JSON 404.
+    let (status, body) = other.api(reqwest::Method::POST, "/admin/api/tenants/reload", None).await;
+    assert_eq!((status, body["error"].as_str()), (403, Some("forbidden")));
+    let (status, body) = other.api(reqwest::Method::GET, "/admin/api/appointments?from=morgen", None).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("bad_request")));
+    let (status, body) = other.api(reqwest::Method::GET, "/admin/api/appointments?from=2026-01-01&to=2026-12-31", None).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("bad_request")), "{body}");
+    let (status, body) = other.api(reqwest::Method::GET, "/admin/api/nothing", None).await;
+    assert_eq!((status, body["error"].as_str()), (404, Some("not_found")));
+    let (status, _, body) = api(&app, reqwest::Method::POST, "/admin/api/tenants/reload", Some(ADMIN_TOKEN)).await;
+    assert_eq!((status, body["companies"].as_i64()), (200, Some(2)), "{body}");
+    // The admin token marks any company's callback done.
+    let (status, _, body) =
+        api(&app, reqwest::Method::POST, &format!("/admin/api/callbacks/{salon_callback}/done"), Some(ADMIN_TOKEN)).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("done")));
+    // Pages are for sessions: the bearer token opens none of them.
+    let answer = browser().get(format!("{}/admin/today", app.address)).bearer_auth(ADMIN_TOKEN).send().await.unwrap();
+    assert_eq!((answer.status().as_u16(), answer.headers()["location"].to_str().unwrap()), (303, "/admin/login"));
+}
+
+#[tokio::test]
+async fn without_a_session_pages_send_the_browser_to_the_login_form_and_logout_ends_it() {
+    let app = console_app().await;
+    for path in ["/admin/", "/admin/today", "/admin/week", "/admin/callbacks", "/admin/calls", "/admin/settings", "/admin/retell", "/admin/ops"] {
+        let answer = browser().get(format!("{}{path}", app.address)).send().await.unwrap();
+        assert!(answer.status() == 303 || answer.status() == 307, "{path}: {}", answer.status());
+    }
+    let owner = login(&app, "inhaberin@schnittpunkt.example", PASSWORD).await.unwrap();
+    for path in ["/admin/today", "/admin/week", "/admin/callbacks", "/admin/calls", "/admin/settings", "/admin/retell"] {
+        let (status, page) = owner.page(path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(page.starts_with("<!DOCTYPE html>"), "{path}");
+    }
+    let (status, location) = owner.form("/admin/logout", &[], true).await;
+    assert_eq!((status, location.as_str()), (303, "/admin/login"));
+    let answer = browser().get(format!("{}/admin/today", app.address)).header("cookie", &owner.cookie).send().await.unwrap();
+    assert_eq!(answer.status(), 303, "the session ended in the database, not only in the browser");
+}
+
+#[tokio::test]
+async fn an_admin_switches_company_and_sees_operations() {
+    let app = console_app().await;
+    let admin = login(&app, "admin@frontdesk.example", PASSWORD).await.unwrap();
+    let (status, ops) = admin.page("/admin/ops").await;
+    assert_eq!(status, 200);
+    assert!(ops.contains("Offene Abgleiche"), "{ops}");
+    let practice = app.branches.iter().find(|b| b.company.name == "Riverside Dental Practice").unwrap().company.id;
+    let (status, _) = admin.form("/admin/company", &[("company", &practice.to_string())], true).await;
+    assert_eq!(status, 303);
+    let (_, retell) = admin.page("/admin/retell").await;
+    assert!(retell.contains("Riverside") && !retell.contains("Innenstadt"), "{retell}");
+    let owner = login(&app, "inhaberin@schnittpunkt.example", PASSWORD).await.unwrap();
+    assert_eq!(owner.page("/admin/ops").await.0, 404);
+    assert_eq!(owner.form("/admin/company", &[("company", &practice.to_string())], true).await.0, 404);
+}
+
+#[tokio::test]
+async fn new_opening_hours_apply_to_the_next_question_without_a_restart() {
+    let app = console_app().await;
+    let ask = || app.call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "Samstag", "time": "16:00"}));
+    let before = ask().await.json();
+    assert_ne!(before["available"], true, "Saturday closes at 14:00: {before}");
+    let owner = login(&app, "inhaberin@schnittpunkt.example", PASSWORD).await.unwrap();
+    let branch = app.branches.iter().find(|b| b.branch.name == "Innenstadt").unwrap().branch.id;
+    let hours = [
+        ("mon", "09:00-18:00"), ("tue", "09:00-18:00"), ("wed", "09:00-13:00, 14:00-18:00"),
+        ("thu", "09:00-20:00"), ("fri", "09:00-18:00"), ("sat", "10:00-18:00"), ("sun", ""),
+    ];
+    let (status, location) = owner.form(&format!("/admin/settings/{branch}/hours"), &hours, true).await;
+    assert_eq!((status, location.as_str()), (303, "/admin/settings?saved=1"));
+    let after = ask().await.json();
+    assert_eq!(after["available"], true, "{after}");
+    // Bad hours are refused with the reason, and nothing changes.
+    let (status, location) = owner.form(&format!("/admin/settings/{branch}/hours"), &[("sat", "abends")], true).await;
+    assert_eq!(status, 303);
+    assert!(location.starts_with("/admin/settings?error=Nicht%20gespeichert"), "{location}");
+    assert_eq!(ask().await.json()["available"], true);
+    // The database is the source of truth: a restart keeps the new hours.
+    let reopened = app.reopen_store().await;
+    let saved = reopened.load_branches().await.unwrap();
+    let innenstadt = saved.iter().find(|b| b.branch.id == branch).unwrap();
+    assert_eq!(innenstadt.branch.opening_hours.to_map()["sat"], vec!["10:00-18:00".to_string()]);
+}
+
+#[tokio::test]
+async fn services_and_staff_are_edited_in_the_console() {
+    let app = console_app().await;
+    let owner = login(&app, "inhaberin@schnittpunkt.example", PASSWORD).await.unwrap();
+    let branch = app.branches.iter().find(|b| b.branch.name == "Innenstadt").unwrap().branch.id;
+    let (_, page) = owner.page("/admin/settings").await;
+    assert!(page.contains("value=\"Herrenhaarschnitt\""), "{page}");
+    // A new service "Kinderhaarschnitt" (20 min, 15 Euro), the existing four kept.
+    let fields = [
+        ("name_0", "Herrenhaarschnitt"), ("duration_0", "30"), ("event_0", "1001"),
+        ("name_1", "Damenhaarschnitt"), ("duration_1", "45"), ("event_1", "1002"),
+        ("name_2", "Färben"), ("duration_2", "90"), ("event_2", "1003"),
+        ("name_3", "Bartpflege"), ("duration_3", "15"), ("event_3", "1004"),
+        ("name_new", "Kinderhaarschnitt"), ("synonyms_new", "Kinderschnitt, Haarschnitt Kinder"), ("duration_new", "20"), ("price_new", "15 Euro"),
+    ];
+    let (status, location) = owner.form(&format!("/admin/settings/{branch}/services"), &fields, true).await;
+    assert_eq!((status, location.as_str()), (303, "/admin/settings?saved=1"));
+    let (status, location) = owner
+        .form(&format!("/admin/settings/{branch}/staff"), &[("staff_0", "Maria"), ("does_0", "Kinderhaarschnitt"), ("staff_1", "Jonas"), ("does_1", "Bartpflege")], true)
+        .await;
+    assert_eq!((status, location.as_str()), (303, "/admin/settings?saved=1"));
+    let info = app.call("get_service_info", json!({"service": "Kinderschnitt"})).await.json();
+    assert_eq!(info["success"], true, "{info}");
+    assert!(info["message"].as_str().unwrap().contains("15 Euro"), "{info}");
+    let free = app.call("find_next_available", json!({"service": "Kinderhaarschnitt", "staff": "Maria"})).await.json();
+    assert_eq!(free["success"], true, "{free}");
+    // A staff member performing a service that does not exist is refused.
+    let (_, location) = owner.form(&format!("/admin/settings/{branch}/staff"), &[("staff_0", "Maria"), ("does_0", "Zaubern")], true).await;
+    assert!(location.contains("error="), "{location}");
+}
+
+#[tokio::test]
+async fn the_calls_page_shows_outcome_latency_and_retells_analysis() {
+    let app = console_app().await;
+    let booked = app
+        .call("book_appointment", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "11:00", "name": "Anna Schmidt"}))
+        .await
+        .json();
+    assert_eq!(booked["success"], true);
+    let event = serde_json::to_vec(&json!({"event": "call_analyzed", "call": {
+        "call_id": app.call_id, "agent_id": "agent_test", "from_number": CALLER, "to_number": SALON, "direction": "inbound",
+        "duration_ms": 95000, "recording_url": "https://recordings.example/abc.wav",
+        "call_analysis": {"call_summary": "Anna bucht einen Herrenhaarschnitt für morgen 11 Uhr.", "user_sentiment": "Positive"}
+    }}))
+    .unwrap();
+    assert_eq!(app.post("/retell/webhook", event.clone(), Some(app.sign(&event))).await.status, 204);
+    let owner = login(&app, "inhaberin@schnittpunkt.example", PASSWORD).await.unwrap();
+    // The audit writer and the webhook work in the background.
+    let mut page = String::new();
+    for _ in 0..50 {
+        page = owner.page("/admin/calls").await.1;
+        if page.contains("Anna bucht") && page.contains("book_appointment") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(page.contains("Anna bucht einen Herrenhaarschnitt"), "{page}");
+    assert!(page.contains("book_appointment") && page.contains(" ms"), "{page}");
+    assert!(page.contains("<strong>gebucht</strong>"), "{page}");
+    assert!(page.contains("1:35") && page.contains("Positive") && page.contains("https://recordings.example/abc.wav"), "{page}");
+    assert!(!page.contains(CALLER), "the caller's number is masked: {page}");
+}
+
+#[tokio::test]
+async fn user_add_refuses_what_it_cannot_use() {
+    let app = TestApp::spawn().await;
+    let add = |email: &'static str, role: &'static str, company: Option<&'static str>, staff: Option<&'static str>, password: &'static str| {
+        let store = app.store.clone();
+        async move { frontdesk::console::add_user(&store, email, role, company, staff, "de", password).await }
+    };
+    let error = |r: anyhow::Result<String>| r.unwrap_err().to_string();
+    assert!(error(add("inhaber", "owner", Some("Salon Schnittpunkt"), None, PASSWORD).await).contains("--email"));
+    assert!(error(add("a@b.example", "root", None, None, PASSWORD).await).contains("--role"));
+    assert!(error(add("a@b.example", "owner", Some("Salon Schnittpunkt"), None, "kurz\n").await).contains("too short"));
+    assert!(error(add("a@b.example", "owner", Some("Gibt es nicht"), None, PASSWORD).await).contains("no company"));
+    assert!(error(add("a@b.example", "owner", None, None, PASSWORD).await).contains("--company"));
+    assert!(error(add("a@b.example", "staff", Some("Salon Schnittpunkt"), None, PASSWORD).await).contains("--staff"));
+    assert!(error(add("a@b.example", "admin", Some("Salon Schnittpunkt"), None, PASSWORD).await).contains("not for admins"));
+    assert_eq!(add("A@B.example", "owner", Some("Salon Schnittpunkt"), None, PASSWORD).await.unwrap(), "login a@b.example (owner) saved");
+    let stored = app.store.operator_by_email("a@b.example").await.unwrap().unwrap();
+    assert!(stored.password_hash.starts_with("$argon2id$"), "only a hash is stored");
+}
+
+#[tokio::test]
+async fn a_settings_change_and_a_reload_reach_every_instance() {
+    let prefix = format!("fd_test_{}", uuid_like());
+    let Some(first) = TestApp::builder()
+        .backend(Backend::Postgres)
+        .env("FRONTDESK_REDIS_URL", "redis://127.0.0.1:6379")
+        .env("FRONTDESK_REDIS_PREFIX", prefix.clone())
+        .env("FRONTDESK_ADMIN_TOKEN", ADMIN_TOKEN)
+        .try_spawn()
+        .await
+    else {
+        return;
+    };
+    let second = TestApp::builder()
+        .backend(Backend::Postgres)
+        .env("FRONTDESK_DATABASE_URL", first.database_url.clone())
+        .env("FRONTDESK_REDIS_URL", "redis://127.0.0.1:6379")
+        .env("FRONTDESK_REDIS_PREFIX", prefix)
+        .spawn()
+        .await;
+    add_user(&first.store, "inhaberin@schnittpunkt.example", "owner", Some("Salon Schnittpunkt"), None).await;
+    let saturday_evening = json!({"service": "Herrenhaarschnitt", "date": "Samstag", "time": "16:00"});
+    // The second instance has read the window with the old hours.
+    assert_ne!(second.call("check_availability", saturday_evening.clone()).await.json()["available"], true);
+    let owner = login(&first, "inhaberin@schnittpunkt.example", PASSWORD).await.unwrap();
+    let branch = first.branches.iter().find(|b| b.branch.name == "Innenstadt").unwrap().branch.id;
+    let (status, _) = owner.form(&format!("/admin/settings/{branch}/hours"), &[("sat", "10:00-18:00"), ("mon", "09:00-18:00")], true).await;
+    assert_eq!(status, 303);
+    let mut answered = Value::Null;
+    for _ in 0..50 {
+        answered = second.call("check_availability", saturday_evening.clone()).await.json();
+        if answered["available"] == true {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(answered["available"], true, "the second instance answers from the new hours: {answered}");
+    // A reload of the tenants file (on the first) brings the file's hours back on both.
+    let (status, _, _) = api(&first, reqwest::Method::POST, "/admin/api/tenants/reload", Some(ADMIN_TOKEN)).await;
+    assert_eq!(status, 200);
+    for _ in 0..50 {
+        answered = second.call("check_availability", saturday_evening.clone()).await.json();
+        if answered["available"] != true {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_ne!(answered["available"], true, "{answered}");
+}
