@@ -3,6 +3,7 @@
 
 mod availability;
 mod booking;
+mod browser;
 mod calcom;
 mod console;
 mod crash;

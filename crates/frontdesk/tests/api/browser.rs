@@ -1,0 +1,226 @@
+//! The console in a real browser: Debian's headless Chromium driven over WebDriver
+//! (chromedriver) by fantoccini. One story per test, because a browser takes a second to start.
+//! Screenshots of every page land in `target/console-screenshots/` as test artifacts.
+
+use crate::console::{add_user, console_app, PASSWORD};
+use crate::helpers::*;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// A chromedriver process and a browser session on it; both end with the value.
+struct Browser {
+    client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// Starts chromedriver and a headless Chromium; `None` outside CI when they are not installed.
+async fn browser() -> Option<Browser> {
+    if !std::path::Path::new("/usr/bin/chromedriver").exists() {
+        assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "CI installs chromium-driver (.ci/run)");
+        eprintln!("skipping browser test: /usr/bin/chromedriver is not installed");
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let driver = Command::new("/usr/bin/chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let profile = tempfile::tempdir().unwrap();
+    // The flags that keep Chromium off the network and quick to start on a closed machine.
+    let args = vec![
+        "--headless=new".to_string(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--disable-dev-shm-usage".into(),
+        "--disable-quic".into(),
+        "--no-first-run".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--window-size=1280,900".into(),
+        "--lang=de-DE".into(),
+        format!("--user-data-dir={}", profile.path().display()),
+    ];
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({"binary": "/usr/bin/chromium", "args": args, "prefs": {"intl": {"accept_languages": "de-DE,de"}}}),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let mut last = None;
+    for _ in 0..100 {
+        match ClientBuilder::new(connector.clone()).capabilities(capabilities.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
+            Ok(client) => return Some(Browser { client, driver, _profile: profile }),
+            Err(error) => last = Some(error),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no browser session: {last:?}");
+}
+
+/// Where screenshots go.
+fn shots() -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/console-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+impl Browser {
+    async fn open(&self, app: &TestApp, path: &str) -> String {
+        self.client.goto(&format!("{}{path}", app.address)).await.unwrap();
+        self.client.source().await.unwrap()
+    }
+
+    async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.unwrap();
+        std::fs::write(shots().join(format!("{name}.png")), png).unwrap();
+    }
+
+    async fn fill(&self, css: &str, text: &str) {
+        let field = self.client.find(Locator::Css(css)).await.unwrap();
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    /// Clicks and, when the click submits a form, waits for the next page.
+    async fn click(&self, css: &str) {
+        let before = self.client.find(Locator::Css("html")).await.unwrap();
+        self.client.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+        for _ in 0..100 {
+            // The old document's element goes stale once the next page has loaded.
+            if before.tag_name().await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    async fn sign_in(&self, app: &TestApp, email: &str, password: &str) -> String {
+        self.open(app, "/admin/login").await;
+        self.fill("input[name=email]", email).await;
+        self.fill("input[name=password]", password).await;
+        self.click("button[type=submit]").await;
+        self.client.source().await.unwrap()
+    }
+
+    /// The status of a POST made from the page with the page's own cookies.
+    async fn post_status(&self, path: &str, form: &str) -> u16 {
+        let script = "const [path, form, done] = arguments; fetch(path, {method: 'POST', headers: {'content-type': 'application/x-www-form-urlencoded'}, body: form, redirect: 'manual'}).then(r => done(r.status));";
+        let status: Value = self.client.execute_async(script, vec![json!(path), json!(form)]).await.unwrap();
+        status.as_u64().unwrap() as u16
+    }
+}
+
+#[tokio::test]
+async fn an_owner_runs_the_front_desk_in_a_browser() {
+    let Some(browser) = browser().await else { return };
+    let app = console_app().await;
+    // A caller books by phone (a signed Retell call) and another asks for a callback.
+    let booked = app
+        .call("book_appointment", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "name": "Anna Schmidt", "staff": "Jonas"}))
+        .await
+        .json();
+    assert_eq!(booked["success"], true, "{booked}");
+    let asked = app
+        .call_between("request_callback", json!({"name": "Bernd Weber", "grund": "Farbberatung", "wunschzeit": "morgen Vormittag"}), "+4917699988877", SALON)
+        .await
+        .json();
+    assert_eq!(asked["success"], true, "{asked}");
+
+    let page = browser.sign_in(&app, "inhaberin@schnittpunkt.example", PASSWORD).await;
+    assert!(page.contains("Heute"), "{page}");
+    let page = browser.open(&app, "/admin/today?day=2026-12-01").await;
+    assert!(page.contains("Anna Schmidt") && page.contains("Jonas"), "{page}");
+    // The number shows only when clicked.
+    let number = browser.client.find(Locator::Css("details.phone a")).await.unwrap();
+    assert!(!number.is_displayed().await.unwrap());
+    browser.click("details.phone summary").await;
+    assert!(number.is_displayed().await.unwrap());
+    browser.screenshot("today").await;
+    browser.open(&app, "/admin/week?start=2026-11-30").await;
+    browser.screenshot("week").await;
+
+    // The callback is marked done with a note; the badge disappears.
+    let page = browser.open(&app, "/admin/callbacks").await;
+    assert!(page.contains("Bernd Weber") && page.contains("callback-badge"), "{page}");
+    browser.screenshot("callbacks").await;
+    browser.fill("input[name=note]", "zurückgerufen").await;
+    browser.click("form[action$='/done'] button").await;
+    let page = browser.client.source().await.unwrap();
+    assert!(page.contains("Als erledigt markiert.") && !page.contains("callback-badge"), "{page}");
+
+    // Saturday until 18:00: the phone agent answers from the new hours at once.
+    let ask = json!({"service": "Herrenhaarschnitt", "date": "Samstag", "time": "16:00"});
+    assert_ne!(app.call("check_availability", ask.clone()).await.json()["available"], true);
+    browser.open(&app, "/admin/settings").await;
+    browser.screenshot("settings").await;
+    browser.fill("section[data-branch] input[name=sat]", "10:00-18:00").await;
+    browser.click("section[data-branch] form[action$='/hours'] button").await;
+    assert!(browser.client.source().await.unwrap().contains("Gespeichert"));
+    let answer = app.call("check_availability", ask).await.json();
+    assert_eq!(answer["available"], true, "{answer}");
+
+    for page in ["calls", "retell"] {
+        browser.open(&app, &format!("/admin/{page}")).await;
+        browser.screenshot(page).await;
+    }
+    // A form without its CSRF token is refused, and nothing changes.
+    let appointment: i64 = app.store.console_appointments(None, None, app.now, app.now + chrono::Duration::days(2)).await.unwrap()[0].id;
+    browser.open(&app, "/admin/today?day=2026-12-01").await;
+    assert_eq!(browser.post_status(&format!("/admin/appointments/{appointment}/cancel"), "csrf=forged").await, 403);
+    assert!(browser.open(&app, "/admin/today?day=2026-12-01").await.contains("Anna Schmidt"));
+}
+
+#[tokio::test]
+async fn another_company_sees_nothing_and_wrong_passwords_are_throttled() {
+    let Some(browser) = browser().await else { return };
+    let app = console_app().await;
+    add_user(&app.store, "admin2@frontdesk.example", "admin", None, None).await;
+    let booked = app
+        .call("book_appointment", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "name": "Anna Schmidt"}))
+        .await
+        .json();
+    assert_eq!(booked["success"], true, "{booked}");
+    let appointment: i64 = app.store.console_appointments(None, None, app.now, app.now + chrono::Duration::days(2)).await.unwrap()[0].id;
+
+    // A wrong password is refused, five times; then even the right one waits.
+    for _ in 0..5 {
+        let page = browser.sign_in(&app, "owner@riverside.example", "falsches Passwort").await;
+        assert!(page.contains("E-Mail oder Passwort ist falsch."), "{page}");
+    }
+    browser.screenshot("login-refused").await;
+    let page = browser.sign_in(&app, "owner@riverside.example", PASSWORD).await;
+    assert!(page.contains("Zu viele Fehlversuche"), "{page}");
+
+    // The practice's owner (after the wait) sees only the practice.
+    app.clock.advance(chrono::Duration::minutes(16));
+    let page = browser.sign_in(&app, "owner@riverside.example", PASSWORD).await;
+    assert!(page.contains("owner@riverside.example"), "{page}");
+    let page = browser.open(&app, "/admin/today?day=2026-12-01").await;
+    assert!(!page.contains("Anna Schmidt"), "{page}");
+    let page = browser.open(&app, "/admin/retell").await;
+    assert!(page.contains("Riverside") && !page.contains("Innenstadt"), "{page}");
+    // The salon's appointment URL answers 404 even with a valid form token.
+    let csrf = browser.client.find(Locator::Css("input[name=csrf]")).await.unwrap().attr("value").await.unwrap().unwrap();
+    assert_eq!(browser.post_status(&format!("/admin/appointments/{appointment}/cancel"), &format!("csrf={csrf}")).await, 404);
+    assert_eq!(browser.open(&app, "/admin/ops").await.contains("Nicht gefunden"), true);
+
+    // An admin sees operations.
+    browser.open(&app, "/admin/today").await;
+    browser.click("form[action='/admin/logout'] button").await;
+    browser.sign_in(&app, "admin2@frontdesk.example", PASSWORD).await;
+    browser.open(&app, "/admin/ops").await;
+    browser.screenshot("ops").await;
+}
