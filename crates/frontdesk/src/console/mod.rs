@@ -79,6 +79,8 @@ pub fn routes() -> Router<AppState> {
         .route("/company", post(pages::set_company))
         .route("/today", get(pages::day::today))
         .route("/week", get(pages::day::week))
+        .route("/appointments", post(pages::day::create))
+        .route("/appointments/{id}/move", post(pages::day::reschedule))
         .route("/appointments/{id}/cancel", post(pages::day::cancel))
         .route("/callbacks", get(pages::callbacks::list))
         .route("/callbacks/{id}/done", post(pages::callbacks::done))

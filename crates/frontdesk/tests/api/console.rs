@@ -530,3 +530,51 @@ async fn a_settings_change_and_a_reload_reach_every_instance() {
     }
     assert_ne!(answered["available"], true, "{answered}");
 }
+
+#[tokio::test]
+async fn the_console_books_and_moves_through_the_same_booker_as_the_agent() {
+    let app = console_app().await;
+    let owner = login(&app, "inhaberin@schnittpunkt.example", PASSWORD).await.unwrap();
+    let (_, page) = owner.page("/admin/today?day=2026-12-01").await;
+    let innenstadt = app.branches.iter().find(|b| b.branch.name == "Innenstadt").unwrap();
+    let haircut = innenstadt.branch.services.iter().find(|s| s.name == "Herrenhaarschnitt").unwrap().id.0;
+    let service = format!("{}:{haircut}", innenstadt.branch.id);
+    assert!(page.contains(&format!("value=\"{service}\"")), "{page}");
+    let key = "k".repeat(32);
+    let form = |key: String, time: &'static str| {
+        vec![("key", key), ("service", service.clone()), ("staff", "Jonas".into()), ("date", "2026-12-01".into()),
+             ("time", time.into()), ("name", "Clara Neu".into()), ("phone", "+4917655544433".into())]
+    };
+    let post = |fields: Vec<(&'static str, String)>| {
+        let owner = &owner;
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            owner.form("/admin/appointments", &fields, true).await
+        }
+    };
+    assert_eq!(post(form(key.clone(), "12:00")).await.1, "/admin/today?day=2026-12-01&notice=booked");
+    // The same form sent twice books once.
+    assert_eq!(post(form(key.clone(), "12:00")).await.1, "/admin/today?day=2026-12-01&notice=booked");
+    // Jonas at 12:00 is taken now, for the console and for callers.
+    assert_eq!(post(form("m".repeat(32), "12:00")).await.1, "/admin/today?day=2026-12-01&notice=taken");
+    let asked = app.call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "12:00", "staff": "Jonas"})).await.json();
+    assert_ne!(asked["available"], true, "{asked}");
+    let (_, listed) = owner.api(reqwest::Method::GET, "/admin/api/appointments?from=2026-12-01&to=2026-12-01", None).await;
+    let list = listed["appointments"].as_array().unwrap();
+    assert_eq!(list.len(), 1, "{listed}");
+    assert_eq!((list[0]["source"].as_str(), list[0]["start"].as_str()), (Some("console"), Some("2026-12-01T11:00:00Z")));
+    let id = list[0]["id"].as_i64().unwrap();
+    // Moved to 13:00; the old time is free again.
+    let (status, location) = owner.form(&format!("/admin/appointments/{id}/move"), &[("date", "2026-12-01"), ("time", "13:00")], true).await;
+    assert_eq!((status, location.as_str()), (303, "/admin/today?day=2026-12-01&notice=moved"));
+    let (_, listed) = owner.api(reqwest::Method::GET, "/admin/api/appointments?from=2026-12-01&to=2026-12-01", None).await;
+    assert_eq!(listed["appointments"][0]["start"], "2026-12-01T12:00:00Z");
+    let asked = app.call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "12:00", "staff": "Jonas"})).await.json();
+    assert_eq!(asked["available"], true, "{asked}");
+    // Nonsense is refused without a booking; another company's owner cannot move it.
+    assert_eq!(post(vec![("key", "n".repeat(32)), ("service", service.clone()), ("date", "gestern".into()), ("time", "x".into()), ("name", "".into()), ("phone", "1".into())]).await.1,
+        "/admin/today?day=&notice=refused");
+    let other = login(&app, "owner@riverside.example", PASSWORD).await.unwrap();
+    let (status, _) = other.form(&format!("/admin/appointments/{id}/move"), &[("date", "2026-12-01"), ("time", "15:00")], true).await;
+    assert_eq!(status, 404);
+}
