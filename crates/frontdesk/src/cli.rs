@@ -29,6 +29,9 @@ enum Command {
         /// `local` (embedded calendar) or `calcom` (Cal.com simulated in-process).
         #[arg(long, default_value = "local", value_parser = CalendarKind::parse)]
         calendar: CalendarKind,
+        /// Keep serving after the conversation (the operator console with the demo's data) until Ctrl-C.
+        #[arg(long)]
+        serve: bool,
     },
     /// Apply migrations to FRONTDESK_DATABASE_URL (and import FRONTDESK_TENANTS if set).
     Migrate {
@@ -79,6 +82,10 @@ enum Command {
         /// Concurrent callers.
         #[arg(long, default_value_t = 16)]
         concurrency: usize,
+        /// Instead: time the operator console's pages with 10,000 appointments in the database
+        /// (`--calls` requests per page).
+        #[arg(long)]
+        console: bool,
     },
 }
 
@@ -158,9 +165,10 @@ where
                 print_json(&crate::functions::retell_agent(&base_url, &branch, &audience))
             }
             #[cfg(feature = "demo")]
-            Command::Demo { calendar } => crate::demo::run(calendar).await,
+            Command::Demo { calendar, serve } => crate::demo::run(calendar, serve).await,
             #[cfg(feature = "demo")]
-            Command::Bench { function, calls, concurrency } => crate::bench::run(&function, calls, concurrency).await,
+            Command::Bench { console: true, calls, .. } => crate::bench_console::run(calls.min(2000)).await,
+            Command::Bench { function, calls, concurrency, console: false } => crate::bench::run(&function, calls, concurrency).await,
         }
     });
     match result {

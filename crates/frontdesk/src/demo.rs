@@ -193,8 +193,12 @@ async fn seed(env: &DemoEnvironment) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs the demo conversation and prints it.
-pub async fn run(calendar: CalendarKind) -> anyhow::Result<()> {
+/// The demo's console login.
+pub const DEMO_LOGIN: &str = "inhaberin@schnittpunkt.example";
+
+/// Runs the demo conversation and prints it; then prints the console's address and a login, and
+/// with `serve` keeps running until Ctrl-C so the console can be opened.
+pub async fn run(calendar: CalendarKind, serve: bool) -> anyhow::Result<()> {
     let env = DemoEnvironment::start(calendar).await?;
     seed(&env).await?;
     let client = RetellClient::new(&env.base_url, &env.api_key);
@@ -274,5 +278,15 @@ pub async fn run(calendar: CalendarKind) -> anyhow::Result<()> {
         println!();
     }
     println!("{} function calls, {:.3} ms server-side in total.", script_len, server_total.as_secs_f64() * 1000.0);
+    // A fresh password per run: the demo's console is reachable by anybody on this machine.
+    let password = format!("demo-{:016x}", rand_u64());
+    crate::console::add_user(&env.store, DEMO_LOGIN, "owner", Some("Salon Schnittpunkt"), None, "de", &password).await?;
+    println!("\nOperator console: {}/admin/  login {DEMO_LOGIN}  password {password}", env.base_url);
+    if serve {
+        println!("Serving until Ctrl-C.");
+        crate::startup::shutdown_signal().await;
+    } else {
+        println!("(the console lives as long as the demo: run `frontdesk demo --serve` to keep it open)");
+    }
     env.stop().await
 }

@@ -6,6 +6,8 @@
 pub mod availability;
 #[cfg(feature = "demo")]
 pub mod bench;
+#[cfg(feature = "demo")]
+pub mod bench_console;
 pub mod booking;
 pub mod broadcast;
 pub mod calendar;

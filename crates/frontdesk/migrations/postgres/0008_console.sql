@@ -42,3 +42,6 @@ ALTER TABLE callback_requests ADD COLUMN done_note TEXT;
 ALTER TABLE callback_requests ADD COLUMN done_by TEXT;
 CREATE INDEX appointments_company_start ON appointments (company_id, starts_at);
 CREATE INDEX callback_requests_company_created ON callback_requests (company_id, created_at);
+-- The calls page counts each call's bookings and callbacks.
+CREATE INDEX appointments_call ON appointments (call_id);
+CREATE INDEX callback_requests_call ON callback_requests (call_id);

@@ -60,13 +60,14 @@ pub async fn callbacks(
     state: &AppState,
     operator: &Operator,
     status: Option<&str>,
+    limit: i64,
 ) -> Result<Vec<ConsoleCallback>, ConsoleError> {
     if let Some(status) = status {
         if status != "open" && status != "done" {
             return Err(ConsoleError::BadRequest("status is `open` or `done`".into()));
         }
     }
-    Ok(state.backends().store.console_callbacks(operator.company, status).await?)
+    Ok(state.backends().store.console_callbacks(operator.company, status, limit).await?)
 }
 
 /// Marks one of the operator's company's callbacks done, with an optional note (trimmed, bounded).

@@ -36,7 +36,8 @@ pub async fn callbacks(
     operator: Operator,
     Query(query): Query<CallbackQuery>,
 ) -> Result<Json<Value>, ConsoleError> {
-    let rows = actions::callbacks(&state, &operator, query.status.as_deref()).await?;
+    let rows = actions::callbacks(&state, &operator, query.status.as_deref(), crate::store::LIST_LIMIT).await?;
+    let truncated = rows.len() as i64 >= crate::store::LIST_LIMIT;
     let callbacks: Vec<Value> = rows
         .into_iter()
         .map(|c| {
@@ -47,7 +48,8 @@ pub async fn callbacks(
             })
         })
         .collect();
-    Ok(Json(json!({ "callbacks": callbacks })))
+    // A list cut at the limit says so: the client narrows its question instead of missing rows.
+    Ok(Json(json!({ "callbacks": callbacks, "truncated": truncated })))
 }
 
 /// An optional note when marking a callback done.
@@ -101,6 +103,7 @@ pub async fn appointments(
     let from = day(query.from.as_deref(), "from", today)?;
     let to = day(query.to.as_deref(), "to", from)?;
     let rows = actions::appointments(&state, &operator, from, to).await?;
+    let truncated = rows.len() as i64 >= crate::store::LIST_LIMIT;
     let appointments: Vec<Value> = rows
         .into_iter()
         .map(|a| {
@@ -111,7 +114,7 @@ pub async fn appointments(
             })
         })
         .collect();
-    Ok(Json(json!({ "appointments": appointments })))
+    Ok(Json(json!({ "appointments": appointments, "truncated": truncated })))
 }
 
 /// `POST /admin/api/tenants/reload`: re-imports `FRONTDESK_TENANTS` on every instance (admins).

@@ -154,6 +154,7 @@ impl Store {
         &self,
         company_id: Option<i64>,
         status: Option<&str>,
+        limit: i64,
     ) -> Result<Vec<ConsoleCallback>, StoreError> {
         const SQL: &str = "SELECT r.id, co.name AS company, b.name AS branch, r.customer_name AS name, r.phone, r.reason,
                 r.preferred_time, r.priority, r.status, r.created_at, r.done_at, r.done_note
@@ -161,7 +162,7 @@ impl Store {
             WHERE ($1 IS NULL OR r.company_id = $1) AND ($2 IS NULL OR r.status = $2)
             ORDER BY CASE r.status WHEN 'open' THEN 0 ELSE 1 END, CASE r.priority WHEN 'high' THEN 0 ELSE 1 END, r.created_at DESC, r.id DESC
             LIMIT $3";
-        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(company_id).bind(status).bind(LIST_LIMIT).fetch_all(pool).await)?)
+        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(company_id).bind(status).bind(limit.min(LIST_LIMIT)).fetch_all(pool).await)?)
     }
 
     /// How many callback requests of a company (or all) are open.

@@ -22,6 +22,11 @@ pub fn overdue_after(priority: &str) -> Duration {
     }
 }
 
+/// How many open callbacks one page lists (the most urgent and newest; the badge counts all).
+const OPEN_SHOWN: i64 = 100;
+/// How many done callbacks the page lists below the open ones.
+const DONE_SHOWN: i64 = 50;
+
 /// `?notice=done`.
 #[derive(Debug, Default, Deserialize)]
 pub struct Notice {
@@ -31,8 +36,15 @@ pub struct Notice {
 /// `GET /admin/callbacks`.
 pub async fn list(State(state): State<AppState>, PageOperator(op): PageOperator, Query(q): Query<Notice>) -> Response {
     let l = op.language;
-    let rows = match actions::callbacks(&state, &op, None).await {
-        Ok(rows) => rows,
+    // Every open one; of the done ones only the latest.
+    let rows = match tokio::try_join!(
+        actions::callbacks(&state, &op, Some("open"), OPEN_SHOWN),
+        actions::callbacks(&state, &op, Some("done"), DONE_SHOWN)
+    ) {
+        Ok((mut open, done)) => {
+            open.extend(done);
+            open
+        }
         Err(error) => return error.into_response(),
     };
     let now = state.now();
@@ -41,6 +53,9 @@ pub async fn list(State(state): State<AppState>, PageOperator(op): PageOperator,
     let notice = (q.notice.as_deref() == Some("done")).then(|| Ok(l.pick("Als erledigt markiert.", "Marked done.").to_string()));
     let frame = Frame::load(&state, &op).await.with_notice(notice);
     let body = html! {
+        @if frame.open_callbacks > open.len() as i64 {
+            p.muted { (open.len()) (l.pick(" von ", " of ")) (frame.open_callbacks) (l.pick(" offenen gezeigt: die dringendsten und neuesten.", " open shown: the most urgent and newest.")) }
+        }
         @if open.is_empty() { p.muted { (l.pick("Keine offenen Rückrufe.", "No open callbacks.")) } }
         @else {
             table {
@@ -77,7 +92,7 @@ pub async fn list(State(state): State<AppState>, PageOperator(op): PageOperator,
         @if !done.is_empty() {
             h2 { (l.pick("Erledigt", "Done")) }
             table { tbody {
-                @for c in done.iter().take(50) {
+                @for c in &done {
                     tr { td { (c.done_at.map(|t| t.with_timezone(&zone).format("%d.%m. %H:%M").to_string()).unwrap_or_default()) }
                          td { (c.name.as_deref().unwrap_or("–")) } td { (c.done_note.as_deref().unwrap_or("")) } }
                 }

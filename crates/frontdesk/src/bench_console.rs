@@ -1,0 +1,145 @@
+//! `frontdesk bench --console`: the operator console's pages, server-side, with 10,000
+//! appointments, 500 callbacks and 1,000 calls in the database (the bar: every page
+//! under 5 ms). A measurement tool, never a test.
+
+use crate::demo::DemoEnvironment;
+use crate::domain::{CalendarKind, PhoneNumber};
+use crate::store::{AppointmentSource, AppointmentStatus, CallRecord, NewAppointment, NewCallback};
+use anyhow::Context;
+use chrono::{Duration, Utc};
+use std::time::Instant;
+
+/// Appointments seeded.
+const APPOINTMENTS: usize = 10_000;
+
+/// Seeds the demo database, signs in as an admin and times each page `requests` times.
+pub async fn run(requests: usize) -> anyhow::Result<()> {
+    let env = DemoEnvironment::start(CalendarKind::Local).await?;
+    let store = &env.store;
+    let branches = store.load_branches().await?;
+    let salon = branches.iter().find(|b| b.branch.name == "Innenstadt").context("the demo salon")?;
+    let service = salon.branch.services[0].id.0;
+    let staff: Vec<i64> = salon.branch.staff.iter().map(|s| s.id.0).collect();
+    let started = Instant::now();
+    let mut customers = Vec::new();
+    for i in 0..200 {
+        let number = PhoneNumber::parse(&format!("+49176{:08}", i)).map_err(anyhow::Error::msg)?;
+        customers.push(store.upsert_customer(salon.company.id, &number, Some(&format!("Kunde {i}")), None).await?.id);
+    }
+    // 40 a day over 250 days around today, alternating between the staff: today's page shows
+    // about 40, the week's about 280.
+    let first_day = Utc::now().date_naive() - Duration::days(125);
+    for i in 0..APPOINTMENTS {
+        let day = first_day + Duration::days((i / 40) as i64);
+        let slot = (i % 40) as i64;
+        let start = day.and_hms_opt(7, 0, 0).expect("07:00").and_utc() + Duration::minutes(15 * slot);
+        store
+            .insert_appointment(&NewAppointment {
+                idempotency_key: format!("bench:{i}"),
+                company_id: salon.company.id,
+                branch_id: salon.branch.id,
+                customer_id: Some(customers[i % customers.len()]),
+                service_id: service,
+                staff_id: Some(staff[i % staff.len()]),
+                call_id: None,
+                starts_at: start,
+                ends_at: start + Duration::minutes(30),
+                status: AppointmentStatus::Booked,
+                notes: None,
+                source: AppointmentSource::Phone,
+                created_at: Utc::now(),
+            })
+            .await?;
+    }
+    for i in 0..1000 {
+        let call = store
+            .upsert_call(&CallRecord {
+                retell_call_id: format!("call_bench_{i}"),
+                company_id: salon.company.id,
+                branch_id: salon.branch.id,
+                agent_id: None,
+                from_number: Some(format!("+49176{:08}", i % 200)),
+                to_number: None,
+                direction: "inbound".into(),
+                status: "ended".into(),
+                started_at: Utc::now() - Duration::minutes(i),
+            })
+            .await?;
+        if i < 500 {
+            store
+                .insert_callback(&NewCallback {
+                    company_id: salon.company.id,
+                    branch_id: salon.branch.id,
+                    call_id: Some(call),
+                    customer_name: Some(format!("Kunde {i}")),
+                    phone: format!("+49176{:08}", i % 200),
+                    preferred_time: Some("morgen Vormittag".into()),
+                    reason: Some("Rückfrage".into()),
+                    priority: if i % 10 == 0 { "high" } else { "normal" }.into(),
+                    created_at: Utc::now() - Duration::minutes(i),
+                })
+                .await?;
+        }
+    }
+    println!(
+        "seeded {APPOINTMENTS} appointments, 1,000 calls, 500 callbacks in {:.1} s (SQLite)",
+        started.elapsed().as_secs_f64()
+    );
+    let password = "bench-password-0123";
+    crate::console::add_user(store, "bench@frontdesk.example", "admin", None, None, "de", password).await?;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+    let cookie = sign_in(&http, &env.base_url, "bench@frontdesk.example", password).await?;
+    let today = Utc::now().date_naive();
+    let pages = [
+        format!("/admin/today?day={today}"),
+        format!("/admin/week?start={today}"),
+        "/admin/callbacks".to_string(),
+        "/admin/calls".to_string(),
+        "/admin/settings".to_string(),
+        "/admin/retell".to_string(),
+        "/admin/ops".to_string(),
+        format!("/admin/api/appointments?from={}&to={}", today - Duration::days(30), today + Duration::days(30)),
+    ];
+    println!("{requests} requests per page, one at a time; server-side time from Server-Timing");
+    for page in &pages {
+        let mut times = Vec::with_capacity(requests);
+        let mut bytes = 0;
+        for _ in 0..requests {
+            let answer = http.get(format!("{}{page}", env.base_url)).header("cookie", &cookie).send().await?;
+            anyhow::ensure!(answer.status() == 200, "{page}: HTTP {}", answer.status());
+            let timing = answer.headers().get("server-timing").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+            let body = answer.bytes().await?;
+            bytes = body.len();
+            let ms: f64 = timing.trim_start_matches("app;dur=").split(',').next().unwrap_or("0").parse().unwrap_or(0.0);
+            times.push(ms);
+        }
+        times.sort_by(f64::total_cmp);
+        let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+        println!("  {page:<58} p50 {:>6.2} ms  p99 {:>6.2} ms  max {:>6.2} ms  {:>7} bytes", at(0.5), at(0.99), at(1.0), bytes);
+    }
+    env.stop().await
+}
+
+/// Signs in through the login form; returns the session cookie.
+async fn sign_in(http: &reqwest::Client, base: &str, email: &str, password: &str) -> anyhow::Result<String> {
+    let form = http.get(format!("{base}/admin/login")).send().await?;
+    let cookie = |response: &reqwest::Response, name: &str| {
+        response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(name))
+            .map(|v| v.split(';').next().unwrap_or_default().to_string())
+    };
+    let login_cookie = cookie(&form, "frontdesk_login=").context("login cookie")?;
+    let html = form.text().await?;
+    let token = html.split("name=\"csrf\" value=\"").nth(1).and_then(|t| t.split('"').next()).context("login token")?;
+    let answer = http
+        .post(format!("{base}/admin/login"))
+        .header("cookie", login_cookie)
+        .form(&[("email", email), ("password", password), ("csrf", token)])
+        .send()
+        .await?;
+    cookie(&answer, "frontdesk_session=").context("the login failed")
+}
