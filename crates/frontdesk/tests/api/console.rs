@@ -578,3 +578,34 @@ async fn the_console_books_and_moves_through_the_same_booker_as_the_agent() {
     let (status, _) = other.form(&format!("/admin/appointments/{id}/move"), &[("date", "2026-12-01"), ("time", "15:00")], true).await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn a_long_callback_list_shows_the_most_urgent_hundred_and_says_so() {
+    let app = console_app().await;
+    let salon = app.branches.iter().find(|b| b.branch.name == "Innenstadt").unwrap();
+    for i in 0..105 {
+        app.store
+            .insert_callback(&frontdesk::store::NewCallback {
+                company_id: salon.company.id,
+                branch_id: salon.branch.id,
+                call_id: None,
+                customer_name: Some(format!("Kunde {i}")),
+                phone: "+4917612345678".into(),
+                preferred_time: None,
+                reason: None,
+                priority: if i == 3 { "high" } else { "normal" }.into(),
+                created_at: app.now - chrono::Duration::minutes(i),
+            })
+            .await
+            .unwrap();
+    }
+    let owner = login(&app, "inhaberin@schnittpunkt.example", PASSWORD).await.unwrap();
+    let (_, page) = owner.page("/admin/callbacks").await;
+    assert!(page.contains("100 von 105 offenen gezeigt"), "{page}");
+    assert_eq!(page.matches("data-callback=").count(), 100);
+    // The urgent one first, then the newest.
+    let first = page.find("data-callback=").unwrap();
+    assert!(page[first..].starts_with("data-callback=\"4\""), "{}", &page[first..first + 40]);
+    let (_, all) = owner.api(reqwest::Method::GET, "/admin/api/callbacks?status=open", None).await;
+    assert_eq!((all["callbacks"].as_array().unwrap().len(), all["truncated"].as_bool()), (105, Some(false)));
+}
