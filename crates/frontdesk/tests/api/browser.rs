@@ -2,7 +2,7 @@
 //! (chromedriver) by fantoccini. One story per test, because a browser takes a second to start.
 //! Screenshots of every page land in `target/console-screenshots/` as test artifacts.
 
-use crate::console::{add_user, console_app, PASSWORD};
+use crate::console::{add_user, anna_books_with_jonas, console_app, PASSWORD};
 use crate::helpers::*;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
@@ -128,11 +128,7 @@ async fn an_owner_runs_the_front_desk_in_a_browser() {
     let Some(browser) = browser().await else { return };
     let app = console_app().await;
     // A caller books by phone (a signed Retell call) and another asks for a callback.
-    let booked = app
-        .call("book_appointment", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "name": "Anna Schmidt", "staff": "Jonas"}))
-        .await
-        .json();
-    assert_eq!(booked["success"], true, "{booked}");
+    anna_books_with_jonas(&app).await;
     let asked = app
         .call_between("request_callback", json!({"name": "Bernd Weber", "grund": "Farbberatung", "wunschzeit": "morgen Vormittag"}), "+4917699988877", SALON)
         .await
@@ -188,11 +184,7 @@ async fn another_company_sees_nothing_and_wrong_passwords_are_throttled() {
     let Some(browser) = browser().await else { return };
     let app = console_app().await;
     add_user(&app.store, "admin2@frontdesk.example", "admin", None, None).await;
-    let booked = app
-        .call("book_appointment", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "name": "Anna Schmidt"}))
-        .await
-        .json();
-    assert_eq!(booked["success"], true, "{booked}");
+    anna_books_with_jonas(&app).await;
     let appointment: i64 = app.store.console_appointments(None, None, app.now, app.now + chrono::Duration::days(2)).await.unwrap()[0].id;
 
     // A wrong password is refused, five times; then even the right one waits.

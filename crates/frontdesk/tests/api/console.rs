@@ -129,14 +129,19 @@ pub async fn console_app() -> TestApp {
     app
 }
 
-#[tokio::test]
-async fn an_owner_sees_the_booking_a_signed_call_just_made_and_the_other_company_does_not() {
-    let app = console_app().await;
+/// Anna Schmidt books a men's haircut with Jonas tomorrow at 10:00 in a signed call.
+pub async fn anna_books_with_jonas(app: &TestApp) {
     let booked = app
         .call("book_appointment", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "name": "Anna Schmidt", "staff": "Jonas"}))
         .await
         .json();
     assert_eq!(booked["success"], true, "{booked}");
+}
+
+#[tokio::test]
+async fn an_owner_sees_the_booking_a_signed_call_just_made_and_the_other_company_does_not() {
+    let app = console_app().await;
+    anna_books_with_jonas(&app).await;
     let owner = login(&app, "Inhaberin@Schnittpunkt.example", PASSWORD).await.unwrap();
     let (status, day) = owner.page("/admin/today?day=2026-12-01").await;
     assert_eq!(status, 200);

@@ -77,13 +77,7 @@ pub fn page(operator: &Operator, frame: &Frame, active: Nav, title: &str, body: 
     html! {
         (DOCTYPE)
         html lang=(l.code()) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · frontdesk" }
-                link rel="stylesheet" href="/admin/assets/console.css";
-                script src="/admin/assets/console.js" defer {}
-            }
+            (head(title, true))
             body {
                 header {
                     span.brand { "frontdesk" }
@@ -162,17 +156,26 @@ pub fn source(language: Language, source: &str) -> &'static str {
     }
 }
 
+/// The document head: a phone-sized viewport, the embedded stylesheet, and the script where
+/// a page has something to copy.
+fn head(title: &str, with_script: bool) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            title { (title) " · frontdesk" }
+            link rel="stylesheet" href="/admin/assets/console.css";
+            @if with_script { script src="/admin/assets/console.js" defer {} }
+        }
+    }
+}
+
 /// A stand-alone page for people who are not signed in (login, errors).
 pub fn bare(language: Language, title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(language.code()) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · frontdesk" }
-                link rel="stylesheet" href="/admin/assets/console.css";
-            }
+            (head(title, false))
             body { div.login { h1 { (title) } (body) } }
         }
     }
