@@ -45,3 +45,12 @@ CREATE INDEX callback_requests_company_created ON callback_requests (company_id,
 -- The calls page counts each call's bookings and callbacks.
 CREATE INDEX appointments_call ON appointments (call_id);
 CREATE INDEX callback_requests_call ON callback_requests (call_id);
+-- Bookings made in Cal.com itself are recorded for the console (source 'calcom') but do not take
+-- part in frontdesk's slot guards: Cal.com decided them, and a team event type may hold several
+-- bookings at one time.
+DROP INDEX appointments_staff_slot;
+DROP INDEX appointments_service_slot;
+CREATE UNIQUE INDEX appointments_staff_slot ON appointments (branch_id, staff_id, starts_at)
+    WHERE staff_id IS NOT NULL AND status <> 'cancelled' AND source <> 'calcom';
+CREATE UNIQUE INDEX appointments_service_slot ON appointments (service_id, starts_at)
+    WHERE staff_id IS NULL AND status <> 'cancelled' AND source <> 'calcom';

@@ -3,7 +3,7 @@
 
 use super::{ApiError, AppState};
 use crate::calendar::calcom::wire::MetadataValue;
-use crate::store::AppointmentStatus;
+use crate::store::{AppointmentSource, AppointmentStatus, NewAppointment};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -30,6 +30,101 @@ struct BookingPayload {
     end_time: Option<DateTime<Utc>>,
     #[serde(default)]
     metadata: std::collections::BTreeMap<String, MetadataValue>,
+    #[serde(default)]
+    attendees: Vec<AttendeePayload>,
+    /// The booking a reschedule replaced.
+    reschedule_uid: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AttendeePayload {
+    name: Option<String>,
+    phone_number: Option<String>,
+}
+
+/// Longest attendee name kept from a webhook.
+const NAME_CHARS: usize = 100;
+
+/// A booking made, moved or cancelled in Cal.com itself becomes (or stops being) an appointment
+/// row with source `calcom`, so the console shows the business's whole day. Webhooks repeat:
+/// the booking's uid is the row's idempotency key.
+async fn record_outside_booking(state: &AppState, webhook: &Webhook, event_type: i64) {
+    let directory = state.directory();
+    // Event type ids are Cal.com-wide: one service (or one staff member's own type) owns each.
+    let owner = directory.branches().iter().find_map(|ctx| {
+        let service = ctx.branch.services.iter().find(|s| s.calcom_event_type_id == Some(event_type));
+        match service {
+            Some(service) => Some((ctx.clone(), service.id, None)),
+            None => ctx.branch.staff.iter().find_map(|person| {
+                person.calcom_event_types.iter().find(|(_, e)| *e == event_type).map(|(service, _)| (ctx.clone(), *service, Some(person.id)))
+            }),
+        }
+    });
+    let Some((tenant, service, staff)) = owner else { return };
+    let store = &state.backends().store;
+    let payload = &webhook.payload;
+    let company = tenant.company.id;
+    let cancel = |uid: &str| {
+        let uid = uid.to_string();
+        async move {
+            if let Err(error) = store.cancel_by_external_uid(company, &uid).await {
+                tracing::error!(%error, "a booking cancelled in Cal.com could not be cancelled here");
+            }
+        }
+    };
+    match webhook.trigger_event.as_str() {
+        "BOOKING_CANCELLED" | "BOOKING_REJECTED" => {
+            if let Some(uid) = &payload.uid {
+                cancel(uid).await;
+            }
+            return;
+        }
+        "BOOKING_RESCHEDULED" => {
+            if let Some(previous) = &payload.reschedule_uid {
+                cancel(previous).await;
+            }
+        }
+        "BOOKING_CREATED" => {}
+        _ => return,
+    }
+    let (Some(uid), Some(start), Some(end)) = (&payload.uid, payload.start_time, payload.end_time) else { return };
+    let attendee = payload.attendees.first();
+    let name = attendee
+        .and_then(|a| a.name.as_deref())
+        .map(|n| n.trim().chars().filter(|c| !c.is_control()).take(NAME_CHARS).collect::<String>())
+        .filter(|n| !n.is_empty());
+    let phone = attendee.and_then(|a| a.phone_number.as_deref()).and_then(|n| crate::domain::PhoneNumber::parse(n).ok());
+    let customer = match &phone {
+        Some(number) => store.upsert_customer(company, number, name.as_deref(), None).await.ok().map(|c| c.id),
+        None => None,
+    };
+    let new = NewAppointment {
+        idempotency_key: format!("calcom:{uid}"),
+        company_id: company,
+        branch_id: tenant.branch.id,
+        customer_id: customer,
+        service_id: service.0,
+        staff_id: staff.map(|s| s.0),
+        call_id: None,
+        starts_at: start,
+        ends_at: end,
+        status: AppointmentStatus::Booked,
+        // Without a number there is no customer row: the name is kept with the appointment.
+        notes: if customer.is_none() { name } else { None },
+        source: AppointmentSource::Calcom,
+        created_at: state.now(),
+    };
+    match store.insert_appointment(&new).await {
+        Ok(id) => {
+            if let Err(error) = store.set_appointment_status(id, AppointmentStatus::Booked, Some(uid)).await {
+                tracing::error!(%error, "the Cal.com booking uid could not be recorded");
+            }
+        }
+        // The same webhook again, or a slot a row of ours already holds: nothing to add.
+        Err(error) if error.is_unique_violation() => {}
+        Err(error) => tracing::error!(%error, "a booking made in Cal.com could not be recorded"),
+    }
 }
 
 /// Whether `signature` is the hex HMAC-SHA256 of `body` under `secret` (constant-time).
@@ -101,7 +196,11 @@ pub async fn calcom_webhook(
         ("BOOKING_CANCELLED" | "BOOKING_REJECTED", _) => availability.calcom_event_changed(event_type, None),
         (other, _) => return Ok(Json(json!({"status": "ignored", "trigger": other}))),
     }
-    confirm_our_booking(&state, &webhook, event_type).await;
+    if ours {
+        confirm_our_booking(&state, &webhook, event_type).await;
+    } else {
+        record_outside_booking(&state, &webhook, event_type).await;
+    }
     tracing::info!(trigger = %webhook.trigger_event, event_type, "Cal.com webhook applied");
     Ok(Json(json!({"status": "ok"})))
 }

@@ -229,6 +229,15 @@ impl Store {
         Ok(done > 0)
     }
 
+    /// Cancels the live appointment of a company whose calendar booking is `uid` (a booking
+    /// cancelled or moved in Cal.com itself); whether there was one.
+    pub async fn cancel_by_external_uid(&self, company_id: i64, uid: &str) -> Result<bool, StoreError> {
+        const SQL: &str = "UPDATE appointments SET status = 'cancelled', updated_at = $3
+            WHERE company_id = $1 AND external_uid = $2 AND status <> 'cancelled'";
+        let done = on_pool!(self, pool => sqlx::query(SQL).bind(company_id).bind(uid).bind(Utc::now()).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(done > 0)
+    }
+
     /// Moves an appointment to a new time (and staff member, and calendar uid when it changed).
     pub async fn move_appointment(
         &self,

@@ -122,7 +122,7 @@ impl Store {
         to: DateTime<Utc>,
     ) -> Result<Vec<ConsoleAppointment>, StoreError> {
         const SQL: &str = "SELECT a.id, a.company_id, co.name AS company, a.branch_id, b.name AS branch, s.name AS service,
-                st.name AS staff, a.starts_at, a.ends_at, c.name AS customer_name, c.phone, a.status, a.source
+                st.name AS staff, a.starts_at, a.ends_at, CASE WHEN a.source = 'calcom' THEN COALESCE(c.name, a.notes) ELSE c.name END AS customer_name, c.phone, a.status, a.source
             FROM appointments a JOIN companies co ON co.id = a.company_id JOIN branches b ON b.id = a.branch_id
             JOIN services s ON s.id = a.service_id LEFT JOIN staff st ON st.id = a.staff_id
             LEFT JOIN customers c ON c.id = a.customer_id

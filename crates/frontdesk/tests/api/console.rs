@@ -614,3 +614,45 @@ async fn a_long_callback_list_shows_the_most_urgent_hundred_and_says_so() {
     let (_, all) = owner.api(reqwest::Method::GET, "/admin/api/callbacks?status=open", None).await;
     assert_eq!((all["callbacks"].as_array().unwrap().len(), all["truncated"].as_bool()), (105, Some(false)));
 }
+
+#[tokio::test]
+async fn bookings_made_in_cal_com_show_in_the_console_until_cancelled_there() {
+    const SECRET: &str = "whsec_console_test";
+    let sim = tenant_calsim(0, None).await;
+    let app = TestApp::builder()
+        .calcom(&sim.base_url)
+        .env("FRONTDESK_CALCOM_WEBHOOK_SECRET", SECRET)
+        .env("FRONTDESK_ADMIN_TOKEN", ADMIN_TOKEN)
+        .spawn()
+        .await;
+    let start = chrono::DateTime::parse_from_rfc3339("2026-12-01T09:00:00Z").unwrap().with_timezone(&chrono::Utc);
+    let booking = |trigger: &str, uid: &str, start: chrono::DateTime<chrono::Utc>, previous: Option<&str>| {
+        let mut event = json!({"triggerEvent": trigger, "createdAt": start, "payload": {
+            "uid": uid, "eventTypeId": 1201, "startTime": start, "endTime": start + chrono::Duration::minutes(30),
+            "attendees": [{"name": "Walk-in Kundin", "email": "k@example.com", "phoneNumber": null}]}});
+        if let Some(previous) = previous {
+            event["payload"]["rescheduleUid"] = json!(previous);
+        }
+        event
+    };
+    let listed = || async {
+        let (_, _, body) = api(&app, reqwest::Method::GET, "/admin/api/appointments?from=2026-12-01&to=2026-12-01", Some(ADMIN_TOKEN)).await;
+        body["appointments"].as_array().unwrap().clone()
+    };
+    // Jonas's own event type: the row names him; a repeated webhook adds nothing.
+    for _ in 0..2 {
+        assert_eq!(post_calcom_webhook(&app, SECRET, &booking("BOOKING_CREATED", "uid-outside-1", start, None)).await, 200);
+    }
+    let rows = listed().await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!((rows[0]["source"].as_str(), rows[0]["staff"].as_str()), (Some("calcom"), Some("Jonas")));
+    assert_eq!(rows[0]["customer_name"], "Walk-in Kundin");
+    // Moved in Cal.com: the old row goes, the new one comes.
+    let later = start + chrono::Duration::hours(2);
+    assert_eq!(post_calcom_webhook(&app, SECRET, &booking("BOOKING_RESCHEDULED", "uid-outside-2", later, Some("uid-outside-1"))).await, 200);
+    let rows = listed().await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["start"], "2026-12-01T11:00:00Z");
+    assert_eq!(post_calcom_webhook(&app, SECRET, &booking("BOOKING_CANCELLED", "uid-outside-2", later, None)).await, 200);
+    assert!(listed().await.is_empty());
+}
