@@ -92,4 +92,14 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/console.css", get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], CSS).into_response() }))
         .route("/assets/console.js", get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], JS).into_response() }))
         .nest("/api", api)
+        .fallback(page_not_found)
+}
+
+/// An unknown console page: HTML for people (the API answers JSON 404s itself).
+async fn page_not_found(headers: axum::http::HeaderMap) -> axum::response::Response {
+    let english = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("en"));
+    pages::not_found(if english { crate::domain::Language::En } else { crate::domain::Language::De })
 }

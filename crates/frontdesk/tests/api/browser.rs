@@ -172,6 +172,13 @@ async fn an_owner_runs_the_front_desk_in_a_browser() {
         browser.open(&app, &format!("/admin/{page}")).await;
         browser.screenshot(page).await;
     }
+    // On a phone: the day still reads without sideways scrolling.
+    browser.client.set_window_size(390, 844).await.unwrap();
+    browser.open(&app, "/admin/today?day=2026-12-01").await;
+    browser.screenshot("today-phone").await;
+    let widest: Value = browser.client.execute("let w = null; for (const e of document.querySelectorAll('body *')) { const r = e.getBoundingClientRect(); if (r.right > window.innerWidth + 0.5 && (!w || r.right > w.r)) w = {r: r.right, t: e.tagName, c: e.className, n: e.getAttribute('name')}; } return [document.documentElement.scrollWidth - window.innerWidth, w];", vec![]).await.unwrap();
+    assert!(widest[0].as_i64().unwrap() <= 0, "the day page scrolls sideways on a phone: {widest}");
+    browser.client.set_window_size(1280, 900).await.unwrap();
     // A form without its CSRF token is refused, and nothing changes.
     let appointment: i64 = app.store.console_appointments(None, None, app.now, app.now + chrono::Duration::days(2)).await.unwrap()[0].id;
     browser.open(&app, "/admin/today?day=2026-12-01").await;

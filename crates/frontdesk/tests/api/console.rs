@@ -352,6 +352,8 @@ async fn without_a_session_pages_send_the_browser_to_the_login_form_and_logout_e
         assert_eq!(status, 200, "{path}");
         assert!(page.starts_with("<!DOCTYPE html>"), "{path}");
     }
+    let (status, page) = owner.page("/admin/nirgendwo").await;
+    assert!(status == 404 && page.contains("Nicht gefunden"), "{status} {page}");
     let (status, location) = owner.form("/admin/logout", &[], true).await;
     assert_eq!((status, location.as_str()), (303, "/admin/login"));
     let answer = browser().get(format!("{}/admin/today", app.address)).header("cookie", &owner.cookie).send().await.unwrap();
