@@ -658,3 +658,37 @@ async fn bookings_made_in_cal_com_show_in_the_console_until_cancelled_there() {
     assert_eq!(post_calcom_webhook(&app, SECRET, &booking("BOOKING_CANCELLED", "uid-outside-2", later, None)).await, 200);
     assert!(listed().await.is_empty());
 }
+
+#[tokio::test]
+async fn every_console_page_and_endpoint_works_on_postgresql() {
+    let Some(app) = TestApp::builder().backend(Backend::Postgres).env("FRONTDESK_ADMIN_TOKEN", ADMIN_TOKEN).try_spawn().await else {
+        return;
+    };
+    add_user(&app.store, "inhaberin@schnittpunkt.example", "owner", Some("Salon Schnittpunkt"), None).await;
+    add_user(&app.store, "jonas@schnittpunkt.example", "staff", Some("Salon Schnittpunkt"), Some("Jonas")).await;
+    add_user(&app.store, "admin@frontdesk.example", "admin", None, None).await;
+    anna_books_with_jonas(&app).await;
+    let asked = app.call("request_callback", json!({"name": "Bernd Weber", "grund": "Farbberatung"})).await.json();
+    let callback = asked["callback_id"].as_i64().unwrap();
+    assert_eq!(login(&app, "inhaberin@schnittpunkt.example", "falsch-falsch").await.err().unwrap().0, 401);
+    for email in ["inhaberin@schnittpunkt.example", "jonas@schnittpunkt.example", "admin@frontdesk.example"] {
+        let session = login(&app, email, PASSWORD).await.unwrap();
+        for path in ["/admin/today?day=2026-12-01", "/admin/week?start=2026-11-30", "/admin/callbacks", "/admin/calls", "/admin/retell"] {
+            let (status, page) = session.page(path).await;
+            assert_eq!(status, 200, "{email} {path}");
+            assert!(!path.starts_with("/admin/today") || page.contains("Anna Schmidt"), "{email}: {page}");
+        }
+        let (status, listed) = session.api(reqwest::Method::GET, "/admin/api/appointments?from=2026-12-01&to=2026-12-01", None).await;
+        assert_eq!((status, listed["appointments"].as_array().map(Vec::len)), (200, Some(1)), "{email}");
+    }
+    let owner = login(&app, "inhaberin@schnittpunkt.example", PASSWORD).await.unwrap();
+    assert_eq!(owner.page("/admin/settings").await.0, 200);
+    let (status, _) = owner.api(reqwest::Method::POST, &format!("/admin/api/callbacks/{callback}/done"), Some(json!({"note": "erledigt"}))).await;
+    assert_eq!(status, 200);
+    let (_, open) = owner.api(reqwest::Method::GET, "/admin/api/callbacks?status=open", None).await;
+    assert_eq!(open["callbacks"], json!([]));
+    let admin = login(&app, "admin@frontdesk.example", PASSWORD).await.unwrap();
+    assert_eq!(admin.page("/admin/ops").await.0, 200);
+    let (status, _, _) = api(&app, reqwest::Method::POST, "/admin/api/tenants/reload", Some(ADMIN_TOKEN)).await;
+    assert_eq!(status, 200);
+}
