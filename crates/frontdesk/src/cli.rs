@@ -65,6 +65,19 @@ enum Command {
         #[arg(long, env = "FRONTDESK_TENANTS", default_value = "config/tenants.demo.toml")]
         tenants: PathBuf,
     },
+    /// Print a secret calendar-feed URL per branch and per staff member (made once, kept; `--rotate`
+    /// replaces them all and the old URLs stop working).
+    Feeds {
+        /// Replace every feed token.
+        #[arg(long)]
+        rotate: bool,
+        /// Base URL (default: FRONTDESK_PUBLIC_URL).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Optional TOML settings file.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Console logins.
     User {
         #[command(subcommand)]
@@ -141,6 +154,20 @@ where
                 let settings = Settings::load(config.as_deref())?;
                 prepare_database(&settings).await?.close().await;
                 println!("migrations applied");
+                Ok(())
+            }
+            Command::Feeds { rotate, base_url, config } => {
+                let settings = Settings::load(config.as_deref())?;
+                let base_url = base_url.or(settings.public_url.clone()).ok_or_else(|| {
+                    anyhow::anyhow!("invalid setting FRONTDESK_PUBLIC_URL: needed for the feed URLs (or pass --base-url)")
+                })?;
+                let store = prepare_database(&settings).await?;
+                let branches = store.load_branches().await?;
+                let urls = crate::feeds::issue(&store, &branches, &base_url, rotate, chrono::Utc::now()).await;
+                store.close().await;
+                for feed in urls? {
+                    println!("{}{}\n  {}", feed.label, if feed.new { "  (new)" } else { "" }, feed.url);
+                }
                 Ok(())
             }
             Command::User { command: UserCommand::Add { email, role, company, staff, language, config } } => {

@@ -20,6 +20,7 @@ pub mod configuration;
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod domain;
+pub mod feeds;
 pub mod functions;
 pub mod http;
 pub mod latency_board;

@@ -2,6 +2,7 @@
 
 mod calcom_webhook;
 mod error;
+mod feeds;
 mod functions;
 mod ops;
 mod retell_events;
@@ -33,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
+        .route("/feeds/{file}", get(feeds::feed))
         .route("/admin/", get(crate::console::pages::home))
         .nest("/admin", crate::console::routes())
         .fallback(ops::not_found)

@@ -9,6 +9,7 @@ mod callbacks;
 mod calls;
 mod console;
 mod customers;
+mod feeds;
 mod holds;
 mod operators;
 mod tenants;
@@ -21,6 +22,7 @@ pub use callbacks::{CallbackRequest, NewCallback};
 pub use calls::CallRecord;
 pub use console::{CallStep, ConsoleAppointment, ConsoleCall, ConsoleCallback, LIST_LIMIT};
 pub use customers::Customer;
+pub use feeds::{FeedAppointment, FeedScope};
 pub use holds::HoldRow;
 pub use operators::{NewOperator, OperatorRow, SessionRow};
 

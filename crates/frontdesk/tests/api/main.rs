@@ -8,6 +8,7 @@ mod calcom;
 mod console;
 mod crash;
 mod degradation;
+mod feeds;
 mod functions;
 mod helpers;
 mod holds;
