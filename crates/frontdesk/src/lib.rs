@@ -24,6 +24,7 @@ pub mod feeds;
 pub mod functions;
 pub mod http;
 pub mod latency_board;
+pub mod notify;
 pub mod retell;
 pub mod speech;
 pub mod startup;

@@ -27,6 +27,7 @@ pub struct Application {
     state: AppState,
     store: Store,
     audit_writer: JoinHandle<()>,
+    notifier: JoinHandle<()>,
     limits: crate::http::ConnectionLimits,
 }
 
@@ -65,6 +66,8 @@ pub struct Overrides {
     pub calcom_deadlines: Option<Deadlines>,
     /// How long a read waits for a window fetch (default 1.2 s).
     pub availability_read_wait: Option<std::time::Duration>,
+    /// Notification delivery timings (default: poll 0.5 s, first retry 10 s, give up after a day).
+    pub notify: Option<crate::notify::NotifySettings>,
 }
 
 /// Refuses to start when a Cal.com tenant lacks a key or a service lacks its event type.
@@ -203,6 +206,10 @@ impl Application {
             audit,
             metrics: crate::telemetry::metrics_handle(),
         });
+        // The outbox is delivered by every instance; each message by one of them.
+        let webhooks: Arc<dyn crate::notify::Channel> = Arc::new(crate::notify::WebhookChannel::new(store.clone()));
+        // Real time, not the test clock: outbox rows are stamped by the database write's own clock.
+        let notifier = crate::notify::Notifier::new(store.clone(), vec![webhooks], Arc::new(SystemClock), overrides.notify.unwrap_or_default()).spawn();
         // Bookings whose outcome was unknown when the process stopped are settled first thing.
         state.backends().booker.spawn_reconciler(state.directory().branches().to_vec());
         crate::telemetry::spawn_metrics_upkeep();
@@ -215,7 +222,7 @@ impl Application {
         limits.max_connections =
             limits.max_connections.min(usize::try_from(files.saturating_sub(256)).unwrap_or(usize::MAX).max(16));
         tracing::info!(open_files = files, max_connections = limits.max_connections, "connection limits");
-        Ok(Self { listener, state, store, audit_writer, limits })
+        Ok(Self { listener, state, store, audit_writer, notifier, limits })
     }
 
     /// The bound address (port 0 becomes a real port).
@@ -230,7 +237,7 @@ impl Application {
 
     /// Serves until `shutdown` completes, then drains requests and flushes the audit trail.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let Self { listener, state, store, audit_writer, limits } = self;
+        let Self { listener, state, store, audit_writer, notifier, limits } = self;
         tracing::info!(address = %listener.local_addr()?, "frontdesk listening");
         let app = router(state);
         crate::http::serve(listener, app, limits, shutdown).await;
@@ -238,6 +245,8 @@ impl Application {
         if tokio::time::timeout(Duration::from_secs(10), audit_writer).await.is_err() {
             tracing::error!("audit trail did not flush within 10 s");
         }
+        // A delivery cut off here is claimed again when its lease runs out: at least once.
+        notifier.abort();
         store.close().await;
         tracing::info!("frontdesk stopped");
         Ok(())

@@ -1,4 +1,4 @@
-use super::{on_pool, Store, StoreError};
+use super::{on_pool, write_notice, AppointmentNoticeRow, NoticeEvent, Store, StoreError, APPOINTMENT_NOTICE};
 use chrono::{DateTime, Utc};
 
 /// Lifecycle of an appointment row.
@@ -15,6 +15,16 @@ pub enum AppointmentStatus {
 }
 
 impl AppointmentStatus {
+    /// The event people hear about when an appointment reaches this status.
+    pub fn notice(self) -> Option<NoticeEvent> {
+        match self {
+            Self::Booked => Some(NoticeEvent::BookingMade),
+            Self::Cancelled => Some(NoticeEvent::BookingCancelled),
+            Self::PendingUnknown => Some(NoticeEvent::BookingUnknown),
+            Self::Pending => None,
+        }
+    }
+
     /// The text stored in the database.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -191,8 +201,33 @@ impl Store {
         external_uid: Option<&str>,
     ) -> Result<(), StoreError> {
         const SQL: &str = "UPDATE appointments SET status = $2, external_uid = COALESCE($3, external_uid), updated_at = $4 WHERE id = $1";
-        on_pool!(self, pool => sqlx::query(SQL).bind(id).bind(status.as_str()).bind(external_uid).bind(Utc::now()).execute(pool).await.map(|_| ()))?;
-        Ok(())
+        self.update_status_noticed(SQL, id, status, external_uid, None).await.map(|_| ())
+    }
+
+    /// Runs a status update (`$1` id, `$2` status, `$3` uid, `$4` now, `$5` an optional extra)
+    /// and, when it changed a row, writes the event people must hear about in the same transaction.
+    async fn update_status_noticed(
+        &self,
+        sql: &'static str,
+        id: i64,
+        status: AppointmentStatus,
+        external_uid: Option<&str>,
+        extra: Option<i64>,
+    ) -> Result<bool, StoreError> {
+        let now = Utc::now();
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let mut query = sqlx::query(sql).bind(id).bind(status.as_str()).bind(external_uid).bind(now);
+            if let Some(extra) = extra {
+                query = query.bind(extra);
+            }
+            let changed = query.execute(&mut *tx).await?.rows_affected() > 0;
+            if let (true, Some(event)) = (changed, status.notice()) {
+                write_notice!(tx, AppointmentNoticeRow, APPOINTMENT_NOTICE, id, event, id, now);
+            }
+            tx.commit().await?;
+            Ok(changed)
+        })
     }
 
     /// Applies what the calendar says about one of our bookings. Only rows not yet settled the
@@ -205,8 +240,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         const SQL: &str = "UPDATE appointments SET status = $2, external_uid = COALESCE($3, external_uid), updated_at = $4
             WHERE id = $1 AND status IN ('pending', 'pending_unknown', 'booked') AND NOT (status = 'booked' AND $2 = 'booked')";
-        on_pool!(self, pool => sqlx::query(SQL).bind(id).bind(status.as_str()).bind(external_uid).bind(Utc::now()).execute(pool).await.map(|_| ()))?;
-        Ok(())
+        self.update_status_noticed(SQL, id, status, external_uid, None).await.map(|_| ())
     }
 
     /// Confirms or cancels an appointment from a Cal.com webhook, only when the webhook's event
@@ -225,8 +259,7 @@ impl Store {
               AND EXISTS (SELECT 1 FROM services s
                     LEFT JOIN staff_services ss ON ss.staff_id = appointments.staff_id AND ss.service_id = appointments.service_id
                     WHERE s.id = appointments.service_id AND COALESCE(ss.calcom_event_type_id, s.calcom_event_type_id) = $5)";
-        let done = on_pool!(self, pool => sqlx::query(SQL).bind(id).bind(status.as_str()).bind(uid).bind(Utc::now()).bind(event_type_id).execute(pool).await.map(|r| r.rows_affected()))?;
-        Ok(done > 0)
+        self.update_status_noticed(SQL, id, status, uid, Some(event_type_id)).await
     }
 
     /// Cancels the live appointment of a company whose calendar booking is `uid` (a booking
@@ -249,7 +282,15 @@ impl Store {
     ) -> Result<(), StoreError> {
         const SQL: &str = "UPDATE appointments SET starts_at = $2, ends_at = $3, staff_id = $4,
                 external_uid = COALESCE($5, external_uid), updated_at = $6 WHERE id = $1";
-        on_pool!(self, pool => sqlx::query(SQL).bind(id).bind(starts_at).bind(ends_at).bind(staff_id).bind(external_uid).bind(Utc::now()).execute(pool).await.map(|_| ()))?;
+        let now = Utc::now();
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(SQL).bind(id).bind(starts_at).bind(ends_at).bind(staff_id).bind(external_uid).bind(now).execute(&mut *tx).await?;
+            // Each move is its own notice: the key names the new start.
+            let key = format!("{id}:{}", starts_at.timestamp());
+            write_notice!(tx, AppointmentNoticeRow, APPOINTMENT_NOTICE, id, NoticeEvent::BookingMoved, key, now);
+            tx.commit().await?;
+        });
         Ok(())
     }
 
@@ -282,6 +323,20 @@ impl Store {
     pub async fn insert_appointment(&self, new: &NewAppointment) -> Result<i64, StoreError> {
         const SQL: &str = "INSERT INTO appointments (idempotency_key, company_id, branch_id, customer_id, service_id, staff_id, call_id, starts_at, ends_at, status, notes, created_at, updated_at, source)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13) RETURNING id";
+        // Booked at once (the embedded calendar): the notice rides in the same transaction.
+        if let Some(event) = new.status.notice().filter(|_| new.status == AppointmentStatus::Booked) {
+            return on_pool!(self, pool => {
+                let mut tx = pool.begin().await?;
+                let id: i64 = sqlx::query_scalar(SQL)
+                    .bind(&new.idempotency_key).bind(new.company_id).bind(new.branch_id).bind(new.customer_id)
+                    .bind(new.service_id).bind(new.staff_id).bind(new.call_id).bind(new.starts_at).bind(new.ends_at)
+                    .bind(new.status.as_str()).bind(&new.notes).bind(new.created_at).bind(new.source.as_str())
+                    .fetch_one(&mut *tx).await?;
+                write_notice!(tx, AppointmentNoticeRow, APPOINTMENT_NOTICE, id, event, id, Utc::now());
+                tx.commit().await?;
+                Ok(id)
+            });
+        }
         let id = on_pool!(self, pool => sqlx::query_scalar(SQL)
             .bind(&new.idempotency_key)
             .bind(new.company_id)

@@ -1,4 +1,4 @@
-use super::{on_pool, Store, StoreError};
+use super::{on_pool, write_notice, CallbackNoticeRow, NoticeEvent, Store, StoreError, CALLBACK_NOTICE};
 use chrono::{DateTime, Utc};
 
 /// A caller frontdesk could not help, to be called back by staff.
@@ -50,19 +50,25 @@ impl Store {
     pub async fn insert_callback(&self, callback: &NewCallback) -> Result<i64, StoreError> {
         const SQL: &str = "INSERT INTO callback_requests (company_id, branch_id, call_id, customer_name, phone, preferred_time, reason, priority, status, created_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9) RETURNING id";
-        let id = on_pool!(self, pool => sqlx::query_scalar(SQL)
-            .bind(callback.company_id)
-            .bind(callback.branch_id)
-            .bind(callback.call_id)
-            .bind(&callback.customer_name)
-            .bind(&callback.phone)
-            .bind(&callback.preferred_time)
-            .bind(&callback.reason)
-            .bind(&callback.priority)
-            .bind(callback.created_at)
-            .fetch_one(pool)
-            .await)?;
-        Ok(id)
+        // The callback and its notice land together or not at all: nobody is lost.
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id: i64 = sqlx::query_scalar(SQL)
+                .bind(callback.company_id)
+                .bind(callback.branch_id)
+                .bind(callback.call_id)
+                .bind(&callback.customer_name)
+                .bind(&callback.phone)
+                .bind(&callback.preferred_time)
+                .bind(&callback.reason)
+                .bind(&callback.priority)
+                .bind(callback.created_at)
+                .fetch_one(&mut *tx)
+                .await?;
+            write_notice!(tx, CallbackNoticeRow, CALLBACK_NOTICE, id, NoticeEvent::CallbackRequested, id, Utc::now());
+            tx.commit().await?;
+            Ok(id)
+        })
     }
 
     /// A company's open callback requests, urgent first, oldest first.

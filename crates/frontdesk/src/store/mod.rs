@@ -12,6 +12,7 @@ mod customers;
 mod feeds;
 mod holds;
 mod operators;
+mod outbox;
 mod tenants;
 
 pub use appointments::{
@@ -25,6 +26,8 @@ pub use customers::Customer;
 pub use feeds::{FeedAppointment, FeedScope};
 pub use holds::HoldRow;
 pub use operators::{NewOperator, OperatorRow, SessionRow};
+pub use outbox::{NoticeData, NoticeEvent, OutboxMessage};
+pub(crate) use outbox::{write_notice, AppointmentNoticeRow, CallbackNoticeRow, APPOINTMENT_NOTICE, CALLBACK_NOTICE};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -111,15 +111,18 @@ impl Store {
             for company in &file.companies {
                 let company_id: i64 = sqlx::query_scalar(
                     "INSERT INTO companies (name, language, timezone, calendar, calcom_api_key, cancel_hours_before, created_at, updated_at, region, locale,
-                        retell_api_key, max_bookings_per_call, max_upcoming_per_caller, booking_horizon_days)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, $13)
+                        retell_api_key, max_bookings_per_call, max_upcoming_per_caller, booking_horizon_days,
+                        notify_email, notify_webhook_url, notify_webhook_secret)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
                      ON CONFLICT (name) DO UPDATE SET language = excluded.language, timezone = excluded.timezone,
                         calendar = excluded.calendar, calcom_api_key = excluded.calcom_api_key,
                         cancel_hours_before = excluded.cancel_hours_before, updated_at = excluded.updated_at,
                         region = excluded.region, locale = excluded.locale, retell_api_key = excluded.retell_api_key,
                         max_bookings_per_call = excluded.max_bookings_per_call,
                         max_upcoming_per_caller = excluded.max_upcoming_per_caller,
-                        booking_horizon_days = excluded.booking_horizon_days
+                        booking_horizon_days = excluded.booking_horizon_days,
+                        notify_email = excluded.notify_email, notify_webhook_url = excluded.notify_webhook_url,
+                        notify_webhook_secret = excluded.notify_webhook_secret
                      RETURNING id")
                     .bind(&company.name)
                     .bind(company.language.code())
@@ -134,6 +137,9 @@ impl Store {
                     .bind(i64::from(company.limits.max_bookings_per_call))
                     .bind(i64::from(company.limits.max_upcoming_per_caller))
                     .bind(i64::from(company.limits.booking_horizon_days))
+                    .bind(&company.notify.email)
+                    .bind(&company.notify.webhook_url)
+                    .bind(company.notify.webhook_secret.as_ref().map(Secret::expose))
                     .fetch_one(&mut *tx)
                     .await?;
                 for branch in &company.branches {

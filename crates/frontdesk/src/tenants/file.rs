@@ -38,8 +38,21 @@ pub struct CompanySpec {
     pub region_code: Option<String>,
     /// Locale such as `de-DE`, `en-US`, `en-GB`: decides whether "12/3" is month first.
     pub locale: Option<String>,
+    /// Who hears about callbacks, bookings, moves and cancellations.
+    pub notify: NotifySpec,
     /// Branches.
     pub branches: Vec<BranchSpec>,
+}
+
+/// Where a company's notifications go.
+#[derive(Debug, Clone, Default)]
+pub struct NotifySpec {
+    /// The owner's e-mail address (lower case).
+    pub email: Option<String>,
+    /// An `https://` (or `http://`) URL that receives signed JSON events.
+    pub webhook_url: Option<String>,
+    /// The secret those events are signed with (required with a URL).
+    pub webhook_secret: Option<Secret>,
 }
 
 /// One branch as the file describes it.
@@ -119,6 +132,9 @@ struct RawCompany {
     booking_horizon_days: Option<u32>,
     region: Option<String>,
     locale: Option<String>,
+    notify_email: Option<String>,
+    notify_webhook_url: Option<String>,
+    notify_webhook_secret: Option<String>,
     #[serde(default)]
     branch: Vec<BranchDraft>,
 }
@@ -282,6 +298,23 @@ fn parse_company(raw: RawCompany, seen_numbers: &mut HashSet<PhoneNumber>) -> Re
             return Err(at(format!("locale {locale:?} does not match language {:?}", language.code())));
         }
     }
+    let notify = NotifySpec {
+        email: raw
+            .notify_email
+            .as_deref()
+            .map(|e| crate::domain::OperatorEmail::parse(e).map(|e| e.as_str().to_string()))
+            .transpose()
+            .map_err(|e| at(format!("notify_email {e}")))?,
+        webhook_url: match raw.notify_webhook_url.as_deref().map(str::trim) {
+            None => None,
+            Some(url) if (url.starts_with("https://") || url.starts_with("http://")) && url.len() <= 2048 && !url.contains(char::is_whitespace) => Some(url.to_string()),
+            Some(url) => return Err(at(format!("notify_webhook_url {url:?} is not an http(s) URL"))),
+        },
+        webhook_secret: secret("notify_webhook_secret", &raw.notify_webhook_secret)?,
+    };
+    if notify.webhook_url.is_some() != notify.webhook_secret.is_some() {
+        return Err(at("notify_webhook_url and notify_webhook_secret go together".into()));
+    }
     let mut branch_names = HashSet::new();
     let branches = raw
         .branch
@@ -306,6 +339,7 @@ fn parse_company(raw: RawCompany, seen_numbers: &mut HashSet<PhoneNumber>) -> Re
         region,
         region_code: raw.region.map(|r| r.trim().to_ascii_uppercase()),
         locale: raw.locale,
+        notify,
         branches,
     })
 }

@@ -193,6 +193,13 @@ impl TestAppBuilder {
             calendar: self.calendar,
             calcom_deadlines: self.calcom_deadlines,
             availability_read_wait: None,
+            // Quick rounds and retries, so a test sees a delivery within a second.
+            notify: Some(frontdesk::notify::NotifySettings {
+                poll: std::time::Duration::from_millis(50),
+                retry_base: std::time::Duration::from_millis(300),
+                give_up_after: chrono::Duration::hours(24),
+                lease: chrono::Duration::seconds(3),
+            }),
         };
         let app = match Application::build_with(&settings, overrides).await {
             Ok(app) => app,

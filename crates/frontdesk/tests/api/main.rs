@@ -13,6 +13,7 @@ mod functions;
 mod helpers;
 mod holds;
 mod isolation;
+mod notifications;
 mod properties;
 mod protocol;
 mod retell_agents;

@@ -1,0 +1,281 @@
+//! The outbox: every event a person must hear about, written in the same transaction as the
+//! change it reports, then delivered at least once by one instance (see `notify`).
+
+use super::{on_pool, Store, StoreError};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NoticeEvent {
+    /// A caller asked to be called back.
+    #[serde(rename = "callback.requested")]
+    CallbackRequested,
+    /// An appointment is booked (confirmed by the calendar of record).
+    #[serde(rename = "booking.made")]
+    BookingMade,
+    /// An appointment moved.
+    #[serde(rename = "booking.moved")]
+    BookingMoved,
+    /// An appointment was cancelled.
+    #[serde(rename = "booking.cancelled")]
+    BookingCancelled,
+    /// The calendar did not answer a booking: somebody must check it.
+    #[serde(rename = "booking.unknown")]
+    BookingUnknown,
+}
+
+impl NoticeEvent {
+    /// The stored and sent name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CallbackRequested => "callback.requested",
+            Self::BookingMade => "booking.made",
+            Self::BookingMoved => "booking.moved",
+            Self::BookingCancelled => "booking.cancelled",
+            Self::BookingUnknown => "booking.unknown",
+        }
+    }
+}
+
+/// What a notification says, as it was when the change was made (the outbox row's payload and a
+/// webhook's `data`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NoticeData {
+    /// Company name.
+    pub company: String,
+    /// Branch name.
+    pub branch: Option<String>,
+    /// `de` or `en`.
+    pub language: String,
+    /// IANA zone of the company.
+    pub timezone: String,
+    /// The appointment, for booking events.
+    pub appointment_id: Option<i64>,
+    /// The callback request, for callback events.
+    pub callback_id: Option<i64>,
+    /// Service.
+    pub service: Option<String>,
+    /// Staff member.
+    pub staff: Option<String>,
+    /// Start (UTC).
+    pub start: Option<DateTime<Utc>>,
+    /// End (UTC).
+    pub end: Option<DateTime<Utc>>,
+    /// Customer's name.
+    pub customer_name: Option<String>,
+    /// Customer's number, in full (only the business receives it).
+    pub phone: Option<String>,
+    /// Customer's e-mail.
+    pub email: Option<String>,
+    /// What a callback is about.
+    pub reason: Option<String>,
+    /// When the caller would like to be called.
+    pub preferred_time: Option<String>,
+    /// `high` or `normal` (callbacks).
+    pub priority: Option<String>,
+}
+
+/// An appointment's details read inside the writing transaction.
+#[derive(sqlx::FromRow)]
+pub(crate) struct AppointmentNoticeRow {
+    pub company: String,
+    pub branch: String,
+    pub language: String,
+    pub timezone: String,
+    pub id: i64,
+    pub service: String,
+    pub staff: Option<String>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub customer_name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub company_id: i64,
+    pub notify_webhook_url: Option<String>,
+}
+
+/// The details of appointment `$1` with where its company's notifications go.
+pub(crate) const APPOINTMENT_NOTICE: &str = "SELECT co.name AS company, b.name AS branch, co.language, co.timezone, a.id,
+        s.name AS service, st.name AS staff, a.starts_at, a.ends_at, c.name AS customer_name, c.phone, c.email,
+        a.company_id, co.notify_webhook_url
+    FROM appointments a JOIN companies co ON co.id = a.company_id JOIN branches b ON b.id = a.branch_id
+    JOIN services s ON s.id = a.service_id LEFT JOIN staff st ON st.id = a.staff_id
+    LEFT JOIN customers c ON c.id = a.customer_id
+    WHERE a.id = $1 AND a.source <> 'calcom'";
+
+impl AppointmentNoticeRow {
+    pub(crate) fn data(self) -> (i64, Option<String>, NoticeData) {
+        let data = NoticeData {
+            company: self.company,
+            branch: Some(self.branch),
+            language: self.language,
+            timezone: self.timezone,
+            appointment_id: Some(self.id),
+            callback_id: None,
+            service: Some(self.service),
+            staff: self.staff,
+            start: Some(self.starts_at),
+            end: Some(self.ends_at),
+            customer_name: self.customer_name,
+            phone: self.phone,
+            email: self.email,
+            reason: None,
+            preferred_time: None,
+            priority: None,
+        };
+        (self.company_id, self.notify_webhook_url, data)
+    }
+}
+
+/// A callback request's details read inside the writing transaction.
+#[derive(sqlx::FromRow)]
+pub(crate) struct CallbackNoticeRow {
+    pub company: String,
+    pub branch: Option<String>,
+    pub language: String,
+    pub timezone: String,
+    pub id: i64,
+    pub customer_name: Option<String>,
+    pub phone: String,
+    pub reason: Option<String>,
+    pub preferred_time: Option<String>,
+    pub priority: String,
+    pub company_id: i64,
+    pub notify_webhook_url: Option<String>,
+}
+
+/// The details of callback request `$1` with where its company's notifications go.
+pub(crate) const CALLBACK_NOTICE: &str = "SELECT co.name AS company, b.name AS branch, co.language, co.timezone, r.id,
+        r.customer_name, r.phone, r.reason, r.preferred_time, r.priority, r.company_id, co.notify_webhook_url
+    FROM callback_requests r JOIN companies co ON co.id = r.company_id LEFT JOIN branches b ON b.id = r.branch_id
+    WHERE r.id = $1";
+
+impl CallbackNoticeRow {
+    pub(crate) fn data(self) -> (i64, Option<String>, NoticeData) {
+        let data = NoticeData {
+            company: self.company,
+            branch: self.branch,
+            language: self.language,
+            timezone: self.timezone,
+            appointment_id: None,
+            callback_id: Some(self.id),
+            service: None,
+            staff: None,
+            start: None,
+            end: None,
+            customer_name: self.customer_name,
+            phone: Some(self.phone),
+            email: None,
+            reason: self.reason,
+            preferred_time: self.preferred_time,
+            priority: Some(self.priority),
+        };
+        (self.company_id, self.notify_webhook_url, data)
+    }
+}
+
+/// Inserts a row of `$event` into the outbox inside transaction `$tx` for the details read with
+/// `$query` (a `*_NOTICE`) into `$row`, when the company has somewhere to send it. `$key` makes
+/// a repeated change (a retried request, a webhook arriving twice) one notification.
+macro_rules! write_notice {
+    ($tx:ident, $row:ty, $query:expr, $id:expr, $event:expr, $key:expr, $now:expr) => {{
+        let found: Option<$row> = sqlx::query_as($query).bind($id).fetch_optional(&mut *$tx).await?;
+        if let Some((company_id, Some(url), data)) = found.map(|row| row.data()) {
+            let event: $crate::store::NoticeEvent = $event;
+            let payload = serde_json::to_string(&data).expect("notice data serializes");
+            sqlx::query(
+                "INSERT INTO outbox (company_id, event, channel, recipient, payload, idempotency_key, status, attempts, next_attempt_at, created_at)
+                 VALUES ($1, $2, 'webhook', $3, $4, $5, 'pending', 0, $6, $6) ON CONFLICT (idempotency_key) DO NOTHING",
+            )
+            .bind(company_id)
+            .bind(event.as_str())
+            .bind(url)
+            .bind(payload)
+            .bind(format!("{}:{}:webhook", event.as_str(), $key))
+            .bind($now)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+pub(crate) use write_notice;
+
+/// An outbox row claimed for delivery.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OutboxMessage {
+    /// Id.
+    pub id: i64,
+    /// Company.
+    pub company_id: i64,
+    /// `callback.requested`, `booking.made`, …
+    pub event: String,
+    /// `webhook` (e-mail and SMS channels come next).
+    pub channel: String,
+    /// The URL (or address) at the time of writing.
+    pub recipient: String,
+    /// [`NoticeData`] as JSON.
+    pub payload: String,
+    /// The receiver's key for de-duplication (the same on every attempt).
+    pub idempotency_key: String,
+    /// Attempts so far, this one included.
+    pub attempts: i32,
+    /// When the change was made.
+    pub created_at: DateTime<Utc>,
+}
+
+const CLAIM_POSTGRES: &str = "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 WHERE id IN (
+        SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until < $1)
+        ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+    RETURNING id, company_id, event, channel, recipient, payload, idempotency_key, attempts, created_at";
+/// SQLite has one writer at a time: the UPDATE itself is the claim.
+const CLAIM_SQLITE: &str = "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 WHERE id IN (
+        SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until < $1)
+        ORDER BY next_attempt_at, id LIMIT $3)
+    RETURNING id, company_id, event, channel, recipient, payload, idempotency_key, attempts, created_at";
+
+impl Store {
+    /// Claims up to `limit` due messages until `lease_until` (another instance skips them; a
+    /// crashed one's lease runs out and the message is claimed again).
+    pub async fn claim_outbox(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        Ok(match self {
+            Self::Postgres(pool) => sqlx::query_as(CLAIM_POSTGRES).bind(now).bind(lease_until).bind(limit).fetch_all(pool).await?,
+            Self::Sqlite(pool) => sqlx::query_as(CLAIM_SQLITE).bind(now).bind(lease_until).bind(limit).fetch_all(pool).await?,
+        })
+    }
+
+    /// Marks a message delivered.
+    pub async fn outbox_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+        on_pool!(self, pool => sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $2, locked_until = NULL, last_error = NULL WHERE id = $1")
+            .bind(id).bind(now).execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Records a failed attempt: tried again at `retry_at`, or given up (`None`).
+    pub async fn outbox_failed(&self, id: i64, error: &str, retry_at: Option<DateTime<Utc>>) -> Result<(), StoreError> {
+        let error: String = error.chars().take(500).collect();
+        on_pool!(self, pool => match retry_at {
+            Some(at) => sqlx::query("UPDATE outbox SET next_attempt_at = $2, locked_until = NULL, last_error = $3 WHERE id = $1")
+                .bind(id).bind(at).bind(&error).execute(pool).await.map(|_| ()),
+            None => sqlx::query("UPDATE outbox SET status = 'failed', locked_until = NULL, last_error = $2 WHERE id = $1")
+                .bind(id).bind(&error).execute(pool).await.map(|_| ()),
+        })?;
+        Ok(())
+    }
+
+    /// A company's webhook secret (read at delivery, never copied into the outbox).
+    pub async fn webhook_secret(&self, company_id: i64) -> Result<Option<String>, StoreError> {
+        Ok(on_pool!(self, pool => sqlx::query_scalar("SELECT notify_webhook_secret FROM companies WHERE id = $1")
+            .bind(company_id).fetch_optional(pool).await)?.flatten())
+    }
+
+    /// Messages by status (`pending`, `sent`, `failed`) for the console and tests.
+    pub async fn outbox_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(on_pool!(self, pool => sqlx::query_as("SELECT status, COUNT(*) FROM outbox GROUP BY status ORDER BY status").fetch_all(pool).await)?)
+    }
+}

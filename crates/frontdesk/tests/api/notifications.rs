@@ -1,0 +1,177 @@
+//! Notifications through the outbox: a signed webhook per event, written with the change,
+//! delivered once even when the receiver is down for a while, across a restart, and by exactly
+//! one of two instances sharing PostgreSQL.
+
+use crate::helpers::*;
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const SECRET: &str = "whsec_frontdesk_test";
+
+/// A business's webhook endpoint: records what arrives, or answers 503 while "down".
+#[derive(Clone, Default)]
+struct Receiver {
+    got: Arc<Mutex<Vec<(HeaderMap, Value)>>>,
+    down: Arc<AtomicBool>,
+    refused: Arc<Mutex<usize>>,
+}
+
+impl Receiver {
+    async fn start() -> (Self, String) {
+        let receiver = Self::default();
+        let state = receiver.clone();
+        let app = axum::Router::new().route(
+            "/hook",
+            axum::routing::post(move |headers: HeaderMap, body: Bytes| {
+                let state = state.clone();
+                async move {
+                    if state.down.load(Ordering::SeqCst) {
+                        *state.refused.lock().unwrap() += 1;
+                        return StatusCode::SERVICE_UNAVAILABLE;
+                    }
+                    // The signature must verify before the event is believed.
+                    let header = headers["x-frontdesk-signature"].to_str().unwrap().to_string();
+                    let t: i64 = header.split(',').next().unwrap().trim_start_matches("t=").parse().unwrap();
+                    assert_eq!(header, frontdesk::notify::signature(SECRET, t, &body), "a forged or broken signature");
+                    assert!((chrono::Utc::now().timestamp() - t).abs() < 300);
+                    state.got.lock().unwrap().push((headers, serde_json::from_slice(&body).unwrap()));
+                    StatusCode::OK
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        (receiver, url)
+    }
+
+    fn events(&self) -> Vec<Value> {
+        self.got.lock().unwrap().iter().map(|(_, body)| body.clone()).collect()
+    }
+
+    /// Waits until `n` events arrived (at most 10 s), then a little longer to catch duplicates.
+    async fn wait_for(&self, n: usize) -> Vec<Value> {
+        let started = Instant::now();
+        while self.events().len() < n && started.elapsed() < Duration::from_secs(10) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        self.events()
+    }
+}
+
+/// The demo tenants with the salon's notifications going to `url`.
+fn tenants_notifying(url: &str) -> String {
+    demo_tenants().replacen(
+        "region = \"DE-BE\"",
+        &format!("region = \"DE-BE\"\nnotify_webhook_url = \"{url}\"\nnotify_webhook_secret = \"{SECRET}\""),
+        1,
+    )
+}
+
+#[tokio::test]
+async fn every_change_a_person_must_hear_about_arrives_once_and_signed() {
+    let (receiver, url) = Receiver::start().await;
+    let app = TestApp::builder().tenants(tenants_notifying(&url)).spawn().await;
+    let asked = app.call("request_callback", json!({"name": "Anna Schmidt", "grund": "Farbberatung", "dringlichkeit": "dringend"})).await.json();
+    assert_eq!(asked["success"], true, "{asked}");
+    let booked = app.call("book_appointment", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "name": "Anna Schmidt"})).await.json();
+    assert_eq!(booked["success"], true, "{booked}");
+    // A retried booking (Retell retries) is one booking and one notification.
+    let again = app.call("book_appointment", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "name": "Anna Schmidt"})).await.json();
+    assert_eq!(again["success"], true);
+    let moved = app.call("reschedule_appointment", json!({"date": "morgen", "time": "10:00", "new_date": "morgen", "new_time": "11:00"})).await.json();
+    assert_eq!(moved["success"], true, "{moved}");
+    let cancelled = app.call("cancel_appointment", json!({"date": "morgen", "time": "11:00"})).await.json();
+    assert_eq!(cancelled["success"], true, "{cancelled}");
+
+    let events = receiver.wait_for(4).await;
+    let kinds: Vec<&str> = events.iter().map(|e| e["event"].as_str().unwrap()).collect();
+    for kind in ["callback.requested", "booking.made", "booking.moved", "booking.cancelled"] {
+        assert_eq!(kinds.iter().filter(|k| **k == kind).count(), 1, "{kind} in {kinds:?}");
+    }
+    assert_eq!(events.len(), 4, "{events:#?}");
+    let callback = events.iter().find(|e| e["event"] == "callback.requested").unwrap();
+    assert_eq!(callback["data"]["phone"], CALLER, "the business gets the number in full");
+    assert_eq!((callback["data"]["priority"].as_str(), callback["data"]["company"].as_str()), (Some("high"), Some("Salon Schnittpunkt")));
+    let moved = events.iter().find(|e| e["event"] == "booking.moved").unwrap();
+    assert_eq!(moved["data"]["start"], "2026-12-01T10:00:00Z");
+    // The idempotency key is in the body and the header, the same on every attempt.
+    for (headers, body) in receiver.got.lock().unwrap().iter() {
+        assert_eq!(headers["idempotency-key"].to_str().unwrap(), body["id"].as_str().unwrap());
+    }
+    // The other company has no webhook: nothing of its calls is sent anywhere.
+    let english = app.call_between("request_callback", json!({"name": "John Smith"}), "+447700900123", PRACTICE).await.json();
+    assert_eq!(english["success"], true);
+    assert_eq!(receiver.wait_for(5).await.len(), 4);
+}
+
+#[tokio::test]
+async fn a_receiver_that_is_down_gets_the_event_once_when_it_is_back() {
+    let (receiver, url) = Receiver::start().await;
+    receiver.down.store(true, Ordering::SeqCst);
+    let app = TestApp::builder().tenants(tenants_notifying(&url)).spawn().await;
+    assert_eq!(app.call("request_callback", json!({"name": "Anna Schmidt"})).await.json()["success"], true);
+    let started = Instant::now();
+    while *receiver.refused.lock().unwrap() < 2 {
+        assert!(started.elapsed() < Duration::from_secs(10), "no retry");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    receiver.down.store(false, Ordering::SeqCst);
+    let events = receiver.wait_for(1).await;
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert!(events[0]["attempt"].as_i64().unwrap() >= 3, "{}", events[0]);
+    assert_eq!(app.store.outbox_counts().await.unwrap(), vec![("sent".to_string(), 1)]);
+}
+
+#[tokio::test]
+async fn events_written_before_a_restart_are_delivered_after_it_none_twice() {
+    let (receiver, url) = Receiver::start().await;
+    receiver.down.store(true, Ordering::SeqCst);
+    let mut first = TestApp::builder().tenants(tenants_notifying(&url)).spawn().await;
+    for i in 0..50 {
+        let number = format!("+49176{:08}", i);
+        let asked = first.call_between("request_callback", json!({"name": format!("Kunde {i}")}), &number, SALON).await.json();
+        assert_eq!(asked["success"], true, "{asked}");
+    }
+    first.shutdown().await;
+    receiver.down.store(false, Ordering::SeqCst);
+    let second = TestApp::builder().tenants(tenants_notifying(&url)).env("FRONTDESK_DATABASE_URL", first.database_url.clone()).spawn().await;
+    let events = receiver.wait_for(50).await;
+    let mut ids: Vec<&str> = events.iter().map(|e| e["id"].as_str().unwrap()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!((events.len(), ids.len()), (50, 50));
+    assert_eq!(second.store.outbox_counts().await.unwrap(), vec![("sent".to_string(), 50)]);
+}
+
+#[tokio::test]
+async fn two_instances_share_one_outbox_and_send_each_event_once() {
+    let (receiver, url) = Receiver::start().await;
+    receiver.down.store(true, Ordering::SeqCst);
+    let Some(a) = TestApp::builder().backend(Backend::Postgres).tenants(tenants_notifying(&url)).try_spawn().await else {
+        return;
+    };
+    let b = TestApp::builder()
+        .backend(Backend::Postgres)
+        .tenants(tenants_notifying(&url))
+        .env("FRONTDESK_DATABASE_URL", a.database_url.clone())
+        .spawn()
+        .await;
+    for i in 0..40 {
+        let app = if i % 2 == 0 { &a } else { &b };
+        let asked = app.call_between("request_callback", json!({"name": format!("Kunde {i}")}), &format!("+49176{:08}", i), SALON).await.json();
+        assert_eq!(asked["success"], true, "{asked}");
+    }
+    // Both workers race for the same 40 rows once the receiver is up.
+    receiver.down.store(false, Ordering::SeqCst);
+    let events = receiver.wait_for(40).await;
+    let mut ids: Vec<&str> = events.iter().map(|e| e["id"].as_str().unwrap()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!((events.len(), ids.len()), (40, 40));
+}
