@@ -41,6 +41,11 @@ pub struct Settings {
     /// The URL the service is reachable at (`FRONTDESK_PUBLIC_URL`): Retell URLs in the console,
     /// and `Secure` session cookies when it is `https://`.
     pub public_url: Option<String>,
+    /// `FRONTDESK_SMTP_URL`: `smtp://user:pass@host:port` (STARTTLS when offered) or `smtps://…`;
+    /// unset = no e-mail (e-mail notices then fail visibly). A secret: it holds a password.
+    pub smtp_url: Option<Secret>,
+    /// `FRONTDESK_SMTP_FROM`: the sender, e.g. `Salon <noreply@salon.example>`.
+    pub smtp_from: Option<String>,
     /// Open connections in all and per client address, header and body timeouts.
     pub connection_limits: ConnectionLimits,
     /// Memory the availability windows may take, in MiB (the coldest are evicted beyond it).
@@ -94,6 +99,8 @@ struct FileSettings {
     redis_prefix: Option<String>,
     admin_token: Option<String>,
     public_url: Option<String>,
+    smtp_url: Option<String>,
+    smtp_from: Option<String>,
     max_connections: Option<String>,
     max_connections_per_address: Option<String>,
     request_timeout_secs: Option<String>,
@@ -158,6 +165,14 @@ impl Settings {
         // The token opens every company's data: it must not be guessable.
         if admin_token.as_ref().is_some_and(|t| t.expose().chars().count() < 16) {
             return Err(ConfigError::Invalid { name: "FRONTDESK_ADMIN_TOKEN", problem: "is shorter than 16 characters".into() });
+        }
+        let smtp_url = secret("FRONTDESK_SMTP_URL", from_file.smtp_url)?;
+        if smtp_url.as_ref().is_some_and(|u| !(u.expose().starts_with("smtp://") || u.expose().starts_with("smtps://"))) {
+            return Err(ConfigError::Invalid { name: "FRONTDESK_SMTP_URL", problem: "is not an smtp:// or smtps:// URL".into() });
+        }
+        let smtp_from = get("FRONTDESK_SMTP_FROM", from_file.smtp_from);
+        if smtp_url.is_some() && smtp_from.is_none() {
+            return Err(ConfigError::Invalid { name: "FRONTDESK_SMTP_FROM", problem: "is required with FRONTDESK_SMTP_URL".into() });
         }
         let public_url = match get("FRONTDESK_PUBLIC_URL", from_file.public_url) {
             None => None,
@@ -290,6 +305,8 @@ impl Settings {
             availability_cache,
             admin_token,
             public_url,
+            smtp_url,
+            smtp_from,
             connection_limits,
             window_cache_mb,
         })
@@ -352,6 +369,7 @@ mod tests {
             "FRONTDESK_CALCOM_API_KEY",
             "FRONTDESK_CALCOM_WEBHOOK_SECRET",
             "FRONTDESK_ADMIN_TOKEN",
+            "FRONTDESK_SMTP_URL",
         ] {
             let key = name.trim_start_matches("FRONTDESK_").to_ascii_lowercase();
             for blank in ["", " ", "\t "] {

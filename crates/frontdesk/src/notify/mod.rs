@@ -2,9 +2,12 @@
 //! retried with exponential backoff and jitter for a day, then marked failed. Channels: signed
 //! webhooks now; e-mail next; SMS slots in as another [`Channel`].
 
+mod email;
+pub mod message;
 mod webhook;
 mod worker;
 
+pub use email::EmailChannel;
 pub use webhook::{signature, WebhookChannel, SIGNATURE_HEADER};
 pub use worker::{NotifySettings, Notifier};
 

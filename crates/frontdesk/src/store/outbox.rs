@@ -76,6 +76,13 @@ pub struct NoticeData {
     pub priority: Option<String>,
 }
 
+/// The (channel, recipient) pairs a company's notices go to.
+fn recipients(webhook: Option<String>, email: Option<String>) -> Vec<(&'static str, String)> {
+    let webhook = webhook.map(|url| ("webhook", url));
+    let email = email.map(|address| ("email", address));
+    webhook.into_iter().chain(email).collect()
+}
+
 /// An appointment's details read inside the writing transaction.
 #[derive(sqlx::FromRow)]
 pub(crate) struct AppointmentNoticeRow {
@@ -93,19 +100,21 @@ pub(crate) struct AppointmentNoticeRow {
     pub email: Option<String>,
     pub company_id: i64,
     pub notify_webhook_url: Option<String>,
+    pub notify_email: Option<String>,
 }
 
 /// The details of appointment `$1` with where its company's notifications go.
 pub(crate) const APPOINTMENT_NOTICE: &str = "SELECT co.name AS company, b.name AS branch, co.language, co.timezone, a.id,
         s.name AS service, st.name AS staff, a.starts_at, a.ends_at, c.name AS customer_name, c.phone, c.email,
-        a.company_id, co.notify_webhook_url
+        a.company_id, co.notify_webhook_url, co.notify_email
     FROM appointments a JOIN companies co ON co.id = a.company_id JOIN branches b ON b.id = a.branch_id
     JOIN services s ON s.id = a.service_id LEFT JOIN staff st ON st.id = a.staff_id
     LEFT JOIN customers c ON c.id = a.customer_id
     WHERE a.id = $1 AND a.source <> 'calcom'";
 
 impl AppointmentNoticeRow {
-    pub(crate) fn data(self) -> (i64, Option<String>, NoticeData) {
+    pub(crate) fn data(self) -> (i64, Vec<(&'static str, String)>, NoticeData) {
+        let recipients = recipients(self.notify_webhook_url, self.notify_email);
         let data = NoticeData {
             company: self.company,
             branch: Some(self.branch),
@@ -124,7 +133,7 @@ impl AppointmentNoticeRow {
             preferred_time: None,
             priority: None,
         };
-        (self.company_id, self.notify_webhook_url, data)
+        (self.company_id, recipients, data)
     }
 }
 
@@ -143,16 +152,18 @@ pub(crate) struct CallbackNoticeRow {
     pub priority: String,
     pub company_id: i64,
     pub notify_webhook_url: Option<String>,
+    pub notify_email: Option<String>,
 }
 
 /// The details of callback request `$1` with where its company's notifications go.
 pub(crate) const CALLBACK_NOTICE: &str = "SELECT co.name AS company, b.name AS branch, co.language, co.timezone, r.id,
-        r.customer_name, r.phone, r.reason, r.preferred_time, r.priority, r.company_id, co.notify_webhook_url
+        r.customer_name, r.phone, r.reason, r.preferred_time, r.priority, r.company_id, co.notify_webhook_url, co.notify_email
     FROM callback_requests r JOIN companies co ON co.id = r.company_id LEFT JOIN branches b ON b.id = r.branch_id
     WHERE r.id = $1";
 
 impl CallbackNoticeRow {
-    pub(crate) fn data(self) -> (i64, Option<String>, NoticeData) {
+    pub(crate) fn data(self) -> (i64, Vec<(&'static str, String)>, NoticeData) {
+        let recipients = recipients(self.notify_webhook_url, self.notify_email);
         let data = NoticeData {
             company: self.company,
             branch: self.branch,
@@ -171,7 +182,7 @@ impl CallbackNoticeRow {
             preferred_time: self.preferred_time,
             priority: Some(self.priority),
         };
-        (self.company_id, self.notify_webhook_url, data)
+        (self.company_id, recipients, data)
     }
 }
 
@@ -181,21 +192,25 @@ impl CallbackNoticeRow {
 macro_rules! write_notice {
     ($tx:ident, $row:ty, $query:expr, $id:expr, $event:expr, $key:expr, $now:expr) => {{
         let found: Option<$row> = sqlx::query_as($query).bind($id).fetch_optional(&mut *$tx).await?;
-        if let Some((company_id, Some(url), data)) = found.map(|row| row.data()) {
+        if let Some((company_id, recipients, data)) = found.map(|row| row.data()) {
             let event: $crate::store::NoticeEvent = $event;
             let payload = serde_json::to_string(&data).expect("notice data serializes");
-            sqlx::query(
-                "INSERT INTO outbox (company_id, event, channel, recipient, payload, idempotency_key, status, attempts, next_attempt_at, created_at)
-                 VALUES ($1, $2, 'webhook', $3, $4, $5, 'pending', 0, $6, $6) ON CONFLICT (idempotency_key) DO NOTHING",
-            )
-            .bind(company_id)
-            .bind(event.as_str())
-            .bind(url)
-            .bind(payload)
-            .bind(format!("{}:{}:webhook", event.as_str(), $key))
-            .bind($now)
-            .execute(&mut *$tx)
-            .await?;
+            // One row per channel: each is delivered, retried and acknowledged on its own.
+            for (channel, recipient) in recipients {
+                sqlx::query(
+                    "INSERT INTO outbox (company_id, event, channel, recipient, payload, idempotency_key, status, attempts, next_attempt_at, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7) ON CONFLICT (idempotency_key) DO NOTHING",
+                )
+                .bind(company_id)
+                .bind(event.as_str())
+                .bind(channel)
+                .bind(recipient)
+                .bind(&payload)
+                .bind(format!("{}:{}:{channel}", event.as_str(), $key))
+                .bind($now)
+                .execute(&mut *$tx)
+                .await?;
+            }
         }
     }};
 }
@@ -210,7 +225,7 @@ pub struct OutboxMessage {
     pub company_id: i64,
     /// `callback.requested`, `booking.made`, …
     pub event: String,
-    /// `webhook` (e-mail and SMS channels come next).
+    /// `webhook` or `email` (SMS comes next).
     pub channel: String,
     /// The URL (or address) at the time of writing.
     pub recipient: String,

@@ -19,5 +19,6 @@ mod protocol;
 mod retell_agents;
 mod security;
 mod signature;
+mod smtp;
 mod storage;
 mod understanding;

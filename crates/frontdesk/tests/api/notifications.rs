@@ -175,3 +175,80 @@ async fn two_instances_share_one_outbox_and_send_each_event_once() {
     ids.dedup();
     assert_eq!((events.len(), ids.len()), (40, 40));
 }
+
+/// The demo tenants with the salon's owner hearing about everything by e-mail.
+fn tenants_mailing() -> String {
+    demo_tenants().replacen("region = \"DE-BE\"", "region = \"DE-BE\"\nnotify_email = \"Inhaberin@Schnittpunkt.example\"", 1)
+}
+
+async fn mailing_app(smtp_url: &str) -> TestApp {
+    TestApp::builder()
+        .tenants(tenants_mailing())
+        .env("FRONTDESK_SMTP_URL", smtp_url.to_string())
+        .env("FRONTDESK_SMTP_FROM", "frontdesk <noreply@frontdesk.example>")
+        .spawn()
+        .await
+}
+
+async fn wait_for_mails(smtp: &crate::smtp::SmtpServer, n: usize) -> Vec<crate::smtp::Mail> {
+    let started = Instant::now();
+    while smtp.mails().len() < n && started.elapsed() < Duration::from_secs(10) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    smtp.mails()
+}
+
+#[tokio::test]
+async fn a_callback_request_sends_the_owner_exactly_one_email_over_smtp() {
+    let (smtp, url) = crate::smtp::SmtpServer::start().await;
+    let app = mailing_app(&url).await;
+    let asked = app.call("request_callback", json!({"name": "Anna Schmidt", "grund": "Farbberatung", "wunschzeit": "morgen Vormittag"})).await.json();
+    assert_eq!(asked["success"], true, "{asked}");
+    let mails = wait_for_mails(&smtp, 1).await;
+    assert_eq!(mails.len(), 1, "{mails:#?}");
+    let mail = &mails[0];
+    assert_eq!((mail.from.as_str(), mail.to.as_slice()), ("<noreply@frontdesk.example>", ["<inhaberin@schnittpunkt.example>".to_string()].as_slice()));
+    assert!(mail.data.contains("Subject: =?utf-8?") || mail.data.contains("Subject: R"), "{}", mail.data);
+    assert!(mail.data.contains("Message-ID: <callback.requested."), "{}", mail.data);
+    assert!(mail.data.contains("multipart/alternative") && mail.data.contains("text/html"), "{}", mail.data);
+    // The number in full, the reason and the wish, in German (the salon speaks German).
+    let text = mail.data.replace("=\r\n", "");
+    assert!(text.contains(CALLER) && text.contains("Farbberatung") && text.contains("Wunschzeit"), "{text}");
+    // A booking mails too; the English practice has no address: nothing for it.
+    let booked = app.call("book_appointment", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "name": "Anna Schmidt"})).await.json();
+    assert_eq!(booked["success"], true);
+    assert_eq!(app.call_between("request_callback", json!({"name": "John Smith"}), "+447700900123", PRACTICE).await.json()["success"], true);
+    assert_eq!(wait_for_mails(&smtp, 2).await.len(), 2);
+}
+
+#[tokio::test]
+async fn an_email_waits_while_the_smtp_server_is_down_and_goes_out_once() {
+    let (smtp, url) = crate::smtp::SmtpServer::start().await;
+    smtp.down.store(true, Ordering::SeqCst);
+    let app = mailing_app(&url).await;
+    assert_eq!(app.call("request_callback", json!({"name": "Anna Schmidt"})).await.json()["success"], true);
+    let started = Instant::now();
+    while *smtp.refused.lock().unwrap() < 2 {
+        assert!(started.elapsed() < Duration::from_secs(10), "no retry");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(smtp.mails().is_empty());
+    smtp.down.store(false, Ordering::SeqCst);
+    assert_eq!(wait_for_mails(&smtp, 1).await.len(), 1);
+    assert_eq!(app.store.outbox_counts().await.unwrap(), vec![("sent".to_string(), 1)]);
+}
+
+#[tokio::test]
+async fn without_smtp_an_email_notice_fails_visibly_instead_of_waiting_a_day() {
+    let app = TestApp::builder().tenants(tenants_mailing()).spawn().await;
+    assert_eq!(app.call("request_callback", json!({"name": "Anna Schmidt"})).await.json()["success"], true);
+    let started = Instant::now();
+    loop {
+        if app.store.outbox_counts().await.unwrap() == vec![("failed".to_string(), 1)] {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(5), "{:?}", app.store.outbox_counts().await);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

@@ -48,6 +48,7 @@ async fn empty_secrets_are_refused_from_every_source() {
         ("calcom_api_key", "FRONTDESK_CALCOM_API_KEY"),
         ("calcom_webhook_secret", "FRONTDESK_CALCOM_WEBHOOK_SECRET"),
         ("admin_token", "FRONTDESK_ADMIN_TOKEN"),
+        ("smtp_url", "FRONTDESK_SMTP_URL"),
     ] {
         let expected = format!("invalid setting {variable}: is empty; set a real secret or remove the setting");
         for blank in ["", " ", "\t"] {

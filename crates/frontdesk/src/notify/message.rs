@@ -1,0 +1,102 @@
+//! What a person reads: the subject and body of a notification, in the company's language, with
+//! times in its zone. The caller's number appears in full here only (the business's own mail).
+
+use crate::domain::Language;
+use crate::store::NoticeData;
+use chrono_tz::Tz;
+use maud::html;
+
+/// A composed notification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Composed {
+    /// Subject line.
+    pub subject: String,
+    /// Plain text.
+    pub text: String,
+    /// HTML (escaped by maud).
+    pub html: String,
+}
+
+/// The owner's message for `event` about `data`.
+pub fn for_owner(event: &str, data: &NoticeData) -> Composed {
+    let l = Language::parse(&data.language).unwrap_or(Language::De);
+    let zone: Tz = data.timezone.parse().unwrap_or(chrono_tz::Europe::Berlin);
+    let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.map(|t| t.with_timezone(&zone).format(l.pick("%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M")).to_string()).unwrap_or_default()
+    };
+    let name = data.customer_name.clone().unwrap_or_else(|| l.pick("(ohne Namen)", "(no name)").to_string());
+    let service = data.service.clone().unwrap_or_default();
+    let subject = match event {
+        "callback.requested" => format!("{} {name}", l.pick("Rückruf erbeten:", "Callback requested:")),
+        "booking.made" => format!("{} {service}, {} – {name}", l.pick("Neuer Termin:", "New appointment:"), when(data.start)),
+        "booking.moved" => format!("{} {service}, {} – {name}", l.pick("Termin verschoben:", "Appointment moved:"), when(data.start)),
+        "booking.cancelled" => format!("{} {service}, {} – {name}", l.pick("Termin storniert:", "Appointment cancelled:"), when(data.start)),
+        "booking.unknown" => format!("{} {service}, {} – {name}", l.pick("Bitte prüfen: Buchung unbestätigt", "Please check: booking unconfirmed"), when(data.start)),
+        other => other.to_string(),
+    };
+    let mut rows: Vec<(&str, String)> = vec![(l.pick("Name", "Name"), name.clone())];
+    if let Some(phone) = &data.phone {
+        rows.push((l.pick("Telefon", "Phone"), phone.clone()));
+    }
+    if let Some(email) = &data.email {
+        rows.push(("E-Mail", email.clone()));
+    }
+    if data.service.is_some() {
+        rows.push((l.pick("Leistung", "Service"), service.clone()));
+        rows.push((l.pick("Termin", "When"), when(data.start)));
+    }
+    if let Some(staff) = &data.staff {
+        rows.push((l.pick("Mitarbeiter", "Staff"), staff.clone()));
+    }
+    if let Some(reason) = &data.reason {
+        rows.push((l.pick("Anliegen", "Reason"), reason.clone()));
+    }
+    if let Some(time) = &data.preferred_time {
+        rows.push((l.pick("Wunschzeit", "Preferred time"), time.clone()));
+    }
+    if data.priority.as_deref() == Some("high") {
+        rows.push((l.pick("Dringlichkeit", "Priority"), l.pick("dringend", "urgent").to_string()));
+    }
+    rows.push((l.pick("Filiale", "Branch"), format!("{} – {}", data.company, data.branch.clone().unwrap_or_default())));
+    let text = rows.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("\n")
+        + l.pick("\n\n— frontdesk, Ihre Telefonannahme", "\n\n— frontdesk, your phone front desk");
+    let html = html! {
+        p { strong { (subject) } }
+        table { @for (k, v) in &rows { tr { th align="left" { (k) } td { (v) } } } }
+        p { small { (l.pick("— frontdesk, Ihre Telefonannahme", "— frontdesk, your phone front desk")) } }
+    }
+    .into_string();
+    Composed { subject, text, html }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_owner_reads_a_callback_in_the_company_language_with_the_full_number() {
+        let data = NoticeData {
+            company: "Salon Schnittpunkt".into(),
+            branch: Some("Innenstadt".into()),
+            language: "de".into(),
+            timezone: "Europe/Berlin".into(),
+            appointment_id: None,
+            callback_id: Some(3),
+            service: None,
+            staff: None,
+            start: None,
+            end: None,
+            customer_name: Some("Anna <Schmidt>".into()),
+            phone: Some("+4917612345678".into()),
+            email: None,
+            reason: Some("Farbberatung".into()),
+            preferred_time: Some("morgen Vormittag".into()),
+            priority: Some("high".into()),
+        };
+        let message = for_owner("callback.requested", &data);
+        assert_eq!(message.subject, "Rückruf erbeten: Anna <Schmidt>");
+        assert!(message.text.contains("Telefon: +4917612345678\n"), "{}", message.text);
+        assert!(message.text.contains("Dringlichkeit: dringend"), "{}", message.text);
+        assert!(message.html.contains("Anna &lt;Schmidt&gt;") && !message.html.contains("<Schmidt>"), "{}", message.html);
+    }
+}
