@@ -291,6 +291,13 @@ impl Store {
 
     /// Messages by status (`pending`, `sent`, `failed`) for the console and tests.
     pub async fn outbox_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        Ok(on_pool!(self, pool => sqlx::query_as("SELECT status, COUNT(*) FROM outbox GROUP BY status ORDER BY status").fetch_all(pool).await)?)
+        self.outbox_counts_of(None).await
+    }
+
+    /// Messages of one company (or all) by status.
+    pub async fn outbox_counts_of(&self, company_id: Option<i64>) -> Result<Vec<(String, i64)>, StoreError> {
+        const SQL: &str =
+            "SELECT status, COUNT(*) FROM outbox WHERE ($1 IS NULL OR company_id = $1) GROUP BY status ORDER BY status";
+        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(company_id).fetch_all(pool).await)?)
     }
 }

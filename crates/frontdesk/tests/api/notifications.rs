@@ -251,4 +251,9 @@ async fn without_smtp_an_email_notice_fails_visibly_instead_of_waiting_a_day() {
         assert!(started.elapsed() < Duration::from_secs(5), "{:?}", app.store.outbox_counts().await);
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    // The owner sees it on the callbacks page.
+    crate::console::add_user(&app.store, "inhaberin@schnittpunkt.example", "owner", Some("Salon Schnittpunkt"), None).await;
+    let owner = crate::console::login(&app, "inhaberin@schnittpunkt.example", crate::console::PASSWORD).await.unwrap();
+    let (_, page) = owner.page("/admin/callbacks").await;
+    assert!(page.contains("1 Benachrichtigungen konnten nicht zugestellt werden"), "{page}");
 }

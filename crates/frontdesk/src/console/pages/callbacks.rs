@@ -49,10 +49,21 @@ pub async fn list(State(state): State<AppState>, PageOperator(op): PageOperator,
     };
     let now = state.now();
     let zone = actions::zone_of(&state, &op);
+    // Notifications that gave up: somebody must look (the callback itself is listed here anyway).
+    let failed = state
+        .backends()
+        .store
+        .outbox_counts_of(op.company)
+        .await
+        .map(|counts| counts.iter().find(|(status, _)| status == "failed").map_or(0, |(_, n)| *n))
+        .unwrap_or(0);
     let (open, done): (Vec<_>, Vec<_>) = rows.iter().partition(|c| c.status == "open");
     let notice = (q.notice.as_deref() == Some("done")).then(|| Ok(l.pick("Als erledigt markiert.", "Marked done.").to_string()));
     let frame = Frame::load(&state, &op).await.with_notice(notice);
     let body = html! {
+        @if failed > 0 {
+            div.notice.error role="alert" { (failed) (l.pick(" Benachrichtigungen konnten nicht zugestellt werden (E-Mail/Webhook prüfen).", " notifications could not be delivered (check e-mail/webhook settings).")) }
+        }
         @if frame.open_callbacks > open.len() as i64 {
             p.muted { (open.len()) (l.pick(" von ", " of ")) (frame.open_callbacks) (l.pick(" offenen gezeigt: die dringendsten und neuesten.", " open shown: the most urgent and newest.")) }
         }
