@@ -208,11 +208,12 @@ impl Application {
         });
         // The outbox is delivered by every instance; each message by one of them.
         let webhooks: Arc<dyn crate::notify::Channel> = Arc::new(crate::notify::WebhookChannel::new(store.clone()));
-        let email: Arc<dyn crate::notify::Channel> = Arc::new(
-            crate::notify::EmailChannel::new(settings.smtp_url.as_ref(), settings.smtp_from.as_deref()).map_err(|e| anyhow::anyhow!("invalid setting {e}"))?,
-        );
+        let owners = crate::notify::EmailChannel::new(settings.smtp_url.as_ref(), settings.smtp_from.as_deref())
+            .map_err(|e| anyhow::anyhow!("invalid setting {e}"))?;
+        let callers: Arc<dyn crate::notify::Channel> = Arc::new(owners.for_customers());
+        let email: Arc<dyn crate::notify::Channel> = Arc::new(owners);
         // Real time, not the test clock: outbox rows are stamped by the database write's own clock.
-        let notifier = crate::notify::Notifier::new(store.clone(), vec![webhooks, email], Arc::new(SystemClock), overrides.notify.unwrap_or_default()).spawn();
+        let notifier = crate::notify::Notifier::new(store.clone(), vec![webhooks, email, callers], Arc::new(SystemClock), overrides.notify.unwrap_or_default()).spawn();
         // Bookings whose outcome was unknown when the process stopped are settled first thing.
         state.backends().booker.spawn_reconciler(state.directory().branches().to_vec());
         crate::telemetry::spawn_metrics_upkeep();

@@ -22,3 +22,6 @@ CREATE TABLE outbox (
     sent_at TIMESTAMPTZ
 );
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+
+-- A caller's invitation is updated in place by their calendar app: UID stays, SEQUENCE counts moves.
+ALTER TABLE appointments ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;

@@ -10,6 +10,74 @@ pub fn uid(appointment_id: i64) -> String {
     format!("appointment-{appointment_id}@frontdesk")
 }
 
+/// Whether an invitation books (or moves) the appointment or takes it back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvitationMethod {
+    /// `METHOD:REQUEST`: new, or moved (a higher SEQUENCE replaces the earlier one).
+    Request,
+    /// `METHOD:CANCEL`: removed from the caller's calendar.
+    Cancel,
+}
+
+/// What an invitation is about.
+#[derive(Debug, Clone)]
+pub struct Invitation<'a> {
+    /// The appointment (its UID).
+    pub appointment_id: i64,
+    /// How often it moved.
+    pub sequence: i32,
+    /// "Herrenhaarschnitt – Salon Schnittpunkt".
+    pub summary: String,
+    /// "Salon Schnittpunkt, Innenstadt".
+    pub location: String,
+    /// Start and end.
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    /// End.
+    pub ends_at: chrono::DateTime<chrono::Utc>,
+    /// When the change was made (DTSTAMP; the same on every delivery attempt).
+    pub stamp: chrono::DateTime<chrono::Utc>,
+    /// The business (the sender's name and address).
+    pub organizer: (&'a str, &'a str),
+    /// The caller.
+    pub attendee: (&'a str, &'a str),
+}
+
+/// An RFC 5546 (iTIP) invitation the caller's calendar app adds, moves or removes.
+pub fn invitation(method: InvitationMethod, invite: &Invitation<'_>) -> String {
+    let mut calendar = Calendar::new();
+    calendar.append_property(Property::new(
+        "METHOD",
+        match method {
+            InvitationMethod::Request => "REQUEST",
+            InvitationMethod::Cancel => "CANCEL",
+        },
+    ));
+    let mut event = Event::new();
+    event
+        .uid(&uid(invite.appointment_id))
+        .summary(&invite.summary)
+        .location(&invite.location)
+        .starts(invite.starts_at)
+        .ends(invite.ends_at)
+        .timestamp(invite.stamp)
+        .sequence(u32::try_from(invite.sequence).unwrap_or(0))
+        .status(match method {
+            InvitationMethod::Request => EventStatus::Confirmed,
+            InvitationMethod::Cancel => EventStatus::Cancelled,
+        })
+        .append_property(
+            Property::new("ORGANIZER", format!("mailto:{}", invite.organizer.1)).add_parameter("CN", invite.organizer.0).done(),
+        )
+        .append_property(
+            Property::new("ATTENDEE", format!("mailto:{}", invite.attendee.1))
+                .add_parameter("CN", invite.attendee.0)
+                .add_parameter("RSVP", "FALSE")
+                .done(),
+        );
+    calendar.push(event.done());
+    calendar.done().to_string()
+}
+
 /// A published calendar (`METHOD:PUBLISH`) named `name` holding `appointments`.
 pub fn feed(name: &str, appointments: &[FeedAppointment]) -> String {
     let mut calendar = Calendar::new();

@@ -1,19 +1,31 @@
 //! E-mail over SMTP (`FRONTDESK_SMTP_URL`, `FRONTDESK_SMTP_FROM`): plain text and HTML, a
 //! Message-ID made from the outbox key so that a repeated delivery is recognisably the same mail.
 
-use super::message::for_owner;
+use super::message::{for_customer, for_owner};
+use crate::feeds::ics::{invitation, Invitation, InvitationMethod};
 use super::{Channel, DeliveryError};
 use crate::domain::Secret;
 use crate::store::{NoticeData, OutboxMessage};
 use futures_util::future::BoxFuture;
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+/// Whom an e-mail channel writes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The company's `notify_email`: every event, the number in full.
+    Owner,
+    /// The caller who gave an e-mail: their own booking, with an `.ics` invitation.
+    Customer,
+}
 
 /// Sends notifications as e-mail.
 #[derive(Clone)]
 pub struct EmailChannel {
     transport: Option<AsyncSmtpTransport<Tokio1Executor>>,
     from: Option<Mailbox>,
+    audience: Audience,
 }
 
 impl std::fmt::Debug for EmailChannel {
@@ -26,7 +38,7 @@ impl EmailChannel {
     /// A channel over `smtp://user:pass@host:port` (STARTTLS when the server offers it) or
     /// `smtps://…` (implicit TLS); without a URL every e-mail fails at once, visibly.
     pub fn new(url: Option<&Secret>, from: Option<&str>) -> Result<Self, String> {
-        let Some(url) = url else { return Ok(Self { transport: None, from: None }) };
+        let Some(url) = url else { return Ok(Self { transport: None, from: None, audience: Audience::Owner }) };
         let mut url = url.expose().to_string();
         if url.starts_with("smtp://") && !url.contains("tls=") {
             url.push_str(if url.contains('?') { "&tls=opportunistic" } else { "?tls=opportunistic" });
@@ -39,7 +51,12 @@ impl EmailChannel {
             .ok_or("FRONTDESK_SMTP_FROM is required with FRONTDESK_SMTP_URL")?
             .parse::<Mailbox>()
             .map_err(|e| format!("FRONTDESK_SMTP_FROM: {e}"))?;
-        Ok(Self { transport: Some(transport), from: Some(from) })
+        Ok(Self { transport: Some(transport), from: Some(from), audience: Audience::Owner })
+    }
+
+    /// The same connection writing to callers.
+    pub fn for_customers(&self) -> Self {
+        Self { audience: Audience::Customer, ..self.clone() }
     }
 
     async fn send(&self, message: &OutboxMessage) -> Result<(), DeliveryError> {
@@ -52,16 +69,27 @@ impl EmailChannel {
             .recipient
             .parse()
             .map_err(|e| DeliveryError::Permanent(format!("recipient: {e}")))?;
-        let composed = for_owner(&message.event, &data);
         let domain = from.email.domain().to_string();
         let id: String = message.idempotency_key.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '.' }).collect();
-        let email = Message::builder()
-            .from(from.clone())
-            .to(to)
-            .subject(composed.subject)
-            .message_id(Some(format!("<{id}@{domain}>")))
-            .multipart(MultiPart::alternative_plain_html(composed.text, composed.html))
-            .map_err(|e| DeliveryError::Permanent(format!("message: {e}")))?;
+        let builder = Message::builder().from(from.clone()).to(to.clone()).message_id(Some(format!("<{id}@{domain}>")));
+        let email = match self.audience {
+            Audience::Owner => {
+                let composed = for_owner(&message.event, &data);
+                builder.subject(composed.subject).multipart(MultiPart::alternative_plain_html(composed.text, composed.html))
+            }
+            Audience::Customer => {
+                let composed = for_customer(&message.event, &data);
+                let ics = invitation_of(&message.event, &data, message.created_at, from, &to)?;
+                let content_type = ContentType::parse(&format!("text/calendar; charset=utf-8; method={}", ics.0))
+                    .map_err(|e| DeliveryError::Permanent(format!("content type: {e}")))?;
+                builder.subject(composed.subject).multipart(
+                    MultiPart::mixed()
+                        .multipart(MultiPart::alternative_plain_html(composed.text, composed.html))
+                        .singlepart(Attachment::new("termin.ics".into()).body(ics.1, content_type)),
+                )
+            }
+        }
+        .map_err(|e| DeliveryError::Permanent(format!("message: {e}")))?;
         transport.send(email).await.map(|_| ()).map_err(|e| {
             if e.is_permanent() {
                 DeliveryError::Permanent(format!("SMTP: {e}"))
@@ -72,9 +100,45 @@ impl EmailChannel {
     }
 }
 
+/// The invitation for a caller's e-mail: (method name, RFC 5545 text).
+fn invitation_of(
+    event: &str,
+    data: &NoticeData,
+    stamp: chrono::DateTime<chrono::Utc>,
+    from: &Mailbox,
+    to: &Mailbox,
+) -> Result<(&'static str, String), DeliveryError> {
+    let (Some(id), Some(start), Some(end)) = (data.appointment_id, data.start, data.end) else {
+        return Err(DeliveryError::Permanent("a caller's e-mail needs an appointment".into()));
+    };
+    let method = if event == "booking.cancelled" { InvitationMethod::Cancel } else { InvitationMethod::Request };
+    let organizer = from.name.clone().unwrap_or_else(|| data.company.clone());
+    let from_address = from.email.to_string();
+    let to_address = to.email.to_string();
+    let invite = Invitation {
+        appointment_id: id,
+        sequence: data.sequence,
+        summary: format!("{} – {}", data.service.clone().unwrap_or_default(), data.company),
+        location: format!("{}, {}", data.company, data.branch.clone().unwrap_or_default()),
+        starts_at: start,
+        ends_at: end,
+        stamp,
+        organizer: (&organizer, &from_address),
+        attendee: (data.customer_name.as_deref().unwrap_or(""), &to_address),
+    };
+    let name = match method {
+        InvitationMethod::Request => "REQUEST",
+        InvitationMethod::Cancel => "CANCEL",
+    };
+    Ok((name, invitation(method, &invite)))
+}
+
 impl Channel for EmailChannel {
     fn name(&self) -> &'static str {
-        "email"
+        match self.audience {
+            Audience::Owner => "email",
+            Audience::Customer => crate::store::CUSTOMER_EMAIL,
+        }
     }
 
     fn deliver<'a>(&'a self, message: &'a OutboxMessage) -> BoxFuture<'a, Result<(), DeliveryError>> {

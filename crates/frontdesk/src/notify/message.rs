@@ -92,6 +92,7 @@ mod tests {
             reason: Some("Farbberatung".into()),
             preferred_time: Some("morgen Vormittag".into()),
             priority: Some("high".into()),
+            sequence: 0,
         };
         let message = for_owner("callback.requested", &data);
         assert_eq!(message.subject, "Rückruf erbeten: Anna <Schmidt>");
@@ -99,4 +100,43 @@ mod tests {
         assert!(message.text.contains("Dringlichkeit: dringend"), "{}", message.text);
         assert!(message.html.contains("Anna &lt;Schmidt&gt;") && !message.html.contains("<Schmidt>"), "{}", message.html);
     }
+}
+
+/// The caller's e-mail about their own appointment (with an invitation for their calendar).
+pub fn for_customer(event: &str, data: &NoticeData) -> Composed {
+    let l = Language::parse(&data.language).unwrap_or(Language::De);
+    let zone: Tz = data.timezone.parse().unwrap_or(chrono_tz::Europe::Berlin);
+    let when = data
+        .start
+        .map(|t| t.with_timezone(&zone).format(l.pick("%d.%m.%Y um %H:%M Uhr", "%d %B %Y at %H:%M")).to_string())
+        .unwrap_or_default();
+    let service = data.service.clone().unwrap_or_default();
+    let place = format!("{}, {}", data.company, data.branch.clone().unwrap_or_default());
+    let greeting = match &data.customer_name {
+        Some(name) => format!("{} {name},", l.pick("Hallo", "Hello")),
+        None => l.pick("Hallo,", "Hello,").to_string(),
+    };
+    let (subject, line) = match event {
+        "booking.moved" => (
+            format!("{} {service} – {when}", l.pick("Ihr Termin wurde verschoben:", "Your appointment was moved:")),
+            format!("{} {service} {} {when} {} {place}.", l.pick("Ihr Termin für", "your appointment for"), l.pick("ist jetzt am", "is now on"), l.pick("bei", "at")),
+        ),
+        "booking.cancelled" => (
+            format!("{} {service} – {when}", l.pick("Ihr Termin wurde storniert:", "Your appointment was cancelled:")),
+            format!("{} {service} {} {when} {} {place} {}", l.pick("Ihr Termin für", "your appointment for"), l.pick("am", "on"), l.pick("bei", "at"), l.pick("ist storniert.", "is cancelled.")),
+        ),
+        _ => (
+            format!("{} {service} – {when}", l.pick("Terminbestätigung:", "Appointment confirmed:")),
+            format!("{} {service} {} {when} {} {place} {}", l.pick("Ihr Termin für", "your appointment for"), l.pick("am", "on"), l.pick("bei", "at"), l.pick("ist bestätigt.", "is confirmed.")),
+        ),
+    };
+    let text = format!("{greeting}\n\n{line}\n\n{}\n\n{}", l.pick("Der Termin liegt als Kalenderdatei bei.", "The appointment is attached as a calendar file."), data.company);
+    let html = html! {
+        p { (greeting) }
+        p { (line) }
+        p { (l.pick("Der Termin liegt als Kalenderdatei bei.", "The appointment is attached as a calendar file.")) }
+        p { (data.company) }
+    }
+    .into_string();
+    Composed { subject, text, html }
 }

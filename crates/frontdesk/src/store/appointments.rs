@@ -281,7 +281,7 @@ impl Store {
         external_uid: Option<&str>,
     ) -> Result<(), StoreError> {
         const SQL: &str = "UPDATE appointments SET starts_at = $2, ends_at = $3, staff_id = $4,
-                external_uid = COALESCE($5, external_uid), updated_at = $6 WHERE id = $1";
+                external_uid = COALESCE($5, external_uid), updated_at = $6, sequence = sequence + 1 WHERE id = $1";
         let now = Utc::now();
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;

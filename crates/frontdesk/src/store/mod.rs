@@ -26,7 +26,7 @@ pub use customers::Customer;
 pub use feeds::{FeedAppointment, FeedScope};
 pub use holds::HoldRow;
 pub use operators::{NewOperator, OperatorRow, SessionRow};
-pub use outbox::{NoticeData, NoticeEvent, OutboxMessage};
+pub use outbox::{NoticeData, NoticeEvent, OutboxMessage, CUSTOMER_EMAIL};
 pub(crate) use outbox::{write_notice, AppointmentNoticeRow, CallbackNoticeRow, APPOINTMENT_NOTICE, CALLBACK_NOTICE};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

@@ -74,7 +74,13 @@ pub struct NoticeData {
     pub preferred_time: Option<String>,
     /// `high` or `normal` (callbacks).
     pub priority: Option<String>,
+    /// How often the appointment moved (the invitation's SEQUENCE).
+    #[serde(default)]
+    pub sequence: i32,
 }
+
+/// The channel of e-mails to the caller (the owner's are `email`).
+pub const CUSTOMER_EMAIL: &str = "email_customer";
 
 /// The (channel, recipient) pairs a company's notices go to.
 fn recipients(webhook: Option<String>, email: Option<String>) -> Vec<(&'static str, String)> {
@@ -101,12 +107,13 @@ pub(crate) struct AppointmentNoticeRow {
     pub company_id: i64,
     pub notify_webhook_url: Option<String>,
     pub notify_email: Option<String>,
+    pub sequence: i32,
 }
 
 /// The details of appointment `$1` with where its company's notifications go.
 pub(crate) const APPOINTMENT_NOTICE: &str = "SELECT co.name AS company, b.name AS branch, co.language, co.timezone, a.id,
         s.name AS service, st.name AS staff, a.starts_at, a.ends_at, c.name AS customer_name, c.phone, c.email,
-        a.company_id, co.notify_webhook_url, co.notify_email
+        a.company_id, co.notify_webhook_url, co.notify_email, a.sequence
     FROM appointments a JOIN companies co ON co.id = a.company_id JOIN branches b ON b.id = a.branch_id
     JOIN services s ON s.id = a.service_id LEFT JOIN staff st ON st.id = a.staff_id
     LEFT JOIN customers c ON c.id = a.customer_id
@@ -114,7 +121,11 @@ pub(crate) const APPOINTMENT_NOTICE: &str = "SELECT co.name AS company, b.name A
 
 impl AppointmentNoticeRow {
     pub(crate) fn data(self) -> (i64, Vec<(&'static str, String)>, NoticeData) {
-        let recipients = recipients(self.notify_webhook_url, self.notify_email);
+        let mut recipients = recipients(self.notify_webhook_url, self.notify_email);
+        // A caller who gave an e-mail gets their confirmation, move and cancellation in writing.
+        if let Some(email) = &self.email {
+            recipients.push((CUSTOMER_EMAIL, email.clone()));
+        }
         let data = NoticeData {
             company: self.company,
             branch: Some(self.branch),
@@ -132,6 +143,7 @@ impl AppointmentNoticeRow {
             reason: None,
             preferred_time: None,
             priority: None,
+            sequence: self.sequence,
         };
         (self.company_id, recipients, data)
     }
@@ -181,6 +193,7 @@ impl CallbackNoticeRow {
             reason: self.reason,
             preferred_time: self.preferred_time,
             priority: Some(self.priority),
+            sequence: 0,
         };
         (self.company_id, recipients, data)
     }
@@ -196,7 +209,9 @@ macro_rules! write_notice {
             let event: $crate::store::NoticeEvent = $event;
             let payload = serde_json::to_string(&data).expect("notice data serializes");
             // One row per channel: each is delivered, retried and acknowledged on its own.
-            for (channel, recipient) in recipients {
+            // The caller hears about their own booking made, moved or cancelled, nothing else.
+            let for_caller = matches!(event, $crate::store::NoticeEvent::BookingMade | $crate::store::NoticeEvent::BookingMoved | $crate::store::NoticeEvent::BookingCancelled);
+            for (channel, recipient) in recipients.into_iter().filter(|(c, _)| for_caller || *c != $crate::store::CUSTOMER_EMAIL) {
                 sqlx::query(
                     "INSERT INTO outbox (company_id, event, channel, recipient, payload, idempotency_key, status, attempts, next_attempt_at, created_at)
                      VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7) ON CONFLICT (idempotency_key) DO NOTHING",

@@ -257,3 +257,56 @@ async fn without_smtp_an_email_notice_fails_visibly_instead_of_waiting_a_day() {
     let (_, page) = owner.page("/admin/callbacks").await;
     assert!(page.contains("1 Benachrichtigungen konnten nicht zugestellt werden"), "{page}");
 }
+
+/// The `.ics` attached to a received e-mail, decoded, with its METHOD, SEQUENCE and UID read by
+/// the independent `ical` parser.
+fn invitation_in(mail: &crate::smtp::Mail) -> (String, String, String, String) {
+    let message = mail_parser::MessageParser::default().parse(mail.data.as_bytes()).expect("a MIME message");
+    let part = message
+        .attachments()
+        .find(|a| mail_parser::MimeHeaders::is_content_type(*a, "text", "calendar"))
+        .expect("an .ics attachment");
+    let text = String::from_utf8(part.contents().to_vec()).unwrap();
+    let calendar = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes())).next().unwrap().expect("valid RFC 5545");
+    let method = calendar.properties.iter().find(|p| p.name == "METHOD").and_then(|p| p.value.clone()).unwrap();
+    let event = &calendar.events[0];
+    let get = |name: &str| event.properties.iter().find(|p| p.name == name).and_then(|p| p.value.clone()).unwrap_or_default();
+    (method, get("SEQUENCE"), get("UID"), get("DTSTART"))
+}
+
+#[tokio::test]
+async fn a_caller_with_an_email_gets_a_confirmation_with_an_invitation_that_follows_moves() {
+    let (smtp, url) = crate::smtp::SmtpServer::start().await;
+    let app = TestApp::builder()
+        .env("FRONTDESK_SMTP_URL", url)
+        .env("FRONTDESK_SMTP_FROM", "Salon Schnittpunkt <termine@schnittpunkt.example>")
+        .spawn()
+        .await;
+    let booked = app
+        .call("book_appointment", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "name": "Anna Schmidt", "email": "anna@example.com"}))
+        .await
+        .json();
+    assert_eq!(booked["success"], true, "{booked}");
+    let mails = wait_for_mails(&smtp, 1).await;
+    assert_eq!(mails.len(), 1, "no owner address in the demo: only the caller's mail");
+    assert_eq!(mails[0].to, vec!["<anna@example.com>".to_string()]);
+    let (method, sequence, uid, start) = invitation_in(&mails[0]);
+    assert_eq!((method.as_str(), sequence.as_str(), start.as_str()), ("REQUEST", "0", "20261201T090000Z"));
+    let parsed = mail_parser::MessageParser::default().parse(mails[0].data.as_bytes()).unwrap();
+    assert!(parsed.subject().unwrap().starts_with("Terminbestätigung: Herrenhaarschnitt"), "{:?}", parsed.subject());
+
+    let moved = app.call("reschedule_appointment", json!({"date": "morgen", "time": "10:00", "new_date": "morgen", "new_time": "11:00"})).await.json();
+    assert_eq!(moved["success"], true, "{moved}");
+    let mails = wait_for_mails(&smtp, 2).await;
+    let (method, sequence, moved_uid, start) = invitation_in(&mails[1]);
+    assert_eq!((method.as_str(), sequence.as_str(), start.as_str()), ("REQUEST", "1", "20261201T100000Z"));
+    assert_eq!(moved_uid, uid, "the same event, updated in the caller's calendar");
+
+    let cancelled = app.call("cancel_appointment", json!({"date": "morgen", "time": "11:00"})).await.json();
+    assert_eq!(cancelled["success"], true, "{cancelled}");
+    let mails = wait_for_mails(&smtp, 3).await;
+    assert_eq!(mails.len(), 3);
+    let (method, sequence, cancelled_uid, _) = invitation_in(&mails[2]);
+    assert_eq!((method.as_str(), sequence.as_str()), ("CANCEL", "1"));
+    assert_eq!(cancelled_uid, uid);
+}
