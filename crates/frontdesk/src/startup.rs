@@ -28,6 +28,7 @@ pub struct Application {
     store: Store,
     audit_writer: JoinHandle<()>,
     notifier: JoinHandle<()>,
+    digests: JoinHandle<()>,
     limits: crate::http::ConnectionLimits,
 }
 
@@ -202,7 +203,7 @@ impl Application {
                 availability,
             },
             calcom_webhook_secret: settings.calcom_webhook_secret.clone(),
-            clock,
+            clock: clock.clone(),
             audit,
             metrics: crate::telemetry::metrics_handle(),
         });
@@ -212,8 +213,11 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("invalid setting {e}"))?;
         let callers: Arc<dyn crate::notify::Channel> = Arc::new(owners.for_customers());
         let email: Arc<dyn crate::notify::Channel> = Arc::new(owners);
-        // Real time, not the test clock: outbox rows are stamped by the database write's own clock.
-        let notifier = crate::notify::Notifier::new(store.clone(), vec![webhooks, email, callers], Arc::new(SystemClock), overrides.notify.unwrap_or_default()).spawn();
+        let notify_settings = overrides.notify.unwrap_or_default();
+        // The digest's day is the service's day (the test clock in tests); deliveries run on real
+        // time, since outbox rows are stamped by the database write's own clock.
+        let digests = crate::notify::digest::spawn(store.clone(), state.tenants().clone(), clock, notify_settings.digest_tick);
+        let notifier = crate::notify::Notifier::new(store.clone(), vec![webhooks, email, callers], Arc::new(SystemClock), notify_settings).spawn();
         // Bookings whose outcome was unknown when the process stopped are settled first thing.
         state.backends().booker.spawn_reconciler(state.directory().branches().to_vec());
         crate::telemetry::spawn_metrics_upkeep();
@@ -226,7 +230,7 @@ impl Application {
         limits.max_connections =
             limits.max_connections.min(usize::try_from(files.saturating_sub(256)).unwrap_or(usize::MAX).max(16));
         tracing::info!(open_files = files, max_connections = limits.max_connections, "connection limits");
-        Ok(Self { listener, state, store, audit_writer, notifier, limits })
+        Ok(Self { listener, state, store, audit_writer, notifier, digests, limits })
     }
 
     /// The bound address (port 0 becomes a real port).
@@ -241,7 +245,7 @@ impl Application {
 
     /// Serves until `shutdown` completes, then drains requests and flushes the audit trail.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let Self { listener, state, store, audit_writer, notifier, limits } = self;
+        let Self { listener, state, store, audit_writer, notifier, digests, limits } = self;
         tracing::info!(address = %listener.local_addr()?, "frontdesk listening");
         let app = router(state);
         crate::http::serve(listener, app, limits, shutdown).await;
@@ -251,6 +255,7 @@ impl Application {
         }
         // A delivery cut off here is claimed again when its lease runs out: at least once.
         notifier.abort();
+        digests.abort();
         store.close().await;
         tracing::info!("frontdesk stopped");
         Ok(())

@@ -17,9 +17,44 @@ pub struct Composed {
     pub html: String,
 }
 
+/// The owner's daily digest.
+fn digest(l: Language, data: &NoticeData, figures: &crate::store::DigestFigures) -> Composed {
+    let subject = format!(
+        "{} {} — {}: {}, {}: {}",
+        l.pick("Tagesbericht", "Daily report"),
+        figures.day,
+        l.pick("Anrufe", "calls"),
+        figures.calls,
+        l.pick("neue Termine", "new appointments"),
+        figures.booked,
+    );
+    let mut rows = vec![
+        (l.pick("Anrufe", "Calls"), figures.calls.to_string()),
+        (l.pick("Neue Termine", "New appointments"), figures.booked.to_string()),
+        (l.pick("Verschoben", "Moved"), figures.moved.to_string()),
+        (l.pick("Storniert", "Cancelled"), figures.cancelled.to_string()),
+        (l.pick("Rückrufe erbeten", "Callbacks requested"), figures.callbacks_requested.to_string()),
+        (l.pick("Rückrufe offen", "Callbacks open"), figures.callbacks_open.to_string()),
+    ];
+    for (why, n) in &figures.ended_with_nothing {
+        rows.push((l.pick("Ohne Ergebnis", "Ended with nothing"), format!("{n} ({why})")));
+    }
+    let text = format!("{}\n\n", data.company)
+        + &rows.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("\n");
+    let html = html! {
+        p { strong { (subject) } }
+        table { @for (k, v) in &rows { tr { th align="left" { (k) } td { (v) } } } }
+    }
+    .into_string();
+    Composed { subject, text, html }
+}
+
 /// The owner's message for `event` about `data`.
 pub fn for_owner(event: &str, data: &NoticeData) -> Composed {
     let l = Language::parse(&data.language).unwrap_or(Language::De);
+    if let (Some(figures), "digest.daily") = (&data.digest, event) {
+        return digest(l, data, figures);
+    }
     let zone: Tz = data.timezone.parse().unwrap_or(chrono_tz::Europe::Berlin);
     let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
         t.map(|t| t.with_timezone(&zone).format(l.pick("%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M")).to_string()).unwrap_or_default()
@@ -93,6 +128,7 @@ mod tests {
             preferred_time: Some("morgen Vormittag".into()),
             priority: Some("high".into()),
             sequence: 0,
+            digest: None,
         };
         let message = for_owner("callback.requested", &data);
         assert_eq!(message.subject, "Rückruf erbeten: Anna <Schmidt>");

@@ -2,6 +2,7 @@
 //! retried with exponential backoff and jitter for a day, then marked failed. Channels: signed
 //! webhooks now; e-mail next; SMS slots in as another [`Channel`].
 
+pub mod digest;
 mod email;
 pub mod message;
 mod webhook;

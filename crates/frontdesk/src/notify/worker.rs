@@ -20,6 +20,8 @@ pub struct NotifySettings {
     pub give_up_after: chrono::Duration,
     /// How long a claim holds before another instance may take the message.
     pub lease: chrono::Duration,
+    /// How often the daily-digest schedule looks at the clock.
+    pub digest_tick: Duration,
 }
 
 impl Default for NotifySettings {
@@ -29,6 +31,7 @@ impl Default for NotifySettings {
             retry_base: Duration::from_secs(10),
             give_up_after: chrono::Duration::hours(24),
             lease: chrono::Duration::seconds(60),
+            digest_tick: Duration::from_secs(60),
         }
     }
 }

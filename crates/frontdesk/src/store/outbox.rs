@@ -77,6 +77,9 @@ pub struct NoticeData {
     /// How often the appointment moved (the invitation's SEQUENCE).
     #[serde(default)]
     pub sequence: i32,
+    /// The day in numbers (`digest.daily` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<super::DigestFigures>,
 }
 
 /// The channel of e-mails to the caller (the owner's are `email`).
@@ -144,6 +147,7 @@ impl AppointmentNoticeRow {
             preferred_time: None,
             priority: None,
             sequence: self.sequence,
+            digest: None,
         };
         (self.company_id, recipients, data)
     }
@@ -194,6 +198,7 @@ impl CallbackNoticeRow {
             preferred_time: self.preferred_time,
             priority: Some(self.priority),
             sequence: 0,
+            digest: None,
         };
         (self.company_id, recipients, data)
     }

@@ -112,8 +112,8 @@ impl Store {
                 let company_id: i64 = sqlx::query_scalar(
                     "INSERT INTO companies (name, language, timezone, calendar, calcom_api_key, cancel_hours_before, created_at, updated_at, region, locale,
                         retell_api_key, max_bookings_per_call, max_upcoming_per_caller, booking_horizon_days,
-                        notify_email, notify_webhook_url, notify_webhook_secret)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                        notify_email, notify_webhook_url, notify_webhook_secret, digest_time)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
                      ON CONFLICT (name) DO UPDATE SET language = excluded.language, timezone = excluded.timezone,
                         calendar = excluded.calendar, calcom_api_key = excluded.calcom_api_key,
                         cancel_hours_before = excluded.cancel_hours_before, updated_at = excluded.updated_at,
@@ -122,7 +122,7 @@ impl Store {
                         max_upcoming_per_caller = excluded.max_upcoming_per_caller,
                         booking_horizon_days = excluded.booking_horizon_days,
                         notify_email = excluded.notify_email, notify_webhook_url = excluded.notify_webhook_url,
-                        notify_webhook_secret = excluded.notify_webhook_secret
+                        notify_webhook_secret = excluded.notify_webhook_secret, digest_time = excluded.digest_time
                      RETURNING id")
                     .bind(&company.name)
                     .bind(company.language.code())
@@ -140,6 +140,7 @@ impl Store {
                     .bind(&company.notify.email)
                     .bind(&company.notify.webhook_url)
                     .bind(company.notify.webhook_secret.as_ref().map(Secret::expose))
+                    .bind(company.notify.digest_time.map(|t| t.format("%H:%M").to_string()))
                     .fetch_one(&mut *tx)
                     .await?;
                 for branch in &company.branches {

@@ -53,6 +53,8 @@ pub struct NotifySpec {
     pub webhook_url: Option<String>,
     /// The secret those events are signed with (required with a URL).
     pub webhook_secret: Option<Secret>,
+    /// When the daily digest goes out, local time (default 19:00).
+    pub digest_time: Option<chrono::NaiveTime>,
 }
 
 /// One branch as the file describes it.
@@ -135,6 +137,7 @@ struct RawCompany {
     notify_email: Option<String>,
     notify_webhook_url: Option<String>,
     notify_webhook_secret: Option<String>,
+    digest_time: Option<String>,
     #[serde(default)]
     branch: Vec<BranchDraft>,
 }
@@ -311,6 +314,11 @@ fn parse_company(raw: RawCompany, seen_numbers: &mut HashSet<PhoneNumber>) -> Re
             Some(url) => return Err(at(format!("notify_webhook_url {url:?} is not an http(s) URL"))),
         },
         webhook_secret: secret("notify_webhook_secret", &raw.notify_webhook_secret)?,
+        digest_time: raw
+            .digest_time
+            .as_deref()
+            .map(|t| chrono::NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| at(format!("digest_time {t:?} is not a time like 19:00"))))
+            .transpose()?,
     };
     if notify.webhook_url.is_some() != notify.webhook_secret.is_some() {
         return Err(at("notify_webhook_url and notify_webhook_secret go together".into()));

@@ -199,6 +199,7 @@ impl TestAppBuilder {
                 retry_base: std::time::Duration::from_millis(300),
                 give_up_after: chrono::Duration::hours(24),
                 lease: chrono::Duration::seconds(3),
+                digest_tick: std::time::Duration::from_millis(50),
             }),
         };
         let app = match Application::build_with(&settings, overrides).await {

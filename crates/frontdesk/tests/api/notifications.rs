@@ -310,3 +310,39 @@ async fn a_caller_with_an_email_gets_a_confirmation_with_an_invitation_that_foll
     assert_eq!((method.as_str(), sequence.as_str()), ("CANCEL", "1"));
     assert_eq!(cancelled_uid, uid);
 }
+
+#[tokio::test]
+async fn the_owner_gets_one_daily_digest_at_the_chosen_time() {
+    let (smtp, url) = crate::smtp::SmtpServer::start().await;
+    let tenants = tenants_mailing().replacen("notify_email =", "digest_time = \"08:30\"\nnotify_email =", 1);
+    let app = TestApp::builder()
+        .tenants(tenants)
+        .env("FRONTDESK_SMTP_URL", url)
+        .env("FRONTDESK_SMTP_FROM", "frontdesk <noreply@frontdesk.example>")
+        .spawn()
+        .await;
+    // 08:00: a booking, a callback; the digest is not due yet.
+    let booked = app.call("book_appointment", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "name": "Anna Schmidt"})).await.json();
+    assert_eq!(booked["success"], true);
+    assert_eq!(app.call_between("request_callback", json!({"name": "Bernd Weber"}), "+4917699988877", SALON).await.json()["success"], true);
+    let before = wait_for_mails(&smtp, 2).await;
+    assert_eq!(before.len(), 2, "the booking and the callback, no digest yet");
+    // 08:31 in Berlin: one digest, however often the schedule looks.
+    app.clock.advance(chrono::Duration::minutes(31));
+    let mails = wait_for_mails(&smtp, 3).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mails: Vec<_> = mails.into_iter().chain(smtp.mails().into_iter().skip(3)).collect();
+    let digests: Vec<_> = mails
+        .iter()
+        .filter_map(|m| mail_parser::MessageParser::default().parse(m.data.as_bytes()))
+        .filter(|m| m.subject().is_some_and(|s| s.starts_with("Tagesbericht")))
+        .map(|m| (m.subject().unwrap().to_string(), m.body_text(0).unwrap().to_string()))
+        .collect();
+    assert_eq!(digests.len(), 1, "{digests:#?}");
+    let (subject, text) = &digests[0];
+    // One call (both questions came in the same call), one booking.
+    assert_eq!(subject, "Tagesbericht 2026-11-30 — Anrufe: 1, neue Termine: 1");
+    for line in ["Neue Termine: 1", "Rückrufe erbeten: 1", "Rückrufe offen: 1"] {
+        assert!(text.contains(line), "{line} in {text}");
+    }
+}

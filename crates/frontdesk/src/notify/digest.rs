@@ -1,0 +1,80 @@
+//! The daily digest: at each company's `digest_time` (default 19:00, its own zone) one summary of
+//! the day goes to its e-mail and webhook. Every instance runs the schedule; the outbox key
+//! (`digest.daily:<company>:<day>`) makes it one digest per company and day.
+
+use crate::clock::Clock;
+use crate::store::{NoticeData, Store};
+use crate::tenants::LiveTenants;
+use chrono::{NaiveDate, NaiveTime};
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// When a company without a `digest_time` hears about its day.
+pub const DEFAULT_DIGEST_TIME: NaiveTime = match NaiveTime::from_hms_opt(19, 0, 0) {
+    Some(t) => t,
+    None => panic!("19:00 exists"),
+};
+
+/// Runs the schedule every `tick` until the process ends (domain time from `clock`).
+pub fn spawn(store: Store, tenants: LiveTenants, clock: Arc<dyn Clock>, tick: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        // Days already written by this instance: the database is asked once per company and day.
+        let mut done: HashSet<(i64, NaiveDate)> = HashSet::new();
+        loop {
+            if let Err(error) = round(&store, &tenants, &*clock, &mut done).await {
+                tracing::warn!(%error, "digest round failed");
+            }
+            tokio::time::sleep(tick).await;
+        }
+    })
+}
+
+async fn round(
+    store: &Store,
+    tenants: &LiveTenants,
+    clock: &dyn Clock,
+    done: &mut HashSet<(i64, NaiveDate)>,
+) -> Result<(), crate::store::StoreError> {
+    let now = clock.now();
+    let directory = tenants.directory();
+    for target in store.digest_targets().await? {
+        let Some(ctx) = directory.branches().iter().find(|b| b.company.id == target.id) else { continue };
+        let company = &ctx.company;
+        let local = now.with_timezone(&company.timezone);
+        let at = target.digest_time.as_deref().and_then(|t| NaiveTime::parse_from_str(t, "%H:%M").ok()).unwrap_or(DEFAULT_DIGEST_TIME);
+        let day = local.date_naive();
+        if local.time() < at || done.contains(&(company.id, day)) {
+            continue;
+        }
+        let key = format!("digest.daily:{}:{day}", company.id);
+        if !store.digest_written(&key).await? {
+            let from = crate::console::actions::start_of(day, company.timezone);
+            let figures = store.digest_figures(company.id, &day.to_string(), from, now).await?;
+            let data = NoticeData {
+                company: company.name.clone(),
+                branch: None,
+                language: company.language.code().to_string(),
+                timezone: company.timezone.name().to_string(),
+                appointment_id: None,
+                callback_id: None,
+                service: None,
+                staff: None,
+                start: None,
+                end: None,
+                customer_name: None,
+                phone: None,
+                email: None,
+                reason: None,
+                preferred_time: None,
+                priority: None,
+                sequence: 0,
+                digest: Some(figures),
+            };
+            store.write_digest(company.id, &key, &data).await?;
+            tracing::info!(company = company.id, %day, "daily digest written");
+        }
+        done.insert((company.id, day));
+    }
+    Ok(())
+}
