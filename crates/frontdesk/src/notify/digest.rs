@@ -1,4 +1,4 @@
-//! The daily digest: at each company's `digest_time` (default 19:00, its own zone) one summary of
+//! The schedule: overdue callbacks are announced as they pass their limit, and the daily digest: at each company's `digest_time` (default 19:00, its own zone) one summary of
 //! the day goes to its e-mail and webhook. Every instance runs the schedule; the outbox key
 //! (`digest.daily:<company>:<day>`) makes it one digest per company and day.
 
@@ -25,9 +25,23 @@ pub fn spawn(store: Store, tenants: LiveTenants, clock: Arc<dyn Clock>, tick: Du
             if let Err(error) = round(&store, &tenants, &*clock, &mut done).await {
                 tracing::warn!(%error, "digest round failed");
             }
+            if let Err(error) = overdue(&store, &*clock).await {
+                tracing::warn!(%error, "overdue callbacks could not be announced");
+            }
             tokio::time::sleep(tick).await;
         }
     })
+}
+
+/// Announces the callback requests that passed their limit ([`crate::store::overdue_after`]).
+async fn overdue(store: &Store, clock: &dyn Clock) -> Result<(), crate::store::StoreError> {
+    let now = clock.now();
+    let (urgent, normal) = (crate::store::overdue_after("high"), crate::store::overdue_after("normal"));
+    let written = store.write_overdue_notices(now - urgent, now - normal).await?;
+    if written > 0 {
+        tracing::info!(written, "overdue callbacks announced");
+    }
+    Ok(())
 }
 
 async fn round(

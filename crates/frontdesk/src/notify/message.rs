@@ -63,6 +63,7 @@ pub fn for_owner(event: &str, data: &NoticeData) -> Composed {
     let service = data.service.clone().unwrap_or_default();
     let subject = match event {
         "callback.requested" => format!("{} {name}", l.pick("Rückruf erbeten:", "Callback requested:")),
+        "callback.overdue" => format!("{} {name}", l.pick("Rückruf überfällig:", "Callback overdue:")),
         "booking.made" => format!("{} {service}, {} – {name}", l.pick("Neuer Termin:", "New appointment:"), when(data.start)),
         "booking.moved" => format!("{} {service}, {} – {name}", l.pick("Termin verschoben:", "Appointment moved:"), when(data.start)),
         "booking.cancelled" => format!("{} {service}, {} – {name}", l.pick("Termin storniert:", "Appointment cancelled:"), when(data.start)),

@@ -45,6 +45,16 @@ pub struct CallbackRequest {
     pub created_at: DateTime<Utc>,
 }
 
+/// An open callback request is overdue after this long: an hour when urgent, four otherwise
+/// (the console marks it, and the owner is told once).
+pub fn overdue_after(priority: &str) -> chrono::Duration {
+    if priority == "high" {
+        chrono::Duration::hours(1)
+    } else {
+        chrono::Duration::hours(4)
+    }
+}
+
 impl Store {
     /// Stores a callback request; returns its id.
     pub async fn insert_callback(&self, callback: &NewCallback) -> Result<i64, StoreError> {

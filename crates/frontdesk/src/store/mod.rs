@@ -20,7 +20,7 @@ pub use appointments::{
     Appointment, AppointmentSource, AppointmentStatus, BusyInterval, NewAppointment, PendingAppointment, StoredAppointment,
 };
 pub use audit::{AuditLog, FunctionCallRecord};
-pub use callbacks::{CallbackRequest, NewCallback};
+pub use callbacks::{overdue_after, CallbackRequest, NewCallback};
 pub use calls::CallRecord;
 pub use console::{CallStep, ConsoleAppointment, ConsoleCall, ConsoleCallback, LIST_LIMIT};
 pub use customers::Customer;

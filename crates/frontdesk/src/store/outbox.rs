@@ -23,6 +23,9 @@ pub enum NoticeEvent {
     /// The calendar did not answer a booking: somebody must check it.
     #[serde(rename = "booking.unknown")]
     BookingUnknown,
+    /// A callback request has waited too long (1 h urgent, 4 h otherwise).
+    #[serde(rename = "callback.overdue")]
+    CallbackOverdue,
 }
 
 impl NoticeEvent {
@@ -34,6 +37,7 @@ impl NoticeEvent {
             Self::BookingMoved => "booking.moved",
             Self::BookingCancelled => "booking.cancelled",
             Self::BookingUnknown => "booking.unknown",
+            Self::CallbackOverdue => "callback.overdue",
         }
     }
 }
@@ -307,6 +311,31 @@ impl Store {
     pub async fn webhook_secret(&self, company_id: i64) -> Result<Option<String>, StoreError> {
         Ok(on_pool!(self, pool => sqlx::query_scalar("SELECT notify_webhook_secret FROM companies WHERE id = $1")
             .bind(company_id).fetch_optional(pool).await)?.flatten())
+    }
+
+    /// Writes a `callback.overdue` notice for every open callback request older than its limit
+    /// (`high`: `urgent_before`, others: `normal_before`) that has none yet; how many it wrote.
+    pub async fn write_overdue_notices(
+        &self,
+        urgent_before: DateTime<Utc>,
+        normal_before: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        const DUE: &str = "SELECT r.id FROM callback_requests r JOIN companies co ON co.id = r.company_id
+            WHERE r.status = 'open' AND (co.notify_email IS NOT NULL OR co.notify_webhook_url IS NOT NULL)
+              AND ((r.priority = 'high' AND r.created_at < $1) OR (r.priority <> 'high' AND r.created_at < $2))
+              AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.company_id = r.company_id
+                              AND substr(o.idempotency_key, 1, length('callback.overdue:' || r.id || ':')) = 'callback.overdue:' || r.id || ':')
+            ORDER BY r.id LIMIT 500";
+        let due: Vec<i64> = on_pool!(self, pool => sqlx::query_scalar(DUE).bind(urgent_before).bind(normal_before).fetch_all(pool).await)?;
+        for id in &due {
+            let now = Utc::now();
+            on_pool!(self, pool => {
+                let mut tx = pool.begin().await?;
+                write_notice!(tx, CallbackNoticeRow, CALLBACK_NOTICE, *id, NoticeEvent::CallbackOverdue, id, now);
+                tx.commit().await?;
+            });
+        }
+        Ok(due.len())
     }
 
     /// Messages by status (`pending`, `sent`, `failed`) for the console and tests.

@@ -346,3 +346,19 @@ async fn the_owner_gets_one_daily_digest_at_the_chosen_time() {
         assert!(text.contains(line), "{line} in {text}");
     }
 }
+
+#[tokio::test]
+async fn an_overdue_callback_is_announced_once() {
+    let (receiver, url) = Receiver::start().await;
+    let app = TestApp::builder().tenants(tenants_notifying(&url)).spawn().await;
+    assert_eq!(app.call("request_callback", json!({"name": "Anna Schmidt"})).await.json()["success"], true);
+    assert_eq!(receiver.wait_for(1).await.len(), 1, "the request itself");
+    // Four hours and a minute later, nobody has called back.
+    app.clock.advance(chrono::Duration::minutes(241));
+    let events = receiver.wait_for(2).await;
+    let overdue: Vec<_> = events.iter().filter(|e| e["event"] == "callback.overdue").collect();
+    assert_eq!(overdue.len(), 1, "{events:#?}");
+    assert_eq!(overdue[0]["data"]["customer_name"], "Anna Schmidt");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(receiver.events().len(), 2, "announced once, however often the schedule looks");
+}

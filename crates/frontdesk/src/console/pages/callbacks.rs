@@ -9,18 +9,8 @@ use crate::http::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use chrono::Duration;
 use maud::html;
 use serde::Deserialize;
-
-/// An open callback is overdue after this long (urgent ones after an hour).
-pub fn overdue_after(priority: &str) -> Duration {
-    if priority == "high" {
-        Duration::hours(1)
-    } else {
-        Duration::hours(4)
-    }
-}
 
 /// How many open callbacks one page lists (the most urgent and newest; the badge counts all).
 const OPEN_SHOWN: i64 = 100;
@@ -80,7 +70,7 @@ pub async fn list(State(state): State<AppState>, PageOperator(op): PageOperator,
                             td {
                                 (c.created_at.with_timezone(&zone).format("%d.%m. %H:%M"))
                                 @if c.priority == "high" { " " span.high { "!" (l.pick(" dringend", " urgent")) } }
-                                @if now - c.created_at > overdue_after(&c.priority) { br; span.overdue { (l.pick("überfällig", "overdue")) } }
+                                @if now - c.created_at > crate::store::overdue_after(&c.priority) { br; span.overdue { (l.pick("überfällig", "overdue")) } }
                             }
                             td { (c.name.as_deref().unwrap_or("–")) }
                             td { (phone(Some(&c.phone))) }
