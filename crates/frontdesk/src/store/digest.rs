@@ -42,9 +42,9 @@ impl Store {
         Ok(on_pool!(self, pool => sqlx::query_as(SQL).fetch_all(pool).await)?)
     }
 
-    /// Whether the outbox already holds a message with this key prefix (any channel).
+    /// Whether the outbox already holds the digest `key` on any channel (exact keys: the unique index).
     pub async fn digest_written(&self, key_prefix: &str) -> Result<bool, StoreError> {
-        const SQL: &str = "SELECT COUNT(*) FROM outbox WHERE substr(idempotency_key, 1, length($1)) = $1";
+        const SQL: &str = "SELECT COUNT(*) FROM outbox WHERE idempotency_key IN ($1 || ':email', $1 || ':webhook')";
         let n: i64 = on_pool!(self, pool => sqlx::query_scalar(SQL).bind(key_prefix).fetch_one(pool).await)?;
         Ok(n > 0)
     }

@@ -323,8 +323,8 @@ impl Store {
         const DUE: &str = "SELECT r.id FROM callback_requests r JOIN companies co ON co.id = r.company_id
             WHERE r.status = 'open' AND (co.notify_email IS NOT NULL OR co.notify_webhook_url IS NOT NULL)
               AND ((r.priority = 'high' AND r.created_at < $1) OR (r.priority <> 'high' AND r.created_at < $2))
-              AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.company_id = r.company_id
-                              AND substr(o.idempotency_key, 1, length('callback.overdue:' || r.id || ':')) = 'callback.overdue:' || r.id || ':')
+              AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.idempotency_key IN
+                    ('callback.overdue:' || r.id || ':webhook', 'callback.overdue:' || r.id || ':email'))
             ORDER BY r.id LIMIT 500";
         let due: Vec<i64> = on_pool!(self, pool => sqlx::query_scalar(DUE).bind(urgent_before).bind(normal_before).fetch_all(pool).await)?;
         for id in &due {
@@ -336,6 +336,12 @@ impl Store {
             });
         }
         Ok(due.len())
+    }
+
+    /// Forgets messages delivered before `before` (failed ones stay: somebody must look at them).
+    pub async fn prune_outbox(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        Ok(on_pool!(self, pool => sqlx::query("DELETE FROM outbox WHERE status = 'sent' AND sent_at < $1")
+            .bind(before).execute(pool).await.map(|r| r.rows_affected()))?)
     }
 
     /// Messages by status (`pending`, `sent`, `failed`) for the console and tests.

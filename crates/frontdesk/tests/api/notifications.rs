@@ -126,6 +126,10 @@ async fn a_receiver_that_is_down_gets_the_event_once_when_it_is_back() {
     assert_eq!(events.len(), 1, "{events:#?}");
     assert!(events[0]["attempt"].as_i64().unwrap() >= 3, "{}", events[0]);
     assert_eq!(app.store.outbox_counts().await.unwrap(), vec![("sent".to_string(), 1)]);
+    // Delivered rows are pruned after a month; a younger one stays.
+    assert_eq!(app.store.prune_outbox(chrono::Utc::now() - chrono::Duration::days(30)).await.unwrap(), 0);
+    assert_eq!(app.store.prune_outbox(chrono::Utc::now() + chrono::Duration::seconds(1)).await.unwrap(), 1);
+    assert!(app.store.outbox_counts().await.unwrap().is_empty());
 }
 
 #[tokio::test]
