@@ -7,7 +7,7 @@ use crate::domain::Role;
 use crate::http::AppState;
 use crate::store::{ConsoleAppointment, ConsoleCallback};
 use crate::tenants::{Changed, TenantsFile};
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 /// Longest span one appointments query covers.
@@ -19,18 +19,13 @@ pub const NOTE_CHARS: usize = 500;
 pub fn zone_of(state: &AppState, operator: &Operator) -> Tz {
     operator
         .company
-        .and_then(|id| state.directory().branches().iter().find(|b| b.company.id == id).map(|b| b.company.timezone))
+        .and_then(|id| state.directory().of_company(id).first().map(|b| b.company.timezone))
         .unwrap_or(chrono_tz::UTC)
 }
 
 /// Midnight of `day` in `zone`, as UTC (the first instant of the day across DST gaps).
 pub fn start_of(day: NaiveDate, zone: Tz) -> DateTime<Utc> {
-    let midnight = day.and_hms_opt(0, 0, 0).expect("midnight exists");
-    zone.from_local_datetime(&midnight)
-        .earliest()
-        .or_else(|| zone.from_local_datetime(&(midnight + chrono::Duration::hours(1))).earliest())
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| Utc.from_utc_datetime(&midnight))
+    crate::domain::local_instant(zone, day.and_hms_opt(0, 0, 0).expect("midnight exists"))
 }
 
 /// Live appointments from `from` through `to` (whole days, both included) that the operator may see.

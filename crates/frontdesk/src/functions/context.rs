@@ -4,7 +4,7 @@ use crate::domain::{Branch, BranchContext, Company, Language};
 use crate::retell::CallInfo;
 use crate::speech::SpeechContext;
 use crate::store::Store;
-use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use std::sync::Arc;
 
@@ -82,9 +82,6 @@ impl CallContext {
     /// The instant a local wall-clock time stands for (the earlier one when it happens twice,
     /// the first after the gap when it does not exist).
     pub fn instant(&self, local: NaiveDateTime) -> DateTime<Utc> {
-        match self.tz().from_local_datetime(&local) {
-            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t.with_timezone(&Utc),
-            LocalResult::None => self.instant(local + chrono::Duration::hours(1)),
-        }
+        crate::domain::local_instant(self.tz(), local)
     }
 }

@@ -25,7 +25,7 @@ pub async fn feed(State(state): State<AppState>, Path(file): Path<String>, heade
         }
     };
     let directory = state.directory();
-    let Some(ctx) = directory.branches().iter().find(|b| b.branch.id == scope.branch_id) else {
+    let Some(ctx) = directory.branch(scope.branch_id) else {
         return ApiError::NotFound.into_response();
     };
     // From the start of today in the branch's zone: today's earlier appointments stay visible.

@@ -57,7 +57,7 @@ async fn round(
     let now = clock.now();
     let directory = tenants.directory();
     for target in store.digest_targets().await? {
-        let Some(ctx) = directory.branches().iter().find(|b| b.company.id == target.id) else { continue };
+        let Some(ctx) = directory.of_company(target.id).first() else { continue };
         let company = &ctx.company;
         let local = now.with_timezone(&company.timezone);
         let at = target.digest_time.as_deref().and_then(|t| NaiveTime::parse_from_str(t, "%H:%M").ok()).unwrap_or(DEFAULT_DIGEST_TIME);

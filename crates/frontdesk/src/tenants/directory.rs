@@ -9,6 +9,8 @@ use std::sync::Arc;
 pub struct TenantDirectory {
     by_number: HashMap<String, Arc<BranchContext>>,
     by_agent: HashMap<String, Arc<BranchContext>>,
+    by_branch: HashMap<i64, Arc<BranchContext>>,
+    by_company: HashMap<i64, Vec<Arc<BranchContext>>>,
     branches: Vec<Arc<BranchContext>>,
 }
 
@@ -24,7 +26,22 @@ impl TenantDirectory {
             .iter()
             .flat_map(|ctx| ctx.branch.retell_agent_ids.iter().map(move |a| (a.clone(), ctx.clone())))
             .collect();
-        Self { by_number, by_agent, branches }
+        let by_branch = branches.iter().map(|ctx| (ctx.branch.id, ctx.clone())).collect();
+        let mut by_company: HashMap<i64, Vec<Arc<BranchContext>>> = HashMap::new();
+        for ctx in &branches {
+            by_company.entry(ctx.company.id).or_default().push(ctx.clone());
+        }
+        Self { by_number, by_agent, by_branch, by_company, branches }
+    }
+
+    /// The branch with this id (console, feeds, webhooks: a lookup, not a scan of every tenant).
+    pub fn branch(&self, id: i64) -> Option<&Arc<BranchContext>> {
+        self.by_branch.get(&id)
+    }
+
+    /// A company's branches, in the order they were loaded (empty for an unknown company).
+    pub fn of_company(&self, id: i64) -> &[Arc<BranchContext>] {
+        self.by_company.get(&id).map(Vec::as_slice).unwrap_or_default()
     }
 
     /// The branch a number rings, if any.

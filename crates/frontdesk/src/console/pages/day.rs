@@ -94,7 +94,7 @@ pub async fn today(State(state): State<AppState>, PageOperator(op): PageOperator
 fn new_form(op: &Operator, state: &AppState, day: NaiveDate) -> Markup {
     let l = op.language;
     let directory = state.directory();
-    let branches: Vec<_> = directory.branches().iter().filter(|b| op.company == Some(b.company.id)).collect();
+    let branches = op.company.map(|id| directory.of_company(id)).unwrap_or_default();
     html! {
         @if !branches.is_empty() {
             section.card {
@@ -106,7 +106,7 @@ fn new_form(op: &Operator, state: &AppState, day: NaiveDate) -> Markup {
                     div.row {
                         label { (l.pick("Leistung", "Service"))
                             select name="service" required {
-                                @for b in &branches { optgroup label=(b.branch.name) {
+                                @for b in branches { optgroup label=(b.branch.name) {
                                     @for s in &b.branch.services { option value={ (b.branch.id) ":" (s.id.0) } { (s.name) } }
                                 } }
                             }
@@ -115,7 +115,7 @@ fn new_form(op: &Operator, state: &AppState, day: NaiveDate) -> Markup {
                             label { (l.pick("Mitarbeiter", "Staff"))
                                 select name="staff" {
                                     option value="" { (l.pick("egal", "any")) }
-                                    @for b in &branches { @for p in &b.branch.staff { option value=(p.name) { (p.name) } } }
+                                    @for b in branches { @for p in &b.branch.staff { option value=(p.name) { (p.name) } } }
                                 }
                             }
                         }
@@ -237,7 +237,7 @@ pub async fn cancel(
     if op.staff_name.is_some() && appointment.staff_name != op.staff_name {
         return not_found(op.language);
     }
-    let Some(tenant) = state.directory().branches().iter().find(|b| b.branch.id == appointment.branch_id).cloned() else {
+    let Some(tenant) = state.directory().branch(appointment.branch_id).cloned() else {
         return not_found(op.language);
     };
     let day = appointment.starts_at.with_timezone(&tenant.company.timezone).date_naive();
@@ -294,7 +294,7 @@ pub async fn create(State(state): State<AppState>, PageOperator(op): PageOperato
     else {
         return back(&day, "refused");
     };
-    let Some(tenant) = state.directory().branches().iter().find(|b| b.branch.id == branch_id && op.company == Some(b.company.id)).cloned()
+    let Some(tenant) = state.directory().branch(branch_id).filter(|b| op.company == Some(b.company.id)).cloned()
     else {
         return not_found(op.language);
     };
@@ -374,7 +374,7 @@ pub async fn reschedule(
         Ok(_) => return not_found(op.language),
         Err(error) => return crate::console::error::ConsoleError::from(error).into_response(),
     };
-    let Some(tenant) = state.directory().branches().iter().find(|b| b.branch.id == appointment.branch_id).cloned() else {
+    let Some(tenant) = state.directory().branch(appointment.branch_id).cloned() else {
         return not_found(op.language);
     };
     let Some(start) = instant(&form.date, &form.time, tenant.company.timezone) else {

@@ -133,7 +133,7 @@ pub async fn set_company(
         return forbidden(operator.language);
     }
     let company: Option<i64> = form.company.trim().parse().ok();
-    let exists = company.is_some_and(|id| state.directory().branches().iter().any(|b| b.company.id == id));
+    let exists = company.is_some_and(|id| !state.directory().of_company(id).is_empty());
     let (Some(company), true, true, Some(session)) = (company, exists, operator.is_admin(), operator.session.as_deref())
     else {
         return not_found(operator.language);

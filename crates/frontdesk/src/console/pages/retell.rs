@@ -16,8 +16,10 @@ pub async fn show(State(state): State<AppState>, PageOperator(op): PageOperator)
     let base = state.console().public_url.clone();
     let shown_base = base.clone().unwrap_or_else(|| "https://frontdesk.example.com".into());
     let directory = state.directory();
-    let branches: Vec<_> =
-        directory.branches().iter().filter(|b| op.company.is_none_or(|c| b.company.id == c)).cloned().collect();
+    let branches = match op.company {
+        Some(company) => directory.of_company(company),
+        None => directory.branches(),
+    };
     let zone = crate::console::actions::zone_of(&state, &op);
     let arriving = match op.company {
         Some(company) => state.backends().store.signed_requests_since(company, state.now() - Duration::hours(24)).await.ok(),

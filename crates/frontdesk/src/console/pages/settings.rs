@@ -33,7 +33,7 @@ fn may_edit(op: &Operator) -> bool {
 }
 
 fn branches_of(state: &AppState, op: &Operator) -> Vec<Arc<BranchContext>> {
-    state.directory().branches().iter().filter(|b| op.company.is_some_and(|c| b.company.id == c)).cloned().collect()
+    op.company.map(|id| state.directory().of_company(id).to_vec()).unwrap_or_default()
 }
 
 /// `GET /admin/settings`.
