@@ -40,11 +40,6 @@ impl ConsoleError {
             Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
         }
     }
-
-    /// The HTTP status.
-    pub fn status(&self) -> StatusCode {
-        self.parts().0
-    }
 }
 
 impl From<crate::store::StoreError> for ConsoleError {

@@ -97,9 +97,5 @@ pub fn routes() -> Router<AppState> {
 
 /// An unknown console page: HTML for people (the API answers JSON 404s itself).
 async fn page_not_found(headers: axum::http::HeaderMap) -> axum::response::Response {
-    let english = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("en"));
-    pages::not_found(if english { crate::domain::Language::En } else { crate::domain::Language::De })
+    pages::not_found(pages::login::language_of(&headers))
 }

@@ -323,37 +323,32 @@ impl Store {
     pub async fn insert_appointment(&self, new: &NewAppointment) -> Result<i64, StoreError> {
         const SQL: &str = "INSERT INTO appointments (idempotency_key, company_id, branch_id, customer_id, service_id, staff_id, call_id, starts_at, ends_at, status, notes, created_at, updated_at, source)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13) RETURNING id";
-        // Booked at once (the embedded calendar): the notice rides in the same transaction.
-        if let Some(event) = new.status.notice().filter(|_| new.status == AppointmentStatus::Booked) {
-            return on_pool!(self, pool => {
-                let mut tx = pool.begin().await?;
-                let id: i64 = sqlx::query_scalar(SQL)
-                    .bind(&new.idempotency_key).bind(new.company_id).bind(new.branch_id).bind(new.customer_id)
-                    .bind(new.service_id).bind(new.staff_id).bind(new.call_id).bind(new.starts_at).bind(new.ends_at)
-                    .bind(new.status.as_str()).bind(&new.notes).bind(new.created_at).bind(new.source.as_str())
-                    .fetch_one(&mut *tx).await?;
-                write_notice!(tx, AppointmentNoticeRow, APPOINTMENT_NOTICE, id, event, id, Utc::now());
-                tx.commit().await?;
-                Ok(id)
-            });
-        }
-        let id = on_pool!(self, pool => sqlx::query_scalar(SQL)
-            .bind(&new.idempotency_key)
-            .bind(new.company_id)
-            .bind(new.branch_id)
-            .bind(new.customer_id)
-            .bind(new.service_id)
-            .bind(new.staff_id)
-            .bind(new.call_id)
-            .bind(new.starts_at)
-            .bind(new.ends_at)
-            .bind(new.status.as_str())
-            .bind(&new.notes)
-            .bind(new.created_at)
-            .bind(new.source.as_str())
-            .fetch_one(pool)
-            .await)?;
-        Ok(id)
+        // Booked at once (the embedded calendar): the notice rides in the same transaction. A
+        // pending row (an outside calendar) is noticed when the calendar answers.
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id: i64 = sqlx::query_scalar(SQL)
+                .bind(&new.idempotency_key)
+                .bind(new.company_id)
+                .bind(new.branch_id)
+                .bind(new.customer_id)
+                .bind(new.service_id)
+                .bind(new.staff_id)
+                .bind(new.call_id)
+                .bind(new.starts_at)
+                .bind(new.ends_at)
+                .bind(new.status.as_str())
+                .bind(&new.notes)
+                .bind(new.created_at)
+                .bind(new.source.as_str())
+                .fetch_one(&mut *tx)
+                .await?;
+            if new.status == AppointmentStatus::Booked {
+                write_notice!(tx, AppointmentNoticeRow, APPOINTMENT_NOTICE, id, NoticeEvent::BookingMade, id, Utc::now());
+            }
+            tx.commit().await?;
+            Ok(id)
+        })
     }
 
     /// Occupied intervals of a branch overlapping `[from, to)`: appointments (cancelled ones

@@ -43,9 +43,9 @@ impl Store {
     }
 
     /// Whether the outbox already holds the digest `key` on any channel (exact keys: the unique index).
-    pub async fn digest_written(&self, key_prefix: &str) -> Result<bool, StoreError> {
+    pub async fn digest_written(&self, key: &str) -> Result<bool, StoreError> {
         const SQL: &str = "SELECT COUNT(*) FROM outbox WHERE idempotency_key IN ($1 || ':email', $1 || ':webhook')";
-        let n: i64 = on_pool!(self, pool => sqlx::query_scalar(SQL).bind(key_prefix).fetch_one(pool).await)?;
+        let n: i64 = on_pool!(self, pool => sqlx::query_scalar(SQL).bind(key).fetch_one(pool).await)?;
         Ok(n > 0)
     }
 
@@ -96,11 +96,8 @@ impl Store {
                 sqlx::query_as("SELECT notify_email, notify_webhook_url FROM companies WHERE id = $1")
                     .bind(company_id).fetch_one(&mut *tx).await?;
             for (channel, recipient) in email.map(|e| ("email", e)).into_iter().chain(url.map(|u| ("webhook", u))) {
-                sqlx::query(
-                    "INSERT INTO outbox (company_id, event, channel, recipient, payload, idempotency_key, status, attempts, next_attempt_at, created_at)
-                     VALUES ($1, 'digest.daily', $2, $3, $4, $5, 'pending', 0, $6, $6) ON CONFLICT (idempotency_key) DO NOTHING",
-                )
-                .bind(company_id).bind(channel).bind(recipient).bind(&payload).bind(format!("{key}:{channel}")).bind(now)
+                sqlx::query(super::OUTBOX_INSERT)
+                .bind(company_id).bind("digest.daily").bind(channel).bind(recipient).bind(&payload).bind(format!("{key}:{channel}")).bind(now)
                 .execute(&mut *tx).await?;
             }
             tx.commit().await?;

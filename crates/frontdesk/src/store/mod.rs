@@ -29,7 +29,7 @@ pub use feeds::{FeedAppointment, FeedScope};
 pub use holds::HoldRow;
 pub use operators::{NewOperator, OperatorRow, SessionRow};
 pub use outbox::{NoticeData, NoticeEvent, OutboxMessage, CUSTOMER_EMAIL};
-pub(crate) use outbox::{write_notice, AppointmentNoticeRow, CallbackNoticeRow, APPOINTMENT_NOTICE, CALLBACK_NOTICE};
+pub(crate) use outbox::{write_notice, AppointmentNoticeRow, OUTBOX_INSERT, CallbackNoticeRow, APPOINTMENT_NOTICE, CALLBACK_NOTICE};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

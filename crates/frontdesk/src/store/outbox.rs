@@ -208,6 +208,12 @@ impl CallbackNoticeRow {
     }
 }
 
+/// One outbox row: `$1` company, `$2` event, `$3` channel, `$4` recipient, `$5` payload,
+/// `$6` idempotency key, `$7` now. A key already there is the same notice again: nothing happens.
+pub(crate) const OUTBOX_INSERT: &str =
+    "INSERT INTO outbox (company_id, event, channel, recipient, payload, idempotency_key, status, attempts, next_attempt_at, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7) ON CONFLICT (idempotency_key) DO NOTHING";
+
 /// Inserts a row of `$event` into the outbox inside transaction `$tx` for the details read with
 /// `$query` (a `*_NOTICE`) into `$row`, when the company has somewhere to send it. `$key` makes
 /// a repeated change (a retried request, a webhook arriving twice) one notification.
@@ -221,10 +227,7 @@ macro_rules! write_notice {
             // The caller hears about their own booking made, moved or cancelled, nothing else.
             let for_caller = matches!(event, $crate::store::NoticeEvent::BookingMade | $crate::store::NoticeEvent::BookingMoved | $crate::store::NoticeEvent::BookingCancelled);
             for (channel, recipient) in recipients.into_iter().filter(|(c, _)| for_caller || *c != $crate::store::CUSTOMER_EMAIL) {
-                sqlx::query(
-                    "INSERT INTO outbox (company_id, event, channel, recipient, payload, idempotency_key, status, attempts, next_attempt_at, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7) ON CONFLICT (idempotency_key) DO NOTHING",
-                )
+                sqlx::query($crate::store::OUTBOX_INSERT)
                 .bind(company_id)
                 .bind(event.as_str())
                 .bind(channel)

@@ -101,9 +101,4 @@ impl LiveTenants {
             })
             .await
     }
-
-    /// The store the directory is loaded from.
-    pub fn store(&self) -> &Store {
-        &self.0.store
-    }
 }

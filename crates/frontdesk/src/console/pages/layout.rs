@@ -4,7 +4,7 @@
 use crate::console::session::Operator;
 use crate::domain::{mask_phone, Language};
 use crate::http::AppState;
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use maud::{html, Markup, DOCTYPE};
 
 /// The navigation entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,6 +182,6 @@ pub fn bare(language: Language, title: &str, body: Markup) -> Markup {
 }
 
 /// Inline JSON for a `<textarea>` (escaped by maud).
-pub fn pretty(value: &serde_json::Value) -> PreEscaped<String> {
-    PreEscaped(maud::html! { (serde_json::to_string_pretty(value).unwrap_or_default()) }.into_string())
+pub fn pretty(value: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
 }

@@ -23,7 +23,9 @@ pub const FAILURES_PER_ADDRESS: i64 = 20;
 /// The throttling window.
 pub const THROTTLE_MINUTES: i64 = 15;
 
-fn language_of(headers: &HeaderMap) -> Language {
+/// The language a browser asks for (`Accept-Language`), for people not signed in: English when
+/// it prefers English, German otherwise.
+pub fn language_of(headers: &HeaderMap) -> Language {
     let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("de");
     if accept.trim_start().to_ascii_lowercase().starts_with("en") {
         Language::En
