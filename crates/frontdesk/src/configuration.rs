@@ -50,6 +50,9 @@ pub struct Settings {
     pub connection_limits: ConnectionLimits,
     /// Memory the availability windows may take, in MiB (the coldest are evicted beyond it).
     pub window_cache_mb: u64,
+    /// `FRONTDESK_NOTIFY_LEASE_SECS`: how long an instance's claim on an outbox message holds
+    /// before another (or a restarted) instance may deliver it; longer than any delivery's timeout.
+    pub notify_lease: std::time::Duration,
 }
 
 /// A setting that stops the start, with the name of the variable to fix.
@@ -105,6 +108,7 @@ struct FileSettings {
     max_connections_per_address: Option<String>,
     request_timeout_secs: Option<String>,
     window_cache_mb: Option<String>,
+    notify_lease_secs: Option<String>,
 }
 
 /// A number setting: `default` when unset, else within `range`, or the one-line error naming it.
@@ -288,6 +292,15 @@ impl Settings {
             1..=65_536,
             "MiB",
         )?;
+        // At least 25 s: an e-mail delivery may take up to 20 s, and a claim that ran out while
+        // its delivery was still going would let a second instance send the same message.
+        let notify_lease = std::time::Duration::from_secs(number(
+            "FRONTDESK_NOTIFY_LEASE_SECS",
+            get("FRONTDESK_NOTIFY_LEASE_SECS", from_file.notify_lease_secs),
+            60,
+            25..=3600,
+            "seconds",
+        )?);
         let redis_prefix = get("FRONTDESK_REDIS_PREFIX", from_file.redis_prefix).unwrap_or_else(|| "frontdesk".into());
         Ok(Self {
             listen,
@@ -309,6 +322,7 @@ impl Settings {
             smtp_from,
             connection_limits,
             window_cache_mb,
+            notify_lease,
         })
     }
 
@@ -355,6 +369,7 @@ mod tests {
             ("FRONTDESK_REDIS_URL", "http://x"),
             ("FRONTDESK_CALCOM_RATE_LIMIT", "500"),
             ("FRONTDESK_AVAILABILITY_TTL_SECS", "0"),
+            ("FRONTDESK_NOTIFY_LEASE_SECS", "5"),
         ] {
             let error = load(&[(name, value)]).unwrap_err().to_string();
             assert!(error.starts_with(&format!("invalid setting {name}:")), "{error}");

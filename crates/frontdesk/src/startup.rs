@@ -213,7 +213,10 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("invalid setting {e}"))?;
         let callers: Arc<dyn crate::notify::Channel> = Arc::new(owners.for_customers());
         let email: Arc<dyn crate::notify::Channel> = Arc::new(owners);
-        let notify_settings = overrides.notify.unwrap_or_default();
+        let notify_settings = overrides.notify.unwrap_or(crate::notify::NotifySettings {
+            lease: chrono::Duration::from_std(settings.notify_lease)?,
+            ..Default::default()
+        });
         // The digest's day is the service's day (the test clock in tests); deliveries run on real
         // time, since outbox rows are stamped by the database write's own clock.
         let digests = crate::notify::digest::spawn(store.clone(), state.tenants().clone(), clock, notify_settings.digest_tick);

@@ -14,8 +14,10 @@ use std::time::Duration;
 pub struct NotifySettings {
     /// How often an idle worker looks for due messages.
     pub poll: Duration,
-    /// The first retry's delay; each further one doubles (capped at an hour), ±25 % jitter.
+    /// The first retry's delay; each further one doubles up to `retry_cap`, ±25 % jitter.
     pub retry_base: Duration,
+    /// The longest wait between two attempts.
+    pub retry_cap: Duration,
     /// After this long since the change, a message that still fails is marked failed.
     pub give_up_after: chrono::Duration,
     /// How long a claim holds before another instance may take the message.
@@ -29,6 +31,7 @@ impl Default for NotifySettings {
         Self {
             poll: Duration::from_millis(500),
             retry_base: Duration::from_secs(10),
+            retry_cap: Duration::from_secs(3600),
             give_up_after: chrono::Duration::hours(24),
             lease: chrono::Duration::seconds(60),
             digest_tick: Duration::from_secs(60),
@@ -54,10 +57,10 @@ impl Notifier {
         Self { store, channels: Arc::new(channels), clock, settings }
     }
 
-    /// The delay before attempt `attempts + 1`: base × 2^(attempts − 1), at most an hour, ±25 %.
+    /// The delay before attempt `attempts + 1`: base × 2^(attempts − 1), at most the cap, ±25 %.
     pub fn backoff(&self, attempts: i32) -> Duration {
         let doubled = self.settings.retry_base.saturating_mul(1u32 << attempts.clamp(1, 20).saturating_sub(1) as u32);
-        let capped = doubled.min(Duration::from_secs(3600));
+        let capped = doubled.min(self.settings.retry_cap);
         capped.mul_f64(rand::thread_rng().gen_range(0.75..1.25))
     }
 

@@ -264,11 +264,21 @@ impl Store {
 
     /// Cancels the live appointment of a company whose calendar booking is `uid` (a booking
     /// cancelled or moved in Cal.com itself); whether there was one.
+    /// The cancellation is announced like any other (the caller's invitation is withdrawn too).
     pub async fn cancel_by_external_uid(&self, company_id: i64, uid: &str) -> Result<bool, StoreError> {
         const SQL: &str = "UPDATE appointments SET status = 'cancelled', updated_at = $3
-            WHERE company_id = $1 AND external_uid = $2 AND status <> 'cancelled'";
-        let done = on_pool!(self, pool => sqlx::query(SQL).bind(company_id).bind(uid).bind(Utc::now()).execute(pool).await.map(|r| r.rows_affected()))?;
-        Ok(done > 0)
+            WHERE company_id = $1 AND external_uid = $2 AND status <> 'cancelled' RETURNING id";
+        let now = Utc::now();
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let cancelled: Vec<i64> =
+                sqlx::query_scalar(SQL).bind(company_id).bind(uid).bind(now).fetch_all(&mut *tx).await?;
+            for id in &cancelled {
+                write_notice!(tx, AppointmentNoticeRow, APPOINTMENT_NOTICE, *id, NoticeEvent::BookingCancelled, *id, now);
+            }
+            tx.commit().await?;
+            Ok(!cancelled.is_empty())
+        })
     }
 
     /// Moves an appointment to a new time (and staff member, and calendar uid when it changed).

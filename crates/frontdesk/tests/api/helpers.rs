@@ -197,6 +197,7 @@ impl TestAppBuilder {
             notify: Some(frontdesk::notify::NotifySettings {
                 poll: std::time::Duration::from_millis(50),
                 retry_base: std::time::Duration::from_millis(300),
+                retry_cap: std::time::Duration::from_secs(2),
                 give_up_after: chrono::Duration::hours(24),
                 lease: chrono::Duration::seconds(3),
                 digest_tick: std::time::Duration::from_millis(50),
