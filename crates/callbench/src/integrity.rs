@@ -1,6 +1,7 @@
 //! What must never happen, read from frontdesk's own database after a pass: two live appointments
 //! on one calendar at overlapping times (calsim gives every event type one host, so two such
-//! bookings are a double booking), and the callback requests that were stored.
+//! bookings are a double booking), the callback requests that were stored, and the outbox:
+//! notices written with the changes and whether each was delivered.
 
 use crate::servers::Database;
 
@@ -13,7 +14,23 @@ pub struct Integrity {
     pub live_appointments: i64,
     /// Open callback requests.
     pub open_callbacks: usize,
+    /// The outbox's notices.
+    pub notices: Notices,
 }
+
+/// The outbox after a pass: notices per channel, and those not delivered.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Notices {
+    /// Webhook notices written.
+    pub webhook: i64,
+    /// E-mail notices written (owners' and callers').
+    pub email: i64,
+    /// Notices not (yet) delivered: pending or failed.
+    pub undelivered: i64,
+}
+
+const NOTICES: &str = "SELECT COUNT(*) FILTER (WHERE channel = 'webhook'), COUNT(*) FILTER (WHERE channel LIKE 'email%'),
+    COUNT(*) FILTER (WHERE status <> 'sent') FROM outbox";
 
 /// Live appointments with the event type they occupy (a staff member's own, or the service's).
 const LIVE: &str = "WITH live AS (
@@ -38,23 +55,26 @@ fn live_sql() -> String {
 /// Reads the pass's outcome from frontdesk's database.
 pub async fn check(database: &Database) -> anyhow::Result<Integrity> {
     let url = database.url();
-    let (double_bookings, live_appointments) = match database {
+    let (double_bookings, live_appointments, notices) = match database {
         Database::Sqlite(_) => {
             let pool = sqlx::SqlitePool::connect(&url).await?;
             let double = sqlx::query_scalar(&double_bookings_sql()).fetch_one(&pool).await?;
             let live = sqlx::query_scalar(&live_sql()).fetch_one(&pool).await?;
+            let notices: (i64, i64, i64) = sqlx::query_as(NOTICES).fetch_one(&pool).await?;
             pool.close().await;
-            (double, live)
+            (double, live, notices)
         }
         Database::Postgres { .. } => {
             let pool = sqlx::PgPool::connect(&url).await?;
             let double = sqlx::query_scalar(&double_bookings_sql()).fetch_one(&pool).await?;
             let live = sqlx::query_scalar(&live_sql()).fetch_one(&pool).await?;
+            let notices: (i64, i64, i64) = sqlx::query_as(NOTICES).fetch_one(&pool).await?;
             pool.close().await;
-            (double, live)
+            (double, live, notices)
         }
     };
-    Ok(Integrity { double_bookings, live_appointments, open_callbacks: open_callbacks(&url).await? })
+    let notices = Notices { webhook: notices.0, email: notices.1, undelivered: notices.2 };
+    Ok(Integrity { double_bookings, live_appointments, open_callbacks: open_callbacks(&url).await?, notices })
 }
 
 async fn open_callbacks(database: &str) -> anyhow::Result<usize> {

@@ -4,6 +4,7 @@
 //! See BENCHMARKS.md. A measurement tool: timings are printed, never asserted.
 
 mod conversation;
+mod inbox;
 mod integrity;
 mod max_rate;
 mod observe;
@@ -113,6 +114,11 @@ struct RunArgs {
     /// one account serving many branches, where frontdesk's per-key budget binds.
     #[arg(long)]
     shared_key: bool,
+    /// Companies without notifications: no outbox rows, no deliveries (the comparison for
+    /// "notifications cost the functions nothing"). By default every company has an e-mail
+    /// address and a signed webhook, received by this process.
+    #[arg(long)]
+    no_notify: bool,
     /// The PostgreSQL server for --instances (a schema of its own per pass, dropped afterwards).
     #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/test")]
     postgres_url: String,
@@ -172,7 +178,7 @@ fn main() -> ExitCode {
 
 fn write_tenants(count: usize, out: &std::path::Path, shared_key: bool) -> anyhow::Result<bool> {
     std::fs::create_dir_all(out)?;
-    let text = tenants::tenants_toml(count, shared_key);
+    let text = tenants::tenants_toml(count, shared_key, "");
     let parsed = frontdesk::tenants::TenantsFile::parse(&text).map_err(anyhow::Error::msg)?;
     std::fs::write(out.join("tenants.toml"), &text)?;
     std::fs::write(out.join("calsim-fixture.json"), tenants::calsim_fixture(&parsed).to_string())?;
@@ -222,6 +228,7 @@ async fn run(mut args: RunArgs) -> anyhow::Result<bool> {
             latency_ms: args.latency_ms,
             fail_rate: args.fail_rate,
             shared_key: args.shared_key,
+            notify: !args.no_notify,
             cluster: args.instances.map(|instances| Cluster {
                 instances,
                 postgres_url: args.postgres_url.clone(),
@@ -305,10 +312,11 @@ async fn run(mut args: RunArgs) -> anyhow::Result<bool> {
     println!("\n{five_xx} answers with 5xx, {not_json} answers that were not JSON, {unanswered} requests without an answer; frontdesk pass: {late} answers past Retell's 5 s");
     let double_bookings: i64 = passes.iter().filter_map(|p| p.integrity).map(|i| i.double_bookings).sum();
     let lost_holds: usize = passes.iter().map(|p| p.lost_holds).sum();
-    if double_bookings > 0 || lost_holds > 0 {
-        println!("{double_bookings} double bookings and {lost_holds} lost holds: the run fails");
+    let lost_notices: i64 = passes.iter().filter_map(report::notices_lost).sum();
+    if double_bookings > 0 || lost_holds > 0 || lost_notices > 0 {
+        println!("{double_bookings} double bookings, {lost_holds} lost holds, {lost_notices} lost notifications: the run fails");
     }
-    Ok(five_xx == 0 && not_json == 0 && unanswered == 0 && double_bookings == 0 && lost_holds == 0)
+    Ok(five_xx == 0 && not_json == 0 && unanswered == 0 && double_bookings == 0 && lost_holds == 0 && lost_notices == 0)
 }
 
 fn write_json(path: &Option<PathBuf>, value: &serde_json::Value) -> anyhow::Result<()> {

@@ -87,6 +87,8 @@ pub struct PassResult {
     /// frontdesk's database afterwards: double bookings, live appointments, open callbacks
     /// (managed servers only).
     pub integrity: Option<Integrity>,
+    /// What the businesses' webhook endpoint and mail server received (notifications on).
+    pub received: Option<crate::inbox::Received>,
     /// frontdesk instances (behind HAProxy when more than one).
     pub instances: usize,
     /// Seconds until every frontdesk instance listened (managed only).
@@ -275,9 +277,10 @@ pub async fn run(servers: &Servers, config: PassConfig, seed: u64) -> anyhow::Re
     let after = snapshot(&http, &running.frontdesk, &running.calsim).await;
     let rss_end = rss(&running);
     let integrity = match running.database() {
-        Some(database) => Some(crate::integrity::check(database).await?),
+        Some(database) => Some(settled(database, running.inbox.is_some()).await?),
         None => None,
     };
+    let received = running.inbox.as_ref().map(crate::inbox::Inbox::received);
     let (tenants, start_secs) = (running.tenants.companies.len(), running.start_secs);
     running.stop().await?;
     let waits: Vec<(Duration, Duration)> = std::mem::take(&mut *dead_air.lock().unwrap_or_else(|p| p.into_inner()));
@@ -292,6 +295,7 @@ pub async fn run(servers: &Servers, config: PassConfig, seed: u64) -> anyhow::Re
         callbacks_answered: callbacks.load(Ordering::Relaxed),
         lost_holds: lost_holds.load(Ordering::Relaxed),
         integrity,
+        received,
         instances: servers.instances(),
         start_secs,
         elapsed,
@@ -300,6 +304,19 @@ pub async fn run(servers: &Servers, config: PassConfig, seed: u64) -> anyhow::Re
         tenants: (tenants, targets.len()),
         config,
     })
+}
+
+/// The database's account once the outbox has been delivered (at most 30 s after the pass: the
+/// worker's first retry of a notice that failed comes 10 s later).
+async fn settled(database: &crate::servers::Database, notify: bool) -> anyhow::Result<Integrity> {
+    let started = Instant::now();
+    loop {
+        let integrity = crate::integrity::check(database).await?;
+        if !notify || integrity.notices.undelivered == 0 || started.elapsed() > Duration::from_secs(30) {
+            return Ok(integrity);
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
 }
 
 fn sorted(mut waits: Vec<Duration>) -> Vec<Duration> {

@@ -108,6 +108,9 @@ pub fn print_pass(result: &PassResult) {
             integrity.live_appointments
         );
     }
+    if let Some(line) = notices_line(result) {
+        println!("{line}");
+    }
     if let Some(secs) = result.start_secs {
         println!(
             "- start: {secs:.2} s until every instance listened ({} tenants, {} numbers)",
@@ -293,6 +296,30 @@ fn dead_air_line(sorted: &[std::time::Duration]) -> Option<String> {
     })
 }
 
+/// Notices the outbox holds that the businesses did not get (undelivered, missing at the
+/// receivers, or arriving with a bad signature); `None` when notifications were off.
+pub fn notices_lost(result: &PassResult) -> Option<i64> {
+    let (notices, received) = (result.integrity?.notices, result.received.as_ref()?);
+    let missing_hooks = (notices.webhook - received.distinct as i64).max(0);
+    let missing_mails = (notices.email - received.mails as i64).max(0);
+    Some(notices.undelivered + missing_hooks + missing_mails + received.forged as i64)
+}
+
+fn notices_line(result: &PassResult) -> Option<String> {
+    let (notices, received) = (result.integrity?.notices, result.received.as_ref()?);
+    Some(format!(
+        "- notifications: {} webhook and {} e-mail notices written with the changes; received {} webhooks ({} distinct, {} badly signed) and {} e-mails; {} undelivered; from change to webhook {}",
+        notices.webhook,
+        notices.email,
+        received.webhooks,
+        received.distinct,
+        received.forged,
+        received.mails,
+        notices.undelivered,
+        received.lag_ms.map(|[p50, p99, max]| format!("p50 {p50:.0} ms, p99 {p99:.0} ms, max {max:.0} ms")).unwrap_or("-".into()),
+    ))
+}
+
 fn pass_json(result: &PassResult) -> Value {
     let d = &result.delta;
     json!({
@@ -313,6 +340,11 @@ fn pass_json(result: &PassResult) -> Value {
         "double_bookings": result.integrity.map(|i| i.double_bookings),
         "live_appointments": result.integrity.map(|i| i.live_appointments),
         "lost_holds": result.lost_holds,
+        "notifications": result.received.as_ref().zip(result.integrity).map(|(r, i)| json!({
+            "webhook_notices": i.notices.webhook, "email_notices": i.notices.email, "undelivered": i.notices.undelivered,
+            "webhooks_received": r.webhooks, "distinct": r.distinct, "forged": r.forged, "mails_received": r.mails,
+            "lag_ms": r.lag_ms, "lost": notices_lost(result),
+        })),
         "elapsed_s": result.elapsed.as_secs_f64(),
         "functions": result.summaries.iter().map(|s| (s.function.to_string(), s.to_json())).collect::<serde_json::Map<_, _>>(),
         "cache": {"reads": d.cache, "hit_rate": d.hit_rate()},

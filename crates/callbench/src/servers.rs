@@ -1,6 +1,7 @@
 //! The servers a run talks to: started here as child processes — calsim and one frontdesk on
 //! SQLite, or N frontdesks on PostgreSQL + Redis behind HAProxy — or already running elsewhere.
 
+use crate::inbox::Inbox;
 use crate::processes::{free_port, CalsimOptions, Server};
 use crate::tenants::{calcom_key, calsim_fixture, tenants_toml};
 use anyhow::Context;
@@ -23,6 +24,9 @@ pub enum Servers {
         cluster: Option<Cluster>,
         /// Every company on the deployment's one Cal.com key instead of a key each.
         shared_key: bool,
+        /// Every company's notifications (e-mail and signed webhook) on, delivered to an
+        /// [`Inbox`] of this process.
+        notify: bool,
     },
     /// Already running.
     External {
@@ -72,6 +76,8 @@ pub struct Running {
     pub tenants: TenantsFile,
     /// Seconds from starting the frontdesk processes until all of them listened.
     pub start_secs: Option<f64>,
+    /// Where the companies' notifications arrive (managed runs with notifications on).
+    pub inbox: Option<Inbox>,
     managed: Option<Managed>,
 }
 
@@ -163,7 +169,7 @@ impl Running {
 
 /// Starts (or targets) the servers, frontdesk with its availability cache on or off.
 pub async fn start(servers: &Servers, cache: bool) -> anyhow::Result<Running> {
-    let (tenants, latency_ms, fail_rate, cluster, shared_key) = match servers {
+    let (tenants, latency_ms, fail_rate, cluster, shared_key, notify) = match servers {
         Servers::External { frontdesk, calsim, retell_key, tenants_file } => {
             return Ok(Running {
                 frontdesk: frontdesk.trim_end_matches('/').into(),
@@ -171,15 +177,20 @@ pub async fn start(servers: &Servers, cache: bool) -> anyhow::Result<Running> {
                 retell_key: retell_key.clone(),
                 tenants: TenantsFile::load(tenants_file).map_err(anyhow::Error::msg)?,
                 start_secs: None,
+                inbox: None,
                 managed: None,
             })
         }
-        Servers::Managed { tenants, latency_ms, fail_rate, cluster, shared_key } => {
-            (*tenants, *latency_ms, *fail_rate, cluster, *shared_key)
+        Servers::Managed { tenants, latency_ms, fail_rate, cluster, shared_key, notify } => {
+            (*tenants, *latency_ms, *fail_rate, cluster, *shared_key, *notify)
         }
     };
     let dir = tempfile::tempdir().context("cannot create a temp dir")?;
-    let text = tenants_toml(tenants, shared_key);
+    let inbox = match notify {
+        true => Some(Inbox::start().await?),
+        false => None,
+    };
+    let text = tenants_toml(tenants, shared_key, &inbox.as_ref().map(Inbox::company_lines).unwrap_or_default());
     let parsed = TenantsFile::parse(&text).map_err(anyhow::Error::msg)?;
     let tenants_path = dir.path().join("tenants.toml");
     std::fs::write(&tenants_path, &text)?;
@@ -212,6 +223,10 @@ pub async fn start(servers: &Servers, cache: bool) -> anyhow::Result<Running> {
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
+    if let Some(inbox) = &inbox {
+        env.push(("FRONTDESK_SMTP_URL".into(), inbox.smtp_url.clone()));
+        env.push(("FRONTDESK_SMTP_FROM".into(), "frontdesk <noreply@callbench.example>".into()));
+    }
     let started = std::time::Instant::now();
     let (frontdesks, balancer) = match cluster {
         None => (vec![Server::frontdesk(dir.path(), "frontdesk", &env, front_port)?], None),
@@ -236,6 +251,7 @@ pub async fn start(servers: &Servers, cache: bool) -> anyhow::Result<Running> {
         retell_key,
         tenants: parsed,
         start_secs,
+        inbox,
         managed: Some(Managed { frontdesks, balancer, calsim, database, _dir: dir }),
     })
 }

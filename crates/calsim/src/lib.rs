@@ -1,5 +1,6 @@
 //! calsim: a stateful, in-memory simulator of the Cal.com API v2 — slots, reservations,
-//! bookings, event types, webhooks — with Cal.com's latency, failures and rate limits on demand.
+//! bookings, event types, webhooks — with Cal.com's latency, failures and rate limits on demand;
+//! and, for frontdesk's notifications, a business's mail server ([`smtp`]).
 
 pub mod api;
 pub mod cli;
@@ -7,6 +8,7 @@ pub mod envelope;
 pub mod faults;
 pub mod fixture;
 pub mod schedule;
+pub mod smtp;
 pub mod state;
 pub mod webhooks;
 

@@ -5,7 +5,7 @@ use super::error::ConsoleError;
 use super::session::Operator;
 use crate::domain::Role;
 use crate::http::AppState;
-use crate::store::{ConsoleAppointment, ConsoleCallback};
+use crate::store::{ConsoleAppointment, ConsoleCallback, FailedNotice};
 use crate::tenants::{Changed, TenantsFile};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -80,6 +80,26 @@ pub async fn callback_done(
     } else {
         Err(ConsoleError::NotFound)
     }
+}
+
+/// The latest notices of the operator's company that gave up (owners and admins: they include
+/// every staff member's bookings).
+pub async fn failed_notices(state: &AppState, operator: &Operator, limit: i64) -> Result<Vec<FailedNotice>, ConsoleError> {
+    if operator.role == Role::Staff {
+        return Ok(Vec::new());
+    }
+    Ok(state.backends().store.failed_notices(operator.company, limit).await?)
+}
+
+/// Puts the operator's company's failed notices back in line (after a fixed address or
+/// webhook); how many.
+pub async fn retry_notices(state: &AppState, operator: &Operator) -> Result<u64, ConsoleError> {
+    if operator.role == Role::Staff {
+        return Err(ConsoleError::Forbidden("only the owner sends notifications again"));
+    }
+    let count = state.backends().store.retry_failed_notices(operator.company, chrono::Utc::now()).await?;
+    tracing::info!(count, by = %operator.email, "failed notifications put back in line");
+    Ok(count)
 }
 
 /// Re-imports the tenants file into the database and reloads every instance (admins only).

@@ -84,6 +84,7 @@ pub fn routes() -> Router<AppState> {
         .route("/appointments/{id}/cancel", post(pages::day::cancel))
         .route("/callbacks", get(pages::callbacks::list))
         .route("/callbacks/{id}/done", post(pages::callbacks::done))
+        .route("/notifications/retry", post(pages::callbacks::retry_notices))
         .route("/calls", get(pages::calls::list))
         .route("/settings", get(pages::settings::show))
         .route("/settings/{branch}/{section}", post(pages::settings::save))

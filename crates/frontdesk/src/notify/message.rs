@@ -49,6 +49,21 @@ fn digest(l: Language, data: &NoticeData, figures: &crate::store::DigestFigures)
     Composed { subject, text, html }
 }
 
+/// What an event is called where a person reads it (subjects, the console's list of failed
+/// notices); the event's own name when it has none.
+pub fn event_title(l: Language, event: &str) -> &str {
+    match event {
+        "callback.requested" => l.pick("Rückruf erbeten", "Callback requested"),
+        "callback.overdue" => l.pick("Rückruf überfällig", "Callback overdue"),
+        "booking.made" => l.pick("Neuer Termin", "New appointment"),
+        "booking.moved" => l.pick("Termin verschoben", "Appointment moved"),
+        "booking.cancelled" => l.pick("Termin storniert", "Appointment cancelled"),
+        "booking.unknown" => l.pick("Buchung unbestätigt", "Booking unconfirmed"),
+        "digest.daily" => l.pick("Tagesbericht", "Daily report"),
+        other => other,
+    }
+}
+
 /// The owner's message for `event` about `data`.
 pub fn for_owner(event: &str, data: &NoticeData) -> Composed {
     let l = Language::parse(&data.language).unwrap_or(Language::De);
@@ -61,13 +76,11 @@ pub fn for_owner(event: &str, data: &NoticeData) -> Composed {
     };
     let name = data.customer_name.clone().unwrap_or_else(|| l.pick("(ohne Namen)", "(no name)").to_string());
     let service = data.service.clone().unwrap_or_default();
+    let title = event_title(l, event);
     let subject = match event {
-        "callback.requested" => format!("{} {name}", l.pick("Rückruf erbeten:", "Callback requested:")),
-        "callback.overdue" => format!("{} {name}", l.pick("Rückruf überfällig:", "Callback overdue:")),
-        "booking.made" => format!("{} {service}, {} – {name}", l.pick("Neuer Termin:", "New appointment:"), when(data.start)),
-        "booking.moved" => format!("{} {service}, {} – {name}", l.pick("Termin verschoben:", "Appointment moved:"), when(data.start)),
-        "booking.cancelled" => format!("{} {service}, {} – {name}", l.pick("Termin storniert:", "Appointment cancelled:"), when(data.start)),
-        "booking.unknown" => format!("{} {service}, {} – {name}", l.pick("Bitte prüfen: Buchung unbestätigt", "Please check: booking unconfirmed"), when(data.start)),
+        "callback.requested" | "callback.overdue" => format!("{title}: {name}"),
+        "booking.unknown" => format!("{}: {title}: {service}, {} – {name}", l.pick("Bitte prüfen", "Please check"), when(data.start)),
+        _ if event.starts_with("booking.") => format!("{title}: {service}, {} – {name}", when(data.start)),
         other => other.to_string(),
     };
     let mut rows: Vec<(&str, String)> = vec![(l.pick("Name", "Name"), name.clone())];

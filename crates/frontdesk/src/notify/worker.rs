@@ -122,6 +122,6 @@ impl Notifier {
             return None;
         }
         let at = now + chrono::Duration::from_std(self.backoff(message.attempts)).unwrap_or(chrono::Duration::hours(1));
-        (at < message.created_at + self.settings.give_up_after).then_some(at)
+        (at < message.queued_at.unwrap_or(message.created_at) + self.settings.give_up_after).then_some(at)
     }
 }

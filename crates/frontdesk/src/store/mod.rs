@@ -28,7 +28,7 @@ pub use digest::{DigestFigures, DigestTarget};
 pub use feeds::{FeedAppointment, FeedScope};
 pub use holds::HoldRow;
 pub use operators::{NewOperator, OperatorRow, SessionRow};
-pub use outbox::{NoticeData, NoticeEvent, OutboxMessage, CUSTOMER_EMAIL};
+pub use outbox::{FailedNotice, NoticeData, NoticeEvent, OutboxMessage, CUSTOMER_EMAIL};
 pub(crate) use outbox::{write_notice, AppointmentNoticeRow, OUTBOX_INSERT, CallbackNoticeRow, APPOINTMENT_NOTICE, CALLBACK_NOTICE};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

@@ -243,6 +243,25 @@ macro_rules! write_notice {
 }
 pub(crate) use write_notice;
 
+/// A notice that gave up, as the console lists it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FailedNotice {
+    /// Id.
+    pub id: i64,
+    /// `callback.requested`, `booking.made`, …
+    pub event: String,
+    /// `webhook`, `email` or `email_customer`.
+    pub channel: String,
+    /// The URL or address it was for.
+    pub recipient: String,
+    /// Attempts made.
+    pub attempts: i32,
+    /// The last attempt's error.
+    pub last_error: String,
+    /// When the change was made.
+    pub created_at: DateTime<Utc>,
+}
+
 /// An outbox row claimed for delivery.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OutboxMessage {
@@ -264,17 +283,19 @@ pub struct OutboxMessage {
     pub attempts: i32,
     /// When the change was made.
     pub created_at: DateTime<Utc>,
+    /// When somebody last put it back in line after it failed (its attempts count from then).
+    pub queued_at: Option<DateTime<Utc>>,
 }
 
 const CLAIM_POSTGRES: &str = "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 WHERE id IN (
         SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until < $1)
         ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
-    RETURNING id, company_id, event, channel, recipient, payload, idempotency_key, attempts, created_at";
+    RETURNING id, company_id, event, channel, recipient, payload, idempotency_key, attempts, created_at, queued_at";
 /// SQLite has one writer at a time: the UPDATE itself is the claim.
 const CLAIM_SQLITE: &str = "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 WHERE id IN (
         SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until < $1)
         ORDER BY next_attempt_at, id LIMIT $3)
-    RETURNING id, company_id, event, channel, recipient, payload, idempotency_key, attempts, created_at";
+    RETURNING id, company_id, event, channel, recipient, payload, idempotency_key, attempts, created_at, queued_at";
 
 impl Store {
     /// Claims up to `limit` due messages until `lease_until` (another instance skips them; a
@@ -350,6 +371,21 @@ impl Store {
     /// Messages by status (`pending`, `sent`, `failed`) for the console and tests.
     pub async fn outbox_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
         self.outbox_counts_of(None).await
+    }
+
+    /// The latest notices of one company (or all) that gave up, newest first.
+    pub async fn failed_notices(&self, company_id: Option<i64>, limit: i64) -> Result<Vec<FailedNotice>, StoreError> {
+        const SQL: &str = "SELECT id, event, channel, recipient, attempts, COALESCE(last_error, '') AS last_error, created_at
+            FROM outbox WHERE status = 'failed' AND ($1 IS NULL OR company_id = $1) ORDER BY created_at DESC, id DESC LIMIT $2";
+        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(company_id).bind(limit).fetch_all(pool).await)?)
+    }
+
+    /// Puts one company's (or every) failed notice back in line once somebody fixed what was
+    /// wrong: a fresh day of attempts from `now`, the same idempotency key. How many.
+    pub async fn retry_failed_notices(&self, company_id: Option<i64>, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        const SQL: &str = "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2, queued_at = $2, locked_until = NULL
+            WHERE status = 'failed' AND ($1 IS NULL OR company_id = $1)";
+        Ok(on_pool!(self, pool => sqlx::query(SQL).bind(company_id).bind(now).execute(pool).await.map(|r| r.rows_affected()))?)
     }
 
     /// Messages of one company (or all) by status.

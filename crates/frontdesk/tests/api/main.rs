@@ -19,6 +19,5 @@ mod protocol;
 mod retell_agents;
 mod security;
 mod signature;
-mod smtp;
 mod storage;
 mod understanding;

@@ -20,6 +20,8 @@ pub struct Receiver {
     pub down: Arc<AtomicBool>,
     refused: Arc<Mutex<usize>>,
     pub delay_ms: Arc<AtomicU64>,
+    /// While set, answers 410 Gone: a misconfigured endpoint, not worth retrying.
+    pub gone: Arc<AtomicBool>,
 }
 
 impl Receiver {
@@ -35,6 +37,10 @@ impl Receiver {
                     if state.down.load(Ordering::SeqCst) {
                         *state.refused.lock().unwrap() += 1;
                         return StatusCode::SERVICE_UNAVAILABLE;
+                    }
+                    if state.gone.load(Ordering::SeqCst) {
+                        *state.refused.lock().unwrap() += 1;
+                        return StatusCode::GONE;
                     }
                     // Dropped here if the sender hangs up (a killed server): not acknowledged.
                     tokio::time::sleep(Duration::from_millis(state.delay_ms.load(Ordering::SeqCst))).await;
@@ -236,7 +242,7 @@ async fn mailing_app(smtp_url: &str) -> TestApp {
         .await
 }
 
-async fn wait_for_mails(smtp: &crate::smtp::SmtpServer, n: usize) -> Vec<crate::smtp::Mail> {
+async fn wait_for_mails(smtp: &calsim::smtp::SmtpServer, n: usize) -> Vec<calsim::smtp::Mail> {
     let started = Instant::now();
     while smtp.mails().len() < n && started.elapsed() < Duration::from_secs(10) {
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -247,7 +253,7 @@ async fn wait_for_mails(smtp: &crate::smtp::SmtpServer, n: usize) -> Vec<crate::
 
 #[tokio::test]
 async fn a_callback_request_sends_the_owner_exactly_one_email_over_smtp() {
-    let (smtp, url) = crate::smtp::SmtpServer::start().await;
+    let (smtp, url) = calsim::smtp::SmtpServer::start().await;
     let app = mailing_app(&url).await;
     let asked = app.call("request_callback", json!({"name": "Anna Schmidt", "grund": "Farbberatung", "wunschzeit": "morgen Vormittag"})).await.json();
     assert_eq!(asked["success"], true, "{asked}");
@@ -270,7 +276,7 @@ async fn a_callback_request_sends_the_owner_exactly_one_email_over_smtp() {
 
 #[tokio::test]
 async fn an_email_waits_while_the_smtp_server_is_down_and_goes_out_once() {
-    let (smtp, url) = crate::smtp::SmtpServer::start().await;
+    let (smtp, url) = calsim::smtp::SmtpServer::start().await;
     smtp.down.store(true, Ordering::SeqCst);
     let app = mailing_app(&url).await;
     assert_eq!(app.call("request_callback", json!({"name": "Anna Schmidt"})).await.json()["success"], true);
@@ -297,15 +303,54 @@ async fn without_smtp_an_email_notice_fails_visibly_instead_of_waiting_a_day() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     // The owner sees it on the callbacks page.
+    crate::console::add_user(&app.store, "chefin@schnittpunkt.example", "owner", Some("Salon Schnittpunkt"), None).await;
+    let owner = crate::console::login(&app, "chefin@schnittpunkt.example", crate::console::PASSWORD).await.unwrap();
+    let (_, page) = owner.page("/admin/callbacks").await;
+    assert!(page.contains("Nicht zugestellte Benachrichtigungen") && page.contains("i***@schnittpunkt.example"), "{page}");
+    assert!(!page.to_lowercase().contains("inhaberin@"), "the address is masked");
+}
+
+#[tokio::test]
+async fn the_owner_sees_what_was_not_delivered_and_sends_it_again_once_fixed() {
+    let (receiver, url) = Receiver::start().await;
+    receiver.gone.store(true, Ordering::SeqCst);
+    let app = TestApp::builder().tenants(tenants_notifying(&url)).spawn().await;
+    assert_eq!(app.call("request_callback", json!({"name": "Anna Schmidt"})).await.json()["success"], true);
+    // A 4xx is not worth a day of retries: failed at once.
+    let started = Instant::now();
+    while app.store.outbox_counts().await.unwrap() != vec![("failed".to_string(), 1)] {
+        assert!(started.elapsed() < Duration::from_secs(5), "{:?}", app.store.outbox_counts().await);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     crate::console::add_user(&app.store, "inhaberin@schnittpunkt.example", "owner", Some("Salon Schnittpunkt"), None).await;
+    crate::console::add_user(&app.store, "jonas@schnittpunkt.example", "staff", Some("Salon Schnittpunkt"), Some("Jonas")).await;
+    crate::console::add_user(&app.store, "owner@riverside.example", "owner", Some("Riverside Dental Practice"), None).await;
     let owner = crate::console::login(&app, "inhaberin@schnittpunkt.example", crate::console::PASSWORD).await.unwrap();
     let (_, page) = owner.page("/admin/callbacks").await;
-    assert!(page.contains("1 Benachrichtigungen konnten nicht zugestellt werden"), "{page}");
+    let listed = &page[page.find("data-notice=").expect("the failed notice is listed")..];
+    assert!(listed.contains("Rückruf erbeten") && listed.contains("Webhook 127.0.0.1") && listed.contains("410"), "{listed}");
+    // Staff and another company neither see it nor send it again; a forged form is refused.
+    let staff = crate::console::login(&app, "jonas@schnittpunkt.example", crate::console::PASSWORD).await.unwrap();
+    assert!(!staff.page("/admin/callbacks").await.1.contains("data-notice="));
+    assert_eq!(staff.form("/admin/notifications/retry", &[], true).await.0, 403);
+    let other = crate::console::login(&app, "owner@riverside.example", crate::console::PASSWORD).await.unwrap();
+    assert!(!other.page("/admin/callbacks").await.1.contains("data-notice="));
+    assert_eq!(other.form("/admin/notifications/retry", &[], true).await.0, 303);
+    assert_eq!(owner.form("/admin/notifications/retry", &[], false).await.0, 403);
+    assert_eq!(app.store.outbox_counts().await.unwrap(), vec![("failed".to_string(), 1)]);
+    // The endpoint is fixed; the owner sends it again: it arrives once, with the same key.
+    receiver.gone.store(false, Ordering::SeqCst);
+    assert_eq!(owner.form("/admin/notifications/retry", &[], true).await, (303, "/admin/callbacks?notice=resent".to_string()));
+    let events = receiver.wait_for(1).await;
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert!(events[0]["id"].as_str().unwrap().starts_with("callback.requested:"));
+    assert_eq!(app.store.outbox_counts().await.unwrap(), vec![("sent".to_string(), 1)]);
+    assert!(!owner.page("/admin/callbacks").await.1.contains("data-notice="));
 }
 
 /// The `.ics` attached to a received e-mail, decoded, with its METHOD, SEQUENCE and UID read by
 /// the independent `ical` parser.
-fn invitation_in(mail: &crate::smtp::Mail) -> (String, String, String, String) {
+fn invitation_in(mail: &calsim::smtp::Mail) -> (String, String, String, String) {
     let message = mail_parser::MessageParser::default().parse(mail.data.as_bytes()).expect("a MIME message");
     let part = message
         .attachments()
@@ -321,7 +366,7 @@ fn invitation_in(mail: &crate::smtp::Mail) -> (String, String, String, String) {
 
 #[tokio::test]
 async fn a_caller_with_an_email_gets_a_confirmation_with_an_invitation_that_follows_moves() {
-    let (smtp, url) = crate::smtp::SmtpServer::start().await;
+    let (smtp, url) = calsim::smtp::SmtpServer::start().await;
     let app = TestApp::builder()
         .env("FRONTDESK_SMTP_URL", url)
         .env("FRONTDESK_SMTP_FROM", "Salon Schnittpunkt <termine@schnittpunkt.example>")
@@ -358,7 +403,7 @@ async fn a_caller_with_an_email_gets_a_confirmation_with_an_invitation_that_foll
 
 #[tokio::test]
 async fn the_owner_gets_one_daily_digest_at_the_chosen_time() {
-    let (smtp, url) = crate::smtp::SmtpServer::start().await;
+    let (smtp, url) = calsim::smtp::SmtpServer::start().await;
     let tenants = tenants_mailing().replacen("notify_email =", "digest_time = \"08:30\"\nnotify_email =", 1);
     let app = TestApp::builder()
         .tenants(tenants)

@@ -16,6 +16,10 @@ use serde::Deserialize;
 const OPEN_SHOWN: i64 = 100;
 /// How many done callbacks the page lists below the open ones.
 const DONE_SHOWN: i64 = 50;
+/// How many failed notifications the page lists (the newest).
+const FAILED_SHOWN: i64 = 20;
+/// How much of a delivery error the page shows.
+const ERROR_CHARS: usize = 160;
 
 /// `?notice=done`.
 #[derive(Debug, Default, Deserialize)]
@@ -39,20 +43,44 @@ pub async fn list(State(state): State<AppState>, PageOperator(op): PageOperator,
     };
     let now = state.now();
     let zone = actions::zone_of(&state, &op);
-    // Notifications that gave up: somebody must look (the callback itself is listed here anyway).
-    let failed = state
-        .backends()
-        .store
-        .outbox_counts_of(op.company)
-        .await
-        .map(|counts| counts.iter().find(|(status, _)| status == "failed").map_or(0, |(_, n)| *n))
-        .unwrap_or(0);
+    // Notifications that gave up: somebody must look, fix the address, and send them again.
+    let failed = match actions::failed_notices(&state, &op, FAILED_SHOWN).await {
+        Ok(failed) => failed,
+        Err(error) => return error.into_response(),
+    };
     let (open, done): (Vec<_>, Vec<_>) = rows.iter().partition(|c| c.status == "open");
-    let notice = (q.notice.as_deref() == Some("done")).then(|| Ok(l.pick("Als erledigt markiert.", "Marked done.").to_string()));
+    let notice = match q.notice.as_deref() {
+        Some("done") => Some(Ok(l.pick("Als erledigt markiert.", "Marked done.").to_string())),
+        Some("resent") => Some(Ok(l.pick("Benachrichtigungen werden erneut gesendet.", "Notifications are being sent again.").to_string())),
+        _ => None,
+    };
     let frame = Frame::load(&state, &op).await.with_notice(notice);
     let body = html! {
-        @if failed > 0 {
-            div.notice.error role="alert" { (failed) (l.pick(" Benachrichtigungen konnten nicht zugestellt werden (E-Mail/Webhook prüfen).", " notifications could not be delivered (check e-mail/webhook settings).")) }
+        @if !failed.is_empty() {
+            section.failed-notices role="alert" {
+                h2 { (l.pick("Nicht zugestellte Benachrichtigungen", "Notifications not delivered")) }
+                p { (l.pick("Nach einem Tag voller Versuche aufgegeben. Adresse bzw. Webhook prüfen, dann erneut senden.",
+                            "Given up after a day of attempts. Check the address or webhook, then send them again.")) }
+                table {
+                    thead { tr {
+                        th { (l.pick("Seit", "Since")) } th { (l.pick("Ereignis", "Event")) } th { (l.pick("An", "To")) } th { (l.pick("Fehler", "Error")) }
+                    } }
+                    tbody {
+                        @for n in &failed {
+                            tr data-notice=(n.id) {
+                                td { (n.created_at.with_timezone(&zone).format("%d.%m. %H:%M")) }
+                                td { (crate::notify::message::event_title(l, &n.event)) }
+                                td { (recipient(&n.channel, &n.recipient)) }
+                                td { (n.last_error.chars().take(ERROR_CHARS).collect::<String>()) " (" (n.attempts) "×)" }
+                            }
+                        }
+                    }
+                }
+                form method="post" action="/admin/notifications/retry" {
+                    (csrf_field(&op))
+                    button type="submit" { (l.pick("Erneut senden", "Send again")) }
+                }
+            }
         }
         @if frame.open_callbacks > open.len() as i64 {
             p.muted { (open.len()) (l.pick(" von ", " of ")) (frame.open_callbacks) (l.pick(" offenen gezeigt: die dringendsten und neuesten.", " open shown: the most urgent and newest.")) }
@@ -101,6 +129,29 @@ pub async fn list(State(state): State<AppState>, PageOperator(op): PageOperator,
         }
     };
     page(&op, &frame, Nav::Callbacks, l.pick("Rückrufe", "Callbacks"), body).into_response()
+}
+
+/// Where a notice was going, without personal data: a webhook's host, an e-mail masked.
+fn recipient(channel: &str, recipient: &str) -> String {
+    match channel {
+        "webhook" => reqwest::Url::parse(recipient)
+            .ok()
+            .and_then(|url| url.host_str().map(|host| format!("Webhook {host}")))
+            .unwrap_or_else(|| "Webhook".into()),
+        _ => crate::domain::OperatorEmail::parse(recipient).map(|e| e.masked()).unwrap_or_else(|_| "E-Mail".into()),
+    }
+}
+
+/// `POST /admin/notifications/retry`: the company's failed notices back in line.
+pub async fn retry_notices(State(state): State<AppState>, PageOperator(op): PageOperator, Form(form): Form<super::CsrfForm>) -> Response {
+    if !op.csrf_matches(Some(&form.csrf)) {
+        return forbidden(op.language);
+    }
+    match actions::retry_notices(&state, &op).await {
+        Ok(_) => Redirect::to("/admin/callbacks?notice=resent").into_response(),
+        Err(ConsoleError::Forbidden(_)) => forbidden(op.language),
+        Err(error) => error.into_response(),
+    }
 }
 
 /// The mark-done form.

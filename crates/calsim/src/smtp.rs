@@ -1,5 +1,6 @@
-//! A real SMTP server for the tests (RFC 5321's commands over TCP, as lettre speaks them): it
-//! records each message's envelope and data, and can be "down" (refusing connections).
+//! The business's mail server, simulated: real SMTP (RFC 5321's commands over TCP, as lettre
+//! speaks them) that records each message's envelope and data, and can be "down" (answering 421).
+//! frontdesk's tests and callbench deliver their e-mails to it.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -9,16 +10,22 @@ use tokio::net::TcpListener;
 /// One received message.
 #[derive(Debug, Clone)]
 pub struct Mail {
+    /// `MAIL FROM` as given (with angle brackets).
     pub from: String,
+    /// Each `RCPT TO` as given.
     pub to: Vec<String>,
+    /// The message (headers and body), dot-unstuffed.
     pub data: String,
 }
 
 /// A running test SMTP server.
 #[derive(Clone, Default)]
 pub struct SmtpServer {
+    /// Messages received.
     pub mails: Arc<Mutex<Vec<Mail>>>,
+    /// While set, every connection is answered 421 and closed.
     pub down: Arc<AtomicBool>,
+    /// Connections refused while down.
     pub refused: Arc<Mutex<usize>>,
 }
 
