@@ -130,7 +130,7 @@ mod tests {
             status: "booked".into(),
             updated_at: at - chrono::Duration::days(1),
         };
-        let text = feed("Salon Schnittpunkt – Innenstadt", &[appointment.clone()]);
+        let text = feed("Salon Schnittpunkt – Innenstadt", std::slice::from_ref(&appointment));
         assert_eq!(text, feed("Salon Schnittpunkt – Innenstadt", &[appointment]), "the same rows, the same bytes");
         for line in ["BEGIN:VCALENDAR\r\n", "METHOD:PUBLISH\r\n", "UID:appointment-7@frontdesk\r\n", "DTSTART:20261201T090000Z\r\n",
                      "DTEND:20261201T103000Z\r\n", "DTSTAMP:20261130T090000Z\r\n", "STATUS:CONFIRMED\r\n", "SUMMARY:Färben\\; Schnitt\\, lang – Anna Schmidt\r\n"] {

@@ -214,7 +214,7 @@ async fn another_company_sees_nothing_and_wrong_passwords_are_throttled() {
     // The salon's appointment URL answers 404 even with a valid form token.
     let csrf = browser.client.find(Locator::Css("input[name=csrf]")).await.unwrap().attr("value").await.unwrap().unwrap();
     assert_eq!(browser.post_status(&format!("/admin/appointments/{appointment}/cancel"), &format!("csrf={csrf}")).await, 404);
-    assert_eq!(browser.open(&app, "/admin/ops").await.contains("Nicht gefunden"), true);
+    assert!(browser.open(&app, "/admin/ops").await.contains("Nicht gefunden"));
 
     // An admin sees operations.
     browser.open(&app, "/admin/today").await;
