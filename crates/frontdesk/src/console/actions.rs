@@ -86,7 +86,7 @@ pub async fn callback_done(
 /// every staff member's bookings).
 pub async fn failed_notices(state: &AppState, operator: &Operator, limit: i64) -> Result<Vec<FailedNotice>, ConsoleError> {
     if operator.role == Role::Staff {
-        return Ok(Vec::new());
+        return Err(ConsoleError::Forbidden("only the owner sees the company's notifications"));
     }
     Ok(state.backends().store.failed_notices(operator.company, limit).await?)
 }

@@ -132,3 +132,30 @@ pub async fn reload_tenants(
 pub async fn not_found() -> ConsoleError {
     ConsoleError::NotFound
 }
+
+/// `GET /admin/api/notifications/failed`: the newest notices that gave up (owners and admins).
+pub async fn failed_notifications(State(state): State<AppState>, operator: Operator) -> Result<Json<Value>, ConsoleError> {
+    let rows = actions::failed_notices(&state, &operator, crate::store::LIST_LIMIT).await?;
+    let truncated = rows.len() as i64 >= crate::store::LIST_LIMIT;
+    let notifications: Vec<Value> = rows
+        .into_iter()
+        .map(|n| {
+            json!({
+                "id": n.id, "event": n.event, "channel": n.channel, "recipient": n.recipient,
+                "attempts": n.attempts, "error": n.last_error, "created_at": n.created_at,
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "notifications": notifications, "truncated": truncated })))
+}
+
+/// `POST /admin/api/notifications/retry`: the company's failed notices back in line.
+pub async fn retry_notifications(
+    State(state): State<AppState>,
+    operator: Operator,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ConsoleError> {
+    csrf(&operator, &headers)?;
+    let requeued = actions::retry_notices(&state, &operator).await?;
+    Ok(Json(json!({"success": true, "requeued": requeued})))
+}

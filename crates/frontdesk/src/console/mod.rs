@@ -70,6 +70,8 @@ pub fn routes() -> Router<AppState> {
         .route("/callbacks/{id}/done", post(api::callback_done))
         .route("/appointments", get(api::appointments))
         .route("/tenants/reload", post(api::reload_tenants))
+        .route("/notifications/failed", get(api::failed_notifications))
+        .route("/notifications/retry", post(api::retry_notifications))
         .fallback(api::not_found);
     Router::new()
         .route("/", get(pages::home))

@@ -338,6 +338,12 @@ async fn the_owner_sees_what_was_not_delivered_and_sends_it_again_once_fixed() {
     assert_eq!(other.form("/admin/notifications/retry", &[], true).await.0, 303);
     assert_eq!(owner.form("/admin/notifications/retry", &[], false).await.0, 403);
     assert_eq!(app.store.outbox_counts().await.unwrap(), vec![("failed".to_string(), 1)]);
+    // The JSON API says the same: the owner sees it, staff are refused, other companies see nothing.
+    let (status, listed) = owner.api(reqwest::Method::GET, "/admin/api/notifications/failed", None).await;
+    assert_eq!((status, listed["notifications"][0]["event"].as_str(), listed["notifications"][0]["recipient"].as_str()), (200, Some("callback.requested"), Some(url.as_str())));
+    assert_eq!(staff.api(reqwest::Method::GET, "/admin/api/notifications/failed", None).await.0, 403);
+    assert_eq!(staff.api(reqwest::Method::POST, "/admin/api/notifications/retry", None).await.0, 403);
+    assert_eq!(other.api(reqwest::Method::GET, "/admin/api/notifications/failed", None).await.1["notifications"], json!([]));
     // The endpoint is fixed; the owner sends it again: it arrives once, with the same key.
     receiver.gone.store(false, Ordering::SeqCst);
     assert_eq!(owner.form("/admin/notifications/retry", &[], true).await, (303, "/admin/callbacks?notice=resent".to_string()));
@@ -346,6 +352,7 @@ async fn the_owner_sees_what_was_not_delivered_and_sends_it_again_once_fixed() {
     assert!(events[0]["id"].as_str().unwrap().starts_with("callback.requested:"));
     assert_eq!(app.store.outbox_counts().await.unwrap(), vec![("sent".to_string(), 1)]);
     assert!(!owner.page("/admin/callbacks").await.1.contains("data-notice="));
+    assert_eq!(owner.api(reqwest::Method::POST, "/admin/api/notifications/retry", None).await.1["requeued"], 0);
 }
 
 /// The `.ics` attached to a received e-mail, decoded, with its METHOD, SEQUENCE and UID read by
