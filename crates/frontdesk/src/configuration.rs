@@ -46,6 +46,9 @@ pub struct Settings {
     pub smtp_url: Option<Secret>,
     /// `FRONTDESK_SMTP_FROM`: the sender, e.g. `Salon <noreply@salon.example>`.
     pub smtp_from: Option<String>,
+    /// `FRONTDESK_SMTP_CA_FILE`: PEM certificates of a private CA that signed the mail server's
+    /// certificate, trusted besides the public ones (read at start).
+    pub smtp_ca_pem: Option<String>,
     /// Open connections in all and per client address, header and body timeouts.
     pub connection_limits: ConnectionLimits,
     /// Memory the availability windows may take, in MiB (the coldest are evicted beyond it).
@@ -104,6 +107,7 @@ struct FileSettings {
     public_url: Option<String>,
     smtp_url: Option<String>,
     smtp_from: Option<String>,
+    smtp_ca_file: Option<String>,
     max_connections: Option<String>,
     max_connections_per_address: Option<String>,
     request_timeout_secs: Option<String>,
@@ -178,6 +182,16 @@ impl Settings {
         if smtp_url.is_some() && smtp_from.is_none() {
             return Err(ConfigError::Invalid { name: "FRONTDESK_SMTP_FROM", problem: "is required with FRONTDESK_SMTP_URL".into() });
         }
+        let smtp_ca_pem = match get("FRONTDESK_SMTP_CA_FILE", from_file.smtp_ca_file) {
+            None => None,
+            Some(path) => match std::fs::read_to_string(&path) {
+                Ok(pem) if pem.contains("-----BEGIN CERTIFICATE-----") => Some(pem),
+                Ok(_) => {
+                    return Err(ConfigError::Invalid { name: "FRONTDESK_SMTP_CA_FILE", problem: format!("{path} holds no PEM certificate") })
+                }
+                Err(error) => return Err(ConfigError::Invalid { name: "FRONTDESK_SMTP_CA_FILE", problem: format!("{path}: {error}") }),
+            },
+        };
         let public_url = match get("FRONTDESK_PUBLIC_URL", from_file.public_url) {
             None => None,
             Some(url) if (url.starts_with("https://") || url.starts_with("http://")) && !url.contains(char::is_whitespace) => {
@@ -320,6 +334,7 @@ impl Settings {
             public_url,
             smtp_url,
             smtp_from,
+            smtp_ca_pem,
             connection_limits,
             window_cache_mb,
             notify_lease,
@@ -370,6 +385,8 @@ mod tests {
             ("FRONTDESK_CALCOM_RATE_LIMIT", "500"),
             ("FRONTDESK_AVAILABILITY_TTL_SECS", "0"),
             ("FRONTDESK_NOTIFY_LEASE_SECS", "5"),
+            ("FRONTDESK_SMTP_CA_FILE", "/does/not/exist.pem"),
+            ("FRONTDESK_SMTP_CA_FILE", "Cargo.toml"),
         ] {
             let error = load(&[(name, value)]).unwrap_err().to_string();
             assert!(error.starts_with(&format!("invalid setting {name}:")), "{error}");

@@ -9,6 +9,7 @@ use crate::store::{NoticeData, OutboxMessage};
 use futures_util::future::BoxFuture;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 /// Whom an e-mail channel writes to.
@@ -34,19 +35,44 @@ impl std::fmt::Debug for EmailChannel {
     }
 }
 
+/// The URL's TLS mode (implicit for `smtps://`, STARTTLS as the URL asks otherwise) with the
+/// server's name checked against the public roots and the private CA's certificates.
+fn with_private_ca(url: &str, pem: &str) -> Result<Tls, String> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| format!("FRONTDESK_SMTP_URL: {e}"))?;
+    let host = parsed.host_str().ok_or("FRONTDESK_SMTP_URL: no host")?.to_string();
+    let mut parameters = TlsParameters::builder(host);
+    // Each PEM block on its own: lettre reads one certificate at a time.
+    for block in pem.split_inclusive("-----END CERTIFICATE-----").filter(|b| b.contains("-----BEGIN CERTIFICATE-----")) {
+        let certificate = Certificate::from_pem(block.trim().as_bytes()).map_err(|e| format!("FRONTDESK_SMTP_CA_FILE: {e}"))?;
+        parameters = parameters.add_root_certificate(certificate);
+    }
+    let parameters = parameters.build_rustls().map_err(|e| format!("FRONTDESK_SMTP_CA_FILE: {e}"))?;
+    let query = parsed.query().unwrap_or("");
+    Ok(match parsed.scheme() {
+        "smtps" => Tls::Wrapper(parameters),
+        _ if query.contains("tls=required") => Tls::Required(parameters),
+        _ if query.contains("tls=none") => Tls::None,
+        _ => Tls::Opportunistic(parameters),
+    })
+}
+
 impl EmailChannel {
     /// A channel over `smtp://user:pass@host:port` (STARTTLS when the server offers it) or
     /// `smtps://…` (implicit TLS); without a URL every e-mail fails at once, visibly.
-    pub fn new(url: Option<&Secret>, from: Option<&str>) -> Result<Self, String> {
+    /// `ca_pem` adds a private CA's certificates to the public roots the server is checked against.
+    pub fn new(url: Option<&Secret>, from: Option<&str>, ca_pem: Option<&str>) -> Result<Self, String> {
         let Some(url) = url else { return Ok(Self { transport: None, from: None, audience: Audience::Owner }) };
         let mut url = url.expose().to_string();
         if url.starts_with("smtp://") && !url.contains("tls=") {
             url.push_str(if url.contains('?') { "&tls=opportunistic" } else { "?tls=opportunistic" });
         }
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&url)
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(&url)
             .map_err(|e| format!("FRONTDESK_SMTP_URL: {e}"))?
-            .timeout(Some(std::time::Duration::from_secs(20)))
-            .build();
+            .timeout(Some(std::time::Duration::from_secs(20)));
+        if let Some(pem) = ca_pem {
+            builder = builder.tls(with_private_ca(&url, pem)?);
+        }
+        let transport = builder.build();
         let from = from
             .ok_or("FRONTDESK_SMTP_FROM is required with FRONTDESK_SMTP_URL")?
             .parse::<Mailbox>()
