@@ -17,12 +17,35 @@ pub struct Composed {
     pub html: String,
 }
 
+/// Why a call ended, as Retell reports it (`disconnection_reason`, else the call's status), in
+/// words an owner understands; an unknown code as it is.
+fn why_in_words(l: Language, code: &str) -> String {
+    let words = match code {
+        "user_hangup" => l.pick("Anrufer hat aufgelegt", "caller hung up"),
+        "agent_hangup" => l.pick("Agent hat beendet", "agent ended the call"),
+        "call_transfer" => l.pick("weitergeleitet", "transferred"),
+        "inactivity" => l.pick("Anrufer blieb still", "caller went silent"),
+        "voicemail_reached" | "machine_detected" => l.pick("Anrufbeantworter", "answering machine"),
+        "max_duration_reached" => l.pick("Höchstdauer erreicht", "maximum length reached"),
+        "concurrency_limit_reached" => l.pick("zu viele gleichzeitige Anrufe", "too many calls at once"),
+        "scam_detected" => l.pick("Betrugsverdacht", "suspected scam"),
+        "dial_busy" | "dial_failed" | "dial_no_answer" => l.pick("nicht zustande gekommen", "did not connect"),
+        "ended" => l.pick("beendet", "ended"),
+        other if other.starts_with("error") => l.pick("technischer Fehler", "technical error"),
+        other => return other.to_string(),
+    };
+    words.to_string()
+}
+
 /// The owner's daily digest.
 fn digest(l: Language, data: &NoticeData, figures: &crate::store::DigestFigures) -> Composed {
     let subject = format!(
         "{} {} — {}: {}, {}: {}",
         l.pick("Tagesbericht", "Daily report"),
-        figures.day,
+        // The day as the company writes dates.
+        chrono::NaiveDate::parse_from_str(&figures.day, "%Y-%m-%d")
+            .map(|d| d.format(l.pick("%d.%m.%Y", "%-d %B %Y")).to_string())
+            .unwrap_or_else(|_| figures.day.clone()),
         l.pick("Anrufe", "calls"),
         figures.calls,
         l.pick("neue Termine", "new appointments"),
@@ -37,7 +60,7 @@ fn digest(l: Language, data: &NoticeData, figures: &crate::store::DigestFigures)
         (l.pick("Rückrufe offen", "Callbacks open"), figures.callbacks_open.to_string()),
     ];
     for (why, n) in &figures.ended_with_nothing {
-        rows.push((l.pick("Ohne Ergebnis", "Ended with nothing"), format!("{n} ({why})")));
+        rows.push((l.pick("Ohne Ergebnis", "Ended with nothing"), format!("{n} ({})", why_in_words(l, why))));
     }
     let text = format!("{}\n\n", data.company)
         + &rows.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("\n");
@@ -79,7 +102,7 @@ pub fn for_owner(event: &str, data: &NoticeData) -> Composed {
     let title = event_title(l, event);
     let subject = match event {
         "callback.requested" | "callback.overdue" => format!("{title}: {name}"),
-        "booking.unknown" => format!("{}: {title}: {service}, {} – {name}", l.pick("Bitte prüfen", "Please check"), when(data.start)),
+        "booking.unknown" => format!("{title} – {}: {service}, {} – {name}", l.pick("bitte prüfen", "please check"), when(data.start)),
         _ if event.starts_with("booking.") => format!("{title}: {service}, {} – {name}", when(data.start)),
         other => other.to_string(),
     };
@@ -107,12 +130,67 @@ pub fn for_owner(event: &str, data: &NoticeData) -> Composed {
         rows.push((l.pick("Dringlichkeit", "Priority"), l.pick("dringend", "urgent").to_string()));
     }
     rows.push((l.pick("Filiale", "Branch"), format!("{} – {}", data.company, data.branch.clone().unwrap_or_default())));
-    let text = rows.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("\n")
+    // What the owner should do when the calendar never answered.
+    let lead = (event == "booking.unknown").then(|| {
+        l.pick(
+            "Der Kalender hat diese Buchung nicht bestätigt; frontdesk fragt weiter nach. Bitte im Kalender nachsehen, ob der Termin steht, und ggf. die Kundin oder den Kunden anrufen.",
+            "The calendar did not confirm this booking; frontdesk keeps asking. Please check the calendar for the appointment and call the customer if needed.",
+        )
+    });
+    let table = rows.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("\n");
+    let text = lead.map(|lead| format!("{lead}\n\n")).unwrap_or_default()
+        + &table
         + l.pick("\n\n— frontdesk, Ihre Telefonannahme", "\n\n— frontdesk, your phone front desk");
     let html = html! {
         p { strong { (subject) } }
+        @if let Some(lead) = lead { p { (lead) } }
         table { @for (k, v) in &rows { tr { th align="left" { (k) } td { (v) } } } }
         p { small { (l.pick("— frontdesk, Ihre Telefonannahme", "— frontdesk, your phone front desk")) } }
+    }
+    .into_string();
+    Composed { subject, text, html }
+}
+
+/// The caller's e-mail about their own appointment (with an invitation for their calendar).
+pub fn for_customer(event: &str, data: &NoticeData) -> Composed {
+    let l = Language::parse(&data.language).unwrap_or(Language::De);
+    let zone: Tz = data.timezone.parse().unwrap_or(chrono_tz::Europe::Berlin);
+    let when = data
+        .start
+        .map(|t| t.with_timezone(&zone).format(l.pick("%d.%m.%Y um %H:%M Uhr", "%-d %B %Y at %H:%M")).to_string())
+        .unwrap_or_default();
+    let service = data.service.clone().unwrap_or_default();
+    let place = format!("{}, {}", data.company, data.branch.clone().unwrap_or_default());
+    let greeting = match &data.customer_name {
+        Some(name) => format!("{} {name},", l.pick("Hallo", "Hello")),
+        None => l.pick("Hallo,", "Hello,").to_string(),
+    };
+    let (subject, line) = match event {
+        "booking.moved" => (
+            format!("{} {service} – {when}", l.pick("Ihr Termin wurde verschoben:", "Your appointment was moved:")),
+            format!("{} {service} {} {when} {} {place}.", l.pick("Ihr Termin für", "Your appointment for"), l.pick("ist jetzt am", "is now on"), l.pick("bei", "at")),
+        ),
+        "booking.cancelled" => (
+            format!("{} {service} – {when}", l.pick("Ihr Termin wurde storniert:", "Your appointment was cancelled:")),
+            format!("{} {service} {} {when} {} {place} {}", l.pick("Ihr Termin für", "Your appointment for"), l.pick("am", "on"), l.pick("bei", "at"), l.pick("ist storniert.", "is cancelled.")),
+        ),
+        _ => (
+            format!("{} {service} – {when}", l.pick("Terminbestätigung:", "Appointment confirmed:")),
+            format!("{} {service} {} {when} {} {place} {}", l.pick("Ihr Termin für", "Your appointment for"), l.pick("am", "on"), l.pick("bei", "at"), l.pick("ist bestätigt.", "is confirmed.")),
+        ),
+    };
+    // The attachment adds, moves or removes the one event in the caller's calendar app.
+    let attached = match event {
+        "booking.cancelled" => l.pick("Die Kalenderdatei im Anhang entfernt den Termin aus Ihrem Kalender.", "The attached calendar file removes it from your calendar."),
+        "booking.moved" => l.pick("Die Kalenderdatei im Anhang verschiebt den Termin in Ihrem Kalender.", "The attached calendar file moves it in your calendar."),
+        _ => l.pick("Der Termin liegt als Kalenderdatei bei.", "The appointment is attached as a calendar file."),
+    };
+    let text = format!("{greeting}\n\n{line}\n\n{attached}\n\n{}", data.company);
+    let html = html! {
+        p { (greeting) }
+        p { (line) }
+        p { (attached) }
+        p { (data.company) }
     }
     .into_string();
     Composed { subject, text, html }
@@ -150,43 +228,65 @@ mod tests {
         assert!(message.text.contains("Dringlichkeit: dringend"), "{}", message.text);
         assert!(message.html.contains("Anna &lt;Schmidt&gt;") && !message.html.contains("<Schmidt>"), "{}", message.html);
     }
+
+    /// A booking of `language`'s demo business, as the outbox carries it.
+    fn booking(language: &str) -> NoticeData {
+        let (company, branch, zone, service, staff) = match language {
+            "de" => ("Salon Schnittpunkt", "Innenstadt", "Europe/Berlin", "Herrenhaarschnitt", "Jonas"),
+            _ => ("Riverside Dental Practice", "Riverside", "Europe/London", "Check-up", "Dr. Patel"),
+        };
+        let start = chrono::DateTime::parse_from_rfc3339("2026-12-01T09:00:00Z").unwrap().with_timezone(&chrono::Utc);
+        NoticeData {
+            company: company.into(),
+            branch: Some(branch.into()),
+            language: language.into(),
+            timezone: zone.into(),
+            appointment_id: Some(7),
+            callback_id: None,
+            service: Some(service.into()),
+            staff: Some(staff.into()),
+            start: Some(start),
+            end: Some(start + chrono::Duration::minutes(30)),
+            customer_name: Some("Anna Schmidt".into()),
+            phone: Some("+4917612345678".into()),
+            email: Some("anna@example.com".into()),
+            reason: None,
+            preferred_time: None,
+            priority: None,
+            sequence: 0,
+            digest: None,
+        }
+    }
+
+    /// Every message a person reads, in both languages: a reviewer sees the exact words.
+    #[test]
+    fn what_owners_and_callers_read() {
+        let mut all = String::new();
+        for language in ["de", "en"] {
+            let data = booking(language);
+            for event in ["booking.made", "booking.moved", "booking.cancelled", "booking.unknown"] {
+                let owner = for_owner(event, &data);
+                all.push_str(&format!("## owner {language} {event}\nSubject: {}\n\n{}\n\n", owner.subject, owner.text));
+            }
+            for event in ["booking.made", "booking.moved", "booking.cancelled"] {
+                let caller = for_customer(event, &data);
+                all.push_str(&format!("## caller {language} {event}\nSubject: {}\n\n{}\n\n", caller.subject, caller.text));
+            }
+            let figures = crate::store::DigestFigures {
+                day: "2026-12-01".into(),
+                calls: 23,
+                booked: 9,
+                moved: 2,
+                cancelled: 1,
+                callbacks_requested: 4,
+                callbacks_open: 3,
+                ended_with_nothing: vec![("user_hangup".into(), 5), ("agent_hangup".into(), 1)],
+            };
+            let day = NoticeData { digest: Some(figures), ..booking(language) };
+            let digest = for_owner("digest.daily", &day);
+            all.push_str(&format!("## owner {language} digest.daily\nSubject: {}\n\n{}\n\n", digest.subject, digest.text));
+        }
+        insta::assert_snapshot!(all);
+    }
 }
 
-/// The caller's e-mail about their own appointment (with an invitation for their calendar).
-pub fn for_customer(event: &str, data: &NoticeData) -> Composed {
-    let l = Language::parse(&data.language).unwrap_or(Language::De);
-    let zone: Tz = data.timezone.parse().unwrap_or(chrono_tz::Europe::Berlin);
-    let when = data
-        .start
-        .map(|t| t.with_timezone(&zone).format(l.pick("%d.%m.%Y um %H:%M Uhr", "%d %B %Y at %H:%M")).to_string())
-        .unwrap_or_default();
-    let service = data.service.clone().unwrap_or_default();
-    let place = format!("{}, {}", data.company, data.branch.clone().unwrap_or_default());
-    let greeting = match &data.customer_name {
-        Some(name) => format!("{} {name},", l.pick("Hallo", "Hello")),
-        None => l.pick("Hallo,", "Hello,").to_string(),
-    };
-    let (subject, line) = match event {
-        "booking.moved" => (
-            format!("{} {service} – {when}", l.pick("Ihr Termin wurde verschoben:", "Your appointment was moved:")),
-            format!("{} {service} {} {when} {} {place}.", l.pick("Ihr Termin für", "your appointment for"), l.pick("ist jetzt am", "is now on"), l.pick("bei", "at")),
-        ),
-        "booking.cancelled" => (
-            format!("{} {service} – {when}", l.pick("Ihr Termin wurde storniert:", "Your appointment was cancelled:")),
-            format!("{} {service} {} {when} {} {place} {}", l.pick("Ihr Termin für", "your appointment for"), l.pick("am", "on"), l.pick("bei", "at"), l.pick("ist storniert.", "is cancelled.")),
-        ),
-        _ => (
-            format!("{} {service} – {when}", l.pick("Terminbestätigung:", "Appointment confirmed:")),
-            format!("{} {service} {} {when} {} {place} {}", l.pick("Ihr Termin für", "your appointment for"), l.pick("am", "on"), l.pick("bei", "at"), l.pick("ist bestätigt.", "is confirmed.")),
-        ),
-    };
-    let text = format!("{greeting}\n\n{line}\n\n{}\n\n{}", l.pick("Der Termin liegt als Kalenderdatei bei.", "The appointment is attached as a calendar file."), data.company);
-    let html = html! {
-        p { (greeting) }
-        p { (line) }
-        p { (l.pick("Der Termin liegt als Kalenderdatei bei.", "The appointment is attached as a calendar file.")) }
-        p { (data.company) }
-    }
-    .into_string();
-    Composed { subject, text, html }
-}

@@ -476,7 +476,7 @@ async fn the_owner_gets_one_daily_digest_at_the_chosen_time() {
     assert_eq!(digests.len(), 1, "{digests:#?}");
     let (subject, text) = &digests[0];
     // One call (both questions came in the same call), one booking.
-    assert_eq!(subject, "Tagesbericht 2026-11-30 — Anrufe: 1, neue Termine: 1");
+    assert_eq!(subject, "Tagesbericht 30.11.2026 — Anrufe: 1, neue Termine: 1");
     for line in ["Neue Termine: 1", "Rückrufe erbeten: 1", "Rückrufe offen: 1"] {
         assert!(text.contains(line), "{line} in {text}");
     }
