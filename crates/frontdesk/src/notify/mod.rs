@@ -1,6 +1,7 @@
 //! Notifications (DESIGN §12): the outbox's messages delivered at least once, by one instance,
-//! retried with exponential backoff and jitter for a day, then marked failed. Channels: signed
-//! webhooks now; e-mail next; SMS slots in as another [`Channel`].
+//! retried with exponential backoff and jitter for a day, then marked failed (the console lists
+//! those and sends them again). Channels: signed webhooks, e-mail to owners and to callers; SMS
+//! slots in as another [`Channel`].
 
 pub mod digest;
 mod email;
