@@ -249,35 +249,41 @@ async fn e_mail_goes_out_over_starttls_and_implicit_tls_to_a_server_it_trusts() 
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("mail-ca.pem");
     std::fs::write(&ca, calsim::smtp::TEST_CA_PEM).unwrap();
-    for security in [calsim::smtp::Security::StartTls, calsim::smtp::Security::Implicit] {
+    use calsim::smtp::Security::{Implicit, StartTls};
+    for (security, query) in [(StartTls, ""), (StartTls, "?tls=required"), (Implicit, "")] {
         let (smtp, url) = calsim::smtp::SmtpServer::start_with(security).await;
+        let url = format!("{url}{query}");
         let app = mailing_builder(&url).env("FRONTDESK_SMTP_CA_FILE", ca.display().to_string()).spawn().await;
         assert_eq!(app.call("request_callback", json!({"name": "Anna Schmidt"})).await.json()["success"], true);
         let mails = wait_for_mails(&smtp, 1).await;
-        assert_eq!(mails.len(), 1, "{security:?}: {:?}", app.store.outbox_counts().await);
-        assert!(mails[0].tls, "{security:?}: the mail came over TLS");
+        assert_eq!(mails.len(), 1, "{url}: {:?}", app.store.outbox_counts().await);
+        assert!(mails[0].tls, "{url}: the mail came over TLS");
     }
 }
 
 #[tokio::test]
 async fn a_mail_server_whose_certificate_is_not_trusted_gets_nothing_not_even_in_clear() {
-    let (smtp, url) = calsim::smtp::SmtpServer::start_with(calsim::smtp::Security::StartTls).await;
-    let app = mailing_app(&url).await;
-    assert_eq!(app.call("request_callback", json!({"name": "Anna Schmidt"})).await.json()["success"], true);
-    let started = Instant::now();
-    let pool = sqlx::SqlitePool::connect(&app.database_url).await.unwrap();
-    let error = loop {
-        let errors: Vec<Option<String>> = sqlx::query_scalar("SELECT last_error FROM outbox").fetch_all(&pool).await.unwrap();
-        if let Some(error) = errors.into_iter().flatten().next() {
-            break error;
-        }
-        assert!(started.elapsed() < Duration::from_secs(5), "no attempt");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
-    assert!(error.to_lowercase().contains("certificate") || error.to_lowercase().contains("tls"), "{error}");
-    tokio::time::sleep(Duration::from_millis(700)).await;
-    assert!(smtp.mails().is_empty(), "no downgrade to plain text");
-    assert_eq!(app.store.outbox_counts().await.unwrap(), vec![("pending".to_string(), 1)], "retried later");
+    // Untrusted certificate (no CA file); and a server without STARTTLS when TLS is required.
+    use calsim::smtp::Security::{Plain, StartTls};
+    for (security, query, expected) in [(StartTls, "", "certificate"), (Plain, "?tls=required", "tls")] {
+        let (smtp, url) = calsim::smtp::SmtpServer::start_with(security).await;
+        let app = mailing_app(&format!("{url}{query}")).await;
+        assert_eq!(app.call("request_callback", json!({"name": "Anna Schmidt"})).await.json()["success"], true);
+        let started = Instant::now();
+        let pool = sqlx::SqlitePool::connect(&app.database_url).await.unwrap();
+        let error = loop {
+            let errors: Vec<Option<String>> = sqlx::query_scalar("SELECT last_error FROM outbox").fetch_all(&pool).await.unwrap();
+            if let Some(error) = errors.into_iter().flatten().next() {
+                break error;
+            }
+            assert!(started.elapsed() < Duration::from_secs(5), "no attempt");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        assert!(error.to_lowercase().contains(expected), "{url}{query}: {error}");
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        assert!(smtp.mails().is_empty(), "{url}{query}: no downgrade to plain text");
+        assert_eq!(app.store.outbox_counts().await.unwrap(), vec![("pending".to_string(), 1)], "retried later");
+    }
 }
 
 async fn wait_for_mails(smtp: &calsim::smtp::SmtpServer, n: usize) -> Vec<calsim::smtp::Mail> {
