@@ -209,7 +209,7 @@ impl Application {
         });
         // The outbox is delivered by every instance; each message by one of them.
         let webhooks: Arc<dyn crate::notify::Channel> = Arc::new(crate::notify::WebhookChannel::new(store.clone()));
-        let owners = crate::notify::EmailChannel::new(settings.smtp_url.as_ref(), settings.smtp_from.as_deref(), settings.smtp_ca_pem.as_deref())
+        let owners = crate::notify::EmailChannel::new(settings)
             .map_err(|e| anyhow::anyhow!("invalid setting {e}"))?;
         let callers: Arc<dyn crate::notify::Channel> = Arc::new(owners.for_customers());
         let email: Arc<dyn crate::notify::Channel> = Arc::new(owners);

@@ -4,7 +4,7 @@
 use super::message::{for_customer, for_owner};
 use crate::feeds::ics::{invitation, Invitation, InvitationMethod};
 use super::{Channel, DeliveryError};
-use crate::domain::Secret;
+use crate::configuration::Settings;
 use crate::store::{NoticeData, OutboxMessage};
 use futures_util::future::BoxFuture;
 use lettre::message::header::ContentType;
@@ -27,6 +27,8 @@ pub struct EmailChannel {
     transport: Option<AsyncSmtpTransport<Tokio1Executor>>,
     from: Option<Mailbox>,
     audience: Audience,
+    /// The console's address for links in owners' mails (`FRONTDESK_PUBLIC_URL` + `/admin`).
+    console: Option<String>,
 }
 
 impl std::fmt::Debug for EmailChannel {
@@ -59,9 +61,13 @@ fn with_private_ca(url: &str, pem: &str) -> Result<Tls, String> {
 impl EmailChannel {
     /// A channel over `smtp://user:pass@host:port` (STARTTLS when the server offers it) or
     /// `smtps://…` (implicit TLS); without a URL every e-mail fails at once, visibly.
-    /// `ca_pem` adds a private CA's certificates to the public roots the server is checked against.
-    pub fn new(url: Option<&Secret>, from: Option<&str>, ca_pem: Option<&str>) -> Result<Self, String> {
-        let Some(url) = url else { return Ok(Self { transport: None, from: None, audience: Audience::Owner }) };
+    /// `FRONTDESK_SMTP_CA_FILE` adds a private CA's certificates to the public roots the server is
+    /// checked against; with `FRONTDESK_PUBLIC_URL` owners' mails link to the console.
+    pub fn new(settings: &Settings) -> Result<Self, String> {
+        let console = settings.public_url.as_ref().map(|url| format!("{url}/admin"));
+        let (Some(url), from, ca_pem) = (&settings.smtp_url, settings.smtp_from.as_deref(), settings.smtp_ca_pem.as_deref()) else {
+            return Ok(Self { transport: None, from: None, audience: Audience::Owner, console });
+        };
         let mut url = url.expose().to_string();
         if url.starts_with("smtp://") && !url.contains("tls=") {
             url.push_str(if url.contains('?') { "&tls=opportunistic" } else { "?tls=opportunistic" });
@@ -77,7 +83,7 @@ impl EmailChannel {
             .ok_or("FRONTDESK_SMTP_FROM is required with FRONTDESK_SMTP_URL")?
             .parse::<Mailbox>()
             .map_err(|e| format!("FRONTDESK_SMTP_FROM: {e}"))?;
-        Ok(Self { transport: Some(transport), from: Some(from), audience: Audience::Owner })
+        Ok(Self { transport: Some(transport), from: Some(from), audience: Audience::Owner, console })
     }
 
     /// The same connection writing to callers.
@@ -100,7 +106,7 @@ impl EmailChannel {
         let builder = Message::builder().from(from.clone()).to(to.clone()).message_id(Some(format!("<{id}@{domain}>")));
         let email = match self.audience {
             Audience::Owner => {
-                let composed = for_owner(&message.event, &data);
+                let composed = for_owner(&message.event, &data, self.console.as_deref());
                 builder.subject(composed.subject).multipart(MultiPart::alternative_plain_html(composed.text, composed.html))
             }
             Audience::Customer => {

@@ -38,7 +38,7 @@ fn why_in_words(l: Language, code: &str) -> String {
 }
 
 /// The owner's daily digest.
-fn digest(l: Language, data: &NoticeData, figures: &crate::store::DigestFigures) -> Composed {
+fn digest(l: Language, data: &NoticeData, figures: &crate::store::DigestFigures, console: Option<&str>) -> Composed {
     let subject = format!(
         "{} {} — {}: {}, {}: {}",
         l.pick("Tagesbericht", "Daily report"),
@@ -62,11 +62,14 @@ fn digest(l: Language, data: &NoticeData, figures: &crate::store::DigestFigures)
     for (why, n) in &figures.ended_with_nothing {
         rows.push((l.pick("Ohne Ergebnis", "Ended with nothing"), format!("{n} ({})", why_in_words(l, why))));
     }
+    let link = console.map(|c| format!("{c}/calls"));
     let text = format!("{}\n\n", data.company)
-        + &rows.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("\n");
+        + &rows.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("\n")
+        + &link.as_deref().map(|url| format!("\n\n{}: {url}", open_label(l))).unwrap_or_default();
     let html = html! {
         p { strong { (subject) } }
         table { @for (k, v) in &rows { tr { th align="left" { (k) } td { (v) } } } }
+        @if let Some(url) = &link { p { a href=(url) { (open_label(l)) } } }
     }
     .into_string();
     Composed { subject, text, html }
@@ -87,11 +90,17 @@ pub fn event_title(l: Language, event: &str) -> &str {
     }
 }
 
-/// The owner's message for `event` about `data`.
-pub fn for_owner(event: &str, data: &NoticeData) -> Composed {
+/// "Open in the console", the line before a link to the right console page.
+fn open_label(l: Language) -> &'static str {
+    l.pick("In der Konsole öffnen", "Open in the console")
+}
+
+/// The owner's message for `event` about `data`; `console` is the console's address
+/// (`FRONTDESK_PUBLIC_URL` + `/admin`), linked to the page where the owner acts on it.
+pub fn for_owner(event: &str, data: &NoticeData, console: Option<&str>) -> Composed {
     let l = Language::parse(&data.language).unwrap_or(Language::De);
     if let (Some(figures), "digest.daily") = (&data.digest, event) {
-        return digest(l, data, figures);
+        return digest(l, data, figures, console);
     }
     let zone: Tz = data.timezone.parse().unwrap_or(chrono_tz::Europe::Berlin);
     let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
@@ -137,14 +146,21 @@ pub fn for_owner(event: &str, data: &NoticeData) -> Composed {
             "The calendar did not confirm this booking; frontdesk keeps asking. Please check the calendar for the appointment and call the customer if needed.",
         )
     });
+    // The callbacks page for a callback; the appointment's day (in the company's zone) for a booking.
+    let link = console.map(|c| match (event.starts_with("callback."), data.start) {
+        (false, Some(start)) => format!("{c}/today?day={}", start.with_timezone(&zone).date_naive()),
+        _ => format!("{c}/callbacks"),
+    });
     let table = rows.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("\n");
     let text = lead.map(|lead| format!("{lead}\n\n")).unwrap_or_default()
         + &table
+        + &link.as_deref().map(|url| format!("\n\n{}: {url}", open_label(l))).unwrap_or_default()
         + l.pick("\n\n— frontdesk, Ihre Telefonannahme", "\n\n— frontdesk, your phone front desk");
     let html = html! {
         p { strong { (subject) } }
         @if let Some(lead) = lead { p { (lead) } }
         table { @for (k, v) in &rows { tr { th align="left" { (k) } td { (v) } } } }
+        @if let Some(url) = &link { p { a href=(url) { (open_label(l)) } } }
         p { small { (l.pick("— frontdesk, Ihre Telefonannahme", "— frontdesk, your phone front desk")) } }
     }
     .into_string();
@@ -222,11 +238,14 @@ mod tests {
             sequence: 0,
             digest: None,
         };
-        let message = for_owner("callback.requested", &data);
+        let message = for_owner("callback.requested", &data, Some("https://frontdesk.example/admin"));
         assert_eq!(message.subject, "Rückruf erbeten: Anna <Schmidt>");
         assert!(message.text.contains("Telefon: +4917612345678\n"), "{}", message.text);
         assert!(message.text.contains("Dringlichkeit: dringend"), "{}", message.text);
         assert!(message.html.contains("Anna &lt;Schmidt&gt;") && !message.html.contains("<Schmidt>"), "{}", message.html);
+        assert!(message.text.contains("In der Konsole öffnen: https://frontdesk.example/admin/callbacks\n"), "{}", message.text);
+        assert!(message.html.contains("<a href=\"https://frontdesk.example/admin/callbacks\">"), "{}", message.html);
+        assert!(!for_owner("callback.requested", &data, None).text.contains("Konsole"), "no address, no link");
     }
 
     /// A booking of `language`'s demo business, as the outbox carries it.
@@ -265,7 +284,7 @@ mod tests {
         for language in ["de", "en"] {
             let data = booking(language);
             for event in ["booking.made", "booking.moved", "booking.cancelled", "booking.unknown"] {
-                let owner = for_owner(event, &data);
+                let owner = for_owner(event, &data, Some("https://frontdesk.example/admin"));
                 all.push_str(&format!("## owner {language} {event}\nSubject: {}\n\n{}\n\n", owner.subject, owner.text));
             }
             for event in ["booking.made", "booking.moved", "booking.cancelled"] {
@@ -283,7 +302,7 @@ mod tests {
                 ended_with_nothing: vec![("user_hangup".into(), 5), ("agent_hangup".into(), 1)],
             };
             let day = NoticeData { digest: Some(figures), ..booking(language) };
-            let digest = for_owner("digest.daily", &day);
+            let digest = for_owner("digest.daily", &day, Some("https://frontdesk.example/admin"));
             all.push_str(&format!("## owner {language} digest.daily\nSubject: {}\n\n{}\n\n", digest.subject, digest.text));
         }
         insta::assert_snapshot!(all);

@@ -298,7 +298,7 @@ async fn wait_for_mails(smtp: &calsim::smtp::SmtpServer, n: usize) -> Vec<calsim
 #[tokio::test]
 async fn a_callback_request_sends_the_owner_exactly_one_email_over_smtp() {
     let (smtp, url) = calsim::smtp::SmtpServer::start().await;
-    let app = mailing_app(&url).await;
+    let app = mailing_builder(&url).env("FRONTDESK_PUBLIC_URL", "https://frontdesk.example").spawn().await;
     let asked = app.call("request_callback", json!({"name": "Anna Schmidt", "grund": "Farbberatung", "wunschzeit": "morgen Vormittag"})).await.json();
     assert_eq!(asked["success"], true, "{asked}");
     let mails = wait_for_mails(&smtp, 1).await;
@@ -311,6 +311,8 @@ async fn a_callback_request_sends_the_owner_exactly_one_email_over_smtp() {
     // The number in full, the reason and the wish, in German (the salon speaks German).
     let text = mail.data.replace("=\r\n", "");
     assert!(text.contains(CALLER) && text.contains("Farbberatung") && text.contains("Wunschzeit"), "{text}");
+    // One click to where the owner acts on it.
+    assert!(text.contains("https://frontdesk.example/admin/callbacks"), "{text}");
     // A booking mails too; the English practice has no address: nothing for it.
     let booked = app.call("book_appointment", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "name": "Anna Schmidt"})).await.json();
     assert_eq!(booked["success"], true);
