@@ -19,7 +19,8 @@ pub const OWNER_EMAIL: &str = "owner@callbench.example";
 #[derive(Debug, Clone)]
 struct Arrival {
     id: String,
-    lag_ms: f64,
+    /// From the change to the arrival (`None` without a readable `created_at`).
+    lag: Option<std::time::Duration>,
 }
 
 /// The running receivers.
@@ -84,9 +85,9 @@ impl Inbox {
             return StatusCode::UNAUTHORIZED;
         }
         let created = event["created_at"].as_str().and_then(|c| c.parse::<DateTime<Utc>>().ok());
-        let lag_ms = created.map_or(f64::NAN, |c| (Utc::now() - c).num_microseconds().unwrap_or(0) as f64 / 1000.0);
+        let lag = created.map(|c| (Utc::now() - c).to_std().unwrap_or_default());
         let id = event["id"].as_str().unwrap_or_default().to_string();
-        self.arrivals.lock().unwrap_or_else(|p| p.into_inner()).push(Arrival { id, lag_ms });
+        self.arrivals.lock().unwrap_or_else(|p| p.into_inner()).push(Arrival { id, lag });
         StatusCode::OK
     }
 
@@ -102,9 +103,9 @@ impl Inbox {
     pub fn received(&self) -> Received {
         let arrivals = self.arrivals.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let distinct = arrivals.iter().map(|a| a.id.as_str()).collect::<BTreeSet<_>>().len();
-        let mut lags: Vec<f64> = arrivals.iter().map(|a| a.lag_ms).filter(|l| l.is_finite()).collect();
-        lags.sort_by(f64::total_cmp);
-        let at = |q: f64| lags[((lags.len() as f64 * q).ceil() as usize).clamp(1, lags.len()) - 1];
+        let mut lags: Vec<std::time::Duration> = arrivals.iter().filter_map(|a| a.lag).collect();
+        lags.sort();
+        let at = |p: f64| crate::record::percentile(&lags, p);
         Received {
             webhooks: arrivals.len(),
             distinct,

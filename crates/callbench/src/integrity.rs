@@ -55,26 +55,44 @@ fn live_sql() -> String {
 /// Reads the pass's outcome from frontdesk's database.
 pub async fn check(database: &Database) -> anyhow::Result<Integrity> {
     let url = database.url();
-    let (double_bookings, live_appointments, notices) = match database {
+    let (double_bookings, live_appointments) = match database {
         Database::Sqlite(_) => {
             let pool = sqlx::SqlitePool::connect(&url).await?;
             let double = sqlx::query_scalar(&double_bookings_sql()).fetch_one(&pool).await?;
             let live = sqlx::query_scalar(&live_sql()).fetch_one(&pool).await?;
-            let notices: (i64, i64, i64) = sqlx::query_as(NOTICES).fetch_one(&pool).await?;
             pool.close().await;
-            (double, live, notices)
+            (double, live)
         }
         Database::Postgres { .. } => {
             let pool = sqlx::PgPool::connect(&url).await?;
             let double = sqlx::query_scalar(&double_bookings_sql()).fetch_one(&pool).await?;
             let live = sqlx::query_scalar(&live_sql()).fetch_one(&pool).await?;
-            let notices: (i64, i64, i64) = sqlx::query_as(NOTICES).fetch_one(&pool).await?;
             pool.close().await;
-            (double, live, notices)
+            (double, live)
         }
     };
-    let notices = Notices { webhook: notices.0, email: notices.1, undelivered: notices.2 };
+    let notices = notices(database).await?;
     Ok(Integrity { double_bookings, live_appointments, open_callbacks: open_callbacks(&url).await?, notices })
+}
+
+/// The outbox's notices now (a pass waits on this until they are delivered).
+pub async fn notices(database: &Database) -> anyhow::Result<Notices> {
+    let url = database.url();
+    let (webhook, email, undelivered): (i64, i64, i64) = match database {
+        Database::Sqlite(_) => {
+            let pool = sqlx::SqlitePool::connect(&url).await?;
+            let counts = sqlx::query_as(NOTICES).fetch_one(&pool).await?;
+            pool.close().await;
+            counts
+        }
+        Database::Postgres { .. } => {
+            let pool = sqlx::PgPool::connect(&url).await?;
+            let counts = sqlx::query_as(NOTICES).fetch_one(&pool).await?;
+            pool.close().await;
+            counts
+        }
+    };
+    Ok(Notices { webhook, email, undelivered })
 }
 
 async fn open_callbacks(database: &str) -> anyhow::Result<usize> {

@@ -286,6 +286,16 @@ async fn a_mail_server_whose_certificate_is_not_trusted_gets_nothing_not_even_in
     }
 }
 
+/// Waits (at most 5 s) until the outbox holds exactly these counts by status.
+async fn outbox_reaches(app: &TestApp, expected: &[(&str, i64)]) {
+    let expected: Vec<(String, i64)> = expected.iter().map(|(status, n)| (status.to_string(), *n)).collect();
+    let started = Instant::now();
+    while app.store.outbox_counts().await.unwrap() != expected {
+        assert!(started.elapsed() < Duration::from_secs(5), "{:?}", app.store.outbox_counts().await);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 async fn wait_for_mails(smtp: &calsim::smtp::SmtpServer, n: usize) -> Vec<calsim::smtp::Mail> {
     let started = Instant::now();
     while smtp.mails().len() < n && started.elapsed() < Duration::from_secs(10) {
@@ -340,14 +350,7 @@ async fn an_email_waits_while_the_smtp_server_is_down_and_goes_out_once() {
 async fn without_smtp_an_email_notice_fails_visibly_instead_of_waiting_a_day() {
     let app = TestApp::builder().tenants(tenants_mailing()).spawn().await;
     assert_eq!(app.call("request_callback", json!({"name": "Anna Schmidt"})).await.json()["success"], true);
-    let started = Instant::now();
-    loop {
-        if app.store.outbox_counts().await.unwrap() == vec![("failed".to_string(), 1)] {
-            break;
-        }
-        assert!(started.elapsed() < Duration::from_secs(5), "{:?}", app.store.outbox_counts().await);
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    outbox_reaches(&app, &[("failed", 1)]).await;
     // The owner sees it on the callbacks page.
     crate::console::add_user(&app.store, "chefin@schnittpunkt.example", "owner", Some("Salon Schnittpunkt"), None).await;
     let owner = crate::console::login(&app, "chefin@schnittpunkt.example", crate::console::PASSWORD).await.unwrap();
@@ -363,11 +366,7 @@ async fn the_owner_sees_what_was_not_delivered_and_sends_it_again_once_fixed() {
     let app = TestApp::builder().tenants(tenants_notifying(&url)).spawn().await;
     assert_eq!(app.call("request_callback", json!({"name": "Anna Schmidt"})).await.json()["success"], true);
     // A 4xx is not worth a day of retries: failed at once.
-    let started = Instant::now();
-    while app.store.outbox_counts().await.unwrap() != vec![("failed".to_string(), 1)] {
-        assert!(started.elapsed() < Duration::from_secs(5), "{:?}", app.store.outbox_counts().await);
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    outbox_reaches(&app, &[("failed", 1)]).await;
     crate::console::add_user(&app.store, "inhaberin@schnittpunkt.example", "owner", Some("Salon Schnittpunkt"), None).await;
     crate::console::add_user(&app.store, "jonas@schnittpunkt.example", "staff", Some("Salon Schnittpunkt"), Some("Jonas")).await;
     crate::console::add_user(&app.store, "owner@riverside.example", "owner", Some("Riverside Dental Practice"), None).await;
