@@ -1,6 +1,7 @@
 //! The `calsim` command line (DESIGN §3): `calsim` itself, and `callbench`'s child process.
 
 use crate::{Faults, Fixture, Sim, Webhook};
+use chrono::{DateTime, Utc};
 use clap::Parser;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -36,6 +37,15 @@ struct Cli {
     /// Secret that signs webhooks.
     #[arg(long)]
     webhook_secret: Option<String>,
+    /// Start the simulator's clock at this instant (RFC 3339, e.g. 2026-11-30T07:00:00Z) and let
+    /// it run on from there, so that it agrees with an app under test that has a fixed "now".
+    #[arg(long, value_parser = instant)]
+    now: Option<DateTime<Utc>>,
+}
+
+/// Parses an RFC 3339 instant, as `--now` takes it.
+fn instant(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).map_err(|_| "expected an RFC 3339 instant like 2026-11-30T07:00:00Z".into())
 }
 
 /// Parses `MIN..MAX` (milliseconds), as the latency options take it.
@@ -73,9 +83,10 @@ where
         rate_limit: cli.rate_limit,
     };
     let webhook = cli.webhook_url.map(|url| Webhook { url, secret: cli.webhook_secret });
+    let clock = cli.now.map_or_else(crate::system_clock, crate::running_from);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime starts");
     runtime.block_on(async {
-        match crate::serve(Sim::new(fixture, faults, webhook), cli.listen).await {
+        match crate::serve(Sim::new(fixture, faults, webhook).with_clock(clock), cli.listen).await {
             Ok(running) => {
                 println!("calsim listening on {}", running.base_url);
                 stop_signal().await;

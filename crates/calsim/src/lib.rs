@@ -13,7 +13,7 @@ pub mod state;
 pub mod webhooks;
 
 pub use fixture::Fixture;
-pub use state::{Faults, Sim, Webhook};
+pub use state::{running_from, system_clock, Clock, Faults, Sim, Webhook};
 
 use std::net::SocketAddr;
 use std::sync::Arc;

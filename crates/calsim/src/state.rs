@@ -6,8 +6,23 @@ use crate::schedule::Busy;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
+
+/// The simulator's source of "now": the real clock by default, or one a test hands in so that
+/// calsim and the app under test agree on what "tomorrow" is.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// The real clock.
+pub fn system_clock() -> Clock {
+    Arc::new(Utc::now)
+}
+
+/// A clock that starts at `start` and runs on with real time (`calsim --now`).
+pub fn running_from(start: DateTime<Utc>) -> Clock {
+    let offset = start - Utc::now();
+    Arc::new(move || Utc::now() + offset)
+}
 
 /// Fault injection settings.
 #[derive(Debug, Clone)]
@@ -198,7 +213,17 @@ pub struct Sim {
     pub webhook: Option<Webhook>,
     /// Client for webhooks.
     pub http: reqwest::Client,
+    clock: RwLock<ClockCell>,
     data: Mutex<Data>,
+}
+
+/// Holds the clock; a closure has no `Debug` of its own.
+struct ClockCell(Clock);
+
+impl std::fmt::Debug for ClockCell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Clock")
+    }
 }
 
 /// A fresh unique id in Cal.com's style (22 url-safe characters).
@@ -217,8 +242,26 @@ impl Sim {
             faults,
             webhook,
             http: reqwest::Client::new(),
+            clock: RwLock::new(ClockCell(system_clock())),
             data: Mutex::new(Data { next_id: 1, ..Data::default() }),
         }
+    }
+
+    /// The same simulator reading "now" from `clock`.
+    pub fn with_clock(self, clock: Clock) -> Self {
+        self.set_clock(clock);
+        self
+    }
+
+    /// Replaces the clock of a running simulator (a test hands it the app's clock).
+    pub fn set_clock(&self, clock: Clock) {
+        *self.clock.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = ClockCell(clock);
+    }
+
+    /// "Now" as the simulator sees it: slots, notice, holds, booking times and webhooks use it.
+    pub fn now(&self) -> DateTime<Utc> {
+        let clock = self.clock.read().unwrap_or_else(|poisoned| poisoned.into_inner()).0.clone();
+        clock()
     }
 
     fn data(&self) -> std::sync::MutexGuard<'_, Data> {

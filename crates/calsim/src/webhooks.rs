@@ -2,7 +2,7 @@
 //! HMAC-SHA256 of the raw body with the subscriber's secret).
 
 use crate::state::{Booking, Sim};
-use chrono::Utc;
+
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
@@ -47,7 +47,7 @@ pub fn body(trigger: &str, booking: &Booking, sim: &Sim, previous: Option<&Booki
         payload["rescheduleStartTime"] = json!(Sim::iso(previous.start));
         payload["rescheduleEndTime"] = json!(Sim::iso(previous.end));
     }
-    json!({"triggerEvent": trigger, "createdAt": Sim::iso(Utc::now()), "payload": payload})
+    json!({"triggerEvent": trigger, "createdAt": Sim::iso(sim.now()), "payload": payload})
 }
 
 /// Sends a webhook in the background, if a subscriber is configured.

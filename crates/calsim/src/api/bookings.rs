@@ -84,7 +84,7 @@ pub fn book(sim: &Sim, request: BookingRequest, path: &str) -> Result<Booking, A
         ApiError::new(StatusCode::NOT_FOUND, format!("Event type with id={event_type_id} not found"), path)
     })?;
     let length = length.unwrap_or(event_type.length_minutes);
-    let now = Utc::now();
+    let now = sim.now();
     let notice_ok = start >= now + Duration::minutes(event_type.minimum_notice_minutes);
     if !notice_ok || !within_schedule(event_type, start, length) {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, NOT_AVAILABLE, path));
@@ -181,7 +181,7 @@ pub async fn list(
     let after = query.after_start.as_deref().map(|t| instant(t, "afterStart", PATH)).transpose()?;
     let before = query.before_end.as_deref().map(|t| instant(t, "beforeEnd", PATH)).transpose()?;
     let statuses: Vec<String> = query.status.iter().flat_map(|s| s.split(',')).map(|s| s.trim().to_string()).collect();
-    let now = Utc::now();
+    let now = sim.now();
     let mut found = sim.bookings(|b| {
         (ids.is_empty() || ids.contains(&b.event_type_id))
             && after.is_none_or(|a| b.start >= a)

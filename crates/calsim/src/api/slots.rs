@@ -74,7 +74,7 @@ pub async fn available(
         Some("range") => true,
         Some(other) => return Err(bad(format!("format {other} must be time or range"))),
     };
-    let now = Utc::now();
+    let now = sim.now();
     let busy = sim.busy(id, now, None);
     let mut days: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for slot in free_starts(event_type, length, start, end, now, &busy) {
@@ -115,7 +115,7 @@ pub async fn reserve(
         .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "slotStart must be an ISO 8601 date-time", PATH))?;
     let length = body.slot_duration.unwrap_or(event_type.length_minutes);
     let minutes = body.reservation_duration.unwrap_or(5).clamp(1, 60);
-    let now = Utc::now();
+    let now = sim.now();
     if !within_schedule(event_type, start, length) || start < now {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "The requested slot is not available", PATH));
     }

@@ -162,3 +162,44 @@ async fn reservations_hide_a_slot_until_released() {
     assert_eq!(released.status, 200);
     assert_eq!(starts(&client.slots(&query).await).len(), before);
 }
+
+#[tokio::test]
+async fn an_injected_clock_decides_what_is_past_for_slots_bookings_and_webhooks() {
+    use chrono::{TimeZone, Utc};
+    // Monday 30 November 2026, noon in Berlin: in the real clock's past from December 2026 on.
+    let now = chrono_tz::Europe::Berlin.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap().with_timezone(&Utc);
+    let fixed: calsim::Clock = std::sync::Arc::new(move || now);
+    let sim = calsim::serve(
+        calsim::Sim::new(Fixture::default_fixture(), Faults { latency_ms: (0, 0), ..Faults::default() }, None)
+            .with_clock(fixed),
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(sim.sim.now(), now);
+    let client = Client::new(&sim);
+    let tuesday = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let answer = client.slots(&format!("eventTypeId=1001&start={tuesday}&end={tuesday}&timeZone=Europe/Berlin")).await;
+    assert_eq!(starts(&answer).len(), 35, "the day after the injected now is whole: {:?}", answer.body);
+    let monday = tuesday - Duration::days(1);
+    let today = starts(&client.slots(&format!("eventTypeId=1001&start={monday}&end={monday}&timeZone=Europe/Berlin")).await);
+    assert_eq!(today.first().map(String::as_str), Some("2026-11-30T12:00:00.000+01:00"), "{today:?}");
+    let at = chrono_tz::Europe::Berlin.with_ymd_and_hms(2026, 12, 1, 10, 0, 0).unwrap().with_timezone(&Utc);
+    let booked = client.book(1001, at).await;
+    assert_eq!(booked.status, 201, "{:?}", booked.body);
+    assert_eq!(booked.body["data"]["createdAt"], "2026-11-30T11:00:00.000Z");
+    // Monday 10:00 lies within the hours but before the injected now: refused as Cal.com does.
+    let before = client.book(1001, now - Duration::hours(2)).await;
+    assert_eq!(before.status, 400, "{:?}", before.body);
+}
+
+#[test]
+fn a_clock_started_at_an_instant_runs_on_from_it() {
+    let start = chrono::DateTime::parse_from_rfc3339("2030-01-07T08:00:00Z").unwrap().with_timezone(&chrono::Utc);
+    let clock = calsim::running_from(start);
+    let first = clock();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let second = clock();
+    assert!(first >= start && first - start < Duration::seconds(5), "{first}");
+    assert!(second > first && second - first >= Duration::milliseconds(20), "{first} {second}");
+}

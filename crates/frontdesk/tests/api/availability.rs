@@ -32,7 +32,7 @@ async fn app_receiving_calsim_webhooks() -> (Running, TestApp) {
     let sim = calsim(5, Some(port)).await;
     let app = TestApp::builder()
         .at(next(Weekday::Mon, 8))
-        .calcom(&sim.base_url)
+        .calcom(&sim)
         .env("FRONTDESK_LISTEN", format!("127.0.0.1:{port}"))
         .env("FRONTDESK_CALCOM_WEBHOOK_SECRET", WEBHOOK_SECRET)
         .spawn()
@@ -47,7 +47,7 @@ fn check(time: &str) -> Value {
 #[tokio::test]
 async fn a_hundred_concurrent_questions_on_a_cold_window_make_one_request() {
     let sim = calsim(200, None).await;
-    let app = Arc::new(TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).spawn().await);
+    let app = Arc::new(TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim).spawn().await);
     let calls = (0..100).map(|i| {
         let app = app.clone();
         tokio::spawn(async move {
@@ -129,7 +129,7 @@ async fn the_webhook_of_our_own_booking_costs_no_slot_read_and_one_from_elsewher
 #[tokio::test]
 async fn the_inbound_webhook_greets_and_prefetches() {
     let sim = calsim(20, None).await;
-    let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).spawn().await;
+    let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim).spawn().await;
     let body = serde_json::to_vec(
         &json!({"event": "call_inbound", "call_inbound": {"agent_id": "a", "from_number": CALLER, "to_number": SALON}}),
     )
@@ -156,7 +156,7 @@ async fn an_outage_is_answered_stale_or_with_a_callback_offer_and_recovers() {
     let sim = calsim(5, None).await;
     let app = TestApp::builder()
         .at(next(Weekday::Mon, 8))
-        .calcom(&sim.base_url)
+        .calcom(&sim)
         .calcom_deadlines(frontdesk::calendar::calcom::Deadlines {
             healthy: StdDuration::from_millis(600),
             half_open: StdDuration::from_millis(300),
@@ -215,7 +215,7 @@ async fn instances_share_invalidations_through_redis() {
     let instance = |sim: &Running| {
         TestApp::builder()
             .at(now)
-            .calcom(&sim.base_url)
+            .calcom(&sim)
             .env("FRONTDESK_REDIS_URL", redis.clone())
             .env("FRONTDESK_REDIS_PREFIX", prefix.clone())
             .env("FRONTDESK_CALCOM_WEBHOOK_SECRET", WEBHOOK_SECRET)
@@ -249,7 +249,7 @@ async fn baseline_mode_asks_the_calendar_for_every_strategy_in_turn() {
     let sim = calsim(5, None).await;
     let now = next(Weekday::Mon, 8);
     let baseline =
-        TestApp::builder().at(now).calcom(&sim.base_url).env("FRONTDESK_AVAILABILITY_CACHE", "off").spawn().await;
+        TestApp::builder().at(now).calcom(&sim).env("FRONTDESK_AVAILABILITY_CACHE", "off").spawn().await;
     let wish = json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00"});
     let slow = baseline.call("get_alternatives", wish.clone()).await.json();
     assert_eq!(slots_requests(&stats(&sim).await), 5, "one request per strategy");
@@ -257,7 +257,7 @@ async fn baseline_mode_asks_the_calendar_for_every_strategy_in_turn() {
     baseline.call("check_availability", check("10:00")).await;
     assert_eq!(slots_requests(&stats(&sim).await), 7, "no cache: every question asks");
 
-    let cached = TestApp::builder().at(now).calcom(&sim.base_url).spawn().await;
+    let cached = TestApp::builder().at(now).calcom(&sim).spawn().await;
     let fast = cached.call("get_alternatives", wish).await.json();
     assert_eq!(slots_requests(&stats(&sim).await), 8, "all strategies from one window");
     assert_eq!(fast["alternatives"], slow["alternatives"], "same answer either way");
@@ -289,7 +289,7 @@ async fn get_alternatives_offers_every_strategy_in_one_sentence() {
 #[tokio::test]
 async fn find_next_available_looks_past_the_window_with_one_request_per_block() {
     let sim = calsim(5, None).await;
-    let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).spawn().await;
+    let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim).spawn().await;
     let far = app.call("find_next_available", json!({"service": "Bartpflege", "date": "in 3 Wochen"})).await.json();
     assert_eq!(far["success"], true, "{far}");
     let first = slots_requests(&stats(&sim).await);
@@ -337,7 +337,7 @@ async fn call_events_are_recorded_on_the_call_row() {
 #[tokio::test]
 async fn an_aging_window_is_served_at_once_and_refreshed_behind_the_scenes() {
     let sim = calsim(100, None).await;
-    let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).spawn().await;
+    let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim).spawn().await;
     app.call("check_availability", check("10:00")).await;
     assert_eq!(slots_requests(&stats(&sim).await), 1);
     // 250 s is past 80 % of the 300 s TTL: the answer comes from memory, a refresh starts.

@@ -91,7 +91,7 @@ async fn fifty_callers_racing_for_one_slot_get_one_booking() {
 #[tokio::test]
 async fn fifty_callers_on_cal_com_make_one_cal_com_booking() {
     let sim = tenant_calsim(50, None).await;
-    let app = Arc::new(TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).spawn().await);
+    let app = Arc::new(TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim).spawn().await);
     let calls = (0..50).map(|i| {
         let app = app.clone();
         tokio::spawn(
@@ -110,7 +110,7 @@ async fn fifty_callers_on_cal_com_make_one_cal_com_booking() {
 #[tokio::test]
 async fn a_cal_com_failure_during_create_is_never_confirmed() {
     let sim = tenant_calsim(5, None).await;
-    let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).spawn().await;
+    let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim).spawn().await;
     app.call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00"})).await;
     calsim_control(&sim, "outage", json!({"enabled": true})).await;
     let answer = app.call("book_appointment", booking("Herrenhaarschnitt", "10:00", "Anna Schmidt")).await.json();
@@ -126,7 +126,7 @@ async fn a_cal_com_failure_during_create_is_never_confirmed() {
 #[tokio::test]
 async fn with_the_circuit_open_a_booking_is_refused_at_once_and_leaves_nothing_behind() {
     let sim = tenant_calsim(5, None).await;
-    let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).spawn().await;
+    let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim).spawn().await;
     app.call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00"})).await;
     calsim_control(&sim, "outage", json!({"enabled": true})).await;
     // Five creates Cal.com refused: their outcome is unknown, and the account's circuit opens.
@@ -216,7 +216,7 @@ async fn callers_see_and_cancel_only_their_own_appointments_within_policy() {
 #[tokio::test]
 async fn cancelling_on_cal_com_cancels_the_cal_com_booking() {
     let sim = tenant_calsim(5, None).await;
-    let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).spawn().await;
+    let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim).spawn().await;
     let booked = app.call("book_appointment", booking("Herrenhaarschnitt", "10:00", "Anna Schmidt")).await.json();
     assert_eq!(booked["success"], true, "{booked}");
     let cancelled = app.call("cancel_appointment", json!({"datum": "morgen"})).await.json();
@@ -244,7 +244,7 @@ async fn a_create_that_timed_out_is_reconciled_with_cal_com() {
     let sim = tenant_calsim(0, None).await;
     let app = TestApp::builder()
         .at(next(Weekday::Mon, 8))
-        .calcom(&sim.base_url)
+        .calcom(&sim)
         .calcom_deadlines(frontdesk::calendar::calcom::Deadlines {
             healthy: std::time::Duration::from_millis(300),
             half_open: std::time::Duration::from_millis(300),
@@ -289,7 +289,7 @@ async fn a_create_that_timed_out_is_reconciled_with_cal_com() {
 }
 
 /// Two instances sharing one PostgreSQL schema and Redis; `None` when either is missing outside CI.
-async fn two_instances(calcom: Option<&str>) -> Option<(TestApp, TestApp)> {
+async fn two_instances(calcom: Option<&calsim::Running>) -> Option<(TestApp, TestApp)> {
     let dir = tempfile::tempdir().unwrap();
     let database = crate::helpers::database_url(crate::helpers::Backend::Postgres, &dir).await?;
     let redis = std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
@@ -306,8 +306,8 @@ async fn two_instances(calcom: Option<&str>) -> Option<(TestApp, TestApp)> {
             .env("FRONTDESK_DATABASE_URL", database.clone())
             .env("FRONTDESK_REDIS_URL", redis.clone())
             .env("FRONTDESK_REDIS_PREFIX", prefix.clone());
-        if let Some(base_url) = calcom {
-            builder = builder.calcom(base_url);
+        if let Some(sim) = calcom {
+            builder = builder.calcom(sim);
         }
         apps.push(builder.spawn().await);
     }
@@ -343,7 +343,7 @@ async fn two_instances_on_postgres_and_redis_book_a_slot_once() {
 #[tokio::test]
 async fn two_instances_on_cal_com_make_one_cal_com_booking() {
     let sim = tenant_calsim(30, None).await;
-    let Some((a, b)) = two_instances(Some(&sim.base_url)).await else { return };
+    let Some((a, b)) = two_instances(Some(&sim)).await else { return };
     let (a, b) = (Arc::new(a), Arc::new(b));
     let answers = race(&a, &b, "Herrenhaarschnitt").await;
     assert_eq!(answers.iter().filter(|a| a["success"] == true).count(), 1, "{answers:?}");
@@ -422,7 +422,7 @@ async fn an_appointment_moves_by_less_than_its_length_with_its_staff_member() {
 #[tokio::test]
 async fn on_cal_com_an_appointment_moves_by_less_than_its_length() {
     let sim = tenant_calsim(5, None).await;
-    let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).spawn().await;
+    let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim).spawn().await;
     let booked = app.call("book_appointment", booking("Herrenhaarschnitt", "10:00", "Anna Schmidt")).await.json();
     assert_eq!(booked["success"], true, "{booked}");
     let moved = app.call("reschedule_appointment", json!({"new_date": "morgen", "new_time": "10:15"})).await.json();
@@ -447,7 +447,7 @@ async fn on_cal_com_an_appointment_moves_by_less_than_its_length() {
 #[tokio::test]
 async fn rescheduling_on_cal_com_makes_a_new_cal_com_booking() {
     let sim = tenant_calsim(5, None).await;
-    let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).spawn().await;
+    let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim).spawn().await;
     let booked = app.call("book_appointment", booking("Herrenhaarschnitt", "10:00", "Anna Schmidt")).await.json();
     assert_eq!(booked["success"], true, "{booked}");
     let moved = app.call("reschedule_appointment", json!({"new_date": "morgen", "new_time": "15:00"})).await.json();
@@ -550,7 +550,7 @@ async fn a_held_slot_is_kept_for_its_call_and_released_on_request() {
 async fn on_cal_com_a_hold_answers_at_once_is_reserved_behind_and_booking_it_costs_one_more_request() {
     // Cal.com answers in 300 ms; the caller hears the hold without waiting for it.
     let sim = tenant_calsim(300, None).await;
-    let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).spawn().await;
+    let app = TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim).spawn().await;
     app.call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00"})).await;
     let before = calsim_stats(&sim).await;
     let asked = std::time::Instant::now();

@@ -1,7 +1,7 @@
 //! The Cal.com client against a real calsim over HTTP, and Cal.com tenants end to end.
 
 use crate::helpers::{
-    calsim_control, calsim_stats as stats, next_weekday_at as next, slots_requests, tenant_calsim, TestApp, CALLER,
+    calsim_control, calsim_stats as stats, monday_morning, next_weekday_at as next, slots_requests, tenant_calsim, TestApp, CALLER,
     PRACTICE,
 };
 use calsim::{Faults, Fixture, Running, Sim};
@@ -17,8 +17,11 @@ use std::time::{Duration as StdDuration, Instant};
 
 const KEY: &str = "cal_live_tenant";
 
+/// A calsim whose "now" is the tests' Monday morning, whatever the real date: the client tests
+/// speak about days after it.
 async fn calsim(faults: Faults) -> Running {
-    calsim::serve(Sim::new(Fixture::default_fixture(), faults, None), "127.0.0.1:0".parse().unwrap()).await.unwrap()
+    let sim = Sim::new(Fixture::default_fixture(), faults, None).with_clock(Arc::new(monday_morning));
+    calsim::serve(sim, "127.0.0.1:0".parse().unwrap()).await.unwrap()
 }
 
 fn quick() -> Faults {
@@ -91,7 +94,7 @@ async fn every_endpoint_round_trips() {
     assert_eq!(cancelled.status, "cancelled");
 
     let hold = client.reserve_slot(&key, 1002, at, 30, 5).await.unwrap();
-    assert!(hold.reservation_until > Utc::now());
+    assert!(hold.reservation_until > monday_morning());
     assert_eq!(client.reserve_slot(&key, 1002, at, 30, 5).await.unwrap_err(), CalendarError::SlotTaken);
     client.release_reservation(&key, &hold.reservation_uid).await.unwrap();
     client.release_reservation(&key, &hold.reservation_uid).await.unwrap();
@@ -244,7 +247,7 @@ async fn cal_com_tenants_get_the_same_answers_as_the_embedded_calendar() {
     // "Now" must lie ahead of the real clock, which calsim uses for minimum notice.
     let now = next(Weekday::Mon, 8);
     let local = TestApp::builder().at(now).spawn().await;
-    let calcom = TestApp::builder().at(now).calcom(&sim.base_url).spawn().await;
+    let calcom = TestApp::builder().at(now).calcom(&sim).spawn().await;
     let questions = [
         (
             "check_availability",
@@ -286,7 +289,7 @@ async fn a_cal_com_outage_is_answered_with_a_callback_offer_within_the_deadline(
     let sim = calsim(quick()).await;
     outage(&sim, true).await;
     let app =
-        TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim.base_url).calcom_deadlines(short()).spawn().await;
+        TestApp::builder().at(next(Weekday::Mon, 8)).calcom(&sim).calcom_deadlines(short()).spawn().await;
     let started = Instant::now();
     let answer = app
         .call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00"}))
@@ -308,7 +311,7 @@ async fn a_cal_com_tenant_without_a_key_stops_the_start() {
 async fn a_staff_wish_on_cal_com_uses_their_own_event_type() {
     let sim = tenant_calsim(0, None).await;
     let now = next(Weekday::Mon, 8);
-    let app = TestApp::builder().at(now).calcom(&sim.base_url).spawn().await;
+    let app = TestApp::builder().at(now).calcom(&sim).spawn().await;
     // Jonas's own event type (1201) is busy tomorrow at 10:00; the salon's (1001) is not.
     let tomorrow_ten = now + Duration::hours(26);
     calsim_control(&sim, "external-booking", json!({"eventTypeId": 1201, "start": tomorrow_ten})).await;

@@ -622,7 +622,7 @@ async fn bookings_made_in_cal_com_show_in_the_console_until_cancelled_there() {
     const SECRET: &str = "whsec_console_test";
     let sim = tenant_calsim(0, None).await;
     let app = TestApp::builder()
-        .calcom(&sim.base_url)
+        .calcom(&sim)
         .env("FRONTDESK_CALCOM_WEBHOOK_SECRET", SECRET)
         .env("FRONTDESK_ADMIN_TOKEN", ADMIN_TOKEN)
         .spawn()

@@ -105,6 +105,7 @@ pub struct TestAppBuilder {
     env: Vec<(&'static str, String)>,
     calcom_deadlines: Option<frontdesk::calendar::calcom::Deadlines>,
     tenants: Option<String>,
+    calsim: Option<Arc<calsim::Sim>>,
 }
 
 /// The demo tenants file's text.
@@ -137,10 +138,12 @@ impl TestAppBuilder {
         self
     }
 
-    /// Points every tenant at a calsim as their Cal.com.
-    pub fn calcom(self, base_url: &str) -> Self {
+    /// Points every tenant at a calsim as their Cal.com; calsim then reads the app's clock, so
+    /// both agree on what "now" and "tomorrow" are whatever the real date.
+    pub fn calcom(mut self, sim: &calsim::Running) -> Self {
+        self.calsim = Some(sim.sim.clone());
         self.env("FRONTDESK_CALENDAR", "calcom")
-            .env("FRONTDESK_CALCOM_BASE_URL", base_url)
+            .env("FRONTDESK_CALCOM_BASE_URL", sim.base_url.clone())
             .env("FRONTDESK_CALCOM_API_KEY", "cal_test_default")
     }
 
@@ -188,6 +191,10 @@ impl TestAppBuilder {
             Settings::load_from(None, |name| env.iter().rev().find(|(k, _)| *k == name).map(|(_, v)| v.clone()))
                 .unwrap();
         let clock = Arc::new(ManualClock::new(self.now));
+        if let Some(sim) = &self.calsim {
+            let clock = clock.clone();
+            sim.set_clock(Arc::new(move || clock.now()));
+        }
         let overrides = Overrides {
             clock: Some(clock.clone()),
             calendar: self.calendar,
@@ -276,6 +283,7 @@ impl TestApp {
             env: vec![],
             calcom_deadlines: None,
             tenants: None,
+            calsim: None,
         }
     }
 
@@ -371,11 +379,11 @@ async fn into_answer(response: reqwest::Response) -> Answer {
 
 // --- the Cal.com simulator, as the tests drive it ---
 
-/// The next `weekday` at least two days ahead at `hour`:00 Berlin: a "now" ahead of the real
-/// clock, which calsim uses for minimum notice.
+/// The first `weekday` at least two days after the tests' Monday ([`monday_morning`]), at
+/// `hour`:00 Berlin. A fixed day: calsim reads the app's clock, never the real one.
 pub fn next_weekday_at(weekday: chrono::Weekday, hour: u32) -> DateTime<Utc> {
     use chrono::Datelike;
-    let mut date = Utc::now().date_naive() + chrono::Duration::days(2);
+    let mut date = monday_morning().with_timezone(&chrono_tz::Europe::Berlin).date_naive() + chrono::Duration::days(2);
     while date.weekday() != weekday {
         date += chrono::Duration::days(1);
     }

@@ -74,7 +74,7 @@ async fn on_cal_com_a_booking_without_a_hold_respects_another_calls_hold() {
     // Without windows (cache off) only the hold itself knows: Cal.com books a slot whose
     // reservation is still on its way, or lapsed, or was never placed.
     let sim = crate::helpers::tenant_calsim(20, None).await;
-    let app = TestApp::builder().calcom(&sim.base_url).env("FRONTDESK_AVAILABILITY_CACHE", "off").spawn().await;
+    let app = TestApp::builder().calcom(&sim).env("FRONTDESK_AVAILABILITY_CACHE", "off").spawn().await;
     let slot = json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "name": "Anna Schmidt"});
     let held = call(&app, "reserve_slot", slot.clone(), "call_anna", CALLER).await;
     assert_eq!(held["success"], true, "{held}");

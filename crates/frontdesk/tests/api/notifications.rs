@@ -129,7 +129,7 @@ async fn a_phone_booking_cancelled_in_cal_com_itself_is_announced_once() {
     let sim = tenant_calsim(0, None).await;
     let app = TestApp::builder()
         .tenants(tenants_notifying(&url))
-        .calcom(&sim.base_url)
+        .calcom(&sim)
         .env("FRONTDESK_CALCOM_WEBHOOK_SECRET", CAL_SECRET)
         .spawn()
         .await;

@@ -302,7 +302,7 @@ async fn nothing_is_read_or_booked_beyond_the_horizon() {
 #[tokio::test]
 async fn far_questions_share_cached_blocks_and_leave_budget_for_bookings() {
     let sim = tenant_calsim(20, None).await;
-    let app = TestApp::builder().calcom(&sim.base_url).spawn().await;
+    let app = TestApp::builder().calcom(&sim).spawn().await;
     let before = slots_requests(&calsim_stats(&sim).await);
     // 40 questions about days three to five weeks ahead, from one tenant.
     for k in 0..40 {
