@@ -215,7 +215,7 @@ async fn instances_share_invalidations_through_redis() {
     let instance = |sim: &Running| {
         TestApp::builder()
             .at(now)
-            .calcom(&sim)
+            .calcom(sim)
             .env("FRONTDESK_REDIS_URL", redis.clone())
             .env("FRONTDESK_REDIS_PREFIX", prefix.clone())
             .env("FRONTDESK_CALCOM_WEBHOOK_SECRET", WEBHOOK_SECRET)
