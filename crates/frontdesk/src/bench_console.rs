@@ -86,7 +86,7 @@ pub async fn run(requests: usize) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
     let password = "bench-password-0123";
-    crate::console::add_user(store, "bench@frontdesk.example", "admin", None, None, "de", password).await?;
+    crate::operators::add_user(store, "bench@frontdesk.example", "admin", None, None, "de", password).await?;
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
     let cookie = sign_in(&http, &env.base_url, "bench@frontdesk.example", password).await?;
     let today = Utc::now().date_naive();
@@ -107,7 +107,8 @@ pub async fn run(requests: usize) -> anyhow::Result<()> {
         for _ in 0..requests {
             let answer = http.get(format!("{}{page}", env.base_url)).header("cookie", &cookie).send().await?;
             anyhow::ensure!(answer.status() == 200, "{page}: HTTP {}", answer.status());
-            let timing = answer.headers().get("server-timing").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+            let timing =
+                answer.headers().get("server-timing").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
             let body = answer.bytes().await?;
             bytes = body.len();
             let ms: f64 = timing.trim_start_matches("app;dur=").split(',').next().unwrap_or("0").parse().unwrap_or(0.0);
@@ -115,7 +116,13 @@ pub async fn run(requests: usize) -> anyhow::Result<()> {
         }
         times.sort_by(f64::total_cmp);
         let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
-        println!("  {page:<58} p50 {:>6.2} ms  p99 {:>6.2} ms  max {:>6.2} ms  {:>7} bytes", at(0.5), at(0.99), at(1.0), bytes);
+        println!(
+            "  {page:<58} p50 {:>6.2} ms  p99 {:>6.2} ms  max {:>6.2} ms  {:>7} bytes",
+            at(0.5),
+            at(0.99),
+            at(1.0),
+            bytes
+        );
     }
     env.stop().await
 }

@@ -3,6 +3,7 @@
 //! Reading order follows a request: [`retell`] (signed JSON) → [`http`] (extractors, one error
 //! type) → [`functions`] (typed arguments → domain) → [`calendar`] → [`speech`] (spoken answer).
 
+pub mod app;
 pub mod availability;
 #[cfg(feature = "demo")]
 pub mod bench;
@@ -15,8 +16,8 @@ pub mod cli;
 #[cfg(feature = "demo")]
 pub mod client;
 pub mod clock;
-pub mod console;
 pub mod configuration;
+pub mod console;
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod domain;
@@ -25,6 +26,7 @@ pub mod functions;
 pub mod http;
 pub mod latency_board;
 pub mod notify;
+pub mod operators;
 pub mod retell;
 pub mod speech;
 pub mod startup;

@@ -1,16 +1,16 @@
 //! Building the application from settings: database, migrations, tenants, directory, calendar,
 //! audit writer, router, listener — and running it until a shutdown signal.
 
+use crate::app::{router, AppState, AppStateParts, ConsoleParts};
 use crate::availability::{Availability, CacheSettings, InvalidationBus, WindowCache};
 use crate::booking::{Booker, RedisLocks};
+use crate::broadcast::Broadcast;
 use crate::calendar::calcom::{CalcomCalendar, CalcomClient, CalcomSettings, Deadlines, SharedBudget};
 use crate::calendar::{CalendarProvider, Calendars, LocalCalendar};
 use crate::clock::{Clock, SystemClock};
 use crate::configuration::{CalendarKind, ConfigError, Settings};
 use crate::domain::BranchContext;
 use crate::functions::Backends;
-use crate::broadcast::Broadcast;
-use crate::http::{router, AppState, AppStateParts, ConsoleParts};
 use crate::store::{AuditLog, Store};
 use crate::tenants::{LiveTenants, TenantDirectory, TenantsFile};
 use anyhow::Context;
@@ -209,8 +209,7 @@ impl Application {
         });
         // The outbox is delivered by every instance; each message by one of them.
         let webhooks: Arc<dyn crate::notify::Channel> = Arc::new(crate::notify::WebhookChannel::new(store.clone()));
-        let owners = crate::notify::EmailChannel::new(settings)
-            .map_err(|e| anyhow::anyhow!("invalid setting {e}"))?;
+        let owners = crate::notify::EmailChannel::new(settings).map_err(|e| anyhow::anyhow!("invalid setting {e}"))?;
         let callers: Arc<dyn crate::notify::Channel> = Arc::new(owners.for_customers());
         let email: Arc<dyn crate::notify::Channel> = Arc::new(owners);
         let notify_settings = overrides.notify.unwrap_or(crate::notify::NotifySettings {
@@ -219,8 +218,15 @@ impl Application {
         });
         // The digest's day is the service's day (the test clock in tests); deliveries run on real
         // time, since outbox rows are stamped by the database write's own clock.
-        let digests = crate::notify::digest::spawn(store.clone(), state.tenants().clone(), clock, notify_settings.digest_tick);
-        let notifier = crate::notify::Notifier::new(store.clone(), vec![webhooks, email, callers], Arc::new(SystemClock), notify_settings).spawn();
+        let digests =
+            crate::notify::digest::spawn(store.clone(), state.tenants().clone(), clock, notify_settings.digest_tick);
+        let notifier = crate::notify::Notifier::new(
+            store.clone(),
+            vec![webhooks, email, callers],
+            Arc::new(SystemClock),
+            notify_settings,
+        )
+        .spawn();
         // Bookings whose outcome was unknown when the process stopped are settled first thing.
         state.backends().booker.spawn_reconciler(state.directory().branches().to_vec());
         crate::telemetry::spawn_metrics_upkeep();

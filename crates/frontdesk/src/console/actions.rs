@@ -3,11 +3,11 @@
 
 use super::error::ConsoleError;
 use super::session::Operator;
+use crate::app::AppState;
 use crate::domain::Role;
-use crate::http::AppState;
 use crate::store::{ConsoleAppointment, ConsoleCallback, FailedNotice};
 use crate::tenants::{Changed, TenantsFile};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use chrono_tz::Tz;
 
 /// Longest span one appointments query covers.
@@ -21,11 +21,6 @@ pub fn zone_of(state: &AppState, operator: &Operator) -> Tz {
         .company
         .and_then(|id| state.directory().of_company(id).first().map(|b| b.company.timezone))
         .unwrap_or(chrono_tz::UTC)
-}
-
-/// Midnight of `day` in `zone`, as UTC (the first instant of the day across DST gaps).
-pub fn start_of(day: NaiveDate, zone: Tz) -> DateTime<Utc> {
-    crate::domain::local_instant(zone, day.and_hms_opt(0, 0, 0).expect("midnight exists"))
 }
 
 /// Live appointments from `from` through `to` (whole days, both included) that the operator may see.
@@ -46,7 +41,12 @@ pub async fn appointments(
     Ok(state
         .backends()
         .store
-        .console_appointments(operator.company, operator.staff_name.as_deref(), start_of(from, zone), start_of(end, zone))
+        .console_appointments(
+            operator.company,
+            operator.staff_name.as_deref(),
+            crate::domain::start_of(from, zone),
+            crate::domain::start_of(end, zone),
+        )
         .await?)
 }
 
@@ -73,8 +73,11 @@ pub async fn callback_done(
     note: Option<&str>,
 ) -> Result<(), ConsoleError> {
     let note = note.map(str::trim).filter(|n| !n.is_empty()).map(|n| n.chars().take(NOTE_CHARS).collect::<String>());
-    let done =
-        state.backends().store.mark_callback_done(operator.company, id, note.as_deref(), &operator.email, state.now()).await?;
+    let done = state
+        .backends()
+        .store
+        .mark_callback_done(operator.company, id, note.as_deref(), &operator.email, state.now())
+        .await?;
     if done {
         Ok(())
     } else {
@@ -84,7 +87,11 @@ pub async fn callback_done(
 
 /// The latest notices of the operator's company that gave up (owners and admins: they include
 /// every staff member's bookings).
-pub async fn failed_notices(state: &AppState, operator: &Operator, limit: i64) -> Result<Vec<FailedNotice>, ConsoleError> {
+pub async fn failed_notices(
+    state: &AppState,
+    operator: &Operator,
+    limit: i64,
+) -> Result<Vec<FailedNotice>, ConsoleError> {
     if operator.role == Role::Staff {
         return Err(ConsoleError::Forbidden("only the owner sees the company's notifications"));
     }
@@ -108,7 +115,9 @@ pub async fn reload_tenants(state: &AppState, operator: &Operator) -> Result<usi
         return Err(ConsoleError::Forbidden("only an admin reloads the tenants file"));
     }
     let Some(path) = state.console().tenants_file.clone() else {
-        return Err(ConsoleError::BadRequest("FRONTDESK_TENANTS is not set: there is no tenants file to reload".into()));
+        return Err(ConsoleError::BadRequest(
+            "FRONTDESK_TENANTS is not set: there is no tenants file to reload".into(),
+        ));
     };
     let text = tokio::fs::read_to_string(&path)
         .await

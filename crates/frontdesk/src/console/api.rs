@@ -4,7 +4,7 @@
 use super::actions;
 use super::error::ConsoleError;
 use super::session::Operator;
-use crate::http::AppState;
+use crate::app::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::Json;
@@ -134,7 +134,10 @@ pub async fn not_found() -> ConsoleError {
 }
 
 /// `GET /admin/api/notifications/failed`: the newest notices that gave up (owners and admins).
-pub async fn failed_notifications(State(state): State<AppState>, operator: Operator) -> Result<Json<Value>, ConsoleError> {
+pub async fn failed_notifications(
+    State(state): State<AppState>,
+    operator: Operator,
+) -> Result<Json<Value>, ConsoleError> {
     let rows = actions::failed_notices(&state, &operator, crate::store::LIST_LIMIT).await?;
     let truncated = rows.len() as i64 >= crate::store::LIST_LIMIT;
     let notifications: Vec<Value> = rows

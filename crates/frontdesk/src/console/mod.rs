@@ -5,10 +5,9 @@ pub mod actions;
 pub mod api;
 pub mod error;
 pub mod pages;
-pub mod password;
 pub mod session;
 
-use crate::http::AppState;
+use crate::app::AppState;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -18,50 +17,6 @@ use axum::Router;
 const CSS: &str = include_str!("assets/console.css");
 /// The one script (copy buttons), compiled into the binary.
 const JS: &str = include_str!("assets/console.js");
-
-/// `frontdesk user add`: parses everything, hashes the password, writes the login; returns the
-/// line to print. Nothing is written when any part is wrong.
-pub async fn add_user(
-    store: &crate::store::Store,
-    email: &str,
-    role: &str,
-    company: Option<&str>,
-    staff: Option<&str>,
-    language: &str,
-    password: &str,
-) -> anyhow::Result<String> {
-    use crate::domain::{Language, NewPassword, OperatorEmail, Role};
-    let email = OperatorEmail::parse(email).map_err(|e| anyhow::anyhow!("--email {e}"))?;
-    let role = Role::parse(role).map_err(|e| anyhow::anyhow!("--role: {e}"))?;
-    let language = Language::parse(language).map_err(|e| anyhow::anyhow!("--language: {e}"))?;
-    let password = NewPassword::parse(password).map_err(|e| anyhow::anyhow!("the password (standard input) {e}"))?;
-    let company_id = match (role, company) {
-        (Role::Admin, None) => None,
-        (Role::Admin, Some(_)) => anyhow::bail!("--company is not for admins: they see every company"),
-        (_, None) => anyhow::bail!("--company is required for owner and staff logins"),
-        (_, Some(name)) => Some(
-            store.company_id_by_name(name).await?.ok_or_else(|| anyhow::anyhow!("no company {name:?}: import the tenants file first"))?,
-        ),
-    };
-    let staff = match (role, staff.map(str::trim)) {
-        (Role::Staff, Some(name)) if !name.is_empty() && name.chars().count() <= 200 => Some(name.to_string()),
-        (Role::Staff, _) => anyhow::bail!("--staff NAME is required for a staff login (the staff member they are)"),
-        (_, Some(_)) => anyhow::bail!("--staff is only for --role staff"),
-        (_, None) => None,
-    };
-    let hash = password::hash(&password).map_err(|e| anyhow::anyhow!("hashing failed: {e}"))?;
-    store
-        .upsert_operator(&crate::store::NewOperator {
-            email: email.as_str(),
-            password_hash: &hash,
-            role: role.as_str(),
-            company_id,
-            staff_name: staff.as_deref(),
-            language: language.code(),
-        })
-        .await?;
-    Ok(format!("login {} ({}) saved", email.as_str(), role.as_str()))
-}
 
 /// Every `/admin/…` route.
 pub fn routes() -> Router<AppState> {
@@ -92,8 +47,32 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/{branch}/{section}", post(pages::settings::save))
         .route("/retell", get(pages::retell::show))
         .route("/ops", get(pages::ops::show))
-        .route("/assets/console.css", get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], CSS).into_response() }))
-        .route("/assets/console.js", get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], JS).into_response() }))
+        .route(
+            "/assets/console.css",
+            get(|| async {
+                (
+                    [
+                        (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                        (header::CACHE_CONTROL, "public, max-age=3600"),
+                    ],
+                    CSS,
+                )
+                    .into_response()
+            }),
+        )
+        .route(
+            "/assets/console.js",
+            get(|| async {
+                (
+                    [
+                        (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                        (header::CACHE_CONTROL, "public, max-age=3600"),
+                    ],
+                    JS,
+                )
+                    .into_response()
+            }),
+        )
         .nest("/api", api)
         .fallback(page_not_found)
 }

@@ -1,8 +1,8 @@
 //! Who is asking: a session cookie (pages and API) or the admin bearer token (API), resolved
 //! into an [`Operator`] whose scope every query is bound to.
 
+use crate::app::AppState;
 use crate::domain::{Language, Role};
-use crate::http::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
@@ -105,11 +105,13 @@ pub enum Unauthenticated {
 }
 
 /// Resolves the operator of a request: bearer token first, then the session cookie.
-pub async fn operator_of(state: &AppState, headers: &HeaderMap, now: DateTime<Utc>) -> Result<Operator, Unauthenticated> {
-    if let Some(bearer) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+pub async fn operator_of(
+    state: &AppState,
+    headers: &HeaderMap,
+    now: DateTime<Utc>,
+) -> Result<Operator, Unauthenticated> {
+    if let Some(bearer) =
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
     {
         // A wrong bearer token is not retried as a cookie: it is refused.
         let Some(token) = &state.console().admin_token else { return Err(Unauthenticated::Missing) };

@@ -16,7 +16,7 @@ pub use calendar_kind::CalendarKind;
 pub use closures::{Closed, DayRange};
 pub use holidays::Region;
 pub use language::Language;
-pub use local_time::local_instant;
+pub use local_time::{local_instant, start_of};
 pub use opening_hours::{OpeningHours, TimeRange};
 pub use operator::{NewPassword, OperatorEmail, Role};
 pub use phone::{mask as mask_phone, PhoneNumber};

@@ -1,7 +1,8 @@
 //! `POST /calcom/webhook`: Cal.com booking events, signed with `X-Cal-Signature-256`, update the
 //! availability windows of their event type within milliseconds.
 
-use super::{ApiError, AppState};
+use super::ApiError;
+use crate::app::AppState;
 use crate::calendar::calcom::wire::MetadataValue;
 use crate::store::{AppointmentSource, AppointmentStatus, NewAppointment};
 use axum::body::Bytes;
@@ -57,7 +58,11 @@ async fn record_outside_booking(state: &AppState, webhook: &Webhook, event_type:
         match service {
             Some(service) => Some((ctx.clone(), service.id, None)),
             None => ctx.branch.staff.iter().find_map(|person| {
-                person.calcom_event_types.iter().find(|(_, e)| *e == event_type).map(|(service, _)| (ctx.clone(), *service, Some(person.id)))
+                person
+                    .calcom_event_types
+                    .iter()
+                    .find(|(_, e)| *e == event_type)
+                    .map(|(service, _)| (ctx.clone(), *service, Some(person.id)))
             }),
         }
     });
@@ -94,7 +99,8 @@ async fn record_outside_booking(state: &AppState, webhook: &Webhook, event_type:
         .and_then(|a| a.name.as_deref())
         .map(|n| n.trim().chars().filter(|c| !c.is_control()).take(NAME_CHARS).collect::<String>())
         .filter(|n| !n.is_empty());
-    let phone = attendee.and_then(|a| a.phone_number.as_deref()).and_then(|n| crate::domain::PhoneNumber::parse(n).ok());
+    let phone =
+        attendee.and_then(|a| a.phone_number.as_deref()).and_then(|n| crate::domain::PhoneNumber::parse(n).ok());
     let customer = match &phone {
         Some(number) => store.upsert_customer(company, number, name.as_deref(), None).await.ok().map(|c| c.id),
         None => None,

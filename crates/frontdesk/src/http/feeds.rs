@@ -1,7 +1,8 @@
 //! `GET /feeds/{token}.ics`: a branch's or staff member's next 60 days as RFC 5545, with an ETag
 //! so that phones polling every few minutes mostly get a 304.
 
-use super::{ApiError, AppState};
+use super::ApiError;
+use crate::app::AppState;
 use crate::feeds::{ics, FEED_DAYS};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -31,7 +32,7 @@ pub async fn feed(State(state): State<AppState>, Path(file): Path<String>, heade
     // From the start of today in the branch's zone: today's earlier appointments stay visible.
     let zone = ctx.company.timezone;
     let now = state.now();
-    let today = crate::console::actions::start_of(now.with_timezone(&zone).date_naive(), zone);
+    let today = crate::domain::start_of(now.with_timezone(&zone).date_naive(), zone);
     let appointments = match store.feed_appointments(scope, today, now + Duration::days(FEED_DAYS)).await {
         Ok(rows) => rows,
         Err(error) => {

@@ -1,6 +1,7 @@
 //! `POST /retell/functions/{name}` and `POST /retell/functions`: verified call → function → JSON.
 
-use super::{ApiError, AppState, SignedCall};
+use super::{ApiError, SignedCall};
+use crate::app::AppState;
 use crate::functions::{CallContext, Function, Reply};
 use crate::store::FunctionCallRecord;
 use crate::telemetry::{FUNCTION_DURATION, INTERNAL_ERRORS};

@@ -1,49 +1,15 @@
-//! HTTP: the router, shared state, the signed-call extractor and the one error type.
+//! HTTP: the service's handlers (Retell functions and events, Cal.com webhooks, feeds, ops), the
+//! signed-call extractor, the one error type and the server; `app::router` mounts them.
 
-mod calcom_webhook;
+pub(crate) mod calcom_webhook;
 mod error;
-mod feeds;
-mod functions;
-mod ops;
-mod retell_events;
+pub(crate) mod feeds;
+pub(crate) mod functions;
+pub(crate) mod ops;
+pub(crate) mod retell_events;
 mod serve;
 mod signed_call;
-mod state;
 
 pub use error::ApiError;
 pub use serve::{raise_file_limit, serve, ClientAddress, ConnectionLimits, CONNECTIONS_REFUSED};
 pub use signed_call::{RetellBody, SignedCall};
-pub use state::{AppState, AppStateParts, ConsoleParts};
-
-use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
-use axum::Router;
-use tower_http::catch_panic::CatchPanicLayer;
-
-/// Largest request body accepted (Retell payloads are a few KiB).
-pub const BODY_LIMIT: usize = 64 * 1024;
-
-/// All routes of the service.
-pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/retell/functions/{name}", post(functions::call_named))
-        .route("/retell/functions", post(functions::call_from_body))
-        .route("/retell/inbound", post(retell_events::inbound))
-        .route("/retell/webhook", post(retell_events::call_event))
-        .route("/calcom/webhook", post(calcom_webhook::calcom_webhook))
-        .route("/healthz", get(ops::healthz))
-        .route("/readyz", get(ops::readyz))
-        .route("/metrics", get(ops::metrics))
-        .route("/feeds/{file}", get(feeds::feed))
-        .route("/admin/", get(crate::console::pages::home))
-        .nest("/admin", crate::console::routes())
-        .fallback(ops::not_found)
-        .method_not_allowed_fallback(ops::method_not_allowed)
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(axum::middleware::from_fn(ops::server_timing))
-        // Method, path, status and latency of every request (debug level: `RUST_LOG=tower_http=debug`).
-        .layer(tower_http::trace::TraceLayer::new_for_http())
-        // The last net: a panic outside a function's own guard still answers JSON.
-        .layer(CatchPanicLayer::custom(ops::panic_response))
-        .with_state(state)
-}

@@ -1,6 +1,7 @@
 //! Liveness, readiness, metrics, JSON fallbacks and the server-timing header.
 
-use super::{ApiError, AppState};
+use super::ApiError;
+use crate::app::AppState;
 use crate::telemetry::INTERNAL_ERRORS;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};

@@ -1,7 +1,8 @@
 //! `POST /retell/inbound` (dynamic variables for the greeting; prefetch) and
 //! `POST /retell/webhook` (call_started / call_ended / call_analyzed on the call row).
 
-use super::{ApiError, AppState, RetellBody};
+use super::{ApiError, RetellBody};
+use crate::app::AppState;
 use crate::domain::PhoneNumber;
 use crate::retell::{CallDirection, CallEventKind, CallEventPayload, InboundPayload};
 use crate::speech::{spoken_full_date, spoken_opening_hours_of_day, spoken_time};
@@ -101,7 +102,12 @@ pub async fn call_event(State(state): State<AppState>, body: RetellBody) -> Resu
             let result = state
                 .backends()
                 .store
-                .record_call_analysis(&event.call.info.call_id, summary.as_deref(), sentiment.as_deref(), recording.as_deref())
+                .record_call_analysis(
+                    &event.call.info.call_id,
+                    summary.as_deref(),
+                    sentiment.as_deref(),
+                    recording.as_deref(),
+                )
                 .await;
             if let Err(error) = result {
                 tracing::error!(%error, call_id = %event.call.info.call_id, "call analysis could not be recorded");

@@ -1,4 +1,5 @@
-use super::{ApiError, AppState};
+use super::ApiError;
+use crate::app::AppState;
 use crate::domain::{BranchContext, Secret};
 use crate::retell::{verify, Addressee, FunctionCallPayload, SIGNATURE_HEADER};
 use axum::body::Bytes;

@@ -60,14 +60,18 @@ async fn round(
         let Some(ctx) = directory.of_company(target.id).first() else { continue };
         let company = &ctx.company;
         let local = now.with_timezone(&company.timezone);
-        let at = target.digest_time.as_deref().and_then(|t| NaiveTime::parse_from_str(t, "%H:%M").ok()).unwrap_or(DEFAULT_DIGEST_TIME);
+        let at = target
+            .digest_time
+            .as_deref()
+            .and_then(|t| NaiveTime::parse_from_str(t, "%H:%M").ok())
+            .unwrap_or(DEFAULT_DIGEST_TIME);
         let day = local.date_naive();
         if local.time() < at || done.contains(&(company.id, day)) {
             continue;
         }
         let key = format!("digest.daily:{}:{day}", company.id);
         if !store.digest_written(&key).await? {
-            let from = crate::console::actions::start_of(day, company.timezone);
+            let from = crate::domain::start_of(day, company.timezone);
             let figures = store.digest_figures(company.id, &day.to_string(), from, now).await?;
             let data = NoticeData {
                 company: company.name.clone(),

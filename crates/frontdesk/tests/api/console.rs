@@ -42,7 +42,7 @@ fn cookie_value(response: &reqwest::Response, name: &str) -> Option<String> {
 
 /// Creates a login in the app's database.
 pub async fn add_user(store: &Store, email: &str, role: &str, company: Option<&str>, staff: Option<&str>) {
-    frontdesk::console::add_user(store, email, role, company, staff, "de", &format!("{PASSWORD}\n")).await.unwrap();
+    frontdesk::operators::add_user(store, email, role, company, staff, "de", &format!("{PASSWORD}\n")).await.unwrap();
 }
 
 /// Submits the login form as a browser would; `Err((status, body))` when refused.
@@ -473,7 +473,7 @@ async fn user_add_refuses_what_it_cannot_use() {
     let app = TestApp::spawn().await;
     let add = |email: &'static str, role: &'static str, company: Option<&'static str>, staff: Option<&'static str>, password: &'static str| {
         let store = app.store.clone();
-        async move { frontdesk::console::add_user(&store, email, role, company, staff, "de", password).await }
+        async move { frontdesk::operators::add_user(&store, email, role, company, staff, "de", password).await }
     };
     let error = |r: anyhow::Result<String>| r.unwrap_err().to_string();
     assert!(error(add("inhaber", "owner", Some("Salon Schnittpunkt"), None, PASSWORD).await).contains("--email"));

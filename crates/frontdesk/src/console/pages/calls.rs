@@ -3,10 +3,10 @@
 
 use super::layout::{page, Frame, Nav};
 use super::PageOperator;
+use crate::app::AppState;
 use crate::console::actions;
 use crate::domain::{mask_phone, Language};
 use crate::functions::Function;
-use crate::http::AppState;
 use crate::store::{CallStep, ConsoleCall};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};

@@ -3,10 +3,10 @@
 
 use super::layout::{csrf_field, page, phone, source, Frame, Nav};
 use super::{forbidden, not_found, PageOperator};
+use crate::app::AppState;
 use crate::console::actions;
 use crate::console::session::Operator;
 use crate::store::ConsoleAppointment;
-use crate::http::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -44,16 +44,37 @@ fn notice_text(language: crate::domain::Language, code: Option<&str>) -> Option<
         "booked" => Ok(l.pick("Termin eingetragen.", "Appointment booked.").to_string()),
         "moved" => Ok(l.pick("Termin verschoben.", "Appointment moved.").to_string()),
         "taken" => Err(l.pick("Diese Zeit ist nicht frei.", "That time is not free.").to_string()),
-        "unconfirmed" => Err(l.pick("Der Kalender hat nicht rechtzeitig geantwortet; der Termin wird abgeglichen.", "The calendar did not answer in time; the booking is being reconciled.").to_string()),
-        "failed" => Err(l.pick("Der Kalender ist gerade nicht erreichbar; bitte erneut versuchen.", "The calendar cannot be reached right now; please try again.").to_string()),
-        "refused" => Err(l.pick("Die Angaben sind unvollständig oder ungültig.", "The details are incomplete or invalid.").to_string()),
-        "cancel_failed" => Err(l.pick("Der Kalender hat die Stornierung nicht bestätigt; bitte erneut versuchen.", "The calendar did not confirm the cancellation; please try again.").to_string()),
+        "unconfirmed" => Err(l
+            .pick(
+                "Der Kalender hat nicht rechtzeitig geantwortet; der Termin wird abgeglichen.",
+                "The calendar did not answer in time; the booking is being reconciled.",
+            )
+            .to_string()),
+        "failed" => Err(l
+            .pick(
+                "Der Kalender ist gerade nicht erreichbar; bitte erneut versuchen.",
+                "The calendar cannot be reached right now; please try again.",
+            )
+            .to_string()),
+        "refused" => Err(l
+            .pick("Die Angaben sind unvollständig oder ungültig.", "The details are incomplete or invalid.")
+            .to_string()),
+        "cancel_failed" => Err(l
+            .pick(
+                "Der Kalender hat die Stornierung nicht bestätigt; bitte erneut versuchen.",
+                "The calendar did not confirm the cancellation; please try again.",
+            )
+            .to_string()),
         _ => return None,
     })
 }
 
 /// `GET /admin/today?day=…`: one day, a column per staff member.
-pub async fn today(State(state): State<AppState>, PageOperator(op): PageOperator, Query(q): Query<DayQuery>) -> Response {
+pub async fn today(
+    State(state): State<AppState>,
+    PageOperator(op): PageOperator,
+    Query(q): Query<DayQuery>,
+) -> Response {
     let l = op.language;
     let zone = actions::zone_of(&state, &op);
     let day = parse_day(q.day.as_deref()).unwrap_or_else(|| state.now().with_timezone(&zone).date_naive());
@@ -159,7 +180,11 @@ fn card(op: &Operator, a: &ConsoleAppointment, zone: Tz, day: NaiveDate) -> Mark
 }
 
 /// `GET /admin/week?start=…`: Monday to Sunday, a row per staff member.
-pub async fn week(State(state): State<AppState>, PageOperator(op): PageOperator, Query(q): Query<DayQuery>) -> Response {
+pub async fn week(
+    State(state): State<AppState>,
+    PageOperator(op): PageOperator,
+    Query(q): Query<DayQuery>,
+) -> Response {
     let l = op.language;
     let zone = actions::zone_of(&state, &op);
     let any_day = parse_day(q.start.as_deref()).unwrap_or_else(|| state.now().with_timezone(&zone).date_naive());
@@ -283,22 +308,29 @@ fn instant(date: &str, time: &str, zone: Tz) -> Option<chrono::DateTime<chrono::
 
 /// `POST /admin/appointments`: books through the same booker as the phone agent (locks,
 /// idempotency, the calendar of record first); the company's caller limits do not apply.
-pub async fn create(State(state): State<AppState>, PageOperator(op): PageOperator, Form(form): Form<NewForm>) -> Response {
+pub async fn create(
+    State(state): State<AppState>,
+    PageOperator(op): PageOperator,
+    Form(form): Form<NewForm>,
+) -> Response {
     use crate::booking::{BookingOutcome, BookingRequest};
     if !op.csrf_matches(Some(&form.csrf)) {
         return forbidden(op.language);
     }
-    let back = |day: &str, notice: &str| Redirect::to(&format!("/admin/today?day={day}&notice={notice}")).into_response();
+    let back =
+        |day: &str, notice: &str| Redirect::to(&format!("/admin/today?day={day}&notice={notice}")).into_response();
     let day = NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d").map(|d| d.to_string()).unwrap_or_default();
-    let Some((branch_id, service_id)) = form.service.split_once(':').and_then(|(b, s)| Some((b.parse::<i64>().ok()?, s.parse::<i64>().ok()?)))
+    let Some((branch_id, service_id)) =
+        form.service.split_once(':').and_then(|(b, s)| Some((b.parse::<i64>().ok()?, s.parse::<i64>().ok()?)))
     else {
         return back(&day, "refused");
     };
-    let Some(tenant) = state.directory().branch(branch_id).filter(|b| op.company == Some(b.company.id)).cloned()
-    else {
+    let Some(tenant) = state.directory().branch(branch_id).filter(|b| op.company == Some(b.company.id)).cloned() else {
         return not_found(op.language);
     };
-    let Some(service) = tenant.branch.service(crate::domain::ServiceId(service_id)).cloned() else { return back(&day, "refused") };
+    let Some(service) = tenant.branch.service(crate::domain::ServiceId(service_id)).cloned() else {
+        return back(&day, "refused");
+    };
     let wanted = op.staff_name.clone().unwrap_or_else(|| form.staff.trim().to_string());
     let staff = if wanted.is_empty() {
         None

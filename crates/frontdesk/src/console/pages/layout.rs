@@ -1,9 +1,9 @@
 //! The page around every console page: navigation with the open-callback badge, the company
 //! switch for admins, language and logout; plus small helpers every page uses.
 
+use crate::app::AppState;
 use crate::console::session::Operator;
 use crate::domain::{mask_phone, Language};
-use crate::http::AppState;
 use maud::{html, Markup, DOCTYPE};
 
 /// The navigation entries.
@@ -39,10 +39,11 @@ pub struct Frame {
 impl Frame {
     /// Reads the badge count and, for admins, the company list.
     pub async fn load(state: &AppState, operator: &Operator) -> Self {
-        let open_callbacks = state.backends().store.open_callback_count(operator.company).await.unwrap_or_else(|error| {
-            tracing::warn!(%error, "open callback count failed");
-            0
-        });
+        let open_callbacks =
+            state.backends().store.open_callback_count(operator.company).await.unwrap_or_else(|error| {
+                tracing::warn!(%error, "open callback count failed");
+                0
+            });
         let companies = if operator.is_admin() {
             let mut seen = std::collections::BTreeMap::new();
             for ctx in state.directory().branches() {

@@ -10,8 +10,8 @@ pub mod retell;
 pub mod settings;
 
 use super::session::{operator_of, Operator, Unauthenticated};
+use crate::app::AppState;
 use crate::domain::Language;
-use crate::http::AppState;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
@@ -33,7 +33,11 @@ impl IntoResponse for ToLogin {
         match self.0 {
             Unauthenticated::Missing => Redirect::to("/admin/login").into_response(),
             Unauthenticated::Unavailable => {
-                let body = layout::bare(Language::De, "frontdesk", html! { p { "Die Datenbank antwortet gerade nicht. The database is not answering right now." } });
+                let body = layout::bare(
+                    Language::De,
+                    "frontdesk",
+                    html! { p { "Die Datenbank antwortet gerade nicht. The database is not answering right now." } },
+                );
                 (StatusCode::SERVICE_UNAVAILABLE, body).into_response()
             }
         }
@@ -134,7 +138,8 @@ pub async fn set_company(
     }
     let company: Option<i64> = form.company.trim().parse().ok();
     let exists = company.is_some_and(|id| !state.directory().of_company(id).is_empty());
-    let (Some(company), true, true, Some(session)) = (company, exists, operator.is_admin(), operator.session.as_deref())
+    let (Some(company), true, true, Some(session)) =
+        (company, exists, operator.is_admin(), operator.session.as_deref())
     else {
         return not_found(operator.language);
     };

@@ -3,8 +3,8 @@
 
 use super::layout::{page, Frame, Nav};
 use super::{not_found, PageOperator};
+use crate::app::AppState;
 use crate::calendar::calcom::BreakerPhase;
-use crate::http::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use maud::html;

@@ -3,8 +3,8 @@
 
 use super::layout::{page, pretty, Frame, Nav};
 use super::PageOperator;
+use crate::app::AppState;
 use crate::functions::{retell_tools, ToolsFor};
-use crate::http::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use chrono::Duration;
@@ -22,7 +22,9 @@ pub async fn show(State(state): State<AppState>, PageOperator(op): PageOperator)
     };
     let zone = crate::console::actions::zone_of(&state, &op);
     let arriving = match op.company {
-        Some(company) => state.backends().store.signed_requests_since(company, state.now() - Duration::hours(24)).await.ok(),
+        Some(company) => {
+            state.backends().store.signed_requests_since(company, state.now() - Duration::hours(24)).await.ok()
+        }
         None => None,
     };
     let frame = Frame::load(&state, &op).await;

@@ -7,7 +7,10 @@ use argon2::Argon2;
 /// Hashes a new password into a PHC string (`$argon2id$v=19$…`).
 pub fn hash(password: &NewPassword) -> Result<String, String> {
     let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(|e| e.to_string())?;
-    Argon2::default().hash_password(password.expose().as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
+    Argon2::default()
+        .hash_password(password.expose().as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
 }
 
 /// A hash of nothing anybody knows: checked when the e-mail is unknown, so that a wrong e-mail
