@@ -1,6 +1,7 @@
 //! Booking exactly once: an idempotency key per (call, service, start), a slot lock, a re-check
 //! against the window, the appointment row as the last guard, then the calendar of record.
 
+pub mod calcom_events;
 mod locks;
 mod reconcile;
 

@@ -4,7 +4,7 @@
 
 use super::args::{parse, ByNameArgs, CancelArgs, RescheduleArgs};
 use super::availability::{alternatives_to, ask_for_a_time, spoken_list};
-use super::wish::understood;
+use super::asked::understood;
 use super::{Backends, CallContext, Reply};
 use crate::domain::Language;
 use crate::speech::{join_choices, spoken_moment};

@@ -3,7 +3,7 @@
 
 use super::args::{parse, BookArgs, CallbackArgs, WishArgs};
 use super::availability::{alternatives_to, ask_for_a_time, spoken_list};
-use super::wish::asked;
+use super::asked::asked;
 use super::{Backends, CallContext, Reply};
 use crate::booking::{BookingOutcome, BookingRequest, Limit};
 use crate::domain::{Language, PhoneNumber, Service};

@@ -4,7 +4,7 @@
 use super::args::{parse, CollectArgs};
 use super::availability::availability_of;
 use super::booking::book_with;
-use super::wish::asked;
+use super::asked::asked;
 use super::{Backends, CallContext, Reply};
 use crate::domain::Language;
 use crate::speech::{capitalise, join_choices, spoken_date, spoken_time};

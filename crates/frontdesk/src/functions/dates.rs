@@ -2,7 +2,7 @@
 //! flexible), as ISO and as a spoken confirmation.
 
 use super::args::{parse, WishArgs};
-use super::wish::{understood, wish_view};
+use super::asked::{understood, wish_view};
 use super::{CallContext, Reply};
 use crate::domain::Language;
 use crate::speech::{spoken_weekday, spoken_wish, TimeWish, WindowLabel};

@@ -4,6 +4,7 @@
 mod agent;
 mod appointments;
 mod args;
+mod asked;
 mod availability;
 mod booking;
 mod caller;
@@ -13,7 +14,6 @@ mod context;
 mod dates;
 mod reply;
 mod tools;
-mod wish;
 
 pub use agent::retell_agent;
 pub use context::{Backends, CallContext};

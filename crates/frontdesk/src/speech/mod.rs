@@ -8,15 +8,15 @@ mod echo;
 mod grammar;
 mod lexicon;
 mod numbers;
-mod phrase;
-mod phrases;
+mod phrase_table;
+mod spoken;
 mod text;
 mod tokens;
 mod understand;
 mod wish;
 
 pub use echo::{echo, MAX_ECHO_CHARS};
-pub use phrase::{
+pub use spoken::{
     capitalise, join_choices, spoken_date, spoken_day_hours as spoken_opening_hours_of_day, spoken_days,
     spoken_full_date, spoken_moment, spoken_moments, spoken_month, spoken_opening_hours, spoken_time, spoken_weekday,
     spoken_window, spoken_wish,

@@ -4,6 +4,7 @@
 mod breaker;
 mod client;
 mod limiter;
+pub mod webhook;
 pub mod wire;
 
 pub use breaker::Phase as BreakerPhase;

@@ -1,16 +1,16 @@
 //! The availability functions — `check_availability`, `get_alternatives`, `find_next_available` —
 //! answered from the availability engine's windows and phrased for the caller.
 
-mod alternatives;
-mod check;
-mod next;
+mod check_availability;
+mod find_next_available;
+mod get_alternatives;
 
-pub use alternatives::get_alternatives;
-pub(super) use check::availability_of;
-pub use check::check_availability;
-pub use next::find_next_available;
+pub use get_alternatives::get_alternatives;
+pub(super) use check_availability::availability_of;
+pub use check_availability::check_availability;
+pub use find_next_available::find_next_available;
 
-use super::wish::wish_view;
+use super::asked::wish_view;
 use super::{Backends, CacheUse, CallContext, Reply};
 use crate::availability::WINDOW_DAYS;
 use crate::calendar::Slot;

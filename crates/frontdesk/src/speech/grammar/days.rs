@@ -5,7 +5,7 @@ use super::{numeric_parts, Clock, Fact, Field, Grammar, Impossible, MonthRef, Na
 use crate::domain::Language;
 use crate::speech::lexicon::{month, part_of_day, weekday};
 use crate::speech::numbers::english_tens;
-use crate::speech::phrases::{phrase_table, phrases};
+use crate::speech::phrase_table::{phrase_table, phrases};
 use crate::speech::wish::PartOfDay;
 use chrono::{DateTime, NaiveDate, NaiveTime, Timelike};
 

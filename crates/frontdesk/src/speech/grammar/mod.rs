@@ -8,7 +8,7 @@ mod days;
 mod times;
 
 use super::lexicon::is_filler;
-use super::phrases::Phrases;
+use super::phrase_table::Phrases;
 use super::text::{fold, similar};
 use super::tokens::Token;
 use super::wish::PartOfDay;

@@ -4,7 +4,7 @@ use super::{before, hm, numeric_parts, Clock, Fact, Field, Grammar, Impossible, 
 use crate::domain::Language;
 use crate::speech::lexicon::part_of_day;
 use crate::speech::numbers::english_tens;
-use crate::speech::phrases::{phrase_table, phrases};
+use crate::speech::phrase_table::{phrase_table, phrases};
 use crate::speech::wish::{PartOfDay, END_OF_DAY};
 
 impl Grammar<'_> {

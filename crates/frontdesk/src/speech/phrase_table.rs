@@ -47,8 +47,8 @@ impl<V: Copy> Phrases<V> {
 /// A static table of phrases without values: `phrases!["so frueh wie moeglich", "jetzt"]`.
 macro_rules! phrases {
     ($($phrase:expr),* $(,)?) => {{
-        static TABLE: std::sync::LazyLock<$crate::speech::phrases::Phrases<()>> =
-            std::sync::LazyLock::new(|| $crate::speech::phrases::Phrases::new(&[$(($phrase, ())),*]));
+        static TABLE: std::sync::LazyLock<$crate::speech::phrase_table::Phrases<()>> =
+            std::sync::LazyLock::new(|| $crate::speech::phrase_table::Phrases::new(&[$(($phrase, ())),*]));
         &*TABLE
     }};
 }
@@ -56,8 +56,8 @@ macro_rules! phrases {
 /// A static table of phrases with values: `phrase_table![Type; ("nach der arbeit", 17), …]`.
 macro_rules! phrase_table {
     ($value:ty; $(($phrase:expr, $v:expr)),* $(,)?) => {{
-        static TABLE: std::sync::LazyLock<$crate::speech::phrases::Phrases<$value>> =
-            std::sync::LazyLock::new(|| $crate::speech::phrases::Phrases::new(&[$(($phrase, $v)),*]));
+        static TABLE: std::sync::LazyLock<$crate::speech::phrase_table::Phrases<$value>> =
+            std::sync::LazyLock::new(|| $crate::speech::phrase_table::Phrases::new(&[$(($phrase, $v)),*]));
         &*TABLE
     }};
 }

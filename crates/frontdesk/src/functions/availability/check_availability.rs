@@ -9,7 +9,7 @@ use crate::availability::alternatives::alternatives;
 use crate::calendar::Slot;
 use crate::domain::Language;
 use crate::functions::args::{parse, WishArgs};
-use crate::functions::wish::{asked, wish_view, Asked};
+use crate::functions::asked::{asked, wish_view, Asked};
 use crate::functions::{Backends, CallContext, Reply};
 use crate::speech::{capitalise, join_choices, spoken_moment, spoken_time, spoken_wish, Flexibility, Wish};
 use chrono::{Datelike, Duration, NaiveDateTime};

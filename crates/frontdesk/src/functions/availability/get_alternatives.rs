@@ -6,7 +6,7 @@ use crate::availability::alternatives::{alternatives, find, rank, strategy_day, 
 use crate::availability::WINDOW_DAYS;
 use crate::domain::{Language, Service, Staff};
 use crate::functions::args::{parse, AlternativesArgs};
-use crate::functions::wish::asked;
+use crate::functions::asked::asked;
 use crate::functions::{Backends, CallContext, Reply};
 use crate::speech::spoken_wish;
 use chrono::{DateTime, Duration, NaiveTime, Utc};

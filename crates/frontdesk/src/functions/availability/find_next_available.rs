@@ -6,7 +6,7 @@ use crate::availability::WINDOW_DAYS;
 use crate::calendar::Slot;
 use crate::domain::Language;
 use crate::functions::args::{parse, NextAvailableArgs};
-use crate::functions::wish::asked_maybe;
+use crate::functions::asked::asked_maybe;
 use crate::functions::{Backends, CallContext, Reply};
 use crate::speech::Wish;
 use chrono::Duration;
