@@ -5,7 +5,7 @@ use super::message::{for_customer, for_owner};
 use crate::feeds::ics::{invitation, Invitation, InvitationMethod};
 use super::{Channel, DeliveryError};
 use crate::configuration::Settings;
-use crate::store::{NoticeData, OutboxMessage};
+use crate::store::{NoticeData, NoticeEvent, OutboxMessage};
 use futures_util::future::BoxFuture;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart};
@@ -106,12 +106,12 @@ impl EmailChannel {
         let builder = Message::builder().from(from.clone()).to(to.clone()).message_id(Some(format!("<{id}@{domain}>")));
         let email = match self.audience {
             Audience::Owner => {
-                let composed = for_owner(&message.event, &data, self.console.as_deref());
+                let composed = for_owner(message.event, &data, self.console.as_deref());
                 builder.subject(composed.subject).multipart(MultiPart::alternative_plain_html(composed.text, composed.html))
             }
             Audience::Customer => {
-                let composed = for_customer(&message.event, &data);
-                let ics = invitation_of(&message.event, &data, message.created_at, from, &to)?;
+                let composed = for_customer(message.event, &data);
+                let ics = invitation_of(message.event, &data, message.created_at, from, &to)?;
                 let content_type = ContentType::parse(&format!("text/calendar; charset=utf-8; method={}", ics.0))
                     .map_err(|e| DeliveryError::Permanent(format!("content type: {e}")))?;
                 builder.subject(composed.subject).multipart(
@@ -134,7 +134,7 @@ impl EmailChannel {
 
 /// The invitation for a caller's e-mail: (method name, RFC 5545 text).
 fn invitation_of(
-    event: &str,
+    event: NoticeEvent,
     data: &NoticeData,
     stamp: chrono::DateTime<chrono::Utc>,
     from: &Mailbox,
@@ -143,7 +143,7 @@ fn invitation_of(
     let (Some(id), Some(start), Some(end)) = (data.appointment_id, data.start, data.end) else {
         return Err(DeliveryError::Permanent("a caller's e-mail needs an appointment".into()));
     };
-    let method = if event == "booking.cancelled" { InvitationMethod::Cancel } else { InvitationMethod::Request };
+    let method = if event == NoticeEvent::BookingCancelled { InvitationMethod::Cancel } else { InvitationMethod::Request };
     let organizer = from.name.clone().unwrap_or_else(|| data.company.clone());
     let from_address = from.email.to_string();
     let to_address = to.email.to_string();

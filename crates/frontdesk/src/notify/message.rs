@@ -2,7 +2,7 @@
 //! times in its zone. The caller's number appears in full here only (the business's own mail).
 
 use crate::domain::Language;
-use crate::store::NoticeData;
+use crate::store::{NoticeData, NoticeEvent};
 use chrono_tz::Tz;
 use maud::html;
 
@@ -76,17 +76,16 @@ fn digest(l: Language, data: &NoticeData, figures: &crate::store::DigestFigures,
 }
 
 /// What an event is called where a person reads it (subjects, the console's list of failed
-/// notices); the event's own name when it has none.
-pub fn event_title(l: Language, event: &str) -> &str {
+/// notices).
+pub fn event_title(l: Language, event: NoticeEvent) -> &'static str {
     match event {
-        "callback.requested" => l.pick("Rückruf erbeten", "Callback requested"),
-        "callback.overdue" => l.pick("Rückruf überfällig", "Callback overdue"),
-        "booking.made" => l.pick("Neuer Termin", "New appointment"),
-        "booking.moved" => l.pick("Termin verschoben", "Appointment moved"),
-        "booking.cancelled" => l.pick("Termin storniert", "Appointment cancelled"),
-        "booking.unknown" => l.pick("Buchung unbestätigt", "Booking unconfirmed"),
-        "digest.daily" => l.pick("Tagesbericht", "Daily report"),
-        other => other,
+        NoticeEvent::CallbackRequested => l.pick("Rückruf erbeten", "Callback requested"),
+        NoticeEvent::CallbackOverdue => l.pick("Rückruf überfällig", "Callback overdue"),
+        NoticeEvent::BookingMade => l.pick("Neuer Termin", "New appointment"),
+        NoticeEvent::BookingMoved => l.pick("Termin verschoben", "Appointment moved"),
+        NoticeEvent::BookingCancelled => l.pick("Termin storniert", "Appointment cancelled"),
+        NoticeEvent::BookingUnknown => l.pick("Buchung unbestätigt", "Booking unconfirmed"),
+        NoticeEvent::DigestDaily => l.pick("Tagesbericht", "Daily report"),
     }
 }
 
@@ -97,9 +96,9 @@ fn open_label(l: Language) -> &'static str {
 
 /// The owner's message for `event` about `data`; `console` is the console's address
 /// (`FRONTDESK_PUBLIC_URL` + `/admin`), linked to the page where the owner acts on it.
-pub fn for_owner(event: &str, data: &NoticeData, console: Option<&str>) -> Composed {
+pub fn for_owner(event: NoticeEvent, data: &NoticeData, console: Option<&str>) -> Composed {
     let l = Language::parse(&data.language).unwrap_or(Language::De);
-    if let (Some(figures), "digest.daily") = (&data.digest, event) {
+    if let (Some(figures), NoticeEvent::DigestDaily) = (&data.digest, event) {
         return digest(l, data, figures, console);
     }
     let zone: Tz = data.timezone.parse().unwrap_or(chrono_tz::Europe::Berlin);
@@ -110,10 +109,13 @@ pub fn for_owner(event: &str, data: &NoticeData, console: Option<&str>) -> Compo
     let service = data.service.clone().unwrap_or_default();
     let title = event_title(l, event);
     let subject = match event {
-        "callback.requested" | "callback.overdue" => format!("{title}: {name}"),
-        "booking.unknown" => format!("{title} – {}: {service}, {} – {name}", l.pick("bitte prüfen", "please check"), when(data.start)),
-        _ if event.starts_with("booking.") => format!("{title}: {service}, {} – {name}", when(data.start)),
-        other => other.to_string(),
+        NoticeEvent::CallbackRequested | NoticeEvent::CallbackOverdue => format!("{title}: {name}"),
+        NoticeEvent::BookingUnknown => format!("{title} – {}: {service}, {} – {name}", l.pick("bitte prüfen", "please check"), when(data.start)),
+        NoticeEvent::BookingMade | NoticeEvent::BookingMoved | NoticeEvent::BookingCancelled => {
+            format!("{title}: {service}, {} – {name}", when(data.start))
+        }
+        // A digest without its figures (never written so): its title.
+        NoticeEvent::DigestDaily => title.to_string(),
     };
     let mut rows: Vec<(&str, String)> = vec![(l.pick("Name", "Name"), name.clone())];
     if let Some(phone) = &data.phone {
@@ -140,14 +142,14 @@ pub fn for_owner(event: &str, data: &NoticeData, console: Option<&str>) -> Compo
     }
     rows.push((l.pick("Filiale", "Branch"), format!("{} – {}", data.company, data.branch.clone().unwrap_or_default())));
     // What the owner should do when the calendar never answered.
-    let lead = (event == "booking.unknown").then(|| {
+    let lead = (event == NoticeEvent::BookingUnknown).then(|| {
         l.pick(
             "Der Kalender hat diese Buchung nicht bestätigt; frontdesk fragt weiter nach. Bitte im Kalender nachsehen, ob der Termin steht, und ggf. die Kundin oder den Kunden anrufen.",
             "The calendar did not confirm this booking; frontdesk keeps asking. Please check the calendar for the appointment and call the customer if needed.",
         )
     });
     // The callbacks page for a callback; the appointment's day (in the company's zone) for a booking.
-    let link = console.map(|c| match (event.starts_with("callback."), data.start) {
+    let link = console.map(|c| match (event.is_callback(), data.start) {
         (false, Some(start)) => format!("{c}/today?day={}", start.with_timezone(&zone).date_naive()),
         _ => format!("{c}/callbacks"),
     });
@@ -168,7 +170,7 @@ pub fn for_owner(event: &str, data: &NoticeData, console: Option<&str>) -> Compo
 }
 
 /// The caller's e-mail about their own appointment (with an invitation for their calendar).
-pub fn for_customer(event: &str, data: &NoticeData) -> Composed {
+pub fn for_customer(event: NoticeEvent, data: &NoticeData) -> Composed {
     let l = Language::parse(&data.language).unwrap_or(Language::De);
     let zone: Tz = data.timezone.parse().unwrap_or(chrono_tz::Europe::Berlin);
     let when = data
@@ -182,11 +184,11 @@ pub fn for_customer(event: &str, data: &NoticeData) -> Composed {
         None => l.pick("Hallo,", "Hello,").to_string(),
     };
     let (subject, line) = match event {
-        "booking.moved" => (
+        NoticeEvent::BookingMoved => (
             format!("{} {service} – {when}", l.pick("Ihr Termin wurde verschoben:", "Your appointment was moved:")),
             format!("{} {service} {} {when} {} {place}.", l.pick("Ihr Termin für", "Your appointment for"), l.pick("ist jetzt am", "is now on"), l.pick("bei", "at")),
         ),
-        "booking.cancelled" => (
+        NoticeEvent::BookingCancelled => (
             format!("{} {service} – {when}", l.pick("Ihr Termin wurde storniert:", "Your appointment was cancelled:")),
             format!("{} {service} {} {when} {} {place} {}", l.pick("Ihr Termin für", "Your appointment for"), l.pick("am", "on"), l.pick("bei", "at"), l.pick("ist storniert.", "is cancelled.")),
         ),
@@ -197,8 +199,8 @@ pub fn for_customer(event: &str, data: &NoticeData) -> Composed {
     };
     // The attachment adds, moves or removes the one event in the caller's calendar app.
     let attached = match event {
-        "booking.cancelled" => l.pick("Die Kalenderdatei im Anhang entfernt den Termin aus Ihrem Kalender.", "The attached calendar file removes it from your calendar."),
-        "booking.moved" => l.pick("Die Kalenderdatei im Anhang verschiebt den Termin in Ihrem Kalender.", "The attached calendar file moves it in your calendar."),
+        NoticeEvent::BookingCancelled => l.pick("Die Kalenderdatei im Anhang entfernt den Termin aus Ihrem Kalender.", "The attached calendar file removes it from your calendar."),
+        NoticeEvent::BookingMoved => l.pick("Die Kalenderdatei im Anhang verschiebt den Termin in Ihrem Kalender.", "The attached calendar file moves it in your calendar."),
         _ => l.pick("Der Termin liegt als Kalenderdatei bei.", "The appointment is attached as a calendar file."),
     };
     let text = format!("{greeting}\n\n{line}\n\n{attached}\n\n{}", data.company);
@@ -238,14 +240,14 @@ mod tests {
             sequence: 0,
             digest: None,
         };
-        let message = for_owner("callback.requested", &data, Some("https://frontdesk.example/admin"));
+        let message = for_owner(NoticeEvent::CallbackRequested, &data, Some("https://frontdesk.example/admin"));
         assert_eq!(message.subject, "Rückruf erbeten: Anna <Schmidt>");
         assert!(message.text.contains("Telefon: +4917612345678\n"), "{}", message.text);
         assert!(message.text.contains("Dringlichkeit: dringend"), "{}", message.text);
         assert!(message.html.contains("Anna &lt;Schmidt&gt;") && !message.html.contains("<Schmidt>"), "{}", message.html);
         assert!(message.text.contains("In der Konsole öffnen: https://frontdesk.example/admin/callbacks\n"), "{}", message.text);
         assert!(message.html.contains("<a href=\"https://frontdesk.example/admin/callbacks\">"), "{}", message.html);
-        assert!(!for_owner("callback.requested", &data, None).text.contains("Konsole"), "no address, no link");
+        assert!(!for_owner(NoticeEvent::CallbackRequested, &data, None).text.contains("Konsole"), "no address, no link");
     }
 
     /// A booking of `language`'s demo business, as the outbox carries it.
@@ -283,11 +285,11 @@ mod tests {
         let mut all = String::new();
         for language in ["de", "en"] {
             let data = booking(language);
-            for event in ["booking.made", "booking.moved", "booking.cancelled", "booking.unknown"] {
+            for event in [NoticeEvent::BookingMade, NoticeEvent::BookingMoved, NoticeEvent::BookingCancelled, NoticeEvent::BookingUnknown] {
                 let owner = for_owner(event, &data, Some("https://frontdesk.example/admin"));
                 all.push_str(&format!("## owner {language} {event}\nSubject: {}\n\n{}\n\n", owner.subject, owner.text));
             }
-            for event in ["booking.made", "booking.moved", "booking.cancelled"] {
+            for event in [NoticeEvent::BookingMade, NoticeEvent::BookingMoved, NoticeEvent::BookingCancelled] {
                 let caller = for_customer(event, &data);
                 all.push_str(&format!("## caller {language} {event}\nSubject: {}\n\n{}\n\n", caller.subject, caller.text));
             }
@@ -302,7 +304,7 @@ mod tests {
                 ended_with_nothing: vec![("user_hangup".into(), 5), ("agent_hangup".into(), 1)],
             };
             let day = NoticeData { digest: Some(figures), ..booking(language) };
-            let digest = for_owner("digest.daily", &day, Some("https://frontdesk.example/admin"));
+            let digest = for_owner(NoticeEvent::DigestDaily, &day, Some("https://frontdesk.example/admin"));
             all.push_str(&format!("## owner {language} digest.daily\nSubject: {}\n\n{}\n\n", digest.subject, digest.text));
         }
         insta::assert_snapshot!(all);

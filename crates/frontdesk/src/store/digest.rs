@@ -97,7 +97,7 @@ impl Store {
                     .bind(company_id).fetch_one(&mut *tx).await?;
             for (channel, recipient) in email.map(|e| ("email", e)).into_iter().chain(url.map(|u| ("webhook", u))) {
                 sqlx::query(super::OUTBOX_INSERT)
-                .bind(company_id).bind("digest.daily").bind(channel).bind(recipient).bind(&payload).bind(format!("{key}:{channel}")).bind(now)
+                .bind(company_id).bind(super::NoticeEvent::DigestDaily.as_str()).bind(channel).bind(recipient).bind(&payload).bind(format!("{key}:{channel}")).bind(now)
                 .execute(&mut *tx).await?;
             }
             tx.commit().await?;

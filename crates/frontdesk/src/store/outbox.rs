@@ -26,6 +26,9 @@ pub enum NoticeEvent {
     /// A callback request has waited too long (1 h urgent, 4 h otherwise).
     #[serde(rename = "callback.overdue")]
     CallbackOverdue,
+    /// The owner's daily report.
+    #[serde(rename = "digest.daily")]
+    DigestDaily,
 }
 
 impl NoticeEvent {
@@ -38,7 +41,44 @@ impl NoticeEvent {
             Self::BookingCancelled => "booking.cancelled",
             Self::BookingUnknown => "booking.unknown",
             Self::CallbackOverdue => "callback.overdue",
+            Self::DigestDaily => "digest.daily",
         }
+    }
+
+    /// Every event, for decoding.
+    const ALL: [Self; 7] = [
+        Self::CallbackRequested,
+        Self::BookingMade,
+        Self::BookingMoved,
+        Self::BookingCancelled,
+        Self::BookingUnknown,
+        Self::CallbackOverdue,
+        Self::DigestDaily,
+    ];
+
+    /// Whether it is about a callback request (its console page is the callbacks list).
+    pub fn is_callback(self) -> bool {
+        matches!(self, Self::CallbackRequested | Self::CallbackOverdue)
+    }
+
+    /// Whether it is about an appointment.
+    pub fn is_booking(self) -> bool {
+        matches!(self, Self::BookingMade | Self::BookingMoved | Self::BookingCancelled | Self::BookingUnknown)
+    }
+}
+
+/// Decodes the stored name once, in the store: nothing past it compares event names as text.
+impl TryFrom<String> for NoticeEvent {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<Self, String> {
+        Self::ALL.into_iter().find(|e| e.as_str() == name).ok_or_else(|| format!("unknown notice event {name:?}"))
+    }
+}
+
+impl std::fmt::Display for NoticeEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -248,8 +288,9 @@ pub(crate) use write_notice;
 pub struct FailedNotice {
     /// Id.
     pub id: i64,
-    /// `callback.requested`, `booking.made`, …
-    pub event: String,
+    /// What the notice is about.
+    #[sqlx(try_from = "String")]
+    pub event: NoticeEvent,
     /// `webhook`, `email` or `email_customer`.
     pub channel: String,
     /// The URL or address it was for.
@@ -269,8 +310,9 @@ pub struct OutboxMessage {
     pub id: i64,
     /// Company.
     pub company_id: i64,
-    /// `callback.requested`, `booking.made`, …
-    pub event: String,
+    /// What the notice is about.
+    #[sqlx(try_from = "String")]
+    pub event: NoticeEvent,
     /// `webhook` or `email` (SMS comes next).
     pub channel: String,
     /// The URL (or address) at the time of writing.

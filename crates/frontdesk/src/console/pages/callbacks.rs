@@ -73,7 +73,7 @@ pub async fn list(State(state): State<AppState>, PageOperator(op): PageOperator,
                         @for n in &failed {
                             tr data-notice=(n.id) {
                                 td { (n.created_at.with_timezone(&zone).format("%d.%m. %H:%M")) }
-                                td { (crate::notify::message::event_title(l, &n.event)) }
+                                td { (crate::notify::message::event_title(l, n.event)) }
                                 td { (recipient(&n.channel, &n.recipient)) }
                                 td { (n.last_error.chars().take(ERROR_CHARS).collect::<String>()) " (" (n.attempts) "×)" }
                             }
