@@ -158,7 +158,7 @@ where
             }
             Command::Feeds { rotate, base_url, config } => {
                 let settings = Settings::load(config.as_deref())?;
-                let base_url = base_url.or(settings.public_url.clone()).ok_or_else(|| {
+                let base_url = base_url.or(settings.server.public_url.clone()).ok_or_else(|| {
                     anyhow::anyhow!(
                         "invalid setting FRONTDESK_PUBLIC_URL: needed for the feed URLs (or pass --base-url)"
                     )

@@ -1,61 +1,153 @@
 //! Typed settings from an optional TOML file overridden by `FRONTDESK_*` environment variables
-//! (DESIGN §4). A missing or invalid setting is reported with the variable's name.
+//! (DESIGN §4), in sections by concern. Every variable is read through one [`Source`]; numbers
+//! come from a table of (variable, default, bounds). A missing or invalid setting is reported
+//! with the variable's name.
 
 pub use crate::domain::{CalendarKind, Secret};
-pub use crate::http::ConnectionLimits;
-use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-/// Every setting of the service.
+/// Every setting of the service, by concern.
 #[derive(Debug, Clone)]
 pub struct Settings {
+    /// Where and how the service listens.
+    pub server: ServerSection,
+    /// The database and the tenants file imported into it.
+    pub database: DatabaseSection,
+    /// Redis, for shared budgets, locks and invalidation between instances.
+    pub redis: RedisSection,
+    /// The Retell side.
+    pub retell: RetellSection,
+    /// Calendars: the default provider and Cal.com.
+    pub calcom: CalcomSection,
+    /// The availability windows.
+    pub availability: AvailabilitySection,
+    /// Outgoing e-mail.
+    pub smtp: SmtpSection,
+    /// The outbox's delivery.
+    pub notify: NotifySection,
+    /// The operator console.
+    pub console: ConsoleSection,
+}
+
+/// `FRONTDESK_LISTEN`, `FRONTDESK_PUBLIC_URL` and the connection limits.
+#[derive(Debug, Clone)]
+pub struct ServerSection {
     /// Bind address.
     pub listen: SocketAddr,
+    /// The URL the service is reachable at: Retell URLs in the console, links in e-mails, and
+    /// `Secure` session cookies when it is `https://`.
+    pub public_url: Option<String>,
+    /// Open connections in all and per client address, header and body timeouts.
+    pub connection_limits: ConnectionLimits,
+}
+
+/// How many connections, from where, for how long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// Open connections in all (`FRONTDESK_MAX_CONNECTIONS`).
+    pub max_connections: usize,
+    /// Open connections from one client address (`FRONTDESK_MAX_CONNECTIONS_PER_ADDRESS`); behind
+    /// a load balancer every connection comes from its address, so set it to the balancer's pool.
+    pub per_address: usize,
+    /// Time a client has to send a request's headers, also when a kept-alive connection idles
+    /// (`FRONTDESK_REQUEST_TIMEOUT_SECS`, default 10).
+    pub header_timeout: Duration,
+    /// Time a client has to send a request's body (the same setting).
+    pub body_timeout: Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        let timeout = Duration::from_secs(REQUEST_TIMEOUT_SECS.default);
+        Self {
+            max_connections: MAX_CONNECTIONS.default,
+            per_address: MAX_CONNECTIONS_PER_ADDRESS.default,
+            header_timeout: timeout,
+            body_timeout: timeout,
+        }
+    }
+}
+
+/// `FRONTDESK_DATABASE_URL`, `FRONTDESK_TENANTS`.
+#[derive(Debug, Clone)]
+pub struct DatabaseSection {
     /// `sqlite://…` or `postgres://…`.
-    pub database_url: String,
-    /// Redis, for shared cache, locks and invalidation.
-    pub redis_url: Option<String>,
+    pub url: String,
     /// Tenants file imported at start.
     pub tenants: Option<PathBuf>,
+}
+
+/// `FRONTDESK_REDIS_URL`, `FRONTDESK_REDIS_PREFIX`.
+#[derive(Debug, Clone)]
+pub struct RedisSection {
+    /// Redis, when instances share state.
+    pub url: Option<String>,
+    /// Prefix of Redis channels and keys (instances of one deployment share it).
+    pub prefix: String,
+}
+
+/// `FRONTDESK_RETELL_API_KEY`.
+#[derive(Debug, Clone)]
+pub struct RetellSection {
     /// Key that signs Retell requests; required by `serve`.
-    pub retell_api_key: Option<Secret>,
+    pub api_key: Option<Secret>,
+}
+
+/// `FRONTDESK_CALENDAR` and `FRONTDESK_CALCOM_*`.
+#[derive(Debug, Clone)]
+pub struct CalcomSection {
     /// Default calendar provider.
     pub calendar: CalendarKind,
     /// Cal.com API base URL.
-    pub calcom_base_url: String,
+    pub base_url: String,
     /// Default Cal.com API key.
-    pub calcom_api_key: Option<Secret>,
+    pub api_key: Option<Secret>,
     /// Requests per minute per Cal.com key that frontdesk allows itself (Cal.com locks above 120).
-    pub calcom_rate_limit: u32,
+    pub rate_limit: u32,
     /// Verifies Cal.com webhooks.
-    pub calcom_webhook_secret: Option<Secret>,
+    pub webhook_secret: Option<Secret>,
+}
+
+/// `FRONTDESK_AVAILABILITY_*`, `FRONTDESK_WINDOW_CACHE_MB`.
+#[derive(Debug, Clone)]
+pub struct AvailabilitySection {
     /// Availability cache on (default) or off (baseline mode).
-    pub availability_cache: bool,
+    pub cache: bool,
     /// Time to live of an availability window.
-    pub availability_ttl: std::time::Duration,
-    /// Prefix of Redis channels and keys (instances of one deployment share it).
-    pub redis_prefix: String,
-    /// Bearer token for /admin.
-    pub admin_token: Option<Secret>,
-    /// The URL the service is reachable at (`FRONTDESK_PUBLIC_URL`): Retell URLs in the console,
-    /// and `Secure` session cookies when it is `https://`.
-    pub public_url: Option<String>,
-    /// `FRONTDESK_SMTP_URL`: `smtp://user:pass@host:port` (STARTTLS when offered) or `smtps://…`;
-    /// unset = no e-mail (e-mail notices then fail visibly). A secret: it holds a password.
-    pub smtp_url: Option<Secret>,
-    /// `FRONTDESK_SMTP_FROM`: the sender, e.g. `Salon <noreply@salon.example>`.
-    pub smtp_from: Option<String>,
-    /// `FRONTDESK_SMTP_CA_FILE`: PEM certificates of a private CA that signed the mail server's
-    /// certificate, trusted besides the public ones (read at start).
-    pub smtp_ca_pem: Option<String>,
-    /// Open connections in all and per client address, header and body timeouts.
-    pub connection_limits: ConnectionLimits,
+    pub ttl: Duration,
     /// Memory the availability windows may take, in MiB (the coldest are evicted beyond it).
     pub window_cache_mb: u64,
-    /// `FRONTDESK_NOTIFY_LEASE_SECS`: how long an instance's claim on an outbox message holds
-    /// before another (or a restarted) instance may deliver it; longer than any delivery's timeout.
-    pub notify_lease: std::time::Duration,
+}
+
+/// `FRONTDESK_SMTP_*`.
+#[derive(Debug, Clone, Default)]
+pub struct SmtpSection {
+    /// `smtp://user:pass@host:port` (STARTTLS when offered) or `smtps://…`; unset = no e-mail
+    /// (e-mail notices then fail visibly). A secret: it holds a password.
+    pub url: Option<Secret>,
+    /// The sender, e.g. `Salon <noreply@salon.example>`.
+    pub from: Option<String>,
+    /// PEM certificates of a private CA that signed the mail server's certificate, trusted
+    /// besides the public ones (`FRONTDESK_SMTP_CA_FILE`, read at start).
+    pub ca_pem: Option<String>,
+}
+
+/// `FRONTDESK_NOTIFY_*`.
+#[derive(Debug, Clone)]
+pub struct NotifySection {
+    /// How long an instance's claim on an outbox message holds before another (or a restarted)
+    /// instance may deliver it; longer than any delivery's timeout.
+    pub lease: Duration,
+}
+
+/// `FRONTDESK_ADMIN_TOKEN`.
+#[derive(Debug, Clone)]
+pub struct ConsoleSection {
+    /// Bearer token for /admin (all companies).
+    pub admin_token: Option<Secret>,
 }
 
 /// A setting that stops the start, with the name of the variable to fix.
@@ -87,50 +179,250 @@ pub enum ConfigError {
     },
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileSettings {
-    listen: Option<String>,
-    database_url: Option<String>,
-    redis_url: Option<String>,
-    tenants: Option<String>,
-    retell_api_key: Option<String>,
-    calendar: Option<String>,
-    calcom_base_url: Option<String>,
-    calcom_api_key: Option<String>,
-    calcom_rate_limit: Option<String>,
-    calcom_webhook_secret: Option<String>,
-    availability_cache: Option<String>,
-    availability_ttl_secs: Option<String>,
-    redis_prefix: Option<String>,
-    admin_token: Option<String>,
-    public_url: Option<String>,
-    smtp_url: Option<String>,
-    smtp_from: Option<String>,
-    smtp_ca_file: Option<String>,
-    max_connections: Option<String>,
-    max_connections_per_address: Option<String>,
-    request_timeout_secs: Option<String>,
-    window_cache_mb: Option<String>,
-    notify_lease_secs: Option<String>,
+fn invalid(name: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid { name, problem: problem.into() }
 }
 
-/// A number setting: `default` when unset, else within `range`, or the one-line error naming it.
-fn number<T>(
+/// A number setting: its variable, default and bounds.
+struct Number<T> {
     name: &'static str,
-    text: Option<String>,
     default: T,
-    range: std::ops::RangeInclusive<T>,
-    unit: &str,
-) -> Result<T, ConfigError>
-where
-    T: std::str::FromStr + PartialOrd + std::fmt::Display,
-{
-    let Some(text) = text else { return Ok(default) };
-    text.parse::<T>().ok().filter(|n| range.contains(n)).ok_or_else(|| ConfigError::Invalid {
-        name,
-        problem: format!("{text:?} is not a number of {unit} from {} to {}", range.start(), range.end()),
-    })
+    min: T,
+    max: T,
+    unit: &'static str,
+}
+
+/// The table of number settings.
+const CALCOM_RATE_LIMIT: Number<u32> =
+    Number { name: "FRONTDESK_CALCOM_RATE_LIMIT", default: 100, min: 1, max: 120, unit: "requests per minute" };
+const AVAILABILITY_TTL_SECS: Number<u64> =
+    Number { name: "FRONTDESK_AVAILABILITY_TTL_SECS", default: 300, min: 5, max: 3600, unit: "seconds" };
+const WINDOW_CACHE_MB: Number<u64> =
+    Number { name: "FRONTDESK_WINDOW_CACHE_MB", default: 256, min: 1, max: 65_536, unit: "MiB" };
+const MAX_CONNECTIONS: Number<usize> =
+    Number { name: "FRONTDESK_MAX_CONNECTIONS", default: 4096, min: 1, max: 1_000_000, unit: "connections" };
+const MAX_CONNECTIONS_PER_ADDRESS: Number<usize> =
+    Number { name: "FRONTDESK_MAX_CONNECTIONS_PER_ADDRESS", default: 256, min: 1, max: 1_000_000, unit: "connections" };
+const REQUEST_TIMEOUT_SECS: Number<u64> =
+    Number { name: "FRONTDESK_REQUEST_TIMEOUT_SECS", default: 10, min: 1, max: 300, unit: "seconds" };
+// At least 25 s: an e-mail delivery may take up to 20 s, and a claim that ran out while its
+// delivery was still going would let a second instance send the same message.
+const NOTIFY_LEASE_SECS: Number<u64> =
+    Number { name: "FRONTDESK_NOTIFY_LEASE_SECS", default: 60, min: 25, max: 3600, unit: "seconds" };
+
+/// Every variable there is; a file key is its name without `FRONTDESK_`, in lower case.
+const VARIABLES: [&str; 23] = [
+    "FRONTDESK_LISTEN",
+    "FRONTDESK_PUBLIC_URL",
+    "FRONTDESK_MAX_CONNECTIONS",
+    "FRONTDESK_MAX_CONNECTIONS_PER_ADDRESS",
+    "FRONTDESK_REQUEST_TIMEOUT_SECS",
+    "FRONTDESK_DATABASE_URL",
+    "FRONTDESK_TENANTS",
+    "FRONTDESK_REDIS_URL",
+    "FRONTDESK_REDIS_PREFIX",
+    "FRONTDESK_RETELL_API_KEY",
+    "FRONTDESK_CALENDAR",
+    "FRONTDESK_CALCOM_BASE_URL",
+    "FRONTDESK_CALCOM_API_KEY",
+    "FRONTDESK_CALCOM_RATE_LIMIT",
+    "FRONTDESK_CALCOM_WEBHOOK_SECRET",
+    "FRONTDESK_AVAILABILITY_CACHE",
+    "FRONTDESK_AVAILABILITY_TTL_SECS",
+    "FRONTDESK_WINDOW_CACHE_MB",
+    "FRONTDESK_SMTP_URL",
+    "FRONTDESK_SMTP_FROM",
+    "FRONTDESK_SMTP_CA_FILE",
+    "FRONTDESK_NOTIFY_LEASE_SECS",
+    "FRONTDESK_ADMIN_TOKEN",
+];
+
+fn file_key(name: &str) -> String {
+    name.trim_start_matches("FRONTDESK_").to_ascii_lowercase()
+}
+
+/// Where settings come from: the environment, which wins, over the file.
+struct Source<'a> {
+    env: &'a dyn Fn(&str) -> Option<String>,
+    file: BTreeMap<String, String>,
+}
+
+impl Source<'_> {
+    /// A plain value, trimmed; empty (or blank) counts as unset.
+    fn text(&self, name: &'static str) -> Option<String> {
+        (self.env)(name)
+            .filter(|v| !v.trim().is_empty())
+            .or_else(|| self.file.get(&file_key(name)).cloned())
+            .map(|v| v.trim().to_string())
+    }
+
+    /// A secret: set but empty (or blank) from either source stops the start, since an empty
+    /// key signs and verifies anything. The environment still wins over the file.
+    fn secret(&self, name: &'static str) -> Result<Option<Secret>, ConfigError> {
+        match (self.env)(name).or_else(|| self.file.get(&file_key(name)).cloned()) {
+            None => Ok(None),
+            Some(value) => Secret::parse(&value).map(Some).map_err(|empty| invalid(name, empty.to_string())),
+        }
+    }
+
+    /// A number: its default when unset, else within its bounds.
+    fn number<T>(&self, setting: &Number<T>) -> Result<T, ConfigError>
+    where
+        T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
+    {
+        let Some(text) = self.text(setting.name) else { return Ok(setting.default) };
+        text.parse::<T>().ok().filter(|n| *n >= setting.min && *n <= setting.max).ok_or_else(|| {
+            invalid(
+                setting.name,
+                format!("{text:?} is not a number of {} from {} to {}", setting.unit, setting.min, setting.max),
+            )
+        })
+    }
+
+    /// An http(s) URL without a trailing slash, or the error naming the variable.
+    fn web_url(&self, name: &'static str) -> Result<Option<String>, ConfigError> {
+        match self.text(name) {
+            None => Ok(None),
+            Some(url) if (url.starts_with("https://") || url.starts_with("http://")) && !url.contains(char::is_whitespace) => {
+                Ok(Some(url.trim_end_matches('/').to_string()))
+            }
+            Some(url) => Err(invalid(name, format!("{url:?} is not an http:// or https:// URL"))),
+        }
+    }
+}
+
+/// Reads the file's keys; each must be a known setting.
+fn read_file(path: &Path) -> Result<BTreeMap<String, String>, ConfigError> {
+    let problem = |problem: String| ConfigError::File { path: path.display().to_string(), problem };
+    let text = std::fs::read_to_string(path).map_err(|e| problem(e.to_string()))?;
+    let table: BTreeMap<String, toml::Value> = toml::from_str(&text).map_err(|e| problem(e.message().to_string()))?;
+    let known: Vec<String> = VARIABLES.iter().map(|v| file_key(v)).collect();
+    table
+        .into_iter()
+        .map(|(key, value)| {
+            if !known.contains(&key) {
+                return Err(problem(format!("unknown setting `{key}`, expected one of {}", known.join(", "))));
+            }
+            let value = match value {
+                toml::Value::String(text) => text,
+                toml::Value::Integer(n) => n.to_string(),
+                toml::Value::Boolean(b) => if b { "on" } else { "off" }.to_string(),
+                _ => return Err(problem(format!("`{key}` must be a string or a number"))),
+            };
+            Ok((key, value))
+        })
+        .collect()
+}
+
+impl ServerSection {
+    fn read(source: &Source) -> Result<Self, ConfigError> {
+        let listen_text = source.text("FRONTDESK_LISTEN").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let listen = listen_text
+            .parse()
+            .map_err(|_| invalid("FRONTDESK_LISTEN", format!("{listen_text:?} is not an address like 127.0.0.1:8080")))?;
+        let timeout = Duration::from_secs(source.number(&REQUEST_TIMEOUT_SECS)?);
+        let connection_limits = ConnectionLimits {
+            max_connections: source.number(&MAX_CONNECTIONS)?,
+            per_address: source.number(&MAX_CONNECTIONS_PER_ADDRESS)?,
+            header_timeout: timeout,
+            body_timeout: timeout,
+        };
+        Ok(Self { listen, public_url: source.web_url("FRONTDESK_PUBLIC_URL")?, connection_limits })
+    }
+}
+
+impl DatabaseSection {
+    fn read(source: &Source) -> Result<Self, ConfigError> {
+        let url = source.text("FRONTDESK_DATABASE_URL").unwrap_or_else(|| "sqlite://frontdesk.db?mode=rwc".into());
+        if !["sqlite:", "postgres:", "postgresql:"].iter().any(|p| url.starts_with(p)) {
+            return Err(invalid("FRONTDESK_DATABASE_URL", "must start with sqlite:// or postgres://"));
+        }
+        let tenants = source.text("FRONTDESK_TENANTS").map(PathBuf::from);
+        if let Some(path) = tenants.as_ref().filter(|p| !p.is_file()) {
+            return Err(invalid("FRONTDESK_TENANTS", format!("{} is not a readable file", path.display())));
+        }
+        Ok(Self { url, tenants })
+    }
+}
+
+impl RedisSection {
+    fn read(source: &Source) -> Result<Self, ConfigError> {
+        let url = source.text("FRONTDESK_REDIS_URL");
+        if url.as_ref().is_some_and(|u| !u.starts_with("redis://") && !u.starts_with("rediss://")) {
+            return Err(invalid("FRONTDESK_REDIS_URL", "must start with redis://"));
+        }
+        Ok(Self { url, prefix: source.text("FRONTDESK_REDIS_PREFIX").unwrap_or_else(|| "frontdesk".into()) })
+    }
+}
+
+impl CalcomSection {
+    fn read(source: &Source) -> Result<Self, ConfigError> {
+        let calendar = match source.text("FRONTDESK_CALENDAR") {
+            None => CalendarKind::Local,
+            Some(text) => CalendarKind::parse(&text).map_err(|problem| invalid("FRONTDESK_CALENDAR", problem))?,
+        };
+        let base_url = source.text("FRONTDESK_CALCOM_BASE_URL").unwrap_or_else(|| "https://api.cal.com".into());
+        if !base_url.starts_with("http://") && !base_url.starts_with("https://") {
+            return Err(invalid("FRONTDESK_CALCOM_BASE_URL", "must be an http(s) URL"));
+        }
+        Ok(Self {
+            calendar,
+            base_url: base_url.trim_end_matches('/').to_string(),
+            api_key: source.secret("FRONTDESK_CALCOM_API_KEY")?,
+            rate_limit: source.number(&CALCOM_RATE_LIMIT)?,
+            webhook_secret: source.secret("FRONTDESK_CALCOM_WEBHOOK_SECRET")?,
+        })
+    }
+}
+
+impl AvailabilitySection {
+    fn read(source: &Source) -> Result<Self, ConfigError> {
+        let cache = match source.text("FRONTDESK_AVAILABILITY_CACHE").as_deref() {
+            None | Some("on") => true,
+            Some("off") => false,
+            Some(other) => {
+                return Err(invalid("FRONTDESK_AVAILABILITY_CACHE", format!("{other:?} is neither \"on\" nor \"off\"")))
+            }
+        };
+        Ok(Self {
+            cache,
+            ttl: Duration::from_secs(source.number(&AVAILABILITY_TTL_SECS)?),
+            window_cache_mb: source.number(&WINDOW_CACHE_MB)?,
+        })
+    }
+}
+
+impl SmtpSection {
+    fn read(source: &Source) -> Result<Self, ConfigError> {
+        let url = source.secret("FRONTDESK_SMTP_URL")?;
+        if url.as_ref().is_some_and(|u| !(u.expose().starts_with("smtp://") || u.expose().starts_with("smtps://"))) {
+            return Err(invalid("FRONTDESK_SMTP_URL", "is not an smtp:// or smtps:// URL"));
+        }
+        let from = source.text("FRONTDESK_SMTP_FROM");
+        if url.is_some() && from.is_none() {
+            return Err(invalid("FRONTDESK_SMTP_FROM", "is required with FRONTDESK_SMTP_URL"));
+        }
+        let ca_pem = match source.text("FRONTDESK_SMTP_CA_FILE") {
+            None => None,
+            Some(path) => match std::fs::read_to_string(&path) {
+                Ok(pem) if pem.contains("-----BEGIN CERTIFICATE-----") => Some(pem),
+                Ok(_) => return Err(invalid("FRONTDESK_SMTP_CA_FILE", format!("{path} holds no PEM certificate"))),
+                Err(error) => return Err(invalid("FRONTDESK_SMTP_CA_FILE", format!("{path}: {error}"))),
+            },
+        };
+        Ok(Self { url, from, ca_pem })
+    }
+}
+
+impl ConsoleSection {
+    fn read(source: &Source) -> Result<Self, ConfigError> {
+        let admin_token = source.secret("FRONTDESK_ADMIN_TOKEN")?;
+        // The token opens every company's data: it must not be guessable.
+        if admin_token.as_ref().is_some_and(|t| t.expose().chars().count() < 16) {
+            return Err(invalid("FRONTDESK_ADMIN_TOKEN", "is shorter than 16 characters"));
+        }
+        Ok(Self { admin_token })
+    }
 }
 
 impl Settings {
@@ -141,209 +433,29 @@ impl Settings {
 
     /// Loads settings with an injectable environment (tests).
     pub fn load_from(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let from_file = match file {
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| ConfigError::File { path: path.display().to_string(), problem: e.to_string() })?;
-                toml::from_str::<FileSettings>(&text).map_err(|e| ConfigError::File {
-                    path: path.display().to_string(),
-                    problem: e.message().to_string(),
-                })?
-            }
-            None => FileSettings::default(),
-        };
-        // The environment wins over the file; empty variables count as unset.
-        let get = |name: &'static str, file_value: Option<String>| {
-            env(name).filter(|v| !v.trim().is_empty()).or(file_value).map(|v| v.trim().to_string())
-        };
-        // Secrets: set but empty (or blank) from either source stops the start, since an empty
-        // key signs and verifies anything. The environment still wins over the file.
-        let secret = |name: &'static str, file_value: Option<String>| -> Result<Option<Secret>, ConfigError> {
-            match env(name).or(file_value) {
-                None => Ok(None),
-                Some(value) => Secret::parse(&value)
-                    .map(Some)
-                    .map_err(|empty| ConfigError::Invalid { name, problem: empty.to_string() }),
-            }
-        };
-        let retell_api_key = secret("FRONTDESK_RETELL_API_KEY", from_file.retell_api_key)?;
-        let calcom_api_key = secret("FRONTDESK_CALCOM_API_KEY", from_file.calcom_api_key)?;
-        let calcom_webhook_secret = secret("FRONTDESK_CALCOM_WEBHOOK_SECRET", from_file.calcom_webhook_secret)?;
-        let admin_token = secret("FRONTDESK_ADMIN_TOKEN", from_file.admin_token)?;
-        // The token opens every company's data: it must not be guessable.
-        if admin_token.as_ref().is_some_and(|t| t.expose().chars().count() < 16) {
-            return Err(ConfigError::Invalid { name: "FRONTDESK_ADMIN_TOKEN", problem: "is shorter than 16 characters".into() });
-        }
-        let smtp_url = secret("FRONTDESK_SMTP_URL", from_file.smtp_url)?;
-        if smtp_url.as_ref().is_some_and(|u| !(u.expose().starts_with("smtp://") || u.expose().starts_with("smtps://"))) {
-            return Err(ConfigError::Invalid { name: "FRONTDESK_SMTP_URL", problem: "is not an smtp:// or smtps:// URL".into() });
-        }
-        let smtp_from = get("FRONTDESK_SMTP_FROM", from_file.smtp_from);
-        if smtp_url.is_some() && smtp_from.is_none() {
-            return Err(ConfigError::Invalid { name: "FRONTDESK_SMTP_FROM", problem: "is required with FRONTDESK_SMTP_URL".into() });
-        }
-        let smtp_ca_pem = match get("FRONTDESK_SMTP_CA_FILE", from_file.smtp_ca_file) {
-            None => None,
-            Some(path) => match std::fs::read_to_string(&path) {
-                Ok(pem) if pem.contains("-----BEGIN CERTIFICATE-----") => Some(pem),
-                Ok(_) => {
-                    return Err(ConfigError::Invalid { name: "FRONTDESK_SMTP_CA_FILE", problem: format!("{path} holds no PEM certificate") })
-                }
-                Err(error) => return Err(ConfigError::Invalid { name: "FRONTDESK_SMTP_CA_FILE", problem: format!("{path}: {error}") }),
-            },
-        };
-        let public_url = match get("FRONTDESK_PUBLIC_URL", from_file.public_url) {
-            None => None,
-            Some(url) if (url.starts_with("https://") || url.starts_with("http://")) && !url.contains(char::is_whitespace) => {
-                Some(url.trim_end_matches('/').to_string())
-            }
-            Some(url) => {
-                return Err(ConfigError::Invalid {
-                    name: "FRONTDESK_PUBLIC_URL",
-                    problem: format!("{url:?} is not an http:// or https:// URL"),
-                })
-            }
-        };
-        let listen_text = get("FRONTDESK_LISTEN", from_file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
-        let listen = listen_text.parse().map_err(|_| ConfigError::Invalid {
-            name: "FRONTDESK_LISTEN",
-            problem: format!("{listen_text:?} is not an address like 127.0.0.1:8080"),
-        })?;
-        let database_url = get("FRONTDESK_DATABASE_URL", from_file.database_url)
-            .unwrap_or_else(|| "sqlite://frontdesk.db?mode=rwc".into());
-        if !["sqlite:", "postgres:", "postgresql:"].iter().any(|p| database_url.starts_with(p)) {
-            return Err(ConfigError::Invalid {
-                name: "FRONTDESK_DATABASE_URL",
-                problem: "must start with sqlite:// or postgres://".into(),
-            });
-        }
-        let redis_url = get("FRONTDESK_REDIS_URL", from_file.redis_url);
-        if let Some(url) = &redis_url {
-            if !url.starts_with("redis://") && !url.starts_with("rediss://") {
-                return Err(ConfigError::Invalid {
-                    name: "FRONTDESK_REDIS_URL",
-                    problem: "must start with redis://".into(),
-                });
-            }
-        }
-        let tenants = get("FRONTDESK_TENANTS", from_file.tenants).map(PathBuf::from);
-        if let Some(path) = &tenants {
-            if !path.is_file() {
-                return Err(ConfigError::Invalid {
-                    name: "FRONTDESK_TENANTS",
-                    problem: format!("{} is not a readable file", path.display()),
-                });
-            }
-        }
-        let calendar = match get("FRONTDESK_CALENDAR", from_file.calendar) {
-            None => CalendarKind::Local,
-            Some(text) => CalendarKind::parse(&text)
-                .map_err(|problem| ConfigError::Invalid { name: "FRONTDESK_CALENDAR", problem })?,
-        };
-        let calcom_rate_limit = number(
-            "FRONTDESK_CALCOM_RATE_LIMIT",
-            get("FRONTDESK_CALCOM_RATE_LIMIT", from_file.calcom_rate_limit),
-            100,
-            1..=120,
-            "requests per minute",
-        )?;
-        let calcom_base_url =
-            get("FRONTDESK_CALCOM_BASE_URL", from_file.calcom_base_url).unwrap_or_else(|| "https://api.cal.com".into());
-        if !calcom_base_url.starts_with("http://") && !calcom_base_url.starts_with("https://") {
-            return Err(ConfigError::Invalid {
-                name: "FRONTDESK_CALCOM_BASE_URL",
-                problem: "must be an http(s) URL".into(),
-            });
-        }
-        let availability_cache = match get("FRONTDESK_AVAILABILITY_CACHE", from_file.availability_cache).as_deref() {
-            None | Some("on") => true,
-            Some("off") => false,
-            Some(other) => {
-                return Err(ConfigError::Invalid {
-                    name: "FRONTDESK_AVAILABILITY_CACHE",
-                    problem: format!("{other:?} is neither \"on\" nor \"off\""),
-                })
-            }
-        };
-        let availability_ttl = std::time::Duration::from_secs(number(
-            "FRONTDESK_AVAILABILITY_TTL_SECS",
-            get("FRONTDESK_AVAILABILITY_TTL_SECS", from_file.availability_ttl_secs),
-            300,
-            5..=3600,
-            "seconds",
-        )?);
-        let defaults = ConnectionLimits::default();
-        let connection_limits = ConnectionLimits {
-            max_connections: number(
-                "FRONTDESK_MAX_CONNECTIONS",
-                get("FRONTDESK_MAX_CONNECTIONS", from_file.max_connections),
-                defaults.max_connections,
-                1..=1_000_000,
-                "connections",
-            )?,
-            per_address: number(
-                "FRONTDESK_MAX_CONNECTIONS_PER_ADDRESS",
-                get("FRONTDESK_MAX_CONNECTIONS_PER_ADDRESS", from_file.max_connections_per_address),
-                defaults.per_address,
-                1..=1_000_000,
-                "connections",
-            )?,
-            ..defaults
-        };
-        let timeout = std::time::Duration::from_secs(number(
-            "FRONTDESK_REQUEST_TIMEOUT_SECS",
-            get("FRONTDESK_REQUEST_TIMEOUT_SECS", from_file.request_timeout_secs),
-            connection_limits.header_timeout.as_secs(),
-            1..=300,
-            "seconds",
-        )?);
-        let connection_limits =
-            ConnectionLimits { header_timeout: timeout, body_timeout: timeout, ..connection_limits };
-        let window_cache_mb = number(
-            "FRONTDESK_WINDOW_CACHE_MB",
-            get("FRONTDESK_WINDOW_CACHE_MB", from_file.window_cache_mb),
-            256,
-            1..=65_536,
-            "MiB",
-        )?;
-        // At least 25 s: an e-mail delivery may take up to 20 s, and a claim that ran out while
-        // its delivery was still going would let a second instance send the same message.
-        let notify_lease = std::time::Duration::from_secs(number(
-            "FRONTDESK_NOTIFY_LEASE_SECS",
-            get("FRONTDESK_NOTIFY_LEASE_SECS", from_file.notify_lease_secs),
-            60,
-            25..=3600,
-            "seconds",
-        )?);
-        let redis_prefix = get("FRONTDESK_REDIS_PREFIX", from_file.redis_prefix).unwrap_or_else(|| "frontdesk".into());
+        let file = file.map(read_file).transpose()?.unwrap_or_default();
+        let source = Source { env: &env, file };
+        // Secrets first: an empty one is the most dangerous mistake and is named before others.
+        let retell = RetellSection { api_key: source.secret("FRONTDESK_RETELL_API_KEY")? };
+        let calcom = CalcomSection::read(&source)?;
+        let console = ConsoleSection::read(&source)?;
+        let smtp = SmtpSection::read(&source)?;
         Ok(Self {
-            listen,
-            availability_ttl,
-            redis_prefix,
-            database_url,
-            redis_url,
-            tenants,
-            retell_api_key,
-            calendar,
-            calcom_base_url: calcom_base_url.trim_end_matches('/').to_string(),
-            calcom_api_key,
-            calcom_rate_limit,
-            calcom_webhook_secret,
-            availability_cache,
-            admin_token,
-            public_url,
-            smtp_url,
-            smtp_from,
-            smtp_ca_pem,
-            connection_limits,
-            window_cache_mb,
-            notify_lease,
+            server: ServerSection::read(&source)?,
+            database: DatabaseSection::read(&source)?,
+            redis: RedisSection::read(&source)?,
+            retell,
+            calcom,
+            availability: AvailabilitySection::read(&source)?,
+            smtp,
+            notify: NotifySection { lease: Duration::from_secs(source.number(&NOTIFY_LEASE_SECS)?) },
+            console,
         })
     }
 
     /// The Retell key, required to serve.
     pub fn require_retell_key(&self) -> Result<&Secret, ConfigError> {
-        self.retell_api_key.as_ref().ok_or(ConfigError::Missing {
+        self.retell.api_key.as_ref().ok_or(ConfigError::Missing {
             name: "FRONTDESK_RETELL_API_KEY",
             why: "the API key Retell signs function calls with",
         })
@@ -363,10 +475,10 @@ mod tests {
     #[test]
     fn defaults_follow_the_design() {
         let settings = load(&[]).unwrap();
-        assert_eq!(settings.listen.to_string(), "127.0.0.1:8080");
-        assert_eq!(settings.database_url, "sqlite://frontdesk.db?mode=rwc");
-        assert_eq!(settings.calendar, CalendarKind::Local);
-        assert!(settings.availability_cache);
+        assert_eq!(settings.server.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(settings.database.url, "sqlite://frontdesk.db?mode=rwc");
+        assert_eq!(settings.calcom.calendar, CalendarKind::Local);
+        assert!(settings.availability.cache);
         assert_eq!(
             settings.require_retell_key().unwrap_err().to_string(),
             "missing setting FRONTDESK_RETELL_API_KEY: the API key Retell signs function calls with"
@@ -422,7 +534,7 @@ mod tests {
         let url = load(&[("FRONTDESK_PUBLIC_URL", "frontdesk.example")]).unwrap_err().to_string();
         assert!(url.starts_with("invalid setting FRONTDESK_PUBLIC_URL:"), "{url}");
         let settings = load(&[("FRONTDESK_PUBLIC_URL", "https://desk.example/")]).unwrap();
-        assert_eq!(settings.public_url.as_deref(), Some("https://desk.example"));
+        assert_eq!(settings.server.public_url.as_deref(), Some("https://desk.example"));
     }
 
     #[test]
@@ -433,8 +545,34 @@ mod tests {
         let settings =
             Settings::load_from(Some(&path), |name| (name == "FRONTDESK_LISTEN").then(|| "127.0.0.1:9001".to_string()))
                 .unwrap();
-        assert_eq!(settings.listen.port(), 9001);
-        assert_eq!(settings.retell_api_key.unwrap().expose(), "from-file");
+        assert_eq!(settings.server.listen.port(), 9001);
+        assert_eq!(settings.retell.api_key.unwrap().expose(), "from-file");
         assert_eq!(format!("{:?}", Secret::new("x")), "Secret(***)");
+    }
+
+    #[test]
+    fn the_file_knows_every_variable_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("frontdesk.toml");
+        std::fs::write(&path, "calcom_rate_limit = 90\navailability_cache = false\nredis_prefix = \"salon\"\n").unwrap();
+        let settings = Settings::load_from(Some(&path), |_| None).unwrap();
+        assert_eq!((settings.calcom.rate_limit, settings.availability.cache), (90, false));
+        assert_eq!(settings.redis.prefix, "salon");
+        std::fs::write(&path, "listen_address = \"127.0.0.1:1\"\n").unwrap();
+        let error = Settings::load_from(Some(&path), |_| None).unwrap_err().to_string();
+        assert!(error.contains("unknown setting `listen_address`"), "{error}");
+        std::fs::write(&path, "calcom_rate_limit = 500\n").unwrap();
+        let error = Settings::load_from(Some(&path), |_| None).unwrap_err().to_string();
+        assert_eq!(error, "invalid setting FRONTDESK_CALCOM_RATE_LIMIT: \"500\" is not a number of requests per minute from 1 to 120");
+    }
+
+    #[test]
+    fn connection_limits_default_to_the_table() {
+        let limits = load(&[]).unwrap().server.connection_limits;
+        assert_eq!(limits, ConnectionLimits::default());
+        assert_eq!((limits.max_connections, limits.per_address, limits.header_timeout.as_secs()), (4096, 256, 10));
+        let set = load(&[("FRONTDESK_REQUEST_TIMEOUT_SECS", "30"), ("FRONTDESK_MAX_CONNECTIONS", "10")]).unwrap();
+        assert_eq!(set.server.connection_limits.body_timeout, Duration::from_secs(30));
+        assert_eq!(set.server.connection_limits.max_connections, 10);
     }
 }

@@ -34,9 +34,9 @@ pub struct Application {
 
 /// Connects, migrates and imports the tenants file if one is configured; returns the store.
 pub async fn prepare_database(settings: &Settings) -> anyhow::Result<Store> {
-    let store = Store::connect(&settings.database_url).await.context("FRONTDESK_DATABASE_URL: cannot connect")?;
+    let store = Store::connect(&settings.database.url).await.context("FRONTDESK_DATABASE_URL: cannot connect")?;
     store.migrate().await.context("migrations failed")?;
-    if let Some(path) = &settings.tenants {
+    if let Some(path) = &settings.database.tenants {
         let text = std::fs::read_to_string(path)
             .map_err(|e| anyhow::anyhow!("invalid setting FRONTDESK_TENANTS: cannot read {}: {e}", path.display()))?;
         // An unchanged file is not even parsed: 10,000 companies take seconds and ~400 MB to parse.
@@ -75,11 +75,11 @@ pub struct Overrides {
 fn check_calcom_tenants(settings: &Settings, branches: &[BranchContext]) -> Result<bool, ConfigError> {
     let mut any = false;
     for ctx in branches {
-        if ctx.company.calendar.unwrap_or(settings.calendar) != CalendarKind::Calcom {
+        if ctx.company.calendar.unwrap_or(settings.calcom.calendar) != CalendarKind::Calcom {
             continue;
         }
         any = true;
-        if ctx.company.calcom_api_key.is_none() && settings.calcom_api_key.is_none() {
+        if ctx.company.calcom_api_key.is_none() && settings.calcom.api_key.is_none() {
             return Err(ConfigError::Invalid {
                 name: "FRONTDESK_CALCOM_API_KEY",
                 problem: format!(
@@ -104,7 +104,8 @@ impl Application {
         Self::build_with(settings, Overrides::default()).await
     }
 
-    /// Builds everything with some parts replaced.
+    /// Builds everything with some parts replaced: storage and tenants, calendars, availability,
+    /// the shared state, notifications, then the listener, each by its own builder below.
     pub async fn build_with(settings: &Settings, overrides: Overrides) -> anyhow::Result<Self> {
         let retell_key = settings.require_retell_key()?.clone();
         let store = prepare_database(settings).await?;
@@ -113,71 +114,16 @@ impl Application {
         let uses_calcom = check_calcom_tenants(settings, &branches)?;
         let directory = TenantDirectory::new(branches);
         let clock = overrides.clock.unwrap_or_else(|| Arc::new(SystemClock));
-        // Every instance draws each Cal.com key's requests from one budget in Redis.
-        let shared_budget = match (&settings.redis_url, uses_calcom) {
-            (Some(url), true) => Some(
-                SharedBudget::connect(url, &settings.redis_prefix)
-                    .await
-                    .context("FRONTDESK_REDIS_URL: cannot connect")?,
-            ),
-            _ => None,
-        };
-        let calcom_client = uses_calcom.then(|| {
-            let client = CalcomClient::new(
-                CalcomSettings {
-                    base_url: settings.calcom_base_url.clone(),
-                    rate_per_minute: settings.calcom_rate_limit,
-                    deadlines: overrides.calcom_deadlines.unwrap_or_default(),
-                },
-                clock.clone(),
-            );
-            Arc::new(match shared_budget {
-                Some(shared) => client.with_shared_budget(shared),
-                None => client,
-            })
-        });
+        let calcom_client = calcom_client(settings, uses_calcom, clock.clone(), overrides.calcom_deadlines).await?;
         let calendars = match overrides.calendar {
             Some(provider) => Calendars::single(provider),
-            None => {
-                let calcom = calcom_client.clone().map(|client| {
-                    Arc::new(CalcomCalendar::new(client, settings.calcom_api_key.clone())) as Arc<dyn CalendarProvider>
-                });
-                Calendars::new(settings.calendar, Arc::new(LocalCalendar::new(store.clone(), clock.clone())), calcom)
-            }
+            None => calendars(settings, &store, &clock, calcom_client.clone()),
         };
-        let cache = settings.availability_cache.then(|| {
-            // A reader waits at most this long for a window; the fetch itself goes on in the background.
-            let read_wait = overrides.availability_read_wait.unwrap_or(std::time::Duration::from_millis(1200));
-            let ttl = chrono::Duration::from_std(settings.availability_ttl).unwrap_or(chrono::Duration::minutes(5));
-            WindowCache::new(
-                CacheSettings { ttl, read_wait, max_bytes: settings.window_cache_mb * 1024 * 1024 },
-                clock.clone(),
-            )
-        });
-        let bus = match &settings.redis_url {
+        let (availability, redis_locks) =
+            availability(settings, calendars, clock.clone(), overrides.availability_read_wait).await?;
+        let tenants_broadcast = match &settings.redis.url {
             Some(url) => Some(
-                InvalidationBus::connect(url, format!("{}:availability", settings.redis_prefix))
-                    .await
-                    .context("FRONTDESK_REDIS_URL: cannot connect")?,
-            ),
-            None => None,
-        };
-        let redis_locks = match &settings.redis_url {
-            Some(url) => Some(
-                RedisLocks::connect(url, &settings.redis_prefix)
-                    .await
-                    .context("FRONTDESK_REDIS_URL: cannot connect")?,
-            ),
-            None => None,
-        };
-        let availability =
-            Availability::new(calendars, cache, bus.clone(), clock.clone(), settings.calcom_api_key.clone());
-        if let Some(bus) = &bus {
-            bus.subscribe(availability.clone()).await.context("FRONTDESK_REDIS_URL: cannot subscribe")?;
-        }
-        let tenants_broadcast = match &settings.redis_url {
-            Some(url) => Some(
-                Broadcast::connect(url, format!("{}:tenants", settings.redis_prefix))
+                Broadcast::connect(url, format!("{}:tenants", settings.redis.prefix))
                     .await
                     .context("FRONTDESK_REDIS_URL: cannot connect")?,
             ),
@@ -191,10 +137,10 @@ impl Application {
             retell_key,
             tenants,
             console: ConsoleParts {
-                admin_token: settings.admin_token.clone(),
-                public_url: settings.public_url.clone(),
-                tenants_file: settings.tenants.clone(),
-                calcom: calcom_client.clone(),
+                admin_token: settings.console.admin_token.clone(),
+                public_url: settings.server.public_url.clone(),
+                tenants_file: settings.database.tenants.clone(),
+                calcom: calcom_client,
                 board,
             },
             backends: Backends {
@@ -202,43 +148,16 @@ impl Application {
                 booker: Booker::new(store.clone(), availability.clone(), redis_locks),
                 availability,
             },
-            calcom_webhook_secret: settings.calcom_webhook_secret.clone(),
+            calcom_webhook_secret: settings.calcom.webhook_secret.clone(),
             clock: clock.clone(),
             audit,
             metrics: crate::telemetry::metrics_handle(),
         });
-        // The outbox is delivered by every instance; each message by one of them.
-        let webhooks: Arc<dyn crate::notify::Channel> = Arc::new(crate::notify::WebhookChannel::new(store.clone()));
-        let owners = crate::notify::EmailChannel::new(settings).map_err(|e| anyhow::anyhow!("invalid setting {e}"))?;
-        let callers: Arc<dyn crate::notify::Channel> = Arc::new(owners.for_customers());
-        let email: Arc<dyn crate::notify::Channel> = Arc::new(owners);
-        let notify_settings = overrides.notify.unwrap_or(crate::notify::NotifySettings {
-            lease: chrono::Duration::from_std(settings.notify_lease)?,
-            ..Default::default()
-        });
-        // The digest's day is the service's day (the test clock in tests); deliveries run on real
-        // time, since outbox rows are stamped by the database write's own clock.
-        let digests =
-            crate::notify::digest::spawn(store.clone(), state.tenants().clone(), clock, notify_settings.digest_tick);
-        let notifier = crate::notify::Notifier::new(
-            store.clone(),
-            vec![webhooks, email, callers],
-            Arc::new(SystemClock),
-            notify_settings,
-        )
-        .spawn();
+        let (notifier, digests) = notifications(settings, &store, &state, clock, overrides.notify)?;
         // Bookings whose outcome was unknown when the process stopped are settled first thing.
         state.backends().booker.spawn_reconciler(state.directory().branches().to_vec());
         crate::telemetry::spawn_metrics_upkeep();
-        let listener = TcpListener::bind(settings.listen)
-            .await
-            .with_context(|| format!("FRONTDESK_LISTEN: cannot bind {}", settings.listen))?;
-        // Connections never take the last files: the database, Redis and Cal.com need some too.
-        let files = crate::http::raise_file_limit();
-        let mut limits = settings.connection_limits;
-        limits.max_connections =
-            limits.max_connections.min(usize::try_from(files.saturating_sub(256)).unwrap_or(usize::MAX).max(16));
-        tracing::info!(open_files = files, max_connections = limits.max_connections, "connection limits");
+        let (listener, limits) = listener(settings).await?;
         Ok(Self { listener, state, store, audit_writer, notifier, digests, limits })
     }
 
@@ -269,6 +188,113 @@ impl Application {
         tracing::info!("frontdesk stopped");
         Ok(())
     }
+}
+
+/// The Cal.com client when any tenant uses Cal.com; with Redis, every instance draws each key's
+/// requests from one budget there.
+async fn calcom_client(
+    settings: &Settings,
+    uses_calcom: bool,
+    clock: Arc<dyn Clock>,
+    deadlines: Option<Deadlines>,
+) -> anyhow::Result<Option<Arc<CalcomClient>>> {
+    if !uses_calcom {
+        return Ok(None);
+    }
+    let client = CalcomClient::new(
+        CalcomSettings {
+            base_url: settings.calcom.base_url.clone(),
+            rate_per_minute: settings.calcom.rate_limit,
+            deadlines: deadlines.unwrap_or_default(),
+        },
+        clock,
+    );
+    Ok(Some(Arc::new(match &settings.redis.url {
+        Some(url) => client.with_shared_budget(
+            SharedBudget::connect(url, &settings.redis.prefix).await.context("FRONTDESK_REDIS_URL: cannot connect")?,
+        ),
+        None => client,
+    })))
+}
+
+/// The calendar of record per tenant: the embedded one, or Cal.com.
+fn calendars(settings: &Settings, store: &Store, clock: &Arc<dyn Clock>, calcom: Option<Arc<CalcomClient>>) -> Calendars {
+    let calcom = calcom.map(|client| {
+        Arc::new(CalcomCalendar::new(client, settings.calcom.api_key.clone())) as Arc<dyn CalendarProvider>
+    });
+    Calendars::new(settings.calcom.calendar, Arc::new(LocalCalendar::new(store.clone(), clock.clone())), calcom)
+}
+
+/// The availability engine (windows, and with Redis the invalidation bus between instances) and
+/// the slot locks the booker shares with other instances.
+async fn availability(
+    settings: &Settings,
+    calendars: Calendars,
+    clock: Arc<dyn Clock>,
+    read_wait: Option<Duration>,
+) -> anyhow::Result<(Availability, Option<RedisLocks>)> {
+    let cache = settings.availability.cache.then(|| {
+        // A reader waits at most this long for a window; the fetch itself goes on in the background.
+        let read_wait = read_wait.unwrap_or(Duration::from_millis(1200));
+        let ttl = chrono::Duration::from_std(settings.availability.ttl).unwrap_or(chrono::Duration::minutes(5));
+        let max_bytes = settings.availability.window_cache_mb * 1024 * 1024;
+        WindowCache::new(CacheSettings { ttl, read_wait, max_bytes }, clock.clone())
+    });
+    let (bus, locks) = match &settings.redis.url {
+        Some(url) => (
+            Some(
+                InvalidationBus::connect(url, format!("{}:availability", settings.redis.prefix))
+                    .await
+                    .context("FRONTDESK_REDIS_URL: cannot connect")?,
+            ),
+            Some(RedisLocks::connect(url, &settings.redis.prefix).await.context("FRONTDESK_REDIS_URL: cannot connect")?),
+        ),
+        None => (None, None),
+    };
+    let availability = Availability::new(calendars, cache, bus.clone(), clock, settings.calcom.api_key.clone());
+    if let Some(bus) = &bus {
+        bus.subscribe(availability.clone()).await.context("FRONTDESK_REDIS_URL: cannot subscribe")?;
+    }
+    Ok((availability, locks))
+}
+
+/// The outbox's delivery on this instance (webhooks, the owner's and the caller's e-mail) and the
+/// schedule of digests and overdue callbacks.
+fn notifications(
+    settings: &Settings,
+    store: &Store,
+    state: &AppState,
+    clock: Arc<dyn Clock>,
+    timings: Option<crate::notify::NotifySettings>,
+) -> anyhow::Result<(JoinHandle<()>, JoinHandle<()>)> {
+    let webhooks: Arc<dyn crate::notify::Channel> = Arc::new(crate::notify::WebhookChannel::new(store.clone()));
+    let owners = crate::notify::EmailChannel::new(&settings.smtp, settings.server.public_url.as_deref())
+        .map_err(|e| anyhow::anyhow!("invalid setting {e}"))?;
+    let callers: Arc<dyn crate::notify::Channel> = Arc::new(owners.for_customers());
+    let email: Arc<dyn crate::notify::Channel> = Arc::new(owners);
+    let timings = match timings {
+        Some(timings) => timings,
+        None => crate::notify::NotifySettings { lease: chrono::Duration::from_std(settings.notify.lease)?, ..Default::default() },
+    };
+    // The digest's day is the service's day (the test clock in tests); deliveries run on real
+    // time, since outbox rows are stamped by the database write's own clock.
+    let digests = crate::notify::digest::spawn(store.clone(), state.tenants().clone(), clock, timings.digest_tick);
+    let notifier =
+        crate::notify::Notifier::new(store.clone(), vec![webhooks, email, callers], Arc::new(SystemClock), timings).spawn();
+    Ok((notifier, digests))
+}
+
+/// The bound listener and its connection limits: connections never take the last files, since
+/// the database, Redis and Cal.com need some too.
+async fn listener(settings: &Settings) -> anyhow::Result<(TcpListener, crate::http::ConnectionLimits)> {
+    let listen = settings.server.listen;
+    let listener = TcpListener::bind(listen).await.with_context(|| format!("FRONTDESK_LISTEN: cannot bind {listen}"))?;
+    let files = crate::http::raise_file_limit();
+    let mut limits = settings.server.connection_limits;
+    limits.max_connections =
+        limits.max_connections.min(usize::try_from(files.saturating_sub(256)).unwrap_or(usize::MAX).max(16));
+    tracing::info!(open_files = files, max_connections = limits.max_connections, "connection limits");
+    Ok((listener, limits))
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -11,5 +11,6 @@ mod serve;
 mod signed_call;
 
 pub use error::ApiError;
-pub use serve::{raise_file_limit, serve, ClientAddress, ConnectionLimits, CONNECTIONS_REFUSED};
+pub use crate::configuration::ConnectionLimits;
+pub use serve::{raise_file_limit, serve, ClientAddress, CONNECTIONS_REFUSED};
 pub use signed_call::{RetellBody, SignedCall};

@@ -18,34 +18,10 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower_http::timeout::RequestBodyTimeoutLayer;
 
+use crate::configuration::ConnectionLimits;
+
 /// Counter of connections closed at once because a limit was reached, labelled `limit`.
 pub const CONNECTIONS_REFUSED: &str = "frontdesk_connections_refused_total";
-
-/// How many connections, from where, for how long.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ConnectionLimits {
-    /// Open connections in all (`FRONTDESK_MAX_CONNECTIONS`).
-    pub max_connections: usize,
-    /// Open connections from one client address (`FRONTDESK_MAX_CONNECTIONS_PER_ADDRESS`); behind
-    /// a load balancer every connection comes from its address, so set it to the balancer's pool.
-    pub per_address: usize,
-    /// Time a client has to send a request's headers, also when a kept-alive connection idles
-    /// (`FRONTDESK_REQUEST_TIMEOUT_SECS`, default 10).
-    pub header_timeout: Duration,
-    /// Time a client has to send a request's body (the same setting).
-    pub body_timeout: Duration,
-}
-
-impl Default for ConnectionLimits {
-    fn default() -> Self {
-        Self {
-            max_connections: 4096,
-            per_address: 256,
-            header_timeout: Duration::from_secs(10),
-            body_timeout: Duration::from_secs(10),
-        }
-    }
-}
 
 /// Longest the server waits for open requests to finish on shutdown.
 const DRAIN: Duration = Duration::from_secs(10);

@@ -4,7 +4,7 @@
 use super::message::{for_customer, for_owner};
 use crate::feeds::ics::{invitation, Invitation, InvitationMethod};
 use super::{Channel, DeliveryError};
-use crate::configuration::Settings;
+use crate::configuration::SmtpSection;
 use crate::store::{NoticeData, NoticeEvent, OutboxMessage};
 use futures_util::future::BoxFuture;
 use lettre::message::header::ContentType;
@@ -63,9 +63,9 @@ impl EmailChannel {
     /// `smtps://…` (implicit TLS); without a URL every e-mail fails at once, visibly.
     /// `FRONTDESK_SMTP_CA_FILE` adds a private CA's certificates to the public roots the server is
     /// checked against; with `FRONTDESK_PUBLIC_URL` owners' mails link to the console.
-    pub fn new(settings: &Settings) -> Result<Self, String> {
-        let console = settings.public_url.as_ref().map(|url| format!("{url}/admin"));
-        let (Some(url), from, ca_pem) = (&settings.smtp_url, settings.smtp_from.as_deref(), settings.smtp_ca_pem.as_deref()) else {
+    pub fn new(smtp: &SmtpSection, public_url: Option<&str>) -> Result<Self, String> {
+        let console = public_url.map(|url| format!("{url}/admin"));
+        let (Some(url), from, ca_pem) = (&smtp.url, smtp.from.as_deref(), smtp.ca_pem.as_deref()) else {
             return Ok(Self { transport: None, from: None, audience: Audience::Owner, console });
         };
         let mut url = url.expose().to_string();

@@ -226,7 +226,7 @@ impl TestAppBuilder {
         }));
         Some(Ok(TestApp {
             clock,
-            database_url: settings.database_url.clone(),
+            database_url: settings.database.url.clone(),
             availability,
             booker,
             branches,
