@@ -10,7 +10,7 @@ use redis::AsyncCommands;
 pub struct Broadcast {
     origin: String,
     channel: String,
-    connection: redis::aio::MultiplexedConnection,
+    connection: redis::aio::ConnectionManager,
     client: redis::Client,
 }
 
@@ -21,12 +21,12 @@ impl std::fmt::Debug for Broadcast {
 }
 
 impl Broadcast {
-    /// Connects to Redis; instances of one deployment name the same `channel`.
-    pub async fn connect(url: &str, channel: String) -> redis::RedisResult<Self> {
-        let client = redis::Client::open(url)?;
-        let connection = client.get_multiplexed_async_connection().await?;
+    /// A channel over the instance's shared Redis; instances of one deployment name the same
+    /// `channel` (publishing on its connection; a subscription
+    /// opens its own).
+    pub fn new(redis: &crate::shared_redis::SharedRedis, channel: String) -> Self {
         let origin = format!("{:016x}", rand::random::<u64>());
-        Ok(Self { origin, channel, connection, client })
+        Self { origin, channel, connection: redis.connection(), client: redis.client().clone() }
     }
 
     /// Publishes `payload` in the background: nobody waits on Redis for an announcement.

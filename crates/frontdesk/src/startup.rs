@@ -8,6 +8,7 @@ use crate::broadcast::Broadcast;
 use crate::calendar::calcom::{CalcomCalendar, CalcomClient, CalcomSettings, Deadlines, SharedBudget};
 use crate::calendar::{CalendarProvider, Calendars, LocalCalendar};
 use crate::clock::{Clock, SystemClock};
+use crate::shared_redis::SharedRedis;
 use crate::configuration::{CalendarKind, ConfigError, Settings};
 use crate::domain::BranchContext;
 use crate::functions::Backends;
@@ -114,21 +115,21 @@ impl Application {
         let uses_calcom = check_calcom_tenants(settings, &branches)?;
         let directory = TenantDirectory::new(branches);
         let clock = overrides.clock.unwrap_or_else(|| Arc::new(SystemClock));
-        let calcom_client = calcom_client(settings, uses_calcom, clock.clone(), overrides.calcom_deadlines).await?;
+        // One Redis connection for locks, the Cal.com budget and announcements (pub/sub opens its own).
+        let redis = match &settings.redis.url {
+            Some(url) => {
+                Some(SharedRedis::connect(url, &settings.redis.prefix).await.context("FRONTDESK_REDIS_URL: cannot connect")?)
+            }
+            None => None,
+        };
+        let calcom_client = calcom_client(settings, uses_calcom, clock.clone(), overrides.calcom_deadlines, redis.as_ref());
         let calendars = match overrides.calendar {
             Some(provider) => Calendars::single(provider),
             None => calendars(settings, &store, &clock, calcom_client.clone()),
         };
         let (availability, redis_locks) =
-            availability(settings, calendars, clock.clone(), overrides.availability_read_wait).await?;
-        let tenants_broadcast = match &settings.redis.url {
-            Some(url) => Some(
-                Broadcast::connect(url, format!("{}:tenants", settings.redis.prefix))
-                    .await
-                    .context("FRONTDESK_REDIS_URL: cannot connect")?,
-            ),
-            None => None,
-        };
+            availability(settings, calendars, clock.clone(), overrides.availability_read_wait, redis.as_ref()).await?;
+        let tenants_broadcast = redis.as_ref().map(|redis| Broadcast::new(redis, format!("{}:tenants", redis.prefix())));
         let tenants = LiveTenants::new(directory, store.clone(), availability.clone(), tenants_broadcast);
         tenants.follow().await.context("FRONTDESK_REDIS_URL: cannot subscribe")?;
         let board = Arc::new(crate::latency_board::LatencyBoard::default());
@@ -192,14 +193,15 @@ impl Application {
 
 /// The Cal.com client when any tenant uses Cal.com; with Redis, every instance draws each key's
 /// requests from one budget there.
-async fn calcom_client(
+fn calcom_client(
     settings: &Settings,
     uses_calcom: bool,
     clock: Arc<dyn Clock>,
     deadlines: Option<Deadlines>,
-) -> anyhow::Result<Option<Arc<CalcomClient>>> {
+    redis: Option<&SharedRedis>,
+) -> Option<Arc<CalcomClient>> {
     if !uses_calcom {
-        return Ok(None);
+        return None;
     }
     let client = CalcomClient::new(
         CalcomSettings {
@@ -209,12 +211,10 @@ async fn calcom_client(
         },
         clock,
     );
-    Ok(Some(Arc::new(match &settings.redis.url {
-        Some(url) => client.with_shared_budget(
-            SharedBudget::connect(url, &settings.redis.prefix).await.context("FRONTDESK_REDIS_URL: cannot connect")?,
-        ),
+    Some(Arc::new(match redis {
+        Some(redis) => client.with_shared_budget(SharedBudget::new(redis)),
         None => client,
-    })))
+    }))
 }
 
 /// The calendar of record per tenant: the embedded one, or Cal.com.
@@ -232,6 +232,7 @@ async fn availability(
     calendars: Calendars,
     clock: Arc<dyn Clock>,
     read_wait: Option<Duration>,
+    redis: Option<&SharedRedis>,
 ) -> anyhow::Result<(Availability, Option<RedisLocks>)> {
     let cache = settings.availability.cache.then(|| {
         // A reader waits at most this long for a window; the fetch itself goes on in the background.
@@ -240,17 +241,8 @@ async fn availability(
         let max_bytes = settings.availability.window_cache_mb * 1024 * 1024;
         WindowCache::new(CacheSettings { ttl, read_wait, max_bytes }, clock.clone())
     });
-    let (bus, locks) = match &settings.redis.url {
-        Some(url) => (
-            Some(
-                InvalidationBus::connect(url, format!("{}:availability", settings.redis.prefix))
-                    .await
-                    .context("FRONTDESK_REDIS_URL: cannot connect")?,
-            ),
-            Some(RedisLocks::connect(url, &settings.redis.prefix).await.context("FRONTDESK_REDIS_URL: cannot connect")?),
-        ),
-        None => (None, None),
-    };
+    let bus = redis.map(|redis| InvalidationBus::new(redis, format!("{}:availability", redis.prefix())));
+    let locks = redis.map(RedisLocks::new);
     let availability = Availability::new(calendars, cache, bus.clone(), clock, settings.calcom.api_key.clone());
     if let Some(bus) = &bus {
         bus.subscribe(availability.clone()).await.context("FRONTDESK_REDIS_URL: cannot subscribe")?;

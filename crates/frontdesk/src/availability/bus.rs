@@ -30,9 +30,10 @@ pub struct InvalidationBus {
 }
 
 impl InvalidationBus {
-    /// Connects to Redis; `channel` names the bus (instances of one deployment share it).
-    pub async fn connect(url: &str, channel: String) -> redis::RedisResult<Self> {
-        Ok(Self { channel: Broadcast::connect(url, channel).await? })
+    /// The bus over the instance's shared Redis; `channel` names it (instances of one deployment
+    /// share it).
+    pub fn new(redis: &crate::shared_redis::SharedRedis, channel: String) -> Self {
+        Self { channel: Broadcast::new(redis, channel) }
     }
 
     /// Announces an invalidation of one window (in the background: the caller never waits on Redis).

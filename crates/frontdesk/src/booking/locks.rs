@@ -18,7 +18,7 @@ const RELEASE: &str =
 /// The Redis side of the locks.
 #[derive(Clone)]
 pub struct RedisLocks {
-    connection: redis::aio::MultiplexedConnection,
+    connection: redis::aio::ConnectionManager,
     prefix: String,
 }
 
@@ -29,10 +29,9 @@ impl std::fmt::Debug for RedisLocks {
 }
 
 impl RedisLocks {
-    /// Connects; keys are `<prefix>:lock:<key>`.
-    pub async fn connect(url: &str, prefix: &str) -> redis::RedisResult<Self> {
-        let connection = redis::Client::open(url)?.get_multiplexed_async_connection().await?;
-        Ok(Self { connection, prefix: prefix.to_string() })
+    /// Locks over the instance's shared Redis; keys are `<prefix>:lock:<key>`.
+    pub fn new(redis: &crate::shared_redis::SharedRedis) -> Self {
+        Self { connection: redis.connection(), prefix: redis.prefix().to_string() }
     }
 }
 

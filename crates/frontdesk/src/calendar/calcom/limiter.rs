@@ -50,7 +50,7 @@ return 0
 /// The budget every instance draws from, in Redis.
 #[derive(Clone)]
 pub struct SharedBudget {
-    connection: redis::aio::MultiplexedConnection,
+    connection: redis::aio::ConnectionManager,
     prefix: String,
 }
 
@@ -63,8 +63,12 @@ impl std::fmt::Debug for SharedBudget {
 impl SharedBudget {
     /// Connects; keys are `<prefix>:calcom_budget:<share>:<account label>`.
     pub async fn connect(url: &str, prefix: &str) -> redis::RedisResult<Self> {
-        let connection = redis::Client::open(url)?.get_multiplexed_async_connection().await?;
-        Ok(Self { connection, prefix: prefix.to_string() })
+        Ok(Self::new(&crate::shared_redis::SharedRedis::connect(url, prefix).await?))
+    }
+
+    /// The budget over the instance's shared Redis; keys as with [`SharedBudget::connect`].
+    pub fn new(redis: &crate::shared_redis::SharedRedis) -> Self {
+        Self { connection: redis.connection(), prefix: redis.prefix().to_string() }
     }
 
     /// 0 when admitted now, else how long until the next permit; the same budget shape as

@@ -1,0 +1,43 @@
+//! One Redis per instance: a connection manager (it reconnects by itself) that the slot locks,
+//! the Cal.com budget and the announcements share, and the client that pub/sub subscriptions
+//! open their own connections from (a subscribed connection can do nothing else).
+
+use redis::aio::ConnectionManager;
+
+/// The instance's Redis; cloning shares the connection.
+#[derive(Clone)]
+pub struct SharedRedis {
+    client: redis::Client,
+    connection: ConnectionManager,
+    prefix: String,
+}
+
+impl std::fmt::Debug for SharedRedis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SharedRedis").field("prefix", &self.prefix).finish()
+    }
+}
+
+impl SharedRedis {
+    /// Connects; every key and channel of this deployment starts with `prefix`.
+    pub async fn connect(url: &str, prefix: &str) -> redis::RedisResult<Self> {
+        let client = redis::Client::open(url)?;
+        let connection = ConnectionManager::new(client.clone()).await?;
+        Ok(Self { client, connection, prefix: prefix.to_string() })
+    }
+
+    /// The shared connection (commands are multiplexed over it).
+    pub fn connection(&self) -> ConnectionManager {
+        self.connection.clone()
+    }
+
+    /// The client, for a subscription's own connection.
+    pub fn client(&self) -> &redis::Client {
+        &self.client
+    }
+
+    /// The deployment's prefix of keys and channels.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+}
