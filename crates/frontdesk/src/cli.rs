@@ -206,6 +206,7 @@ where
             Command::Demo { calendar, serve } => crate::demo::run(calendar, serve).await,
             #[cfg(feature = "demo")]
             Command::Bench { console: true, calls, .. } => crate::bench_console::run(calls.min(2000)).await,
+            #[cfg(feature = "demo")]
             Command::Bench { function, calls, concurrency, console: false } => {
                 crate::bench::run(&function, calls, concurrency).await
             }
