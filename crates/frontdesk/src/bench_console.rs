@@ -107,8 +107,7 @@ pub async fn run(requests: usize) -> anyhow::Result<()> {
         for _ in 0..requests {
             let answer = http.get(format!("{}{page}", env.base_url)).header("cookie", &cookie).send().await?;
             anyhow::ensure!(answer.status() == 200, "{page}: HTTP {}", answer.status());
-            let timing =
-                answer.headers().get("server-timing").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+            let timing = answer.headers().get("server-timing").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
             let body = answer.bytes().await?;
             bytes = body.len();
             let ms: f64 = timing.trim_start_matches("app;dur=").split(',').next().unwrap_or("0").parse().unwrap_or(0.0);
@@ -116,13 +115,7 @@ pub async fn run(requests: usize) -> anyhow::Result<()> {
         }
         times.sort_by(f64::total_cmp);
         let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
-        println!(
-            "  {page:<58} p50 {:>6.2} ms  p99 {:>6.2} ms  max {:>6.2} ms  {:>7} bytes",
-            at(0.5),
-            at(0.99),
-            at(1.0),
-            bytes
-        );
+        println!("  {page:<58} p50 {:>6.2} ms  p99 {:>6.2} ms  max {:>6.2} ms  {:>7} bytes", at(0.5), at(0.99), at(1.0), bytes);
     }
     env.stop().await
 }

@@ -159,9 +159,7 @@ where
             Command::Feeds { rotate, base_url, config } => {
                 let settings = Settings::load(config.as_deref())?;
                 let base_url = base_url.or(settings.server.public_url.clone()).ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "invalid setting FRONTDESK_PUBLIC_URL: needed for the feed URLs (or pass --base-url)"
-                    )
+                    anyhow::anyhow!("invalid setting FRONTDESK_PUBLIC_URL: needed for the feed URLs (or pass --base-url)")
                 })?;
                 let store = prepare_database(&settings).await?;
                 let branches = store.load_branches().await?;
@@ -177,16 +175,7 @@ where
                 let mut password = String::new();
                 std::io::stdin().read_line(&mut password)?;
                 let store = prepare_database(&settings).await?;
-                let added = crate::operators::add_user(
-                    &store,
-                    &email,
-                    &role,
-                    company.as_deref(),
-                    staff.as_deref(),
-                    &language,
-                    &password,
-                )
-                .await;
+                let added = crate::operators::add_user(&store, &email, &role, company.as_deref(), staff.as_deref(), &language, &password).await;
                 store.close().await;
                 println!("{}", added?);
                 Ok(())
@@ -207,9 +196,7 @@ where
             #[cfg(feature = "demo")]
             Command::Bench { console: true, calls, .. } => crate::bench_console::run(calls.min(2000)).await,
             #[cfg(feature = "demo")]
-            Command::Bench { function, calls, concurrency, console: false } => {
-                crate::bench::run(&function, calls, concurrency).await
-            }
+            Command::Bench { function, calls, concurrency, console: false } => crate::bench::run(&function, calls, concurrency).await,
         }
     });
     match result {

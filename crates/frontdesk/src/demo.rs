@@ -280,8 +280,7 @@ pub async fn run(calendar: CalendarKind, serve: bool) -> anyhow::Result<()> {
     println!("{} function calls, {:.3} ms server-side in total.", script_len, server_total.as_secs_f64() * 1000.0);
     // A fresh password per run: the demo's console is reachable by anybody on this machine.
     let password = format!("demo-{:016x}", rand_u64());
-    crate::operators::add_user(&env.store, DEMO_LOGIN, "owner", Some("Salon Schnittpunkt"), None, "de", &password)
-        .await?;
+    crate::operators::add_user(&env.store, DEMO_LOGIN, "owner", Some("Salon Schnittpunkt"), None, "de", &password).await?;
     println!("\nOperator console: {}/admin/  login {DEMO_LOGIN}  password {password}", env.base_url);
     if serve {
         println!("Serving until Ctrl-C.");

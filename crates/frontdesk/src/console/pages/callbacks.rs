@@ -3,9 +3,9 @@
 
 use super::layout::{csrf_field, page, phone, Frame, Nav};
 use super::{forbidden, not_found, PageOperator};
-use crate::app::AppState;
 use crate::console::actions;
 use crate::console::error::ConsoleError;
+use crate::app::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -53,9 +53,7 @@ pub async fn list(State(state): State<AppState>, PageOperator(op): PageOperator,
     let (open, done): (Vec<_>, Vec<_>) = rows.iter().partition(|c| c.status == "open");
     let notice = match q.notice.as_deref() {
         Some("done") => Some(Ok(l.pick("Als erledigt markiert.", "Marked done.").to_string())),
-        Some("resent") => Some(Ok(l
-            .pick("Benachrichtigungen werden erneut gesendet.", "Notifications are being sent again.")
-            .to_string())),
+        Some("resent") => Some(Ok(l.pick("Benachrichtigungen werden erneut gesendet.", "Notifications are being sent again.").to_string())),
         _ => None,
     };
     let frame = Frame::load(&state, &op).await.with_notice(notice);
@@ -147,11 +145,7 @@ fn recipient(channel: &str, recipient: &str) -> String {
 }
 
 /// `POST /admin/notifications/retry`: the company's failed notices back in line.
-pub async fn retry_notices(
-    State(state): State<AppState>,
-    PageOperator(op): PageOperator,
-    Form(form): Form<super::CsrfForm>,
-) -> Response {
+pub async fn retry_notices(State(state): State<AppState>, PageOperator(op): PageOperator, Form(form): Form<super::CsrfForm>) -> Response {
     if !op.csrf_matches(Some(&form.csrf)) {
         return forbidden(op.language);
     }

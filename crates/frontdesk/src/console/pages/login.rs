@@ -2,11 +2,11 @@
 //! account and per address, a database session in an HttpOnly cookie.
 
 use super::layout::bare;
-use crate::app::AppState;
+use crate::operators::password;
 use crate::console::session::{cookie, expires, random_token, read_cookie, token_hash, Operator, SESSION_COOKIE};
 use crate::domain::{Language, OperatorEmail};
+use crate::app::AppState;
 use crate::http::ClientAddress;
-use crate::operators::password;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -85,15 +85,7 @@ pub async fn submit(
     let token = read_cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
     // The form must come from our own login page (login CSRF).
     if token.is_empty() || !crate::console::session::constant_time_eq(token.as_bytes(), credentials.csrf.as_bytes()) {
-        let page = form(
-            l,
-            &token,
-            "",
-            Some(l.pick(
-                "Das Formular ist abgelaufen. Bitte erneut anmelden.",
-                "The form expired. Please sign in again.",
-            )),
-        );
+        let page = form(l, &token, "", Some(l.pick("Das Formular ist abgelaufen. Bitte erneut anmelden.", "The form expired. Please sign in again.")));
         return (StatusCode::FORBIDDEN, page).into_response();
     }
     let typed = credentials.email.trim().to_lowercase().chars().take(254).collect::<String>();
@@ -102,10 +94,7 @@ pub async fn submit(
     let store = &state.backends().store;
     let since = now - Duration::minutes(THROTTLE_MINUTES);
     let refused = |status: StatusCode, text: &str| (status, form(l, &token, &typed, Some(text))).into_response();
-    let unavailable = l.pick(
-        "Die Anmeldung ist gerade nicht möglich. Bitte gleich noch einmal.",
-        "Signing in is not possible right now. Please try again.",
-    );
+    let unavailable = l.pick("Die Anmeldung ist gerade nicht möglich. Bitte gleich noch einmal.", "Signing in is not possible right now. Please try again.");
     let (by_account, by_address) = match store.login_failures_since(&typed, &address, since).await {
         Ok(counts) => counts,
         Err(error) => {
@@ -117,10 +106,7 @@ pub async fn submit(
         tracing::warn!(account = %mask(&typed), %address, "login throttled");
         return refused(
             StatusCode::TOO_MANY_REQUESTS,
-            l.pick(
-                "Zu viele Fehlversuche. Bitte in 15 Minuten erneut versuchen.",
-                "Too many failed attempts. Please try again in 15 minutes.",
-            ),
+            l.pick("Zu viele Fehlversuche. Bitte in 15 Minuten erneut versuchen.", "Too many failed attempts. Please try again in 15 minutes."),
         );
     }
     let found = match OperatorEmail::parse(&typed) {
@@ -139,10 +125,7 @@ pub async fn submit(
             tracing::error!(%error, "login failure could not be recorded");
         }
         tracing::info!(account = %mask(&typed), %address, "login refused");
-        return refused(
-            StatusCode::UNAUTHORIZED,
-            l.pick("E-Mail oder Passwort ist falsch.", "Wrong e-mail or password."),
-        );
+        return refused(StatusCode::UNAUTHORIZED, l.pick("E-Mail oder Passwort ist falsch.", "Wrong e-mail or password."));
     }
     let operator = found.expect("verified against a stored hash");
     let session = random_token();

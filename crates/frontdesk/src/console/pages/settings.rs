@@ -4,9 +4,9 @@
 
 use super::layout::{csrf_field, page, Frame, Nav};
 use super::{forbidden, not_found, PageOperator};
-use crate::app::AppState;
 use crate::console::session::Operator;
 use crate::domain::{BranchContext, CalendarKind, Role};
+use crate::app::AppState;
 use crate::tenants::{BranchDraft, Changed, ServiceSpec, StaffSpec};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -56,10 +56,7 @@ fn branch_forms(op: &Operator, ctx: &BranchContext) -> Markup {
     let l = op.language;
     let draft = BranchDraft::of(ctx);
     let id = ctx.branch.id;
-    let day_names = l.pick(
-        ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"],
-        ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-    );
+    let day_names = l.pick(["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"], ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]);
     html! {
         section.card data-branch=(id) {
             h2 { (ctx.branch.name) }
@@ -181,16 +178,13 @@ fn apply(draft: &mut BranchDraft, section: &str, form: &[(String, String)]) -> R
                     continue;
                 }
                 let number = |key: &str| -> Result<Option<i64>, String> {
-                    field(form, &format!("{key}_{row}"))
-                        .map(|v| v.parse::<i64>().map_err(|_| format!("{v:?} is not a number")))
-                        .transpose()
+                    field(form, &format!("{key}_{row}")).map(|v| v.parse::<i64>().map_err(|_| format!("{v:?} is not a number"))).transpose()
                 };
                 let duration = number("duration")?.ok_or_else(|| format!("{name}: minutes are missing"))?;
                 services.push(ServiceSpec {
                     name: bounded(name)?,
                     synonyms: list(field(form, &format!("synonyms_{row}")))?,
-                    duration_minutes: u32::try_from(duration)
-                        .map_err(|_| format!("{name}: minutes must be 1..1440"))?,
+                    duration_minutes: u32::try_from(duration).map_err(|_| format!("{name}: minutes must be 1..1440"))?,
                     price: field(form, &format!("price_{row}")).map(bounded).transpose()?,
                     description: draft.service.iter().find(|s| s.name == name).and_then(|s| s.description.clone()),
                     calcom_event_type_id: number("event")?,
@@ -211,19 +205,12 @@ fn apply(draft: &mut BranchDraft, section: &str, form: &[(String, String)]) -> R
                 if field(form, &format!("remove_{row}")).is_some() {
                     continue;
                 }
-                let does: Vec<String> =
-                    form.iter().filter(|(k, _)| *k == format!("does_{row}")).map(|(_, v)| v.clone()).collect();
+                let does: Vec<String> = form.iter().filter(|(k, _)| *k == format!("does_{row}")).map(|(_, v)| v.clone()).collect();
                 let before = draft.staff.iter().find(|p| p.name == name);
                 staff.push(StaffSpec {
                     name: bounded(name)?,
                     calcom_event_types: before
-                        .map(|p| {
-                            p.calcom_event_types
-                                .iter()
-                                .filter(|(s, _)| does.contains(s))
-                                .map(|(s, e)| (s.clone(), *e))
-                                .collect()
-                        })
+                        .map(|p| p.calcom_event_types.iter().filter(|(s, _)| does.contains(s)).map(|(s, e)| (s.clone(), *e)).collect())
                         .unwrap_or_default(),
                     services: does,
                 });
@@ -246,8 +233,7 @@ pub async fn save(
     if !op.csrf_matches(field(&form, "csrf")) {
         return forbidden(l);
     }
-    let Some(ctx) =
-        branch.parse::<i64>().ok().and_then(|id| branches_of(&state, &op).into_iter().find(|b| b.branch.id == id))
+    let Some(ctx) = branch.parse::<i64>().ok().and_then(|id| branches_of(&state, &op).into_iter().find(|b| b.branch.id == id))
     else {
         return not_found(l);
     };
