@@ -307,7 +307,7 @@ fn read_file(path: &Path) -> Result<BTreeMap<String, String>, ConfigError> {
                 toml::Value::String(text) => text,
                 toml::Value::Integer(n) => n.to_string(),
                 toml::Value::Boolean(b) => if b { "on" } else { "off" }.to_string(),
-                _ => return Err(problem(format!("`{key}` must be a string or a number"))),
+                _ => return Err(problem(format!("`{key}` must be a string or a whole number"))),
             };
             Ok((key, value))
         })
@@ -435,7 +435,6 @@ impl Settings {
     pub fn load_from(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let file = file.map(read_file).transpose()?.unwrap_or_default();
         let source = Source { env: &env, file };
-        // Secrets first: an empty one is the most dangerous mistake and is named before others.
         let retell = RetellSection { api_key: source.secret("FRONTDESK_RETELL_API_KEY")? };
         let calcom = CalcomSection::read(&source)?;
         let console = ConsoleSection::read(&source)?;

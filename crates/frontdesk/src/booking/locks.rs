@@ -85,14 +85,14 @@ impl SlotLocks {
         let token = format!("{:016x}", rand::random::<u64>());
         let mut connection = redis.connection.clone();
         loop {
-            let taken: redis::RedisResult<Option<String>> = redis::cmd("SET")
-                .arg(&redis_key)
-                .arg(&token)
-                .arg("NX")
-                .arg("PX")
-                .arg(REDIS_LOCK_TTL_MS)
-                .query_async(&mut connection)
-                .await;
+            let mut command = redis::cmd("SET");
+            command.arg(&redis_key).arg(&token).arg("NX").arg("PX").arg(REDIS_LOCK_TTL_MS);
+            let set = command.query_async::<Option<String>>(&mut connection);
+            // A Redis that does not answer (reconnecting, overloaded) costs at most the wait.
+            let Ok(taken) = tokio::time::timeout_at(deadline, set).await else {
+                tracing::error!("slot lock unavailable: Redis did not answer in time");
+                return None;
+            };
             match taken {
                 Ok(Some(_)) => {
                     return Some(SlotGuard { _local: local, redis: Some((redis.clone(), redis_key, token)) })
