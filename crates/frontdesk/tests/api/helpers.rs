@@ -139,7 +139,8 @@ impl TestAppBuilder {
     }
 
     /// Points every tenant at a calsim as their Cal.com; calsim then reads the app's clock, so
-    /// both agree on what "now" and "tomorrow" are whatever the real date.
+    /// both agree on what "now" and "tomorrow" are whatever the real date. With two apps on one
+    /// calsim the one spawned last lends its clock: give both the same "now" and move neither.
     pub fn calcom(mut self, sim: &calsim::Running) -> Self {
         self.calsim = Some(sim.sim.clone());
         self.env("FRONTDESK_CALENDAR", "calcom")
