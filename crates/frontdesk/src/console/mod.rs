@@ -47,32 +47,8 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/{branch}/{section}", post(pages::settings::save))
         .route("/retell", get(pages::retell::show))
         .route("/ops", get(pages::ops::show))
-        .route(
-            "/assets/console.css",
-            get(|| async {
-                (
-                    [
-                        (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-                        (header::CACHE_CONTROL, "public, max-age=3600"),
-                    ],
-                    CSS,
-                )
-                    .into_response()
-            }),
-        )
-        .route(
-            "/assets/console.js",
-            get(|| async {
-                (
-                    [
-                        (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-                        (header::CACHE_CONTROL, "public, max-age=3600"),
-                    ],
-                    JS,
-                )
-                    .into_response()
-            }),
-        )
+        .route("/assets/console.css", get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], CSS).into_response() }))
+        .route("/assets/console.js", get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], JS).into_response() }))
         .nest("/api", api)
         .fallback(page_not_found)
 }
