@@ -97,7 +97,7 @@ pub async fn notices(database: &Database) -> anyhow::Result<Notices> {
 
 async fn open_callbacks(database: &str) -> anyhow::Result<usize> {
     let store = frontdesk::store::Store::connect(database).await?;
-    let mut companies: Vec<i64> = store.load_branches().await?.iter().map(|b| b.company.id).collect();
+    let mut companies: Vec<frontdesk::domain::CompanyId> = store.load_branches().await?.iter().map(|b| b.company.id).collect();
     companies.dedup();
     let mut open = 0;
     for company in companies {

@@ -196,9 +196,9 @@ fn goals(ours: &PassResult, baseline: Option<&PassResult>, steps: &[Step]) -> Ve
     if let (Some(book), Some(create)) = (find(ours, "book_appointment"), ours.delta.calcom_create_ms) {
         let overhead = book.ms[1] - create;
         goals.push(Goal {
-            text: "book_appointment ≤ one Cal.com round trip + 20 ms (averages)".into(),
+            text: "book_appointment ≤ one Cal.com round trip + 10 ms (averages)".into(),
             measured: format!("{} ms vs Cal.com create {} ms: +{} ms", ms(book.ms[1]), ms(create), ms(overhead)),
-            met: Some(overhead <= 20.0),
+            met: Some(overhead <= 10.0),
         });
     }
     if let Some([p50, _, _]) = dead_air_percentiles(&ours.dead_air_beyond_writes) {

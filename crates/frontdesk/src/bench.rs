@@ -21,10 +21,14 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 
 /// Runs `calls` warm calls of `function` from `concurrency` callers and prints the figures.
 /// Availability functions ask for a men's haircut tomorrow at 14:30; others get no arguments.
-/// `book_appointment` books distinct slots against the in-process Cal.com simulator instead.
+/// `book_appointment` books distinct slots against the in-process Cal.com simulator instead;
+/// `slot_engine` times the slot engine alone.
 pub async fn run(function: &str, calls: usize, concurrency: usize) -> anyhow::Result<()> {
     if function == "book_appointment" {
         return bookings(calls, concurrency).await;
+    }
+    if function == "slot_engine" {
+        return crate::bench_engine::run(calls.min(5_000));
     }
     let env = DemoEnvironment::start(CalendarKind::Local).await?;
     let args = match function {
@@ -49,8 +53,9 @@ pub async fn run(function: &str, calls: usize, concurrency: usize) -> anyhow::Re
     round_trip.sort();
     println!("warm {function}, {calls} calls, {concurrency} concurrent callers, {failures} failures");
     let line = |label: &str, sorted: &[Duration], note: &str| {
-        let (p50, p99, max) = (percentile(sorted, 0.50), percentile(sorted, 0.99), percentile(sorted, 1.0));
-        println!("{label}  p50 {p50:.3} ms  p99 {p99:.3} ms  max {max:.3} ms{note}");
+        let (p50, p95) = (percentile(sorted, 0.50), percentile(sorted, 0.95));
+        let (p99, max) = (percentile(sorted, 0.99), percentile(sorted, 1.0));
+        println!("{label}  p50 {p50:.3} ms  p95 {p95:.3} ms  p99 {p99:.3} ms  max {max:.3} ms{note}");
     };
     line("server-side", &server, "");
     line("  function ", &own, "  (the function itself, without signature, JSON and HTTP)");
@@ -186,23 +191,7 @@ async fn bookings(calls: usize, concurrency: usize) -> anyhow::Result<()> {
         anyhow::Ok(stats)
     };
     let before = stats(calsim.clone()).await?;
-    // Distinct starts: 12 quarter-hours a day on the salon's open days ahead.
-    let tz = chrono_tz::Europe::Berlin;
-    let mut starts = Vec::new();
-    let mut day = chrono::Utc::now().with_timezone(&tz).date_naive() + chrono::Duration::days(1);
-    while starts.len() < calls {
-        if chrono::Datelike::weekday(&day) != chrono::Weekday::Sun
-            && chrono::Datelike::weekday(&day) != chrono::Weekday::Mon
-        {
-            for k in 0..12 {
-                starts.push(
-                    day.and_hms_opt(10 + k / 4, (k % 4) * 15, 0).expect("valid").format("%Y-%m-%dT%H:%M").to_string(),
-                );
-            }
-        }
-        day += chrono::Duration::days(1);
-    }
-    starts.truncate(calls);
+    let starts = distinct_starts(calls);
     let starts = Arc::new(starts);
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
@@ -256,4 +245,25 @@ async fn bookings(calls: usize, concurrency: usize) -> anyhow::Result<()> {
         (count(&after, "GET /v2/slots") - count(&before, "GET /v2/slots")) as f64 / booked
     );
     env.stop().await
+}
+
+/// Distinct starts for `calls` bookings: 12 quarter-hours a day on the salon's open days ahead.
+fn distinct_starts(calls: usize) -> Vec<String> {
+    let tz = chrono_tz::Europe::Berlin;
+    let mut starts = Vec::new();
+    let mut day = chrono::Utc::now().with_timezone(&tz).date_naive() + chrono::Duration::days(1);
+    while starts.len() < calls {
+        if chrono::Datelike::weekday(&day) != chrono::Weekday::Sun
+            && chrono::Datelike::weekday(&day) != chrono::Weekday::Mon
+        {
+            for k in 0..12 {
+                starts.push(
+                    day.and_hms_opt(10 + k / 4, (k % 4) * 15, 0).expect("valid").format("%Y-%m-%dT%H:%M").to_string(),
+                );
+            }
+        }
+        day += chrono::Duration::days(1);
+    }
+    starts.truncate(calls);
+    starts
 }

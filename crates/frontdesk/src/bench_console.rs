@@ -3,8 +3,8 @@
 //! under 5 ms). A measurement tool, never a test.
 
 use crate::demo::DemoEnvironment;
-use crate::domain::{CalendarKind, PhoneNumber};
-use crate::store::{AppointmentSource, AppointmentStatus, CallRecord, NewAppointment, NewCallback};
+use crate::domain::{BranchContext, CalendarKind, PhoneNumber};
+use crate::store::{AppointmentSource, AppointmentStatus, CallRecord, NewAppointment, NewCallback, Priority, Store};
 use anyhow::Context;
 use chrono::{Duration, Utc};
 use std::time::Instant;
@@ -18,9 +18,38 @@ pub async fn run(requests: usize) -> anyhow::Result<()> {
     let store = &env.store;
     let branches = store.load_branches().await?;
     let salon = branches.iter().find(|b| b.branch.name == "Innenstadt").context("the demo salon")?;
+    let started = Instant::now();
+    seed(store, salon).await?;
+    println!(
+        "seeded {APPOINTMENTS} appointments, 1,000 calls, 500 callbacks in {:.1} s (SQLite)",
+        started.elapsed().as_secs_f64()
+    );
+    let password = "bench-password-0123";
+    crate::operators::add_user(store, "bench@frontdesk.example", "admin", None, None, "de", password).await?;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+    let cookie = sign_in(&http, &env.base_url, "bench@frontdesk.example", password).await?;
+    let today = Utc::now().date_naive();
+    let pages = [
+        format!("/admin/today?day={today}"),
+        format!("/admin/week?start={today}"),
+        "/admin/callbacks".to_string(),
+        "/admin/calls".to_string(),
+        "/admin/settings".to_string(),
+        "/admin/retell".to_string(),
+        "/admin/ops".to_string(),
+        format!("/admin/api/appointments?from={}&to={}", today - Duration::days(30), today + Duration::days(30)),
+    ];
+    println!("{requests} requests per page, one at a time; server-side time from Server-Timing");
+    for page in &pages {
+        time_page(&http, &env.base_url, &cookie, page, requests).await?;
+    }
+    env.stop().await
+}
+
+/// A salon's year: 200 customers, the appointments, 1,000 calls and 500 callbacks.
+async fn seed(store: &Store, salon: &BranchContext) -> anyhow::Result<()> {
     let service = salon.branch.services[0].id.0;
     let staff: Vec<i64> = salon.branch.staff.iter().map(|s| s.id.0).collect();
-    let started = Instant::now();
     let mut customers = Vec::new();
     for i in 0..200 {
         let number = PhoneNumber::parse(&format!("+49176{:08}", i)).map_err(anyhow::Error::msg)?;
@@ -75,49 +104,32 @@ pub async fn run(requests: usize) -> anyhow::Result<()> {
                     phone: format!("+49176{:08}", i % 200),
                     preferred_time: Some("morgen Vormittag".into()),
                     reason: Some("Rückfrage".into()),
-                    priority: if i % 10 == 0 { "high" } else { "normal" }.into(),
+                    priority: if i % 10 == 0 { Priority::High } else { Priority::Normal },
                     created_at: Utc::now() - Duration::minutes(i),
                 })
                 .await?;
         }
     }
-    println!(
-        "seeded {APPOINTMENTS} appointments, 1,000 calls, 500 callbacks in {:.1} s (SQLite)",
-        started.elapsed().as_secs_f64()
-    );
-    let password = "bench-password-0123";
-    crate::operators::add_user(store, "bench@frontdesk.example", "admin", None, None, "de", password).await?;
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
-    let cookie = sign_in(&http, &env.base_url, "bench@frontdesk.example", password).await?;
-    let today = Utc::now().date_naive();
-    let pages = [
-        format!("/admin/today?day={today}"),
-        format!("/admin/week?start={today}"),
-        "/admin/callbacks".to_string(),
-        "/admin/calls".to_string(),
-        "/admin/settings".to_string(),
-        "/admin/retell".to_string(),
-        "/admin/ops".to_string(),
-        format!("/admin/api/appointments?from={}&to={}", today - Duration::days(30), today + Duration::days(30)),
-    ];
-    println!("{requests} requests per page, one at a time; server-side time from Server-Timing");
-    for page in &pages {
-        let mut times = Vec::with_capacity(requests);
-        let mut bytes = 0;
-        for _ in 0..requests {
-            let answer = http.get(format!("{}{page}", env.base_url)).header("cookie", &cookie).send().await?;
-            anyhow::ensure!(answer.status() == 200, "{page}: HTTP {}", answer.status());
-            let timing = answer.headers().get("server-timing").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-            let body = answer.bytes().await?;
-            bytes = body.len();
-            let ms: f64 = timing.trim_start_matches("app;dur=").split(',').next().unwrap_or("0").parse().unwrap_or(0.0);
-            times.push(ms);
-        }
-        times.sort_by(f64::total_cmp);
-        let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
-        println!("  {page:<58} p50 {:>6.2} ms  p99 {:>6.2} ms  max {:>6.2} ms  {:>7} bytes", at(0.5), at(0.99), at(1.0), bytes);
+    Ok(())
+}
+
+/// Requests one page `requests` times, one at a time, and prints its server-side quantiles.
+async fn time_page(http: &reqwest::Client, base_url: &str, cookie: &str, page: &str, requests: usize) -> anyhow::Result<()> {
+    let mut times = Vec::with_capacity(requests);
+    let mut bytes = 0;
+    for _ in 0..requests {
+        let answer = http.get(format!("{base_url}{page}")).header("cookie", cookie).send().await?;
+        anyhow::ensure!(answer.status() == 200, "{page}: HTTP {}", answer.status());
+        let timing = answer.headers().get("server-timing").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+        let body = answer.bytes().await?;
+        bytes = body.len();
+        let ms: f64 = timing.trim_start_matches("app;dur=").split(',').next().unwrap_or("0").parse().unwrap_or(0.0);
+        times.push(ms);
     }
-    env.stop().await
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    println!("  {page:<58} p50 {:>6.2} ms  p99 {:>6.2} ms  max {:>6.2} ms  {:>7} bytes", at(0.5), at(0.99), at(1.0), bytes);
+    Ok(())
 }
 
 /// Signs in through the login form; returns the session cookie.

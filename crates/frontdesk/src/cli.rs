@@ -182,7 +182,7 @@ where
             }
             Command::RetellTools { base_url, branch, tenants } => {
                 let audience = match branch {
-                    None => crate::functions::ToolsFor { language: crate::domain::Language::De, services: None },
+                    None => crate::functions::ToolsFor { language: crate::domain::Language::default(), services: None },
                     Some(name) => tools_for_branch(&tenants, &name)?,
                 };
                 print_json(&crate::functions::retell_tools(&base_url, &audience))

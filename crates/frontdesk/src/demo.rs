@@ -2,6 +2,7 @@
 //! the demo tenants, the embedded calendar) and a German caller talking to it over real HTTP
 //! with real signatures.
 
+use crate::domain::CustomerId;
 use crate::client::{CallIdentity, RetellClient};
 use crate::configuration::Settings;
 use crate::domain::{BranchContext, CalendarKind, PhoneNumber, StaffId};
@@ -151,7 +152,7 @@ async fn seed(env: &DemoEnvironment) -> anyhow::Result<()> {
     let other = PhoneNumber::parse("+4915199999999").map_err(anyhow::Error::msg)?;
     let other = store.upsert_customer(salon.company.id, &other, Some("Erika Muster"), None).await?;
     let staff: Vec<StaffId> = salon.branch.staff_for(service.id).map(|s| s.id).collect();
-    let book = |key: String, customer_id: i64, staff_id: Option<StaffId>, start, minutes| NewAppointment {
+    let book = |key: String, customer_id: CustomerId, staff_id: Option<StaffId>, start, minutes| NewAppointment {
         idempotency_key: key,
         company_id: salon.company.id,
         branch_id: salon.branch.id,
@@ -225,7 +226,23 @@ pub async fn run(calendar: CalendarKind, serve: bool) -> anyhow::Result<()> {
     );
     // The agent greets and the caller speaks: Retell's first function call comes a moment later.
     tokio::time::sleep(std::time::Duration::from_millis(900)).await;
-    let script: [(&str, &str, Value); 10] = [
+    play(&client, &call, conversation()).await?;
+    // A fresh password per run: the demo's console is reachable by anybody on this machine.
+    let password = format!("demo-{:016x}", rand_u64());
+    crate::operators::add_user(&env.store, DEMO_LOGIN, "owner", Some("Salon Schnittpunkt"), None, "de", &password).await?;
+    println!("\nOperator console: {}/admin/  login {DEMO_LOGIN}  password {password}", env.base_url);
+    if serve {
+        println!("Serving until Ctrl-C.");
+        crate::startup::shutdown_signal().await;
+    } else {
+        println!("(the console lives as long as the demo: run `frontdesk demo --serve` to keep it open)");
+    }
+    env.stop().await
+}
+
+/// The caller's side of the demo conversation: what is said, and the function call it causes.
+fn conversation() -> [(&'static str, &'static str, Value); 10] {
+    [
         ("Anruf beginnt", "initialize_call", json!({})),
         ("„Was bieten Sie denn an?“", "get_available_services", json!({})),
         ("„Was kostet ein Männerhaarschnitt?“", "get_service_info", json!({"dienstleistung": "Männerhaarschnitt"})),
@@ -256,11 +273,15 @@ pub async fn run(calendar: CalendarKind, serve: bool) -> anyhow::Result<()> {
             "check_availability",
             json!({"dienstleistung": "Massage", "datum": "morgen", "uhrzeit": "11"}),
         ),
-    ];
+    ]
+}
+
+/// Plays a conversation, printing what the caller said, the call, and what the agent says.
+async fn play(client: &RetellClient, call: &CallIdentity, script: [(&str, &str, Value); 10]) -> anyhow::Result<()> {
     let mut server_total = std::time::Duration::ZERO;
     let script_len = script.len();
     for (said, function, args) in script {
-        let exchange = client.call(function, args.clone(), &call).await?;
+        let exchange = client.call(function, args.clone(), call).await?;
         server_total += exchange.server;
         println!("Anrufer: {said}");
         println!("  → {function} {args}");
@@ -278,15 +299,5 @@ pub async fn run(calendar: CalendarKind, serve: bool) -> anyhow::Result<()> {
         println!();
     }
     println!("{} function calls, {:.3} ms server-side in total.", script_len, server_total.as_secs_f64() * 1000.0);
-    // A fresh password per run: the demo's console is reachable by anybody on this machine.
-    let password = format!("demo-{:016x}", rand_u64());
-    crate::operators::add_user(&env.store, DEMO_LOGIN, "owner", Some("Salon Schnittpunkt"), None, "de", &password).await?;
-    println!("\nOperator console: {}/admin/  login {DEMO_LOGIN}  password {password}", env.base_url);
-    if serve {
-        println!("Serving until Ctrl-C.");
-        crate::startup::shutdown_signal().await;
-    } else {
-        println!("(the console lives as long as the demo: run `frontdesk demo --serve` to keep it open)");
-    }
-    env.stop().await
+    Ok(())
 }

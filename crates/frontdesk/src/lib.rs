@@ -9,6 +9,8 @@ pub mod availability;
 pub mod bench;
 #[cfg(feature = "demo")]
 pub mod bench_console;
+#[cfg(feature = "demo")]
+pub mod bench_engine;
 pub mod booking;
 pub mod broadcast;
 pub mod calendar;

@@ -110,11 +110,11 @@ impl Application {
     pub async fn build_with(settings: &Settings, overrides: Overrides) -> anyhow::Result<Self> {
         let retell_key = settings.require_retell_key()?.clone();
         let store = prepare_database(settings).await?;
-        let branches = store.load_branches().await.context("loading tenants failed")?;
+        let clock = overrides.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        let branches = store.load_branches_at(clock.now()).await.context("loading tenants failed")?;
         tracing::info!(branches = branches.len(), "tenant directory loaded");
         let uses_calcom = check_calcom_tenants(settings, &branches)?;
         let directory = TenantDirectory::new(branches);
-        let clock = overrides.clock.unwrap_or_else(|| Arc::new(SystemClock));
         // One Redis connection for locks, the Cal.com budget and announcements (pub/sub opens its own).
         let redis = match &settings.redis.url {
             Some(url) => {

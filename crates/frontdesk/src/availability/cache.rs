@@ -327,6 +327,15 @@ impl WindowCache {
         self.windows.invalidate(key);
     }
 
+    /// Every cached key of one account of a calendar (for the embedded calendar: one branch).
+    pub fn keys_for_account(&self, calendar: crate::domain::CalendarKind, account: &str) -> Vec<WindowKey> {
+        self.windows
+            .iter()
+            .map(|(key, _)| (*key).clone())
+            .filter(|key| key.calendar == calendar && key.account == account)
+            .collect()
+    }
+
     /// Every cached key of a calendar event (e.g. a Cal.com event type).
     pub fn keys_for_event(&self, calendar: crate::domain::CalendarKind, event: i64) -> Vec<WindowKey> {
         self.windows

@@ -4,9 +4,12 @@
 pub mod alternatives;
 mod bus;
 mod cache;
+mod chain;
+mod presence;
 mod window;
 
 pub use bus::InvalidationBus;
+pub use presence::{away_between, Presence};
 pub use cache::{CacheSettings, Fetch, Fetcher, Freshness, Refresh, WindowCache};
 pub use window::{block_of, block_range, Window, WindowKey, WINDOW_DAYS};
 
@@ -14,7 +17,7 @@ use crate::calendar::calcom::account_label;
 use crate::calendar::{CalendarError, Calendars, Slot, SlotQuery};
 use crate::clock::Clock;
 use crate::domain::{BranchContext, CalendarKind, Company, Secret, Service, ServiceId, StaffId};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::sync::Arc;
 
 /// Slots read for a question, and how they were read.
@@ -29,19 +32,8 @@ pub struct SlotsRead {
 /// The days in `[from, to)` on which the tenant is closed by a public holiday or a closure: slots
 /// on them are never offered, whatever the calendar says.
 fn closed_days(tenant: &BranchContext, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<NaiveDate> {
-    let (region, closures) = (tenant.company.region, &tenant.branch.closures);
-    if region.is_none() && closures.is_empty() {
-        return Vec::new();
-    }
     let tz = tenant.company.timezone;
-    let (first, last) = (from.with_timezone(&tz).date_naive(), to.with_timezone(&tz).date_naive());
-    // the year's holidays once per read, not once per day
-    let mut closed: Vec<NaiveDate> = region
-        .map(|r| (first.year()..=last.year()).flat_map(|y| r.holidays(y)).map(|(day, _)| day).collect())
-        .unwrap_or_default();
-    closed.retain(|d| first <= *d && *d <= last);
-    closed.extend(first.iter_days().take_while(|d| *d <= last).filter(|d| closures.iter().any(|c| c.contains(*d))));
-    closed
+    tenant.closed_days(from.with_timezone(&tz).date_naive(), to.with_timezone(&tz).date_naive())
 }
 
 /// Whether a slot in `[from, to)` lies on a day the tenant is open (not a holiday or closure).
@@ -161,18 +153,39 @@ impl Availability {
                 let service = tenant.branch.service(service).ok_or(CalendarError::NotFound)?;
                 let (from, to) = key.range(clock.now());
                 let provider = calendars.for_company(&tenant.company)?;
-                let query = SlotQuery { company: &tenant.company, branch: &tenant.branch, service, staff, from, to };
+                let query = SlotQuery { tenant: &tenant, service, staff, from, to };
                 let slots = provider.free_slots(query).await?;
                 Ok(Window { slots, from, to, fetched_at: clock.now() })
             })
         })
     }
 
-    /// Free slots of a service in `[from, to)`: from the rolling window for the next 14 days and
+    /// The slots a caller may be offered in `[from, to)`: nothing sooner than the service's
+    /// notice (DESIGN §13), nobody known to be away.
+    pub async fn slots(
+        &self,
+        tenant: &Arc<BranchContext>,
+        service: &Service,
+        staff: Option<StaffId>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<SlotsRead, CalendarError> {
+        let earliest = service.earliest(&tenant.company, self.clock.now());
+        self.slots_from(tenant, service, staff, from.max(earliest), to).await
+    }
+
+    /// Whether a staff member (or, for `None`, anyone able) who could do the service is there
+    /// at `start`, by frontdesk's own knowledge alone (absences, breaks).
+    pub fn present_for(&self, tenant: &BranchContext, service: &Service, staff: Option<StaffId>, start: DateTime<Utc>) -> bool {
+        Presence::new(tenant, service, staff, start, start).is_open(start)
+    }
+
+    /// Free slots of a service in `[from, to)` without the notice (staff in the console book walk-ins
+    /// for now): from the rolling window for the next 14 days and
     /// from fixed 14-day blocks beyond it (each fetched once and cached like the window, so a far
     /// question costs one calendar request per block, not one per question); straight from the
     /// calendar only in baseline mode.
-    pub async fn slots(
+    pub async fn slots_from(
         &self,
         tenant: &Arc<BranchContext>,
         service: &Service,
@@ -187,6 +200,8 @@ impl Availability {
             let own_event = self.calendar_staff(tenant, service, staff);
             let pieces = pieces(self.key(tenant, service, own_event), now, from, to)?;
             let open = open_days(tenant, from, to);
+            // the embedded calendar's engine knows absences and breaks already
+            let presence = (!calendar_knows_staff).then(|| Presence::new(tenant, service, staff, from, to));
             let (mut slots, mut freshness) = (Vec::new(), Freshness::Hit);
             for (key, piece_from, piece_to) in pieces {
                 let (window, read) = cache.read(&key, || self.fetcher(tenant, service.id, own_event, &key)).await?;
@@ -197,6 +212,7 @@ impl Availability {
                         .filter(|s| s.start >= piece_from && s.start < piece_to)
                         .filter(|s| !calendar_knows_staff || staff.is_none_or(|person| s.staff.contains(&person)))
                         .filter(|s| open(s))
+                        .filter(|s| presence.as_ref().is_none_or(|p| p.is_open(s.start)))
                         .cloned(),
                 );
                 // a read is as fresh as its least fresh piece
@@ -207,10 +223,11 @@ impl Availability {
             return Ok(SlotsRead { slots, freshness: Some(freshness) });
         }
         let provider = self.calendars.for_company(&tenant.company)?;
-        let query = SlotQuery { company: &tenant.company, branch: &tenant.branch, service, staff, from, to };
+        let query = SlotQuery { tenant, service, staff, from, to };
         let open = open_days(tenant, from, to);
+        let presence = (!calendar_knows_staff).then(|| Presence::new(tenant, service, staff, from, to));
         let mut slots = provider.free_slots(query).await?;
-        slots.retain(|s| open(s));
+        slots.retain(|s| open(s) && presence.as_ref().is_none_or(|p| p.is_open(s.start)));
         Ok(SlotsRead { slots, freshness: None })
     }
 
@@ -241,6 +258,8 @@ impl Availability {
 
     /// Time was taken through frontdesk (a booking, a hold): removed from the window at once, the
     /// window refreshed with its regular refresh-ahead, and the change announced to other instances.
+    /// In the embedded calendar every window of the branch is rebuilt instead: a booking there
+    /// changes other services' slots too (the same staff member, a shared resource, a wait phase).
     pub fn taken(&self, key: &WindowKey, start: DateTime<Utc>, end: DateTime<Utc>, staff: Option<StaffId>) {
         self.apply(key, Some((start, end, staff)));
         if let Some(bus) = &self.bus {
@@ -248,16 +267,20 @@ impl Availability {
         }
     }
 
-    /// An appointment was cancelled: its time is given back. The embedded calendar's window is
-    /// dropped (recomputed from the database on the next read); Cal.com windows are refreshed.
+    /// An appointment was cancelled: its time is given back. The embedded calendar's windows of
+    /// the branch are dropped (recomputed from the database on the next read); Cal.com windows
+    /// are refreshed.
     pub fn freed(&self, key: &WindowKey, start: DateTime<Utc>, end: DateTime<Utc>) {
         if let Some(cache) = &self.cache {
-            for key in self.with_far_blocks(key, Some((start, end))) {
-                cache.release_taken(&key, start, end);
-                match key.calendar {
-                    CalendarKind::Local => cache.evict(&key),
-                    CalendarKind::Calcom => cache.invalidate(&key, None, Refresh::Now),
+            for far in self.with_far_blocks(key, Some((start, end))) {
+                cache.release_taken(&far, start, end);
+                // Cal.com: only the windows the freed time touches are asked again
+                if far.calendar == CalendarKind::Calcom {
+                    cache.invalidate(&far, None, Refresh::Now);
                 }
+            }
+            if key.calendar == CalendarKind::Local {
+                self.apply(key, None);
             }
         }
         if let Some(bus) = &self.bus {
@@ -293,13 +316,19 @@ impl Availability {
     }
 
     /// Applies an invalidation without announcing it (ours, or one from another instance): known
-    /// time taken is patched in; an unknown change refreshes now.
+    /// time taken is patched in; an unknown change refreshes now. The embedded calendar's windows
+    /// of the branch are all dropped: they are recomputed from the database on the next read.
     pub fn apply(&self, key: &WindowKey, taken: Option<(DateTime<Utc>, DateTime<Utc>, Option<StaffId>)>) {
-        if let Some(cache) = &self.cache {
-            let refresh = if taken.is_some() { Refresh::AtTtl } else { Refresh::Now };
-            for key in self.with_far_blocks(key, taken.map(|(start, end, _)| (start, end))) {
-                cache.invalidate(&key, taken, refresh);
+        let Some(cache) = &self.cache else { return };
+        if key.calendar == CalendarKind::Local {
+            for key in cache.keys_for_account(CalendarKind::Local, &key.account) {
+                cache.evict(&key);
             }
+            return;
+        }
+        let refresh = if taken.is_some() { Refresh::AtTtl } else { Refresh::Now };
+        for key in self.with_far_blocks(key, taken.map(|(start, end, _)| (start, end))) {
+            cache.invalidate(&key, taken, refresh);
         }
     }
 

@@ -3,7 +3,7 @@
 //! with source `calcom`, so the console shows the business's whole day.
 
 use crate::calendar::calcom::webhook::{BookingEvent, Trigger};
-use crate::domain::{BranchContext, PhoneNumber, ServiceId, StaffId};
+use crate::domain::{AppointmentId, BranchContext, PhoneNumber, ServiceId, StaffId};
 use crate::store::{AppointmentSource, AppointmentStatus, NewAppointment, Store};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -108,7 +108,7 @@ async fn record_outside(store: &Store, branches: &[Arc<BranchContext>], event: &
 
 /// A booking frontdesk made (its id is in the metadata) confirms or corrects the local row, when
 /// the event type and booking uid are that appointment's own.
-async fn confirm_ours(store: &Store, event: &BookingEvent, event_type: i64, appointment: Option<i64>) {
+async fn confirm_ours(store: &Store, event: &BookingEvent, event_type: i64, appointment: Option<AppointmentId>) {
     let Some(id) = appointment else { return };
     let status = match event.trigger {
         Trigger::Created => AppointmentStatus::Booked,
@@ -118,8 +118,8 @@ async fn confirm_ours(store: &Store, event: &BookingEvent, event_type: i64, appo
     match store.confirm_from_calcom(id, status, event_type, event.uid.as_deref()).await {
         Ok(true) => {}
         Ok(false) => {
-            tracing::warn!(appointment = id, event_type, "webhook names an appointment of another event type or booking; ignored")
+            tracing::warn!(appointment = id.0, event_type, "webhook names an appointment of another event type or booking; ignored")
         }
-        Err(error) => tracing::error!(%error, appointment = id, "webhook could not update the appointment"),
+        Err(error) => tracing::error!(%error, appointment = id.0, "webhook could not update the appointment"),
     }
 }

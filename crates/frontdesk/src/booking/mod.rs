@@ -2,16 +2,19 @@
 //! against the window, the appointment row as the last guard, then the calendar of record.
 
 pub mod calcom_events;
+mod holds;
+mod linked;
 mod locks;
 mod reconcile;
 
+pub use holds::{Hold, HOLD_FOR};
 pub use locks::{RedisLocks, SlotGuard, SlotLocks};
 pub use reconcile::{Reconciled, RECONCILE_EVERY};
 
+use crate::domain::{AppointmentId, BranchContext, CompanyId, CustomerId, Service, StaffId};
 use crate::availability::Availability;
-use crate::calendar::{free_slots_on_grid, CalendarError, CalendarProvider, HeldSlot, NewEntry};
-use crate::domain::{BranchContext, Service, StaffId};
-use crate::store::{AppointmentSource, AppointmentStatus, NewAppointment, Store, StoredAppointment};
+use crate::calendar::{free_slots, CalendarError, CalendarProvider, NewEntry, Plan, SlotQuestion};
+use crate::store::{AppointmentSource, AppointmentStatus, NewAppointment, Store, Appointment};
 use chrono::{DateTime, Duration, Utc};
 use std::sync::Arc;
 
@@ -29,12 +32,14 @@ pub struct BookingRequest {
     pub call_row_id: Option<i64>,
     /// Service (by id in the tenant's branch).
     pub service: crate::domain::ServiceId,
+    /// Services after it, back to back, booked as linked appointments (empty for one).
+    pub more: Vec<crate::domain::ServiceId>,
     /// A staff member the caller asked for.
     pub staff: Option<StaffId>,
     /// Start (UTC).
     pub start: DateTime<Utc>,
     /// The customer's row.
-    pub customer_id: Option<i64>,
+    pub customer_id: Option<CustomerId>,
     /// Name for the calendar.
     pub name: String,
     /// Number for the calendar.
@@ -52,15 +57,17 @@ pub struct BookingRequest {
 pub enum BookingOutcome {
     /// Booked (now, or by an earlier attempt of the same call).
     Booked {
-        /// The appointment.
-        appointment: StoredAppointment,
+        /// The appointment (the first, of several services).
+        appointment: Appointment,
         /// Whether an earlier, identical request had already booked it.
         repeated: bool,
+        /// The appointments of the services after it, linked to it.
+        linked: Vec<Appointment>,
     },
     /// Somebody else has the slot.
     Taken,
     /// The calendar did not answer in time; the row waits for reconciliation.
-    Unconfirmed(StoredAppointment),
+    Unconfirmed(Appointment),
     /// The calendar could not be reached or refused.
     Failed(CalendarError),
     /// A company limit stops it (nothing was written).
@@ -99,10 +106,8 @@ impl Limit {
 enum FreeStaff {
     /// This person (`None`: the service is not tied to people, or the calendar assigns them).
     Found(Option<StaffId>),
-    /// Nobody: the slot is gone.
+    /// Nobody: the slot is gone (or lies inside the notice, or everyone able is away).
     Taken,
-    /// Availability could not be read.
-    Unreadable(CalendarError),
 }
 
 /// Books appointments in the tenant's calendar of record.
@@ -113,60 +118,10 @@ pub struct Booker {
     locks: Arc<SlotLocks>,
 }
 
-/// How long a hold keeps a slot for a caller.
-pub const HOLD_FOR: Duration = Duration::minutes(5);
-
-/// A slot held for one call while the caller confirms.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hold {
-    /// Service.
-    pub service: crate::domain::ServiceId,
-    /// Start.
-    pub start: DateTime<Utc>,
-    /// End.
-    pub end: DateTime<Utc>,
-    /// Staff member kept free (embedded calendar).
-    pub staff: Option<StaffId>,
-    /// Cal.com reservation uid.
-    pub reservation_uid: Option<String>,
-    /// When it lapses.
-    pub until: DateTime<Utc>,
-}
-
-impl Hold {
-    /// The database row of this hold for a call of a tenant.
-    fn row(&self, tenant: &BranchContext, call_id: &str) -> crate::store::HoldRow {
-        crate::store::HoldRow {
-            company_id: tenant.company.id,
-            call_id: call_id.to_string(),
-            branch_id: tenant.branch.id,
-            service_id: self.service.0,
-            staff_id: self.staff.map(|s| s.0),
-            starts_at: self.start,
-            ends_at: self.end,
-            reservation_uid: self.reservation_uid.clone(),
-            held_until: self.until,
-        }
-    }
-}
-
-impl From<crate::store::HoldRow> for Hold {
-    fn from(row: crate::store::HoldRow) -> Self {
-        Self {
-            service: crate::domain::ServiceId(row.service_id),
-            start: row.starts_at,
-            end: row.ends_at,
-            staff: row.staff_id.map(StaffId),
-            reservation_uid: row.reservation_uid,
-            until: row.held_until,
-        }
-    }
-}
-
 /// The idempotency key of a booking: a retried function call maps to the same one.
 /// Bound to the company, like every write.
 pub fn idempotency_key(
-    company_id: i64,
+    company_id: CompanyId,
     call_id: &str,
     service: crate::domain::ServiceId,
     start: DateTime<Utc>,
@@ -175,7 +130,7 @@ pub fn idempotency_key(
 }
 
 /// What every idempotency key of one call starts with.
-fn call_key_prefix(company_id: i64, call_id: &str) -> String {
+fn call_key_prefix(company_id: CompanyId, call_id: &str) -> String {
     format!("{company_id}:{call_id}:")
 }
 
@@ -193,6 +148,9 @@ impl Booker {
 
     /// Books once: repeated requests of the same call return the first result.
     pub async fn book(&self, request: &BookingRequest) -> Result<BookingOutcome, crate::store::StoreError> {
+        if !request.more.is_empty() {
+            return self.book_linked(request).await;
+        }
         let tenant = &request.tenant;
         let service = tenant.branch.service(request.service).expect("the service belongs to the branch").clone();
         let key = idempotency_key(tenant.company.id, &request.call_id, service.id, request.start);
@@ -211,38 +169,121 @@ impl Booker {
             Ok(calendar) => calendar,
             Err(error) => return Ok(BookingOutcome::Failed(error)),
         };
-        let lock_key = calendar.lock_scope(tenant, &service, request.staff, request.start);
-        let Some(_guard) = self.locks.lock(&lock_key, LOCK_WAIT).await else { return Ok(BookingOutcome::Taken) };
-        if let Some(done) = self.store.appointment_by_key(&key).await? {
-            return Ok(self.outcome_of(done, true));
-        }
-        let end = request.start + Duration::minutes(i64::from(service.duration_minutes));
-        // This call's own hold keeps the slot for it: the window shows it as taken by design.
-        let held = self.take_hold(tenant, &request.call_id, service.id, request.start).await?;
-        let now = self.availability.now();
-        let staff = match held {
-            // an outside calendar refuses a taken slot itself
-            Some(hold) if calendar.external() => hold.staff,
-            Some(hold)
-                if !self.store.is_busy(tenant.branch.id, hold.staff.map(|s| s.0), request.start, end, now).await? =>
-            {
-                hold.staff
-            }
-            _ => {
-                if self.held_by_another_call(&*calendar, tenant, &service, request.start).await? {
-                    return Ok(BookingOutcome::Taken);
+        // A call holding this very slot of an outside calendar has it to itself: every other
+        // claim steps back from a live hold. So it neither waits on the slot's lock (behind
+        // somebody's slow calendar read) nor asks again, and the hold goes only once our pending
+        // row claims the time instead — never is the time unclaimed in between.
+        let own_hold = match calendar.external() {
+            true => self.own_hold(tenant, &request.call_id, service.id, request.start).await?,
+            false => None,
+        };
+        let _guard = match own_hold {
+            Some(_) => None,
+            None => {
+                let lock_key = calendar.lock_scope(tenant, &service, request.staff, request.start);
+                let Some(guard) = self.locks.lock(&lock_key, LOCK_WAIT).await else { return Ok(BookingOutcome::Taken) };
+                if let Some(done) = self.store.appointment_by_key(&key).await? {
+                    return Ok(self.outcome_of(done, true));
                 }
-                match self.free_staff(&*calendar, &request.tenant, &service, request.staff, request.start, end).await? {
-                    FreeStaff::Found(staff) => staff,
-                    FreeStaff::Taken => return Ok(BookingOutcome::Taken),
-                    FreeStaff::Unreadable(error) => return Ok(BookingOutcome::Failed(error)),
-                }
+                Some(guard)
             }
         };
+        let end = request.start + service.duration();
+        let staff = match &own_hold {
+            Some(hold) => hold.staff,
+            None => match self.choose_staff(&*calendar, request, &service).await? {
+                Ok(staff) => staff,
+                Err(outcome) => return Ok(outcome),
+            },
+        };
+        let id = match self.record(request, &service, &key, staff, end, calendar.external()).await? {
+            Ok(id) => id,
+            Err(outcome) => return Ok(outcome),
+        };
+        let mut reservation = None;
+        if own_hold.is_some() {
+            let taken = self.take_hold(tenant, &request.call_id, service.id, request.start).await?;
+            reservation = taken.and_then(|hold| hold.reservation_uid);
+        } else {
+            // Asked after our pending row is written, so two calls racing for overlapping times
+            // see at least each other (both step back at worst): neither books over the other.
+            let call = Some(request.call_id.as_str());
+            if self.held_by_another_call(&*calendar, tenant, call, &service, staff, request.start).await? {
+                self.store.delete_appointment(id).await?;
+                return Ok(BookingOutcome::Taken);
+            }
+        }
+        let outcome = self.write_to_calendar(&*calendar, request, &service, &key, (id, staff), end).await;
+        // The booking stands (or failed) on its own now: the reservation behind the hold goes.
+        if let Some(uid) = reservation {
+            self.release_reservation_behind(tenant, uid);
+        }
+        outcome
+    }
+
+    /// Who takes the appointment: on our own calendar the call's hold when it still stands, else
+    /// whoever is free (or why nobody is), checked against the window and, for our own calendar,
+    /// the database. (An outside calendar's own hold was taken up by [`Booker::book`] already.)
+    async fn choose_staff(
+        &self,
+        calendar: &dyn CalendarProvider,
+        request: &BookingRequest,
+        service: &Service,
+    ) -> Result<Result<Option<StaffId>, BookingOutcome>, crate::store::StoreError> {
+        let tenant = &request.tenant;
+        // This call's own hold keeps the slot for it: the window shows it as taken by design.
+        let held = match calendar.external() {
+            true => None,
+            false => self.take_hold(tenant, &request.call_id, service.id, request.start).await?,
+        };
+        let earliest = self.earliest(tenant, service, request.source);
+        let start = request.start;
+        let found = match held {
+            // the hold is gone from the database now: the engine sees everything else, an
+            // absence entered since included
+            // held while far enough ahead: the notice is not asked again
+            Some(hold) => match self.free_staff_here(tenant, service, hold.staff, start, earliest.min(start), None).await? {
+                FreeStaff::Found(staff) => FreeStaff::Found(staff),
+                _ => self.free_staff(calendar, tenant, service, request.staff, start, earliest).await?,
+            },
+            // (another call's hold or booking in flight is asked once our row is written)
+            None => self.free_staff(calendar, tenant, service, request.staff, start, earliest).await?,
+        };
+        Ok(match found {
+            FreeStaff::Found(staff) => Ok(staff),
+            FreeStaff::Taken => Err(BookingOutcome::Taken),
+        })
+    }
+
+    /// The earliest start a booking may have: callers keep the service's notice; staff booking in
+    /// the console do not, and may record a walk-in that began up to the service's length ago.
+    fn earliest(&self, tenant: &BranchContext, service: &Service, source: AppointmentSource) -> DateTime<Utc> {
+        let now = self.availability.now();
+        match source {
+            AppointmentSource::Phone => service.earliest(&tenant.company, now),
+            // a walk-in already in the chair is recorded from when it began (the console
+            // refuses one that is over)
+            AppointmentSource::Console => now - service.duration(),
+            _ => now,
+        }
+    }
+
+    /// Writes the appointment's row (pending for an outside calendar, booked for ours); the
+    /// outcome instead when a concurrent retry or the database's slot guard got there first.
+    async fn record(
+        &self,
+        request: &BookingRequest,
+        service: &Service,
+        key: &str,
+        staff: Option<StaffId>,
+        end: DateTime<Utc>,
+        external: bool,
+    ) -> Result<Result<AppointmentId, BookingOutcome>, crate::store::StoreError> {
+        let tenant = &request.tenant;
         // An outside calendar's booking is not made until it answers; ours is the row itself.
-        let status = if calendar.external() { AppointmentStatus::Pending } else { AppointmentStatus::Booked };
+        let status = if external { AppointmentStatus::Pending } else { AppointmentStatus::Booked };
         let new = NewAppointment {
-            idempotency_key: key.clone(),
+            idempotency_key: key.to_string(),
             company_id: tenant.company.id,
             branch_id: tenant.branch.id,
             customer_id: request.customer_id,
@@ -256,20 +297,34 @@ impl Booker {
             source: request.source,
             created_at: self.availability.now(),
         };
-        let id = match self.store.insert_appointment(&new).await {
-            Ok(id) => id,
-            Err(error) => match self.store.appointment_by_key(&key).await? {
+        match self.store.insert_appointment(&new).await {
+            Ok(id) => Ok(Ok(id)),
+            Err(error) => match self.store.appointment_by_key(key).await? {
                 // A concurrent retry of the same call won the race: its row is the answer.
-                Some(done) => return Ok(self.outcome_of(done, true)),
+                Some(done) => Ok(Err(self.outcome_of(done, true))),
                 // The database's slot guard fired: somebody else has this time.
-                None if error.is_unique_violation() => return Ok(BookingOutcome::Taken),
-                None => return Err(error),
+                None if error.is_unique_violation() => Ok(Err(BookingOutcome::Taken)),
+                None => Err(error),
             },
-        };
-        let window = self.availability.key(tenant, &service, staff);
+        }
+    }
+
+    /// Books the recorded appointment in the calendar and settles its row by the answer: booked,
+    /// taken (the row goes), unknown (kept to reconcile, never confirmed) or failed.
+    async fn write_to_calendar(
+        &self,
+        calendar: &dyn CalendarProvider,
+        request: &BookingRequest,
+        service: &Service,
+        key: &str,
+        (id, staff): (AppointmentId, Option<StaffId>),
+        end: DateTime<Utc>,
+    ) -> Result<BookingOutcome, crate::store::StoreError> {
+        let tenant = &request.tenant;
+        let window = self.availability.key(tenant, service, staff);
         let entry = NewEntry {
             tenant,
-            service: &service,
+            service,
             staff,
             start: request.start,
             appointment_id: id,
@@ -288,10 +343,10 @@ impl Booker {
             }
             Err(CalendarError::Unavailable(reason)) => {
                 // The calendar may or may not have booked it: keep the row to reconcile, never confirm it.
-                tracing::warn!(appointment = id, %reason, "booking outcome unknown");
+                tracing::warn!(appointment = id.0, %reason, "booking outcome unknown");
                 self.store.set_appointment_status(id, AppointmentStatus::PendingUnknown, None).await?;
                 self.availability.taken(&window, request.start, end, None);
-                let row = self.store.appointment_by_key(&key).await?.expect("just written");
+                let row = self.store.appointment_by_key(key).await?.expect("just written");
                 return Ok(BookingOutcome::Unconfirmed(row));
             }
             Err(error) => {
@@ -300,12 +355,27 @@ impl Booker {
             }
         }
         self.availability.taken(&window, request.start, end, staff);
-        let row = self.store.appointment_by_key(&key).await?.expect("just written");
-        Ok(BookingOutcome::Booked { appointment: row, repeated: false })
+        let row = self.store.appointment_by_key(key).await?.expect("just written");
+        Ok(BookingOutcome::Booked { appointment: row, repeated: false, linked: Vec::new() })
     }
 
-    /// Cancels an appointment in the calendar of record, then locally; gives its time back.
+    /// Cancels an appointment — with the appointments linked to it (several services booked
+    /// together) — in the calendar of record, then locally; gives their time back.
     pub async fn cancel(
+        &self,
+        tenant: &BranchContext,
+        appointment: &crate::store::Appointment,
+        reason: &str,
+    ) -> Result<(), CalendarError> {
+        let linked = self.store.linked_appointments(appointment).await.map_err(|e| CalendarError::Unavailable(e.to_string()))?;
+        for part in linked.iter().filter(|a| a.id != appointment.id) {
+            self.cancel_one(tenant, part, reason).await?;
+        }
+        self.cancel_one(tenant, appointment, reason).await
+    }
+
+    /// Cancels one appointment in the calendar of record, then locally.
+    async fn cancel_one(
         &self,
         tenant: &BranchContext,
         appointment: &crate::store::Appointment,
@@ -324,12 +394,21 @@ impl Booker {
 
     /// Moves an appointment to `start` in the calendar of record, then locally; the old time is
     /// given back, the new one taken. `Ok(false)` when the new time is not free.
+    ///
+    /// `staff` moves it to another staff member too (the console; `None` keeps theirs when they
+    /// are free, else whoever is); `by` says who moves it (callers keep the notice).
     pub async fn reschedule(
         &self,
         tenant: &Arc<BranchContext>,
         appointment: &crate::store::Appointment,
         start: DateTime<Utc>,
+        staff: Option<StaffId>,
+        by: AppointmentSource,
     ) -> Result<bool, CalendarError> {
+        let linked = self.store.linked_appointments(appointment).await.map_err(|e| CalendarError::Unavailable(e.to_string()))?;
+        if linked.len() > 1 {
+            return self.reschedule_linked(tenant, appointment, &linked, start, by).await;
+        }
         let service = tenant
             .branch
             .service(crate::domain::ServiceId(appointment.service_id))
@@ -340,21 +419,23 @@ impl Booker {
         let Some(_guard) = self.locks.lock(&calendar.lock_scope(tenant, &service, own, start), LOCK_WAIT).await else {
             return Ok(false);
         };
-        let end = start + Duration::minutes(i64::from(service.duration_minutes));
+        let end = start + service.duration();
+        let earliest = self.earliest(tenant, &service, by);
         // "Half an hour later": the new time may overlap the appointment being moved, which the
         // window counts as taken. Such a move is judged with the appointment's own time free.
         let within_itself = start < appointment.ends_at && end > appointment.starts_at;
-        let free = match within_itself {
-            true => self.free_staff_moving(&*calendar, tenant, &service, appointment, start, end).await,
-            false => self.free_staff(&*calendar, tenant, &service, None, start, end).await,
+        let free = match (calendar.external(), within_itself) {
+            // Cal.com frees the old booking before it books the new time, so it decides.
+            (true, true) if start >= earliest => Ok(FreeStaff::Found(self.availability.calendar_staff(tenant, &service, own))),
+            (true, _) => self.free_staff(&*calendar, tenant, &service, None, start, earliest).await,
+            (false, _) => self.free_staff_here(tenant, &service, staff, start, earliest, Some(appointment)).await,
         };
         let staff = match free.map_err(|e| CalendarError::Unavailable(e.to_string()))? {
             FreeStaff::Found(staff) => staff,
             FreeStaff::Taken => return Ok(false),
-            FreeStaff::Unreadable(error) => return Err(error),
         };
         let window = self.availability.key(tenant, &service, staff);
-        let held = self.held_by_another_call(&*calendar, tenant, &service, start).await;
+        let held = self.held_by_another_call(&*calendar, tenant, None, &service, staff, start).await;
         if held.map_err(|e| CalendarError::Unavailable(e.to_string()))? {
             return Ok(false);
         }
@@ -371,23 +452,6 @@ impl Booker {
         self.availability.freed(&window, appointment.starts_at, appointment.ends_at);
         self.availability.taken(&window, start, end, staff);
         Ok(true)
-    }
-
-    /// Whether another call holds this slot where an outside calendar cannot see it: the hold's
-    /// reservation may still be on its way (or the calendar ignores reservations when booking),
-    /// so the booker must ask frontdesk's own holds. The embedded calendar counts holds as busy
-    /// time already.
-    async fn held_by_another_call(
-        &self,
-        calendar: &dyn CalendarProvider,
-        tenant: &BranchContext,
-        service: &Service,
-        start: DateTime<Utc>,
-    ) -> Result<bool, crate::store::StoreError> {
-        if !calendar.external() {
-            return Ok(false);
-        }
-        self.store.is_held_slot(tenant.branch.id, service.id.0, start, self.availability.now()).await
     }
 
     /// The company limit a new booking would break, if any: the horizon, this call's bookings,
@@ -413,151 +477,15 @@ impl Booker {
         Ok(None)
     }
 
-    /// This call's live hold on exactly this slot, consumed (it may have been made on another
-    /// instance: holds live in the database). Holds are keyed by company and call: call ids come
-    /// from payloads, and another company's agent could name the same one.
-    async fn take_hold(
-        &self,
-        tenant: &BranchContext,
-        call_id: &str,
-        service: crate::domain::ServiceId,
-        start: DateTime<Utc>,
-    ) -> Result<Option<Hold>, crate::store::StoreError> {
-        let now = self.availability.now();
-        let taken = self.store.take_hold_of_slot(tenant.company.id, call_id, service.0, start, now).await?;
-        Ok(taken.map(Hold::from))
-    }
-
-    /// Holds a slot for a call for [`HOLD_FOR`] (a Cal.com reservation for Cal.com tenants), so
-    /// nobody else can take it while the caller confirms. A call holds one slot at a time.
-    /// `Ok(None)` when the slot is not free.
-    pub async fn hold(
-        &self,
-        tenant: &Arc<BranchContext>,
-        call_id: &str,
-        service: &Service,
-        staff: Option<StaffId>,
-        start: DateTime<Utc>,
-    ) -> Result<Option<Hold>, CalendarError> {
-        self.release(tenant, call_id).await;
-        // The same lock as a booking: two callers asking to hold one slot at once must not both
-        // pass the window check — the second waits and then sees the first's hold.
-        let calendar = self.calendar(tenant)?;
-        let Some(_guard) = self.locks.lock(&calendar.lock_scope(tenant, service, staff, start), LOCK_WAIT).await else {
-            return Ok(None);
-        };
-        let end = start + Duration::minutes(i64::from(service.duration_minutes));
-        let staff = match self
-            .free_staff(&*calendar, tenant, service, staff, start, end)
-            .await
-            .map_err(|e| CalendarError::Unavailable(e.to_string()))?
-        {
-            FreeStaff::Found(staff) => staff,
-            FreeStaff::Taken => return Ok(None),
-            FreeStaff::Unreadable(error) => return Err(error),
-        };
-        let now = self.availability.now();
-        // Another call's hold of this very slot, made on any instance, before the calendar knows.
-        let held = self.held_by_another_call(&*calendar, tenant, service, start).await;
-        if held.map_err(|e| CalendarError::Unavailable(e.to_string()))? {
-            return Ok(None);
-        }
-        let hold = Hold { service: service.id, start, end, staff, reservation_uid: None, until: now + HOLD_FOR };
-        let row = hold.row(tenant, call_id);
-        self.store.put_hold(&row).await.map_err(|e| CalendarError::Unavailable(e.to_string()))?;
-        self.availability.taken(&self.availability.key(tenant, service, staff), start, end, staff);
-        if calendar.external() {
-            self.reserve_in_background(calendar, tenant.clone(), service.clone(), staff, start, call_id.to_string());
-        }
-        // A hold nobody books or releases gives its slot back by itself (the row is ignored once
-        // lapsed in any case; this also frees the windows and the Cal.com reservation).
-        let (booker, tenant, call_id) = (self.clone(), tenant.clone(), call_id.to_string());
-        tokio::spawn(async move {
-            tokio::time::sleep(HOLD_FOR.to_std().unwrap_or_default()).await;
-            // the call's hold, live or lapsed: still this one, or booked, released or replaced?
-            match booker.store.hold(tenant.company.id, &call_id).await {
-                Ok(Some(current)) if current.starts_at == row.starts_at && current.held_until == row.held_until => {
-                    booker.release(&tenant, &call_id).await;
-                }
-                _ => {}
-            }
-        });
-        Ok(Some(hold))
-    }
-
-    /// Places a hold's reservation in an outside calendar without keeping the caller waiting:
-    /// the shared hold is the guarantee and the caller hears it at once. A refused reservation
-    /// removes the hold, and the booking then answers honestly (the calendar refuses a taken slot).
-    fn reserve_in_background(
-        &self,
-        calendar: Arc<dyn CalendarProvider>,
-        tenant: Arc<BranchContext>,
-        service: Service,
-        staff: Option<StaffId>,
-        start: DateTime<Utc>,
-        call_id: String,
-    ) {
-        let booker = self.clone();
-        tokio::spawn(async move {
-            let minutes = HOLD_FOR.num_minutes() as u32;
-            let slot = HeldSlot { tenant: &tenant, service: &service, staff, start, minutes };
-            match calendar.reserve(slot).await {
-                Ok(None) => {}
-                Ok(Some(uid)) => {
-                    let kept = booker.store.set_hold_reservation(tenant.company.id, &call_id, start, &uid).await;
-                    // booked or released meanwhile: the reservation is not needed
-                    if !matches!(kept, Ok(true)) {
-                        let _ = calendar.release(&tenant, &uid).await;
-                    }
-                }
-                Err(CalendarError::SlotTaken) => {
-                    let now = booker.availability.now();
-                    let company = tenant.company.id;
-                    let _ = booker.store.take_hold_of_slot(company, &call_id, service.id.0, start, now).await;
-                    booker.availability.apply(&booker.availability.key(&tenant, &service, staff), None);
-                    tracing::info!("the calendar refused the reservation behind a hold; the hold is gone");
-                }
-                Err(error) => {
-                    tracing::warn!(%error, "calendar reservation failed; the shared hold still keeps the slot")
-                }
-            }
-        });
-    }
-
-    /// Lets a call's hold go (and its Cal.com reservation); whether there was one.
-    pub async fn release(&self, tenant: &BranchContext, call_id: &str) -> bool {
-        let hold = match self.store.take_hold(tenant.company.id, call_id).await {
-            Ok(Some(row)) => Hold::from(row),
-            Ok(None) => return false,
-            Err(error) => {
-                tracing::error!(%error, "hold could not be released; it lapses by itself");
-                return false;
-            }
-        };
-        if let Some(uid) = &hold.reservation_uid {
-            let released = match self.calendar(tenant) {
-                Ok(calendar) => calendar.release(tenant, uid).await,
-                Err(error) => Err(error),
-            };
-            if let Err(error) = released {
-                tracing::warn!(%error, "calendar reservation could not be released; it lapses by itself");
-            }
-        }
-        if let Some(service) = tenant.branch.service(hold.service) {
-            self.availability.freed(&self.availability.key(tenant, service, hold.staff), hold.start, hold.end);
-        }
-        true
-    }
-
-    fn outcome_of(&self, row: StoredAppointment, repeated: bool) -> BookingOutcome {
-        match row.status.as_str() {
-            "booked" => BookingOutcome::Booked { appointment: row, repeated },
+    fn outcome_of(&self, row: Appointment, repeated: bool) -> BookingOutcome {
+        match row.status {
+            AppointmentStatus::Booked => BookingOutcome::Booked { appointment: row, repeated, linked: Vec::new() },
             _ => BookingOutcome::Unconfirmed(row),
         }
     }
 
-    /// Who takes the appointment — checked against the window and, for the embedded calendar,
-    /// against the database itself.
+    /// Who takes the appointment: for the embedded calendar the slot engine over the database
+    /// right now; for an outside calendar its window (which refuses a taken slot itself).
     async fn free_staff(
         &self,
         calendar: &dyn CalendarProvider,
@@ -565,84 +493,70 @@ impl Booker {
         service: &Service,
         wanted: Option<StaffId>,
         start: DateTime<Utc>,
-        end: DateTime<Utc>,
+        earliest: DateTime<Utc>,
     ) -> Result<FreeStaff, crate::store::StoreError> {
-        let external = calendar.external();
-        let read = self.availability.slots(tenant, service, wanted, start, start + Duration::minutes(1)).await;
-        let read = match read {
-            Ok(read) => read,
-            // An outside calendar refuses a taken slot itself when it books, so a window it could not
-            // read just now (Cal.com's read budget spent on questions) never stops a booking.
-            Err(_) if external => {
-                return Ok(FreeStaff::Found(self.availability.calendar_staff(tenant, service, wanted)))
-            }
-            Err(error) => return Ok(FreeStaff::Unreadable(error)),
-        };
-        let Some(slot) = read.slots.into_iter().find(|s| s.start == start) else { return Ok(FreeStaff::Taken) };
-        if external {
+        if !calendar.external() {
+            return self.free_staff_here(tenant, service, wanted, start, earliest, None).await;
+        }
+        if start < earliest {
+            return Ok(FreeStaff::Taken);
+        }
+        let read = self.availability.slots_from(tenant, service, wanted, start, start + Duration::minutes(1)).await;
+        match read {
+            Ok(read) if !read.slots.iter().any(|s| s.start == start) => Ok(FreeStaff::Taken),
             // The calendar decides hosts, except on a staff member's own event type.
-            return Ok(FreeStaff::Found(self.availability.calendar_staff(tenant, service, wanted)));
-        }
-        let candidates: Vec<Option<StaffId>> = match (wanted, slot.staff.is_empty()) {
-            (Some(person), _) => vec![Some(person)],
-            (None, true) => vec![None],
-            (None, false) => slot.staff.into_iter().map(Some).collect(),
-        };
-        let now = self.availability.now();
-        for candidate in candidates {
-            // Booked, or held for another call on any instance (the window may not know yet).
-            if !self.store.is_busy(tenant.branch.id, candidate.map(|s| s.0), start, end, now).await? {
-                return Ok(FreeStaff::Found(candidate));
+            Ok(_) => Ok(FreeStaff::Found(self.availability.calendar_staff(tenant, service, wanted))),
+            // An outside calendar refuses a taken slot itself when it books, so a window it could
+            // not read just now (Cal.com's read budget spent on questions) never stops a booking;
+            // frontdesk's own knowledge (absences, breaks) still does.
+            Err(_) if self.availability.present_for(tenant, service, wanted, start) => {
+                Ok(FreeStaff::Found(self.availability.calendar_staff(tenant, service, wanted)))
             }
+            Err(_) => Ok(FreeStaff::Taken),
         }
-        Ok(FreeStaff::Taken)
     }
 
-    /// Who takes an appointment moved to a time that overlaps its own: Cal.com frees the old
-    /// booking before it books the new time, so it decides; the embedded calendar recomputes the
-    /// slot from the database with the appointment's own time left out, keeping its staff member
-    /// when they are free.
-    async fn free_staff_moving(
+    /// Who takes an appointment in the embedded calendar: the slot engine over the database's
+    /// appointments and live holds (every instance's) at this moment, so an absence entered
+    /// during the call or a booking made on another instance wins. `moving` leaves that
+    /// appointment's own time out, and keeps its staff member when they are free.
+    async fn free_staff_here(
         &self,
-        calendar: &dyn CalendarProvider,
-        tenant: &Arc<BranchContext>,
+        tenant: &BranchContext,
         service: &Service,
-        appointment: &crate::store::Appointment,
+        wanted: Option<StaffId>,
         start: DateTime<Utc>,
-        end: DateTime<Utc>,
+        earliest: DateTime<Utc>,
+        moving: Option<&Appointment>,
     ) -> Result<FreeStaff, crate::store::StoreError> {
-        if calendar.external() {
-            return Ok(FreeStaff::Found(self.availability.calendar_staff(
-                tenant,
-                service,
-                appointment.staff_id.map(StaffId),
-            )));
-        }
+        let plan = Plan::of(service, &tenant.branch);
+        let (from, to) = plan.span(start);
         let now = self.availability.now();
-        let mut busy = self
-            .store
-            .busy_intervals(tenant.branch.id, start - Duration::days(1), end + Duration::days(1), now)
-            .await?;
-        if let Some(own) = busy.iter().position(|b| {
-            b.staff_id == appointment.staff_id
-                && b.starts_at == appointment.starts_at
-                && b.ends_at == appointment.ends_at
-        }) {
-            busy.remove(own);
+        let day = Duration::days(1);
+        let mut busy = self.store.busy_intervals(tenant.branch.id, from - day, to + day, now).await?;
+        if let Some(own) = moving {
+            busy.retain(|b| {
+                !(b.staff_id == own.staff_id && b.starts_at == own.starts_at && b.ends_at == own.ends_at)
+            });
         }
-        let staff: Vec<StaffId> = tenant.branch.staff_for(service.id).map(|s| s.id).collect();
-        let duration = Duration::minutes(i64::from(service.duration_minutes));
-        let slots = free_slots_on_grid(
-            &tenant.branch.opening_hours,
-            tenant.company.timezone,
-            duration,
-            &staff,
-            &busy,
-            start,
-            start + Duration::minutes(1),
-        );
-        let Some(slot) = slots.into_iter().find(|s| s.start == start) else { return Ok(FreeStaff::Taken) };
-        let keep = appointment.staff_id.map(StaffId).filter(|own| slot.staff.contains(own));
+        let staff: Vec<StaffId> = match wanted {
+            Some(person) => vec![person],
+            None => tenant.branch.staff_for(service.id).map(|s| s.id).collect(),
+        };
+        let question = SlotQuestion {
+            tenant,
+            plan: &plan,
+            staff: &staff,
+            from: start,
+            to: start + Duration::minutes(1),
+            earliest,
+            interval: service.interval(),
+        };
+        let Some(slot) = free_slots(&question, &busy).into_iter().find(|s| s.start == start) else {
+            return Ok(FreeStaff::Taken);
+        };
+        let keep = moving.and_then(|a| a.staff_id.map(StaffId)).filter(|own| slot.staff.contains(own));
         Ok(FreeStaff::Found(keep.or(slot.staff.first().copied())))
     }
 }
+

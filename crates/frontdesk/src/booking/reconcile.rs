@@ -5,7 +5,7 @@
 use super::Booker;
 use crate::calendar::CalendarError;
 use crate::domain::BranchContext;
-use crate::store::{AppointmentStatus, PendingAppointment};
+use crate::store::{AppointmentStatus, Appointment};
 use chrono::Duration;
 use std::sync::Arc;
 
@@ -28,7 +28,7 @@ pub enum Reconciled {
 
 impl Booker {
     /// Settles every pending appointment it can; returns what it decided, by appointment id.
-    pub async fn reconcile(&self, branches: &[Arc<BranchContext>]) -> Vec<(i64, Reconciled)> {
+    pub async fn reconcile(&self, branches: &[Arc<BranchContext>]) -> Vec<(crate::domain::AppointmentId, Reconciled)> {
         let pending = match self.store.pending_appointments().await {
             Ok(pending) => pending,
             Err(error) => {
@@ -41,14 +41,14 @@ impl Booker {
             let Some(tenant) = branches.iter().find(|b| b.branch.id == appointment.branch_id) else { continue };
             let outcome = self.settle(tenant, &appointment).await;
             if outcome != Reconciled::Undecided {
-                tracing::info!(appointment = appointment.id, ?outcome, "pending appointment reconciled");
+                tracing::info!(appointment = appointment.id.0, ?outcome, "pending appointment reconciled");
             }
             decided.push((appointment.id, outcome));
         }
         decided
     }
 
-    async fn settle(&self, tenant: &BranchContext, appointment: &PendingAppointment) -> Reconciled {
+    async fn settle(&self, tenant: &BranchContext, appointment: &Appointment) -> Reconciled {
         if self.clock_now() - appointment.created_at < IN_FLIGHT {
             return Reconciled::Undecided;
         }
@@ -63,12 +63,12 @@ impl Booker {
                 return Reconciled::Undecided
             }
             Err(error) => {
-                tracing::warn!(%error, appointment = appointment.id, "reconciliation lookup refused");
+                tracing::warn!(%error, appointment = appointment.id.0, "reconciliation lookup refused");
                 return Reconciled::Undecided;
             }
         };
         if let Err(error) = self.store.set_appointment_status(appointment.id, status, uid.as_deref()).await {
-            tracing::error!(%error, appointment = appointment.id, "reconciled status could not be written");
+            tracing::error!(%error, appointment = appointment.id.0, "reconciled status could not be written");
             return Reconciled::Undecided;
         }
         if outcome == Reconciled::Released {

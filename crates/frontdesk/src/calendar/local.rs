@@ -1,4 +1,4 @@
-use super::{free_slots_on_grid, CalendarError, CalendarProvider, Slot, SlotQuery};
+use super::{free_slots, CalendarError, CalendarProvider, Plan, Slot, SlotQuery, SlotQuestion};
 use crate::clock::Clock;
 use crate::store::Store;
 use crate::telemetry::{CALENDAR_DURATION, CALENDAR_REQUESTS};
@@ -31,7 +31,8 @@ impl CalendarProvider for LocalCalendar {
             let started = std::time::Instant::now();
             let (from, to) = (query.from - Duration::days(1), query.to + Duration::days(1));
             // Time held for a call (on any instance) is taken for everyone else.
-            let busy = self.store.busy_intervals(query.branch.id, from, to, self.clock.now()).await;
+            let tenant = query.tenant;
+            let busy = self.store.busy_intervals(tenant.branch.id, from, to, self.clock.now()).await;
             let status = if busy.is_ok() { "ok" } else { "error" };
             metrics::histogram!(CALENDAR_DURATION, "provider" => "local", "endpoint" => "slots")
                 .record(started.elapsed().as_secs_f64());
@@ -40,17 +41,20 @@ impl CalendarProvider for LocalCalendar {
             let busy = busy.map_err(|e| CalendarError::Unavailable(e.to_string()))?;
             let staff: Vec<_> = match query.staff {
                 Some(wanted) => vec![wanted],
-                None => query.branch.staff_for(query.service.id).map(|s| s.id).collect(),
+                None => tenant.branch.staff_for(query.service.id).map(|s| s.id).collect(),
             };
-            Ok(free_slots_on_grid(
-                &query.branch.opening_hours,
-                query.company.timezone,
-                Duration::minutes(i64::from(query.service.duration_minutes)),
-                &staff,
-                &busy,
-                query.from,
-                query.to,
-            ))
+            let plan = Plan::of(query.service, &tenant.branch);
+            // The window holds every start; the notice is applied when it is read (it moves with now).
+            let question = SlotQuestion {
+                tenant,
+                plan: &plan,
+                staff: &staff,
+                from: query.from,
+                to: query.to,
+                earliest: query.from,
+                interval: query.service.interval(),
+            };
+            Ok(free_slots(&question, &busy))
         })
     }
 }

@@ -5,11 +5,11 @@ pub mod calcom;
 mod grid;
 mod local;
 
-pub use grid::{free_slots_on_grid, GRID_MINUTES};
+pub use grid::{free_slots, instants as day_range, Plan, SlotQuestion, GRID_MINUTES};
 pub use local::LocalCalendar;
 
-use crate::domain::{Branch, BranchContext, CalendarKind, Company, Service, StaffId};
-use crate::store::PendingAppointment;
+use crate::domain::{BranchContext, CalendarKind, Company, Service, StaffId};
+use crate::store::Appointment;
 use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 use std::sync::Arc;
@@ -28,10 +28,8 @@ pub struct Slot {
 /// The question asked of a calendar: free slots of a service in `[from, to)`.
 #[derive(Debug, Clone, Copy)]
 pub struct SlotQuery<'a> {
-    /// Tenant (time zone).
-    pub company: &'a Company,
-    /// Branch (hours, staff).
-    pub branch: &'a Branch,
+    /// Tenant (time zone, region) and branch (hours, staff, resources, closures).
+    pub tenant: &'a BranchContext,
     /// Service (duration, event type).
     pub service: &'a Service,
     /// Only this staff member, when the caller asked for someone.
@@ -117,7 +115,7 @@ pub struct NewEntry<'a> {
     /// Start (UTC).
     pub start: DateTime<Utc>,
     /// frontdesk's appointment id (the calendar keeps it, so a lost answer can be found again).
-    pub appointment_id: i64,
+    pub appointment_id: crate::domain::AppointmentId,
     /// The Retell call that booked it.
     pub call_id: &'a str,
     /// The customer's name.
@@ -217,7 +215,7 @@ pub trait CalendarProvider: Send + Sync + std::fmt::Debug {
     fn find_booking<'a>(
         &'a self,
         _tenant: &'a BranchContext,
-        _appointment: &'a PendingAppointment,
+        _appointment: &'a Appointment,
     ) -> BoxFuture<'a, Result<Option<String>, CalendarError>> {
         Box::pin(async { Err(CalendarError::NotSent("this calendar keeps no outside bookings".into())) })
     }

@@ -5,7 +5,7 @@ use super::error::ConsoleError;
 use super::session::Operator;
 use crate::app::AppState;
 use crate::domain::Role;
-use crate::store::{ConsoleAppointment, ConsoleCallback, FailedNotice};
+use crate::store::{Appointment, ConsoleCallback, FailedNotice};
 use crate::tenants::{Changed, TenantsFile};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
@@ -29,7 +29,7 @@ pub async fn appointments(
     operator: &Operator,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<Vec<ConsoleAppointment>, ConsoleError> {
+) -> Result<Vec<Appointment>, ConsoleError> {
     if to < from {
         return Err(ConsoleError::BadRequest("`to` lies before `from`".into()));
     }

@@ -15,7 +15,8 @@ use serde_json::{json, Value};
 /// The header a session's API writes carry their CSRF token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
-fn csrf(operator: &Operator, headers: &HeaderMap) -> Result<(), ConsoleError> {
+/// Refuses a session's write without its CSRF header (the bearer token carries none and needs none).
+pub(super) fn csrf(operator: &Operator, headers: &HeaderMap) -> Result<(), ConsoleError> {
     let given = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
     if operator.csrf_matches(given) {
         Ok(())
@@ -108,9 +109,9 @@ pub async fn appointments(
         .into_iter()
         .map(|a| {
             json!({
-                "id": a.id, "company": a.company, "branch": a.branch, "service": a.service, "staff": a.staff,
+                "id": a.id, "company": a.company, "branch": a.branch, "service": a.service_name, "staff": a.staff_name,
                 "start": a.starts_at, "end": a.ends_at, "customer_name": a.customer_name,
-                "status": a.status, "source": a.source,
+                "status": a.status.as_str(), "source": a.source.as_str(),
             })
         })
         .collect();

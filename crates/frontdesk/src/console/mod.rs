@@ -3,14 +3,17 @@
 
 pub mod actions;
 pub mod api;
+pub mod customers;
 pub mod error;
 pub mod pages;
+pub mod schedules;
 pub mod session;
+pub mod staff_api;
 
 use crate::app::AppState;
 use axum::http::header;
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
 use axum::Router;
 
 /// The stylesheet, compiled into the binary.
@@ -27,6 +30,13 @@ pub fn routes() -> Router<AppState> {
         .route("/tenants/reload", post(api::reload_tenants))
         .route("/notifications/failed", get(api::failed_notifications))
         .route("/notifications/retry", post(api::retry_notifications))
+        .route("/staff", get(staff_api::list))
+        .route("/staff/{id}/absences", get(staff_api::absences).post(staff_api::add_absence))
+        .route("/staff/{id}/working_hours", put(staff_api::set_working_hours))
+        .route("/absences/{id}", delete(staff_api::remove_absence))
+        .route("/customers", get(customers::search_api))
+        .route("/customers/{id}", get(customers::profile_api))
+        .route("/customers/{id}/notes", post(customers::add_note_api))
         .fallback(api::not_found);
     Router::new()
         .route("/", get(pages::home))
@@ -39,10 +49,17 @@ pub fn routes() -> Router<AppState> {
         .route("/appointments", post(pages::day::create))
         .route("/appointments/{id}/move", post(pages::day::reschedule))
         .route("/appointments/{id}/cancel", post(pages::day::cancel))
-        .route("/callbacks", get(pages::callbacks::list))
+        .route("/callbacks", get(pages::callbacks::list).post(pages::callbacks::create))
         .route("/callbacks/{id}/done", post(pages::callbacks::done))
         .route("/notifications/retry", post(pages::callbacks::retry_notices))
         .route("/calls", get(pages::calls::list))
+        .route("/customers", get(pages::customers::list))
+        .route("/customers/{id}", get(pages::customers::show))
+        .route("/customers/{id}/notes", post(pages::customers::add_note))
+        .route("/staff", get(pages::staff::show))
+        .route("/staff/absences", post(pages::staff::enter_absence))
+        .route("/staff/{id}/hours", post(pages::staff::save_hours))
+        .route("/absences/{id}/remove", post(pages::staff::remove_absence))
         .route("/settings", get(pages::settings::show))
         .route("/settings/{branch}/{section}", post(pages::settings::save))
         .route("/retell", get(pages::retell::show))
@@ -51,6 +68,15 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/console.js", get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], JS).into_response() }))
         .nest("/api", api)
         .fallback(page_not_found)
+        .layer(axum::middleware::map_response(not_stored))
+}
+
+/// Console answers are kept by no browser or proxy: after "Abmelden", Back must show the login,
+/// not the last page with a number revealed on it. The assets say otherwise themselves.
+async fn not_stored(mut response: axum::response::Response) -> axum::response::Response {
+    let no_store = header::HeaderValue::from_static("no-store");
+    response.headers_mut().entry(header::CACHE_CONTROL).or_insert(no_store);
+    response
 }
 
 /// An unknown console page: HTML for people (the API answers JSON 404s itself).

@@ -2,7 +2,7 @@
 //! into an [`Operator`] whose scope every query is bound to.
 
 use crate::app::AppState;
-use crate::domain::{Language, Role};
+use crate::domain::{CompanyId, Language, Role};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
@@ -26,7 +26,7 @@ pub struct Operator {
     /// Role.
     pub role: Role,
     /// The company every read and write is bound to; `None` = every company (admins only).
-    pub company: Option<i64>,
+    pub company: Option<CompanyId>,
     /// A staff login sees only this staff member's appointments.
     pub staff_name: Option<String>,
     /// Console language.
@@ -151,7 +151,7 @@ pub async fn operator_of(
         role,
         company,
         staff_name: if role == Role::Staff { row.operator.staff_name } else { None },
-        language: Language::parse(&row.operator.language).unwrap_or(Language::De),
+        language: Language::parse(&row.operator.language).unwrap_or_default(),
         csrf: Some(row.csrf_token),
         session: Some(hash),
     })

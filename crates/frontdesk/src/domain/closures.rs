@@ -70,6 +70,23 @@ impl BranchContext {
         self.branch.opening_hours.on(date.weekday()).is_empty().then_some(Closed::Weekly)
     }
 
+    /// The days in `[first, last]` closed by a public holiday or a closure, sorted (the year's
+    /// holidays are computed once per year, not once per day).
+    pub fn closed_days(&self, first: NaiveDate, last: NaiveDate) -> Vec<NaiveDate> {
+        let (region, closures) = (self.company.region, &self.branch.closures);
+        if (region.is_none() && closures.is_empty()) || last < first {
+            return Vec::new();
+        }
+        let mut closed: Vec<NaiveDate> = region
+            .map(|r| (first.year()..=last.year()).flat_map(|y| r.holidays(y)).map(|(day, _)| day).collect())
+            .unwrap_or_default();
+        closed.retain(|d| first <= *d && *d <= last);
+        closed.extend(first.iter_days().take_while(|d| *d <= last).filter(|d| closures.iter().any(|c| c.contains(*d))));
+        closed.sort_unstable();
+        closed.dedup();
+        closed
+    }
+
     /// Whether the calendar is closed on `date` by a holiday or closure (weekly hours aside).
     pub fn closed_for_the_day(&self, date: NaiveDate) -> bool {
         matches!(self.closed_on(date), Some(Closed::Holiday(_) | Closed::Closure))

@@ -12,15 +12,16 @@ pub struct TimeRange {
 }
 
 impl TimeRange {
-    /// Parses `"09:00-18:00"`.
+    /// Parses a range as people write it: `"09:00-18:00"`, `"9-16"`, `"9.00–16.00"`,
+    /// `"9 bis 16 Uhr"`, `"9 to 4:30"` is not (no am/pm guessing: 24-hour clock only).
     pub fn parse(text: &str) -> Result<Self, String> {
+        let normal = normalize_range(text);
         let (open, close) =
-            text.split_once('-').ok_or_else(|| format!("{text:?} is not a time range like \"09:00-18:00\""))?;
+            normal.split_once('-').ok_or_else(|| format!("{text:?} is not a time range like \"09:00-18:00\""))?;
         let open = parse_clock(open.trim())?;
-        let close = if close.trim() == "24:00" {
-            NaiveTime::from_hms_opt(23, 59, 59).expect("valid time")
-        } else {
-            parse_clock(close.trim())?
+        let close = match close.trim() {
+            "24:00" | "24" | "24.00" => NaiveTime::from_hms_opt(23, 59, 59).expect("valid time"),
+            close => parse_clock(close)?,
         };
         if open >= close {
             return Err(format!("{text:?}: opening must be before closing"));
@@ -38,8 +39,23 @@ impl TimeRange {
     }
 }
 
+/// "9 bis 16 Uhr", "9.00–16.00", "9 to 16 h" → "9-16", "9:00-16:00": one hyphen between two
+/// clock times, "Uhr"/"h" dropped, the dot of "9.00" a colon.
+fn normalize_range(text: &str) -> String {
+    let lower = text.trim().to_lowercase().replace(['–', '—'], "-");
+    let joined = [" bis ", " to ", " until "].iter().fold(lower, |t, word| t.replace(word, "-"));
+    let dropped = joined.replace("uhr", " ");
+    dropped.split('-').map(|part| part.trim().trim_end_matches('h').trim().replace('.', ":")).collect::<Vec<_>>().join("-")
+}
+
 fn parse_clock(text: &str) -> Result<NaiveTime, String> {
-    NaiveTime::parse_from_str(text, "%H:%M").map_err(|_| format!("{text:?} is not a time like \"09:00\""))
+    let refused = || format!("{text:?} is not a time like \"09:00\"");
+    let (hours, minutes) = text.split_once(':').unwrap_or((text, "00"));
+    // "9:5" is no time anybody writes; chrono would read it as 9:05
+    if minutes.len() != 2 {
+        return Err(refused());
+    }
+    NaiveTime::parse_from_str(&format!("{hours}:{minutes}"), "%H:%M").map_err(|_| refused())
 }
 
 /// The weekly opening hours of a branch: sorted, non-overlapping intervals per weekday.
@@ -108,6 +124,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn reads_ranges_as_people_write_them() {
+        let range = |open: (u32, u32), close: (u32, u32)| TimeRange {
+            open: NaiveTime::from_hms_opt(open.0, open.1, 0).unwrap(),
+            close: NaiveTime::from_hms_opt(close.0, close.1, 0).unwrap(),
+        };
+        for typed in ["09:00-16:00", "9-16", "9.00–16.00", "9 bis 16 Uhr", "9:00 - 16:00", "09.00-16.00 Uhr", "9 to 16", "9h-16h"] {
+            assert_eq!(TimeRange::parse(typed), Ok(range((9, 0), (16, 0))), "{typed}");
+        }
+        assert_eq!(TimeRange::parse("14:30-18"), Ok(range((14, 30), (18, 0))));
+        assert_eq!(TimeRange::parse("9-24").unwrap().close, NaiveTime::from_hms_opt(23, 59, 59).unwrap());
+        for wrong in ["9", "16-9", "9-25", "neun bis fünf", "9.5-16", ""] {
+            assert!(TimeRange::parse(wrong).is_err(), "{wrong}");
+        }
+    }
+
+    #[test]
     fn parses_and_renders_round_trip() {
         let map: BTreeMap<String, Vec<String>> = [
             ("mon".to_string(), vec!["09:00-18:00".to_string()]),
@@ -122,7 +154,7 @@ mod tests {
 
     #[test]
     fn rejects_bad_input() {
-        for (day, range) in [("mon", "18:00-09:00"), ("xyz", "09:00-10:00"), ("mon", "9-10")] {
+        for (day, range) in [("mon", "18:00-09:00"), ("xyz", "09:00-10:00"), ("mon", "9"), ("mon", "9-25")] {
             let map: BTreeMap<String, Vec<String>> = [(day.to_string(), vec![range.to_string()])].into();
             assert!(OpeningHours::parse(&map).is_err(), "{day} {range}");
         }

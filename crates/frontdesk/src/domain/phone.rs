@@ -29,6 +29,23 @@ impl PhoneNumber {
         Ok(Self(format!("+{digits}")))
     }
 
+    /// Reads a number as a person writes it — "0171 1234567", "030/123 456", "+49 171 …",
+    /// "0049 171 …": a national form in `country` (the branch's), any form international; only
+    /// numbers libphonenumber's rules accept, stored as E.164. (Numbers from payloads are E.164
+    /// already: [`PhoneNumber::parse`].)
+    pub fn read(text: &str, country: Option<Country>) -> Result<Self, String> {
+        let refused = || format!("{:?} is not a phone number", mask(text));
+        let trimmed = text.trim();
+        // "0049 …" is "+49 …" everywhere in Europe; libphonenumber wants the plus without a country
+        let international = trimmed.strip_prefix("00").map(|rest| format!("+{rest}"));
+        let text = international.as_deref().unwrap_or(trimmed);
+        let number = phonenumber::parse(country.map(|c| c.0), text).map_err(|_| refused())?;
+        if !phonenumber::is_valid(&number) {
+            return Err(refused());
+        }
+        Self::parse(&number.format().mode(phonenumber::Mode::E164).to_string())
+    }
+
     /// The canonical `+4930…` text.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -74,5 +91,44 @@ mod tests {
     #[test]
     fn masks_all_but_the_last_digits() {
         assert_eq!(PhoneNumber::parse("+4930123456").unwrap().masked(), "+*******456");
+    }
+}
+
+/// A country whose national numbers can be read ("0171 …" in Germany).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Country(phonenumber::country::Id);
+
+impl Country {
+    /// The country an E.164 number belongs to: a branch's own number says where it is.
+    pub fn of(number: &str) -> Option<Self> {
+        phonenumber::parse(None, number).ok()?.country().id().map(Self)
+    }
+
+    /// By its ISO 3166-1 code ("DE", "at").
+    pub fn parse(code: &str) -> Option<Self> {
+        code.trim().to_uppercase().parse().ok().map(Self)
+    }
+}
+
+#[cfg(test)]
+mod reading {
+    use super::*;
+
+    #[test]
+    fn reads_national_and_international_forms_in_the_branchs_country() {
+        let germany = Country::of("+4930123456");
+        assert_eq!(germany, Country::parse("de"));
+        for typed in ["0171 1234567", "0171/1234567", "(0171) 123 45 67", "+49 171 1234567", "0049 171 1234567", "+491711234567"] {
+            assert_eq!(PhoneNumber::read(typed, germany).map(|n| n.as_str().to_string()), Ok("+491711234567".into()), "{typed}");
+        }
+        // Vienna's 01 is Austria's, not Germany's
+        let austria = Country::parse("AT");
+        assert_eq!(PhoneNumber::read("01 5880010", austria).unwrap().as_str(), "+4315880010");
+        // without a country only the international form can be read
+        assert!(PhoneNumber::read("0171 1234567", None).is_err());
+        assert!(PhoneNumber::read("+44 20 7946 0958", None).is_ok());
+        for wrong in ["0171", "12", "Anna", "0171 1234567 99999999", ""] {
+            assert!(PhoneNumber::read(wrong, germany).is_err(), "{wrong}");
+        }
     }
 }

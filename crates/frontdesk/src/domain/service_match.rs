@@ -87,20 +87,12 @@ mod tests {
     use crate::domain::{OpeningHours, ServiceId, StaffId};
 
     fn service(id: i64, name: &str, synonyms: &[&str]) -> Service {
-        Service {
-            id: ServiceId(id),
-            name: name.into(),
-            synonyms: synonyms.iter().map(|s| s.to_string()).collect(),
-            duration_minutes: 30,
-            price: None,
-            description: None,
-            calcom_event_type_id: None,
-        }
+        Service { synonyms: synonyms.iter().map(|s| s.to_string()).collect(), ..Service::plain(ServiceId(id), name, 30) }
     }
 
     fn branch() -> Branch {
         Branch {
-            id: 1,
+            id: crate::domain::BranchId(1),
             name: "Innenstadt".into(),
             phone_numbers: vec![],
             opening_hours: OpeningHours::default(),
@@ -109,14 +101,10 @@ mod tests {
                 service(2, "Damenhaarschnitt", &["Frauenhaarschnitt"]),
                 service(3, "Färben", &["Coloration", "Tönung"]),
             ],
-            staff: vec![Staff {
-                id: StaffId(1),
-                name: "Maria".into(),
-                services: vec![ServiceId(1)],
-                calcom_event_types: vec![],
-            }],
+            staff: vec![Staff::plain(StaffId(1), "Maria", vec![ServiceId(1)])],
             closures: vec![],
             retell_agent_ids: vec![],
+            resources: vec![],
         }
     }
 

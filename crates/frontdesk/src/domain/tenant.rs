@@ -1,4 +1,9 @@
-use super::{CalendarKind, DayRange, Language, OpeningHours, PhoneNumber, Region, Secret};
+use super::{
+    Absence, BranchId, CalendarKind, CompanyId, DayRange, Language, OpeningHours, Phase, PhoneNumber, Region, Resource,
+    Secret, DEFAULT_SLOT_INTERVAL_MINUTES,
+};
+use chrono::{DateTime, Duration, Utc};
+use std::borrow::Cow;
 use chrono_tz::Tz;
 use std::sync::Arc;
 
@@ -14,7 +19,7 @@ pub struct StaffId(pub i64);
 #[derive(Debug, Clone)]
 pub struct Company {
     /// Database id.
-    pub id: i64,
+    pub id: CompanyId,
     /// Display name, spoken to callers.
     pub name: String,
     /// Language of spoken messages.
@@ -35,6 +40,29 @@ pub struct Company {
     pub retell_api_key: Option<Secret>,
     /// What one call or one caller may do.
     pub limits: Limits,
+    /// No start sooner than this many minutes from now (services may ask for more or less).
+    pub min_notice_minutes: u32,
+}
+
+impl Company {
+    /// A company with nothing but a name and a zone set: German, the embedded calendar, default
+    /// limits and notice (fixtures and the engine's tests).
+    pub fn plain(id: CompanyId, name: &str, timezone: Tz) -> Self {
+        Self {
+            id,
+            name: name.to_string(),
+            language: Language::default(),
+            timezone,
+            calendar: None,
+            cancel_hours_before: None,
+            calcom_api_key: None,
+            region: None,
+            month_first: false,
+            retell_api_key: None,
+            limits: Limits::default(),
+            min_notice_minutes: super::DEFAULT_NOTICE_MINUTES,
+        }
+    }
 }
 
 /// Abuse limits of a company (tenants file: `max_bookings_per_call`, `max_upcoming_per_caller`,
@@ -81,6 +109,74 @@ pub struct Service {
     pub description: Option<String>,
     /// Cal.com event type, for Cal.com tenants.
     pub calcom_event_type_id: Option<i64>,
+    /// Work and wait parts, adding up to the duration (empty: one work phase).
+    pub phases: Vec<Phase>,
+    /// Minutes the staff member is busy before the customer's time (setting up).
+    pub buffer_before_minutes: u32,
+    /// Minutes the staff member is busy after it (cleaning).
+    pub buffer_after_minutes: u32,
+    /// Names of the branch's resources it holds for the whole appointment.
+    pub resources: Vec<String>,
+    /// Notice this service needs, overriding the company's.
+    pub min_notice_minutes: Option<u32>,
+    /// Starts every this many minutes from the opening (default 15).
+    pub slot_interval_minutes: Option<u32>,
+}
+
+impl Service {
+    /// A service of `duration_minutes` with nothing else set: one work phase, no buffers, no
+    /// resources, the company's notice, the default interval.
+    pub fn plain(id: ServiceId, name: &str, duration_minutes: u32) -> Self {
+        Self {
+            id,
+            name: name.to_string(),
+            synonyms: Vec::new(),
+            duration_minutes,
+            price: None,
+            description: None,
+            calcom_event_type_id: None,
+            phases: Vec::new(),
+            buffer_before_minutes: 0,
+            buffer_after_minutes: 0,
+            resources: Vec::new(),
+            min_notice_minutes: None,
+            slot_interval_minutes: None,
+        }
+    }
+
+    /// Its phases, one work phase of the whole duration when none are set.
+    pub fn phases(&self) -> Cow<'_, [Phase]> {
+        if self.phases.is_empty() {
+            Cow::Owned(vec![Phase::Work(self.duration_minutes)])
+        } else {
+            Cow::Borrowed(&self.phases)
+        }
+    }
+
+    /// The customer's time.
+    pub fn duration(&self) -> Duration {
+        Duration::minutes(i64::from(self.duration_minutes))
+    }
+
+    /// How far ahead a start must be for this service in this company.
+    pub fn notice(&self, company: &Company) -> Duration {
+        Duration::minutes(i64::from(self.min_notice_minutes.unwrap_or(company.min_notice_minutes)))
+    }
+
+    /// The earliest start a caller may book at `now`.
+    pub fn earliest(&self, company: &Company, now: DateTime<Utc>) -> DateTime<Utc> {
+        now + self.notice(company)
+    }
+
+    /// Minutes between two possible starts.
+    pub fn interval(&self) -> Duration {
+        Duration::minutes(i64::from(self.slot_interval_minutes.unwrap_or(DEFAULT_SLOT_INTERVAL_MINUTES).max(1)))
+    }
+
+    /// Whether it has more to it than one stretch of work (phases, buffers or resources).
+    pub fn is_plain(&self) -> bool {
+        self.phases.len() <= 1 && self.buffer_before_minutes == 0 && self.buffer_after_minutes == 0 && self.resources.is_empty()
+    }
 }
 
 /// A person who performs services.
@@ -95,9 +191,33 @@ pub struct Staff {
     /// This person's own Cal.com event type per service, where the tenant mapped one: a caller
     /// who asks for them is offered and booked on it.
     pub calcom_event_types: Vec<(ServiceId, i64)>,
+    /// Weekly working hours; `None`: the branch's opening hours.
+    pub working_hours: Option<OpeningHours>,
+    /// Weekly breaks.
+    pub breaks: OpeningHours,
+    /// Absences that have not ended yet, by start.
+    pub absences: Vec<Absence>,
 }
 
 impl Staff {
+    /// A staff member performing `services`, working the branch's hours, without breaks or absences.
+    pub fn plain(id: StaffId, name: &str, services: Vec<ServiceId>) -> Self {
+        Self {
+            id,
+            name: name.to_string(),
+            services,
+            calcom_event_types: Vec::new(),
+            working_hours: None,
+            breaks: OpeningHours::default(),
+            absences: Vec::new(),
+        }
+    }
+
+    /// The absence that overlaps `[start, end)`, if any.
+    pub fn absence_during(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> Option<&Absence> {
+        self.absences.iter().find(|a| a.overlaps(start, end))
+    }
+
     /// This person's Cal.com event type for a service, if mapped.
     pub fn calcom_event_type(&self, service: ServiceId) -> Option<i64> {
         self.calcom_event_types.iter().find(|(s, _)| *s == service).map(|(_, event)| *event)
@@ -108,7 +228,7 @@ impl Staff {
 #[derive(Debug, Clone)]
 pub struct Branch {
     /// Database id.
-    pub id: i64,
+    pub id: BranchId,
     /// Display name.
     pub name: String,
     /// Numbers that ring this branch.
@@ -123,9 +243,16 @@ pub struct Branch {
     pub closures: Vec<DayRange>,
     /// Retell agents whose web calls belong here (they carry no phone numbers).
     pub retell_agent_ids: Vec<String>,
+    /// Things services need besides a person, with how many can be used at once.
+    pub resources: Vec<Resource>,
 }
 
 impl Branch {
+    /// The country its own numbers are in: where a number typed without "+49" is read.
+    pub fn country(&self) -> Option<super::Country> {
+        self.phone_numbers.first().and_then(|n| super::Country::of(n.as_str()))
+    }
+
     /// The service with this id.
     pub fn service(&self, id: ServiceId) -> Option<&Service> {
         self.services.iter().find(|s| s.id == id)

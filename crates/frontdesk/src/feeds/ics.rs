@@ -2,11 +2,11 @@
 //! text; frontdesk decides what an appointment says.
 
 use crate::domain::mask_phone;
-use crate::store::FeedAppointment;
+use crate::store::{Appointment, AppointmentStatus};
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Property};
 
 /// The stable UID of an appointment's event: a calendar app updates, never duplicates, it.
-pub fn uid(appointment_id: i64) -> String {
+pub fn uid(appointment_id: crate::domain::AppointmentId) -> String {
     format!("appointment-{appointment_id}@frontdesk")
 }
 
@@ -23,7 +23,7 @@ pub enum InvitationMethod {
 #[derive(Debug, Clone)]
 pub struct Invitation<'a> {
     /// The appointment (its UID).
-    pub appointment_id: i64,
+    pub appointment_id: crate::domain::AppointmentId,
     /// How often it moved.
     pub sequence: i32,
     /// "Herrenhaarschnitt – Salon Schnittpunkt".
@@ -79,7 +79,7 @@ pub fn invitation(method: InvitationMethod, invite: &Invitation<'_>) -> String {
 }
 
 /// A published calendar (`METHOD:PUBLISH`) named `name` holding `appointments`.
-pub fn feed(name: &str, appointments: &[FeedAppointment]) -> String {
+pub fn feed(name: &str, appointments: &[Appointment]) -> String {
     let mut calendar = Calendar::new();
     calendar.name(name);
     calendar.append_property(Property::new("METHOD", "PUBLISH"));
@@ -89,7 +89,7 @@ pub fn feed(name: &str, appointments: &[FeedAppointment]) -> String {
     for a in appointments {
         let who = a.customer_name.as_deref().unwrap_or("?");
         let mut description = String::new();
-        if let Some(staff) = &a.staff {
+        if let Some(staff) = &a.staff_name {
             description.push_str(&format!("{staff}\n"));
         }
         // The number stays masked outside the business's own e-mail (the feed URL can travel).
@@ -99,13 +99,13 @@ pub fn feed(name: &str, appointments: &[FeedAppointment]) -> String {
         let mut event = Event::new();
         event
             .uid(&uid(a.id))
-            .summary(&format!("{} – {who}", a.service))
+            .summary(&format!("{} – {who}", a.service_name))
             .description(description.trim_end())
             .starts(a.starts_at)
             .ends(a.ends_at)
             // DTSTAMP is the last change, not "now": an unchanged feed is byte-for-byte the same.
             .timestamp(a.updated_at)
-            .status(if a.status == "booked" { EventStatus::Confirmed } else { EventStatus::Tentative });
+            .status(if a.status == AppointmentStatus::Booked { EventStatus::Confirmed } else { EventStatus::Tentative });
         calendar.push(event.done());
     }
     calendar.done().to_string()
@@ -119,16 +119,30 @@ mod tests {
     #[test]
     fn a_feed_is_folded_escaped_and_stable() {
         let at = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
-        let appointment = FeedAppointment {
-            id: 7,
-            service: "Färben; Schnitt, lang".into(),
-            staff: Some("Maria".into()),
+        let appointment = Appointment {
+            id: crate::domain::AppointmentId(7),
+            company_id: crate::domain::CompanyId(1),
+            company: "Salon Schnittpunkt".into(),
+            branch_id: crate::domain::BranchId(1),
+            branch: "Innenstadt".into(),
+            customer_id: Some(crate::domain::CustomerId(3)),
             customer_name: Some("Anna Schmidt".into()),
             phone: Some("+4917612345678".into()),
+            email: None,
+            service_id: 2,
+            service_name: "Färben; Schnitt, lang".into(),
+            staff_id: Some(4),
+            staff_name: Some("Maria".into()),
+            calcom_event_type_id: None,
+            external_uid: None,
             starts_at: at,
             ends_at: at + chrono::Duration::minutes(90),
-            status: "booked".into(),
+            status: AppointmentStatus::Booked,
+            source: crate::store::AppointmentSource::Phone,
+            created_at: at - chrono::Duration::days(2),
             updated_at: at - chrono::Duration::days(1),
+            sequence: 0,
+            group_key: None,
         };
         let text = feed("Salon Schnittpunkt – Innenstadt", std::slice::from_ref(&appointment));
         assert_eq!(text, feed("Salon Schnittpunkt – Innenstadt", &[appointment]), "the same rows, the same bytes");

@@ -47,6 +47,37 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
+/// A list of text arguments: an array of strings, or one string (several names in it are split
+/// where the service is resolved); at most [`MAX_LIST_ITEMS`] kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextList(Vec<String>);
+
+/// The most items a list argument keeps (a booking of more services is not made by phone).
+pub const MAX_LIST_ITEMS: usize = 5;
+
+impl TextList {
+    /// The items given, in order.
+    pub fn items(&self) -> &[String] {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for TextList {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Loose {
+            Many(Vec<Text>),
+            One(Text),
+        }
+        let items: Vec<Text> = match Loose::deserialize(deserializer)? {
+            Loose::Many(items) => items,
+            Loose::One(item) => vec![item],
+        };
+        Ok(Self(items.into_iter().filter_map(|t| t.get().map(str::to_string)).take(MAX_LIST_ITEMS).collect()))
+    }
+}
+
 /// Why arguments could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ArgsError {
@@ -88,9 +119,12 @@ pub fn parse<T: for<'de> Deserialize<'de>>(raw: Option<&RawValue>) -> Result<T, 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct WishArgs {
-    /// The service.
+    /// The service (or several: "Schnitt und Bart").
     #[serde(alias = "dienstleistung", alias = "service_name", alias = "leistung", alias = "behandlung")]
     pub service: Text,
+    /// Several services booked back to back, as a list.
+    #[serde(alias = "dienstleistungen", alias = "leistungen", alias = "service_names")]
+    pub services: TextList,
     /// The day (or the whole wish: "Dienstag zwischen 10 und 12").
     #[serde(alias = "datum", alias = "tag", alias = "day", alias = "wunschdatum", alias = "appointment_date")]
     pub date: Text,

@@ -3,18 +3,19 @@
 //! was not understood.
 
 use super::args::WishArgs;
-use super::catalog::resolve_service;
+use super::catalog::resolve_services;
 use super::{Backends, CallContext, Reply};
-use crate::domain::{CalendarKind, Language, Service, Staff};
-use crate::speech::join_choices;
-use crate::speech::{understand, Wish};
+use crate::domain::{CalendarKind, Service, Staff};
+use crate::speech::{understand, CallerSentence, Wish};
 use serde::Serialize;
 
 /// What a call asks about: service, staff member and when.
 #[derive(Debug)]
 pub struct Asked<'a> {
-    /// The service.
+    /// The service (the first, when several are booked back to back).
     pub service: &'a Service,
+    /// The services after it, back to back (empty for one service).
+    pub more: Vec<&'a Service>,
     /// The staff member asked for, if any.
     pub staff: Option<&'a Staff>,
     /// When.
@@ -25,21 +26,27 @@ pub struct Asked<'a> {
 /// A wish beyond the company's booking horizon is refused here, for every read and write.
 pub fn understood(ctx: &CallContext, date: Option<&str>, time: Option<&str>) -> Result<Wish, Reply> {
     let wish = understand(date, time, &ctx.speech())
-        .map_err(|problem| Reply::invalid_date(ctx.language(), ctx.today(), &problem))?;
+        .map_err(|problem| Reply::invalid_date(&problem))?;
     let horizon = ctx.company().limits.booking_horizon_days;
     if (wish.first_day - ctx.today()).num_days() > i64::from(horizon) {
         crate::booking::Limit::Horizon(horizon).counted();
-        return Err(Reply::beyond_horizon(ctx.language(), ctx.today(), horizon));
+        return Err(Reply::beyond_horizon(ctx.today(), horizon));
     }
     Ok(wish)
 }
 
 /// Service, wish and staff of a call's wish arguments (in that order of asking back).
 pub fn asked<'a>(backends: &Backends, ctx: &'a CallContext, args: &WishArgs) -> Result<Asked<'a>, Reply> {
-    let service = resolve_service(ctx, args.service.get())?;
+    let mut services = resolve_services(ctx, args.service.get(), args.services.items())?.into_iter();
+    let service = services.next().ok_or_else(|| Reply::missing(crate::speech::Needed::ServiceWanted))?;
+    let more: Vec<&Service> = services.collect();
     let wish = understood(ctx, args.date.get(), args.time_words().as_deref())?;
     let staff = staff_of(backends, ctx, service, args, Some(&wish))?;
-    Ok(Asked { service, staff, wish })
+    // the person asked for must do every service
+    for other in &more {
+        staff_of(backends, ctx, other, args, Some(&wish))?;
+    }
+    Ok(Asked { service, more, staff, wish })
 }
 
 /// The staff member named as an argument or in the words, checked against the service and, on
@@ -60,32 +67,16 @@ fn staff_of<'a>(
 /// The staff member asked for, checked against the service; or the answer when that fails.
 fn resolve_staff<'a>(ctx: &'a CallContext, service: &Service, said: Option<&str>) -> Result<Option<&'a Staff>, Reply> {
     let Some(said) = said else { return Ok(None) };
-    let language = ctx.language();
     let heard = crate::speech::echo(said);
     let able: Vec<String> = ctx.branch().staff_for(service.id).map(|s| s.name.clone()).collect();
     let staff = ctx.branch().match_staff(said).ok_or_else(|| {
-        let list = join_choices(&able, language, false);
-        Reply::failure(
-            "unknown_staff",
-            match language {
-                Language::De => format!("{heard} kenne ich hier leider nicht. {} macht bei uns {list}.", service.name),
-                Language::En => format!("I don't know {heard} here. {} is done by {list}.", service.name),
-            },
-        )
-        .with("staff", &able)
+        let message = CallerSentence::UnknownStaff { heard, service: service.name.clone(), able: able.clone() };
+        Reply::failure("unknown_staff", message).with("staff", &able)
     })?;
     if !staff.services.contains(&service.id) {
-        let list = join_choices(&able, language, false);
-        return Err(Reply::failure(
-            "staff_not_qualified",
-            match language {
-                Language::De => {
-                    format!("{} macht leider keinen {}. Das macht bei uns {list}.", staff.name, service.name)
-                }
-                Language::En => format!("{} doesn't do {}. It is done by {list}.", staff.name, service.name),
-            },
-        )
-        .with("staff", &able));
+        let message =
+            CallerSentence::StaffNotQualified { staff: staff.name.clone(), service: service.name.clone(), able: able.clone() };
+        return Err(Reply::failure("staff_not_qualified", message).with("staff", &able));
     }
     Ok(Some(staff))
 }
@@ -99,18 +90,12 @@ fn selectable(backends: &Backends, ctx: &CallContext, service: &Service, staff: 
     if !calcom || person.calcom_event_type(service.id).is_some() {
         return Ok(());
     }
-    let message = match ctx.language() {
-        Language::De => format!(
-            "Bei {} vergibt unser Kalender die Mitarbeiter selbst; {} kann ich am Telefon leider nicht fest einplanen. Soll ich trotzdem nach einem Termin schauen?",
-            service.name, person.name
-        ),
-        Language::En => format!(
-            "For {} our calendar assigns the team member itself, so I can't book {} specifically by phone. Shall I look for a time anyway?",
-            service.name, person.name
-        ),
-    };
+    let message = CallerSentence::StaffNotSelectable { service: service.name.clone(), staff: person.name.clone() };
     Err(Reply::failure("staff_not_selectable", message).with("staff", &person.name))
 }
+
+/// The services (first one first), the staff member and the wish when one was said.
+pub type MaybeAsked<'a> = (Vec<&'a Service>, Option<&'a Staff>, Option<Wish>);
 
 /// Service and staff only, with the wish when one was said (`find_next_available` without a day).
 pub fn asked_maybe<'a>(
@@ -118,15 +103,19 @@ pub fn asked_maybe<'a>(
     ctx: &'a CallContext,
     args: &WishArgs,
     date: Option<&str>,
-) -> Result<(&'a Service, Option<&'a Staff>, Option<Wish>), Reply> {
-    let service = resolve_service(ctx, args.service.get())?;
+) -> Result<MaybeAsked<'a>, Reply> {
+    let services = resolve_services(ctx, args.service.get(), args.services.items())?;
+    let service = *services.first().ok_or_else(|| Reply::missing(crate::speech::Needed::ServiceWanted))?;
     let time = args.time_words();
     let wish = match (date, time.as_deref()) {
         (None, None) => None,
         (date, time) => Some(understood(ctx, date, time)?),
     };
     let staff = staff_of(backends, ctx, service, args, wish.as_ref())?;
-    Ok((service, staff, wish))
+    for other in &services[1..] {
+        staff_of(backends, ctx, other, args, wish.as_ref())?;
+    }
+    Ok((services, staff, wish))
 }
 
 /// The wish as the agent receives it.

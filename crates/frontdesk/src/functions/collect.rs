@@ -2,12 +2,11 @@
 //! the summary back for confirmation — and with `confirm` books exactly like `book_appointment`.
 
 use super::args::{parse, CollectArgs};
+use super::asked::asked;
 use super::availability::availability_of;
 use super::booking::book_with;
-use super::asked::asked;
 use super::{Backends, CallContext, Reply};
-use crate::domain::Language;
-use crate::speech::{capitalise, join_choices, spoken_date, spoken_time};
+use crate::speech::{BookingSentence, FailureSentence, Moment, Needed, Upcoming};
 use serde_json::value::RawValue;
 
 /// Gathers, confirms and (when confirmed) books.
@@ -16,28 +15,22 @@ pub async fn collect_appointment_info(backends: &Backends, ctx: &CallContext, ra
 }
 
 async fn collect(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Result<Reply, Reply> {
-    let language = ctx.language();
-    let args = parse::<CollectArgs>(raw).map_err(|_| Reply::invalid_arguments(language))?;
+    let args = parse::<CollectArgs>(raw).map_err(|_| Reply::invalid_arguments())?;
     let wish = &args.booking.wish;
     let time_words = wish.time_words();
-    let mut missing: Vec<(&str, &str, &str)> = Vec::new();
-    for (given, key, de, en) in [
-        (wish.service.get(), "service", "die gewünschte Leistung", "the service"),
-        (wish.date.get(), "date", "den Tag", "the day"),
-        (time_words.as_deref(), "time", "die Uhrzeit", "the time"),
-        (args.booking.name.get(), "name", "Ihren Namen", "your name"),
-    ] {
-        if given.is_none() {
-            missing.push((key, de, en));
-        }
-    }
+    let missing: Vec<(&str, Needed)> = [
+        (wish.service.get(), "service", Needed::Service),
+        (wish.date.get(), "date", Needed::Day),
+        (time_words.as_deref(), "time", Needed::Time),
+        (args.booking.name.get(), "name", Needed::Name),
+    ]
+    .into_iter()
+    .filter(|(given, _, _)| given.is_none())
+    .map(|(_, key, needed)| (key, needed))
+    .collect();
     if !missing.is_empty() {
-        let names: Vec<String> = missing.iter().map(|(_, de, en)| language.pick(*de, *en).to_string()).collect();
-        let message = match language {
-            Language::De => format!("Dafür brauche ich noch {}.", join_choices(&names, language, true)),
-            Language::En => format!("For that I still need {}.", join_choices(&names, language, true)),
-        };
-        let keys: Vec<&str> = missing.iter().map(|(key, _, _)| *key).collect();
+        let message = FailureSentence::Missing(missing.iter().map(|(_, needed)| *needed).collect());
+        let keys: Vec<&str> = missing.iter().map(|(key, _)| *key).collect();
         return Ok(Reply::failure("missing_argument", message).with("missing", keys));
     }
     if args.confirmed() {
@@ -46,31 +39,22 @@ async fn collect(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>)
     // Complete but not confirmed: understood once, here; a day or window gets the free times in
     // it (check_availability's answer) — only one free start is read back for confirmation.
     let asked = asked(backends, ctx, wish)?;
-    let availability = availability_of(backends, ctx, &asked).await;
+    let checked = availability_of(backends, ctx, &asked).await?;
     let Some(local) = asked.wish.exact() else {
-        return Ok(availability.with("ready_to_book", false));
+        return Ok(checked.into_reply().with("ready_to_book", false));
     };
-    if availability.data.get("available") != Some(&serde_json::Value::Bool(true)) {
-        return Ok(availability);
-    }
-    let service = asked.service;
-    let (date, time) = (local.date(), local.time());
-    let staff =
-        availability.data.get("slot").and_then(|s| s["staff"].get(0)).and_then(|s| s.as_str()).map(str::to_string);
-    let day = spoken_date(date, ctx.today(), language);
-    let summary = match (language, &staff) {
-        (Language::De, Some(who)) => format!("{day} um {}, {} bei {who}", spoken_time(time, language), service.name),
-        (Language::De, None) => format!("{day} um {}, {}", spoken_time(time, language), service.name),
-        (Language::En, Some(who)) => format!("{day} at {}, {} with {who}", spoken_time(time, language), service.name),
-        (Language::En, None) => format!("{day} at {}, {}", spoken_time(time, language), service.name),
+    let Some(slot) = checked.availability.slot.as_ref().filter(|_| checked.availability.available) else {
+        return Ok(checked.into_reply());
     };
-    let message = match language {
-        Language::De => format!("{} — richtig?", capitalise(&summary)),
-        Language::En => format!("{} — is that right?", capitalise(&summary)),
+    let booking = Upcoming {
+        moment: Moment { date: local.date(), time: local.time() },
+        service: asked.service.name.clone(),
+        staff: slot.staff.first().cloned(),
     };
-    Ok(Reply::ok(message, ())
+    let summary = ctx.phrasebook().say(&BookingSentence::Summary(booking.clone()).into(), ctx.today());
+    Ok(Reply::ok(BookingSentence::ReadBack(booking), ())
         .with("ready_to_book", true)
         .with("summary", summary)
-        .with("cache", availability.cache.as_str())
-        .cached(availability.cache))
+        .with("cache", checked.cache.as_str())
+        .cached(checked.cache))
 }

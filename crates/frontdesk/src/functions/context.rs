@@ -2,7 +2,7 @@ use crate::availability::Availability;
 use crate::booking::Booker;
 use crate::domain::{Branch, BranchContext, Company, Language};
 use crate::retell::CallInfo;
-use crate::speech::SpeechContext;
+use crate::speech::{Phrasebook, SpeechContext};
 use crate::store::Store;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
@@ -46,6 +46,11 @@ impl CallContext {
     /// The language spoken to the caller.
     pub fn language(&self) -> Language {
         self.tenant.company.language
+    }
+
+    /// The phrasebook of the caller's language.
+    pub fn phrasebook(&self) -> &'static dyn Phrasebook {
+        crate::speech::phrasebook(self.language())
     }
 
     /// The tenant's time zone.

@@ -4,8 +4,7 @@
 use super::args::{parse, WishArgs};
 use super::asked::{understood, wish_view};
 use super::{CallContext, Reply};
-use crate::domain::Language;
-use crate::speech::{spoken_weekday, spoken_wish, TimeWish, WindowLabel};
+use crate::speech::{spoken_weekday, spoken_wish, AvailabilitySentence, TimeWish, WindowLabel};
 use chrono::Datelike;
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -23,16 +22,13 @@ struct Understood {
 /// Understands a spoken date and time and says it back for confirmation.
 pub fn parse_date(ctx: &CallContext, raw: Option<&RawValue>) -> Reply {
     let language = ctx.language();
-    let Ok(args) = parse::<WishArgs>(raw) else { return Reply::invalid_arguments(language) };
+    let Ok(args) = parse::<WishArgs>(raw) else { return Reply::invalid_arguments() };
     let wish = match understood(ctx, args.date.get(), args.time_words().as_deref()) {
         Ok(wish) => wish,
         Err(reply) => return reply,
     };
     let spoken = spoken_wish(&wish, ctx.today(), language);
-    let message = match language {
-        Language::De => format!("Sie meinen {spoken}, richtig?"),
-        Language::En => format!("You mean {spoken}, is that right?"),
-    };
+    let message = AvailabilitySentence::WishReadBack(wish.clone());
     let part_of_day = match wish.time {
         TimeWish::Window(window) => match window.label {
             WindowLabel::Part(part) => Some(part.as_str()),

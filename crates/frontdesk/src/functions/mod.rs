@@ -2,6 +2,7 @@
 //! question and the answer into a spoken [`Reply`].
 
 mod agent;
+mod appointment_view;
 mod appointments;
 mod args;
 mod asked;

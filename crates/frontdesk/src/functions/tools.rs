@@ -3,6 +3,7 @@
 
 use super::Function;
 use crate::domain::Language;
+use crate::speech::{phrasebook, Filler};
 use serde_json::{json, Map, Value};
 
 /// Whom the tools are for: the language of the filler lines, and (for one branch) the names of
@@ -18,23 +19,15 @@ pub struct ToolsFor {
 /// What the agent says while a write runs (a calendar write can take a second or more); reads
 /// answer from memory and stay silent.
 fn filler(function: Function, language: Language) -> Option<&'static str> {
-    let (de, en) = match function {
-        Function::ReserveSlot => {
-            ("Einen Moment, ich halte den Termin für Sie fest.", "One moment, I'm holding that time for you.")
-        }
-        Function::BookAppointment => {
-            ("Einen Moment, ich trage den Termin ein.", "One moment, I'm booking that for you.")
-        }
-        Function::RescheduleAppointment => {
-            ("Einen Moment, ich verlege den Termin.", "One moment, I'm moving your appointment.")
-        }
-        Function::CancelAppointment => {
-            ("Einen Moment, ich sage den Termin ab.", "One moment, I'm cancelling that appointment.")
-        }
-        Function::CollectAppointmentInfo => ("Einen Moment bitte.", "One moment, please."),
+    let filler = match function {
+        Function::ReserveSlot => Filler::Holding,
+        Function::BookAppointment => Filler::Booking,
+        Function::RescheduleAppointment => Filler::Moving,
+        Function::CancelAppointment => Filler::Cancelling,
+        Function::CollectAppointmentInfo => Filler::OneMoment,
         _ => return None,
     };
-    Some(language.pick(de, en))
+    Some(phrasebook(language).filler(filler))
 }
 
 /// (name, JSON type, description, required)
@@ -54,6 +47,12 @@ const DATE: Parameter = (
 );
 const TIME: Parameter =
     ("time", "string", "The time as the caller said it (\"14 Uhr\", \"halb drei\", \"2:30 pm\") or HH:MM.", false);
+const SERVICES: Parameter = (
+    "services",
+    "array",
+    "Only when the caller wants several services in one visit (\"Schnitt und Bart\"): all of them, in order. They are booked back to back as linked appointments, by one staff member where possible, and moved and cancelled together.",
+    false,
+);
 const STAFF: Parameter = ("staff", "string", "A staff member the caller asked for, if any.", false);
 
 fn describe(function: Function) -> (&'static str, Vec<Parameter>) {
@@ -72,15 +71,15 @@ fn describe(function: Function) -> (&'static str, Vec<Parameter>) {
         Function::GetOpeningHours => ("The branch's opening hours for the week.", vec![]),
         Function::CheckAvailability => (
             "Checks whether a service can be booked at a date and time; offers alternatives when not. Without a time, lists free times that day.",
-            vec![SERVICE, DATE, TIME, STAFF],
+            vec![SERVICE, SERVICES, DATE, TIME, STAFF],
         ),
         Function::FindNextAvailable => (
             "Finds the earliest free appointment for a service, optionally from a date/time on and with a staff member.",
-            vec![SERVICE, (DATE.0, DATE.1, "Earliest day, if the caller named one.", false), (TIME.0, TIME.1, "Earliest time that day.", false), STAFF],
+            vec![SERVICE, SERVICES, (DATE.0, DATE.1, "Earliest day, if the caller named one.", false), (TIME.0, TIME.1, "Earliest time that day.", false), STAFF],
         ),
         Function::BookAppointment => (
             "Books the appointment once the caller confirmed service, date, time and name.",
-            vec![SERVICE, DATE, (TIME.0, TIME.1, TIME.2, true), ("name", "string", "The caller's full name.", true), STAFF,
+            vec![SERVICE, SERVICES, DATE, (TIME.0, TIME.1, TIME.2, true), ("name", "string", "The caller's full name.", true), STAFF,
                 ("phone", "string", "Phone number, if different from the calling number.", false),
                 ("email", "string", "E-mail, if the caller gives one.", false),
                 ("notes", "string", "Anything the business should know.", false)],
@@ -119,12 +118,12 @@ fn describe(function: Function) -> (&'static str, Vec<Parameter>) {
         ),
         Function::ReserveSlot => (
             "Holds a free slot for this call for about five minutes while the caller confirms.",
-            vec![SERVICE, DATE, (TIME.0, TIME.1, TIME.2, true), STAFF],
+            vec![SERVICE, SERVICES, DATE, (TIME.0, TIME.1, TIME.2, true), STAFF],
         ),
         Function::ReleaseSlotReservation => ("Lets the slot held for this call go again.", vec![]),
         Function::GetAlternatives => (
             "Offers the best alternatives around a wished date and time (same day, next workday, next week, earliest).",
-            vec![SERVICE, DATE, TIME, STAFF, ("max", "integer", "How many alternatives to offer (1-5, default 3).", false)],
+            vec![SERVICE, SERVICES, DATE, TIME, STAFF, ("max", "integer", "How many alternatives to offer (1-5, default 3).", false)],
         ),
     }
 }
@@ -148,8 +147,13 @@ pub fn retell_tools(base_url: &str, audience: &ToolsFor) -> Value {
                 .iter()
                 .map(|(name, kind, text, _)| {
                     let mut schema = json!({"type": kind, "description": text});
-                    if let (&"service", Some(services)) = (name, &audience.services) {
-                        schema["enum"] = json!(services);
+                    if *kind == "array" {
+                        schema["items"] = json!({"type": "string"});
+                    }
+                    match (*name, &audience.services) {
+                        ("service", Some(services)) => schema["enum"] = json!(services),
+                        ("services", Some(services)) => schema["items"]["enum"] = json!(services),
+                        _ => {}
                     }
                     (name.to_string(), schema)
                 })

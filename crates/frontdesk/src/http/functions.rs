@@ -1,8 +1,11 @@
 //! `POST /retell/functions/{name}` and `POST /retell/functions`: verified call → function → JSON.
 
+use crate::domain::CompanyId;
 use super::{ApiError, SignedCall};
 use crate::app::AppState;
+use crate::domain::Language;
 use crate::functions::{CallContext, Function, Reply};
+use crate::speech::{phrasebook, FailureSentence};
 use crate::store::FunctionCallRecord;
 use crate::telemetry::{FUNCTION_DURATION, INTERNAL_ERRORS};
 use axum::extract::rejection::PathRejection;
@@ -53,12 +56,12 @@ async fn answer(state: &AppState, name: &str, call: SignedCall) -> Result<Respon
         known: Function::known_names(),
     })?;
     let Some(tenant) = call.tenant else {
-        let reply = Reply::failure(
-            "unknown_number",
-            "Diese Rufnummer ist keinem Unternehmen zugeordnet. This number is not assigned to any business.",
-        );
+        // No tenant, so no language: every language, German first (DESIGN §6).
+        let reply = Reply::failure("unknown_number", FailureSentence::UnknownNumber);
         finish(state, function, None, &call.payload.call.call_id, &reply, started);
-        return Ok(Json(reply.to_json()).into_response());
+        let today = call.received_at.date_naive();
+        let all = Language::ALL.map(|l| phrasebook(l).say(&reply.message, today)).join(" ");
+        return Ok(Json(reply.to_json_saying(all)).into_response());
     };
     // One span per function call: every log line it causes names the call, the function and the
     // tenant, so a conversation can be followed across instances in the JSON logs.
@@ -66,8 +69,8 @@ async fn answer(state: &AppState, name: &str, call: SignedCall) -> Result<Respon
         "call",
         call_id = %call.payload.call.call_id,
         function = function.name(),
-        company = tenant.company.id,
-        branch = tenant.branch.id
+        company = tenant.company.id.0,
+        branch = tenant.branch.id.0
     );
     let call_row_id = state.record_call(&tenant, &call.payload.call, call.received_at).instrument(span.clone()).await;
     let ctx = CallContext { tenant, call: call.payload.call, call_row_id, now: call.received_at };
@@ -78,11 +81,11 @@ async fn answer(state: &AppState, name: &str, call: SignedCall) -> Result<Respon
             let what = crate::telemetry::panic_text(panic.as_ref());
             tracing::error!(parent: &span, panic = %what, "function panicked");
             metrics::counter!(INTERNAL_ERRORS).increment(1);
-            Reply::internal(ctx.language())
+            Reply::internal()
         }
     };
     let elapsed = span.in_scope(|| finish(state, function, Some(ctx.company().id), &ctx.call.call_id, &reply, started));
-    let mut response = Json(reply.to_json()).into_response();
+    let mut response = Json(reply.to_json(ctx.phrasebook(), ctx.today())).into_response();
     // The function's own share of the request (the middleware adds the whole request's `app`).
     if let Ok(value) = HeaderValue::from_str(&format!("fn;dur={:.3}", elapsed.as_secs_f64() * 1000.0)) {
         response.headers_mut().insert("server-timing", value);
@@ -94,7 +97,7 @@ async fn answer(state: &AppState, name: &str, call: SignedCall) -> Result<Respon
 fn finish(
     state: &AppState,
     function: Function,
-    company_id: Option<i64>,
+    company_id: Option<CompanyId>,
     call_id: &str,
     reply: &Reply,
     started: Instant,

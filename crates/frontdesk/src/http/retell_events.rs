@@ -5,7 +5,7 @@ use super::{ApiError, RetellBody};
 use crate::app::AppState;
 use crate::domain::PhoneNumber;
 use crate::retell::{CallDirection, CallEventKind, CallEventPayload, InboundPayload};
-use crate::speech::{spoken_full_date, spoken_opening_hours_of_day, spoken_time};
+use crate::speech::{spoken_full_date, spoken_opening_hours_of_day, spoken_time, word, MessageWord};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -43,7 +43,7 @@ pub async fn inbound(State(state): State<AppState>, body: RetellBody) -> Result<
     set("current_time", spoken_time(now.time(), language));
     set(
         "opening_hours_today",
-        hours_today.unwrap_or_else(|| language.pick("heute geschlossen", "closed today").to_string()),
+        hours_today.unwrap_or_else(|| word(language, MessageWord::ClosedToday).to_string()),
     );
     set("caller_known", caller.is_some().to_string());
     set("caller_name", caller.and_then(|c| c.name).unwrap_or_default());

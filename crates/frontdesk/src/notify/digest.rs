@@ -2,6 +2,7 @@
 //! the day goes to its e-mail and webhook. Every instance runs the schedule; the outbox key
 //! (`digest.daily:<company>:<day>`) makes it one digest per company and day.
 
+use crate::domain::CompanyId;
 use crate::clock::Clock;
 use crate::store::{NoticeData, Store};
 use crate::tenants::LiveTenants;
@@ -20,7 +21,7 @@ pub const DEFAULT_DIGEST_TIME: NaiveTime = match NaiveTime::from_hms_opt(19, 0, 
 pub fn spawn(store: Store, tenants: LiveTenants, clock: Arc<dyn Clock>, tick: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         // Days already written by this instance: the database is asked once per company and day.
-        let mut done: HashSet<(i64, NaiveDate)> = HashSet::new();
+        let mut done: HashSet<(CompanyId, NaiveDate)> = HashSet::new();
         loop {
             if let Err(error) = round(&store, &tenants, &*clock, &mut done).await {
                 tracing::warn!(%error, "digest round failed");
@@ -37,10 +38,10 @@ pub fn spawn(store: Store, tenants: LiveTenants, clock: Arc<dyn Clock>, tick: Du
     })
 }
 
-/// Announces the callback requests that passed their limit ([`crate::store::overdue_after`]).
+/// Announces the callback requests that passed their limit ([`Priority::overdue_after`](crate::store::Priority::overdue_after)).
 async fn overdue(store: &Store, clock: &dyn Clock) -> Result<(), crate::store::StoreError> {
     let now = clock.now();
-    let (urgent, normal) = (crate::store::overdue_after("high"), crate::store::overdue_after("normal"));
+    let (urgent, normal) = (crate::store::Priority::High.overdue_after(), crate::store::Priority::Normal.overdue_after());
     let written = store.write_overdue_notices(now - urgent, now - normal).await?;
     if written > 0 {
         tracing::info!(written, "overdue callbacks announced");
@@ -52,7 +53,7 @@ async fn round(
     store: &Store,
     tenants: &LiveTenants,
     clock: &dyn Clock,
-    done: &mut HashSet<(i64, NaiveDate)>,
+    done: &mut HashSet<(CompanyId, NaiveDate)>,
 ) -> Result<(), crate::store::StoreError> {
     let now = clock.now();
     let directory = tenants.directory();
@@ -94,7 +95,7 @@ async fn round(
                 digest: Some(figures),
             };
             store.write_digest(company.id, &key, &data).await?;
-            tracing::info!(company = company.id, %day, "daily digest written");
+            tracing::info!(company = company.id.0, %day, "daily digest written");
         }
         done.insert((company.id, day));
     }

@@ -166,10 +166,10 @@ fn invitation_of(
 }
 
 impl Channel for EmailChannel {
-    fn name(&self) -> &'static str {
+    fn serves(&self) -> crate::store::NoticeChannel {
         match self.audience {
-            Audience::Owner => "email",
-            Audience::Customer => crate::store::CUSTOMER_EMAIL,
+            Audience::Owner => crate::store::NoticeChannel::Email,
+            Audience::Customer => crate::store::NoticeChannel::EmailCustomer,
         }
     }
 

@@ -2,6 +2,7 @@
 //! times in its zone. The caller's number appears in full here only (the business's own mail).
 
 use crate::domain::Language;
+use crate::speech::{word, MessageWord, PageWord};
 use crate::store::{NoticeData, NoticeEvent};
 use chrono_tz::Tz;
 use maud::html;
@@ -21,17 +22,17 @@ pub struct Composed {
 /// words an owner understands; an unknown code as it is.
 fn why_in_words(l: Language, code: &str) -> String {
     let words = match code {
-        "user_hangup" => l.pick("Anrufer hat aufgelegt", "caller hung up"),
-        "agent_hangup" => l.pick("Agent hat beendet", "agent ended the call"),
-        "call_transfer" => l.pick("weitergeleitet", "transferred"),
-        "inactivity" => l.pick("Anrufer blieb still", "caller went silent"),
-        "voicemail_reached" | "machine_detected" => l.pick("Anrufbeantworter", "answering machine"),
-        "max_duration_reached" => l.pick("Höchstdauer erreicht", "maximum length reached"),
-        "concurrency_limit_reached" => l.pick("zu viele gleichzeitige Anrufe", "too many calls at once"),
-        "scam_detected" => l.pick("Betrugsverdacht", "suspected scam"),
-        "dial_busy" | "dial_failed" | "dial_no_answer" => l.pick("nicht zustande gekommen", "did not connect"),
-        "ended" => l.pick("beendet", "ended"),
-        other if other.starts_with("error") => l.pick("technischer Fehler", "technical error"),
+        "user_hangup" => word(l, MessageWord::CallerHungUp),
+        "agent_hangup" => word(l, MessageWord::AgentEndedTheCall),
+        "call_transfer" => word(l, MessageWord::Transferred),
+        "inactivity" => word(l, MessageWord::CallerWentSilent),
+        "voicemail_reached" | "machine_detected" => word(l, MessageWord::AnsweringMachine),
+        "max_duration_reached" => word(l, MessageWord::MaximumLengthReached),
+        "concurrency_limit_reached" => word(l, MessageWord::TooManyCallsAtOnce),
+        "scam_detected" => word(l, MessageWord::SuspectedScam),
+        "dial_busy" | "dial_failed" | "dial_no_answer" => word(l, MessageWord::DidNotConnect),
+        "ended" => word(l, MessageWord::Ended),
+        other if other.starts_with("error") => word(l, MessageWord::TechnicalError),
         other => return other.to_string(),
     };
     words.to_string()
@@ -41,26 +42,26 @@ fn why_in_words(l: Language, code: &str) -> String {
 fn digest(l: Language, data: &NoticeData, figures: &crate::store::DigestFigures, console: Option<&str>) -> Composed {
     let subject = format!(
         "{} {} — {}: {}, {}: {}",
-        l.pick("Tagesbericht", "Daily report"),
+        word(l, MessageWord::DailyReport),
         // The day as the company writes dates.
         chrono::NaiveDate::parse_from_str(&figures.day, "%Y-%m-%d")
-            .map(|d| d.format(l.pick("%d.%m.%Y", "%-d %B %Y")).to_string())
+            .map(|d| d.format(word(l, MessageWord::LongDateFormat)).to_string())
             .unwrap_or_else(|_| figures.day.clone()),
-        l.pick("Anrufe", "calls"),
+        word(l, MessageWord::CallsLower),
         figures.calls,
-        l.pick("neue Termine", "new appointments"),
+        word(l, MessageWord::NewAppointments),
         figures.booked,
     );
     let mut rows = vec![
-        (l.pick("Anrufe", "Calls"), figures.calls.to_string()),
-        (l.pick("Neue Termine", "New appointments"), figures.booked.to_string()),
-        (l.pick("Verschoben", "Moved"), figures.moved.to_string()),
-        (l.pick("Storniert", "Cancelled"), figures.cancelled.to_string()),
-        (l.pick("Rückrufe erbeten", "Callbacks requested"), figures.callbacks_requested.to_string()),
-        (l.pick("Rückrufe offen", "Callbacks open"), figures.callbacks_open.to_string()),
+        (word(l, PageWord::Calls), figures.calls.to_string()),
+        (word(l, MessageWord::NewAppointmentsHeading), figures.booked.to_string()),
+        (word(l, MessageWord::MovedHeading), figures.moved.to_string()),
+        (word(l, MessageWord::CancelledHeading), figures.cancelled.to_string()),
+        (word(l, MessageWord::CallbacksRequested), figures.callbacks_requested.to_string()),
+        (word(l, MessageWord::CallbacksOpen), figures.callbacks_open.to_string()),
     ];
     for (why, n) in &figures.ended_with_nothing {
-        rows.push((l.pick("Ohne Ergebnis", "Ended with nothing"), format!("{n} ({})", why_in_words(l, why))));
+        rows.push((word(l, MessageWord::EndedWithNothing), format!("{n} ({})", why_in_words(l, why))));
     }
     let link = console.map(|c| format!("{c}/calls"));
     let text = format!("{}\n\n", data.company)
@@ -79,74 +80,71 @@ fn digest(l: Language, data: &NoticeData, figures: &crate::store::DigestFigures,
 /// notices).
 pub fn event_title(l: Language, event: NoticeEvent) -> &'static str {
     match event {
-        NoticeEvent::CallbackRequested => l.pick("Rückruf erbeten", "Callback requested"),
-        NoticeEvent::CallbackOverdue => l.pick("Rückruf überfällig", "Callback overdue"),
-        NoticeEvent::BookingMade => l.pick("Neuer Termin", "New appointment"),
-        NoticeEvent::BookingMoved => l.pick("Termin verschoben", "Appointment moved"),
-        NoticeEvent::BookingCancelled => l.pick("Termin storniert", "Appointment cancelled"),
-        NoticeEvent::BookingUnknown => l.pick("Buchung unbestätigt", "Booking unconfirmed"),
-        NoticeEvent::DigestDaily => l.pick("Tagesbericht", "Daily report"),
+        NoticeEvent::CallbackRequested => word(l, MessageWord::CallbackRequested),
+        NoticeEvent::CallbackOverdue => word(l, MessageWord::CallbackOverdue),
+        NoticeEvent::BookingMade => word(l, PageWord::NewAppointment),
+        NoticeEvent::BookingMoved => word(l, MessageWord::AppointmentMovedTitle),
+        NoticeEvent::BookingCancelled => word(l, MessageWord::AppointmentCancelledTitle),
+        NoticeEvent::BookingUnknown => word(l, MessageWord::BookingUnconfirmed),
+        NoticeEvent::DigestDaily => word(l, MessageWord::DailyReport),
     }
 }
 
 /// "Open in the console", the line before a link to the right console page.
 fn open_label(l: Language) -> &'static str {
-    l.pick("In der Konsole öffnen", "Open in the console")
+    word(l, MessageWord::OpenInTheConsole)
 }
 
 /// The owner's message for `event` about `data`; `console` is the console's address
 /// (`FRONTDESK_PUBLIC_URL` + `/admin`), linked to the page where the owner acts on it.
 pub fn for_owner(event: NoticeEvent, data: &NoticeData, console: Option<&str>) -> Composed {
-    let l = Language::parse(&data.language).unwrap_or(Language::De);
+    let l = Language::parse(&data.language).unwrap_or_default();
     if let (Some(figures), NoticeEvent::DigestDaily) = (&data.digest, event) {
         return digest(l, data, figures, console);
     }
     let zone: Tz = data.timezone.parse().unwrap_or(chrono_tz::Europe::Berlin);
     let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
-        t.map(|t| t.with_timezone(&zone).format(l.pick("%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M")).to_string()).unwrap_or_default()
+        t.map(|t| t.with_timezone(&zone).format(word(l, MessageWord::DateTimeFormat)).to_string()).unwrap_or_default()
     };
-    let name = data.customer_name.clone().unwrap_or_else(|| l.pick("(ohne Namen)", "(no name)").to_string());
+    let name = data.customer_name.clone().unwrap_or_else(|| word(l, MessageWord::NoName).to_string());
     let service = data.service.clone().unwrap_or_default();
     let title = event_title(l, event);
     let subject = match event {
         NoticeEvent::CallbackRequested | NoticeEvent::CallbackOverdue => format!("{title}: {name}"),
-        NoticeEvent::BookingUnknown => format!("{title} – {}: {service}, {} – {name}", l.pick("bitte prüfen", "please check"), when(data.start)),
+        NoticeEvent::BookingUnknown => format!("{title} – {}: {service}, {} – {name}", word(l, MessageWord::PleaseCheck), when(data.start)),
         NoticeEvent::BookingMade | NoticeEvent::BookingMoved | NoticeEvent::BookingCancelled => {
             format!("{title}: {service}, {} – {name}", when(data.start))
         }
         // A digest without its figures (never written so): its title.
         NoticeEvent::DigestDaily => title.to_string(),
     };
-    let mut rows: Vec<(&str, String)> = vec![(l.pick("Name", "Name"), name.clone())];
+    let mut rows: Vec<(&str, String)> = vec![(word(l, PageWord::Name), name.clone())];
     if let Some(phone) = &data.phone {
-        rows.push((l.pick("Telefon", "Phone"), phone.clone()));
+        rows.push((word(l, PageWord::Phone), phone.clone()));
     }
     if let Some(email) = &data.email {
         rows.push(("E-Mail", email.clone()));
     }
     if data.service.is_some() {
-        rows.push((l.pick("Leistung", "Service"), service.clone()));
-        rows.push((l.pick("Termin", "When"), when(data.start)));
+        rows.push((word(l, PageWord::Service), service.clone()));
+        rows.push((word(l, MessageWord::Appointment), when(data.start)));
     }
     if let Some(staff) = &data.staff {
-        rows.push((l.pick("Mitarbeiter", "Staff"), staff.clone()));
+        rows.push((word(l, PageWord::Staff), staff.clone()));
     }
     if let Some(reason) = &data.reason {
-        rows.push((l.pick("Anliegen", "Reason"), reason.clone()));
+        rows.push((word(l, PageWord::Reason), reason.clone()));
     }
     if let Some(time) = &data.preferred_time {
-        rows.push((l.pick("Wunschzeit", "Preferred time"), time.clone()));
+        rows.push((word(l, PageWord::PreferredTime), time.clone()));
     }
-    if data.priority.as_deref() == Some("high") {
-        rows.push((l.pick("Dringlichkeit", "Priority"), l.pick("dringend", "urgent").to_string()));
+    if data.priority == Some(crate::store::Priority::High) {
+        rows.push((word(l, MessageWord::Priority), word(l, MessageWord::Urgent).to_string()));
     }
-    rows.push((l.pick("Filiale", "Branch"), format!("{} – {}", data.company, data.branch.clone().unwrap_or_default())));
+    rows.push((word(l, PageWord::Branch), format!("{} – {}", data.company, data.branch.clone().unwrap_or_default())));
     // What the owner should do when the calendar never answered.
     let lead = (event == NoticeEvent::BookingUnknown).then(|| {
-        l.pick(
-            "Der Kalender hat diese Buchung nicht bestätigt; frontdesk fragt weiter nach. Bitte im Kalender nachsehen, ob der Termin steht, und ggf. die Kundin oder den Kunden anrufen.",
-            "The calendar did not confirm this booking; frontdesk keeps asking. Please check the calendar for the appointment and call the customer if needed.",
-        )
+        word(l, MessageWord::TheCalendarDidNotConfirm2)
     });
     // The callbacks page for a callback; the appointment's day (in the company's zone) for a booking.
     let link = console.map(|c| match (event.is_callback(), data.start) {
@@ -157,13 +155,13 @@ pub fn for_owner(event: NoticeEvent, data: &NoticeData, console: Option<&str>) -
     let text = lead.map(|lead| format!("{lead}\n\n")).unwrap_or_default()
         + &table
         + &link.as_deref().map(|url| format!("\n\n{}: {url}", open_label(l))).unwrap_or_default()
-        + l.pick("\n\n— frontdesk, Ihre Telefonannahme", "\n\n— frontdesk, your phone front desk");
+        + word(l, MessageWord::SignatureAfterGap);
     let html = html! {
         p { strong { (subject) } }
         @if let Some(lead) = lead { p { (lead) } }
         table { @for (k, v) in &rows { tr { th align="left" { (k) } td { (v) } } } }
         @if let Some(url) = &link { p { a href=(url) { (open_label(l)) } } }
-        p { small { (l.pick("— frontdesk, Ihre Telefonannahme", "— frontdesk, your phone front desk")) } }
+        p { small { (word(l, MessageWord::Signature)) } }
     }
     .into_string();
     Composed { subject, text, html }
@@ -171,37 +169,37 @@ pub fn for_owner(event: NoticeEvent, data: &NoticeData, console: Option<&str>) -
 
 /// The caller's e-mail about their own appointment (with an invitation for their calendar).
 pub fn for_customer(event: NoticeEvent, data: &NoticeData) -> Composed {
-    let l = Language::parse(&data.language).unwrap_or(Language::De);
+    let l = Language::parse(&data.language).unwrap_or_default();
     let zone: Tz = data.timezone.parse().unwrap_or(chrono_tz::Europe::Berlin);
     let when = data
         .start
-        .map(|t| t.with_timezone(&zone).format(l.pick("%d.%m.%Y um %H:%M Uhr", "%-d %B %Y at %H:%M")).to_string())
+        .map(|t| t.with_timezone(&zone).format(word(l, MessageWord::DateAtTimeFormat)).to_string())
         .unwrap_or_default();
     let service = data.service.clone().unwrap_or_default();
     let place = format!("{}, {}", data.company, data.branch.clone().unwrap_or_default());
     let greeting = match &data.customer_name {
-        Some(name) => format!("{} {name},", l.pick("Hallo", "Hello")),
-        None => l.pick("Hallo,", "Hello,").to_string(),
+        Some(name) => format!("{} {name},", word(l, MessageWord::Hello)),
+        None => word(l, MessageWord::HelloComma).to_string(),
     };
     let (subject, line) = match event {
         NoticeEvent::BookingMoved => (
-            format!("{} {service} – {when}", l.pick("Ihr Termin wurde verschoben:", "Your appointment was moved:")),
-            format!("{} {service} {} {when} {} {place}.", l.pick("Ihr Termin für", "Your appointment for"), l.pick("ist jetzt am", "is now on"), l.pick("bei", "at")),
+            format!("{} {service} – {when}", word(l, MessageWord::YourAppointmentWasMoved)),
+            format!("{} {service} {} {when} {} {place}.", word(l, MessageWord::YourAppointmentFor), word(l, MessageWord::IsNowOn), word(l, MessageWord::With)),
         ),
         NoticeEvent::BookingCancelled => (
-            format!("{} {service} – {when}", l.pick("Ihr Termin wurde storniert:", "Your appointment was cancelled:")),
-            format!("{} {service} {} {when} {} {place} {}", l.pick("Ihr Termin für", "Your appointment for"), l.pick("am", "on"), l.pick("bei", "at"), l.pick("ist storniert.", "is cancelled.")),
+            format!("{} {service} – {when}", word(l, MessageWord::YourAppointmentWasCancelled)),
+            format!("{} {service} {} {when} {} {place} {}", word(l, MessageWord::YourAppointmentFor), word(l, MessageWord::On), word(l, MessageWord::With), word(l, MessageWord::IsCancelled)),
         ),
         _ => (
-            format!("{} {service} – {when}", l.pick("Terminbestätigung:", "Appointment confirmed:")),
-            format!("{} {service} {} {when} {} {place} {}", l.pick("Ihr Termin für", "Your appointment for"), l.pick("am", "on"), l.pick("bei", "at"), l.pick("ist bestätigt.", "is confirmed.")),
+            format!("{} {service} – {when}", word(l, MessageWord::AppointmentConfirmed)),
+            format!("{} {service} {} {when} {} {place} {}", word(l, MessageWord::YourAppointmentFor), word(l, MessageWord::On), word(l, MessageWord::With), word(l, MessageWord::IsConfirmed)),
         ),
     };
     // The attachment adds, moves or removes the one event in the caller's calendar app.
     let attached = match event {
-        NoticeEvent::BookingCancelled => l.pick("Die Kalenderdatei im Anhang entfernt den Termin aus Ihrem Kalender.", "The attached calendar file removes it from your calendar."),
-        NoticeEvent::BookingMoved => l.pick("Die Kalenderdatei im Anhang verschiebt den Termin in Ihrem Kalender.", "The attached calendar file moves it in your calendar."),
-        _ => l.pick("Der Termin liegt als Kalenderdatei bei.", "The appointment is attached as a calendar file."),
+        NoticeEvent::BookingCancelled => word(l, MessageWord::TheAttachedCalendarFileRemoves),
+        NoticeEvent::BookingMoved => word(l, MessageWord::TheAttachedCalendarFileMoves),
+        _ => word(l, MessageWord::TheAppointmentIsAttachedAs),
     };
     let text = format!("{greeting}\n\n{line}\n\n{attached}\n\n{}", data.company);
     let html = html! {
@@ -236,7 +234,7 @@ mod tests {
             email: None,
             reason: Some("Farbberatung".into()),
             preferred_time: Some("morgen Vormittag".into()),
-            priority: Some("high".into()),
+            priority: Some(crate::store::Priority::High),
             sequence: 0,
             digest: None,
         };
@@ -262,7 +260,7 @@ mod tests {
             branch: Some(branch.into()),
             language: language.into(),
             timezone: zone.into(),
-            appointment_id: Some(7),
+            appointment_id: Some(crate::domain::AppointmentId(7)),
             callback_id: None,
             service: Some(service.into()),
             staff: Some(staff.into()),

@@ -13,7 +13,7 @@ pub use email::EmailChannel;
 pub use webhook::{signature, WebhookChannel, SIGNATURE_HEADER};
 pub use worker::{NotifySettings, Notifier};
 
-use crate::store::OutboxMessage;
+use crate::store::{NoticeChannel, OutboxMessage};
 use futures_util::future::BoxFuture;
 
 /// Why a delivery failed.
@@ -30,8 +30,8 @@ pub enum DeliveryError {
 /// A way to reach people: takes one outbox message, says whether it arrived. An SMS provider
 /// is one more implementation (and one more outbox `channel` written with each notice).
 pub trait Channel: Send + Sync + std::fmt::Debug {
-    /// The outbox `channel` it serves (`webhook`, `email`, `sms`).
-    fn name(&self) -> &'static str;
+    /// The outbox channel it serves.
+    fn serves(&self) -> NoticeChannel;
     /// Delivers one message; the receiver de-duplicates by its idempotency key.
     fn deliver<'a>(&'a self, message: &'a OutboxMessage) -> BoxFuture<'a, Result<(), DeliveryError>>;
 }

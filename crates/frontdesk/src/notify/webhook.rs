@@ -44,8 +44,8 @@ impl WebhookChannel {
 }
 
 impl Channel for WebhookChannel {
-    fn name(&self) -> &'static str {
-        "webhook"
+    fn serves(&self) -> crate::store::NoticeChannel {
+        crate::store::NoticeChannel::Webhook
     }
 
     fn deliver<'a>(&'a self, message: &'a OutboxMessage) -> BoxFuture<'a, Result<(), DeliveryError>> {

@@ -94,7 +94,7 @@ impl Notifier {
     }
 
     async fn deliver(&self, message: OutboxMessage) {
-        let outcome = match self.channels.iter().find(|c| c.name() == message.channel) {
+        let outcome = match self.channels.iter().find(|c| c.serves() == message.channel) {
             Some(channel) => channel.deliver(&message).await,
             None => Err(DeliveryError::Transient(format!("no {} channel on this instance", message.channel))),
         };

@@ -4,21 +4,29 @@
 //! Understanding walks text → [`tokens`](tokens::tokens) → grammar rules → facts → a typed
 //! [`Wish`]; phrasing turns dates, times and windows back into sentences.
 
+mod absence;
 mod echo;
 mod grammar;
 mod lexicon;
 mod numbers;
 mod phrase_table;
+mod phrasebook;
 mod spoken;
 mod text;
 mod tokens;
 mod understand;
 mod wish;
 
+pub use absence::{understand_absence, AbsenceWords};
 pub use echo::{echo, MAX_ECHO_CHARS};
+pub use phrasebook::{
+    phrasebook, word, AgentVoice, AppointmentSentence, AvailabilitySentence, BookingSentence, CallerSentence, ClosedDays,
+    FailureSentence, Filler, KnownCaller, Moment, Needed, Phrasebook, Sentence, Upcoming, Word,
+    CallbacksWord, CallsWord, DayWord, MessageWord, OpsWord, PageWord, SettingsWord, StaffWord,
+};
 pub use spoken::{
-    capitalise, join_choices, spoken_date, spoken_day_hours as spoken_opening_hours_of_day, spoken_days,
-    spoken_full_date, spoken_moment, spoken_moments, spoken_month, spoken_opening_hours, spoken_time, spoken_weekday,
+    capitalise, join_choices, spoken_date, spoken_day_hours, spoken_day_hours as spoken_opening_hours_of_day, spoken_days,
+    spoken_full_date, spoken_moment, spoken_moments, spoken_month, spoken_opening_hours, spoken_time, spoken_weekday, spoken_weekday_short,
     spoken_window, spoken_wish,
 };
 pub use text::{fold, similar};

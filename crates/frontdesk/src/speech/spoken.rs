@@ -4,6 +4,14 @@ use super::wish::{PartOfDay, TimeWindow, TimeWish, WindowLabel, Wish};
 use crate::domain::{Language, OpeningHours, TimeRange};
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike, Weekday};
 
+/// The German or the English of a grammar word (the grammar of a third language adds an arm).
+fn pick<T>(language: Language, de: T, en: T) -> T {
+    match language {
+        Language::De => de,
+        Language::En => en,
+    }
+}
+
 const DE_WEEKDAYS: [&str; 7] = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"];
 const EN_WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 const DE_MONTHS: [&str; 12] = [
@@ -37,12 +45,19 @@ const EN_MONTHS: [&str; 12] = [
 
 /// "Dezember" / "December".
 pub fn spoken_month(month: u32, language: Language) -> &'static str {
-    language.pick(DE_MONTHS, EN_MONTHS)[(month.clamp(1, 12) - 1) as usize]
+    pick(language, DE_MONTHS, EN_MONTHS)[(month.clamp(1, 12) - 1) as usize]
 }
 
 /// "Dienstag" / "Tuesday".
 pub fn spoken_weekday(day: Weekday, language: Language) -> &'static str {
-    language.pick(DE_WEEKDAYS, EN_WEEKDAYS)[day.num_days_from_monday() as usize]
+    pick(language, DE_WEEKDAYS, EN_WEEKDAYS)[day.num_days_from_monday() as usize]
+}
+
+/// "Di" / "Tue", for tables.
+pub fn spoken_weekday_short(day: Weekday, language: Language) -> &'static str {
+    const DE: [&str; 7] = ["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"];
+    const EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    pick(language, DE, EN)[day.num_days_from_monday() as usize]
 }
 
 /// "heute", "morgen", "übermorgen" or "Dienstag, den 3. Dezember" (year added when not this year).
@@ -240,7 +255,7 @@ pub fn spoken_day_hours(ranges: &[TimeRange], language: Language) -> Option<Stri
         return None;
     }
     let parts: Vec<String> =
-        ranges.iter().map(|r| format!("{} {}", language.pick("von", "from"), spoken_range(r, language))).collect();
+        ranges.iter().map(|r| format!("{} {}", pick(language, "von", "from"), spoken_range(r, language))).collect();
     Some(join_choices(&parts, language, true))
 }
 
@@ -256,8 +271,7 @@ pub fn spoken_opening_hours(hours: &OpeningHours, language: Language) -> String 
         }
     }
     if groups.is_empty() {
-        return language
-            .pick("Wir haben derzeit keine Öffnungszeiten hinterlegt.", "No opening hours are on record.")
+        return pick(language, "Wir haben derzeit keine Öffnungszeiten hinterlegt.", "No opening hours are on record.")
             .into();
     }
     let parts: Vec<String> = groups
@@ -269,14 +283,14 @@ pub fn spoken_opening_hours(hours: &OpeningHours, language: Language) -> String 
                 format!(
                     "{} {} {}",
                     spoken_weekday(*first, language),
-                    language.pick("und", "and"),
+                    pick(language, "und", "and"),
                     spoken_weekday(*last, language)
                 )
             } else {
                 format!(
                     "{} {} {}",
                     spoken_weekday(*first, language),
-                    language.pick("bis", "to"),
+                    pick(language, "bis", "to"),
                     spoken_weekday(*last, language)
                 )
             };

@@ -33,8 +33,8 @@ fn hours() -> OpeningHours {
 
 fn staff() -> Vec<Staff> {
     vec![
-        Staff { id: StaffId(1), name: "Maria".into(), services: vec![ServiceId(1)], calcom_event_types: vec![] },
-        Staff { id: StaffId(2), name: "Jonas".into(), services: vec![ServiceId(1)], calcom_event_types: vec![] },
+        Staff::plain(StaffId(1), "Maria", vec![ServiceId(1)]),
+        Staff::plain(StaffId(2), "Jonas", vec![ServiceId(1)]),
     ]
 }
 

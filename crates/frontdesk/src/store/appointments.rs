@@ -1,4 +1,8 @@
+use crate::domain::CustomerId;
+use crate::domain::BranchId;
+use crate::domain::CompanyId;
 use super::{on_pool, write_notice, AppointmentNoticeRow, NoticeEvent, Store, StoreError, APPOINTMENT_NOTICE};
+use crate::domain::AppointmentId;
 use chrono::{DateTime, Utc};
 
 /// Lifecycle of an appointment row.
@@ -34,6 +38,17 @@ impl AppointmentStatus {
             Self::PendingUnknown => "pending_unknown",
         }
     }
+
+    /// Every status.
+    const ALL: [Self; 4] = [Self::Booked, Self::Pending, Self::Cancelled, Self::PendingUnknown];
+}
+
+impl TryFrom<String> for AppointmentStatus {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text).ok_or_else(|| format!("unknown appointment status {text:?}"))
+    }
 }
 
 /// Where an appointment was made.
@@ -56,6 +71,17 @@ impl AppointmentSource {
             Self::Calcom => "calcom",
         }
     }
+
+    /// Every source.
+    const ALL: [Self; 3] = [Self::Phone, Self::Console, Self::Calcom];
+}
+
+impl TryFrom<String> for AppointmentSource {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text).ok_or_else(|| format!("unknown appointment source {text:?}"))
+    }
 }
 
 /// What is needed to record a new appointment.
@@ -64,11 +90,11 @@ pub struct NewAppointment {
     /// Unique key that makes retries harmless.
     pub idempotency_key: String,
     /// Tenant.
-    pub company_id: i64,
+    pub company_id: CompanyId,
     /// Branch.
-    pub branch_id: i64,
+    pub branch_id: BranchId,
     /// Customer, when known.
-    pub customer_id: Option<i64>,
+    pub customer_id: Option<CustomerId>,
     /// Service.
     pub service_id: i64,
     /// Staff member, when assigned.
@@ -89,17 +115,65 @@ pub struct NewAppointment {
     pub created_at: DateTime<Utc>,
 }
 
-/// A stored appointment, as read back for callers.
+/// The columns of the one appointment read (see [`select_appointments!`]).
+macro_rules! appointment_columns {
+    () => {
+        "a.id, a.company_id, co.name AS company, a.branch_id, b.name AS branch, a.customer_id,
+        CASE WHEN a.source = 'calcom' THEN COALESCE(c.name, a.notes) ELSE c.name END AS customer_name, c.phone, c.email,
+        a.service_id, s.name AS service_name, a.staff_id, st.name AS staff_name,
+        COALESCE(ss.calcom_event_type_id, s.calcom_event_type_id) AS calcom_event_type_id, a.external_uid,
+        a.starts_at, a.ends_at, a.status, a.source, a.created_at, a.updated_at, a.sequence, a.group_key"
+    };
+}
+
+/// The tables of the one appointment read: the row, its company, branch, service, staff
+/// member (and the staff member's own Cal.com event type) and customer.
+macro_rules! appointment_tables {
+    () => {
+        " FROM appointments a JOIN companies co ON co.id = a.company_id JOIN branches b ON b.id = a.branch_id
+        JOIN services s ON s.id = a.service_id LEFT JOIN staff st ON st.id = a.staff_id
+        LEFT JOIN staff_services ss ON ss.staff_id = a.staff_id AND ss.service_id = a.service_id
+        LEFT JOIN customers c ON c.id = a.customer_id "
+    };
+}
+
+/// Every read of appointments as [`Appointment`]s: one SELECT, each reader adding its own
+/// `WHERE` and `ORDER BY` — `select_appointments!("WHERE a.id = $1")`.
+macro_rules! select_appointments {
+    ($($tail:literal),* $(,)?) => {
+        concat!(
+            "SELECT ",
+            $crate::store::appointments::appointment_columns!(),
+            $crate::store::appointments::appointment_tables!(),
+            $($tail),*
+        )
+    };
+}
+
+pub(crate) use {appointment_columns, appointment_tables, select_appointments};
+
+/// An appointment as every reader sees it (callers, booking, reconciliation, the console, the
+/// feeds and the notices): its row with the names around it, status and source decoded.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Appointment {
-    /// Database id.
-    pub id: i64,
+    /// Database id (also in the Cal.com booking's metadata, and a feed event's UID).
+    pub id: AppointmentId,
+    /// Tenant.
+    pub company_id: CompanyId,
+    /// Company name.
+    pub company: String,
     /// Branch it is at.
-    pub branch_id: i64,
-    /// The calendar's booking uid (Cal.com).
-    pub external_uid: Option<String>,
-    /// The Cal.com event type it was booked on: the staff member's own, or the service's.
-    pub calcom_event_type_id: Option<i64>,
+    pub branch_id: BranchId,
+    /// Branch name.
+    pub branch: String,
+    /// Customer, when known.
+    pub customer_id: Option<CustomerId>,
+    /// The name it was booked under (a Cal.com booking without customer: its attendee).
+    pub customer_name: Option<String>,
+    /// Customer number (E.164).
+    pub phone: Option<String>,
+    /// Customer e-mail.
+    pub email: Option<String>,
     /// Service.
     pub service_id: i64,
     /// Service name.
@@ -108,19 +182,28 @@ pub struct Appointment {
     pub staff_id: Option<i64>,
     /// Staff member's name.
     pub staff_name: Option<String>,
+    /// The Cal.com event type it was booked on: the staff member's own, or the service's.
+    pub calcom_event_type_id: Option<i64>,
+    /// The calendar's booking uid (Cal.com).
+    pub external_uid: Option<String>,
     /// Start (UTC).
     pub starts_at: DateTime<Utc>,
     /// End (UTC).
     pub ends_at: DateTime<Utc>,
-    /// Status text.
-    pub status: String,
-}
-
-#[derive(sqlx::FromRow)]
-struct NamedAppointment {
-    customer_name: Option<String>,
-    #[sqlx(flatten)]
-    appointment: Appointment,
+    /// Where it stands.
+    #[sqlx(try_from = "String")]
+    pub status: AppointmentStatus,
+    /// Where it was made.
+    #[sqlx(try_from = "String")]
+    pub source: AppointmentSource,
+    /// When the attempt began.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+    /// How often it was moved (a calendar invitation's SEQUENCE).
+    pub sequence: i32,
+    /// The group of linked appointments it belongs to (several services back to back).
+    pub group_key: Option<String>,
 }
 
 /// Time taken in a branch's calendar, by a staff member or (when `None`) the branch itself.
@@ -128,67 +211,25 @@ struct NamedAppointment {
 pub struct BusyInterval {
     /// Staff member occupied.
     pub staff_id: Option<i64>,
+    /// The service (what it occupies: phases, buffers, resources).
+    pub service_id: i64,
     /// Start (UTC).
     pub starts_at: DateTime<Utc>,
     /// End (UTC).
     pub ends_at: DateTime<Utc>,
-}
-
-/// An appointment as the booking step reads it back.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct StoredAppointment {
-    /// Database id.
-    pub id: i64,
-    /// Status text.
-    pub status: String,
-    /// Service.
-    pub service_id: i64,
-    /// Staff member.
-    pub staff_id: Option<i64>,
-    /// Start (UTC).
-    pub starts_at: DateTime<Utc>,
-    /// End (UTC).
-    pub ends_at: DateTime<Utc>,
-    /// The calendar's booking uid.
-    pub external_uid: Option<String>,
-}
-
-/// A booking whose outcome in the calendar is not known yet.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct PendingAppointment {
-    /// Id (also in the Cal.com booking's metadata).
-    pub id: i64,
-    /// Tenant.
-    pub company_id: i64,
-    /// Branch.
-    pub branch_id: i64,
-    /// Service.
-    pub service_id: i64,
-    /// The Cal.com event type it was booked on: the staff member's own, or the service's.
-    pub calcom_event_type_id: Option<i64>,
-    /// Start.
-    pub starts_at: DateTime<Utc>,
-    /// End.
-    pub ends_at: DateTime<Utc>,
-    /// When the attempt began.
-    pub created_at: DateTime<Utc>,
 }
 
 impl Store {
     /// Appointments still `pending` or `pending_unknown`, oldest first.
-    pub async fn pending_appointments(&self) -> Result<Vec<PendingAppointment>, StoreError> {
-        const SQL: &str = "SELECT a.id, a.company_id, a.branch_id, a.service_id,
-                COALESCE(ss.calcom_event_type_id, s.calcom_event_type_id) AS calcom_event_type_id, a.starts_at, a.ends_at, a.created_at
-            FROM appointments a JOIN services s ON s.id = a.service_id
-            LEFT JOIN staff_services ss ON ss.staff_id = a.staff_id AND ss.service_id = a.service_id
-            WHERE a.status IN ('pending', 'pending_unknown') ORDER BY a.created_at";
+    pub async fn pending_appointments(&self) -> Result<Vec<Appointment>, StoreError> {
+        const SQL: &str = select_appointments!("WHERE a.status IN ('pending', 'pending_unknown') ORDER BY a.created_at");
         let rows = on_pool!(self, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
         Ok(rows)
     }
 
     /// The appointment recorded under an idempotency key.
-    pub async fn appointment_by_key(&self, key: &str) -> Result<Option<StoredAppointment>, StoreError> {
-        const SQL: &str = "SELECT id, status, service_id, staff_id, starts_at, ends_at, external_uid FROM appointments WHERE idempotency_key = $1";
+    pub async fn appointment_by_key(&self, key: &str) -> Result<Option<Appointment>, StoreError> {
+        const SQL: &str = select_appointments!("WHERE a.idempotency_key = $1");
         let row = on_pool!(self, pool => sqlx::query_as(SQL).bind(key).fetch_optional(pool).await)?;
         Ok(row)
     }
@@ -196,7 +237,7 @@ impl Store {
     /// Sets an appointment's status (and the calendar's uid once known).
     pub async fn set_appointment_status(
         &self,
-        id: i64,
+        id: AppointmentId,
         status: AppointmentStatus,
         external_uid: Option<&str>,
     ) -> Result<(), StoreError> {
@@ -209,7 +250,7 @@ impl Store {
     async fn update_status_noticed(
         &self,
         sql: &'static str,
-        id: i64,
+        id: AppointmentId,
         status: AppointmentStatus,
         external_uid: Option<&str>,
         extra: Option<i64>,
@@ -234,7 +275,7 @@ impl Store {
     /// same way change, so a late `BOOKING_CREATED` cannot revive a cancelled appointment.
     pub async fn confirm_appointment(
         &self,
-        id: i64,
+        id: AppointmentId,
         status: AppointmentStatus,
         external_uid: Option<&str>,
     ) -> Result<(), StoreError> {
@@ -248,7 +289,7 @@ impl Store {
     /// webhook from another tenant's event type naming this id changes nothing. Whether it applied.
     pub async fn confirm_from_calcom(
         &self,
-        id: i64,
+        id: AppointmentId,
         status: AppointmentStatus,
         event_type_id: i64,
         uid: Option<&str>,
@@ -265,7 +306,7 @@ impl Store {
     /// Cancels the live appointment of a company whose calendar booking is `uid` (a booking
     /// cancelled or moved in Cal.com itself); whether there was one.
     /// The cancellation is announced like any other (the caller's invitation is withdrawn too).
-    pub async fn cancel_by_external_uid(&self, company_id: i64, uid: &str) -> Result<bool, StoreError> {
+    pub async fn cancel_by_external_uid(&self, company_id: CompanyId, uid: &str) -> Result<bool, StoreError> {
         const SQL: &str = "UPDATE appointments SET status = 'cancelled', updated_at = $3
             WHERE company_id = $1 AND external_uid = $2 AND status <> 'cancelled' RETURNING id";
         let now = Utc::now();
@@ -284,7 +325,7 @@ impl Store {
     /// Moves an appointment to a new time (and staff member, and calendar uid when it changed).
     pub async fn move_appointment(
         &self,
-        id: i64,
+        id: AppointmentId,
         starts_at: DateTime<Utc>,
         ends_at: DateTime<Utc>,
         staff_id: Option<i64>,
@@ -305,7 +346,7 @@ impl Store {
     }
 
     /// Removes an attempt that the calendar refused, so its idempotency key can be used again.
-    pub async fn delete_appointment(&self, id: i64) -> Result<(), StoreError> {
+    pub async fn delete_appointment(&self, id: AppointmentId) -> Result<(), StoreError> {
         on_pool!(self, pool => sqlx::query("DELETE FROM appointments WHERE id = $1").bind(id).execute(pool).await.map(|_| ()))?;
         Ok(())
     }
@@ -314,7 +355,7 @@ impl Store {
     /// an appointment, or a slot held at `now` for a call (on any instance).
     pub async fn is_busy(
         &self,
-        branch_id: i64,
+        branch_id: BranchId,
         staff_id: Option<i64>,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
@@ -330,78 +371,100 @@ impl Store {
     }
 
     /// Records an appointment; returns its id. A repeated idempotency key is a unique violation.
-    pub async fn insert_appointment(&self, new: &NewAppointment) -> Result<i64, StoreError> {
-        const SQL: &str = "INSERT INTO appointments (idempotency_key, company_id, branch_id, customer_id, service_id, staff_id, call_id, starts_at, ends_at, status, notes, created_at, updated_at, source)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13) RETURNING id";
+    pub async fn insert_appointment(&self, new: &NewAppointment) -> Result<AppointmentId, StoreError> {
+        let ids = self.insert_appointments(std::slice::from_ref(new), None).await?;
+        Ok(ids[0])
+    }
+
+    /// Records appointments in one transaction, all or none; with `group`, as linked appointments
+    /// (several services back to back) that are moved and cancelled together.
+    pub async fn insert_appointments(
+        &self,
+        news: &[NewAppointment],
+        group: Option<&str>,
+    ) -> Result<Vec<AppointmentId>, StoreError> {
+        const SQL: &str = "INSERT INTO appointments (idempotency_key, company_id, branch_id, customer_id, service_id, staff_id, call_id, starts_at, ends_at, status, notes, created_at, updated_at, source, group_key)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14) RETURNING id";
         // Booked at once (the embedded calendar): the notice rides in the same transaction. A
         // pending row (an outside calendar) is noticed when the calendar answers.
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let id: i64 = sqlx::query_scalar(SQL)
-                .bind(&new.idempotency_key)
-                .bind(new.company_id)
-                .bind(new.branch_id)
-                .bind(new.customer_id)
-                .bind(new.service_id)
-                .bind(new.staff_id)
-                .bind(new.call_id)
-                .bind(new.starts_at)
-                .bind(new.ends_at)
-                .bind(new.status.as_str())
-                .bind(&new.notes)
-                .bind(new.created_at)
-                .bind(new.source.as_str())
-                .fetch_one(&mut *tx)
-                .await?;
-            if new.status == AppointmentStatus::Booked {
-                write_notice!(tx, AppointmentNoticeRow, APPOINTMENT_NOTICE, id, NoticeEvent::BookingMade, id, Utc::now());
+            let mut ids = Vec::with_capacity(news.len());
+            for new in news {
+                let id: AppointmentId = sqlx::query_scalar(SQL)
+                    .bind(&new.idempotency_key)
+                    .bind(new.company_id)
+                    .bind(new.branch_id)
+                    .bind(new.customer_id)
+                    .bind(new.service_id)
+                    .bind(new.staff_id)
+                    .bind(new.call_id)
+                    .bind(new.starts_at)
+                    .bind(new.ends_at)
+                    .bind(new.status.as_str())
+                    .bind(&new.notes)
+                    .bind(new.created_at)
+                    .bind(new.source.as_str())
+                    .bind(group)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if new.status == AppointmentStatus::Booked {
+                    write_notice!(tx, AppointmentNoticeRow, APPOINTMENT_NOTICE, id, NoticeEvent::BookingMade, id, Utc::now());
+                }
+                ids.push(id);
             }
             tx.commit().await?;
-            Ok(id)
+            Ok(ids)
         })
+    }
+
+    /// The live appointments linked with this one (the same group), itself included, by start;
+    /// just itself when it is not linked.
+    pub async fn linked_appointments(&self, appointment: &Appointment) -> Result<Vec<Appointment>, StoreError> {
+        let Some(group) = &appointment.group_key else { return Ok(vec![appointment.clone()]) };
+        const SQL: &str = select_appointments!(
+            "WHERE a.company_id = $1 AND a.group_key = $2 AND a.status <> 'cancelled' ORDER BY a.starts_at"
+        );
+        let rows = on_pool!(self, pool => sqlx::query_as(SQL).bind(appointment.company_id).bind(group).fetch_all(pool).await)?;
+        Ok(rows)
     }
 
     /// Occupied intervals of a branch overlapping `[from, to)`: appointments (cancelled ones
     /// excluded) and slots held at `now` for a call on any instance.
     pub async fn busy_intervals(
         &self,
-        branch_id: i64,
+        branch_id: BranchId,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<Vec<BusyInterval>, StoreError> {
-        const SQL: &str = "SELECT staff_id, starts_at, ends_at FROM appointments
+        const SQL: &str = "SELECT staff_id, service_id, starts_at, ends_at FROM appointments
                 WHERE branch_id = $1 AND starts_at < $3 AND ends_at > $2 AND status <> 'cancelled'
-            UNION ALL SELECT staff_id, starts_at, ends_at FROM slot_holds
+            UNION ALL SELECT staff_id, service_id, starts_at, ends_at FROM slot_holds
                 WHERE branch_id = $1 AND starts_at < $3 AND ends_at > $2 AND held_until > $4
             ORDER BY starts_at";
         let rows = on_pool!(self, pool => sqlx::query_as(SQL).bind(branch_id).bind(from).bind(to).bind(now).fetch_all(pool).await)?;
         Ok(rows)
     }
 
-    /// A company's appointments in `[from, to)` with the name each was booked under.
+    /// A company's appointments in `[from, to)` booked under a customer, with the name each was
+    /// booked under.
     pub async fn appointments_with_names(
         &self,
-        company_id: i64,
+        company_id: CompanyId,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> Result<Vec<(Option<String>, Appointment)>, StoreError> {
-        const SQL: &str =
-            "SELECT c.name AS customer_name, a.id, a.branch_id, a.external_uid, COALESCE(ss.calcom_event_type_id, s.calcom_event_type_id) AS calcom_event_type_id, a.service_id,
-                s.name AS service_name, a.staff_id, st.name AS staff_name, a.starts_at, a.ends_at, a.status
-            FROM appointments a JOIN services s ON s.id = a.service_id LEFT JOIN staff st ON st.id = a.staff_id
-            LEFT JOIN staff_services ss ON ss.staff_id = a.staff_id AND ss.service_id = a.service_id
-            JOIN customers c ON c.id = a.customer_id
-            WHERE a.company_id = $1 AND a.starts_at >= $2 AND a.starts_at < $3 AND a.status <> 'cancelled'
-            ORDER BY a.starts_at";
-        let rows: Vec<NamedAppointment> =
-            on_pool!(self, pool => sqlx::query_as(SQL).bind(company_id).bind(from).bind(to).fetch_all(pool).await)?;
-        Ok(rows.into_iter().map(|r| (r.customer_name, r.appointment)).collect())
+    ) -> Result<Vec<Appointment>, StoreError> {
+        const SQL: &str = select_appointments!(
+            "WHERE a.company_id = $1 AND a.starts_at >= $2 AND a.starts_at < $3 AND a.status <> 'cancelled'
+                AND a.customer_id IS NOT NULL ORDER BY a.starts_at"
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(company_id).bind(from).bind(to).fetch_all(pool).await)?)
     }
 
     /// How many live (not cancelled) appointments of a company have an idempotency key starting
     /// with `prefix`: the bookings one call has made.
-    pub async fn bookings_of_call(&self, company_id: i64, prefix: &str) -> Result<i64, StoreError> {
+    pub async fn bookings_of_call(&self, company_id: CompanyId, prefix: &str) -> Result<i64, StoreError> {
         const SQL: &str = "SELECT COUNT(*) FROM appointments
             WHERE company_id = $1 AND substr(idempotency_key, 1, length($2)) = $2 AND status <> 'cancelled'";
         let count =
@@ -412,18 +475,15 @@ impl Store {
     /// A customer's appointments starting after `now`, soonest first (within their company only).
     pub async fn upcoming_appointments(
         &self,
-        company_id: i64,
-        customer_id: i64,
+        company_id: CompanyId,
+        customer_id: CustomerId,
         now: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<Appointment>, StoreError> {
-        const SQL: &str =
-            "SELECT a.id, a.branch_id, a.external_uid, COALESCE(ss.calcom_event_type_id, s.calcom_event_type_id) AS calcom_event_type_id, a.service_id, s.name AS service_name,
-                a.staff_id, st.name AS staff_name, a.starts_at, a.ends_at, a.status
-            FROM appointments a JOIN services s ON s.id = a.service_id LEFT JOIN staff st ON st.id = a.staff_id
-            LEFT JOIN staff_services ss ON ss.staff_id = a.staff_id AND ss.service_id = a.service_id
-            WHERE a.customer_id = $1 AND a.company_id = $2 AND a.starts_at >= $3 AND a.status <> 'cancelled'
-            ORDER BY a.starts_at LIMIT $4";
+        const SQL: &str = select_appointments!(
+            "WHERE a.customer_id = $1 AND a.company_id = $2 AND a.starts_at >= $3 AND a.status <> 'cancelled'
+            ORDER BY a.starts_at LIMIT $4"
+        );
         let rows = on_pool!(self, pool => sqlx::query_as(SQL).bind(customer_id).bind(company_id).bind(now).bind(limit).fetch_all(pool).await)?;
         Ok(rows)
     }

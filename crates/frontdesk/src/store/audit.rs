@@ -1,6 +1,7 @@
 //! The `function_calls` audit trail, written off the hot path: a bounded queue drained in
 //! batches by one writer task, flushed completely on graceful shutdown.
 
+use crate::domain::CompanyId;
 use super::{on_pool, Store};
 use chrono::{DateTime, Utc};
 use crate::latency_board::LatencyBoard;
@@ -14,7 +15,7 @@ pub struct FunctionCallRecord {
     /// Retell call id, when the payload had one.
     pub retell_call_id: Option<String>,
     /// Tenant, when resolved.
-    pub company_id: Option<i64>,
+    pub company_id: Option<CompanyId>,
     /// Function name as called.
     pub function: String,
     /// `success`, an error code, or `panic`.

@@ -1,3 +1,5 @@
+use crate::domain::BranchId;
+use crate::domain::CompanyId;
 use super::{on_pool, Store, StoreError};
 use chrono::{DateTime, Utc};
 
@@ -7,9 +9,9 @@ pub struct CallRecord {
     /// Retell's call id.
     pub retell_call_id: String,
     /// Tenant.
-    pub company_id: i64,
+    pub company_id: CompanyId,
     /// Branch the number belongs to.
-    pub branch_id: i64,
+    pub branch_id: BranchId,
     /// Retell agent.
     pub agent_id: Option<String>,
     /// Caller number (E.164 when known).
@@ -85,7 +87,7 @@ impl Store {
     }
 
     /// The stored call with this Retell id, if any.
-    pub async fn find_call(&self, retell_call_id: &str) -> Result<Option<(i64, i64, String)>, StoreError> {
+    pub async fn find_call(&self, retell_call_id: &str) -> Result<Option<(i64, CompanyId, String)>, StoreError> {
         const SQL: &str = "SELECT id, company_id, direction FROM calls WHERE retell_call_id = $1";
         let row = on_pool!(self, pool => sqlx::query_as(SQL).bind(retell_call_id).fetch_optional(pool).await)?;
         Ok(row)

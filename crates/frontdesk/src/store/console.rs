@@ -1,42 +1,13 @@
 //! What the operator console reads: appointments with names, callbacks, calls with their
 //! function calls. Every query is bound to a company unless an admin asks for all (`None`).
 
-use super::{on_pool, Store, StoreError};
+use crate::domain::CompanyId;
+use super::appointments::select_appointments;
+use super::{on_pool, Appointment, CallbackStatus, Priority, Store, StoreError};
 use chrono::{DateTime, Utc};
 
 /// Most rows one console list shows (a page is read by a person, and must render in milliseconds).
 pub const LIST_LIMIT: i64 = 2000;
-
-/// An appointment with everything a person reads about it.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ConsoleAppointment {
-    /// Id.
-    pub id: i64,
-    /// Company id.
-    pub company_id: i64,
-    /// Company name.
-    pub company: String,
-    /// Branch id.
-    pub branch_id: i64,
-    /// Branch name.
-    pub branch: String,
-    /// Service name.
-    pub service: String,
-    /// Staff member, if assigned.
-    pub staff: Option<String>,
-    /// Start (UTC).
-    pub starts_at: DateTime<Utc>,
-    /// End (UTC).
-    pub ends_at: DateTime<Utc>,
-    /// Customer name as booked.
-    pub customer_name: Option<String>,
-    /// Customer number (E.164).
-    pub phone: Option<String>,
-    /// `booked`, `pending`, `pending_unknown`.
-    pub status: String,
-    /// `phone`, `calcom` or `console`.
-    pub source: String,
-}
 
 /// A callback request with its company and branch names.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -55,10 +26,12 @@ pub struct ConsoleCallback {
     pub reason: Option<String>,
     /// When the caller would like the call.
     pub preferred_time: Option<String>,
-    /// `high` or `normal`.
-    pub priority: String,
-    /// `open` or `done`.
-    pub status: String,
+    /// How urgent.
+    #[sqlx(try_from = "String")]
+    pub priority: Priority,
+    /// Open or done.
+    #[sqlx(try_from = "String")]
+    pub status: CallbackStatus,
     /// Asked for at.
     pub created_at: DateTime<Utc>,
     /// Done at.
@@ -116,19 +89,16 @@ impl Store {
     /// (or all), soonest first.
     pub async fn console_appointments(
         &self,
-        company_id: Option<i64>,
+        company_id: Option<CompanyId>,
         staff_name: Option<&str>,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> Result<Vec<ConsoleAppointment>, StoreError> {
-        const SQL: &str = "SELECT a.id, a.company_id, co.name AS company, a.branch_id, b.name AS branch, s.name AS service,
-                st.name AS staff, a.starts_at, a.ends_at, CASE WHEN a.source = 'calcom' THEN COALESCE(c.name, a.notes) ELSE c.name END AS customer_name, c.phone, a.status, a.source
-            FROM appointments a JOIN companies co ON co.id = a.company_id JOIN branches b ON b.id = a.branch_id
-            JOIN services s ON s.id = a.service_id LEFT JOIN staff st ON st.id = a.staff_id
-            LEFT JOIN customers c ON c.id = a.customer_id
-            WHERE ($1 IS NULL OR a.company_id = $1) AND a.starts_at >= $2 AND a.starts_at < $3
+    ) -> Result<Vec<Appointment>, StoreError> {
+        const SQL: &str = select_appointments!(
+            "WHERE ($1 IS NULL OR a.company_id = $1) AND a.starts_at >= $2 AND a.starts_at < $3
                 AND a.status <> 'cancelled' AND ($4 IS NULL OR st.name = $4)
-            ORDER BY a.starts_at, a.id LIMIT $5";
+            ORDER BY a.starts_at, a.id LIMIT $5"
+        );
         Ok(on_pool!(self, pool => sqlx::query_as(SQL)
             .bind(company_id).bind(from).bind(to).bind(staff_name).bind(LIST_LIMIT)
             .fetch_all(pool).await)?)
@@ -137,22 +107,18 @@ impl Store {
     /// One live appointment of a company (or of any company for `None`).
     pub async fn console_appointment(
         &self,
-        company_id: Option<i64>,
+        company_id: Option<CompanyId>,
         id: i64,
-    ) -> Result<Option<crate::store::Appointment>, StoreError> {
+    ) -> Result<Option<Appointment>, StoreError> {
         const SQL: &str =
-            "SELECT a.id, a.branch_id, a.external_uid, COALESCE(ss.calcom_event_type_id, s.calcom_event_type_id) AS calcom_event_type_id, a.service_id,
-                s.name AS service_name, a.staff_id, st.name AS staff_name, a.starts_at, a.ends_at, a.status
-            FROM appointments a JOIN services s ON s.id = a.service_id LEFT JOIN staff st ON st.id = a.staff_id
-            LEFT JOIN staff_services ss ON ss.staff_id = a.staff_id AND ss.service_id = a.service_id
-            WHERE a.id = $1 AND ($2 IS NULL OR a.company_id = $2) AND a.status <> 'cancelled'";
+            select_appointments!("WHERE a.id = $1 AND ($2 IS NULL OR a.company_id = $2) AND a.status <> 'cancelled'");
         Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(id).bind(company_id).fetch_optional(pool).await)?)
     }
 
     /// Callback requests of one company (or all), `open` or `done` or both: urgent first, newest first.
     pub async fn console_callbacks(
         &self,
-        company_id: Option<i64>,
+        company_id: Option<CompanyId>,
         status: Option<&str>,
         limit: i64,
     ) -> Result<Vec<ConsoleCallback>, StoreError> {
@@ -166,7 +132,7 @@ impl Store {
     }
 
     /// How many callback requests of a company (or all) are open.
-    pub async fn open_callback_count(&self, company_id: Option<i64>) -> Result<i64, StoreError> {
+    pub async fn open_callback_count(&self, company_id: Option<CompanyId>) -> Result<i64, StoreError> {
         const SQL: &str =
             "SELECT COUNT(*) FROM callback_requests WHERE ($1 IS NULL OR company_id = $1) AND status = 'open'";
         Ok(on_pool!(self, pool => sqlx::query_scalar(SQL).bind(company_id).fetch_one(pool).await)?)
@@ -176,7 +142,7 @@ impl Store {
     /// no such request. Marking it again keeps the first time and note.
     pub async fn mark_callback_done(
         &self,
-        company_id: Option<i64>,
+        company_id: Option<CompanyId>,
         id: i64,
         note: Option<&str>,
         by: &str,
@@ -190,7 +156,7 @@ impl Store {
     }
 
     /// A company's (or every company's) latest calls, newest first, with what each booked and left.
-    pub async fn console_calls(&self, company_id: Option<i64>, limit: i64) -> Result<Vec<ConsoleCall>, StoreError> {
+    pub async fn console_calls(&self, company_id: Option<CompanyId>, limit: i64) -> Result<Vec<ConsoleCall>, StoreError> {
         const SQL: &str = "SELECT k.retell_call_id, b.name AS branch, k.from_number, k.direction, k.started_at, k.duration_ms,
                 k.status, k.disconnection_reason, k.summary, k.sentiment, k.recording_url,
                 (SELECT COUNT(*) FROM appointments a WHERE a.call_id = k.id) AS booked,
@@ -202,7 +168,7 @@ impl Store {
     }
 
     /// The function calls of a company's latest `limit` calls, in the order they were answered.
-    pub async fn console_call_steps(&self, company_id: Option<i64>, limit: i64) -> Result<Vec<CallStep>, StoreError> {
+    pub async fn console_call_steps(&self, company_id: Option<CompanyId>, limit: i64) -> Result<Vec<CallStep>, StoreError> {
         const SQL: &str = "SELECT f.retell_call_id, f.function, f.outcome, f.duration_us FROM function_calls f
             WHERE f.retell_call_id IN (SELECT k.retell_call_id FROM calls k WHERE ($1 IS NULL OR k.company_id = $1)
                                        ORDER BY k.started_at DESC, k.id DESC LIMIT $2)
@@ -236,7 +202,7 @@ impl Store {
     /// agent's signed requests are arriving.
     pub async fn signed_requests_since(
         &self,
-        company_id: i64,
+        company_id: CompanyId,
         since: DateTime<Utc>,
     ) -> Result<(i64, Option<DateTime<Utc>>), StoreError> {
         const SQL: &str = "SELECT COUNT(*), MAX(created_at) FROM function_calls WHERE company_id = $1 AND created_at > $2";

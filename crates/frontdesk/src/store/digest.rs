@@ -1,6 +1,7 @@
 //! The daily digest's figures and its outbox rows.
 
-use super::{on_pool, NoticeData, Store, StoreError};
+use crate::domain::CompanyId;
+use super::{on_pool, NoticeChannel, NoticeData, Store, StoreError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -29,7 +30,7 @@ pub struct DigestFigures {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DigestTarget {
     /// Company.
-    pub id: i64,
+    pub id: crate::domain::CompanyId,
     /// `HH:MM`, or `None` for 19:00.
     pub digest_time: Option<String>,
 }
@@ -52,7 +53,7 @@ impl Store {
     /// The figures of a company's day `[from, to)`.
     pub async fn digest_figures(
         &self,
-        company_id: i64,
+        company_id: CompanyId,
         day: &str,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
@@ -87,7 +88,7 @@ impl Store {
     }
 
     /// Writes a digest for each of the company's channels (owner e-mail, webhook), once per key.
-    pub async fn write_digest(&self, company_id: i64, key: &str, data: &NoticeData) -> Result<(), StoreError> {
+    pub async fn write_digest(&self, company_id: CompanyId, key: &str, data: &NoticeData) -> Result<(), StoreError> {
         let now = Utc::now();
         let payload = serde_json::to_string(data).expect("notice data serializes");
         on_pool!(self, pool => {
@@ -95,9 +96,9 @@ impl Store {
             let (email, url): (Option<String>, Option<String>) =
                 sqlx::query_as("SELECT notify_email, notify_webhook_url FROM companies WHERE id = $1")
                     .bind(company_id).fetch_one(&mut *tx).await?;
-            for (channel, recipient) in email.map(|e| ("email", e)).into_iter().chain(url.map(|u| ("webhook", u))) {
+            for (channel, recipient) in email.map(|e| (NoticeChannel::Email, e)).into_iter().chain(url.map(|u| (NoticeChannel::Webhook, u))) {
                 sqlx::query(super::OUTBOX_INSERT)
-                .bind(company_id).bind(super::NoticeEvent::DigestDaily.as_str()).bind(channel).bind(recipient).bind(&payload).bind(format!("{key}:{channel}")).bind(now)
+                .bind(company_id).bind(super::NoticeEvent::DigestDaily.as_str()).bind(channel.as_str()).bind(recipient).bind(&payload).bind(format!("{key}:{channel}")).bind(now)
                 .execute(&mut *tx).await?;
             }
             tx.commit().await?;

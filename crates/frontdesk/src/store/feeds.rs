@@ -1,46 +1,26 @@
 //! Calendar feed tokens and what a feed shows: the live appointments of a branch or of one staff
 //! member in a span of time.
 
-use super::{on_pool, Store, StoreError};
+use crate::domain::BranchId;
+use crate::domain::CompanyId;
+use super::appointments::select_appointments;
+use super::{on_pool, Appointment, Store, StoreError};
 use chrono::{DateTime, Utc};
 
 /// What a feed token opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
 pub struct FeedScope {
     /// Company.
-    pub company_id: i64,
+    pub company_id: CompanyId,
     /// Branch.
-    pub branch_id: i64,
+    pub branch_id: BranchId,
     /// One staff member, or the whole branch.
     pub staff_id: Option<i64>,
 }
 
-/// One appointment as a feed shows it.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct FeedAppointment {
-    /// Id (the event's stable UID).
-    pub id: i64,
-    /// Service name.
-    pub service: String,
-    /// Staff member.
-    pub staff: Option<String>,
-    /// Customer name.
-    pub customer_name: Option<String>,
-    /// Customer number.
-    pub phone: Option<String>,
-    /// Start.
-    pub starts_at: DateTime<Utc>,
-    /// End.
-    pub ends_at: DateTime<Utc>,
-    /// `booked`, `pending`, `pending_unknown`.
-    pub status: String,
-    /// Last change.
-    pub updated_at: DateTime<Utc>,
-}
-
 impl Store {
     /// The live token of a scope, if any.
-    pub async fn feed_token(&self, branch_id: i64, staff_id: Option<i64>) -> Result<Option<String>, StoreError> {
+    pub async fn feed_token(&self, branch_id: BranchId, staff_id: Option<i64>) -> Result<Option<String>, StoreError> {
         const SQL: &str = "SELECT token FROM feed_tokens
             WHERE branch_id = $1 AND staff_id IS NOT DISTINCT FROM $2 AND revoked_at IS NULL ORDER BY id DESC LIMIT 1";
         Ok(on_pool!(self, pool => sqlx::query_scalar(SQL).bind(branch_id).bind(staff_id).fetch_optional(pool).await)?)
@@ -77,15 +57,12 @@ impl Store {
         scope: FeedScope,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> Result<Vec<FeedAppointment>, StoreError> {
-        const SQL: &str = "SELECT a.id, s.name AS service, st.name AS staff,
-                CASE WHEN a.source = 'calcom' THEN COALESCE(c.name, a.notes) ELSE c.name END AS customer_name,
-                c.phone, a.starts_at, a.ends_at, a.status, a.updated_at
-            FROM appointments a JOIN services s ON s.id = a.service_id LEFT JOIN staff st ON st.id = a.staff_id
-            LEFT JOIN customers c ON c.id = a.customer_id
-            WHERE a.company_id = $1 AND a.branch_id = $2 AND ($3 IS NULL OR a.staff_id = $3)
+    ) -> Result<Vec<Appointment>, StoreError> {
+        const SQL: &str = select_appointments!(
+            "WHERE a.company_id = $1 AND a.branch_id = $2 AND ($3 IS NULL OR a.staff_id = $3)
                 AND a.starts_at >= $4 AND a.starts_at < $5 AND a.status <> 'cancelled'
-            ORDER BY a.starts_at, a.id LIMIT $6";
+            ORDER BY a.starts_at, a.id LIMIT $6"
+        );
         Ok(on_pool!(self, pool => sqlx::query_as(SQL)
             .bind(scope.company_id).bind(scope.branch_id).bind(scope.staff_id).bind(from).bind(to).bind(super::LIST_LIMIT * 5)
             .fetch_all(pool).await)?)

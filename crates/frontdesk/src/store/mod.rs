@@ -3,6 +3,7 @@
 //! Both backends run the same SQL text (`$n` placeholders and `ON CONFLICT … RETURNING` work in
 //! both); the `on_pool!` macro expands each query once per backend so types stay checked.
 
+mod absences;
 mod appointments;
 mod audit;
 mod callbacks;
@@ -16,19 +17,20 @@ mod operators;
 mod outbox;
 mod tenants;
 
+pub use absences::NewAbsence;
 pub use appointments::{
-    Appointment, AppointmentSource, AppointmentStatus, BusyInterval, NewAppointment, PendingAppointment, StoredAppointment,
+    Appointment, AppointmentSource, AppointmentStatus, BusyInterval, NewAppointment,
 };
 pub use audit::{AuditLog, FunctionCallRecord};
-pub use callbacks::{overdue_after, CallbackRequest, NewCallback};
+pub use callbacks::{CallbackRequest, CallbackStatus, NewCallback, Priority};
 pub use calls::CallRecord;
-pub use console::{CallStep, ConsoleAppointment, ConsoleCall, ConsoleCallback, LIST_LIMIT};
-pub use customers::Customer;
+pub use console::{CallStep, ConsoleCall, ConsoleCallback, LIST_LIMIT};
+pub use customers::{Customer, CustomerNote, CustomerSearch, CustomerSummary};
 pub use digest::{DigestFigures, DigestTarget};
-pub use feeds::{FeedAppointment, FeedScope};
-pub use holds::HoldRow;
+pub use feeds::FeedScope;
+pub use holds::{HoldProbe, HoldRow};
 pub use operators::{NewOperator, OperatorRow, SessionRow};
-pub use outbox::{FailedNotice, NoticeData, NoticeEvent, OutboxMessage, CUSTOMER_EMAIL};
+pub use outbox::{FailedNotice, NoticeChannel, NoticeData, NoticeEvent, OutboxMessage};
 pub(crate) use outbox::{write_notice, AppointmentNoticeRow, OUTBOX_INSERT, CallbackNoticeRow, APPOINTMENT_NOTICE, CALLBACK_NOTICE};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

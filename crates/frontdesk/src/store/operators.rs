@@ -1,5 +1,6 @@
 //! Console logins, their sessions and failed login attempts.
 
+use crate::domain::CompanyId;
 use super::{on_pool, Store, StoreError};
 use chrono::{DateTime, Utc};
 
@@ -15,7 +16,7 @@ pub struct OperatorRow {
     /// `admin`, `owner` or `staff`.
     pub role: String,
     /// The company of an owner or staff login.
-    pub company_id: Option<i64>,
+    pub company_id: Option<CompanyId>,
     /// The staff member a staff login is.
     pub staff_name: Option<String>,
     /// `de` or `en`: the console's language for this login.
@@ -32,7 +33,7 @@ pub struct NewOperator<'a> {
     /// Role text.
     pub role: &'a str,
     /// Company (not for admins).
-    pub company_id: Option<i64>,
+    pub company_id: Option<CompanyId>,
     /// Staff member (staff logins).
     pub staff_name: Option<&'a str>,
     /// Console language.
@@ -48,7 +49,7 @@ pub struct SessionRow {
     /// The token every form of this session carries.
     pub csrf_token: String,
     /// The company an admin is looking at.
-    pub session_company_id: Option<i64>,
+    pub session_company_id: Option<CompanyId>,
 }
 
 impl Store {
@@ -83,7 +84,7 @@ impl Store {
     }
 
     /// The id of the company called `name`.
-    pub async fn company_id_by_name(&self, name: &str) -> Result<Option<i64>, StoreError> {
+    pub async fn company_id_by_name(&self, name: &str) -> Result<Option<CompanyId>, StoreError> {
         Ok(on_pool!(self, pool => sqlx::query_scalar("SELECT id FROM companies WHERE name = $1").bind(name).fetch_optional(pool).await)?)
     }
 
@@ -100,7 +101,7 @@ impl Store {
         token_hash: &str,
         operator_id: i64,
         csrf_token: &str,
-        company_id: Option<i64>,
+        company_id: Option<CompanyId>,
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
@@ -124,7 +125,7 @@ impl Store {
     }
 
     /// Points an admin's session at another company.
-    pub async fn set_session_company(&self, token_hash: &str, company_id: i64) -> Result<(), StoreError> {
+    pub async fn set_session_company(&self, token_hash: &str, company_id: CompanyId) -> Result<(), StoreError> {
         on_pool!(self, pool => sqlx::query("UPDATE operator_sessions SET company_id = $2 WHERE token_hash = $1")
             .bind(token_hash).bind(company_id).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(())

@@ -1,8 +1,11 @@
 //! The outbox: every event a person must hear about, written in the same transaction as the
 //! change it reports, then delivered at least once by one instance (see `notify`).
 
+use crate::domain::CompanyId;
+use super::appointments::{appointment_columns, appointment_tables};
 use super::{on_pool, Store, StoreError};
 use chrono::{DateTime, Utc};
+use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 
 /// What happened.
@@ -95,7 +98,7 @@ pub struct NoticeData {
     /// IANA zone of the company.
     pub timezone: String,
     /// The appointment, for booking events.
-    pub appointment_id: Option<i64>,
+    pub appointment_id: Option<crate::domain::AppointmentId>,
     /// The callback request, for callback events.
     pub callback_id: Option<i64>,
     /// Service.
@@ -117,7 +120,7 @@ pub struct NoticeData {
     /// When the caller would like to be called.
     pub preferred_time: Option<String>,
     /// `high` or `normal` (callbacks).
-    pub priority: Option<String>,
+    pub priority: Option<super::Priority>,
     /// How often the appointment moved (the invitation's SEQUENCE).
     #[serde(default)]
     pub sequence: i32,
@@ -126,74 +129,103 @@ pub struct NoticeData {
     pub digest: Option<super::DigestFigures>,
 }
 
-/// The channel of e-mails to the caller (the owner's are `email`).
-pub const CUSTOMER_EMAIL: &str = "email_customer";
+/// How a notice travels: the outbox row's `channel`, served by one `notify::Channel` each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeChannel {
+    /// A signed POST to the company's webhook.
+    Webhook,
+    /// An e-mail to the business.
+    Email,
+    /// An e-mail to the caller about their own appointment.
+    EmailCustomer,
+}
+
+impl NoticeChannel {
+    /// Every channel.
+    const ALL: [Self; 3] = [Self::Webhook, Self::Email, Self::EmailCustomer];
+
+    /// The text stored in the outbox.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Webhook => "webhook",
+            Self::Email => "email",
+            Self::EmailCustomer => "email_customer",
+        }
+    }
+}
+
+impl TryFrom<String> for NoticeChannel {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        Self::ALL.into_iter().find(|c| c.as_str() == text).ok_or_else(|| format!("unknown notice channel {text:?}"))
+    }
+}
+
+impl std::fmt::Display for NoticeChannel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// The (channel, recipient) pairs a company's notices go to.
-fn recipients(webhook: Option<String>, email: Option<String>) -> Vec<(&'static str, String)> {
-    let webhook = webhook.map(|url| ("webhook", url));
-    let email = email.map(|address| ("email", address));
+pub(super) fn recipients(webhook: Option<String>, email: Option<String>) -> Vec<(NoticeChannel, String)> {
+    let webhook = webhook.map(|url| (NoticeChannel::Webhook, url));
+    let email = email.map(|address| (NoticeChannel::Email, address));
     webhook.into_iter().chain(email).collect()
 }
 
 /// An appointment's details read inside the writing transaction.
 #[derive(sqlx::FromRow)]
 pub(crate) struct AppointmentNoticeRow {
-    pub company: String,
-    pub branch: String,
+    #[sqlx(flatten)]
+    pub appointment: super::Appointment,
     pub language: String,
     pub timezone: String,
-    pub id: i64,
-    pub service: String,
-    pub staff: Option<String>,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    pub customer_name: Option<String>,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub company_id: i64,
     pub notify_webhook_url: Option<String>,
     pub notify_email: Option<String>,
-    pub sequence: i32,
 }
 
-/// The details of appointment `$1` with where its company's notifications go.
-pub(crate) const APPOINTMENT_NOTICE: &str = "SELECT co.name AS company, b.name AS branch, co.language, co.timezone, a.id,
-        s.name AS service, st.name AS staff, a.starts_at, a.ends_at, c.name AS customer_name, c.phone, c.email,
-        a.company_id, co.notify_webhook_url, co.notify_email, a.sequence
-    FROM appointments a JOIN companies co ON co.id = a.company_id JOIN branches b ON b.id = a.branch_id
-    JOIN services s ON s.id = a.service_id LEFT JOIN staff st ON st.id = a.staff_id
-    LEFT JOIN customers c ON c.id = a.customer_id
-    WHERE a.id = $1 AND a.source <> 'calcom'";
+/// The details of appointment `$1` with where its company's notifications go (a booking made in
+/// Cal.com itself is announced by Cal.com, not by frontdesk).
+pub(crate) const APPOINTMENT_NOTICE: &str = concat!(
+    "SELECT ",
+    appointment_columns!(),
+    ", co.language, co.timezone, co.notify_webhook_url, co.notify_email",
+    appointment_tables!(),
+    "WHERE a.id = $1 AND a.source <> 'calcom'"
+);
 
 impl AppointmentNoticeRow {
-    pub(crate) fn data(self) -> (i64, Vec<(&'static str, String)>, NoticeData) {
+    pub(crate) fn data(self) -> (crate::domain::CompanyId, Vec<(NoticeChannel, String)>, NoticeData) {
         let mut recipients = recipients(self.notify_webhook_url, self.notify_email);
+        let a = self.appointment;
         // A caller who gave an e-mail gets their confirmation, move and cancellation in writing.
-        if let Some(email) = &self.email {
-            recipients.push((CUSTOMER_EMAIL, email.clone()));
+        if let Some(email) = &a.email {
+            recipients.push((NoticeChannel::EmailCustomer, email.clone()));
         }
         let data = NoticeData {
-            company: self.company,
-            branch: Some(self.branch),
+            company: a.company,
+            branch: Some(a.branch),
             language: self.language,
             timezone: self.timezone,
-            appointment_id: Some(self.id),
+            appointment_id: Some(a.id),
             callback_id: None,
-            service: Some(self.service),
-            staff: self.staff,
-            start: Some(self.starts_at),
-            end: Some(self.ends_at),
-            customer_name: self.customer_name,
-            phone: self.phone,
-            email: self.email,
+            service: Some(a.service_name),
+            staff: a.staff_name,
+            start: Some(a.starts_at),
+            end: Some(a.ends_at),
+            customer_name: a.customer_name,
+            phone: a.phone,
+            email: a.email,
             reason: None,
             preferred_time: None,
             priority: None,
-            sequence: self.sequence,
+            sequence: a.sequence,
             digest: None,
         };
-        (self.company_id, recipients, data)
+        (a.company_id, recipients, data)
     }
 }
 
@@ -209,8 +241,9 @@ pub(crate) struct CallbackNoticeRow {
     pub phone: String,
     pub reason: Option<String>,
     pub preferred_time: Option<String>,
-    pub priority: String,
-    pub company_id: i64,
+    #[sqlx(try_from = "String")]
+    pub priority: super::Priority,
+    pub company_id: CompanyId,
     pub notify_webhook_url: Option<String>,
     pub notify_email: Option<String>,
 }
@@ -222,7 +255,7 @@ pub(crate) const CALLBACK_NOTICE: &str = "SELECT co.name AS company, b.name AS b
     WHERE r.id = $1";
 
 impl CallbackNoticeRow {
-    pub(crate) fn data(self) -> (i64, Vec<(&'static str, String)>, NoticeData) {
+    pub(crate) fn data(self) -> (crate::domain::CompanyId, Vec<(NoticeChannel, String)>, NoticeData) {
         let recipients = recipients(self.notify_webhook_url, self.notify_email);
         let data = NoticeData {
             company: self.company,
@@ -266,11 +299,11 @@ macro_rules! write_notice {
             // One row per channel: each is delivered, retried and acknowledged on its own.
             // The caller hears about their own booking made, moved or cancelled, nothing else.
             let for_caller = matches!(event, $crate::store::NoticeEvent::BookingMade | $crate::store::NoticeEvent::BookingMoved | $crate::store::NoticeEvent::BookingCancelled);
-            for (channel, recipient) in recipients.into_iter().filter(|(c, _)| for_caller || *c != $crate::store::CUSTOMER_EMAIL) {
+            for (channel, recipient) in recipients.into_iter().filter(|(c, _)| for_caller || *c != $crate::store::NoticeChannel::EmailCustomer) {
                 sqlx::query($crate::store::OUTBOX_INSERT)
                 .bind(company_id)
                 .bind(event.as_str())
-                .bind(channel)
+                .bind(channel.as_str())
                 .bind(recipient)
                 .bind(&payload)
                 .bind(format!("{}:{}:{channel}", event.as_str(), $key))
@@ -291,8 +324,9 @@ pub struct FailedNotice {
     /// What the notice is about.
     #[sqlx(try_from = "String")]
     pub event: NoticeEvent,
-    /// `webhook`, `email` or `email_customer`.
-    pub channel: String,
+    /// How it travels.
+    #[sqlx(try_from = "String")]
+    pub channel: NoticeChannel,
     /// The URL or address it was for.
     pub recipient: String,
     /// Attempts made.
@@ -309,12 +343,13 @@ pub struct OutboxMessage {
     /// Id.
     pub id: i64,
     /// Company.
-    pub company_id: i64,
+    pub company_id: CompanyId,
     /// What the notice is about.
     #[sqlx(try_from = "String")]
     pub event: NoticeEvent,
-    /// `webhook` or `email` (SMS comes next).
-    pub channel: String,
+    /// How it travels.
+    #[sqlx(try_from = "String")]
+    pub channel: NoticeChannel,
     /// The URL (or address) at the time of writing.
     pub recipient: String,
     /// [`NoticeData`] as JSON.
@@ -329,15 +364,47 @@ pub struct OutboxMessage {
     pub queued_at: Option<DateTime<Utc>>,
 }
 
-const CLAIM_POSTGRES: &str = "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 WHERE id IN (
-        SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until < $1)
-        ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
-    RETURNING id, company_id, event, channel, recipient, payload, idempotency_key, attempts, created_at, queued_at";
+/// The rows this build can read: events and channels it knows. A row written by a newer
+/// instance (a new event or channel, during a rolling update) is left for that instance, not
+/// claimed and failed here, and never breaks the decoding of a whole batch.
+fn known_rows() -> String {
+    let quoted = |names: Vec<&str>| names.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", ");
+    format!(
+        "event IN ({}) AND channel IN ({})",
+        quoted(NoticeEvent::ALL.iter().map(|e| e.as_str()).collect()),
+        quoted(NoticeChannel::ALL.iter().map(|c| c.as_str()).collect())
+    )
+}
+
+/// The claim on PostgreSQL: rows another instance is claiming are skipped, not waited for.
+static CLAIM_POSTGRES: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 WHERE id IN (
+            SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until < $1)
+            AND {} ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+        RETURNING id, company_id, event, channel, recipient, payload, idempotency_key, attempts, created_at, queued_at",
+        known_rows()
+    )
+});
 /// SQLite has one writer at a time: the UPDATE itself is the claim.
-const CLAIM_SQLITE: &str = "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 WHERE id IN (
-        SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until < $1)
-        ORDER BY next_attempt_at, id LIMIT $3)
-    RETURNING id, company_id, event, channel, recipient, payload, idempotency_key, attempts, created_at, queued_at";
+static CLAIM_SQLITE: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 WHERE id IN (
+            SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until < $1)
+            AND {} ORDER BY next_attempt_at, id LIMIT $3)
+        RETURNING id, company_id, event, channel, recipient, payload, idempotency_key, attempts, created_at, queued_at",
+        known_rows()
+    )
+});
+/// The notices that gave up, of the events and channels this build knows.
+static FAILED: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT id, event, channel, recipient, attempts, COALESCE(last_error, '') AS last_error, created_at
+        FROM outbox WHERE status = 'failed' AND ($1 IS NULL OR company_id = $1) AND {}
+        ORDER BY created_at DESC, id DESC LIMIT $2",
+        known_rows()
+    )
+});
 
 impl Store {
     /// Claims up to `limit` due messages until `lease_until` (another instance skips them; a
@@ -349,8 +416,8 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<OutboxMessage>, StoreError> {
         Ok(match self {
-            Self::Postgres(pool) => sqlx::query_as(CLAIM_POSTGRES).bind(now).bind(lease_until).bind(limit).fetch_all(pool).await?,
-            Self::Sqlite(pool) => sqlx::query_as(CLAIM_SQLITE).bind(now).bind(lease_until).bind(limit).fetch_all(pool).await?,
+            Self::Postgres(pool) => sqlx::query_as(&CLAIM_POSTGRES).bind(now).bind(lease_until).bind(limit).fetch_all(pool).await?,
+            Self::Sqlite(pool) => sqlx::query_as(&CLAIM_SQLITE).bind(now).bind(lease_until).bind(limit).fetch_all(pool).await?,
         })
     }
 
@@ -374,7 +441,7 @@ impl Store {
     }
 
     /// A company's webhook secret (read at delivery, never copied into the outbox).
-    pub async fn webhook_secret(&self, company_id: i64) -> Result<Option<String>, StoreError> {
+    pub async fn webhook_secret(&self, company_id: CompanyId) -> Result<Option<String>, StoreError> {
         Ok(on_pool!(self, pool => sqlx::query_scalar("SELECT notify_webhook_secret FROM companies WHERE id = $1")
             .bind(company_id).fetch_optional(pool).await)?.flatten())
     }
@@ -416,22 +483,20 @@ impl Store {
     }
 
     /// The latest notices of one company (or all) that gave up, newest first.
-    pub async fn failed_notices(&self, company_id: Option<i64>, limit: i64) -> Result<Vec<FailedNotice>, StoreError> {
-        const SQL: &str = "SELECT id, event, channel, recipient, attempts, COALESCE(last_error, '') AS last_error, created_at
-            FROM outbox WHERE status = 'failed' AND ($1 IS NULL OR company_id = $1) ORDER BY created_at DESC, id DESC LIMIT $2";
-        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(company_id).bind(limit).fetch_all(pool).await)?)
+    pub async fn failed_notices(&self, company_id: Option<CompanyId>, limit: i64) -> Result<Vec<FailedNotice>, StoreError> {
+        Ok(on_pool!(self, pool => sqlx::query_as(&FAILED).bind(company_id).bind(limit).fetch_all(pool).await)?)
     }
 
     /// Puts one company's (or every) failed notice back in line once somebody fixed what was
     /// wrong: a fresh day of attempts from `now`, the same idempotency key. How many.
-    pub async fn retry_failed_notices(&self, company_id: Option<i64>, now: DateTime<Utc>) -> Result<u64, StoreError> {
+    pub async fn retry_failed_notices(&self, company_id: Option<CompanyId>, now: DateTime<Utc>) -> Result<u64, StoreError> {
         const SQL: &str = "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2, queued_at = $2, locked_until = NULL
             WHERE status = 'failed' AND ($1 IS NULL OR company_id = $1)";
         Ok(on_pool!(self, pool => sqlx::query(SQL).bind(company_id).bind(now).execute(pool).await.map(|r| r.rows_affected()))?)
     }
 
     /// Messages of one company (or all) by status.
-    pub async fn outbox_counts_of(&self, company_id: Option<i64>) -> Result<Vec<(String, i64)>, StoreError> {
+    pub async fn outbox_counts_of(&self, company_id: Option<CompanyId>) -> Result<Vec<(String, i64)>, StoreError> {
         const SQL: &str =
             "SELECT status, COUNT(*) FROM outbox WHERE ($1 IS NULL OR company_id = $1) GROUP BY status ORDER BY status";
         Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(company_id).fetch_all(pool).await)?)

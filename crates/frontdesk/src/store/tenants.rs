@@ -1,32 +1,37 @@
 //! Tenant import (idempotent upsert from the tenants file) and the directory load at start.
 
+use crate::domain::BranchId;
+use crate::domain::CompanyId;
 use super::{on_pool, Store, StoreError};
+use super::absences::{AbsenceRow, INSERT_ABSENCE, SELECT_ABSENCES_SINCE};
 use crate::domain::{
-    Branch, BranchContext, CalendarKind, Company, DayRange, Language, Limits, OpeningHours, PhoneNumber, Region,
-    Secret, Service, ServiceId, Staff, StaffId,
+    Absence, Branch, BranchContext, CalendarKind, Company, DayRange, Language, Limits, OpeningHours, PhoneNumber,
+    Region, Secret, Service, ServiceId, Staff, StaffId, DEFAULT_NOTICE_MINUTES,
 };
 use crate::tenants::{BranchSpec, TenantsFile};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// Writes one branch of a company (numbers, hours, closures, services, staff) inside the
 /// transaction `$tx`: the file import and the console's settings share it, so both leave the
-/// same rows. Services and staff missing from `$branch` are deactivated. Evaluates to the branch id.
+/// same rows. Services and staff missing from `$branch` are deactivated. Evaluates to the branch id
+/// and the staff ids in `$branch`'s order.
 macro_rules! upsert_branch {
     ($tx:ident, $company_id:expr, $branch:expr) => {{
-        let company_id: i64 = $company_id;
+        let company_id: CompanyId = $company_id;
         let branch: &BranchSpec = $branch;
-        let branch_id: i64 = sqlx::query_scalar(
-            "INSERT INTO branches (company_id, name, opening_hours, closures, retell_agent_ids) VALUES ($1, $2, $3, $4, $5)
+        let branch_id: BranchId = sqlx::query_scalar(
+            "INSERT INTO branches (company_id, name, opening_hours, closures, retell_agent_ids, resources) VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (company_id, name) DO UPDATE SET opening_hours = excluded.opening_hours, closures = excluded.closures,
-                retell_agent_ids = excluded.retell_agent_ids
+                retell_agent_ids = excluded.retell_agent_ids, resources = excluded.resources
              RETURNING id")
             .bind(company_id)
             .bind(&branch.name)
             .bind(opening_hours_json(branch))
             .bind(closures_json(branch))
             .bind(serde_json::to_string(&branch.retell_agent_ids).expect("strings serialize"))
+            .bind(serde_json::to_string(&branch.resources).expect("resources serialize"))
             .fetch_one(&mut *$tx)
             .await?;
         sqlx::query("DELETE FROM phone_numbers WHERE branch_id = $1").bind(branch_id).execute(&mut *$tx).await?;
@@ -42,12 +47,16 @@ macro_rules! upsert_branch {
         let mut service_ids = HashMap::new();
         for (position, service) in branch.services.iter().enumerate() {
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO services (branch_id, name, synonyms, duration_minutes, price, description, calcom_event_type_id, position, active)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                "INSERT INTO services (branch_id, name, synonyms, duration_minutes, price, description, calcom_event_type_id, position, active,
+                    phases, buffer_before_minutes, buffer_after_minutes, resources, min_notice_minutes, slot_interval_minutes)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
                  ON CONFLICT (branch_id, name) DO UPDATE SET synonyms = excluded.synonyms,
                     duration_minutes = excluded.duration_minutes, price = excluded.price,
                     description = excluded.description, calcom_event_type_id = excluded.calcom_event_type_id,
-                    position = excluded.position, active = excluded.active
+                    position = excluded.position, active = excluded.active, phases = excluded.phases,
+                    buffer_before_minutes = excluded.buffer_before_minutes, buffer_after_minutes = excluded.buffer_after_minutes,
+                    resources = excluded.resources, min_notice_minutes = excluded.min_notice_minutes,
+                    slot_interval_minutes = excluded.slot_interval_minutes
                  RETURNING id")
                 .bind(branch_id)
                 .bind(&service.name)
@@ -58,6 +67,12 @@ macro_rules! upsert_branch {
                 .bind(service.calcom_event_type_id)
                 .bind(position as i64)
                 .bind(true)
+                .bind(serde_json::to_string(&service.phases).expect("phases serialize"))
+                .bind(i64::from(service.buffer_before_minutes))
+                .bind(i64::from(service.buffer_after_minutes))
+                .bind(serde_json::to_string(&service.resources).expect("strings serialize"))
+                .bind(service.min_notice_minutes.map(i64::from))
+                .bind(service.slot_interval_minutes.map(i64::from))
                 .fetch_one(&mut *$tx)
                 .await?;
             service_ids.insert(service.name.as_str(), id);
@@ -65,15 +80,19 @@ macro_rules! upsert_branch {
         sqlx::query("DELETE FROM staff_services WHERE staff_id IN (SELECT id FROM staff WHERE branch_id = $1)")
             .bind(branch_id).execute(&mut *$tx).await?;
         sqlx::query("UPDATE staff SET active = $2 WHERE branch_id = $1").bind(branch_id).bind(false).execute(&mut *$tx).await?;
+        let mut staff_ids: Vec<i64> = Vec::with_capacity(branch.staff.len());
         for (position, staff) in branch.staff.iter().enumerate() {
             let staff_id: i64 = sqlx::query_scalar(
-                "INSERT INTO staff (branch_id, name, position, active) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (branch_id, name) DO UPDATE SET position = excluded.position, active = excluded.active
+                "INSERT INTO staff (branch_id, name, position, active, working_hours, breaks) VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (branch_id, name) DO UPDATE SET position = excluded.position, active = excluded.active,
+                    working_hours = excluded.working_hours, breaks = excluded.breaks
                  RETURNING id")
                 .bind(branch_id)
                 .bind(&staff.name)
                 .bind(position as i64)
                 .bind(true)
+                .bind(staff.working_hours.as_ref().map(hours_json))
+                .bind(hours_json(&staff.breaks))
                 .fetch_one(&mut *$tx)
                 .await?;
             for service in &staff.services {
@@ -84,8 +103,9 @@ macro_rules! upsert_branch {
                     .execute(&mut *$tx)
                     .await?;
             }
+            staff_ids.push(staff_id);
         }
-        branch_id
+        (branch_id, staff_ids)
     }};
 }
 
@@ -109,11 +129,11 @@ impl Store {
                 return Ok(false);
             }
             for company in &file.companies {
-                let company_id: i64 = sqlx::query_scalar(
+                let company_id: CompanyId = sqlx::query_scalar(
                     "INSERT INTO companies (name, language, timezone, calendar, calcom_api_key, cancel_hours_before, created_at, updated_at, region, locale,
                         retell_api_key, max_bookings_per_call, max_upcoming_per_caller, booking_horizon_days,
-                        notify_email, notify_webhook_url, notify_webhook_secret, digest_time)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                        notify_email, notify_webhook_url, notify_webhook_secret, digest_time, min_notice_minutes)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
                      ON CONFLICT (name) DO UPDATE SET language = excluded.language, timezone = excluded.timezone,
                         calendar = excluded.calendar, calcom_api_key = excluded.calcom_api_key,
                         cancel_hours_before = excluded.cancel_hours_before, updated_at = excluded.updated_at,
@@ -122,7 +142,8 @@ impl Store {
                         max_upcoming_per_caller = excluded.max_upcoming_per_caller,
                         booking_horizon_days = excluded.booking_horizon_days,
                         notify_email = excluded.notify_email, notify_webhook_url = excluded.notify_webhook_url,
-                        notify_webhook_secret = excluded.notify_webhook_secret, digest_time = excluded.digest_time
+                        notify_webhook_secret = excluded.notify_webhook_secret, digest_time = excluded.digest_time,
+                        min_notice_minutes = excluded.min_notice_minutes
                      RETURNING id")
                     .bind(&company.name)
                     .bind(company.language.code())
@@ -141,10 +162,24 @@ impl Store {
                     .bind(&company.notify.webhook_url)
                     .bind(company.notify.webhook_secret.as_ref().map(Secret::expose))
                     .bind(company.notify.digest_time.map(|t| t.format("%H:%M").to_string()))
+                    .bind(i64::from(company.min_notice_minutes))
                     .fetch_one(&mut *tx)
                     .await?;
                 for branch in &company.branches {
-                    upsert_branch!(tx, company_id, branch);
+                    let (_, staff_ids) = upsert_branch!(tx, company_id, branch);
+                    // The file's absences replace those the file brought last time; absences
+                    // entered in the console or the API stay.
+                    for (staff_id, person) in staff_ids.iter().zip(&branch.staff) {
+                        sqlx::query("DELETE FROM staff_absences WHERE staff_id = $1 AND source = 'file'")
+                            .bind(staff_id).execute(&mut *tx).await?;
+                        for absence in &person.absences {
+                            let (starts_at, ends_at) = absence.span.instants(company.timezone);
+                            sqlx::query(INSERT_ABSENCE)
+                                .bind(company_id).bind(staff_id).bind(starts_at).bind(ends_at).bind(absence.span.all_day)
+                                .bind(&absence.reason).bind("file").bind(Utc::now())
+                                .execute(&mut *tx).await?;
+                        }
+                    }
                 }
             }
             sqlx::query(
@@ -169,10 +204,10 @@ impl Store {
 
     /// Saves one branch as edited in the console, in one transaction; the tenants file is not
     /// touched (the database is the source of truth; a re-import of the file overwrites this).
-    pub async fn save_branch(&self, company_id: i64, branch: &BranchSpec) -> Result<i64, StoreError> {
+    pub async fn save_branch(&self, company_id: CompanyId, branch: &BranchSpec) -> Result<BranchId, StoreError> {
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let branch_id = upsert_branch!(tx, company_id, branch);
+            let (branch_id, _) = upsert_branch!(tx, company_id, branch);
             tx.commit().await?;
             Ok(branch_id)
         })
@@ -188,26 +223,43 @@ impl Store {
         Ok(last == Some(import_stamp(digest, version)))
     }
 
-    /// Loads every branch with its company, numbers, services and staff, for the in-memory directory.
+    /// Loads every branch with its company, numbers, services and staff (every absence ever
+    /// entered), for tools and tests; the service uses [`Store::load_branches_at`].
     pub async fn load_branches(&self) -> Result<Vec<BranchContext>, StoreError> {
-        let (companies, branches, numbers, services, staff, links): DirectoryRows = on_pool!(self, pool => (
-            sqlx::query_as("SELECT id, name, language, timezone, calendar, calcom_api_key, cancel_hours_before, region, locale, retell_api_key, max_bookings_per_call, max_upcoming_per_caller, booking_horizon_days FROM companies ORDER BY id").fetch_all(pool).await?,
-            sqlx::query_as("SELECT id, company_id, name, opening_hours, closures, retell_agent_ids FROM branches ORDER BY id").fetch_all(pool).await?,
+        self.load_branches_since(DateTime::<Utc>::UNIX_EPOCH).await
+    }
+
+    /// The directory as the service needs it at `now`: absences that ended within the last year
+    /// or are still to come (the engine needs those ahead, the console a little of the past).
+    pub async fn load_branches_at(&self, now: DateTime<Utc>) -> Result<Vec<BranchContext>, StoreError> {
+        self.load_branches_since(now - chrono::Duration::days(366)).await
+    }
+
+    /// Every branch with its company, numbers, services, staff and the absences ending after `since`.
+    async fn load_branches_since(&self, since: DateTime<Utc>) -> Result<Vec<BranchContext>, StoreError> {
+        let (companies, branches, numbers, services, staff, links, absences): DirectoryRows = on_pool!(self, pool => (
+            sqlx::query_as("SELECT id, name, language, timezone, calendar, calcom_api_key, cancel_hours_before, region, locale, retell_api_key, max_bookings_per_call, max_upcoming_per_caller, booking_horizon_days, min_notice_minutes FROM companies ORDER BY id").fetch_all(pool).await?,
+            sqlx::query_as("SELECT id, company_id, name, opening_hours, closures, retell_agent_ids, resources FROM branches ORDER BY id").fetch_all(pool).await?,
             sqlx::query_as("SELECT branch_id, number FROM phone_numbers ORDER BY number").fetch_all(pool).await?,
-            sqlx::query_as("SELECT id, branch_id, name, synonyms, duration_minutes, price, description, calcom_event_type_id FROM services WHERE active ORDER BY branch_id, position").fetch_all(pool).await?,
-            sqlx::query_as("SELECT id, branch_id, name FROM staff WHERE active ORDER BY branch_id, position").fetch_all(pool).await?,
+            sqlx::query_as("SELECT id, branch_id, name, synonyms, duration_minutes, price, description, calcom_event_type_id, phases, buffer_before_minutes, buffer_after_minutes, resources, min_notice_minutes, slot_interval_minutes FROM services WHERE active ORDER BY branch_id, position").fetch_all(pool).await?,
+            sqlx::query_as("SELECT id, branch_id, name, working_hours, breaks FROM staff WHERE active ORDER BY branch_id, position").fetch_all(pool).await?,
             sqlx::query_as("SELECT staff_id, service_id, calcom_event_type_id FROM staff_services ORDER BY staff_id, service_id").fetch_all(pool).await?,
+            sqlx::query_as(SELECT_ABSENCES_SINCE).bind(since).fetch_all(pool).await?,
         ));
-        let companies: HashMap<i64, Arc<Company>> = companies
+        let mut absences_by_staff: HashMap<i64, Vec<Absence>> = HashMap::new();
+        for row in absences {
+            absences_by_staff.entry(row.staff_id).or_default().push(row.into_absence());
+        }
+        let companies: HashMap<CompanyId, Arc<Company>> = companies
             .into_iter()
             .map(|row| Ok((row.id, Arc::new(row.into_company()?))))
             .collect::<Result<_, StoreError>>()?;
-        let mut numbers_by_branch: HashMap<i64, Vec<PhoneNumber>> = HashMap::new();
+        let mut numbers_by_branch: HashMap<BranchId, Vec<PhoneNumber>> = HashMap::new();
         for (branch_id, number) in numbers {
             let number = PhoneNumber::parse(&number).map_err(StoreError::Corrupt)?;
             numbers_by_branch.entry(branch_id).or_default().push(number);
         }
-        let mut services_by_branch: HashMap<i64, Vec<Service>> = HashMap::new();
+        let mut services_by_branch: HashMap<BranchId, Vec<Service>> = HashMap::new();
         for row in services {
             services_by_branch.entry(row.branch_id).or_default().push(row.into_service()?);
         }
@@ -215,14 +267,18 @@ impl Store {
         for (staff_id, service_id, event_type) in links {
             links_by_staff.entry(staff_id).or_default().push((ServiceId(service_id), event_type));
         }
-        let mut staff_by_branch: HashMap<i64, Vec<Staff>> = HashMap::new();
+        let mut staff_by_branch: HashMap<BranchId, Vec<Staff>> = HashMap::new();
         for row in staff {
             let links = links_by_staff.remove(&row.id).unwrap_or_default();
+            let working_hours = row.working_hours.as_deref().map(parse_hours).transpose()?;
             staff_by_branch.entry(row.branch_id).or_default().push(Staff {
                 id: StaffId(row.id),
                 name: row.name,
                 services: links.iter().map(|(service, _)| *service).collect(),
                 calcom_event_types: links.iter().filter_map(|(service, event)| Some((*service, (*event)?))).collect(),
+                working_hours,
+                breaks: parse_hours(&row.breaks)?,
+                absences: absences_by_staff.remove(&row.id).unwrap_or_default(),
             });
         }
         branches
@@ -232,9 +288,7 @@ impl Store {
                     .get(&row.company_id)
                     .ok_or_else(|| StoreError::Corrupt(format!("branch {} has no company", row.id)))?
                     .clone();
-                let map: BTreeMap<String, Vec<String>> =
-                    serde_json::from_str(&row.opening_hours).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                let opening_hours = OpeningHours::parse(&map).map_err(StoreError::Corrupt)?;
+                let opening_hours = parse_hours(&row.opening_hours)?;
                 let closures: Vec<String> =
                     serde_json::from_str(&row.closures).map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 let closures = closures
@@ -254,6 +308,7 @@ impl Store {
                         closures,
                         retell_agent_ids: serde_json::from_str(&row.retell_agent_ids)
                             .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                        resources: serde_json::from_str(&row.resources).map_err(|e| StoreError::Corrupt(e.to_string()))?,
                     },
                 })
             })
@@ -267,16 +322,34 @@ fn closures_json(branch: &BranchSpec) -> String {
 }
 
 fn opening_hours_json(branch: &BranchSpec) -> String {
-    serde_json::to_string(&branch.opening_hours.to_map()).expect("map of strings serializes")
+    hours_json(&branch.opening_hours)
+}
+
+/// Weekly hours as stored: `{"mon": ["09:00-18:00"]}`.
+pub(super) fn hours_json(hours: &OpeningHours) -> String {
+    serde_json::to_string(&hours.to_map()).expect("map of strings serializes")
+}
+
+/// Weekly hours as stored, parsed (and checked again: the database is not trusted blindly).
+fn parse_hours(text: &str) -> Result<OpeningHours, StoreError> {
+    let map: BTreeMap<String, Vec<String>> = serde_json::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    OpeningHours::parse(&map).map_err(StoreError::Corrupt)
 }
 
 /// Every table the directory is built from, read in one go.
-type DirectoryRows =
-    (Vec<CompanyRow>, Vec<BranchRow>, Vec<(i64, String)>, Vec<ServiceRow>, Vec<StaffRow>, Vec<(i64, i64, Option<i64>)>);
+type DirectoryRows = (
+    Vec<CompanyRow>,
+    Vec<BranchRow>,
+    Vec<(BranchId, String)>,
+    Vec<ServiceRow>,
+    Vec<StaffRow>,
+    Vec<(i64, i64, Option<i64>)>,
+    Vec<AbsenceRow>,
+);
 
 #[derive(sqlx::FromRow)]
 struct CompanyRow {
-    id: i64,
+    id: CompanyId,
     name: String,
     language: String,
     timezone: String,
@@ -289,6 +362,7 @@ struct CompanyRow {
     max_bookings_per_call: Option<i64>,
     max_upcoming_per_caller: Option<i64>,
     booking_horizon_days: Option<i64>,
+    min_notice_minutes: Option<i64>,
 }
 
 impl CompanyRow {
@@ -322,35 +396,51 @@ impl CompanyRow {
                 booking_horizon_days: limit(self.booking_horizon_days, defaults.booking_horizon_days),
             },
             cancel_hours_before: self.cancel_hours_before.and_then(|h| u32::try_from(h).ok()),
+            min_notice_minutes: limit(self.min_notice_minutes, DEFAULT_NOTICE_MINUTES),
         })
     }
 }
 
 #[derive(sqlx::FromRow)]
 struct BranchRow {
-    id: i64,
-    company_id: i64,
+    id: BranchId,
+    company_id: CompanyId,
     name: String,
     opening_hours: String,
     closures: String,
     retell_agent_ids: String,
+    resources: String,
 }
 
 #[derive(sqlx::FromRow)]
 struct ServiceRow {
     id: i64,
-    branch_id: i64,
+    branch_id: BranchId,
     name: String,
     synonyms: String,
     duration_minutes: i64,
     price: Option<String>,
     description: Option<String>,
     calcom_event_type_id: Option<i64>,
+    phases: String,
+    buffer_before_minutes: i64,
+    buffer_after_minutes: i64,
+    resources: String,
+    min_notice_minutes: Option<i64>,
+    slot_interval_minutes: Option<i64>,
 }
 
 impl ServiceRow {
     fn into_service(self) -> Result<Service, StoreError> {
+        let minutes = |n: i64| u32::try_from(n).map_err(|e| StoreError::Corrupt(e.to_string()));
+        let corrupt = |e: serde_json::Error| StoreError::Corrupt(e.to_string());
         Ok(Service {
+            phases: serde_json::from_str(&self.phases).map_err(corrupt)?,
+            buffer_before_minutes: minutes(self.buffer_before_minutes)?,
+            buffer_after_minutes: minutes(self.buffer_after_minutes)?,
+            resources: serde_json::from_str(&self.resources).map_err(corrupt)?,
+            min_notice_minutes: self.min_notice_minutes.map(minutes).transpose()?,
+            slot_interval_minutes: self.slot_interval_minutes.map(minutes).transpose()?,
             id: ServiceId(self.id),
             synonyms: serde_json::from_str(&self.synonyms).map_err(|e| StoreError::Corrupt(e.to_string()))?,
             duration_minutes: u32::try_from(self.duration_minutes).map_err(|e| StoreError::Corrupt(e.to_string()))?,
@@ -365,8 +455,10 @@ impl ServiceRow {
 #[derive(sqlx::FromRow)]
 struct StaffRow {
     id: i64,
-    branch_id: i64,
+    branch_id: BranchId,
     name: String,
+    working_hours: Option<String>,
+    breaks: String,
 }
 
 /// The schema's migration version: a new migration may add columns the import fills.

@@ -1,6 +1,6 @@
 //! The hot path's tenant lookup: a dialled number, or for web calls the agent, to its branch.
 
-use crate::domain::{BranchContext, PhoneNumber};
+use crate::domain::{BranchContext, BranchId, CompanyId, PhoneNumber};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -9,8 +9,8 @@ use std::sync::Arc;
 pub struct TenantDirectory {
     by_number: HashMap<String, Arc<BranchContext>>,
     by_agent: HashMap<String, Arc<BranchContext>>,
-    by_branch: HashMap<i64, Arc<BranchContext>>,
-    by_company: HashMap<i64, Vec<Arc<BranchContext>>>,
+    by_branch: HashMap<BranchId, Arc<BranchContext>>,
+    by_company: HashMap<CompanyId, Vec<Arc<BranchContext>>>,
     branches: Vec<Arc<BranchContext>>,
 }
 
@@ -27,7 +27,7 @@ impl TenantDirectory {
             .flat_map(|ctx| ctx.branch.retell_agent_ids.iter().map(move |a| (a.clone(), ctx.clone())))
             .collect();
         let by_branch = branches.iter().map(|ctx| (ctx.branch.id, ctx.clone())).collect();
-        let mut by_company: HashMap<i64, Vec<Arc<BranchContext>>> = HashMap::new();
+        let mut by_company: HashMap<CompanyId, Vec<Arc<BranchContext>>> = HashMap::new();
         for ctx in &branches {
             by_company.entry(ctx.company.id).or_default().push(ctx.clone());
         }
@@ -35,12 +35,12 @@ impl TenantDirectory {
     }
 
     /// The branch with this id (console, feeds, webhooks: a lookup, not a scan of every tenant).
-    pub fn branch(&self, id: i64) -> Option<&Arc<BranchContext>> {
+    pub fn branch(&self, id: BranchId) -> Option<&Arc<BranchContext>> {
         self.by_branch.get(&id)
     }
 
     /// A company's branches, in the order they were loaded (empty for an unknown company).
-    pub fn of_company(&self, id: i64) -> &[Arc<BranchContext>] {
+    pub fn of_company(&self, id: CompanyId) -> &[Arc<BranchContext>] {
         self.by_company.get(&id).map(Vec::as_slice).unwrap_or_default()
     }
 

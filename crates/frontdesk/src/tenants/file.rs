@@ -1,4 +1,7 @@
-use crate::domain::{DayRange, Language, Limits, OpeningHours, PhoneNumber, Region, Secret};
+use crate::domain::{
+    check_phases, clean_reason, AbsenceSpan, DayRange, Language, Limits, OpeningHours, Phase, PhoneNumber, Region,
+    Resource, Secret, DEFAULT_NOTICE_MINUTES, MAX_BUFFER_MINUTES, MAX_NOTICE_MINUTES,
+};
 use chrono_tz::Tz;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
@@ -30,6 +33,8 @@ pub struct CompanySpec {
     pub retell_api_key: Option<Secret>,
     /// Abuse limits.
     pub limits: Limits,
+    /// No start sooner than this many minutes from now.
+    pub min_notice_minutes: u32,
     /// Cancellation policy in hours.
     pub cancel_hours_before: Option<u32>,
     /// Region whose public holidays close the calendar (ISO 3166-2).
@@ -74,6 +79,8 @@ pub struct BranchSpec {
     pub closures: Vec<DayRange>,
     /// Retell agents whose web calls (no phone numbers) belong to this branch.
     pub retell_agent_ids: Vec<String>,
+    /// Things services need besides a person.
+    pub resources: Vec<Resource>,
 }
 
 /// One service as the file describes it.
@@ -96,6 +103,72 @@ pub struct ServiceSpec {
     /// Cal.com event type id.
     #[serde(default)]
     pub calcom_event_type_id: Option<i64>,
+    /// Work and wait parts adding up to the duration (`[{ work = 30 }, { wait = 35 }, { work = 25 }]`).
+    #[serde(default)]
+    pub phases: Vec<Phase>,
+    /// Minutes the staff member is busy before (setting up).
+    #[serde(default)]
+    pub buffer_before_minutes: u32,
+    /// Minutes the staff member is busy after (cleaning).
+    #[serde(default)]
+    pub buffer_after_minutes: u32,
+    /// Names of the branch's resources it holds for the whole appointment.
+    #[serde(default)]
+    pub resources: Vec<String>,
+    /// Notice overriding the company's.
+    #[serde(default)]
+    pub min_notice_minutes: Option<u32>,
+    /// Starts every this many minutes from the opening (default 15).
+    #[serde(default)]
+    pub slot_interval_minutes: Option<u32>,
+}
+
+impl ServiceSpec {
+    /// A service of a name and a length with nothing else set.
+    pub fn named(name: &str, duration_minutes: u32) -> Self {
+        Self {
+            name: name.to_string(),
+            synonyms: Vec::new(),
+            duration_minutes,
+            price: None,
+            description: None,
+            calcom_event_type_id: None,
+            phases: Vec::new(),
+            buffer_before_minutes: 0,
+            buffer_after_minutes: 0,
+            resources: Vec::new(),
+            min_notice_minutes: None,
+            slot_interval_minutes: None,
+        }
+    }
+}
+
+/// An absence as the file writes it: `{ from = "2026-12-14", to = "2026-12-18", reason = "Urlaub" }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AbsenceDraft {
+    from: String,
+    to: String,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// An absence of the tenants file, checked (the end after the start).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "AbsenceDraft")]
+pub struct AbsenceEntry {
+    /// The local time away.
+    pub span: AbsenceSpan,
+    /// Why (may be empty).
+    pub reason: String,
+}
+
+impl TryFrom<AbsenceDraft> for AbsenceEntry {
+    type Error = String;
+    fn try_from(draft: AbsenceDraft) -> Result<Self, String> {
+        let span = AbsenceSpan::parse(&draft.from, &draft.to)?;
+        Ok(Self { span, reason: clean_reason(draft.reason.as_deref().unwrap_or_default()) })
+    }
 }
 
 /// One staff member as the file describes them.
@@ -110,6 +183,29 @@ pub struct StaffSpec {
     /// Cal.com: this person's own event type per service name, so a caller can ask for them.
     #[serde(default)]
     pub calcom_event_types: BTreeMap<String, i64>,
+    /// Weekly working hours (default: the branch's opening hours).
+    #[serde(default)]
+    pub working_hours: Option<OpeningHours>,
+    /// Weekly breaks.
+    #[serde(default)]
+    pub breaks: OpeningHours,
+    /// Absences written in the file (those entered in the console or the API live in the database).
+    #[serde(default)]
+    pub absences: Vec<AbsenceEntry>,
+}
+
+impl StaffSpec {
+    /// A staff member of a name performing `services`, on the branch's hours.
+    pub fn named(name: &str, services: Vec<String>) -> Self {
+        Self {
+            name: name.to_string(),
+            services,
+            calcom_event_types: BTreeMap::new(),
+            working_hours: None,
+            breaks: OpeningHours::default(),
+            absences: Vec::new(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -132,6 +228,7 @@ struct RawCompany {
     max_bookings_per_call: Option<u32>,
     max_upcoming_per_caller: Option<u32>,
     booking_horizon_days: Option<u32>,
+    min_notice_minutes: Option<u32>,
     region: Option<String>,
     locale: Option<String>,
     notify_email: Option<String>,
@@ -166,6 +263,9 @@ pub struct BranchDraft {
     /// Retell agents of web calls.
     #[serde(default)]
     pub retell_agent_ids: Vec<String>,
+    /// Resources (`[[company.branch.resource]]`).
+    #[serde(default)]
+    pub resource: Vec<Resource>,
 }
 
 impl BranchDraft {
@@ -188,6 +288,12 @@ impl BranchDraft {
                     price: s.price.clone(),
                     description: s.description.clone(),
                     calcom_event_type_id: s.calcom_event_type_id,
+                    phases: s.phases.clone(),
+                    buffer_before_minutes: s.buffer_before_minutes,
+                    buffer_after_minutes: s.buffer_after_minutes,
+                    resources: s.resources.clone(),
+                    min_notice_minutes: s.min_notice_minutes,
+                    slot_interval_minutes: s.slot_interval_minutes,
                 })
                 .collect(),
             staff: branch
@@ -201,10 +307,15 @@ impl BranchDraft {
                         .iter()
                         .filter_map(|(id, event)| Some((service_name(*id)?, *event)))
                         .collect(),
+                    working_hours: p.working_hours.clone(),
+                    breaks: p.breaks.clone(),
+                    // absences live in their own table and are not edited with the branch
+                    absences: Vec::new(),
                 })
                 .collect(),
             closures: branch.closures.iter().map(DayRange::render).collect(),
             retell_agent_ids: branch.retell_agent_ids.clone(),
+            resource: branch.resources.clone(),
         }
     }
 
@@ -268,31 +379,11 @@ fn parse_company(raw: RawCompany, seen_numbers: &mut HashSet<PhoneNumber>) -> Re
     };
     let calcom_api_key = secret("calcom_api_key", &raw.calcom_api_key)?;
     let retell_api_key = secret("retell_api_key", &raw.retell_api_key)?;
-    let defaults = Limits::default();
-    let limit = |name: &str, value: Option<u32>, default: u32, range: std::ops::RangeInclusive<u32>| match value {
-        None => Ok(default),
-        Some(n) if range.contains(&n) => Ok(n),
-        Some(n) => Err(at(format!("{name} must be {}..={}, not {n}", range.start(), range.end()))),
-    };
-    let limits = Limits {
-        max_bookings_per_call: limit(
-            "max_bookings_per_call",
-            raw.max_bookings_per_call,
-            defaults.max_bookings_per_call,
-            Limits::BOOKINGS_PER_CALL,
-        )?,
-        max_upcoming_per_caller: limit(
-            "max_upcoming_per_caller",
-            raw.max_upcoming_per_caller,
-            defaults.max_upcoming_per_caller,
-            Limits::UPCOMING_PER_CALLER,
-        )?,
-        booking_horizon_days: limit(
-            "booking_horizon_days",
-            raw.booking_horizon_days,
-            defaults.booking_horizon_days,
-            Limits::HORIZON_DAYS,
-        )?,
+    let limits = parse_limits(&raw).map_err(at)?;
+    let min_notice_minutes = match raw.min_notice_minutes {
+        None => DEFAULT_NOTICE_MINUTES,
+        Some(n) if n <= MAX_NOTICE_MINUTES => n,
+        Some(n) => return Err(at(format!("min_notice_minutes must be 0..={MAX_NOTICE_MINUTES}, not {n}"))),
     };
     let region = raw.region.as_deref().map(Region::parse).transpose().map_err(at)?;
     if let Some(locale) = &raw.locale {
@@ -301,28 +392,7 @@ fn parse_company(raw: RawCompany, seen_numbers: &mut HashSet<PhoneNumber>) -> Re
             return Err(at(format!("locale {locale:?} does not match language {:?}", language.code())));
         }
     }
-    let notify = NotifySpec {
-        email: raw
-            .notify_email
-            .as_deref()
-            .map(|e| crate::domain::OperatorEmail::parse(e).map(|e| e.as_str().to_string()))
-            .transpose()
-            .map_err(|e| at(format!("notify_email {e}")))?,
-        webhook_url: match raw.notify_webhook_url.as_deref().map(str::trim) {
-            None => None,
-            Some(url) if (url.starts_with("https://") || url.starts_with("http://")) && url.len() <= 2048 && !url.contains(char::is_whitespace) => Some(url.to_string()),
-            Some(url) => return Err(at(format!("notify_webhook_url {url:?} is not an http(s) URL"))),
-        },
-        webhook_secret: secret("notify_webhook_secret", &raw.notify_webhook_secret)?,
-        digest_time: raw
-            .digest_time
-            .as_deref()
-            .map(|t| chrono::NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| at(format!("digest_time {t:?} is not a time like 19:00"))))
-            .transpose()?,
-    };
-    if notify.webhook_url.is_some() != notify.webhook_secret.is_some() {
-        return Err(at("notify_webhook_url and notify_webhook_secret go together".into()));
-    }
+    let notify = parse_notify(&raw).map_err(at)?;
     let mut branch_names = HashSet::new();
     let branches = raw
         .branch
@@ -343,6 +413,7 @@ fn parse_company(raw: RawCompany, seen_numbers: &mut HashSet<PhoneNumber>) -> Re
         calcom_api_key,
         retell_api_key,
         limits,
+        min_notice_minutes,
         cancel_hours_before: raw.cancel_hours_before,
         region,
         region_code: raw.region.map(|r| r.trim().to_ascii_uppercase()),
@@ -350,6 +421,69 @@ fn parse_company(raw: RawCompany, seen_numbers: &mut HashSet<PhoneNumber>) -> Re
         notify,
         branches,
     })
+}
+
+/// A company's limits against prank callers: each optional, each within its bounds.
+fn parse_limits(raw: &RawCompany) -> Result<Limits, String> {
+    let defaults = Limits::default();
+    let limit = |name: &str, value: Option<u32>, default: u32, range: std::ops::RangeInclusive<u32>| match value {
+        None => Ok(default),
+        Some(n) if range.contains(&n) => Ok(n),
+        Some(n) => Err(format!("{name} must be {}..={}, not {n}", range.start(), range.end())),
+    };
+    Ok(Limits {
+        max_bookings_per_call: limit(
+            "max_bookings_per_call",
+            raw.max_bookings_per_call,
+            defaults.max_bookings_per_call,
+            Limits::BOOKINGS_PER_CALL,
+        )?,
+        max_upcoming_per_caller: limit(
+            "max_upcoming_per_caller",
+            raw.max_upcoming_per_caller,
+            defaults.max_upcoming_per_caller,
+            Limits::UPCOMING_PER_CALLER,
+        )?,
+        booking_horizon_days: limit(
+            "booking_horizon_days",
+            raw.booking_horizon_days,
+            defaults.booking_horizon_days,
+            Limits::HORIZON_DAYS,
+        )?,
+    })
+}
+
+/// Where a company's notices go: an e-mail address, a signed webhook (URL and secret together)
+/// and the time of the daily digest.
+fn parse_notify(raw: &RawCompany) -> Result<NotifySpec, String> {
+    let notify = NotifySpec {
+        email: raw
+            .notify_email
+            .as_deref()
+            .map(|e| crate::domain::OperatorEmail::parse(e).map(|e| e.as_str().to_string()))
+            .transpose()
+            .map_err(|e| format!("notify_email {e}"))?,
+        webhook_url: match raw.notify_webhook_url.as_deref().map(str::trim) {
+            None => None,
+            Some(url) if (url.starts_with("https://") || url.starts_with("http://")) && url.len() <= 2048 && !url.contains(char::is_whitespace) => Some(url.to_string()),
+            Some(url) => return Err(format!("notify_webhook_url {url:?} is not an http(s) URL")),
+        },
+        webhook_secret: raw
+            .notify_webhook_secret
+            .as_deref()
+            .map(Secret::parse)
+            .transpose()
+            .map_err(|empty| format!("notify_webhook_secret {empty}"))?,
+        digest_time: raw
+            .digest_time
+            .as_deref()
+            .map(|t| chrono::NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| format!("digest_time {t:?} is not a time like 19:00")))
+            .transpose()?,
+    };
+    if notify.webhook_url.is_some() != notify.webhook_secret.is_some() {
+        return Err("notify_webhook_url and notify_webhook_secret go together".into());
+    }
+    Ok(notify)
 }
 
 fn parse_branch(
@@ -382,6 +516,14 @@ fn parse_branch(
         if is_calcom && service.calcom_event_type_id.is_none() {
             return Err(at(format!("service {:?}: calcom_event_type_id is required for Cal.com", service.name)));
         }
+        check_service_timing(service, &raw.resource).map_err(|e| at(format!("service {:?}: {e}", service.name)))?;
+    }
+    let mut resource_names = HashSet::new();
+    for resource in &raw.resource {
+        resource.check().map_err(at)?;
+        if !resource_names.insert(resource.name.as_str()) {
+            return Err(at(format!("resource {:?} appears twice", resource.name)));
+        }
     }
     for staff in &raw.staff {
         if let Some(unknown) = staff.services.iter().find(|s| !service_names.contains(s.as_str())) {
@@ -409,7 +551,29 @@ fn parse_branch(
         staff: raw.staff,
         closures,
         retell_agent_ids,
+        resources: raw.resource,
     })
+}
+
+/// A service's phases, buffers, resources, notice and interval, checked against its duration
+/// and the branch's resources.
+fn check_service_timing(service: &ServiceSpec, resources: &[Resource]) -> Result<(), String> {
+    check_phases(&service.phases, service.duration_minutes)?;
+    for (name, value) in [("buffer_before_minutes", service.buffer_before_minutes), ("buffer_after_minutes", service.buffer_after_minutes)] {
+        if value > MAX_BUFFER_MINUTES {
+            return Err(format!("{name} must be 0..={MAX_BUFFER_MINUTES}, not {value}"));
+        }
+    }
+    if let Some(unknown) = service.resources.iter().find(|name| !resources.iter().any(|r| &r.name == *name)) {
+        return Err(format!("needs resource {unknown:?}, which the branch does not have"));
+    }
+    if let Some(n) = service.min_notice_minutes.filter(|n| *n > MAX_NOTICE_MINUTES) {
+        return Err(format!("min_notice_minutes must be 0..={MAX_NOTICE_MINUTES}, not {n}"));
+    }
+    if let Some(n) = service.slot_interval_minutes.filter(|n| !(5..=240).contains(n)) {
+        return Err(format!("slot_interval_minutes must be 5..=240, not {n}"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -449,6 +613,26 @@ mod tests {
             (
                 "[[company]]\nname='A'\nlanguage='de'\ntimezone='UTC'\n[[company.branch]]\nname='B'\nclosures=['24.12.']",
                 "is not a date",
+            ),
+            (
+                "[[company]]\nname='A'\nlanguage='de'\ntimezone='UTC'\n[[company.branch]]\nname='B'\n[[company.branch.staff]]\nname='X'\nabsences=[{from='2026-12-18', to='2026-12-14'}]",
+                "ends (2026-12-14) before it starts",
+            ),
+            (
+                "[[company]]\nname='A'\nlanguage='de'\ntimezone='UTC'\n[[company.branch]]\nname='B'\n[[company.branch.staff]]\nname='X'\nworking_hours={mon=['09:00-25:00']}",
+                "is not a time",
+            ),
+            (
+                "[[company]]\nname='A'\nlanguage='de'\ntimezone='UTC'\n[[company.branch]]\nname='B'\n[[company.branch.service]]\nname='S'\nduration_minutes=90\nphases=[{work=30},{wait=30}]",
+                "add up to 60 minutes",
+            ),
+            (
+                "[[company]]\nname='A'\nlanguage='de'\ntimezone='UTC'\n[[company.branch]]\nname='B'\n[[company.branch.service]]\nname='S'\nduration_minutes=90\nresources=['Farbplatz']",
+                "needs resource \"Farbplatz\"",
+            ),
+            (
+                "[[company]]\nname='A'\nlanguage='de'\ntimezone='UTC'\n[[company.branch]]\nname='B'\n[[company.branch.resource]]\nname='Farbplatz'\ncapacity=0",
+                "capacity must be",
             ),
         ];
         for (text, expected) in cases {

@@ -15,7 +15,7 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Changed {
     /// One branch (services, staff, hours, closures).
-    Branch(i64),
+    Branch(crate::domain::BranchId),
     /// Every company.
     All,
 }
@@ -68,7 +68,7 @@ impl LiveTenants {
     /// Reloads the directory from the database and drops the windows of what changed.
     pub async fn reload(&self, what: Changed) -> Result<(), StoreError> {
         let _one_at_a_time = self.0.reloading.lock().await;
-        let branches = self.0.store.load_branches().await?;
+        let branches = self.0.store.load_branches_at(self.0.availability.now()).await?;
         let fresh = Arc::new(TenantDirectory::new(branches));
         let old = self.0.directory.swap(fresh.clone());
         let affected = |ctx: &&Arc<BranchContext>| match what {

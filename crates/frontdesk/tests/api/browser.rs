@@ -180,7 +180,7 @@ async fn an_owner_runs_the_front_desk_in_a_browser() {
     assert!(widest[0].as_i64().unwrap() <= 0, "the day page scrolls sideways on a phone: {widest}");
     browser.client.set_window_size(1280, 900).await.unwrap();
     // A form without its CSRF token is refused, and nothing changes.
-    let appointment: i64 = app.store.console_appointments(None, None, app.now, app.now + chrono::Duration::days(2)).await.unwrap()[0].id;
+    let appointment: i64 = app.store.console_appointments(None, None, app.now, app.now + chrono::Duration::days(2)).await.unwrap()[0].id.0;
     browser.open(&app, "/admin/today?day=2026-12-01").await;
     assert_eq!(browser.post_status(&format!("/admin/appointments/{appointment}/cancel"), "csrf=forged").await, 403);
     assert!(browser.open(&app, "/admin/today?day=2026-12-01").await.contains("Anna Schmidt"));
@@ -192,7 +192,7 @@ async fn another_company_sees_nothing_and_wrong_passwords_are_throttled() {
     let app = console_app().await;
     add_user(&app.store, "admin2@frontdesk.example", "admin", None, None).await;
     anna_books_with_jonas(&app).await;
-    let appointment: i64 = app.store.console_appointments(None, None, app.now, app.now + chrono::Duration::days(2)).await.unwrap()[0].id;
+    let appointment: i64 = app.store.console_appointments(None, None, app.now, app.now + chrono::Duration::days(2)).await.unwrap()[0].id.0;
 
     // A wrong password is refused, five times; then even the right one waits.
     for _ in 0..5 {
@@ -222,4 +222,98 @@ async fn another_company_sees_nothing_and_wrong_passwords_are_throttled() {
     browser.sign_in(&app, "admin2@frontdesk.example", PASSWORD).await;
     browser.open(&app, "/admin/ops").await;
     browser.screenshot("ops").await;
+}
+
+#[tokio::test]
+async fn an_owner_enters_maria_sick_today_and_tomorrow_and_sees_her_appointments_flagged() {
+    let Some(browser) = browser().await else { return };
+    let app = console_app().await; // Monday 30 November 2026, 08:00
+    let booked = app
+        .call_as(7, "book_appointment", json!({"service": "Damenhaarschnitt", "date": "morgen", "time": "10:00", "staff": "Maria", "name": "Clara Becker"}))
+        .await;
+    assert_eq!(booked["success"], true, "{booked}");
+    browser.sign_in(&app, "inhaberin@schnittpunkt.example", PASSWORD).await;
+    let page = browser.open(&app, "/admin/staff").await;
+    assert!(page.contains("Abwesenheit eintragen") && !page.contains("Braucht Aufmerksamkeit"), "{page}");
+    browser.fill("section[data-branch] input[name=absence]", "Maria krank heute und morgen").await;
+    browser.click("section[data-branch] form[action='/admin/staff/absences'] button").await;
+    let page = browser.client.source().await.unwrap();
+    assert!(page.contains("Eingetragen"), "{page}");
+    let attention = browser.client.find(Locator::Css("#needs-attention")).await.unwrap().text().await.unwrap();
+    assert!(attention.contains("Clara Becker") && attention.contains("Maria"), "{attention}");
+    assert!(page.contains("2026-11-30 – 2026-12-01") && page.contains("krank"), "{page}");
+    browser.screenshot("staff-absence").await;
+    // The day view shows her day as away, Jonas's with his free gaps.
+    let day = browser.open(&app, "/admin/today?day=2026-12-01").await;
+    assert!(day.contains("class=\"span away\"") && day.contains("class=\"free\""), "{day}");
+    browser.screenshot("today-axis").await;
+    // The agent no longer offers her, and says so.
+    let asked = app.call("check_availability", json!({"service": "Damenhaarschnitt", "date": "morgen", "time": "14:00", "staff": "Maria"})).await.json();
+    assert_eq!(asked["reason"], "staff_absent", "{asked}");
+    // Words it does not understand are refused with what was not understood, and nothing is stored.
+    browser.open(&app, "/admin/staff").await;
+    browser.fill("section[data-branch] input[name=absence]", "Maria krank irgendwann").await;
+    browser.click("section[data-branch] form[action='/admin/staff/absences'] button").await;
+    let page = browser.client.source().await.unwrap();
+    assert!(page.contains("Nicht verstanden"), "{page}");
+}
+
+#[tokio::test]
+async fn after_signing_out_back_shows_the_login_and_not_the_page() {
+    let Some(browser) = browser().await else { return };
+    let app = console_app().await;
+    anna_books_with_jonas(&app).await;
+    browser.sign_in(&app, "inhaberin@schnittpunkt.example", PASSWORD).await;
+    let day = browser.open(&app, "/admin/today?day=2026-12-01").await;
+    assert!(day.contains("Anna"), "{day}");
+    browser.click("form[action='/admin/logout'] button").await;
+    browser.client.back().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let back = browser.client.source().await.unwrap();
+    assert!(!back.contains("Anna"), "Back showed the signed-out page again: {back}");
+    assert!(back.contains("name=\"password\""), "the login instead: {back}");
+}
+
+#[tokio::test]
+async fn an_owner_books_a_walk_in_with_a_national_number() {
+    let Some(browser) = browser().await else { return };
+    let app = console_app().await; // Monday 30 November 2026, 08:00
+    browser.sign_in(&app, "inhaberin@schnittpunkt.example", PASSWORD).await;
+    browser.open(&app, "/admin/today?day=2026-12-01").await;
+    let select = browser.client.find(Locator::Css("select[name=service]")).await.unwrap();
+    select.select_by_label("Herrenhaarschnitt").await.unwrap();
+    browser.client.find(Locator::Css("select[name=staff]")).await.unwrap().select_by_label("Jonas").await.unwrap();
+    // a time field's value as the picker sets it
+    browser.client.execute("document.querySelector('input[name=time]').value = '10:00'", vec![]).await.unwrap();
+    browser.fill("input[name=name]", "Ute Berg").await;
+    browser.fill("input[name=phone]", "0171 1234567").await;
+    browser.click("form[action='/admin/appointments'] button[type=submit]").await;
+    let page = browser.client.source().await.unwrap();
+    assert!(page.contains("Ute Berg") && !page.contains("unvollständig"), "{page}");
+    browser.screenshot("walk-in-booked").await;
+    let innenstadt = app.branches.iter().find(|b| b.branch.name == "Innenstadt").unwrap();
+    let stored = frontdesk::domain::PhoneNumber::parse("+491711234567").unwrap();
+    let customer = app.store.find_customer(innenstadt.company.id, &stored).await.unwrap();
+    assert_eq!(customer.and_then(|c| c.name).as_deref(), Some("Ute Berg"), "stored as E.164");
+}
+
+#[tokio::test]
+async fn an_owner_finds_a_customer_by_digits_adds_a_note_and_sees_the_history() {
+    let Some(browser) = browser().await else { return };
+    let app = console_app().await;
+    anna_books_with_jonas(&app).await; // +49 176 12345678
+    browser.sign_in(&app, "inhaberin@schnittpunkt.example", PASSWORD).await;
+    // From the day, her name leads to her profile; the search finds her by digits too.
+    let day = browser.open(&app, "/admin/today?day=2026-12-01").await;
+    assert!(day.contains("href=\"/admin/customers/"), "{day}");
+    browser.open(&app, "/admin/customers").await;
+    browser.fill("input[name=q]", "1234").await;
+    browser.click("form[role=search] button").await;
+    browser.click("table a[href^='/admin/customers/']").await;
+    browser.fill("textarea[name=text]", "möchte nur zu Jonas").await;
+    browser.click("form[action$='/notes'] button").await;
+    let profile = browser.client.source().await.unwrap();
+    assert!(profile.contains("Anna Schmidt") && profile.contains("möchte nur zu Jonas"), "{profile}");
+    assert!(profile.contains("01.12.2026 10:00") && profile.contains("Herrenhaarschnitt") && profile.contains("Jonas"), "{profile}");
+    browser.screenshot("customer-profile").await;
 }

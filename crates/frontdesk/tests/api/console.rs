@@ -20,7 +20,7 @@ pub fn browser() -> reqwest::Client {
 pub struct Session {
     pub cookie: String,
     pub csrf: String,
-    http: reqwest::Client,
+    pub http: reqwest::Client,
     base: String,
 }
 
@@ -393,11 +393,17 @@ async fn new_opening_hours_apply_to_the_next_question_without_a_restart() {
     assert_eq!((status, location.as_str()), (303, "/admin/settings?saved=1"));
     let after = ask().await.json();
     assert_eq!(after["available"], true, "{after}");
-    // Bad hours are refused with the reason, and nothing changes.
-    let (status, location) = owner.form(&format!("/admin/settings/{branch}/hours"), &[("sat", "abends")], true).await;
-    assert_eq!(status, 303);
-    assert!(location.starts_with("/admin/settings?error=Nicht%20gespeichert"), "{location}");
+    // Bad hours are refused with the reason in German, what was typed stays, and nothing changes.
+    let (status, page) = owner.form(&format!("/admin/settings/{branch}/hours"), &[("sat", "abends")], true).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("Nicht gespeichert: Diese Zeiten verstehe ich nicht") && page.contains("value=\"abends\""), "{page}");
     assert_eq!(ask().await.json()["available"], true);
+    // Hours as people write them: "9-16", "9.00–16.00", "9 bis 16 Uhr".
+    let written = [("mon", "9-16"), ("tue", "9.00–16.00"), ("wed", "9 bis 13 Uhr, 14-18"), ("thu", "09:00-20:00"), ("fri", "9-18"), ("sat", "10-18")];
+    let (status, location) = owner.form(&format!("/admin/settings/{branch}/hours"), &written, true).await;
+    assert_eq!((status, location.as_str()), (303, "/admin/settings?saved=1"));
+    let (_, page) = owner.page("/admin/settings").await;
+    assert!(page.contains("value=\"09:00-16:00\"") && page.contains("value=\"09:00-13:00, 14:00-18:00\""), "shown as the calendar reads them: {page}");
     // The database is the source of truth: a restart keeps the new hours.
     let reopened = app.reopen_store().await;
     let saved = reopened.load_branches().await.unwrap();
@@ -432,8 +438,9 @@ async fn services_and_staff_are_edited_in_the_console() {
     let free = app.call("find_next_available", json!({"service": "Kinderhaarschnitt", "staff": "Maria"})).await.json();
     assert_eq!(free["success"], true, "{free}");
     // A staff member performing a service that does not exist is refused.
-    let (_, location) = owner.form(&format!("/admin/settings/{branch}/staff"), &[("staff_0", "Maria"), ("does_0", "Zaubern")], true).await;
-    assert!(location.contains("error="), "{location}");
+    let (status, page) = owner.form(&format!("/admin/settings/{branch}/staff"), &[("staff_0", "Maria"), ("does_0", "Zaubern")], true).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("Nicht gespeichert") && page.contains("Zaubern"), "{page}");
 }
 
 #[tokio::test]
@@ -562,8 +569,10 @@ async fn the_console_books_and_moves_through_the_same_booker_as_the_agent() {
     assert_eq!(post(form(key.clone(), "12:00")).await.1, "/admin/today?day=2026-12-01&notice=booked");
     // The same form sent twice books once.
     assert_eq!(post(form(key.clone(), "12:00")).await.1, "/admin/today?day=2026-12-01&notice=booked");
-    // Jonas at 12:00 is taken now, for the console and for callers.
-    assert_eq!(post(form("m".repeat(32), "12:00")).await.1, "/admin/today?day=2026-12-01&notice=taken");
+    // Jonas at 12:00 is taken now, for the console and for callers: the form comes back as typed.
+    let taken = post(form("m".repeat(32), "12:00")).await;
+    assert_eq!(taken.0, 422);
+    assert!(taken.1.contains("Diese Zeit ist nicht frei.") && taken.1.contains("value=\"Clara Neu\""), "{}", taken.1);
     let asked = app.call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "12:00", "staff": "Jonas"})).await.json();
     assert_ne!(asked["available"], true, "{asked}");
     let (_, listed) = owner.api(reqwest::Method::GET, "/admin/api/appointments?from=2026-12-01&to=2026-12-01", None).await;
@@ -579,8 +588,9 @@ async fn the_console_books_and_moves_through_the_same_booker_as_the_agent() {
     let asked = app.call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "12:00", "staff": "Jonas"})).await.json();
     assert_eq!(asked["available"], true, "{asked}");
     // Nonsense is refused without a booking; another company's owner cannot move it.
-    assert_eq!(post(vec![("key", "n".repeat(32)), ("service", service.clone()), ("date", "gestern".into()), ("time", "x".into()), ("name", "".into()), ("phone", "1".into())]).await.1,
-        "/admin/today?day=&notice=refused");
+    let nonsense = post(vec![("key", "n".repeat(32)), ("service", service.clone()), ("date", "gestern".into()), ("time", "x".into()), ("name", "".into()), ("phone", "1".into())]).await;
+    assert_eq!(nonsense.0, 422);
+    assert!(nonsense.1.contains("Bitte den Namen angeben."), "{}", nonsense.1);
     let other = login(&app, "owner@riverside.example", PASSWORD).await.unwrap();
     let (status, _) = other.form(&format!("/admin/appointments/{id}/move"), &[("date", "2026-12-01"), ("time", "15:00")], true).await;
     assert_eq!(status, 404);
@@ -600,7 +610,7 @@ async fn a_long_callback_list_shows_the_most_urgent_hundred_and_says_so() {
                 phone: "+4917612345678".into(),
                 preferred_time: None,
                 reason: None,
-                priority: if i == 3 { "high" } else { "normal" }.into(),
+                priority: if i == 3 { frontdesk::store::Priority::High } else { frontdesk::store::Priority::Normal },
                 created_at: app.now - chrono::Duration::minutes(i),
             })
             .await
@@ -691,4 +701,106 @@ async fn every_console_page_and_endpoint_works_on_postgresql() {
     assert_eq!(admin.page("/admin/ops").await.0, 200);
     let (status, _, _) = api(&app, reqwest::Method::POST, "/admin/api/tenants/reload", Some(ADMIN_TOKEN)).await;
     assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn no_signed_in_answer_is_kept_by_the_browser() {
+    let app = console_app().await;
+    let owner = login(&app, "inhaberin@schnittpunkt.example", PASSWORD).await.unwrap();
+    let cache = |answer: &reqwest::Response| {
+        answer.headers().get("cache-control").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+    };
+    for path in ["/admin/today", "/admin/calls", "/admin/settings", "/admin/api/appointments", "/admin/nowhere"] {
+        let answer = owner.http.get(format!("{}{path}", app.address)).header("cookie", &owner.cookie).send().await.unwrap();
+        assert_eq!(cache(&answer), "no-store", "{path}");
+    }
+    // the stylesheet may be cached: it holds nothing of anybody's
+    let css = owner.http.get(format!("{}/admin/assets/console.css", app.address)).send().await.unwrap();
+    assert_eq!(cache(&css), "public, max-age=3600");
+}
+
+#[tokio::test]
+async fn a_walk_in_is_booked_with_a_national_number_without_one_or_already_in_the_chair() {
+    let app = console_app().await; // Monday 30 November 2026, 08:00 Berlin
+    let owner = login(&app, "inhaberin@schnittpunkt.example", PASSWORD).await.unwrap();
+    let innenstadt = app.branches.iter().find(|b| b.branch.name == "Innenstadt").unwrap();
+    let haircut = innenstadt.branch.services.iter().find(|s| s.name == "Herrenhaarschnitt").unwrap().id.0;
+    let service = format!("{}:{haircut}", innenstadt.branch.id);
+    let walk_in = |key: &str, time: &str, name: &str, phone: &str| {
+        let fields = [("key", key.repeat(32)), ("service", service.clone()), ("staff", "Jonas".to_string()),
+            ("date", "2026-12-01".to_string()), ("time", time.to_string()), ("name", name.to_string()), ("phone", phone.to_string())];
+        let owner = &owner;
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            owner.form("/admin/appointments", &fields, true).await
+        }
+    };
+    // "0171 1234567" is read in the branch's country (Berlin's +49) and stored as E.164.
+    assert_eq!(walk_in("a", "10:00", "Ute Berg", "0171 1234567").await.1, "/admin/today?day=2026-12-01&notice=booked");
+    let customer = app.store.find_customer(innenstadt.company.id, &frontdesk::domain::PhoneNumber::parse("+491711234567").unwrap()).await.unwrap();
+    assert_eq!(customer.and_then(|c| c.name).as_deref(), Some("Ute Berg"));
+    // Without a number a walk-in is booked too, with no customer record.
+    assert_eq!(walk_in("b", "11:00", "Gast ohne Nummer", "").await.1, "/admin/today?day=2026-12-01&notice=booked");
+    // A number that cannot be read comes back with the reason and everything typed still there.
+    let (status, page) = walk_in("c", "12:00", "Karl Klein", "0171 12").await;
+    assert_eq!(status, 422);
+    assert!(page.contains("Diese Telefonnummer kann ich nicht lesen") && page.contains("value=\"Karl Klein\"") && page.contains("value=\"0171 12\""), "{page}");
+    let (_, listed) = owner.api(reqwest::Method::GET, "/admin/api/appointments?from=2026-12-01&to=2026-12-01", None).await;
+    assert_eq!(listed["appointments"].as_array().unwrap().len(), 2, "{listed}");
+    // Someone already in the chair: at 10:10 on Monday a 30-minute cut that began at 10:00.
+    app.clock.advance(chrono::Duration::minutes(130));
+    let today = |key: &'static str, time: &'static str| {
+        let fields = [("key", key.repeat(32)), ("service", service.clone()), ("staff", "Jonas".to_string()),
+            ("date", "2026-11-30".to_string()), ("time", time.to_string()), ("name", "Im Stuhl".to_string()), ("phone", String::new())];
+        let owner = &owner;
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            owner.form("/admin/appointments", &fields, true).await
+        }
+    };
+    let (_, page) = owner.page("/admin/today").await;
+    assert!(page.contains("name=\"time\" step=\"300\" value=\"10:10\""), "today's form is filled with now: {page}");
+    assert_eq!(today("e", "10:00").await.1, "/admin/today?day=2026-11-30&notice=booked");
+    let (status, page) = today("f", "09:00").await;
+    assert_eq!(status, 422, "an appointment that is over is not a walk-in");
+    assert!(page.contains("Diese Zeit ist schon vorbei."), "{page}");
+}
+
+#[tokio::test]
+async fn a_callback_is_entered_by_hand_done_and_listed_for_thirty_days() {
+    let app = console_app().await;
+    let owner = login(&app, "inhaberin@schnittpunkt.example", PASSWORD).await.unwrap();
+    let innenstadt = app.branches.iter().find(|b| b.branch.name == "Innenstadt").unwrap().branch.id.0.to_string();
+    let riverside = app.branches.iter().find(|b| b.company.name.starts_with("Riverside")).unwrap().branch.id.0.to_string();
+    let form = |branch: &str, phone: &str| {
+        vec![("branch", branch.to_string()), ("name", "Frau Lange".to_string()), ("phone", phone.to_string()),
+             ("reason", "Termin für ihre Tochter".to_string()), ("preferred_time", "nach 17 Uhr".to_string()), ("urgent", "1".to_string())]
+    };
+    let post = |fields: Vec<(&'static str, String)>| {
+        let owner = &owner;
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            owner.form("/admin/callbacks", &fields, true).await
+        }
+    };
+    // A number that cannot be read comes back with the reason and what was typed.
+    let (status, page) = post(form(&innenstadt, "0171 76")).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("Diese Telefonnummer kann ich nicht lesen") && page.contains("value=\"Termin für ihre Tochter\""), "{page}");
+    // Another company's branch is nobody's.
+    assert_eq!(post(form(&riverside, "0171 7654321")).await.0, 404);
+    assert_eq!(post(form(&innenstadt, "0171 7654321")).await.1, "/admin/callbacks?notice=created");
+    let (_, listed) = owner.api(reqwest::Method::GET, "/admin/api/callbacks?status=open", None).await;
+    let callback = &listed["callbacks"][0];
+    assert_eq!((callback["phone"].as_str(), callback["priority"].as_str()), (Some("+491717654321"), Some("high")), "{listed}");
+    assert_eq!(callback["reason"], "Termin für ihre Tochter");
+    // Done with a note: listed below with the number to call again, for 30 days.
+    let id = callback["id"].as_i64().unwrap();
+    let (status, _) = owner.form(&format!("/admin/callbacks/{id}/done"), &[("note", "Termin Do 16 Uhr")], true).await;
+    assert_eq!(status, 303);
+    let (_, page) = owner.page("/admin/callbacks").await;
+    assert!(page.contains("Erledigt in den letzten 30 Tagen") && page.contains("Termin Do 16 Uhr") && page.contains("tel:+491717654321"), "{page}");
+    app.clock.advance(chrono::Duration::days(31));
+    let (_, page) = owner.page("/admin/callbacks").await;
+    assert!(!page.contains("Termin Do 16 Uhr"), "older than 30 days: {page}");
 }

@@ -328,6 +328,18 @@ impl TestApp {
         self.call_between(function, args, CALLER, SALON).await
     }
 
+    /// Calls `function` as a distinct caller (number and call id of their own) dialling the salon.
+    pub async fn call_as(&self, caller: usize, function: &str, args: Value) -> Value {
+        let body = serde_json::to_vec(&json!({
+            "name": function,
+            "args": args,
+            "call": {"call_id": format!("call_booker_{caller}"), "from_number": format!("+49151000{caller:05}"), "to_number": SALON, "direction": "inbound"}
+        }))
+        .unwrap();
+        let signature = self.sign(&body);
+        self.post(&format!("/retell/functions/{function}"), body, Some(signature)).await.json()
+    }
+
     /// Calls a function from `from` to `to` (an inbound call).
     pub async fn call_between(&self, function: &str, args: Value, from: &str, to: &str) -> Answer {
         let body = self.payload(function, args, from, to);
@@ -446,4 +458,39 @@ pub async fn post_calcom_webhook(app: &TestApp, secret: &str, event: &Value) -> 
         .await
         .unwrap();
     answer.status().as_u16()
+}
+
+/// Two instances sharing one PostgreSQL schema and Redis, at `now`, serving `tenants` (the demo's
+/// when `None`); `None` when either is missing outside CI.
+pub async fn two_instances(
+    calcom: Option<&calsim::Running>,
+    tenants: Option<String>,
+    now: DateTime<Utc>,
+) -> Option<(TestApp, TestApp)> {
+    let dir = tempfile::tempdir().unwrap();
+    let database = database_url(Backend::Postgres, &dir).await?;
+    let redis = std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    if redis::Client::open(redis.as_str()).unwrap().get_multiplexed_async_connection().await.is_err() {
+        assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "Redis is required in CI");
+        return None;
+    }
+    let prefix = format!("frontdesk-test-{}", uuid_like());
+    let mut apps = Vec::new();
+    for _ in 0..2 {
+        let mut builder = TestApp::builder()
+            .at(now)
+            .env("FRONTDESK_DATABASE_URL", database.clone())
+            .env("FRONTDESK_REDIS_URL", redis.clone())
+            .env("FRONTDESK_REDIS_PREFIX", prefix.clone())
+            .env("FRONTDESK_ADMIN_TOKEN", crate::console::ADMIN_TOKEN);
+        if let Some(sim) = calcom {
+            builder = builder.calcom(sim);
+        }
+        if let Some(text) = &tenants {
+            builder = builder.tenants(text.clone());
+        }
+        apps.push(builder.spawn().await);
+    }
+    let b = apps.pop().unwrap();
+    Some((apps.pop().unwrap(), b))
 }

@@ -78,12 +78,48 @@ async fn on_cal_com_a_booking_without_a_hold_respects_another_calls_hold() {
     let slot = json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "name": "Anna Schmidt"});
     let held = call(&app, "reserve_slot", slot.clone(), "call_anna", CALLER).await;
     assert_eq!(held["success"], true, "{held}");
-    // The reservation lands, then Cal.com forgets it (as if it had lapsed there): only
-    // frontdesk's hold keeps the slot now.
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // The reservation lands (a second after the hold), then Cal.com forgets it (as if it had
+    // lapsed there): only frontdesk's hold keeps the slot now.
+    tokio::time::sleep(std::time::Duration::from_millis(1300)).await;
     crate::helpers::calsim_control(&sim, "reset", json!({})).await;
     let other = call(&app, "book_appointment", slot.clone(), "call_ben", OTHER).await;
     assert_eq!(other["error"], "slot_taken", "another caller must not book a held slot: {other}");
     let booked = call(&app, "book_appointment", slot, "call_anna", CALLER).await;
     assert_eq!(booked["success"], true, "the holder books it: {booked}");
+}
+
+#[tokio::test]
+async fn on_cal_com_a_hold_keeps_the_time_it_overlaps_from_other_calls() {
+    // Cal.com refuses a reservation that overlaps another: a call told "held" for 10:15 while
+    // another holds 10:00–10:30 would hear "taken" when it books (CI's callbench saw it once).
+    let sim = crate::helpers::tenant_calsim(20, None).await;
+    let app = TestApp::builder().calcom(&sim).env("FRONTDESK_AVAILABILITY_CACHE", "off").spawn().await;
+    let at = |service: &str, time: &str, staff: Option<&str>| {
+        let mut args = json!({"service": service, "date": "morgen", "time": time, "name": "Gast"});
+        if let Some(staff) = staff {
+            args["mitarbeiter"] = json!(staff);
+        }
+        args
+    };
+    let cut = |time: &str| at("Herrenhaarschnitt", time, None);
+    assert_eq!(call(&app, "reserve_slot", cut("10:00"), "call_anna", CALLER).await["success"], true);
+    // The reservation behind the hold follows a second later: until then only frontdesk's hold
+    // knows about 10:00–10:30.
+    let other = call(&app, "reserve_slot", cut("10:15"), "call_ben", OTHER).await;
+    assert_eq!(other["error"], "slot_taken", "an overlapping hold must not be promised: {other}");
+    let other = call(&app, "book_appointment", cut("10:15"), "call_ben", OTHER).await;
+    assert_eq!(other["error"], "slot_taken", "nor an overlapping booking: {other}");
+    // Right after the held time it is free, and the holder still books hers.
+    let next = call(&app, "reserve_slot", cut("10:30"), "call_ben", OTHER).await;
+    assert_eq!(next["success"], true, "{next}");
+    let booked = call(&app, "book_appointment", cut("10:00"), "call_anna", CALLER).await;
+    assert_eq!(booked["success"], true, "the holder books it: {booked}");
+    // A person does one thing at a time: Jonas held for a beard trim at 11:00 cannot cut hair
+    // then (another event type on Cal.com), while Maria can.
+    let beard = call(&app, "reserve_slot", at("Bartpflege", "11:00", Some("Jonas")), "call_carl", "+4917611111111").await;
+    assert_eq!(beard["success"], true, "{beard}");
+    let jonas = call(&app, "reserve_slot", at("Herrenhaarschnitt", "11:00", Some("Jonas")), "call_dora", "+4917622222222").await;
+    assert_eq!(jonas["error"], "slot_taken", "Jonas is held at 11:00: {jonas}");
+    let maria = call(&app, "reserve_slot", at("Herrenhaarschnitt", "11:00", Some("Maria")), "call_dora", "+4917622222222").await;
+    assert_eq!(maria["success"], true, "Maria is free at 11:00: {maria}");
 }

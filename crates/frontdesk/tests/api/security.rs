@@ -181,11 +181,11 @@ async fn a_calcom_webhook_cannot_touch_another_tenants_appointment() {
     // The practice's event type 2001 naming the salon's appointment: nothing happens.
     assert_eq!(post_calcom_webhook(&app, SECRET, &cancel(2001)).await, 200);
     let row = app.store.appointment_by_key("webhook-target").await.unwrap().unwrap();
-    assert_eq!(row.status, "booked");
+    assert_eq!(row.status.as_str(), "booked");
     // Its own event type 1001: the cancellation applies (the check is not a blanket refusal).
     assert_eq!(post_calcom_webhook(&app, SECRET, &cancel(service.calcom_event_type_id.unwrap())).await, 200);
     let row = app.store.appointment_by_key("webhook-target").await.unwrap().unwrap();
-    assert_eq!(row.status, "cancelled");
+    assert_eq!(row.status.as_str(), "cancelled");
 }
 
 // 6. Slot holds are keyed by company and call.

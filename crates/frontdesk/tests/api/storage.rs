@@ -183,6 +183,7 @@ on_both_backends!(appointments_are_idempotent_and_block_time, |store| {
     let hold = HoldRow {
         company_id: ctx.company.id,
         call_id: "call_holding".into(),
+        part: 0,
         branch_id: ctx.branch.id,
         service_id: ctx.branch.services[0].id.0,
         staff_id: staff,
@@ -191,7 +192,7 @@ on_both_backends!(appointments_are_idempotent_and_block_time, |store| {
         reservation_uid: None,
         held_until: now + Duration::minutes(5),
     };
-    store.put_hold(&hold).await.unwrap();
+    store.put_holds(std::slice::from_ref(&hold)).await.unwrap();
     assert_eq!(store.busy_intervals(ctx.branch.id, later.0, later.1, now).await.unwrap().len(), 1);
     assert!(store.is_busy(ctx.branch.id, staff, later.0, later.1, now).await.unwrap());
     let lapsed = now + Duration::minutes(6);
@@ -210,8 +211,14 @@ on_both_backends!(appointments_are_idempotent_and_block_time, |store| {
         .is_none());
     assert_eq!(
         store.take_hold_of_slot(ctx.company.id, "call_holding", hold.service_id, later.0, now).await.unwrap(),
-        Some(hold)
+        Some(hold.clone())
     );
+    // Two services held back to back are two parts of one hold; the call's next hold replaces both.
+    let second = HoldRow { part: 1, starts_at: hold.ends_at, ends_at: hold.ends_at + Duration::minutes(15), ..hold.clone() };
+    store.put_holds(&[hold.clone(), second.clone()]).await.unwrap();
+    assert_eq!(store.holds(ctx.company.id, "call_holding").await.unwrap(), vec![hold.clone(), second]);
+    store.put_holds(std::slice::from_ref(&hold)).await.unwrap();
+    assert_eq!(store.take_hold(ctx.company.id, "call_holding").await.unwrap(), vec![hold]);
     let upcoming = store.upcoming_appointments(ctx.company.id, customer.id, monday_morning(), 5).await.unwrap();
     assert_eq!(upcoming.len(), 1);
     assert_eq!(upcoming[0].service_name, ctx.branch.services[0].name);
@@ -265,4 +272,80 @@ on_both_backends!(the_database_refuses_a_second_live_appointment_in_a_slot, |sto
     // A cancelled appointment no longer holds its slot.
     store.set_appointment_status(first, AppointmentStatus::Cancelled, None).await.unwrap();
     store.insert_appointment(&appointment("f", maria)).await.unwrap();
+});
+
+on_both_backends!(notices_of_events_or_channels_this_build_does_not_know_are_left_alone, |store| {
+    // A newer instance (during a rolling update) writes an event or a channel this build does
+    // not know: it is neither claimed nor failed here, and the rest is still delivered.
+    let branches = store.load_branches().await.unwrap();
+    let company = branches[0].company.id;
+    let now = monday_morning();
+    const INSERT: &str = "INSERT INTO outbox (company_id, event, channel, recipient, payload, idempotency_key, status, attempts, next_attempt_at, created_at)
+        VALUES ($1, $2, $3, 'https://example.com/hook', '{}', $4, $5, 0, $6, $6)";
+    for (event, channel, key, status) in [
+        ("callback.requested", "webhook", "known", "pending"),
+        ("sms.replied", "webhook", "new-event", "pending"),
+        ("callback.requested", "sms", "new-channel", "pending"),
+        ("sms.replied", "sms", "new-failed", "failed"),
+    ] {
+        macro_rules! insert {
+            ($pool:expr) => {
+                sqlx::query(INSERT).bind(company).bind(event).bind(channel).bind(key).bind(status).bind(now).execute($pool).await.unwrap()
+            };
+        }
+        match &store {
+            Store::Sqlite(pool) => _ = insert!(pool),
+            Store::Postgres(pool) => _ = insert!(pool),
+        }
+    }
+    let claimed = store.claim_outbox(now + Duration::minutes(1), now + Duration::minutes(5), 10).await.unwrap();
+    let keys: Vec<&str> = claimed.iter().map(|m| m.idempotency_key.as_str()).collect();
+    assert_eq!(keys, ["known"]);
+    assert!(store.claim_outbox(now + Duration::minutes(10), now + Duration::minutes(15), 10).await.unwrap().iter().all(|m| m.idempotency_key == "known"));
+    assert!(store.failed_notices(None, 10).await.unwrap().is_empty(), "the console's list of failed notices still reads");
+});
+
+on_both_backends!(customers_are_found_by_digits_and_name_and_keep_notes, |store| {
+    use frontdesk::store::CustomerSearch;
+    let branches = store.load_branches().await.unwrap();
+    let ctx = branches.iter().find(|b| b.branch.name == "Innenstadt").unwrap();
+    let anna = store.upsert_customer(ctx.company.id, &PhoneNumber::parse("+4917612345678").unwrap(), Some("Anna Schmidt"), None).await.unwrap();
+    store.upsert_customer(ctx.company.id, &PhoneNumber::parse("+4930999888").unwrap(), Some("Ben 100%"), None).await.unwrap();
+    let start = monday_morning() + Duration::hours(26);
+    let visit = NewAppointment {
+        idempotency_key: "call_seen:svc:start".into(),
+        company_id: ctx.company.id,
+        branch_id: ctx.branch.id,
+        customer_id: Some(anna.id),
+        service_id: ctx.branch.services[0].id.0,
+        staff_id: Some(ctx.branch.staff[0].id.0),
+        call_id: None,
+        starts_at: start - Duration::days(3),
+        ends_at: start - Duration::days(3) + Duration::minutes(30),
+        status: AppointmentStatus::Booked,
+        notes: None,
+        source: frontdesk::store::AppointmentSource::Phone,
+        created_at: monday_morning() - Duration::days(5),
+    };
+    store.insert_appointment(&visit).await.unwrap();
+    let search = |text: &str| CustomerSearch::parse(text).unwrap();
+    let found = store.search_customers(ctx.company.id, &search("0176 1234"), monday_morning(), 10).await.unwrap();
+    assert_eq!(found.iter().map(|c| c.id).collect::<Vec<_>>(), vec![anna.id]);
+    assert_eq!((found[0].upcoming, found[0].last_visit), (0, Some(visit.starts_at)));
+    let by_name = store.search_customers(ctx.company.id, &search("SCHMIDT"), monday_morning(), 10).await.unwrap();
+    assert_eq!(by_name.len(), 1);
+    // LIKE's wildcards are the characters typed
+    let percent = store.search_customers(ctx.company.id, &search("100%"), monday_morning(), 10).await.unwrap();
+    assert_eq!(percent.iter().filter_map(|c| c.name.as_deref()).collect::<Vec<_>>(), vec!["Ben 100%"]);
+    let underscore = store.search_customers(ctx.company.id, &search("n_1"), monday_morning(), 10).await.unwrap();
+    assert!(underscore.is_empty());
+    let noted = store.add_customer_note(ctx.company.id, anna.id, "möchte nur zu Maria", "owner@example", monday_morning()).await.unwrap();
+    assert!(noted.is_some());
+    let other_company = branches.iter().find(|b| b.company.id != ctx.company.id).unwrap().company.id;
+    assert_eq!(store.add_customer_note(other_company, anna.id, "fremd", "x", monday_morning()).await.unwrap(), None);
+    let notes = store.customer_notes(ctx.company.id, anna.id).await.unwrap();
+    assert_eq!(notes.iter().map(|n| n.text.as_str()).collect::<Vec<_>>(), vec!["möchte nur zu Maria"]);
+    assert!(store.customer_summary(other_company, anna.id, monday_morning()).await.unwrap().is_none());
+    let summary = store.customer_summary(ctx.company.id, anna.id, monday_morning()).await.unwrap().unwrap();
+    assert_eq!((summary.upcoming, summary.last_visit), (0, Some(visit.starts_at)), "the same glance as the search");
 });

@@ -13,7 +13,7 @@ pub use limiter::SharedBudget;
 
 use super::{CalendarError, CalendarProvider, HeldSlot, NewEntry, Slot, SlotQuery};
 use crate::domain::{BranchContext, Company, Secret, Service, StaffId};
-use crate::store::PendingAppointment;
+use crate::store::Appointment;
 use chrono::{DateTime, Duration, Utc};
 use futures_util::future::BoxFuture;
 use std::sync::Arc;
@@ -57,13 +57,13 @@ impl CalendarProvider for CalcomCalendar {
 
     fn free_slots<'a>(&'a self, query: SlotQuery<'a>) -> BoxFuture<'a, Result<Vec<Slot>, CalendarError>> {
         Box::pin(async move {
-            let key = self.key(query.company)?;
+            let key = self.key(&query.tenant.company)?;
             // A staff member with their own event type is read there; otherwise the service's.
-            let own = query.staff.filter(|_| query.branch.calcom_staff_mapped(query.service, query.staff));
-            let event_type = query.branch.calcom_event(query.service, own).ok_or_else(|| {
+            let own = query.staff.filter(|_| query.tenant.branch.calcom_staff_mapped(query.service, query.staff));
+            let event_type = query.tenant.branch.calcom_event(query.service, own).ok_or_else(|| {
                 CalendarError::Invalid(format!("service {:?} has no Cal.com event type", query.service.name))
             })?;
-            let days = self.client.slots(key, event_type, query.from, query.to, query.company.timezone).await?;
+            let days = self.client.slots(key, event_type, query.from, query.to, query.tenant.company.timezone).await?;
             let length = Duration::minutes(i64::from(query.service.duration_minutes));
             // On the service's event type Cal.com assigns the host: slots carry no staff of ours.
             let staff: Vec<_> = own.into_iter().collect();
@@ -118,7 +118,7 @@ impl CalendarProvider for CalcomCalendar {
                 ]
                 .into(),
             };
-            tracing::info!(appointment = entry.appointment_id, account = %account_label(key), event_type_id, "creating Cal.com booking");
+            tracing::info!(appointment = entry.appointment_id.0, account = %account_label(key), event_type_id, "creating Cal.com booking");
             Ok(Some(self.client.create_booking(key, &booking).await?.uid))
         })
     }
@@ -172,7 +172,7 @@ impl CalendarProvider for CalcomCalendar {
     fn find_booking<'a>(
         &'a self,
         tenant: &'a BranchContext,
-        appointment: &'a PendingAppointment,
+        appointment: &'a Appointment,
     ) -> BoxFuture<'a, Result<Option<String>, CalendarError>> {
         Box::pin(async move {
             let key = self.key(&tenant.company)?;

@@ -3,6 +3,7 @@
 
 use super::wire::MetadataValue;
 use super::APPOINTMENT_ID;
+use crate::domain::AppointmentId;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use serde::Deserialize;
@@ -72,7 +73,7 @@ pub struct BookingEvent {
     pub time: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// The appointment id frontdesk put into the metadata: `Some` for a booking frontdesk made
     /// (`Some(None)` when the id is not a number), `None` for one made in Cal.com itself.
-    pub ours: Option<Option<i64>>,
+    pub ours: Option<Option<AppointmentId>>,
     /// The first attendee.
     pub attendee: WebhookAttendee,
     /// The booking a reschedule replaced.
@@ -113,7 +114,7 @@ impl BookingEvent {
         let raw: Raw = serde_json::from_slice(body).map_err(|e| e.to_string())?;
         let payload = raw.payload;
         let ours = payload.metadata.get(APPOINTMENT_ID).map(|value| match value {
-            MetadataValue::Text(id) => id.parse::<i64>().ok(),
+            MetadataValue::Text(id) => id.parse::<i64>().ok().map(AppointmentId),
             _ => None,
         });
         let attendee = payload
@@ -155,7 +156,7 @@ mod tests {
             "attendees":[{"name":"Anna","phoneNumber":"+4917612345678"},{"name":"Ben"}]}}"#;
         let event = BookingEvent::parse(body).unwrap();
         assert_eq!(event.trigger, Trigger::Rescheduled);
-        assert_eq!((event.uid.as_deref(), event.event_type_id, event.ours), (Some("new"), Some(1001), Some(Some(42))));
+        assert_eq!((event.uid.as_deref(), event.event_type_id, event.ours), (Some("new"), Some(1001), Some(Some(AppointmentId(42)))));
         assert_eq!(event.reschedule_uid.as_deref(), Some("old"));
         assert_eq!(event.attendee.name.as_deref(), Some("Anna"));
         assert!(event.time.is_some_and(|(start, end)| end - start == chrono::Duration::minutes(30)));

@@ -1,6 +1,7 @@
 //! *Anrufe*: the latest calls with caller (masked), length, the functions called with their
 //! latency, the outcome, and Retell's analysis when it arrived.
 
+use crate::speech::{word, CallsWord, PageWord};
 use super::layout::{page, Frame, Nav};
 use super::PageOperator;
 use crate::app::AppState;
@@ -22,15 +23,15 @@ pub fn outcome(call: &ConsoleCall, steps: &[&CallStep], language: Language) -> &
         steps.iter().any(|s| s.outcome == "success" && Function::from_name(&s.function) == Some(wanted))
     };
     if call.booked > 0 {
-        language.pick("gebucht", "booked")
+        word(language, CallsWord::Booked)
     } else if succeeded(Function::RescheduleAppointment) {
-        language.pick("verschoben", "moved")
+        word(language, CallsWord::Moved)
     } else if succeeded(Function::CancelAppointment) {
-        language.pick("storniert", "cancelled")
+        word(language, CallsWord::Cancelled)
     } else if call.callbacks > 0 {
-        language.pick("Rückruf", "callback")
+        word(language, CallsWord::Callback)
     } else {
-        language.pick("nichts", "nothing")
+        word(language, CallsWord::Nothing)
     }
 }
 
@@ -52,13 +53,13 @@ pub async fn list(State(state): State<AppState>, PageOperator(op): PageOperator)
     let zone = actions::zone_of(&state, &op);
     let frame = Frame::load(&state, &op).await;
     let body = html! {
-        @if calls.is_empty() { p.muted { (l.pick("Noch keine Anrufe.", "No calls yet.")) } }
+        @if calls.is_empty() { p.muted { (word(l, CallsWord::NoCallsYet)) } }
         @else {
             div style="overflow-x:auto" { table {
                 thead { tr {
-                    th { (l.pick("Zeit", "Time")) } th { (l.pick("Filiale", "Branch")) } th { (l.pick("Anrufer", "Caller")) }
-                    th { (l.pick("Dauer", "Length")) } th { (l.pick("Funktionen", "Functions")) } th { (l.pick("Ergebnis", "Outcome")) }
-                    th { (l.pick("Auswertung", "Analysis")) }
+                    th { (word(l, CallsWord::Time)) } th { (word(l, PageWord::Branch)) } th { (word(l, CallsWord::Caller)) }
+                    th { (word(l, CallsWord::Length)) } th { (word(l, PageWord::Functions)) } th { (word(l, CallsWord::Outcome)) }
+                    th { (word(l, CallsWord::Analysis)) }
                 } }
                 tbody {
                     @for call in &calls {
@@ -77,8 +78,8 @@ pub async fn list(State(state): State<AppState>, PageOperator(op): PageOperator)
                             td { strong { (outcome(call, &own, l)) } }
                             td {
                                 @if let Some(summary) = &call.summary { div { (summary) } }
-                                @if let Some(sentiment) = &call.sentiment { div.muted { (l.pick("Stimmung: ", "Sentiment: ")) (sentiment) } }
-                                @if let Some(url) = &call.recording_url { a href=(url) rel="noopener noreferrer" target="_blank" { (l.pick("Aufnahme", "Recording")) } }
+                                @if let Some(sentiment) = &call.sentiment { div.muted { (word(l, CallsWord::SentimentLabel)) (sentiment) } }
+                                @if let Some(url) = &call.recording_url { a href=(url) rel="noopener noreferrer" target="_blank" { (word(l, CallsWord::Recording)) } }
                             }
                         }
                     }
@@ -86,5 +87,5 @@ pub async fn list(State(state): State<AppState>, PageOperator(op): PageOperator)
             } }
         }
     };
-    page(&op, &frame, Nav::Calls, l.pick("Anrufe", "Calls"), body).into_response()
+    page(&op, &frame, Nav::Calls, word(l, PageWord::Calls), body).into_response()
 }

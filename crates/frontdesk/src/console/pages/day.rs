@@ -1,12 +1,13 @@
 //! *Heute* and *Woche*: the appointments of a day per staff member, and of a week as a grid;
 //! cancelling one goes through the same booker as the phone agent (calendar of record first).
 
+use crate::speech::{spoken_weekday_short, word, DayWord, PageWord};
 use super::layout::{csrf_field, page, phone, source, Frame, Nav};
 use super::{forbidden, not_found, PageOperator};
 use crate::app::AppState;
 use crate::console::actions;
 use crate::console::session::Operator;
-use crate::store::ConsoleAppointment;
+use crate::store::{Appointment, AppointmentSource, AppointmentStatus};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -28,42 +29,29 @@ fn parse_day(text: Option<&str>) -> Option<NaiveDate> {
     text.and_then(|t| NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").ok())
 }
 
-fn time_range(a: &ConsoleAppointment, zone: Tz) -> String {
+fn time_range(a: &Appointment, zone: Tz) -> String {
     format!("{}–{}", a.starts_at.with_timezone(&zone).format("%H:%M"), a.ends_at.with_timezone(&zone).format("%H:%M"))
 }
 
 /// The column an appointment goes in: its staff member, or "not assigned".
-fn staff_of(a: &ConsoleAppointment, unassigned: &str) -> String {
-    a.staff.clone().unwrap_or_else(|| unassigned.to_string())
+fn staff_of(a: &Appointment, unassigned: &str) -> String {
+    a.staff_name.clone().unwrap_or_else(|| unassigned.to_string())
 }
 
 fn notice_text(language: crate::domain::Language, code: Option<&str>) -> Option<Result<String, String>> {
     let l = language;
     Some(match code? {
-        "cancelled" => Ok(l.pick("Termin storniert.", "Appointment cancelled.").to_string()),
-        "booked" => Ok(l.pick("Termin eingetragen.", "Appointment booked.").to_string()),
-        "moved" => Ok(l.pick("Termin verschoben.", "Appointment moved.").to_string()),
-        "taken" => Err(l.pick("Diese Zeit ist nicht frei.", "That time is not free.").to_string()),
-        "unconfirmed" => Err(l
-            .pick(
-                "Der Kalender hat nicht rechtzeitig geantwortet; der Termin wird abgeglichen.",
-                "The calendar did not answer in time; the booking is being reconciled.",
-            )
+        "cancelled" => Ok(word(l, DayWord::AppointmentCancelled).to_string()),
+        "booked" => Ok(word(l, DayWord::AppointmentBooked).to_string()),
+        "moved" => Ok(word(l, DayWord::AppointmentMoved).to_string()),
+        "taken" => Err(word(l, DayWord::ThatTimeIsNotFree).to_string()),
+        "unconfirmed" => Err(word(l, DayWord::TheCalendarDidNotAnswer)
             .to_string()),
-        "failed" => Err(l
-            .pick(
-                "Der Kalender ist gerade nicht erreichbar; bitte erneut versuchen.",
-                "The calendar cannot be reached right now; please try again.",
-            )
+        "failed" => Err(word(l, DayWord::TheCalendarCannotBeReached)
             .to_string()),
-        "refused" => Err(l
-            .pick("Die Angaben sind unvollständig oder ungültig.", "The details are incomplete or invalid.")
+        "refused" => Err(word(l, DayWord::TheDetailsAreIncompleteOr)
             .to_string()),
-        "cancel_failed" => Err(l
-            .pick(
-                "Der Kalender hat die Stornierung nicht bestätigt; bitte erneut versuchen.",
-                "The calendar did not confirm the cancellation; please try again.",
-            )
+        "cancel_failed" => Err(word(l, DayWord::TheCalendarDidNotConfirm)
             .to_string()),
         _ => return None,
     })
@@ -75,76 +63,125 @@ pub async fn today(
     PageOperator(op): PageOperator,
     Query(q): Query<DayQuery>,
 ) -> Response {
-    let l = op.language;
     let zone = actions::zone_of(&state, &op);
     let day = parse_day(q.day.as_deref()).unwrap_or_else(|| state.now().with_timezone(&zone).date_naive());
-    let rows = match actions::appointments(&state, &op, day, day).await {
+    let notice = notice_text(op.language, q.notice.as_deref());
+    day_page(&state, &op, day, notice, None).await
+}
+
+/// One day's page with a notice; `typed` refills the new-appointment form after a refusal, so
+/// nothing the owner typed is lost.
+async fn day_page(
+    state: &AppState,
+    op: &Operator,
+    day: NaiveDate,
+    notice: Option<Result<String, String>>,
+    typed: Option<&NewForm>,
+) -> Response {
+    let l = op.language;
+    let zone = actions::zone_of(state, op);
+    let rows = match actions::appointments(state, op, day, day).await {
         Ok(rows) => rows,
         Err(error) => return error.into_response(),
     };
-    let unassigned = l.pick("ohne Zuordnung", "not assigned");
-    let mut columns: BTreeMap<String, Vec<&ConsoleAppointment>> = BTreeMap::new();
+    let unassigned = word(l, DayWord::NotAssigned);
+    let mut columns: BTreeMap<String, Vec<&Appointment>> = BTreeMap::new();
+    // every staff member the operator sees gets a column with their day's axis, booked or not
+    let people: Vec<(std::sync::Arc<crate::domain::BranchContext>, crate::domain::StaffId)> =
+        crate::console::schedules::branches(state, op, None)
+            .into_iter()
+            .flat_map(|t| {
+                let ids: Vec<_> = t.branch.staff.iter().filter(|p| op.staff_name.as_deref().is_none_or(|n| n == p.name)).map(|p| p.id).collect();
+                ids.into_iter().map(move |id| (t.clone(), id))
+            })
+            .collect();
+    for (tenant, id) in &people {
+        if let Some(person) = tenant.branch.staff_member(*id) {
+            columns.entry(person.name.clone()).or_default();
+        }
+    }
     for a in &rows {
         columns.entry(staff_of(a, unassigned)).or_default().push(a);
     }
-    let frame = Frame::load(&state, &op).await.with_notice(notice_text(l, q.notice.as_deref()));
-    let title = format!("{} · {}", l.pick("Heute", "Today"), day.format(l.pick("%d.%m.%Y", "%Y-%m-%d")));
+    let axis_of = |name: &str, list: &[&Appointment]| {
+        people.iter().find_map(|(tenant, id)| {
+            let person = tenant.branch.staff_member(*id).filter(|p| p.name == name)?;
+            Some(super::staff_day::axis(l, tenant, person, day, list))
+        })
+    };
+    let frame = Frame::load(state, op).await.with_notice(notice);
+    let title = format!("{} · {}", word(l, PageWord::Today), day.format(word(l, DayWord::DateFormat)));
     let body = html! {
         div.row {
-            a href={ "/admin/today?day=" (day - Duration::days(1)) } { "← " (l.pick("Vortag", "Previous day")) }
-            a href="/admin/today" { (l.pick("Heute", "Today")) }
-            a href={ "/admin/today?day=" (day + Duration::days(1)) } { (l.pick("Nächster Tag", "Next day")) " →" }
+            a href={ "/admin/today?day=" (day - Duration::days(1)) } { "← " (word(l, DayWord::PreviousDay)) }
+            a href="/admin/today" { (word(l, PageWord::Today)) }
+            a href={ "/admin/today?day=" (day + Duration::days(1)) } { (word(l, DayWord::NextDay)) " →" }
         }
         @if rows.is_empty() {
-            p.muted { (l.pick("Keine Termine an diesem Tag.", "No appointments on this day.")) }
+            p.muted { (word(l, DayWord::NoAppointmentsOnThisDay)) }
         }
         div.grid {
             @for (staff, list) in &columns {
                 section.column {
                     h2 { (staff) " " span.muted { "(" (list.len()) ")" } }
-                    @for a in list { (card(&op, a, zone, day)) }
+                    @if let Some(axis) = axis_of(staff, list) { (axis) }
+                    @for a in list { (card(op, a, zone, day, &able(state, a))) }
                 }
             }
         }
-        (new_form(&op, &state, day))
+        (new_form(op, state, day, typed))
     };
-    page(&op, &frame, Nav::Today, &title, body).into_response()
+    page(op, &frame, Nav::Today, &title, body).into_response()
 }
 
 /// The form for an appointment made in the console (a walk-in, a call to the landline).
-fn new_form(op: &Operator, state: &AppState, day: NaiveDate) -> Markup {
+fn new_form(op: &Operator, state: &AppState, day: NaiveDate, typed: Option<&NewForm>) -> Markup {
     let l = op.language;
     let directory = state.directory();
     let branches = op.company.map(|id| directory.of_company(id)).unwrap_or_default();
+    let typed_field = |f: fn(&NewForm) -> &str| typed.map(f).unwrap_or_default().to_string();
+    let (service, staff, name, phone) =
+        (typed_field(|t| &t.service), typed_field(|t| &t.staff), typed_field(|t| &t.name), typed_field(|t| &t.phone));
+    // today a walk-in is "now": the time is filled in, rounded down to five minutes
+    let now = state.now().with_timezone(&actions::zone_of(state, op));
+    let time = match typed {
+        Some(t) => t.time.clone(),
+        None if now.date_naive() == day => { use chrono::Timelike; format!("{:02}:{:02}", now.hour(), now.minute() / 5 * 5) },
+        None => String::new(),
+    };
     html! {
         @if !branches.is_empty() {
             section.card {
-                h2 { (l.pick("Neuer Termin", "New appointment")) }
+                h2 { (word(l, PageWord::NewAppointment)) }
                 form method="post" action="/admin/appointments" {
                     (csrf_field(op))
                     // A resubmitted form books once: the key makes the request idempotent.
                     input type="hidden" name="key" value=(crate::console::session::random_token());
                     div.row {
-                        label { (l.pick("Leistung", "Service"))
+                        label { (word(l, PageWord::Service))
                             select name="service" required {
                                 @for b in branches { optgroup label=(b.branch.name) {
-                                    @for s in &b.branch.services { option value={ (b.branch.id) ":" (s.id.0) } { (s.name) } }
+                                    @for s in &b.branch.services {
+                                        @let value = format!("{}:{}", b.branch.id, s.id.0);
+                                        option value=(value) selected[value == service] { (s.name) }
+                                    }
                                 } }
                             }
                         }
                         @if op.staff_name.is_none() {
-                            label { (l.pick("Mitarbeiter", "Staff"))
+                            label { (word(l, PageWord::Staff))
                                 select name="staff" {
-                                    option value="" { (l.pick("egal", "any")) }
-                                    @for b in branches { @for p in &b.branch.staff { option value=(p.name) { (p.name) } } }
+                                    option value="" { (word(l, DayWord::Any)) }
+                                    @for b in branches { @for p in &b.branch.staff { option value=(p.name) selected[p.name == staff] { (p.name) } } }
                                 }
                             }
                         }
-                        label { (l.pick("Tag", "Day")) input type="date" name="date" value=(day) required; }
-                        label { (l.pick("Uhrzeit", "Time")) input type="time" name="time" step="300" required; }
-                        label { (l.pick("Name", "Name")) input type="text" name="name" maxlength="100" required; }
-                        label { (l.pick("Telefon", "Phone")) input type="tel" name="phone" maxlength="20" required placeholder="+49…"; }
-                        button type="submit" { (l.pick("Eintragen", "Book")) }
+                        label { (word(l, DayWord::Day)) input type="date" name="date" value=(day) required; }
+                        label { (word(l, DayWord::ClockTime)) input type="time" name="time" step="300" value=(time) required; }
+                        label { (word(l, PageWord::Name)) input type="text" name="name" maxlength="100" value=(name) required; }
+                        label { (word(l, PageWord::Phone)) " " span.muted { "(" (word(l, DayWord::Optional)) ")" }
+                            input type="tel" name="phone" maxlength="30" value=(phone) placeholder="0171 1234567"; }
+                        button type="submit" { (word(l, DayWord::Book)) }
                     }
                 }
             }
@@ -152,28 +189,45 @@ fn new_form(op: &Operator, state: &AppState, day: NaiveDate) -> Markup {
     }
 }
 
-fn card(op: &Operator, a: &ConsoleAppointment, zone: Tz, day: NaiveDate) -> Markup {
+/// Who else can take an appointment: the staff of its branch who perform its service.
+fn able(state: &AppState, a: &Appointment) -> Vec<String> {
+    let directory = state.directory();
+    let Some(tenant) = directory.branch(a.branch_id) else { return Vec::new() };
+    let service = crate::domain::ServiceId(a.service_id);
+    tenant.branch.staff_for(service).map(|p| p.name.clone()).collect()
+}
+
+fn card(op: &Operator, a: &Appointment, zone: Tz, day: NaiveDate, able: &[String]) -> Markup {
     let l = op.language;
     html! {
-        div class={ "appt " (a.status) } data-appointment=(a.id) data-start=(a.starts_at.with_timezone(&zone).format("%H:%M")) {
-            strong { (time_range(a, zone)) } " " (a.service)
-            div { (a.customer_name.as_deref().unwrap_or("–")) }
+        div class={ "appt " (a.status.as_str()) } data-appointment=(a.id) data-start=(a.starts_at.with_timezone(&zone).format("%H:%M")) {
+            strong { (time_range(a, zone)) } " " (a.service_name)
+            div { @match (a.customer_id, a.customer_name.as_deref()) {
+                (Some(id), Some(name)) => a href={ "/admin/customers/" (id.0) } { (name) },
+                (_, name) => (name.unwrap_or("–")),
+            } }
             div { (phone(a.phone.as_deref())) }
-            div.muted { (a.branch) " · " span.src { (source(l, &a.source)) }
-                @if a.status != "booked" { " · " span.overdue { (l.pick("wird abgeglichen", "being reconciled")) } } }
+            div.muted { (a.branch) " · " span.src { (source(l, a.source)) }
+                @if a.status != AppointmentStatus::Booked { " · " span.overdue { (word(l, DayWord::BeingReconciled)) } } }
             details.move {
-                summary { (l.pick("Verschieben", "Move")) }
+                summary { (word(l, DayWord::Move)) }
                 form method="post" action={ "/admin/appointments/" (a.id) "/move" } {
                     (csrf_field(op))
-                    input type="date" name="date" value=(day) required aria-label=(l.pick("Tag", "Day"));
-                    " " input type="time" name="time" step="300" required aria-label=(l.pick("Uhrzeit", "Time"));
-                    " " button type="submit" { (l.pick("Verschieben", "Move")) }
+                    input type="date" name="date" value=(day) required aria-label=(word(l, DayWord::Day));
+                    " " input type="time" name="time" step="300" required aria-label=(word(l, DayWord::ClockTime));
+                    @if able.len() > 1 {
+                        " " select name="staff" aria-label=(word(l, PageWord::Staff)) {
+                            option value="" { (word(l, DayWord::SameStaff)) }
+                            @for name in able { option value=(name) { (name) } }
+                        }
+                    }
+                    " " button type="submit" { (word(l, DayWord::Move)) }
                 }
             }
             form.inline method="post" action={ "/admin/appointments/" (a.id) "/cancel" }
-                onsubmit={ "return confirm('" (l.pick("Termin wirklich stornieren?", "Cancel this appointment?")) "')" } {
+                onsubmit={ "return confirm('" (word(l, DayWord::CancelThisAppointment)) "')" } {
                 (csrf_field(op))
-                button.danger type="submit" { (l.pick("Stornieren", "Cancel")) }
+                button.danger type="submit" { (word(l, DayWord::Cancel)) }
             }
         }
     }
@@ -194,39 +248,38 @@ pub async fn week(
         Ok(rows) => rows,
         Err(error) => return error.into_response(),
     };
-    let unassigned = l.pick("ohne Zuordnung", "not assigned");
-    let mut grid: BTreeMap<String, BTreeMap<NaiveDate, Vec<&ConsoleAppointment>>> = BTreeMap::new();
+    let unassigned = word(l, DayWord::NotAssigned);
+    let mut grid: BTreeMap<String, BTreeMap<NaiveDate, Vec<&Appointment>>> = BTreeMap::new();
     for a in &rows {
         let day = a.starts_at.with_timezone(&zone).date_naive();
         grid.entry(staff_of(a, unassigned)).or_default().entry(day).or_default().push(a);
     }
-    let names = l.pick(["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"], ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]);
     let frame = Frame::load(&state, &op).await;
-    let title = format!("{} · {}", l.pick("Woche", "Week"), monday.format(l.pick("%d.%m.%Y", "%Y-%m-%d")));
+    let title = format!("{} · {}", word(l, PageWord::Week), monday.format(word(l, DayWord::DateFormat)));
     let body = html! {
         div.row {
-            a href={ "/admin/week?start=" (monday - Duration::days(7)) } { "← " (l.pick("Vorwoche", "Previous week")) }
-            a href="/admin/week" { (l.pick("Diese Woche", "This week")) }
-            a href={ "/admin/week?start=" (monday + Duration::days(7)) } { (l.pick("Nächste Woche", "Next week")) " →" }
+            a href={ "/admin/week?start=" (monday - Duration::days(7)) } { "← " (word(l, DayWord::PreviousWeek)) }
+            a href="/admin/week" { (word(l, DayWord::ThisWeek)) }
+            a href={ "/admin/week?start=" (monday + Duration::days(7)) } { (word(l, DayWord::NextWeek)) " →" }
         }
         div style="overflow-x:auto" {
             table.weekgrid {
                 thead { tr {
-                    th { (l.pick("Mitarbeiter", "Staff")) }
-                    @for (i, d) in days.iter().enumerate() {
-                        th { a href={ "/admin/today?day=" (d) } { (names[i]) " " (d.format("%d.%m.")) } }
+                    th { (word(l, PageWord::Staff)) }
+                    @for d in &days {
+                        th { a href={ "/admin/today?day=" (d) } { (spoken_weekday_short(d.weekday(), l)) " " (d.format("%d.%m.")) } }
                     }
                 } }
                 tbody {
-                    @if grid.is_empty() { tr { td colspan="8" .muted { (l.pick("Keine Termine in dieser Woche.", "No appointments this week.")) } } }
+                    @if grid.is_empty() { tr { td colspan="8" .muted { (word(l, DayWord::NoAppointmentsThisWeek)) } } }
                     @for (staff, by_day) in &grid {
                         tr {
                             th { (staff) }
                             @for d in &days {
                                 td {
                                     @for a in by_day.get(d).map(Vec::as_slice).unwrap_or_default() {
-                                        div class={ "appt " (a.status) } {
-                                            strong { (a.starts_at.with_timezone(&zone).format("%H:%M")) } " " (a.service)
+                                        div class={ "appt " (a.status.as_str()) } {
+                                            strong { (a.starts_at.with_timezone(&zone).format("%H:%M")) } " " (a.service_name)
                                             div.muted { (a.customer_name.as_deref().unwrap_or("–")) }
                                         }
                                     }
@@ -317,19 +370,27 @@ pub async fn create(
     if !op.csrf_matches(Some(&form.csrf)) {
         return forbidden(op.language);
     }
+    let l = op.language;
     let back =
         |day: &str, notice: &str| Redirect::to(&format!("/admin/today?day={day}&notice={notice}")).into_response();
-    let day = NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d").map(|d| d.to_string()).unwrap_or_default();
+    let zone = actions::zone_of(&state, &op);
+    let date = NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d").ok();
+    let shown = date.unwrap_or_else(|| state.now().with_timezone(&zone).date_naive());
+    // refused: the same day again, the form as typed and the reason in the owner's words
+    let refuse = |reason: String| {
+        let (state, op, form) = (state.clone(), op.clone(), &form);
+        async move { super::refused_form(day_page(&state, &op, shown, Some(Err(reason)), Some(form)).await) }
+    };
     let Some((branch_id, service_id)) =
-        form.service.split_once(':').and_then(|(b, s)| Some((b.parse::<i64>().ok()?, s.parse::<i64>().ok()?)))
+        form.service.split_once(':').and_then(|(b, s)| Some((crate::domain::BranchId(b.parse::<i64>().ok()?), s.parse::<i64>().ok()?)))
     else {
-        return back(&day, "refused");
+        return refuse(word(l, DayWord::TheDetailsAreIncompleteOr).to_string()).await;
     };
     let Some(tenant) = state.directory().branch(branch_id).filter(|b| op.company == Some(b.company.id)).cloned() else {
         return not_found(op.language);
     };
     let Some(service) = tenant.branch.service(crate::domain::ServiceId(service_id)).cloned() else {
-        return back(&day, "refused");
+        return refuse(word(l, DayWord::TheDetailsAreIncompleteOr).to_string()).await;
     };
     let wanted = op.staff_name.clone().unwrap_or_else(|| form.staff.trim().to_string());
     let staff = if wanted.is_empty() {
@@ -337,45 +398,63 @@ pub async fn create(
     } else {
         match tenant.branch.staff.iter().find(|p| p.name == wanted && p.services.contains(&service.id)) {
             Some(person) => Some(person.id),
-            None => return back(&day, "refused"),
+            None => return refuse(word(l, DayWord::TheDetailsAreIncompleteOr).to_string()).await,
         }
     };
     let name = form.name.trim().chars().take(100).collect::<String>();
-    let (Some(start), Ok(phone), false, 16..=64) = (
-        instant(&form.date, &form.time, tenant.company.timezone),
-        crate::domain::PhoneNumber::parse(form.phone.trim()),
-        name.is_empty(),
-        form.key.len(),
-    ) else {
-        return back(&day, "refused");
+    if name.is_empty() {
+        return refuse(word(l, DayWord::NameMissing).to_string()).await;
+    }
+    let Some(start) = instant(&form.date, &form.time, tenant.company.timezone) else {
+        return refuse(word(l, DayWord::DayOrTimeNotUnderstood).to_string()).await;
     };
-    let customer = match state.backends().store.upsert_customer(tenant.company.id, &phone, Some(&name), None).await {
-        Ok(customer) => customer,
-        Err(error) => return crate::console::error::ConsoleError::from(error).into_response(),
+    // a walk-in already in the chair is recorded; an appointment that is over is not
+    if start + service.duration() <= state.now() {
+        return refuse(word(l, DayWord::TimeIsOver).to_string()).await;
+    }
+    // the number as people write it, read in the branch's country; none for a walk-in is fine
+    let phone = match form.phone.trim().is_empty() {
+        true => None,
+        false => match super::typed_phone(l, &tenant.branch, &form.phone) {
+            Ok(phone) => Some(phone),
+            Err(reason) => return refuse(reason).await,
+        },
     };
+    if !(16..=64).contains(&form.key.len()) {
+        return back(&shown.to_string(), "refused");
+    }
+    let customer = match &phone {
+        Some(phone) => match state.backends().store.upsert_customer(tenant.company.id, phone, Some(&name), None).await {
+            Ok(customer) => Some(customer),
+            Err(error) => return crate::console::error::ConsoleError::from(error).into_response(),
+        },
+        None => None,
+    };
+    let day = shown.to_string();
     let request = BookingRequest {
         tenant: tenant.clone(),
         call_id: format!("console:{}", form.key),
         call_row_id: None,
         service: service.id,
+        more: Vec::new(),
         staff,
         start,
-        customer_id: Some(customer.id),
+        customer_id: customer.map(|c| c.id),
         name,
-        phone: Some(phone.as_str().to_string()),
+        phone: phone.map(|p| p.as_str().to_string()),
         email: None,
         notes: None,
         source: crate::store::AppointmentSource::Console,
     };
     let notice = match state.backends().booker.book(&request).await {
         Ok(BookingOutcome::Booked { .. }) => "booked",
-        Ok(BookingOutcome::Taken) => "taken",
+        Ok(BookingOutcome::Taken) => return refuse(word(l, DayWord::ThatTimeIsNotFree).to_string()).await,
         Ok(BookingOutcome::Unconfirmed(_)) => "unconfirmed",
         Ok(BookingOutcome::Failed(_)) => "failed",
         Ok(BookingOutcome::Refused(_)) => "refused",
         Err(error) => return crate::console::error::ConsoleError::from(error).into_response(),
     };
-    tracing::info!(branch = branch_id, notice, by = %op.email, "console booking");
+    tracing::info!(branch = branch_id.0, notice, by = %op.email, "console booking");
     back(&day, notice)
 }
 
@@ -388,6 +467,9 @@ pub struct MoveForm {
     date: String,
     #[serde(default)]
     time: String,
+    /// Another staff member to take it (empty: keep theirs when free).
+    #[serde(default)]
+    staff: String,
 }
 
 /// `POST /admin/appointments/{id}/move`: moves in the calendar of record, then here.
@@ -413,7 +495,15 @@ pub async fn reschedule(
         let day = appointment.starts_at.with_timezone(&tenant.company.timezone).date_naive();
         return Redirect::to(&format!("/admin/today?day={day}&notice=refused")).into_response();
     };
-    let notice = match state.backends().booker.reschedule(&tenant, &appointment, start).await {
+    // reassigning: only to someone of this branch who performs the service
+    let staff = match form.staff.trim() {
+        "" => None,
+        name => match tenant.branch.staff_for(crate::domain::ServiceId(appointment.service_id)).find(|p| p.name == name) {
+            Some(person) => Some(person.id),
+            None => return not_found(op.language),
+        },
+    };
+    let notice = match state.backends().booker.reschedule(&tenant, &appointment, start, staff, AppointmentSource::Console).await {
         Ok(true) => "moved",
         Ok(false) => "taken",
         Err(error) => {

@@ -3,7 +3,9 @@
 
 use crate::app::AppState;
 use crate::console::session::Operator;
-use crate::domain::{mask_phone, Language};
+use crate::domain::{mask_phone, CompanyId, Language};
+use crate::speech::{word, PageWord};
+use crate::store::AppointmentSource;
 use maud::{html, Markup, DOCTYPE};
 
 /// The navigation entries.
@@ -17,6 +19,10 @@ pub enum Nav {
     Callbacks,
     /// Calls.
     Calls,
+    /// Customers: search, profile, notes.
+    Customers,
+    /// Staff: working hours, breaks, absences.
+    Staff,
     /// Services, staff, hours, closures.
     Settings,
     /// Retell setup.
@@ -31,7 +37,7 @@ pub struct Frame {
     /// Open callbacks of the operator's scope.
     pub open_callbacks: i64,
     /// `(id, name)` of every company, for an admin's switch.
-    pub companies: Vec<(i64, String)>,
+    pub companies: Vec<(CompanyId, String)>,
     /// A one-line notice after a form (`Ok` = done, `Err` = refused).
     pub notice: Option<Result<String, String>>,
 }
@@ -67,13 +73,15 @@ impl Frame {
 pub fn page(operator: &Operator, frame: &Frame, active: Nav, title: &str, body: Markup) -> Markup {
     let l = operator.language;
     let entries = [
-        (Nav::Today, "/admin/today", l.pick("Heute", "Today")),
-        (Nav::Week, "/admin/week", l.pick("Woche", "Week")),
-        (Nav::Callbacks, "/admin/callbacks", l.pick("Rückrufe", "Callbacks")),
-        (Nav::Calls, "/admin/calls", l.pick("Anrufe", "Calls")),
-        (Nav::Settings, "/admin/settings", l.pick("Einstellungen", "Settings")),
+        (Nav::Today, "/admin/today", word(l, PageWord::Today)),
+        (Nav::Week, "/admin/week", word(l, PageWord::Week)),
+        (Nav::Callbacks, "/admin/callbacks", word(l, PageWord::Callbacks)),
+        (Nav::Calls, "/admin/calls", word(l, PageWord::Calls)),
+        (Nav::Customers, "/admin/customers", word(l, PageWord::Customers)),
+        (Nav::Staff, "/admin/staff", word(l, PageWord::Staff)),
+        (Nav::Settings, "/admin/settings", word(l, PageWord::Settings)),
         (Nav::Retell, "/admin/retell", "Retell"),
-        (Nav::Ops, "/admin/ops", l.pick("Betrieb", "Operations")),
+        (Nav::Ops, "/admin/ops", word(l, PageWord::Operations)),
     ];
     html! {
         (DOCTYPE)
@@ -98,7 +106,7 @@ pub fn page(operator: &Operator, frame: &Frame, active: Nav, title: &str, body: 
                         @if operator.is_admin() && !frame.companies.is_empty() {
                             form.inline method="post" action="/admin/company" {
                                 (csrf_field(operator))
-                                select name="company" aria-label=(l.pick("Firma", "Company")) onchange="this.form.submit()" {
+                                select name="company" aria-label=(word(l, PageWord::Company)) onchange="this.form.submit()" {
                                     @for (id, name) in &frame.companies {
                                         option value=(id) selected[operator.company == Some(*id)] { (name) }
                                     }
@@ -109,12 +117,12 @@ pub fn page(operator: &Operator, frame: &Frame, active: Nav, title: &str, body: 
                         span { (operator.email) }
                         form.inline method="post" action="/admin/language" {
                             (csrf_field(operator))
-                            input type="hidden" name="language" value=(l.pick("en", "de"));
-                            button.secondary type="submit" { (l.pick("English", "Deutsch")) }
+                            input type="hidden" name="language" value=(word(l, PageWord::OtherLanguageCode));
+                            button.secondary type="submit" { (word(l, PageWord::OtherLanguageName)) }
                         }
                         form.inline method="post" action="/admin/logout" {
                             (csrf_field(operator))
-                            button.secondary type="submit" { (l.pick("Abmelden", "Sign out")) }
+                            button.secondary type="submit" { (word(l, PageWord::SignOut)) }
                         }
                     }
                 }
@@ -148,12 +156,11 @@ pub fn phone(number: Option<&str>) -> Markup {
 }
 
 /// "Telefonagent" / "Cal.com" / "Konsole".
-pub fn source(language: Language, source: &str) -> &'static str {
+pub fn source(language: Language, source: AppointmentSource) -> &'static str {
     match source {
-        "phone" => language.pick("Telefonagent", "phone agent"),
-        "calcom" => "Cal.com",
-        "console" => language.pick("Konsole", "console"),
-        _ => "?",
+        AppointmentSource::Phone => word(language, PageWord::PhoneAgent),
+        AppointmentSource::Calcom => "Cal.com",
+        AppointmentSource::Console => word(language, PageWord::Console),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Signing in and out: a form with its own CSRF cookie, argon2 verification, throttling per
 //! account and per address, a database session in an HttpOnly cookie.
 
+use crate::speech::{word, PageWord};
 use super::layout::bare;
 use crate::operators::password;
 use crate::console::session::{cookie, expires, random_token, read_cookie, token_hash, Operator, SESSION_COOKIE};
@@ -24,29 +25,24 @@ pub const FAILURES_PER_ADDRESS: i64 = 20;
 /// The throttling window.
 pub const THROTTLE_MINUTES: i64 = 15;
 
-/// The language a browser asks for (`Accept-Language`), for people not signed in: English when
-/// it prefers English, German otherwise.
+/// The language a browser asks for (`Accept-Language`), for people not signed in.
 pub fn language_of(headers: &HeaderMap) -> Language {
-    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("de");
-    if accept.trim_start().to_ascii_lowercase().starts_with("en") {
-        Language::En
-    } else {
-        Language::De
-    }
+    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    Language::preferred(accept)
 }
 
 fn form(language: Language, token: &str, email: &str, problem: Option<&str>) -> maud::Markup {
     let l = language;
     bare(
         l,
-        l.pick("Anmelden", "Sign in"),
+        word(l, PageWord::SignIn),
         html! {
             @if let Some(problem) = problem { div.notice.error role="alert" { (problem) } }
             form method="post" action="/admin/login" {
                 input type="hidden" name="csrf" value=(token);
-                label { (l.pick("E-Mail", "E-mail")) input type="email" name="email" value=(email) autocomplete="username" required; }
-                label { (l.pick("Passwort", "Password")) input type="password" name="password" autocomplete="current-password" required; }
-                button type="submit" { (l.pick("Anmelden", "Sign in")) }
+                label { (word(l, PageWord::EMail)) input type="email" name="email" value=(email) autocomplete="username" required; }
+                label { (word(l, PageWord::Password)) input type="password" name="password" autocomplete="current-password" required; }
+                button type="submit" { (word(l, PageWord::SignIn)) }
             }
         },
     )
@@ -85,7 +81,7 @@ pub async fn submit(
     let token = read_cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
     // The form must come from our own login page (login CSRF).
     if token.is_empty() || !crate::console::session::constant_time_eq(token.as_bytes(), credentials.csrf.as_bytes()) {
-        let page = form(l, &token, "", Some(l.pick("Das Formular ist abgelaufen. Bitte erneut anmelden.", "The form expired. Please sign in again.")));
+        let page = form(l, &token, "", Some(word(l, PageWord::TheFormExpiredPleaseSign)));
         return (StatusCode::FORBIDDEN, page).into_response();
     }
     let typed = credentials.email.trim().to_lowercase().chars().take(254).collect::<String>();
@@ -94,7 +90,7 @@ pub async fn submit(
     let store = &state.backends().store;
     let since = now - Duration::minutes(THROTTLE_MINUTES);
     let refused = |status: StatusCode, text: &str| (status, form(l, &token, &typed, Some(text))).into_response();
-    let unavailable = l.pick("Die Anmeldung ist gerade nicht möglich. Bitte gleich noch einmal.", "Signing in is not possible right now. Please try again.");
+    let unavailable = word(l, PageWord::SigningInIsNotPossible);
     let (by_account, by_address) = match store.login_failures_since(&typed, &address, since).await {
         Ok(counts) => counts,
         Err(error) => {
@@ -106,7 +102,7 @@ pub async fn submit(
         tracing::warn!(account = %mask(&typed), %address, "login throttled");
         return refused(
             StatusCode::TOO_MANY_REQUESTS,
-            l.pick("Zu viele Fehlversuche. Bitte in 15 Minuten erneut versuchen.", "Too many failed attempts. Please try again in 15 minutes."),
+            word(l, PageWord::TooManyFailedAttemptsPlease),
         );
     }
     let found = match OperatorEmail::parse(&typed) {
@@ -125,7 +121,7 @@ pub async fn submit(
             tracing::error!(%error, "login failure could not be recorded");
         }
         tracing::info!(account = %mask(&typed), %address, "login refused");
-        return refused(StatusCode::UNAUTHORIZED, l.pick("E-Mail oder Passwort ist falsch.", "Wrong e-mail or password."));
+        return refused(StatusCode::UNAUTHORIZED, word(l, PageWord::WrongEMailOrPassword));
     }
     let operator = found.expect("verified against a stored hash");
     let session = random_token();

@@ -2,16 +2,20 @@
 
 pub mod callbacks;
 pub mod calls;
+pub mod customers;
 pub mod day;
 pub mod layout;
 pub mod login;
 pub mod ops;
 pub mod retell;
 pub mod settings;
+pub mod staff;
+pub mod staff_day;
 
+use crate::speech::{word, PageWord};
 use super::session::{operator_of, Operator, Unauthenticated};
 use crate::app::AppState;
-use crate::domain::Language;
+use crate::domain::{CompanyId, Language};
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
@@ -34,7 +38,7 @@ impl IntoResponse for ToLogin {
             Unauthenticated::Missing => Redirect::to("/admin/login").into_response(),
             Unauthenticated::Unavailable => {
                 let body = layout::bare(
-                    Language::De,
+                    Language::default(),
                     "frontdesk",
                     html! { p { "Die Datenbank antwortet gerade nicht. The database is not answering right now." } },
                 );
@@ -68,8 +72,8 @@ pub struct CsrfForm {
 pub fn forbidden(language: Language) -> Response {
     let body = layout::bare(
         language,
-        language.pick("Nicht erlaubt", "Not allowed"),
-        html! { p { (language.pick("Das Formular ist abgelaufen oder kam nicht von dieser Seite. Bitte die Seite neu laden.", "The form expired or did not come from this page. Please reload the page.")) } p { a href="/admin/today" { "frontdesk" } } },
+        word(language, PageWord::NotAllowed),
+        html! { p { (word(language, PageWord::TheFormExpiredOrDid)) } p { a href="/admin/today" { "frontdesk" } } },
     );
     (StatusCode::FORBIDDEN, body).into_response()
 }
@@ -78,10 +82,30 @@ pub fn forbidden(language: Language) -> Response {
 pub fn not_found(language: Language) -> Response {
     let body = layout::bare(
         language,
-        language.pick("Nicht gefunden", "Not found"),
-        html! { p { (language.pick("Diese Seite gibt es nicht.", "This page does not exist.")) } p { a href="/admin/today" { "frontdesk" } } },
+        word(language, PageWord::NotFound),
+        html! { p { (word(language, PageWord::ThisPageDoesNotExist)) } p { a href="/admin/today" { "frontdesk" } } },
     );
     (StatusCode::NOT_FOUND, body).into_response()
+}
+
+/// A page shown again after a refused form (the reason on it, what was typed in it): 422.
+pub fn refused_form(mut page: Response) -> Response {
+    *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    page
+}
+
+/// A number as someone typed it into a form, read in the branch's country; else the sentence
+/// that says it could not be read, with (at most 30 characters of) what was typed.
+pub fn typed_phone(
+    language: Language,
+    branch: &crate::domain::Branch,
+    typed: &str,
+) -> Result<crate::domain::PhoneNumber, String> {
+    let typed = typed.trim();
+    crate::domain::PhoneNumber::read(typed, branch.country()).map_err(|_| {
+        let said = crate::speech::echo(&typed.chars().take(30).collect::<String>());
+        format!("{} {said}", word(language, crate::speech::DayWord::PhoneNotUnderstood))
+    })
 }
 
 /// `GET /admin/`: the day.
@@ -136,7 +160,7 @@ pub async fn set_company(
     if !operator.csrf_matches(Some(&form.csrf)) {
         return forbidden(operator.language);
     }
-    let company: Option<i64> = form.company.trim().parse().ok();
+    let company: Option<CompanyId> = form.company.trim().parse().ok().map(CompanyId);
     let exists = company.is_some_and(|id| !state.directory().of_company(id).is_empty());
     let (Some(company), true, true, Some(session)) =
         (company, exists, operator.is_admin(), operator.session.as_deref())

@@ -1,6 +1,7 @@
 //! *Betrieb* (admins): the last hour's latency per function, cache hit rate, Cal.com requests per
 //! key against Cal.com's 120 per minute, breaker state and open reconciliations.
 
+use crate::speech::{word, OpsWord, PageWord};
 use super::layout::{page, Frame, Nav};
 use super::{not_found, PageOperator};
 use crate::app::AppState;
@@ -24,32 +25,32 @@ pub async fn show(State(state): State<AppState>, PageOperator(op): PageOperator)
     let (hits, lookups) = figures.iter().fold((0, 0), |(h, n), f| (h + f.cache_hits, n + f.cache_lookups));
     let frame = Frame::load(&state, &op).await;
     let body = html! {
-        p.muted { (l.pick("Dieser Prozess, letzte Stunde.", "This process, last hour.")) }
+        p.muted { (word(l, OpsWord::ThisProcessLastHour)) }
         table {
-            thead { tr { th { "Funktion" } th { (l.pick("Aufrufe", "Calls")) } th { "p50 ms" } th { "p95 ms" } th { "p99 ms" } } }
+            thead { tr { th { "Funktion" } th { (word(l, OpsWord::FunctionCalls)) } th { "p50 ms" } th { "p95 ms" } th { "p99 ms" } } }
             tbody {
-                @if figures.is_empty() { tr { td colspan="5" .muted { (l.pick("Noch keine Aufrufe.", "No calls yet.")) } } }
+                @if figures.is_empty() { tr { td colspan="5" .muted { (word(l, OpsWord::NoFunctionCallsYet)) } } }
                 @for f in &figures {
                     tr data-function=(f.function) { td { (f.function) } td { (f.calls) }
                         td { (format!("{:.2}", f.p50_ms)) } td { (format!("{:.2}", f.p95_ms)) } td { (format!("{:.2}", f.p99_ms)) } }
                 }
             }
         }
-        h2 { (l.pick("Verfügbarkeits-Cache", "Availability cache")) }
-        p { @if lookups > 0 { (format!("{:.1} %", hits as f64 * 100.0 / lookups as f64)) " " (l.pick("Treffer", "hits")) " (" (hits) " / " (lookups) ")" } @else { "–" } }
+        h2 { (word(l, OpsWord::AvailabilityCache)) }
+        p { @if lookups > 0 { (format!("{:.1} %", hits as f64 * 100.0 / lookups as f64)) " " (word(l, OpsWord::Hits)) " (" (hits) " / " (lookups) ")" } @else { "–" } }
         h2 { "Cal.com" }
-        @if usage.is_empty() { p.muted { (l.pick("Kein Cal.com-Konto in Gebrauch.", "No Cal.com account in use.")) } }
+        @if usage.is_empty() { p.muted { (word(l, OpsWord::NoCalComAccountIn)) } }
         @else {
             table {
-                thead { tr { th { (l.pick("Schlüssel", "Key")) } th { (l.pick("Anfragen letzte Minute", "Requests last minute")) } th { "Breaker" } } }
+                thead { tr { th { (word(l, OpsWord::Key)) } th { (word(l, OpsWord::RequestsLastMinute)) } th { "Breaker" } } }
                 tbody { @for u in &usage {
                     tr { td { code { (u.account) } } td { (u.last_minute) " / " (CALCOM_LIMIT_PER_MINUTE) }
-                         td { (match u.phase { BreakerPhase::Closed => l.pick("geschlossen (gesund)", "closed (healthy)"), BreakerPhase::HalfOpen => l.pick("halb offen (Probe)", "half open (probing)"), BreakerPhase::Open => l.pick("offen (Cal.com gestört)", "open (Cal.com failing)") }) } }
+                         td { (match u.phase { BreakerPhase::Closed => word(l, OpsWord::ClosedHealthy), BreakerPhase::HalfOpen => word(l, OpsWord::HalfOpenProbing), BreakerPhase::Open => word(l, OpsWord::OpenCalComFailing) }) } }
                 } }
             }
         }
-        h2 { (l.pick("Offene Abgleiche", "Open reconciliations")) }
-        p { (reconciling.map(|n| n.to_string()).unwrap_or_else(|| "?".into())) " " (l.pick("Buchungen mit noch unbekanntem Ausgang", "bookings whose outcome is not known yet")) }
+        h2 { (word(l, OpsWord::OpenReconciliations)) }
+        p { (reconciling.map(|n| n.to_string()).unwrap_or_else(|| "?".into())) " " (word(l, OpsWord::BookingsWhoseOutcomeIsNot)) }
     };
-    page(&op, &frame, Nav::Ops, l.pick("Betrieb", "Operations"), body).into_response()
+    page(&op, &frame, Nav::Ops, word(l, PageWord::Operations), body).into_response()
 }

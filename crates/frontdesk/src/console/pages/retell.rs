@@ -1,6 +1,7 @@
 //! *Retell*: per branch the tool definitions to paste (with a copy button), the URLs Retell
 //! calls, and whether signed requests are arriving.
 
+use crate::speech::{word, PageWord};
 use super::layout::{page, pretty, Frame, Nav};
 use super::PageOperator;
 use crate::app::AppState;
@@ -30,16 +31,16 @@ pub async fn show(State(state): State<AppState>, PageOperator(op): PageOperator)
     let frame = Frame::load(&state, &op).await;
     let body = html! {
         @if base.is_none() {
-            div.notice.error { (l.pick("FRONTDESK_PUBLIC_URL ist nicht gesetzt: die Adressen unten sind Beispiele.", "FRONTDESK_PUBLIC_URL is not set: the addresses below are examples.")) }
+            div.notice.error { (word(l, PageWord::FrontdeskPublicUrlIsNot)) }
         }
         @if let Some((count, last)) = arriving {
             p {
                 @if count > 0 {
-                    strong { (l.pick("Signierte Anfragen kommen an: ", "Signed requests are arriving: ")) }
-                    (count) (l.pick(" in den letzten 24 Stunden, zuletzt ", " in the last 24 hours, last at "))
+                    strong { (word(l, PageWord::SignedRequestsAreArriving)) }
+                    (count) (word(l, PageWord::InTheLast24Hours))
                     (last.map(|t| t.with_timezone(&zone).format("%d.%m. %H:%M").to_string()).unwrap_or_default())
                 } @else {
-                    strong.overdue { (l.pick("In den letzten 24 Stunden kam keine signierte Anfrage an.", "No signed request arrived in the last 24 hours.")) }
+                    strong.overdue { (word(l, PageWord::NoSignedRequestArrivedIn)) }
                 }
             }
         }
@@ -48,15 +49,15 @@ pub async fn show(State(state): State<AppState>, PageOperator(op): PageOperator)
             section.card {
                 h2 { (ctx.company.name) " · " (ctx.branch.name) }
                 table { tbody {
-                    tr { th { (l.pick("Funktionen", "Functions")) } td { code { (shown_base) "/retell/functions/{name}" } } }
+                    tr { th { (word(l, PageWord::Functions)) } td { code { (shown_base) "/retell/functions/{name}" } } }
                     tr { th { "Webhook" } td { code { (shown_base) "/retell/webhook" } } }
-                    tr { th { (l.pick("Eingehende Anrufe", "Inbound calls")) } td { code { (shown_base) "/retell/inbound" } } }
-                    tr { th { (l.pick("Nummern", "Numbers")) } td { @for n in &ctx.branch.phone_numbers { code { (n.as_str()) } " " } } }
+                    tr { th { (word(l, PageWord::InboundCalls)) } td { code { (shown_base) "/retell/inbound" } } }
+                    tr { th { (word(l, PageWord::Numbers)) } td { @for n in &ctx.branch.phone_numbers { code { (n.as_str()) } " " } } }
                     @if !ctx.branch.retell_agent_ids.is_empty() {
                         tr { th { "Agent" } td { @for a in &ctx.branch.retell_agent_ids { code { (a) } " " } } }
                     }
                 } }
-                p { button.secondary type="button" data-copy={ "tools-" (i) } data-done=(l.pick("Kopiert ✓", "Copied ✓")) { (l.pick("Tool-Definitionen kopieren", "Copy tool definitions")) } }
+                p { button.secondary type="button" data-copy={ "tools-" (i) } data-done=(word(l, PageWord::Copied)) { (word(l, PageWord::CopyToolDefinitions)) } }
                 textarea.code id={ "tools-" (i) } readonly { (pretty(&tools)) }
             }
         }

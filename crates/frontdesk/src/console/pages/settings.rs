@@ -2,10 +2,11 @@
 //! branch. A save is validated by the tenants file's rules, written to the database (the source
 //! of truth) and applied at once on every instance; the branch's windows are recomputed.
 
+use crate::speech::{spoken_weekday, word, PageWord, SettingsWord};
 use super::layout::{csrf_field, page, Frame, Nav};
 use super::{forbidden, not_found, PageOperator};
 use crate::console::session::Operator;
-use crate::domain::{BranchContext, CalendarKind, Role};
+use crate::domain::{BranchContext, BranchId, CalendarKind, Language, Phase, Resource, Role, TimeRange};
 use crate::app::AppState;
 use crate::tenants::{BranchDraft, Changed, ServiceSpec, StaffSpec};
 use axum::extract::{Path, Query, State};
@@ -15,9 +16,13 @@ use maud::{html, Markup};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use chrono::Weekday;
 
 /// The weekdays as the tenants file names them.
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+/// The weekdays in the order of [`DAYS`].
+const WEEK: [Weekday; 7] =
+    [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
 /// Longest text accepted in one settings field.
 const FIELD_CHARS: usize = 200;
 
@@ -44,46 +49,115 @@ pub async fn show(State(state): State<AppState>, PageOperator(op): PageOperator,
     }
     let notice = match (q.saved, q.error) {
         (_, Some(error)) => Some(Err(error.chars().take(300).collect())),
-        (Some(_), None) => Some(Ok(l.pick("Gespeichert — gilt ab sofort.", "Saved — in effect now.").to_string())),
+        (Some(_), None) => Some(Ok(word(l, SettingsWord::SavedInEffectNow).to_string())),
         _ => None,
     };
-    let frame = Frame::load(&state, &op).await.with_notice(notice);
-    let body = html! { @for ctx in branches_of(&state, &op) { (branch_forms(&op, &ctx)) } };
-    page(&op, &frame, Nav::Settings, l.pick("Einstellungen", "Settings"), body).into_response()
+    settings_page(&state, &op, notice, None).await
 }
 
-fn branch_forms(op: &Operator, ctx: &BranchContext) -> Markup {
+/// The settings of every branch; `typed` shows one branch's forms as submitted (after a
+/// refusal, so nothing typed is lost).
+async fn settings_page(
+    state: &AppState,
+    op: &Operator,
+    notice: Option<Result<String, String>>,
+    typed: Option<(BranchId, &BranchDraft)>,
+) -> Response {
     let l = op.language;
-    let draft = BranchDraft::of(ctx);
+    let frame = Frame::load(state, op).await.with_notice(notice);
+    let body = html! { @for ctx in branches_of(state, op) {
+        @let draft = match typed {
+            Some((id, draft)) if id == ctx.branch.id => draft.clone(),
+            _ => BranchDraft::of(&ctx),
+        };
+        (branch_forms(op, &ctx, &draft))
+    } };
+    page(op, &frame, Nav::Settings, word(l, PageWord::Settings), body).into_response()
+}
+
+/// Phases as an owner reads them: "30 Arbeit, 35 Einwirken, 25 Arbeit".
+fn phases_text(l: crate::domain::Language, phases: &[Phase]) -> String {
+    let part = |p: &Phase| match p {
+        Phase::Work(m) => format!("{m} {}", word(l, SettingsWord::Work)),
+        Phase::Wait(m) => format!("{m} {}", word(l, SettingsWord::Wait)),
+    };
+    phases.iter().map(part).collect::<Vec<_>>().join(", ")
+}
+
+/// Phases as an owner writes them, in either language: each part a number of minutes, a wait when
+/// it says so ("35 Einwirken", "35 warten", "35 wait"), else work.
+fn parse_phases(text: &str) -> Result<Vec<Phase>, String> {
+    const WAITING: [&str; 6] = ["einwirken", "warten", "wait", "pause", "einwirkzeit", "waiting"];
+    text.split(',').map(str::trim).filter(|p| !p.is_empty()).map(|part| {
+        let (number, rest) = part.split_once(char::is_whitespace).unwrap_or((part, ""));
+        let minutes: u32 = number.parse().map_err(|_| format!("{part:?}: minutes first, e.g. \"30 Arbeit\""))?;
+        let wait = WAITING.contains(&crate::speech::fold(rest.trim()).as_str());
+        Ok(if wait { Phase::Wait(minutes) } else { Phase::Work(minutes) })
+    }).collect()
+}
+
+/// The form for services' phases, buffers, resources, notice and interval, and the branch's resources.
+fn timing_form(op: &Operator, draft: &BranchDraft, id: BranchId) -> Markup {
+    let l = op.language;
+    let number = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+    html! {
+        h3 { (word(l, SettingsWord::Timing)) }
+        form method="post" action={ "/admin/settings/" (id) "/timing" } {
+            (csrf_field(op))
+            div style="overflow-x:auto" { table {
+                thead { tr { th { "Name" } th { (word(l, SettingsWord::Phases)) } th { (word(l, SettingsWord::BufferBefore)) }
+                    th { (word(l, SettingsWord::BufferAfter)) } th { (word(l, SettingsWord::Resources)) }
+                    th { (word(l, SettingsWord::Notice)) } th { (word(l, SettingsWord::Interval)) } } }
+                tbody { @for (i, s) in draft.service.iter().enumerate() { tr {
+                    td { (s.name) }
+                    td { input type="text" name={ "phases_" (i) } value=(phases_text(l, &s.phases)) maxlength="200"; }
+                    td { input type="number" name={ "before_" (i) } value=(s.buffer_before_minutes) min="0" max="240" style="width:5em"; }
+                    td { input type="number" name={ "after_" (i) } value=(s.buffer_after_minutes) min="0" max="240" style="width:5em"; }
+                    td { input type="text" name={ "resources_" (i) } value=(s.resources.join(", ")) maxlength="200"; }
+                    td { input type="number" name={ "notice_" (i) } value=(number(s.min_notice_minutes)) min="0" style="width:6em"; }
+                    td { input type="number" name={ "interval_" (i) } value=(number(s.slot_interval_minutes)) min="5" max="240" style="width:5em"; }
+                } } }
+            } }
+            p.muted { (word(l, SettingsWord::PhasesHint)) }
+            textarea name="branch_resources" rows="3" cols="32" placeholder="Farbplatz: 2" {
+                (draft.resource.iter().map(|r| format!("{}: {}", r.name, r.capacity)).collect::<Vec<_>>().join("\n"))
+            }
+            p.muted { (word(l, SettingsWord::ResourcesHint)) }
+            button type="submit" { (word(l, SettingsWord::SaveTiming)) }
+        }
+    }
+}
+
+fn branch_forms(op: &Operator, ctx: &BranchContext, draft: &BranchDraft) -> Markup {
+    let l = op.language;
     let id = ctx.branch.id;
-    let day_names = l.pick(["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"], ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]);
     html! {
         section.card data-branch=(id) {
             h2 { (ctx.branch.name) }
-            h3 { (l.pick("Öffnungszeiten", "Opening hours")) }
+            h3 { (word(l, SettingsWord::OpeningHours)) }
             form method="post" action={ "/admin/settings/" (id) "/hours" } {
                 (csrf_field(op))
                 @for (i, day) in DAYS.iter().enumerate() {
-                    div.row { label { (day_names[i])
+                    div.row { label { (spoken_weekday(WEEK[i], l))
                         input type="text" name=(day) value=(draft.opening_hours.get(*day).map(|r| r.join(", ")).unwrap_or_default())
-                            placeholder=(l.pick("geschlossen", "closed")) maxlength="200";
+                            placeholder=(word(l, SettingsWord::Closed)) maxlength="200";
                     } }
                 }
-                p.muted { (l.pick("Zeiten wie 09:00-13:00, 14:00-18:00; leer = geschlossen.", "Times like 09:00-13:00, 14:00-18:00; empty = closed.")) }
-                button type="submit" { (l.pick("Öffnungszeiten speichern", "Save opening hours")) }
+                p.muted { (word(l, SettingsWord::TimesLike090013)) }
+                button type="submit" { (word(l, SettingsWord::SaveOpeningHours)) }
             }
-            h3 { (l.pick("Schließtage", "Closures")) }
+            h3 { (word(l, SettingsWord::Closures)) }
             form method="post" action={ "/admin/settings/" (id) "/closures" } {
                 (csrf_field(op))
                 textarea name="closures" rows="4" cols="32" placeholder="2026-12-24..2027-01-01" { (draft.closures.join("\n")) }
-                p.muted { (l.pick("Ein Tag oder Zeitraum pro Zeile, z. B. 2027-02-16 oder 2026-12-24..2027-01-01.", "One day or range per line, e.g. 2027-02-16 or 2026-12-24..2027-01-01.")) }
-                button type="submit" { (l.pick("Schließtage speichern", "Save closures")) }
+                p.muted { (word(l, SettingsWord::OneDayOrRangePer)) }
+                button type="submit" { (word(l, SettingsWord::SaveClosures)) }
             }
-            h3 { (l.pick("Leistungen", "Services")) }
+            h3 { (word(l, SettingsWord::Services)) }
             form method="post" action={ "/admin/settings/" (id) "/services" } {
                 (csrf_field(op))
                 div style="overflow-x:auto" { table {
-                    thead { tr { th { "Name" } th { (l.pick("Synonyme (Komma)", "Synonyms (comma)")) } th { (l.pick("Minuten", "Minutes")) } th { (l.pick("Preis", "Price")) } th { "Cal.com" } th { (l.pick("Entfernen", "Remove")) } } }
+                    thead { tr { th { "Name" } th { (word(l, SettingsWord::SynonymsComma)) } th { (word(l, SettingsWord::Minutes)) } th { (word(l, SettingsWord::Price)) } th { "Cal.com" } th { (word(l, SettingsWord::Remove)) } } }
                     tbody {
                         @for (i, s) in draft.service.iter().enumerate() {
                             tr {
@@ -96,7 +170,7 @@ fn branch_forms(op: &Operator, ctx: &BranchContext) -> Markup {
                             }
                         }
                         tr {
-                            td { input type="text" name="name_new" placeholder=(l.pick("neue Leistung", "new service")) maxlength="200"; }
+                            td { input type="text" name="name_new" placeholder=(word(l, SettingsWord::NewService)) maxlength="200"; }
                             td { input type="text" name="synonyms_new" maxlength="200"; }
                             td { input type="number" name="duration_new" min="1" max="1440" style="width:5em"; }
                             td { input type="text" name="price_new" maxlength="40" style="width:7em"; }
@@ -105,9 +179,10 @@ fn branch_forms(op: &Operator, ctx: &BranchContext) -> Markup {
                         }
                     }
                 } }
-                button type="submit" { (l.pick("Leistungen speichern", "Save services")) }
+                button type="submit" { (word(l, SettingsWord::SaveServices)) }
             }
-            h3 { (l.pick("Mitarbeiter", "Staff")) }
+            (timing_form(op, draft, id))
+            h3 { (word(l, PageWord::Staff)) }
             form method="post" action={ "/admin/settings/" (id) "/staff" } {
                 (csrf_field(op))
                 table { tbody {
@@ -119,20 +194,20 @@ fn branch_forms(op: &Operator, ctx: &BranchContext) -> Markup {
                                     input type="checkbox" name={ "does_" (i) } value=(s.name) checked[p.services.contains(&s.name)]; " " (s.name)
                                 }
                             } }
-                            td { label { input type="checkbox" name={ "remove_" (i) } value="1"; " " (l.pick("entfernen", "remove")) } }
+                            td { label { input type="checkbox" name={ "remove_" (i) } value="1"; " " (word(l, SettingsWord::RemoveLower)) } }
                         }
                     }
-                    tr { td { input type="text" name="staff_new" placeholder=(l.pick("neue Person", "new person")) maxlength="200"; } td {
+                    tr { td { input type="text" name="staff_new" placeholder=(word(l, SettingsWord::NewPerson)) maxlength="200"; } td {
                         @for s in &draft.service { label style="display:inline-block;margin-right:.6rem" { input type="checkbox" name="does_new" value=(s.name); " " (s.name) } }
                     } td {} }
                 } }
-                button type="submit" { (l.pick("Mitarbeiter speichern", "Save staff")) }
+                button type="submit" { (word(l, SettingsWord::SaveStaff)) }
             }
         }
     }
 }
 
-fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(super) fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
     form.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
 }
 
@@ -148,17 +223,23 @@ fn list(text: Option<&str>) -> Result<Vec<String>, String> {
 }
 
 /// Applies one submitted section to the draft.
-fn apply(draft: &mut BranchDraft, section: &str, form: &[(String, String)]) -> Result<(), String> {
+fn apply(draft: &mut BranchDraft, section: &str, form: &[(String, String)], l: Language) -> Result<(), String> {
     match section {
         "hours" => {
             let mut hours = BTreeMap::new();
+            let mut unclear = Vec::new();
             for day in DAYS {
                 let ranges = list(field(form, day))?;
+                // said in the owner's words, what was typed kept in the form
+                unclear.extend(ranges.iter().filter(|r| TimeRange::parse(r).is_err()).map(|r| crate::speech::echo(r)));
                 if !ranges.is_empty() {
                     hours.insert(day.to_string(), ranges);
                 }
             }
             draft.opening_hours = hours;
+            if !unclear.is_empty() {
+                return Err(format!("{} {}", word(l, SettingsWord::HoursNotUnderstood), unclear.join(", ")));
+            }
         }
         "closures" => {
             draft.closures = field(form, "closures")
@@ -181,13 +262,16 @@ fn apply(draft: &mut BranchDraft, section: &str, form: &[(String, String)]) -> R
                     field(form, &format!("{key}_{row}")).map(|v| v.parse::<i64>().map_err(|_| format!("{v:?} is not a number"))).transpose()
                 };
                 let duration = number("duration")?.ok_or_else(|| format!("{name}: minutes are missing"))?;
+                let before = draft.service.iter().find(|s| s.name == name);
                 services.push(ServiceSpec {
                     name: bounded(name)?,
                     synonyms: list(field(form, &format!("synonyms_{row}")))?,
                     duration_minutes: u32::try_from(duration).map_err(|_| format!("{name}: minutes must be 1..1440"))?,
                     price: field(form, &format!("price_{row}")).map(bounded).transpose()?,
-                    description: draft.service.iter().find(|s| s.name == name).and_then(|s| s.description.clone()),
+                    description: before.and_then(|s| s.description.clone()),
                     calcom_event_type_id: number("event")?,
+                    // phases, buffers, resources and notice are kept as they were
+                    ..before.cloned().unwrap_or_else(|| ServiceSpec::named(name, 0))
                 });
             }
             // Staff keep only the services that still exist.
@@ -196,6 +280,30 @@ fn apply(draft: &mut BranchDraft, section: &str, form: &[(String, String)]) -> R
                 person.calcom_event_types.retain(|s, _| services.iter().any(|kept| &kept.name == s));
             }
             draft.service = services;
+        }
+        "timing" => {
+            let minutes = |key: String| -> Result<Option<u32>, String> {
+                field(form, &key).map(|v| v.parse::<u32>().map_err(|_| format!("{v:?} is not a number of minutes"))).transpose()
+            };
+            for (i, service) in draft.service.iter_mut().enumerate() {
+                service.phases = parse_phases(field(form, &format!("phases_{i}")).unwrap_or_default())?;
+                service.buffer_before_minutes = minutes(format!("before_{i}"))?.unwrap_or(0);
+                service.buffer_after_minutes = minutes(format!("after_{i}"))?.unwrap_or(0);
+                service.resources = list(field(form, &format!("resources_{i}")))?;
+                service.min_notice_minutes = minutes(format!("notice_{i}"))?;
+                service.slot_interval_minutes = minutes(format!("interval_{i}"))?;
+            }
+            draft.resource = field(form, "branch_resources")
+                .unwrap_or_default()
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(|line| {
+                    let (name, capacity) = line.rsplit_once(':').ok_or_else(|| format!("{line:?}: name: count"))?;
+                    let capacity = capacity.trim().parse().map_err(|_| format!("{line:?}: the count is not a number"))?;
+                    Ok(Resource { name: bounded(name.trim())?, capacity })
+                })
+                .collect::<Result<_, String>>()?;
         }
         "staff" => {
             let mut staff = Vec::new();
@@ -213,6 +321,8 @@ fn apply(draft: &mut BranchDraft, section: &str, form: &[(String, String)]) -> R
                         .map(|p| p.calcom_event_types.iter().filter(|(s, _)| does.contains(s)).map(|(s, e)| (s.clone(), *e)).collect())
                         .unwrap_or_default(),
                     services: does,
+                    // hours and breaks are kept as they were
+                    ..before.cloned().unwrap_or_else(|| StaffSpec::named(name, Vec::new()))
                 });
             }
             draft.staff = staff;
@@ -222,7 +332,7 @@ fn apply(draft: &mut BranchDraft, section: &str, form: &[(String, String)]) -> R
     Ok(())
 }
 
-/// `POST /admin/settings/{branch}/{section}`: `hours`, `closures`, `services` or `staff`.
+/// `POST /admin/settings/{branch}/{section}`: `hours`, `closures`, `services`, `timing` or `staff`.
 pub async fn save(
     State(state): State<AppState>,
     PageOperator(op): PageOperator,
@@ -233,7 +343,7 @@ pub async fn save(
     if !op.csrf_matches(field(&form, "csrf")) {
         return forbidden(l);
     }
-    let Some(ctx) = branch.parse::<i64>().ok().and_then(|id| branches_of(&state, &op).into_iter().find(|b| b.branch.id == id))
+    let Some(ctx) = branch.parse::<i64>().ok().map(BranchId).and_then(|id| branches_of(&state, &op).into_iter().find(|b| b.branch.id == id))
     else {
         return not_found(l);
     };
@@ -242,12 +352,12 @@ pub async fn save(
     }
     let mut draft = BranchDraft::of(&ctx);
     let is_calcom = ctx.company.calendar == Some(CalendarKind::Calcom);
-    let checked = apply(&mut draft, &section, &form).and_then(|()| draft.validate(is_calcom));
+    let checked = apply(&mut draft, &section, &form, l).and_then(|()| draft.clone().validate(is_calcom));
     let spec = match checked {
         Ok(spec) => spec,
         Err(problem) => {
-            let text = format!("{} {problem}", l.pick("Nicht gespeichert:", "Not saved:"));
-            return Redirect::to(&format!("/admin/settings?error={}", urlencode(&text))).into_response();
+            let text = format!("{} {problem}", word(l, SettingsWord::NotSaved));
+            return super::refused_form(settings_page(&state, &op, Some(Err(text)), Some((ctx.branch.id, &draft))).await);
         }
     };
     let saved = async {
@@ -256,7 +366,7 @@ pub async fn save(
     };
     match saved.await {
         Ok(()) => {
-            tracing::info!(branch = ctx.branch.id, section = %section, by = %op.email, "settings saved");
+            tracing::info!(branch = ctx.branch.id.0, section = %section, by = %op.email, "settings saved");
             Redirect::to("/admin/settings?saved=1").into_response()
         }
         Err(error) => crate::console::error::ConsoleError::from(error).into_response(),
@@ -264,7 +374,7 @@ pub async fn save(
 }
 
 /// Percent-encodes a query value.
-fn urlencode(text: &str) -> String {
+pub(super) fn urlencode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),

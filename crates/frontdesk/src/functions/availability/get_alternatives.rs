@@ -1,14 +1,14 @@
 //! `get_alternatives`: candidates from every strategy at once, ranked, in one sentence. In
 //! baseline mode each strategy asks the calendar itself, one after another, as the old system did.
 
-use super::{admitted, offer, read, slot_view, spread, Read, SlotView, ALTERNATIVES};
+use super::{admitted, label, offer_on, read, slot_view, spread, Read, SlotView, ALTERNATIVES};
 use crate::availability::alternatives::{alternatives, find, rank, strategy_day, Candidate, Strategy};
 use crate::availability::WINDOW_DAYS;
-use crate::domain::{Language, Service, Staff};
+use crate::domain::{Service, Staff};
 use crate::functions::args::{parse, AlternativesArgs};
 use crate::functions::asked::asked;
 use crate::functions::{Backends, CallContext, Reply};
-use crate::speech::spoken_wish;
+use crate::speech::{spoken_wish, AvailabilitySentence};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -34,13 +34,14 @@ pub async fn get_alternatives(backends: &Backends, ctx: &CallContext, raw: Optio
 
 async fn alternatives_for(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Result<Reply, Reply> {
     let language = ctx.language();
-    let args = parse::<AlternativesArgs>(raw).map_err(|_| Reply::invalid_arguments(language))?;
+    let args = parse::<AlternativesArgs>(raw).map_err(|_| Reply::invalid_arguments())?;
     let asked = asked(backends, ctx, &args.wish)?;
-    let (service, staff) = (asked.service, asked.staff);
+    let (service, staff, more) = (asked.service, asked.staff, asked.more.as_slice());
     let max = args.max.get().and_then(|m| m.parse::<usize>().ok()).unwrap_or(ALTERNATIVES).clamp(1, 5);
     let wish = ctx.instant(asked.wish.anchor()).max(ctx.now);
     let (found, read) = if backends.availability.cached() {
-        let read = read(backends, ctx, service, staff, ctx.now, ctx.now + Duration::days(WINDOW_DAYS)).await?;
+        let services = (service, more);
+        let read = read(backends, ctx, services, staff, ctx.now, ctx.now + Duration::days(WINDOW_DAYS)).await?;
         // A day or window: free times inside it; a start, or nothing inside: the strategies.
         let inside = match asked.wish.exact() {
             Some(_) => Vec::new(),
@@ -53,18 +54,14 @@ async fn alternatives_for(backends: &Backends, ctx: &CallContext, raw: Option<&R
         };
         (found, read)
     } else {
-        one_strategy_at_a_time(backends, ctx, service, staff, wish, max).await?
+        one_strategy_at_a_time(backends, ctx, (service, more), staff, wish, max).await?
     };
     let mut spoken: Vec<_> = found.iter().map(|c| c.slot.clone()).collect();
     spoken.sort_by_key(|s| s.start);
-    let lead = match (language, found.is_empty()) {
-        (_, true) => String::new(),
-        (Language::De, false) => "Gern.".to_string(),
-        (Language::En, false) => "Certainly.".to_string(),
-    };
-    let message = offer(ctx, lead, &spoken).trim_start().to_string();
+    let lead = (!found.is_empty()).then_some(AvailabilitySentence::Certainly);
+    let message = offer_on(ctx, lead, &spoken, None);
     let view = Alternatives {
-        service: service.name.clone(),
+        service: label(ctx, (service, more)),
         requested: spoken_wish(&asked.wish, ctx.today(), language),
         alternatives: found
             .iter()
@@ -83,7 +80,7 @@ async fn alternatives_for(backends: &Backends, ctx: &CallContext, raw: Option<&R
 async fn one_strategy_at_a_time(
     backends: &Backends,
     ctx: &CallContext,
-    service: &Service,
+    services: (&Service, &[&Service]),
     staff: Option<&Staff>,
     wish: DateTime<Utc>,
     max: usize,
@@ -100,7 +97,7 @@ async fn one_strategy_at_a_time(
             ),
             None => (ctx.now, ctx.now + Duration::days(WINDOW_DAYS)),
         };
-        let read = read(backends, ctx, service, staff, from, to).await?;
+        let read = read(backends, ctx, services, staff, from, to).await?;
         if let Some(slot) = find(strategy, &read.slots, wish, tz) {
             found.push(Candidate { slot, strategy });
         }

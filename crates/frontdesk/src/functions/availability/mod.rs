@@ -4,18 +4,20 @@
 mod check_availability;
 mod find_next_available;
 mod get_alternatives;
+mod obstacles;
 
 pub use get_alternatives::get_alternatives;
 pub(super) use check_availability::availability_of;
 pub use check_availability::check_availability;
 pub use find_next_available::find_next_available;
+use obstacles::{explained, obstacle, Obstacle};
 
 use super::asked::wish_view;
 use super::{Backends, CacheUse, CallContext, Reply};
 use crate::availability::WINDOW_DAYS;
 use crate::calendar::Slot;
-use crate::domain::{Closed, Language, Service, Staff};
-use crate::speech::{capitalise, join_choices, spoken_date, spoken_moment, spoken_moments, spoken_time, Wish};
+use crate::domain::{Closed, Service, Staff};
+use crate::speech::{spoken_moment, AvailabilitySentence, Moment, Wish};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use serde::Serialize;
 
@@ -29,7 +31,8 @@ pub struct SlotView {
     date: String,
     time: String,
     spoken: String,
-    staff: Vec<String>,
+    /// Who is free then.
+    pub staff: Vec<String>,
 }
 
 fn slot_view(ctx: &CallContext, slot: &Slot) -> SlotView {
@@ -58,28 +61,46 @@ struct Read {
 impl Read {
     /// Puts the cache outcome on a reply, and `stale: true` when the window was past its TTL.
     fn mark(&self, reply: Reply) -> Reply {
-        let reply = reply.cached(self.cache);
-        if self.cache == CacheUse::Stale {
-            reply.with("stale", true)
-        } else {
-            reply
-        }
+        mark(self.cache, reply)
     }
 }
 
-/// Free slots of a service in `[from, to)` from the availability engine.
+/// Puts a cache outcome on a reply, and `stale: true` when the window was past its TTL.
+fn mark(cache: CacheUse, reply: Reply) -> Reply {
+    let reply = reply.cached(cache);
+    if cache == CacheUse::Stale {
+        reply.with("stale", true)
+    } else {
+        reply
+    }
+}
+
+/// What the caller hears for the services asked about: "Herrenhaarschnitt und Bartpflege".
+fn label(ctx: &CallContext, (service, more): (&Service, &[&Service])) -> String {
+    let names: Vec<String> = std::iter::once(service).chain(more.iter().copied()).map(|s| s.name.clone()).collect();
+    crate::speech::join_choices(&names, ctx.language(), true)
+}
+
+/// Free slots of a service in `[from, to)` from the availability engine; with `more`, of the
+/// service and those after it back to back.
 async fn read(
     backends: &Backends,
     ctx: &CallContext,
-    service: &Service,
+    (service, more): (&Service, &[&Service]),
     staff: Option<&Staff>,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Read, Reply> {
-    let read =
-        backends.availability.slots(&ctx.tenant, service, staff.map(|s| s.id), from, to).await.map_err(|error| {
-            tracing::warn!(%error, company = ctx.company().id, "availability could not be read");
-            Reply::calendar_unavailable(ctx.language())
+    let availability = &backends.availability;
+    let read = if more.is_empty() {
+        availability.slots(&ctx.tenant, service, staff.map(|s| s.id), from, to).await
+    } else {
+        let services: Vec<&Service> = std::iter::once(service).chain(more.iter().copied()).collect();
+        availability.chain_slots(&ctx.tenant, &services, staff.map(|s| s.id), from, to).await
+    };
+    let read = read.map_err(|error| {
+            tracing::warn!(%error, company = ctx.company().id.0, "availability could not be read");
+            Reply::calendar_unavailable()
         })?;
     let mut slots = read.slots;
     if let Some(person) = staff {
@@ -109,13 +130,11 @@ fn range_around(ctx: &CallContext, start: DateTime<Utc>) -> (DateTime<Utc>, Date
 pub(super) async fn alternatives_to(
     backends: &Backends,
     ctx: &CallContext,
-    service: &Service,
+    services: (&Service, &[&Service]),
     staff: Option<&Staff>,
     wish: DateTime<Utc>,
 ) -> Vec<Slot> {
-    let slots = backends
-        .availability
-        .slots(&ctx.tenant, service, staff.map(|s| s.id), ctx.now, ctx.now + Duration::days(WINDOW_DAYS))
+    let slots = read(backends, ctx, services, staff, ctx.now, ctx.now + Duration::days(WINDOW_DAYS))
         .await
         .map(|read| read.slots)
         .unwrap_or_default();
@@ -127,58 +146,32 @@ pub(super) async fn alternatives_to(
     offered
 }
 
-/// Slots as one spoken phrase, each day named once.
-pub(super) fn spoken_list(ctx: &CallContext, slots: &[Slot]) -> String {
+/// Slots as moments on the tenant's wall clock, in the order given.
+pub(super) fn moments(ctx: &CallContext, slots: &[Slot]) -> Vec<Moment> {
     let tz = ctx.tz();
-    let mut moments: Vec<_> = slots
+    slots
         .iter()
         .map(|s| {
             let local = s.start.with_timezone(&tz);
-            (local.date_naive(), local.time())
+            Moment { date: local.date_naive(), time: local.time() }
         })
-        .collect();
-    moments.sort();
-    spoken_moments(&moments, ctx.today(), ctx.language())
+        .collect()
 }
 
-/// The sentence offering alternatives, or offering a callback when there are none.
-fn offer(ctx: &CallContext, lead: String, alternatives: &[Slot]) -> String {
-    offer_on(ctx, lead, alternatives, None)
+/// The sentence offering alternatives after `lead`, or offering a callback when there are none.
+fn offer(ctx: &CallContext, lead: AvailabilitySentence, alternatives: &[Slot]) -> AvailabilitySentence {
+    offer_on(ctx, Some(lead), alternatives, None)
 }
 
 /// The same, for a lead that already named `day`: times on that day are said without it again
 /// ("Am Dienstag … ist noch etwas frei. Ich könnte Ihnen 10 Uhr oder 10 Uhr 30 anbieten.").
-fn offer_on(ctx: &CallContext, lead: String, alternatives: &[Slot], day: Option<NaiveDate>) -> String {
-    let tz = ctx.tz();
-    let all_that_day =
-        day.is_some_and(|day| alternatives.iter().all(|s| s.start.with_timezone(&tz).date_naive() == day));
-    let list = if all_that_day {
-        let times: Vec<String> =
-            alternatives.iter().map(|s| spoken_time(s.start.with_timezone(&tz).time(), ctx.language())).collect();
-        join_choices(&times, ctx.language(), false)
-    } else {
-        spoken_list(ctx, alternatives)
-    };
-    match (ctx.language(), alternatives.is_empty()) {
-        (Language::De, false) => format!("{lead} Ich könnte Ihnen {list} anbieten. Was passt Ihnen?"),
-        (Language::En, false) => format!("{lead} I could offer you {list}. What would suit you?"),
-        (Language::De, true) => {
-            format!("{lead} In den nächsten zwei Wochen ist leider nichts mehr frei. Darf ich Sie zurückrufen lassen?")
-        }
-        (Language::En, true) => {
-            format!("{lead} Nothing is free in the next two weeks, I'm afraid. May we call you back?")
-        }
-    }
-}
-
-fn on_day(ctx: &CallContext, date: NaiveDate, language: Language) -> String {
-    let day = spoken_date(date, ctx.today(), language);
-    match (language, (date - ctx.today()).num_days()) {
-        (Language::De, 0..=2) => day,
-        (Language::De, _) => format!("am {day}"),
-        (Language::En, 0..=1) => day,
-        (Language::En, _) => format!("on {day}"),
-    }
+fn offer_on(
+    ctx: &CallContext,
+    lead: Option<AvailabilitySentence>,
+    alternatives: &[Slot],
+    day: Option<NaiveDate>,
+) -> AvailabilitySentence {
+    AvailabilitySentence::Offer { lead: lead.map(Box::new), offered: moments(ctx, alternatives), day_named: day }
 }
 
 /// The local start and end of a slot.
@@ -230,27 +223,6 @@ fn spread(slots: &[Slot], n: usize) -> Vec<Slot> {
     slots.iter().step_by(step).take(n).cloned().collect()
 }
 
-/// Why a day is closed, said the way a receptionist would ("Am 25. Dezember haben wir
-/// geschlossen — Feiertag (1. Weihnachtstag).").
-fn closed_lead(ctx: &CallContext, date: NaiveDate, closed: Closed) -> String {
-    let language = ctx.language();
-    let day = on_day(ctx, date, language);
-    match (closed, language) {
-        (Closed::Holiday(holiday), Language::De) => {
-            format!("{} haben wir geschlossen — Feiertag ({}).", capitalise(&day), holiday.name_de())
-        }
-        (Closed::Holiday(holiday), Language::En) => {
-            format!("We're closed {day}: it's a public holiday ({}).", holiday.name_en())
-        }
-        (Closed::Closure, Language::De) => {
-            format!("{} haben wir leider geschlossen — Betriebsferien.", capitalise(&day))
-        }
-        (Closed::Closure, Language::En) => format!("We're closed {day}, I'm afraid — we're away then."),
-        (Closed::Weekly, Language::De) => format!("{} haben wir leider geschlossen.", capitalise(&day)),
-        (Closed::Weekly, Language::En) => format!("We're closed {day}, I'm afraid."),
-    }
-}
-
 /// The reason code for a closed day.
 fn closed_reason(closed: Closed) -> &'static str {
     match closed {
@@ -265,37 +237,51 @@ fn closed_reason(closed: Closed) -> &'static str {
 pub(super) async fn ask_for_a_time(
     backends: &Backends,
     ctx: &CallContext,
-    service: &Service,
+    services: (&Service, &[&Service]),
     staff: Option<&Staff>,
     wish: &Wish,
 ) -> Reply {
-    let language = ctx.language();
     let (from, to) = range_for(ctx, wish);
-    let offered = match read(backends, ctx, service, staff, from, to).await {
+    let offered = match read(backends, ctx, services, staff, from, to).await {
         Ok(read) => spread(&admitted(ctx, wish, &read.slots), ALTERNATIVES),
         Err(reply) => return reply,
     };
-    let spoken = crate::speech::spoken_wish(wish, ctx.today(), language);
-    let message = match (language, offered.is_empty()) {
-        (Language::De, false) => {
-            format!(
-                "Zu welcher Uhrzeit genau? {} wäre zum Beispiel {} frei.",
-                capitalise(&spoken),
-                spoken_list(ctx, &offered)
-            )
-        }
-        (Language::En, false) => {
-            format!(
-                "At what time exactly? {}, {} would be free, for example.",
-                capitalise(&spoken),
-                spoken_list(ctx, &offered)
-            )
-        }
-        (Language::De, true) => {
-            format!("{} ist leider nichts frei. Darf ich Ihnen einen anderen Tag vorschlagen?", capitalise(&spoken))
-        }
-        (Language::En, true) => format!("Nothing is free {spoken}, I'm afraid. Shall I suggest another day?"),
-    };
     let views: Vec<SlotView> = offered.iter().map(|s| slot_view(ctx, s)).collect();
+    let message = AvailabilitySentence::WhichTime { wish: wish.clone(), offered: moments(ctx, &offered) };
     Reply::failure("time_needed", message).with("alternatives", views).with("wish", wish_view(wish))
+}
+
+/// Whether this call holds a live slot starting at `start`.
+async fn holds(backends: &Backends, ctx: &CallContext, start: DateTime<Utc>) -> bool {
+    match backends.store.holds(ctx.company().id, &ctx.call.call_id).await {
+        Ok(parts) => parts.first().is_some_and(|hold| hold.starts_at == start && hold.held_until > ctx.now),
+        Err(_) => false,
+    }
+}
+
+/// For functions that write a start (booking, holding): the refusal when something other than
+/// another booking stands in the way — closed, too soon, the staff member away or off — said
+/// with what instead, before anything is attempted. `None` when nothing does.
+pub(super) async fn refusal(
+    backends: &Backends,
+    ctx: &CallContext,
+    services: (&Service, &[&Service]),
+    staff: Option<&Staff>,
+    local: chrono::NaiveDateTime,
+) -> Option<Reply> {
+    let start = ctx.instant(local);
+    let obstacle = obstacle(ctx, services, staff, local)?;
+    // A slot this call holds was far enough ahead when it was held: the notice is not asked again.
+    if matches!(obstacle, Obstacle::TooSoon(_)) && holds(backends, ctx, start).await {
+        return None;
+    }
+    let reason = obstacle.reason();
+    let (from, to) = range_around(ctx, start);
+    let slots = match read(backends, ctx, services, staff, from, to).await {
+        Ok(read) => read.slots,
+        Err(reply) => return Some(reply),
+    };
+    let (message, offered) = explained(backends, ctx, services, staff, local, obstacle, &slots).await;
+    let none = offered.is_empty();
+    Some(Reply::failure(reason, message).with("alternatives", offered).with("offer_callback", none))
 }

@@ -7,11 +7,24 @@ use crate::speech::numbers::english_tens;
 use crate::speech::phrase_table::{phrase_table, phrases};
 use crate::speech::wish::{PartOfDay, END_OF_DAY};
 
+/// What a rule read at a position: how many tokens, and the facts they say (`None`: nothing).
+type Matched = Option<(usize, Vec<Fact>)>;
+
 impl Grammar<'_> {
     /// Bounds and windows: "ab 14 Uhr", "bis 11", "zwischen 10 und 12", "von 9 bis 11",
     /// "after 5", "before noon", "nach der Arbeit", "am späten Nachmittag".
     pub(super) fn bounds(&self, i: usize) -> Result<Option<(usize, Vec<Fact>)>, Impossible> {
-        // Windows named by words: "nach der Arbeit", "am späten Nachmittag", "before noon".
+        if let Some(found) = self.named_window(i) {
+            return Ok(Some(found));
+        }
+        if let Some(decided) = self.between(i)? {
+            return Ok(decided);
+        }
+        self.open_ended(i)
+    }
+
+    /// A window named by words: "nach der Arbeit", "am späten Nachmittag", "before noon".
+    fn named_window(&self, i: usize) -> Option<(usize, Vec<Fact>)> {
         let windows = phrase_table![(u32, u32, u32, u32);
             ("nach der arbeit", (17, 0, 23, 59)),
             ("nach feierabend", (17, 0, 23, 59)),
@@ -44,10 +57,13 @@ impl Grammar<'_> {
             ("in der mittagspause", (11, 30, 14, 0)),
             ("over lunch", (11, 30, 14, 0)),
         ];
-        if let Some((n, (fh, fm, th, tm))) = self.table(i, windows) {
-            return Ok(Some((n, vec![Fact::Window(hm(fh, fm), hm(th, tm))])));
-        }
-        // "zwischen X und Y", "between X and Y", "von X bis Y", "from X to Y", "X bis Y"
+        let (n, (fh, fm, th, tm)) = self.table(i, windows)?;
+        Some((n, vec![Fact::Window(hm(fh, fm), hm(th, tm))]))
+    }
+
+    /// "zwischen X und Y", "between X and Y", "von X bis Y", "X bis Y": `Some(None)` when
+    /// "zwischen"/"between" opened no range, so nothing else may read these words.
+    fn between(&self, i: usize) -> Result<Option<Matched>, Impossible> {
         let opener = self
             .any_phrase(i, phrases!["zwischen", "between", "von", "from", "irgendwann zwischen", "sometime between"]);
         let (first_at, between) = match opener {
@@ -77,14 +93,19 @@ impl Grammar<'_> {
                     if a.meridiem.is_none() && !a.explicit {
                         a.meridiem = b.meridiem.filter(|_| a.hour <= b.hour);
                     }
-                    return Ok(Some((end - i, vec![Fact::Between(a, b)])));
+                    return Ok(Some(Some((end - i, vec![Fact::Between(a, b)]))));
                 }
             }
             if between && !self.is(i, &["von", "from"]) {
-                return Ok(None);
+                return Ok(Some(None));
             }
         }
-        // "ab X", "after X", "nach X", "frühestens um X"; "bis X", "before X", "vor X", "spätestens um X"
+        Ok(None)
+    }
+
+    /// "ab X", "after X", "nach X", "frühestens um X"; "bis X", "before X", "vor X", "spätestens
+    /// um X"; "ab mittags", "bis mittags".
+    fn open_ended(&self, i: usize) -> Result<Option<(usize, Vec<Fact>)>, Impossible> {
         let from = self.any_phrase(
             i,
             phrases![
@@ -236,9 +257,7 @@ impl Grammar<'_> {
         let Some(token) = self.tokens.get(k) else { return Ok(None) };
         let word = token.word.trim_end_matches('.');
         let next = self.word(k + 1);
-        let after = |w: &str| matches!(w, "nach" | "past" | "after");
-        let before_word = |w: &str| matches!(w, "vor" | "to" | "before" | "til");
-        let hour_at = |j: usize| self.tokens.get(j).and_then(|t| t.number).filter(|h| (1..=24).contains(h));
+        let (after, before_word, hour_at) = (is_after, is_before, |j: usize| self.hour_at(j));
         match word {
             "halb" => return Ok(hour_at(k + 1).map(|h| (Clock::new(before(h), 30, false), 2))),
             "half" if after(next) => return Ok(hour_at(k + 2).map(|h| (Clock::new(h, 30, false), 3))),
@@ -267,27 +286,40 @@ impl Grammar<'_> {
             }
             _ => {}
         }
-        // "14:30", "08:00", "14.30 Uhr", "2:30"
-        let separator = if word.contains(':') {
-            Some(':')
-        } else if word.contains('.') && (self.is(k + 1, &["uhr", "h"]) || self.field == Field::Time) {
-            Some('.')
-        } else {
-            None
-        };
-        if let Some(separator) = separator {
-            let Some(parts) =
-                numeric_parts(word, separator).filter(|p| p.len() == 2 || (p.len() == 3 && separator == ':'))
-            else {
-                return Ok(None);
-            };
-            let (hour, minute) = (parts[0], parts[1]);
-            if hour > 24 || minute > 59 || (hour == 24 && minute > 0) {
-                return Err(Impossible);
-            }
-            let explicit = hour == 0 || hour > 12 || word.starts_with('0');
-            return Ok(Some((Clock::new(hour % 24, minute, explicit), 1)));
+        if let Some(digital) = self.digital_clock(k, word) {
+            return digital;
         }
+        self.numeral_clock(k, bare_allowed)
+    }
+
+    /// A clock written with digits and a separator — "14:30", "08:00", "14.30 Uhr", "2:30" —
+    /// or `None` when the word is none.
+    fn digital_clock(&self, k: usize, word: &str) -> Option<Result<Option<(Clock, usize)>, Impossible>> {
+        let separator = if word.contains(':') {
+            ':'
+        } else if word.contains('.') && (self.is(k + 1, &["uhr", "h"]) || self.field == Field::Time) {
+            '.'
+        } else {
+            return None;
+        };
+        let Some(parts) = numeric_parts(word, separator).filter(|p| p.len() == 2 || (p.len() == 3 && separator == ':'))
+        else {
+            return Some(Ok(None));
+        };
+        let (hour, minute) = (parts[0], parts[1]);
+        if hour > 24 || minute > 59 || (hour == 24 && minute > 0) {
+            return Some(Err(Impossible));
+        }
+        let explicit = hour == 0 || hour > 12 || word.starts_with('0');
+        Some(Ok(Some((Clock::new(hour % 24, minute, explicit), 1))))
+    }
+
+    /// A clock said in numbers or numerals: "zehn nach drei", "twenty past two", "14 Uhr 30",
+    /// "2 pm", "ten thirty", a bare "14" in the time field.
+    fn numeral_clock(&self, k: usize, bare_allowed: bool) -> Result<Option<(Clock, usize)>, Impossible> {
+        let Some(token) = self.tokens.get(k) else { return Ok(None) };
+        let word = token.word.trim_end_matches('.');
+        let (after, before_word, hour_at) = (is_after, is_before, |j: usize| self.hour_at(j));
         let Some(n) = token.number.filter(|_| !word.contains('.')) else { return Ok(None) };
         // "zehn nach drei", "fünf vor halb drei", "twenty past two", "ten minutes to five"
         let (minutes, minutes_len) = match (english_tens(word), self.tokens.get(k + 1).and_then(|t| t.number)) {
@@ -346,6 +378,11 @@ impl Grammar<'_> {
             return Ok(Some((clock, 1 + minute_len)));
         }
         Ok(None)
+    }
+
+    /// The hour (1–24) said at token `j`, if a number stands there.
+    fn hour_at(&self, j: usize) -> Option<u32> {
+        self.tokens.get(j).and_then(|t| t.number).filter(|h| (1..=24).contains(h))
     }
 
     /// Minutes after an hour: "30", "dreißig", "forty five", "oh five".
@@ -414,4 +451,14 @@ impl Grammar<'_> {
             _ => None,
         }
     }
+}
+
+/// "nach", "past", "after": minutes after the hour.
+fn is_after(word: &str) -> bool {
+    matches!(word, "nach" | "past" | "after")
+}
+
+/// "vor", "to", "before", "til": minutes before the hour.
+fn is_before(word: &str) -> bool {
+    matches!(word, "vor" | "to" | "before" | "til")
 }

@@ -1,0 +1,50 @@
+//! One phrasebook per language: what a caller hears for each [`Sentence`], and the words of the
+//! console and the messages. Code outside `speech/` never branches on a language; it asks
+//! [`phrasebook`] for the tenant's book and hands it typed facts.
+
+mod agent;
+mod de;
+mod en;
+mod sentence;
+mod word;
+
+pub use sentence::{
+    AppointmentSentence, AvailabilitySentence, BookingSentence, CallerSentence, ClosedDays, FailureSentence, KnownCaller,
+    Moment, Needed, Sentence, Upcoming,
+};
+pub use word::{CallbacksWord, CallsWord, DayWord, MessageWord, OpsWord, PageWord, SettingsWord, StaffWord, Word};
+pub use agent::{AgentVoice, Filler};
+
+use crate::domain::Language;
+use chrono::NaiveDate;
+
+/// Everything frontdesk says in one language.
+pub trait Phrasebook: Send + Sync {
+    /// The language of this book.
+    fn language(&self) -> Language;
+
+    /// The words for a sentence; `today` is the tenant's today, for "morgen" and "am Dienstag".
+    fn say(&self, sentence: &Sentence, today: NaiveDate) -> String;
+
+    /// A fixed word of the console or a message.
+    fn word(&self, word: Word) -> &'static str;
+
+    /// The voice agent's prompt, greeting and voice.
+    fn agent(&self) -> &'static AgentVoice;
+
+    /// What the agent says while a write runs.
+    fn filler(&self, filler: Filler) -> &'static str;
+}
+
+/// A fixed word in a language (the console and the messages hold a language, not a book).
+pub fn word(language: Language, word: impl Into<Word>) -> &'static str {
+    phrasebook(language).word(word.into())
+}
+
+/// The phrasebook of a language.
+pub fn phrasebook(language: Language) -> &'static dyn Phrasebook {
+    match language {
+        Language::De => &de::German,
+        Language::En => &en::English,
+    }
+}
