@@ -75,26 +75,7 @@ impl Booker {
             (None, false) => self.parts_here(tenant, &services, start, staff, earliest).await?,
         };
         let Some(parts) = parts else { return Ok(BookingOutcome::Taken) };
-        let status = if calendar.external() { AppointmentStatus::Pending } else { AppointmentStatus::Booked };
-        let rows: Vec<NewAppointment> = parts
-            .iter()
-            .enumerate()
-            .map(|(i, part)| NewAppointment {
-                idempotency_key: key(i),
-                company_id: tenant.company.id,
-                branch_id: tenant.branch.id,
-                customer_id: request.customer_id,
-                service_id: part.service.id.0,
-                staff_id: part.staff.map(|s| s.0),
-                call_id: request.call_row_id,
-                starts_at: part.start,
-                ends_at: part.start + part.service.duration(),
-                status,
-                notes: request.notes.clone(),
-                source: request.source,
-                created_at: self.availability.now(),
-            })
-            .collect();
+        let rows = self.linked_rows(request, &parts, calendar.external(), &key);
         let ids = match self.store.insert_appointments(&rows, Some(&group)).await {
             Ok(ids) => ids,
             Err(error) => {
@@ -106,28 +87,7 @@ impl Booker {
             }
         };
         if calendar.external() {
-            let mut reservations = Vec::new();
-            if own.is_some() {
-                // our rows claim the time now: the hold can go (its reservations after the write)
-                let held = self.store.take_hold(tenant.company.id, &request.call_id).await?;
-                reservations.extend(held.into_iter().filter_map(|h| h.reservation_uid));
-            } else {
-                // asked after our rows are written, as for one service: racing calls see each other
-                for part in &parts {
-                    let call = Some(request.call_id.as_str());
-                    if self.held_by_another_call(&*calendar, tenant, call, &part.service, part.staff, part.start).await? {
-                        for id in &ids {
-                            self.store.delete_appointment(*id).await?;
-                        }
-                        return Ok(BookingOutcome::Taken);
-                    }
-                }
-            }
-            let written = self.write_parts(&*calendar, request, &parts, &ids).await?;
-            for uid in reservations {
-                self.release_reservation_behind(tenant, uid);
-            }
-            if let Err(outcome) = written {
+            if let Err(outcome) = self.claim_outside(&*calendar, request, own.is_some(), &parts, &ids).await? {
                 return Ok(outcome);
             }
         }
@@ -137,6 +97,73 @@ impl Booker {
         }
         let first = self.store.appointment_by_key(&key(0)).await?.expect("just written");
         self.linked_outcome(first, false).await
+    }
+
+    /// The rows of a linked booking, one per part, under the group's keys (`key(i)`): pending on
+    /// an outside calendar until it confirms them.
+    fn linked_rows(
+        &self,
+        request: &BookingRequest,
+        parts: &[Part],
+        external: bool,
+        key: &dyn Fn(usize) -> String,
+    ) -> Vec<NewAppointment> {
+        let status = if external { AppointmentStatus::Pending } else { AppointmentStatus::Booked };
+        parts
+            .iter()
+            .enumerate()
+            .map(|(i, part)| NewAppointment {
+                idempotency_key: key(i),
+                company_id: request.tenant.company.id,
+                branch_id: request.tenant.branch.id,
+                customer_id: request.customer_id,
+                service_id: part.service.id.0,
+                staff_id: part.staff.map(|s| s.0),
+                call_id: request.call_row_id,
+                starts_at: part.start,
+                ends_at: part.start + part.service.duration(),
+                status,
+                notes: request.notes.clone(),
+                source: request.source,
+                created_at: self.availability.now(),
+            })
+            .collect()
+    }
+
+    /// On an outside calendar, once our rows claim the time: the call's own hold goes (or, with
+    /// none, another call's overlapping claim wins and our rows go), then every part is written
+    /// there. `Err` carries the answer when the sequence cannot stand.
+    async fn claim_outside(
+        &self,
+        calendar: &dyn CalendarProvider,
+        request: &BookingRequest,
+        held: bool,
+        parts: &[Part],
+        ids: &[crate::domain::AppointmentId],
+    ) -> Result<Result<(), BookingOutcome>, StoreError> {
+        let tenant = &request.tenant;
+        let mut reservations = Vec::new();
+        if held {
+            // our rows claim the time now: the hold can go (its reservations after the write)
+            let held = self.store.take_hold(tenant.company.id, &request.call_id).await?;
+            reservations.extend(held.into_iter().filter_map(|h| h.reservation_uid));
+        } else {
+            // asked after our rows are written, as for one service: racing calls see each other
+            for part in parts {
+                let call = Some(request.call_id.as_str());
+                if self.held_by_another_call(calendar, tenant, call, &part.service, part.staff, part.start).await? {
+                    for id in ids {
+                        self.store.delete_appointment(*id).await?;
+                    }
+                    return Ok(Err(BookingOutcome::Taken));
+                }
+            }
+        }
+        let written = self.write_parts(calendar, request, parts, ids).await?;
+        for uid in reservations {
+            self.release_reservation_behind(tenant, uid);
+        }
+        Ok(written)
     }
 
     /// The booked outcome of a linked booking from its first row.

@@ -3,6 +3,7 @@
 //! write is bound to the company that owns the staff member.
 
 use super::appointments::select_appointments;
+use super::hours::hours_json;
 use super::{on_pool, Appointment, Store, StoreError};
 use crate::domain::{Absence, AbsenceId, CompanyId, OpeningHours, StaffId};
 use chrono::{DateTime, Utc};
@@ -116,7 +117,7 @@ impl Store {
             WHERE id = $2 AND branch_id IN (SELECT id FROM branches WHERE company_id = $1)";
         let done = on_pool!(self, pool => sqlx::query(SQL)
             .bind(company_id).bind(staff_id.0)
-            .bind(working_hours.map(super::tenants::hours_json)).bind(super::tenants::hours_json(breaks))
+            .bind(working_hours.map(hours_json)).bind(hours_json(breaks))
             .execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(done > 0)
     }

@@ -13,6 +13,7 @@ mod customers;
 mod digest;
 mod feeds;
 mod holds;
+mod hours;
 mod operators;
 mod outbox;
 mod tenants;

@@ -2,15 +2,16 @@
 
 use crate::domain::BranchId;
 use crate::domain::CompanyId;
+use super::hours::{hours_json, parse_hours};
 use super::{on_pool, Store, StoreError};
 use super::absences::{AbsenceRow, INSERT_ABSENCE, SELECT_ABSENCES_SINCE};
 use crate::domain::{
-    Absence, Branch, BranchContext, CalendarKind, Company, DayRange, Language, Limits, OpeningHours, PhoneNumber,
+    Absence, Branch, BranchContext, CalendarKind, Company, DayRange, Language, Limits, PhoneNumber,
     Region, Secret, Service, ServiceId, Staff, StaffId, DEFAULT_NOTICE_MINUTES,
 };
 use crate::tenants::{BranchSpec, TenantsFile};
 use chrono::{DateTime, Utc};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Writes one branch of a company (numbers, hours, closures, services, staff) inside the
@@ -323,17 +324,6 @@ fn closures_json(branch: &BranchSpec) -> String {
 
 fn opening_hours_json(branch: &BranchSpec) -> String {
     hours_json(&branch.opening_hours)
-}
-
-/// Weekly hours as stored: `{"mon": ["09:00-18:00"]}`.
-pub(super) fn hours_json(hours: &OpeningHours) -> String {
-    serde_json::to_string(&hours.to_map()).expect("map of strings serializes")
-}
-
-/// Weekly hours as stored, parsed (and checked again: the database is not trusted blindly).
-fn parse_hours(text: &str) -> Result<OpeningHours, StoreError> {
-    let map: BTreeMap<String, Vec<String>> = serde_json::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    OpeningHours::parse(&map).map_err(StoreError::Corrupt)
 }
 
 /// Every table the directory is built from, read in one go.

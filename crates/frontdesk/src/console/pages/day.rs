@@ -359,6 +359,61 @@ fn instant(date: &str, time: &str, zone: Tz) -> Option<chrono::DateTime<chrono::
     zone.from_local_datetime(&date.and_time(time)).earliest().map(|t| t.with_timezone(&chrono::Utc))
 }
 
+/// A booking form read: what to book and for whom.
+struct WalkIn {
+    tenant: std::sync::Arc<crate::domain::BranchContext>,
+    service: crate::domain::Service,
+    staff: Option<crate::domain::StaffId>,
+    name: String,
+    start: chrono::DateTime<chrono::Utc>,
+    phone: Option<crate::domain::PhoneNumber>,
+}
+
+/// Why a booking form cannot be booked.
+enum Unread {
+    /// The branch is not the operator's company's.
+    NotFound,
+    /// What was wrong, in the owner's words.
+    Refused(String),
+}
+
+/// Reads the booking form: the branch and service, the staff member (a staff login books for
+/// themselves), the name, the start and the number as people write it; none for a walk-in is fine.
+fn read_walk_in(state: &AppState, op: &Operator, form: &NewForm) -> Result<WalkIn, Unread> {
+    let l = op.language;
+    let incomplete = || Unread::Refused(word(l, DayWord::TheDetailsAreIncompleteOr).to_string());
+    let (branch_id, service_id) = form
+        .service
+        .split_once(':')
+        .and_then(|(b, s)| Some((crate::domain::BranchId(b.parse::<i64>().ok()?), s.parse::<i64>().ok()?)))
+        .ok_or_else(incomplete)?;
+    let tenant =
+        state.directory().branch(branch_id).filter(|b| op.company == Some(b.company.id)).cloned().ok_or(Unread::NotFound)?;
+    let service = tenant.branch.service(crate::domain::ServiceId(service_id)).cloned().ok_or_else(incomplete)?;
+    let wanted = op.staff_name.clone().unwrap_or_else(|| form.staff.trim().to_string());
+    let staff = match wanted.is_empty() {
+        true => None,
+        false => Some(
+            tenant.branch.staff.iter().find(|p| p.name == wanted && p.services.contains(&service.id)).ok_or_else(incomplete)?.id,
+        ),
+    };
+    let name = form.name.trim().chars().take(100).collect::<String>();
+    if name.is_empty() {
+        return Err(Unread::Refused(word(l, DayWord::NameMissing).to_string()));
+    }
+    let start = instant(&form.date, &form.time, tenant.company.timezone)
+        .ok_or_else(|| Unread::Refused(word(l, DayWord::DayOrTimeNotUnderstood).to_string()))?;
+    // a walk-in already in the chair is recorded; an appointment that is over is not
+    if start + service.duration() <= state.now() {
+        return Err(Unread::Refused(word(l, DayWord::TimeIsOver).to_string()));
+    }
+    let phone = match form.phone.trim().is_empty() {
+        true => None,
+        false => Some(super::typed_phone(l, &tenant.branch, &form.phone).map_err(Unread::Refused)?),
+    };
+    Ok(WalkIn { tenant, service, staff, name, start, phone })
+}
+
 /// `POST /admin/appointments`: books through the same booker as the phone agent (locks,
 /// idempotency, the calendar of record first); the company's caller limits do not apply.
 pub async fn create(
@@ -381,45 +436,13 @@ pub async fn create(
         let (state, op, form) = (state.clone(), op.clone(), &form);
         async move { super::refused_form(day_page(&state, &op, shown, Some(Err(reason)), Some(form)).await) }
     };
-    let Some((branch_id, service_id)) =
-        form.service.split_once(':').and_then(|(b, s)| Some((crate::domain::BranchId(b.parse::<i64>().ok()?), s.parse::<i64>().ok()?)))
-    else {
-        return refuse(word(l, DayWord::TheDetailsAreIncompleteOr).to_string()).await;
+    let walk_in = match read_walk_in(&state, &op, &form) {
+        Ok(walk_in) => walk_in,
+        Err(Unread::NotFound) => return not_found(l),
+        Err(Unread::Refused(reason)) => return refuse(reason).await,
     };
-    let Some(tenant) = state.directory().branch(branch_id).filter(|b| op.company == Some(b.company.id)).cloned() else {
-        return not_found(op.language);
-    };
-    let Some(service) = tenant.branch.service(crate::domain::ServiceId(service_id)).cloned() else {
-        return refuse(word(l, DayWord::TheDetailsAreIncompleteOr).to_string()).await;
-    };
-    let wanted = op.staff_name.clone().unwrap_or_else(|| form.staff.trim().to_string());
-    let staff = if wanted.is_empty() {
-        None
-    } else {
-        match tenant.branch.staff.iter().find(|p| p.name == wanted && p.services.contains(&service.id)) {
-            Some(person) => Some(person.id),
-            None => return refuse(word(l, DayWord::TheDetailsAreIncompleteOr).to_string()).await,
-        }
-    };
-    let name = form.name.trim().chars().take(100).collect::<String>();
-    if name.is_empty() {
-        return refuse(word(l, DayWord::NameMissing).to_string()).await;
-    }
-    let Some(start) = instant(&form.date, &form.time, tenant.company.timezone) else {
-        return refuse(word(l, DayWord::DayOrTimeNotUnderstood).to_string()).await;
-    };
-    // a walk-in already in the chair is recorded; an appointment that is over is not
-    if start + service.duration() <= state.now() {
-        return refuse(word(l, DayWord::TimeIsOver).to_string()).await;
-    }
-    // the number as people write it, read in the branch's country; none for a walk-in is fine
-    let phone = match form.phone.trim().is_empty() {
-        true => None,
-        false => match super::typed_phone(l, &tenant.branch, &form.phone) {
-            Ok(phone) => Some(phone),
-            Err(reason) => return refuse(reason).await,
-        },
-    };
+    let WalkIn { tenant, service, staff, name, start, phone } = walk_in;
+    let branch_id = tenant.branch.id;
     if !(16..=64).contains(&form.key.len()) {
         return back(&shown.to_string(), "refused");
     }

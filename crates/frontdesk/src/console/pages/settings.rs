@@ -225,22 +225,7 @@ fn list(text: Option<&str>) -> Result<Vec<String>, String> {
 /// Applies one submitted section to the draft.
 fn apply(draft: &mut BranchDraft, section: &str, form: &[(String, String)], l: Language) -> Result<(), String> {
     match section {
-        "hours" => {
-            let mut hours = BTreeMap::new();
-            let mut unclear = Vec::new();
-            for day in DAYS {
-                let ranges = list(field(form, day))?;
-                // said in the owner's words, what was typed kept in the form
-                unclear.extend(ranges.iter().filter(|r| TimeRange::parse(r).is_err()).map(|r| crate::speech::echo(r)));
-                if !ranges.is_empty() {
-                    hours.insert(day.to_string(), ranges);
-                }
-            }
-            draft.opening_hours = hours;
-            if !unclear.is_empty() {
-                return Err(format!("{} {}", word(l, SettingsWord::HoursNotUnderstood), unclear.join(", ")));
-            }
-        }
+        "hours" => apply_hours(draft, form, l),
         "closures" => {
             draft.closures = field(form, "closures")
                 .unwrap_or_default()
@@ -249,86 +234,117 @@ fn apply(draft: &mut BranchDraft, section: &str, form: &[(String, String)], l: L
                 .filter(|l| !l.is_empty())
                 .map(bounded)
                 .collect::<Result<_, _>>()?;
+            Ok(())
         }
-        "services" => {
-            let mut services = Vec::new();
-            let rows = (0..draft.service.len()).map(|i| i.to_string()).chain(std::iter::once("new".to_string()));
-            for row in rows {
-                let Some(name) = field(form, &format!("name_{row}")) else { continue };
-                if field(form, &format!("remove_{row}")).is_some() {
-                    continue;
-                }
-                let number = |key: &str| -> Result<Option<i64>, String> {
-                    field(form, &format!("{key}_{row}")).map(|v| v.parse::<i64>().map_err(|_| format!("{v:?} is not a number"))).transpose()
-                };
-                let duration = number("duration")?.ok_or_else(|| format!("{name}: minutes are missing"))?;
-                let before = draft.service.iter().find(|s| s.name == name);
-                services.push(ServiceSpec {
-                    name: bounded(name)?,
-                    synonyms: list(field(form, &format!("synonyms_{row}")))?,
-                    duration_minutes: u32::try_from(duration).map_err(|_| format!("{name}: minutes must be 1..1440"))?,
-                    price: field(form, &format!("price_{row}")).map(bounded).transpose()?,
-                    description: before.and_then(|s| s.description.clone()),
-                    calcom_event_type_id: number("event")?,
-                    // phases, buffers, resources and notice are kept as they were
-                    ..before.cloned().unwrap_or_else(|| ServiceSpec::named(name, 0))
-                });
-            }
-            // Staff keep only the services that still exist.
-            for person in &mut draft.staff {
-                person.services.retain(|s| services.iter().any(|kept| &kept.name == s));
-                person.calcom_event_types.retain(|s, _| services.iter().any(|kept| &kept.name == s));
-            }
-            draft.service = services;
-        }
-        "timing" => {
-            let minutes = |key: String| -> Result<Option<u32>, String> {
-                field(form, &key).map(|v| v.parse::<u32>().map_err(|_| format!("{v:?} is not a number of minutes"))).transpose()
-            };
-            for (i, service) in draft.service.iter_mut().enumerate() {
-                service.phases = parse_phases(field(form, &format!("phases_{i}")).unwrap_or_default())?;
-                service.buffer_before_minutes = minutes(format!("before_{i}"))?.unwrap_or(0);
-                service.buffer_after_minutes = minutes(format!("after_{i}"))?.unwrap_or(0);
-                service.resources = list(field(form, &format!("resources_{i}")))?;
-                service.min_notice_minutes = minutes(format!("notice_{i}"))?;
-                service.slot_interval_minutes = minutes(format!("interval_{i}"))?;
-            }
-            draft.resource = field(form, "branch_resources")
-                .unwrap_or_default()
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(|line| {
-                    let (name, capacity) = line.rsplit_once(':').ok_or_else(|| format!("{line:?}: name: count"))?;
-                    let capacity = capacity.trim().parse().map_err(|_| format!("{line:?}: the count is not a number"))?;
-                    Ok(Resource { name: bounded(name.trim())?, capacity })
-                })
-                .collect::<Result<_, String>>()?;
-        }
-        "staff" => {
-            let mut staff = Vec::new();
-            let rows = (0..draft.staff.len()).map(|i| i.to_string()).chain(std::iter::once("new".to_string()));
-            for row in rows {
-                let Some(name) = field(form, &format!("staff_{row}")) else { continue };
-                if field(form, &format!("remove_{row}")).is_some() {
-                    continue;
-                }
-                let does: Vec<String> = form.iter().filter(|(k, _)| *k == format!("does_{row}")).map(|(_, v)| v.clone()).collect();
-                let before = draft.staff.iter().find(|p| p.name == name);
-                staff.push(StaffSpec {
-                    name: bounded(name)?,
-                    calcom_event_types: before
-                        .map(|p| p.calcom_event_types.iter().filter(|(s, _)| does.contains(s)).map(|(s, e)| (s.clone(), *e)).collect())
-                        .unwrap_or_default(),
-                    services: does,
-                    // hours and breaks are kept as they were
-                    ..before.cloned().unwrap_or_else(|| StaffSpec::named(name, Vec::new()))
-                });
-            }
-            draft.staff = staff;
-        }
-        _ => return Err("unknown section".into()),
+        "services" => apply_services(draft, form),
+        "timing" => apply_timing(draft, form),
+        "staff" => apply_staff(draft, form),
+        _ => Err("unknown section".into()),
     }
+}
+
+/// The week's opening hours; hours that cannot be read are named in the owner's words.
+fn apply_hours(draft: &mut BranchDraft, form: &[(String, String)], l: Language) -> Result<(), String> {
+    let mut hours = BTreeMap::new();
+    let mut unclear = Vec::new();
+    for day in DAYS {
+        let ranges = list(field(form, day))?;
+        // said in the owner's words, what was typed kept in the form
+        unclear.extend(ranges.iter().filter(|r| TimeRange::parse(r).is_err()).map(|r| crate::speech::echo(r)));
+        if !ranges.is_empty() {
+            hours.insert(day.to_string(), ranges);
+        }
+    }
+    draft.opening_hours = hours;
+    if !unclear.is_empty() {
+        return Err(format!("{} {}", word(l, SettingsWord::HoursNotUnderstood), unclear.join(", ")));
+    }
+    Ok(())
+}
+
+/// The service list: renamed, removed and added rows; staff keep only services that still exist.
+fn apply_services(draft: &mut BranchDraft, form: &[(String, String)]) -> Result<(), String> {
+    let mut services = Vec::new();
+    let rows = (0..draft.service.len()).map(|i| i.to_string()).chain(std::iter::once("new".to_string()));
+    for row in rows {
+        let Some(name) = field(form, &format!("name_{row}")) else { continue };
+        if field(form, &format!("remove_{row}")).is_some() {
+            continue;
+        }
+        let number = |key: &str| -> Result<Option<i64>, String> {
+            field(form, &format!("{key}_{row}")).map(|v| v.parse::<i64>().map_err(|_| format!("{v:?} is not a number"))).transpose()
+        };
+        let duration = number("duration")?.ok_or_else(|| format!("{name}: minutes are missing"))?;
+        let before = draft.service.iter().find(|s| s.name == name);
+        services.push(ServiceSpec {
+            name: bounded(name)?,
+            synonyms: list(field(form, &format!("synonyms_{row}")))?,
+            duration_minutes: u32::try_from(duration).map_err(|_| format!("{name}: minutes must be 1..1440"))?,
+            price: field(form, &format!("price_{row}")).map(bounded).transpose()?,
+            description: before.and_then(|s| s.description.clone()),
+            calcom_event_type_id: number("event")?,
+            // phases, buffers, resources and notice are kept as they were
+            ..before.cloned().unwrap_or_else(|| ServiceSpec::named(name, 0))
+        });
+    }
+    // Staff keep only the services that still exist.
+    for person in &mut draft.staff {
+        person.services.retain(|s| services.iter().any(|kept| &kept.name == s));
+        person.calcom_event_types.retain(|s, _| services.iter().any(|kept| &kept.name == s));
+    }
+    draft.service = services;
+    Ok(())
+}
+
+/// Each service's phases, buffers, resources, notice and interval, and the branch's resources.
+fn apply_timing(draft: &mut BranchDraft, form: &[(String, String)]) -> Result<(), String> {
+    let minutes = |key: String| -> Result<Option<u32>, String> {
+        field(form, &key).map(|v| v.parse::<u32>().map_err(|_| format!("{v:?} is not a number of minutes"))).transpose()
+    };
+    for (i, service) in draft.service.iter_mut().enumerate() {
+        service.phases = parse_phases(field(form, &format!("phases_{i}")).unwrap_or_default())?;
+        service.buffer_before_minutes = minutes(format!("before_{i}"))?.unwrap_or(0);
+        service.buffer_after_minutes = minutes(format!("after_{i}"))?.unwrap_or(0);
+        service.resources = list(field(form, &format!("resources_{i}")))?;
+        service.min_notice_minutes = minutes(format!("notice_{i}"))?;
+        service.slot_interval_minutes = minutes(format!("interval_{i}"))?;
+    }
+    draft.resource = field(form, "branch_resources")
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|line| {
+            let (name, capacity) = line.rsplit_once(':').ok_or_else(|| format!("{line:?}: name: count"))?;
+            let capacity = capacity.trim().parse().map_err(|_| format!("{line:?}: the count is not a number"))?;
+            Ok(Resource { name: bounded(name.trim())?, capacity })
+        })
+        .collect::<Result<_, String>>()?;
+    Ok(())
+}
+
+/// The staff list and who does which service; hours and breaks are kept as they were.
+fn apply_staff(draft: &mut BranchDraft, form: &[(String, String)]) -> Result<(), String> {
+    let mut staff = Vec::new();
+    let rows = (0..draft.staff.len()).map(|i| i.to_string()).chain(std::iter::once("new".to_string()));
+    for row in rows {
+        let Some(name) = field(form, &format!("staff_{row}")) else { continue };
+        if field(form, &format!("remove_{row}")).is_some() {
+            continue;
+        }
+        let does: Vec<String> = form.iter().filter(|(k, _)| *k == format!("does_{row}")).map(|(_, v)| v.clone()).collect();
+        let before = draft.staff.iter().find(|p| p.name == name);
+        staff.push(StaffSpec {
+            name: bounded(name)?,
+            calcom_event_types: before
+                .map(|p| p.calcom_event_types.iter().filter(|(s, _)| does.contains(s)).map(|(s, e)| (s.clone(), *e)).collect())
+                .unwrap_or_default(),
+            services: does,
+            // hours and breaks are kept as they were
+            ..before.cloned().unwrap_or_else(|| StaffSpec::named(name, Vec::new()))
+        });
+    }
+    draft.staff = staff;
     Ok(())
 }
 
