@@ -77,6 +77,7 @@ async fn seed(store: &Store, salon: &BranchContext) -> anyhow::Result<()> {
                 notes: None,
                 source: AppointmentSource::Phone,
                 created_at: Utc::now(),
+                by: crate::store::Actor::PhoneAgent,
             })
             .await?;
     }

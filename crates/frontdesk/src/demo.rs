@@ -166,6 +166,7 @@ async fn seed(env: &DemoEnvironment) -> anyhow::Result<()> {
         notes: None,
         source: crate::store::AppointmentSource::Phone,
         created_at: Utc::now(),
+        by: crate::store::Actor::PhoneAgent,
     };
     if let (Some(start), Some(calsim)) = (at(tomorrow, 10), &env.calsim) {
         // On Cal.com the taken slot is a booking made elsewhere (the host is Cal.com's to assign).

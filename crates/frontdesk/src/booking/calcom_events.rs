@@ -93,10 +93,11 @@ async fn record_outside(store: &Store, branches: &[Arc<BranchContext>], event: &
         notes: if customer.is_none() { name } else { None },
         source: AppointmentSource::Calcom,
         created_at: now,
+        by: crate::store::Actor::Calcom,
     };
     match store.insert_appointment(&new).await {
         Ok(id) => {
-            if let Err(error) = store.set_appointment_status(id, AppointmentStatus::Booked, Some(uid)).await {
+            if let Err(error) = store.set_appointment_status(id, AppointmentStatus::Booked, Some(uid), &crate::store::Actor::Calcom).await {
                 tracing::error!(%error, "the Cal.com booking uid could not be recorded");
             }
         }

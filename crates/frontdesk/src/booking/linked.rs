@@ -36,7 +36,7 @@ impl Booker {
         }
         let call_lock = format!("call:{}:{}", tenant.company.id, request.call_id);
         let Some(_call_guard) = self.locks.lock(&call_lock, LOCK_WAIT).await else { return Ok(BookingOutcome::Taken) };
-        if request.source == crate::store::AppointmentSource::Phone {
+        if request.source() == crate::store::AppointmentSource::Phone {
             if let Some(limit) = self.limit_reached(request).await? {
                 return Ok(BookingOutcome::Refused(limit.counted()));
             }
@@ -59,7 +59,7 @@ impl Booker {
                 Some(guard)
             }
         };
-        let earliest = self.earliest(tenant, &services[0], request.source);
+        let earliest = self.earliest(tenant, &services[0], request.source());
         let (start, staff) = (request.start, request.staff);
         let parts = match (&own, calendar.external()) {
             (Some(held), true) => Some(
@@ -124,8 +124,9 @@ impl Booker {
                 ends_at: part.start + part.service.duration(),
                 status,
                 notes: request.notes.clone(),
-                source: request.source,
+                source: request.source(),
                 created_at: self.availability.now(),
+                by: request.by.clone(),
             })
             .collect()
     }
@@ -282,7 +283,7 @@ impl Booker {
             };
             match calendar.create(entry).await {
                 Ok(uid) => {
-                    self.store.set_appointment_status(*id, AppointmentStatus::Booked, uid.as_deref()).await?;
+                    self.store.set_appointment_status(*id, AppointmentStatus::Booked, uid.as_deref(), &request.by).await?;
                     written.push(uid);
                 }
                 Err(error) => {
@@ -314,7 +315,7 @@ impl Booker {
         moved: &crate::store::Appointment,
         group: &[crate::store::Appointment],
         start: DateTime<Utc>,
-        by: crate::store::AppointmentSource,
+        by: &crate::store::Actor,
     ) -> Result<bool, CalendarError> {
         let unavailable = |e: StoreError| CalendarError::Unavailable(e.to_string());
         let delta = start - moved.starts_at;
@@ -328,7 +329,7 @@ impl Booker {
         let Some(_guard) = self.locks.lock(&calendar.lock_scope(tenant, &services[0], None, first), LOCK_WAIT).await else {
             return Ok(false);
         };
-        let earliest = self.earliest(tenant, &services[0], by);
+        let earliest = self.earliest(tenant, &services[0], by.source());
         if first < earliest {
             return Ok(false);
         }
@@ -359,7 +360,7 @@ impl Booker {
         let mut done: Vec<(&crate::store::Appointment, Option<String>)> = Vec::new();
         for part in group {
             let at = part.starts_at + delta;
-            match calendar.reschedule(tenant, part.external_uid.as_deref(), at, "moved by phone").await {
+            match calendar.reschedule(tenant, part.external_uid.as_deref(), at, super::moved_by(by)).await {
                 Ok(uid) => done.push((part, uid)),
                 Err(error) => {
                     for (back, uid) in &done {
@@ -377,7 +378,8 @@ impl Booker {
         }
         for (part, uid) in &done {
             let (at, end) = (part.starts_at + delta, part.ends_at + delta);
-            self.store.move_appointment(part.id, at, end, part.staff_id, uid.as_deref()).await.map_err(unavailable)?;
+            let moved = crate::store::MovedTo { starts_at: at, ends_at: end, staff_id: part.staff_id, service_id: part.service_id, external_uid: uid.as_deref() };
+            self.store.move_appointment(part.id, &moved, part, by).await.map_err(unavailable)?;
             let service = tenant.branch.service(crate::domain::ServiceId(part.service_id)).expect("checked above");
             let window = self.availability.key(tenant, service, part.staff_id.map(StaffId));
             self.availability.freed(&window, part.starts_at, part.ends_at);

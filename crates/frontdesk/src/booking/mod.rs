@@ -14,7 +14,7 @@ pub use reconcile::{Reconciled, RECONCILE_EVERY};
 use crate::domain::{AppointmentId, BranchContext, CompanyId, CustomerId, Service, StaffId};
 use crate::availability::Availability;
 use crate::calendar::{free_slots, CalendarError, CalendarProvider, NewEntry, Plan, SlotQuestion};
-use crate::store::{AppointmentSource, AppointmentStatus, NewAppointment, Store, Appointment};
+use crate::store::{Actor, Appointment, AppointmentSource, AppointmentStatus, MovedTo, NewAppointment, Store};
 use chrono::{DateTime, Duration, Utc};
 use std::sync::Arc;
 
@@ -48,8 +48,16 @@ pub struct BookingRequest {
     pub email: Option<String>,
     /// Notes.
     pub notes: Option<String>,
-    /// Who books: a caller (company limits apply) or staff in the console (they do not).
-    pub source: AppointmentSource,
+    /// Who books: a caller through the agent (company limits apply) or a console login (they
+    /// do not).
+    pub by: Actor,
+}
+
+impl BookingRequest {
+    /// Where the appointment is made, by who makes it.
+    pub fn source(&self) -> AppointmentSource {
+        self.by.source()
+    }
 }
 
 /// How a booking attempt ended.
@@ -99,6 +107,25 @@ impl Limit {
     pub fn counted(self) -> Self {
         metrics::counter!(crate::telemetry::LIMIT_REFUSALS, "limit" => self.as_str()).increment(1);
         self
+    }
+}
+
+/// Where a move takes an appointment.
+#[derive(Debug, Clone, Copy)]
+pub struct MoveTo {
+    /// New start (UTC).
+    pub start: DateTime<Utc>,
+    /// Another staff member (the console); `None`: theirs when free, else whoever is.
+    pub staff: Option<StaffId>,
+    /// Another service (the console, embedded calendar); `None`: the same.
+    pub service: Option<crate::domain::ServiceId>,
+}
+
+/// The reason a calendar is given for a move.
+fn moved_by(by: &Actor) -> &'static str {
+    match by {
+        Actor::Console(_) => "moved in the console",
+        _ => "moved by phone",
     }
 }
 
@@ -161,7 +188,7 @@ impl Booker {
         let call_lock = format!("call:{}:{}", tenant.company.id, request.call_id);
         let Some(_call_guard) = self.locks.lock(&call_lock, LOCK_WAIT).await else { return Ok(BookingOutcome::Taken) };
         // The company's limits stop prank callers, not its own staff.
-        let limited = request.source == AppointmentSource::Phone;
+        let limited = request.source() == AppointmentSource::Phone;
         if let Some(limit) = if limited { self.limit_reached(request).await? } else { None } {
             return Ok(BookingOutcome::Refused(limit.counted()));
         }
@@ -236,7 +263,7 @@ impl Booker {
             true => None,
             false => self.take_hold(tenant, &request.call_id, service.id, request.start).await?,
         };
-        let earliest = self.earliest(tenant, service, request.source);
+        let earliest = self.earliest(tenant, service, request.source());
         let start = request.start;
         let found = match held {
             // the hold is gone from the database now: the engine sees everything else, an
@@ -294,8 +321,9 @@ impl Booker {
             ends_at: end,
             status,
             notes: request.notes.clone(),
-            source: request.source,
+            source: request.source(),
             created_at: self.availability.now(),
+            by: request.by.clone(),
         };
         match self.store.insert_appointment(&new).await {
             Ok(id) => Ok(Ok(id)),
@@ -335,7 +363,7 @@ impl Booker {
         };
         match calendar.create(entry).await {
             Ok(None) => {}
-            Ok(Some(uid)) => self.store.set_appointment_status(id, AppointmentStatus::Booked, Some(&uid)).await?,
+            Ok(Some(uid)) => self.store.set_appointment_status(id, AppointmentStatus::Booked, Some(&uid), &request.by).await?,
             Err(CalendarError::SlotTaken) => {
                 self.store.delete_appointment(id).await?;
                 self.availability.taken(&window, request.start, end, None);
@@ -344,7 +372,7 @@ impl Booker {
             Err(CalendarError::Unavailable(reason)) => {
                 // The calendar may or may not have booked it: keep the row to reconcile, never confirm it.
                 tracing::warn!(appointment = id.0, %reason, "booking outcome unknown");
-                self.store.set_appointment_status(id, AppointmentStatus::PendingUnknown, None).await?;
+                self.store.set_appointment_status(id, AppointmentStatus::PendingUnknown, None, &request.by).await?;
                 self.availability.taken(&window, request.start, end, None);
                 let row = self.store.appointment_by_key(key).await?.expect("just written");
                 return Ok(BookingOutcome::Unconfirmed(row));
@@ -366,12 +394,13 @@ impl Booker {
         tenant: &BranchContext,
         appointment: &crate::store::Appointment,
         reason: &str,
+        by: &Actor,
     ) -> Result<(), CalendarError> {
         let linked = self.store.linked_appointments(appointment).await.map_err(|e| CalendarError::Unavailable(e.to_string()))?;
         for part in linked.iter().filter(|a| a.id != appointment.id) {
-            self.cancel_one(tenant, part, reason).await?;
+            self.cancel_one(tenant, part, reason, by).await?;
         }
-        self.cancel_one(tenant, appointment, reason).await
+        self.cancel_one(tenant, appointment, reason, by).await
     }
 
     /// Cancels one appointment in the calendar of record, then locally.
@@ -380,47 +409,54 @@ impl Booker {
         tenant: &BranchContext,
         appointment: &crate::store::Appointment,
         reason: &str,
+        by: &Actor,
     ) -> Result<(), CalendarError> {
         self.calendar(tenant)?.cancel(tenant, appointment.external_uid.as_deref(), reason).await?;
         let window =
             self.availability.appointment_window(tenant, appointment.service_id, appointment.calcom_event_type_id);
         self.store
-            .set_appointment_status(appointment.id, AppointmentStatus::Cancelled, None)
+            .set_appointment_status(appointment.id, AppointmentStatus::Cancelled, None, by)
             .await
             .map_err(|e| CalendarError::Unavailable(e.to_string()))?;
         self.availability.freed(&window, appointment.starts_at, appointment.ends_at);
         Ok(())
     }
 
-    /// Moves an appointment to `start` in the calendar of record, then locally; the old time is
-    /// given back, the new one taken. `Ok(false)` when the new time is not free.
+    /// Moves an appointment in the calendar of record, then locally: to another time, and in
+    /// the console to another staff member or service; the old time is given back, the new one
+    /// taken. `Ok(false)` when the new time is not free.
     ///
-    /// `staff` moves it to another staff member too (the console; `None` keeps theirs when they
-    /// are free, else whoever is); `by` says who moves it (callers keep the notice).
+    /// Without a staff member in `to`, theirs keeps it when free, else whoever is; `by` says who
+    /// moves it (callers keep the notice). Linked appointments move together, at their services.
     pub async fn reschedule(
         &self,
         tenant: &Arc<BranchContext>,
         appointment: &crate::store::Appointment,
-        start: DateTime<Utc>,
-        staff: Option<StaffId>,
-        by: AppointmentSource,
+        to: &MoveTo,
+        by: &Actor,
     ) -> Result<bool, CalendarError> {
+        let start = to.start;
         let linked = self.store.linked_appointments(appointment).await.map_err(|e| CalendarError::Unavailable(e.to_string()))?;
+        let service_id = to.service.unwrap_or(crate::domain::ServiceId(appointment.service_id));
+        let calendar = self.calendar(tenant)?;
+        if service_id.0 != appointment.service_id && (linked.len() > 1 || calendar.external()) {
+            // Cal.com keeps a booking's event type when it moves: another service is a new booking
+            return Err(CalendarError::Invalid("the service of this appointment cannot be changed by a move".into()));
+        }
         if linked.len() > 1 {
             return self.reschedule_linked(tenant, appointment, &linked, start, by).await;
         }
         let service = tenant
             .branch
-            .service(crate::domain::ServiceId(appointment.service_id))
+            .service(service_id)
             .ok_or_else(|| CalendarError::Invalid("the appointment belongs to another branch".into()))?
             .clone();
-        let calendar = self.calendar(tenant)?;
         let own = appointment.staff_id.map(StaffId);
         let Some(_guard) = self.locks.lock(&calendar.lock_scope(tenant, &service, own, start), LOCK_WAIT).await else {
             return Ok(false);
         };
         let end = start + service.duration();
-        let earliest = self.earliest(tenant, &service, by);
+        let earliest = self.earliest(tenant, &service, by.source());
         // "Half an hour later": the new time may overlap the appointment being moved, which the
         // window counts as taken. Such a move is judged with the appointment's own time free.
         let within_itself = start < appointment.ends_at && end > appointment.starts_at;
@@ -428,30 +464,84 @@ impl Booker {
             // Cal.com frees the old booking before it books the new time, so it decides.
             (true, true) if start >= earliest => Ok(FreeStaff::Found(self.availability.calendar_staff(tenant, &service, own))),
             (true, _) => self.free_staff(&*calendar, tenant, &service, None, start, earliest).await,
-            (false, _) => self.free_staff_here(tenant, &service, staff, start, earliest, Some(appointment)).await,
+            (false, _) => self.free_staff_here(tenant, &service, to.staff, start, earliest, Some(appointment)).await,
         };
         let staff = match free.map_err(|e| CalendarError::Unavailable(e.to_string()))? {
             FreeStaff::Found(staff) => staff,
             FreeStaff::Taken => return Ok(false),
         };
-        let window = self.availability.key(tenant, &service, staff);
         let held = self.held_by_another_call(&*calendar, tenant, None, &service, staff, start).await;
         if held.map_err(|e| CalendarError::Unavailable(e.to_string()))? {
             return Ok(false);
         }
         let uid = appointment.external_uid.as_deref();
-        let new_uid = match calendar.reschedule(tenant, uid, start, "moved by phone").await {
+        let new_uid = match calendar.reschedule(tenant, uid, start, moved_by(by)).await {
             Ok(new_uid) => new_uid,
             Err(CalendarError::SlotTaken) => return Ok(false),
             Err(error) => return Err(error),
         };
-        self.store
-            .move_appointment(appointment.id, start, end, staff.map(|s| s.0), new_uid.as_deref())
-            .await
-            .map_err(|e| CalendarError::Unavailable(e.to_string()))?;
-        self.availability.freed(&window, appointment.starts_at, appointment.ends_at);
-        self.availability.taken(&window, start, end, staff);
+        let moved = MovedTo { starts_at: start, ends_at: end, staff_id: staff.map(|s| s.0), service_id: service.id.0, external_uid: new_uid.as_deref() };
+        self.store.move_appointment(appointment.id, &moved, appointment, by).await.map_err(|e| CalendarError::Unavailable(e.to_string()))?;
+        let before = self.availability.appointment_window(tenant, appointment.service_id, appointment.calcom_event_type_id);
+        self.availability.freed(&before, appointment.starts_at, appointment.ends_at);
+        self.availability.taken(&self.availability.key(tenant, &service, staff), start, end, staff);
         Ok(true)
+    }
+
+    /// Books a cancelled appointment again at its time, with its staff member, when that time
+    /// is still free (checked like a booking, under the slot's lock). `Ok(false)` when it is not
+    /// (or the appointment is not cancelled).
+    pub async fn restore(&self, tenant: &Arc<BranchContext>, appointment: &crate::store::Appointment, by: &Actor) -> Result<bool, CalendarError> {
+        let unavailable = |e: crate::store::StoreError| CalendarError::Unavailable(e.to_string());
+        if appointment.status != AppointmentStatus::Cancelled {
+            return Ok(false);
+        }
+        let service = tenant
+            .branch
+            .service(crate::domain::ServiceId(appointment.service_id))
+            .ok_or_else(|| CalendarError::Invalid("the appointment belongs to another branch".into()))?
+            .clone();
+        let calendar = self.calendar(tenant)?;
+        let (start, staff) = (appointment.starts_at, appointment.staff_id.map(StaffId));
+        let Some(_guard) = self.locks.lock(&calendar.lock_scope(tenant, &service, staff, start), LOCK_WAIT).await else {
+            return Ok(false);
+        };
+        let earliest = self.earliest(tenant, &service, by.source());
+        let free = match calendar.external() {
+            true => self.free_staff(&*calendar, tenant, &service, staff, start, earliest).await,
+            false => self.free_staff_here(tenant, &service, staff, start, earliest, None).await,
+        };
+        // the same person or nobody: a restored appointment is the one the customer had
+        match free.map_err(unavailable)? {
+            FreeStaff::Found(found) if staff.is_none() || found == staff => {}
+            _ => return Ok(false),
+        }
+        if self.held_by_another_call(&*calendar, tenant, None, &service, staff, start).await.map_err(unavailable)? {
+            return Ok(false);
+        }
+        let name = appointment.customer_name.clone().unwrap_or_default();
+        let call_id = format!("restore:{}", appointment.id);
+        let entry = NewEntry {
+            tenant,
+            service: &service,
+            staff,
+            start,
+            appointment_id: appointment.id,
+            call_id: &call_id,
+            name: &name,
+            phone: appointment.phone.as_deref(),
+            email: appointment.email.as_deref(),
+        };
+        let uid = match calendar.create(entry).await {
+            Ok(uid) => uid,
+            Err(CalendarError::SlotTaken) => return Ok(false),
+            Err(error) => return Err(error),
+        };
+        let restored = self.store.restore_appointment(appointment.id, uid.as_deref(), by).await.map_err(unavailable)?;
+        if restored {
+            self.availability.taken(&self.availability.key(tenant, &service, staff), start, appointment.ends_at, staff);
+        }
+        Ok(restored)
     }
 
     /// The company limit a new booking would break, if any: the horizon, this call's bookings,

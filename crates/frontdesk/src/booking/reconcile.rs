@@ -67,7 +67,7 @@ impl Booker {
                 return Reconciled::Undecided;
             }
         };
-        if let Err(error) = self.store.set_appointment_status(appointment.id, status, uid.as_deref()).await {
+        if let Err(error) = self.store.set_appointment_status(appointment.id, status, uid.as_deref(), &crate::store::Actor::Frontdesk).await {
             tracing::error!(%error, appointment = appointment.id.0, "reconciled status could not be written");
             return Reconciled::Undecided;
         }

@@ -24,6 +24,9 @@ pub enum ConsoleError {
     /// The form's token did not match the session's.
     #[error("the form's CSRF token is missing or wrong; reload the page")]
     Csrf,
+    /// The request is understood but the thing is not in a state to do it (a time taken since).
+    #[error("{0}")]
+    Conflict(String),
     /// Something the service cannot do now (the database, the tenants file).
     #[error("{0}")]
     Unavailable(String),
@@ -37,6 +40,7 @@ impl ConsoleError {
             Self::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             Self::Csrf => (StatusCode::FORBIDDEN, "csrf"),
+            Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
         }
     }

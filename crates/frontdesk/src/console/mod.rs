@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod api;
+pub mod appointments;
 pub mod customers;
 pub mod error;
 pub mod pages;
@@ -27,6 +28,9 @@ pub fn routes() -> Router<AppState> {
         .route("/callbacks", get(api::callbacks))
         .route("/callbacks/{id}/done", post(api::callback_done))
         .route("/appointments", get(api::appointments))
+        .route("/appointments/{id}", get(appointments::detail_api))
+        .route("/appointments/{id}/restore", post(appointments::restore_api))
+        .route("/appointments/{id}/no_show", post(appointments::no_show_api))
         .route("/tenants/reload", post(api::reload_tenants))
         .route("/notifications/failed", get(api::failed_notifications))
         .route("/notifications/retry", post(api::retry_notifications))

@@ -8,7 +8,8 @@ use super::asked::understood;
 use super::appointment_view::{moment, upcoming, AppointmentView};
 use super::{Backends, CallContext, Reply};
 use crate::speech::{AppointmentSentence, Moment, Needed};
-use crate::store::{Appointment, AppointmentSource};
+use crate::booking::MoveTo;
+use crate::store::Appointment;
 use chrono::Duration;
 use serde_json::value::RawValue;
 
@@ -81,7 +82,7 @@ async fn cancel(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) 
     let appointment = pick(backends, ctx, &args).await?;
     within_policy(ctx, &appointment)?;
     let reason = args.reason.get().unwrap_or("cancelled by phone");
-    backends.booker.cancel(&ctx.tenant, &appointment, reason).await.map_err(|error| {
+    backends.booker.cancel(&ctx.tenant, &appointment, reason, &crate::store::Actor::PhoneAgent).await.map_err(|error| {
         tracing::warn!(%error, appointment = appointment.id.0, "cancellation failed");
         Reply::calendar_unavailable()
     })?;
@@ -108,7 +109,7 @@ async fn reschedule(backends: &Backends, ctx: &CallContext, raw: Option<&RawValu
     };
     let (date, time) = (local.date(), local.time());
     let start = ctx.instant(local);
-    let moved = backends.booker.reschedule(&ctx.tenant, &appointment, start, None, AppointmentSource::Phone).await.map_err(|error| {
+    let moved = backends.booker.reschedule(&ctx.tenant, &appointment, &MoveTo { start, staff: None, service: None }, &crate::store::Actor::PhoneAgent).await.map_err(|error| {
         tracing::warn!(%error, appointment = appointment.id.0, "reschedule failed");
         Reply::calendar_unavailable()
     })?;

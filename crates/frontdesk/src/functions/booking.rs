@@ -9,7 +9,7 @@ use super::{Backends, CallContext, Reply};
 use crate::booking::{BookingOutcome, BookingRequest, Limit};
 use crate::domain::PhoneNumber;
 use crate::speech::{BookingSentence, Moment, Needed};
-use crate::store::{Appointment, AppointmentSource, NewCallback, Priority};
+use crate::store::{Appointment, NewCallback, Priority};
 use serde_json::value::RawValue;
 
 fn view(ctx: &CallContext, row: &Appointment, repeated: bool) -> AppointmentView {
@@ -74,7 +74,7 @@ pub(super) async fn book_with(backends: &Backends, ctx: &CallContext, args: &Boo
         phone: contact.map(|p| p.as_str().to_string()),
         email: args.email.get().map(str::to_string),
         notes: args.notes.get().map(str::to_string),
-        source: AppointmentSource::Phone,
+        by: crate::store::Actor::PhoneAgent,
     };
     let outcome = backends.booker.book(&request).await.map_err(|e| internal(ctx, e))?;
     Ok(match outcome {

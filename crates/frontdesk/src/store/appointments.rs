@@ -1,7 +1,8 @@
 use crate::domain::CustomerId;
 use crate::domain::BranchId;
 use crate::domain::CompanyId;
-use super::{on_pool, write_notice, AppointmentNoticeRow, NoticeEvent, Store, StoreError, APPOINTMENT_NOTICE};
+use super::history::write_history;
+use super::{on_pool, write_notice, Actor, AppointmentNoticeRow, HistoryAction, NoticeEvent, Store, StoreError, APPOINTMENT_NOTICE};
 use crate::domain::AppointmentId;
 use chrono::{DateTime, Utc};
 
@@ -16,6 +17,8 @@ pub enum AppointmentStatus {
     Cancelled,
     /// The calendar's answer never came (timeout): to be reconciled with the calendar.
     PendingUnknown,
+    /// Its time has passed and the customer did not come (marked in the console).
+    NoShow,
 }
 
 impl AppointmentStatus {
@@ -25,7 +28,7 @@ impl AppointmentStatus {
             Self::Booked => Some(NoticeEvent::BookingMade),
             Self::Cancelled => Some(NoticeEvent::BookingCancelled),
             Self::PendingUnknown => Some(NoticeEvent::BookingUnknown),
-            Self::Pending => None,
+            Self::Pending | Self::NoShow => None,
         }
     }
 
@@ -36,11 +39,12 @@ impl AppointmentStatus {
             Self::Pending => "pending",
             Self::Cancelled => "cancelled",
             Self::PendingUnknown => "pending_unknown",
+            Self::NoShow => "no_show",
         }
     }
 
     /// Every status.
-    const ALL: [Self; 4] = [Self::Booked, Self::Pending, Self::Cancelled, Self::PendingUnknown];
+    const ALL: [Self; 5] = [Self::Booked, Self::Pending, Self::Cancelled, Self::PendingUnknown, Self::NoShow];
 }
 
 impl TryFrom<String> for AppointmentStatus {
@@ -113,6 +117,8 @@ pub struct NewAppointment {
     pub source: AppointmentSource,
     /// When the attempt began (by the caller's clock; reconciliation waits on it).
     pub created_at: DateTime<Utc>,
+    /// Who books it (the history's first entry).
+    pub by: Actor,
 }
 
 /// The columns of the one appointment read (see [`select_appointments!`]).
@@ -219,6 +225,27 @@ pub struct BusyInterval {
     pub ends_at: DateTime<Utc>,
 }
 
+/// Where a move takes an appointment.
+#[derive(Debug, Clone, Copy)]
+pub struct MovedTo<'a> {
+    /// New start (UTC).
+    pub starts_at: DateTime<Utc>,
+    /// New end (UTC).
+    pub ends_at: DateTime<Utc>,
+    /// Staff member.
+    pub staff_id: Option<i64>,
+    /// Service.
+    pub service_id: i64,
+    /// The calendar's new booking uid, when it changed.
+    pub external_uid: Option<&'a str>,
+}
+
+/// A move's history detail: where the appointment was (`start` RFC 3339, staff, service).
+fn moved_from(before: &Appointment) -> String {
+    let staff = before.staff_name.as_deref().unwrap_or("-");
+    format!("{}|{staff}|{}", before.starts_at.to_rfc3339(), before.service_name)
+}
+
 impl Store {
     /// Appointments still `pending` or `pending_unknown`, oldest first.
     pub async fn pending_appointments(&self) -> Result<Vec<Appointment>, StoreError> {
@@ -240,13 +267,15 @@ impl Store {
         id: AppointmentId,
         status: AppointmentStatus,
         external_uid: Option<&str>,
+        by: &Actor,
     ) -> Result<(), StoreError> {
         const SQL: &str = "UPDATE appointments SET status = $2, external_uid = COALESCE($3, external_uid), updated_at = $4 WHERE id = $1";
-        self.update_status_noticed(SQL, id, status, external_uid, None).await.map(|_| ())
+        self.update_status_noticed(SQL, id, status, external_uid, None, by).await.map(|_| ())
     }
 
     /// Runs a status update (`$1` id, `$2` status, `$3` uid, `$4` now, `$5` an optional extra)
-    /// and, when it changed a row, writes the event people must hear about in the same transaction.
+    /// and, when it changed a row, writes the event people must hear about and (for a
+    /// cancellation) the history entry in the same transaction.
     async fn update_status_noticed(
         &self,
         sql: &'static str,
@@ -254,6 +283,7 @@ impl Store {
         status: AppointmentStatus,
         external_uid: Option<&str>,
         extra: Option<i64>,
+        by: &Actor,
     ) -> Result<bool, StoreError> {
         let now = Utc::now();
         on_pool!(self, pool => {
@@ -265,6 +295,9 @@ impl Store {
             let changed = query.execute(&mut *tx).await?.rows_affected() > 0;
             if let (true, Some(event)) = (changed, status.notice()) {
                 write_notice!(tx, AppointmentNoticeRow, APPOINTMENT_NOTICE, id, event, id, now);
+            }
+            if changed && status == AppointmentStatus::Cancelled {
+                write_history!(tx, id, HistoryAction::Cancelled, by, None::<String>, now);
             }
             tx.commit().await?;
             Ok(changed)
@@ -278,10 +311,11 @@ impl Store {
         id: AppointmentId,
         status: AppointmentStatus,
         external_uid: Option<&str>,
+        by: &Actor,
     ) -> Result<(), StoreError> {
         const SQL: &str = "UPDATE appointments SET status = $2, external_uid = COALESCE($3, external_uid), updated_at = $4
             WHERE id = $1 AND status IN ('pending', 'pending_unknown', 'booked') AND NOT (status = 'booked' AND $2 = 'booked')";
-        self.update_status_noticed(SQL, id, status, external_uid, None).await.map(|_| ())
+        self.update_status_noticed(SQL, id, status, external_uid, None, by).await.map(|_| ())
     }
 
     /// Confirms or cancels an appointment from a Cal.com webhook, only when the webhook's event
@@ -300,7 +334,7 @@ impl Store {
               AND EXISTS (SELECT 1 FROM services s
                     LEFT JOIN staff_services ss ON ss.staff_id = appointments.staff_id AND ss.service_id = appointments.service_id
                     WHERE s.id = appointments.service_id AND COALESCE(ss.calcom_event_type_id, s.calcom_event_type_id) = $5)";
-        self.update_status_noticed(SQL, id, status, uid, Some(event_type_id)).await
+        self.update_status_noticed(SQL, id, status, uid, Some(event_type_id), &Actor::Calcom).await
     }
 
     /// Cancels the live appointment of a company whose calendar booking is `uid` (a booking
@@ -316,38 +350,77 @@ impl Store {
                 sqlx::query_scalar(SQL).bind(company_id).bind(uid).bind(now).fetch_all(&mut *tx).await?;
             for id in &cancelled {
                 write_notice!(tx, AppointmentNoticeRow, APPOINTMENT_NOTICE, *id, NoticeEvent::BookingCancelled, *id, now);
+                write_history!(tx, *id, HistoryAction::Cancelled, &Actor::Calcom, None::<String>, now);
             }
             tx.commit().await?;
             Ok(!cancelled.is_empty())
         })
     }
 
-    /// Moves an appointment to a new time (and staff member, and calendar uid when it changed).
-    pub async fn move_appointment(
-        &self,
-        id: AppointmentId,
-        starts_at: DateTime<Utc>,
-        ends_at: DateTime<Utc>,
-        staff_id: Option<i64>,
-        external_uid: Option<&str>,
-    ) -> Result<(), StoreError> {
-        const SQL: &str = "UPDATE appointments SET starts_at = $2, ends_at = $3, staff_id = $4,
-                external_uid = COALESCE($5, external_uid), updated_at = $6, sequence = sequence + 1 WHERE id = $1";
+    /// Moves an appointment to a new time, staff member and service (and calendar uid when it
+    /// changed); the history keeps where it was before.
+    pub async fn move_appointment(&self, id: AppointmentId, to: &MovedTo<'_>, before: &Appointment, by: &Actor) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE appointments SET starts_at = $2, ends_at = $3, staff_id = $4, service_id = $5,
+                external_uid = COALESCE($6, external_uid), updated_at = $7, sequence = sequence + 1 WHERE id = $1";
         let now = Utc::now();
+        let detail = moved_from(before);
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            sqlx::query(SQL).bind(id).bind(starts_at).bind(ends_at).bind(staff_id).bind(external_uid).bind(now).execute(&mut *tx).await?;
+            sqlx::query(SQL).bind(id).bind(to.starts_at).bind(to.ends_at).bind(to.staff_id).bind(to.service_id)
+                .bind(to.external_uid).bind(now).execute(&mut *tx).await?;
             // Each move is its own notice: the key names the new start.
-            let key = format!("{id}:{}", starts_at.timestamp());
+            let key = format!("{id}:{}", to.starts_at.timestamp());
             write_notice!(tx, AppointmentNoticeRow, APPOINTMENT_NOTICE, id, NoticeEvent::BookingMoved, key, now);
+            write_history!(tx, id, HistoryAction::Moved, by, Some(&detail), now);
             tx.commit().await?;
         });
         Ok(())
     }
 
+    /// Books a cancelled appointment again (its time was checked free by the booker); false when
+    /// it was not cancelled (any more). Announced like a new booking.
+    pub async fn restore_appointment(&self, id: AppointmentId, external_uid: Option<&str>, by: &Actor) -> Result<bool, StoreError> {
+        const SQL: &str = "UPDATE appointments SET status = 'booked', external_uid = COALESCE($2, external_uid), updated_at = $3
+            WHERE id = $1 AND status = 'cancelled'";
+        let now = Utc::now();
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let changed = sqlx::query(SQL).bind(id).bind(external_uid).bind(now).execute(&mut *tx).await?.rows_affected() > 0;
+            if changed {
+                let key = format!("{id}:restored:{}", now.timestamp_millis());
+                write_notice!(tx, AppointmentNoticeRow, APPOINTMENT_NOTICE, id, NoticeEvent::BookingMade, key, now);
+                write_history!(tx, id, HistoryAction::Restored, by, None::<String>, now);
+            }
+            tx.commit().await?;
+            Ok(changed)
+        })
+    }
+
+    /// Marks a booked appointment whose start has passed as a no-show (counted on the
+    /// customer); false when it is not booked or has not begun by `now`.
+    pub async fn mark_no_show(&self, company_id: CompanyId, id: AppointmentId, now: DateTime<Utc>, by: &Actor) -> Result<bool, StoreError> {
+        const SQL: &str = "UPDATE appointments SET status = 'no_show', updated_at = $3
+            WHERE id = $1 AND company_id = $2 AND status = 'booked' AND starts_at <= $3";
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let changed = sqlx::query(SQL).bind(id).bind(company_id).bind(now).execute(&mut *tx).await?.rows_affected() > 0;
+            if changed {
+                // stamped like every change: by the write's own clock
+                write_history!(tx, id, HistoryAction::NoShow, by, None::<String>, Utc::now());
+            }
+            tx.commit().await?;
+            Ok(changed)
+        })
+    }
+
     /// Removes an attempt that the calendar refused, so its idempotency key can be used again.
     pub async fn delete_appointment(&self, id: AppointmentId) -> Result<(), StoreError> {
-        on_pool!(self, pool => sqlx::query("DELETE FROM appointments WHERE id = $1").bind(id).execute(pool).await.map(|_| ()))?;
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM appointment_history WHERE appointment_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM appointments WHERE id = $1").bind(id).execute(&mut *tx).await?;
+            tx.commit().await
+        })?;
         Ok(())
     }
 
@@ -408,9 +481,12 @@ impl Store {
                     .bind(group)
                     .fetch_one(&mut *tx)
                     .await?;
+                let now = Utc::now();
                 if new.status == AppointmentStatus::Booked {
-                    write_notice!(tx, AppointmentNoticeRow, APPOINTMENT_NOTICE, id, NoticeEvent::BookingMade, id, Utc::now());
+                    write_notice!(tx, AppointmentNoticeRow, APPOINTMENT_NOTICE, id, NoticeEvent::BookingMade, id, now);
                 }
+                // pending on an outside calendar too: a refused attempt is deleted with its history
+                write_history!(tx, id, HistoryAction::Booked, &new.by, None::<String>, now);
                 ids.push(id);
             }
             tx.commit().await?;

@@ -1,7 +1,7 @@
 //! What the operator console reads: appointments with names, callbacks, calls with their
 //! function calls. Every query is bound to a company unless an admin asks for all (`None`).
 
-use crate::domain::CompanyId;
+use crate::domain::{AppointmentId, CompanyId};
 use super::appointments::select_appointments;
 use super::{on_pool, Appointment, CallbackStatus, Priority, Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -112,6 +112,23 @@ impl Store {
     ) -> Result<Option<Appointment>, StoreError> {
         const SQL: &str =
             select_appointments!("WHERE a.id = $1 AND ($2 IS NULL OR a.company_id = $2) AND a.status <> 'cancelled'");
+        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(id).bind(company_id).fetch_optional(pool).await)?)
+    }
+
+    /// One appointment of a company, whatever its status (cancelled and no-show included).
+    pub async fn company_appointment(&self, company_id: CompanyId, id: AppointmentId) -> Result<Option<Appointment>, StoreError> {
+        const SQL: &str = select_appointments!("WHERE a.id = $1 AND a.company_id = $2");
+        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(id).bind(company_id).fetch_optional(pool).await)?)
+    }
+
+    /// The call an appointment of the company was booked in, with what came of it.
+    pub async fn appointment_call(&self, company_id: CompanyId, id: AppointmentId) -> Result<Option<ConsoleCall>, StoreError> {
+        const SQL: &str = "SELECT k.retell_call_id, b.name AS branch, k.from_number, k.direction, k.started_at, k.duration_ms,
+                k.status, k.disconnection_reason, k.summary, k.sentiment, k.recording_url,
+                (SELECT COUNT(*) FROM appointments x WHERE x.call_id = k.id) AS booked,
+                (SELECT COUNT(*) FROM callback_requests r WHERE r.call_id = k.id) AS callbacks
+            FROM appointments a JOIN calls k ON k.id = a.call_id JOIN branches b ON b.id = k.branch_id
+            WHERE a.id = $1 AND a.company_id = $2";
         Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(id).bind(company_id).fetch_optional(pool).await)?)
     }
 

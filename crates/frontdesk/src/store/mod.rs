@@ -12,6 +12,7 @@ mod console;
 mod customers;
 mod digest;
 mod feeds;
+pub(crate) mod history;
 mod holds;
 mod hours;
 mod operators;
@@ -20,8 +21,9 @@ mod tenants;
 
 pub use absences::NewAbsence;
 pub use appointments::{
-    Appointment, AppointmentSource, AppointmentStatus, BusyInterval, NewAppointment,
+    Appointment, AppointmentSource, AppointmentStatus, BusyInterval, MovedTo, NewAppointment,
 };
+pub use history::{Actor, HistoryAction, HistoryEntry};
 pub use audit::{AuditLog, FunctionCallRecord};
 pub use callbacks::{CallbackRequest, CallbackStatus, NewCallback, Priority};
 pub use calls::CallRecord;

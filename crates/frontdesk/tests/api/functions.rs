@@ -41,6 +41,7 @@ async fn occupy(app: &TestApp, service: &str, staff: &[&str], hour: u32, minute:
                 notes: None,
                 source: frontdesk::store::AppointmentSource::Phone,
                 created_at: app.now,
+                by: frontdesk::store::Actor::PhoneAgent,
             })
             .await
             .unwrap();

@@ -34,6 +34,7 @@ async fn services_customers_and_appointments_stay_with_their_tenant() {
             notes: None,
             source: frontdesk::store::AppointmentSource::Phone,
             created_at: app.now,
+            by: frontdesk::store::Actor::PhoneAgent,
         })
         .await
         .unwrap();

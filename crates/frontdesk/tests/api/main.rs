@@ -1,6 +1,7 @@
 //! The one integration-test binary: the app started on port 0 with its own database, called
 //! over HTTP with signed requests, as Retell would.
 
+mod appointments;
 mod availability;
 mod booking;
 mod browser;

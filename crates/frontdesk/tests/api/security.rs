@@ -170,6 +170,7 @@ async fn a_calcom_webhook_cannot_touch_another_tenants_appointment() {
             notes: None,
             source: frontdesk::store::AppointmentSource::Phone,
             created_at: app.now,
+            by: frontdesk::store::Actor::PhoneAgent,
         })
         .await
         .unwrap();

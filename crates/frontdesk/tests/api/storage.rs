@@ -167,6 +167,7 @@ on_both_backends!(appointments_are_idempotent_and_block_time, |store| {
         notes: Some("Bitte kurz".into()),
         source: frontdesk::store::AppointmentSource::Phone,
         created_at: monday_morning(),
+        by: frontdesk::store::Actor::PhoneAgent,
     };
     store.insert_appointment(&new).await.unwrap();
     assert!(store.insert_appointment(&new).await.is_err(), "a repeated idempotency key must be refused");
@@ -262,6 +263,7 @@ on_both_backends!(the_database_refuses_a_second_live_appointment_in_a_slot, |sto
         notes: None,
         source: frontdesk::store::AppointmentSource::Phone,
         created_at: monday_morning(),
+        by: frontdesk::store::Actor::PhoneAgent,
     };
     let maria = Some(ctx.branch.staff[0].id.0);
     let first = store.insert_appointment(&appointment("a", maria)).await.unwrap();
@@ -270,7 +272,7 @@ on_both_backends!(the_database_refuses_a_second_live_appointment_in_a_slot, |sto
     store.insert_appointment(&appointment("d", None)).await.unwrap();
     assert!(store.insert_appointment(&appointment("e", None)).await.unwrap_err().is_unique_violation());
     // A cancelled appointment no longer holds its slot.
-    store.set_appointment_status(first, AppointmentStatus::Cancelled, None).await.unwrap();
+    store.set_appointment_status(first, AppointmentStatus::Cancelled, None, &frontdesk::store::Actor::PhoneAgent).await.unwrap();
     store.insert_appointment(&appointment("f", maria)).await.unwrap();
 });
 
@@ -326,6 +328,7 @@ on_both_backends!(customers_are_found_by_digits_and_name_and_keep_notes, |store|
         notes: None,
         source: frontdesk::store::AppointmentSource::Phone,
         created_at: monday_morning() - Duration::days(5),
+        by: frontdesk::store::Actor::PhoneAgent,
     };
     store.insert_appointment(&visit).await.unwrap();
     let search = |text: &str| CustomerSearch::parse(text).unwrap();

@@ -7,7 +7,7 @@ use super::{forbidden, not_found, PageOperator};
 use crate::app::AppState;
 use crate::console::actions;
 use crate::console::session::Operator;
-use crate::store::{Appointment, AppointmentSource, AppointmentStatus};
+use crate::store::{Appointment, AppointmentStatus};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -320,7 +320,7 @@ pub async fn cancel(
     };
     let day = appointment.starts_at.with_timezone(&tenant.company.timezone).date_naive();
     let reason = format!("cancelled in the console by {}", op.email);
-    let notice = match state.backends().booker.cancel(&tenant, &appointment, &reason).await {
+    let notice = match state.backends().booker.cancel(&tenant, &appointment, &reason, &crate::store::Actor::Console(op.email.clone())).await {
         Ok(()) => "cancelled",
         Err(error) => {
             tracing::warn!(%error, appointment = id, "console cancellation failed");
@@ -467,7 +467,7 @@ pub async fn create(
         phone: phone.map(|p| p.as_str().to_string()),
         email: None,
         notes: None,
-        source: crate::store::AppointmentSource::Console,
+        by: crate::store::Actor::Console(op.email.clone()),
     };
     let notice = match state.backends().booker.book(&request).await {
         Ok(BookingOutcome::Booked { .. }) => "booked",
@@ -526,7 +526,7 @@ pub async fn reschedule(
             None => return not_found(op.language),
         },
     };
-    let notice = match state.backends().booker.reschedule(&tenant, &appointment, start, staff, AppointmentSource::Console).await {
+    let notice = match state.backends().booker.reschedule(&tenant, &appointment, &crate::booking::MoveTo { start, staff, service: None }, &crate::store::Actor::Console(op.email.clone())).await {
         Ok(true) => "moved",
         Ok(false) => "taken",
         Err(error) => {

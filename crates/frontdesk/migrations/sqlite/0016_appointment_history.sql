@@ -1,0 +1,18 @@
+-- What happened to each appointment and by whom (DESIGN §14), written in the change's transaction.
+CREATE TABLE appointment_history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    company_id INTEGER NOT NULL REFERENCES companies(id),
+    appointment_id INTEGER NOT NULL REFERENCES appointments(id),
+    at TEXT NOT NULL,
+    action TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    detail TEXT
+);
+CREATE INDEX appointment_history_appointment ON appointment_history (appointment_id, at);
+-- Appointments that existed before the history: their booking, as far as it is known.
+INSERT INTO appointment_history (company_id, appointment_id, at, action, actor)
+    SELECT company_id, id, created_at, 'booked',
+        CASE source WHEN 'calcom' THEN 'calcom' WHEN 'console' THEN 'console' ELSE 'phone agent' END
+    FROM appointments WHERE status <> 'pending';
+-- Old call data goes after FRONTDESK_RETENTION_DAYS: found by its start.
+CREATE INDEX calls_started ON calls (started_at);

@@ -1,0 +1,96 @@
+//! One appointment in the console (DESIGN §14): its history by whom, the call it came from,
+//! restore when its time is free, no-show counted on the customer; bound to the company.
+
+use crate::console::{anna_books_with_jonas, console_app, login, PASSWORD};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+/// Anna's appointment with Jonas (tomorrow 10:00) as the owner's API lists it.
+async fn annas_appointment(owner: &crate::console::Session) -> i64 {
+    let (_, listed) = owner.api(Method::GET, "/admin/api/appointments?from=2026-12-01&to=2026-12-01", None).await;
+    listed["appointments"][0]["id"].as_i64().expect("Anna's appointment is listed")
+}
+
+fn actions(detail: &Value) -> Vec<(String, String)> {
+    detail["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["action"].as_str().unwrap().to_string(), h["by"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_history_says_who_booked_moved_cancelled_and_restored_and_links_the_call() {
+    let app = console_app().await;
+    anna_books_with_jonas(&app).await;
+    let owner = login(&app, "inhaberin@schnittpunkt.example", PASSWORD).await.unwrap();
+    let id = annas_appointment(&owner).await;
+    let path = format!("/admin/api/appointments/{id}");
+    let (status, detail) = owner.api(Method::GET, &path, None).await;
+    assert_eq!(status, 200, "{detail}");
+    assert_eq!(actions(&detail), [("booked".into(), "phone agent".into())]);
+    assert!(detail["call"]["retell_call_id"].as_str().is_some_and(|c| !c.is_empty()), "the call that booked it: {detail}");
+    // Moved in the console to 13:00, then cancelled there.
+    let (status, _) = owner.form(&format!("/admin/appointments/{id}/move"), &[("date", "2026-12-01"), ("time", "13:00")], true).await;
+    assert_eq!(status, 303);
+    let (status, _) = owner.form(&format!("/admin/appointments/{id}/cancel"), &[], true).await;
+    assert_eq!(status, 303);
+    let (_, detail) = owner.api(Method::GET, &path, None).await;
+    let by = "console:inhaberin@schnittpunkt.example".to_string();
+    assert_eq!(
+        actions(&detail),
+        [("booked".into(), "phone agent".into()), ("moved".into(), by.clone()), ("cancelled".into(), by.clone())]
+    );
+    assert_eq!(detail["status"], "cancelled", "a cancelled appointment stays readable: {detail}");
+    assert_eq!(detail["history"][1]["before"]["start"], "2026-12-01T09:00:00+00:00", "{detail}");
+    // Its time is free: restored, booked again, the slot taken again.
+    let (status, restored) = owner.api(Method::POST, &format!("{path}/restore"), None).await;
+    assert_eq!(status, 200, "{restored}");
+    let (_, detail) = owner.api(Method::GET, &path, None).await;
+    assert_eq!((detail["status"].as_str(), actions(&detail).last().cloned()), (Some("booked"), Some(("restored".into(), by.clone()))));
+    let asked = app.call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "13:00", "staff": "Jonas"})).await.json();
+    assert_eq!(asked["available"], false, "the restored appointment holds its time again: {asked}");
+    let (status, again) = owner.api(Method::POST, &format!("{path}/restore"), None).await;
+    assert_eq!(status, 409, "only a cancelled one is restored: {again}");
+    // Cancelled again, and somebody else takes the time: it cannot be restored.
+    owner.form(&format!("/admin/appointments/{id}/cancel"), &[], true).await;
+    let other = app
+        .call_as(7, "book_appointment", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "13:00", "staff": "Jonas", "name": "Bernd Kurz"}))
+        .await;
+    assert_eq!(other["success"], true, "{other}");
+    let (status, refused) = owner.api(Method::POST, &format!("{path}/restore"), None).await;
+    assert_eq!((status, refused["error"].as_str()), (409, Some("conflict")), "{refused}");
+    let (_, detail) = owner.api(Method::GET, &path, None).await;
+    assert_eq!(detail["status"], "cancelled");
+    // Another company sees none of it and changes none of it.
+    let riverside = login(&app, "owner@riverside.example", PASSWORD).await.unwrap();
+    for (method, suffix) in [(Method::GET, ""), (Method::POST, "/restore"), (Method::POST, "/no_show")] {
+        let (status, _) = riverside.api(method, &format!("{path}{suffix}"), None).await;
+        assert_eq!(status, 404, "{suffix}");
+    }
+}
+
+#[tokio::test]
+async fn a_no_show_is_marked_once_its_time_has_come_and_counted_on_the_customer() {
+    let app = console_app().await;
+    anna_books_with_jonas(&app).await;
+    let owner = login(&app, "inhaberin@schnittpunkt.example", PASSWORD).await.unwrap();
+    let id = annas_appointment(&owner).await;
+    let path = format!("/admin/api/appointments/{id}/no_show");
+    let (status, early) = owner.api(Method::POST, &path, None).await;
+    assert_eq!(status, 409, "not before it begins: {early}");
+    app.clock.advance(chrono::Duration::hours(26)); // Tuesday 10:00 Berlin: a new day, new sessions
+    let owner = login(&app, "inhaberin@schnittpunkt.example", PASSWORD).await.unwrap();
+    // Jonas's own appointment: he may mark it; the staff login of another could not see it.
+    let jonas = login(&app, "jonas@schnittpunkt.example", PASSWORD).await.unwrap();
+    let (status, marked) = jonas.api(Method::POST, &path, None).await;
+    assert_eq!(status, 200, "{marked}");
+    let (status, _) = owner.api(Method::POST, &path, None).await;
+    assert_eq!(status, 409, "marked once");
+    let (_, found) = owner.api(Method::GET, "/admin/api/customers?q=1234", None).await;
+    assert_eq!(found["customers"][0]["no_shows"], 1, "{found}");
+    let (_, detail) = owner.api(Method::GET, &format!("/admin/api/appointments/{id}"), None).await;
+    assert_eq!(detail["status"], "no_show");
+    assert_eq!(actions(&detail).last().cloned(), Some(("no_show".into(), "console:jonas@schnittpunkt.example".into())));
+}
