@@ -30,6 +30,8 @@ pub struct Settings {
     pub notify: NotifySection,
     /// The operator console.
     pub console: ConsoleSection,
+    /// What is kept about people, and how long.
+    pub privacy: PrivacySection,
 }
 
 /// `FRONTDESK_LISTEN`, `FRONTDESK_PUBLIC_URL` and the connection limits.
@@ -143,6 +145,14 @@ pub struct NotifySection {
     pub lease: Duration,
 }
 
+/// `FRONTDESK_RETENTION_DAYS`.
+#[derive(Debug, Clone, Copy)]
+pub struct PrivacySection {
+    /// Call records, transcripts and analyses older than this are deleted (appointments and
+    /// customers are not).
+    pub retention_days: u32,
+}
+
 /// `FRONTDESK_ADMIN_TOKEN`.
 #[derive(Debug, Clone)]
 pub struct ConsoleSection {
@@ -209,9 +219,11 @@ const REQUEST_TIMEOUT_SECS: Number<u64> =
 // delivery was still going would let a second instance send the same message.
 const NOTIFY_LEASE_SECS: Number<u64> =
     Number { name: "FRONTDESK_NOTIFY_LEASE_SECS", default: 60, min: 25, max: 3600, unit: "seconds" };
+const RETENTION_DAYS: Number<u32> =
+    Number { name: "FRONTDESK_RETENTION_DAYS", default: 90, min: 1, max: 3650, unit: "days" };
 
 /// Every variable there is; a file key is its name without `FRONTDESK_`, in lower case.
-const VARIABLES: [&str; 23] = [
+const VARIABLES: [&str; 24] = [
     "FRONTDESK_LISTEN",
     "FRONTDESK_PUBLIC_URL",
     "FRONTDESK_MAX_CONNECTIONS",
@@ -235,6 +247,7 @@ const VARIABLES: [&str; 23] = [
     "FRONTDESK_SMTP_CA_FILE",
     "FRONTDESK_NOTIFY_LEASE_SECS",
     "FRONTDESK_ADMIN_TOKEN",
+    "FRONTDESK_RETENTION_DAYS",
 ];
 
 fn file_key(name: &str) -> String {
@@ -449,6 +462,7 @@ impl Settings {
             smtp,
             notify: NotifySection { lease: Duration::from_secs(source.number(&NOTIFY_LEASE_SECS)?) },
             console,
+            privacy: PrivacySection { retention_days: source.number(&RETENTION_DAYS)? },
         })
     }
 

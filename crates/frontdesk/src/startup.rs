@@ -30,6 +30,7 @@ pub struct Application {
     audit_writer: JoinHandle<()>,
     notifier: JoinHandle<()>,
     digests: JoinHandle<()>,
+    retention: JoinHandle<()>,
     limits: crate::http::ConnectionLimits,
 }
 
@@ -154,12 +155,13 @@ impl Application {
             audit,
             metrics: crate::telemetry::metrics_handle(),
         });
+        let retention = crate::retention::spawn(store.clone(), clock.clone(), settings.privacy.retention_days);
         let (notifier, digests) = notifications(settings, &store, &state, clock, overrides.notify)?;
         // Bookings whose outcome was unknown when the process stopped are settled first thing.
         state.backends().booker.spawn_reconciler(state.directory().branches().to_vec());
         crate::telemetry::spawn_metrics_upkeep();
         let (listener, limits) = listener(settings).await?;
-        Ok(Self { listener, state, store, audit_writer, notifier, digests, limits })
+        Ok(Self { listener, state, store, audit_writer, notifier, digests, retention, limits })
     }
 
     /// The bound address (port 0 becomes a real port).
@@ -174,7 +176,7 @@ impl Application {
 
     /// Serves until `shutdown` completes, then drains requests and flushes the audit trail.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let Self { listener, state, store, audit_writer, notifier, digests, limits } = self;
+        let Self { listener, state, store, audit_writer, notifier, digests, retention, limits } = self;
         tracing::info!(address = %listener.local_addr()?, "frontdesk listening");
         let app = router(state);
         crate::http::serve(listener, app, limits, shutdown).await;
@@ -185,6 +187,7 @@ impl Application {
         // A delivery cut off here is claimed again when its lease runs out: at least once.
         notifier.abort();
         digests.abort();
+        retention.abort();
         store.close().await;
         tracing::info!("frontdesk stopped");
         Ok(())

@@ -8,7 +8,7 @@ use super::error::ConsoleError;
 use super::session::Operator;
 use crate::app::AppState;
 use crate::domain::{CompanyId, CustomerId};
-use crate::store::{Appointment, CustomerNote, CustomerSearch, CustomerSummary};
+use crate::store::{Appointment, ConsoleCall, CustomerNote, CustomerRecord, CustomerSearch, CustomerSummary};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
@@ -31,7 +31,12 @@ pub struct Profile {
     pub appointments: Vec<Appointment>,
     /// Notes, newest first.
     pub notes: Vec<CustomerNote>,
+    /// Their latest calls, newest first (owners only: a call is not one staff member's).
+    pub calls: Vec<ConsoleCall>,
 }
+
+/// How many of a customer's calls a profile lists.
+const PROFILE_CALLS: usize = 20;
 
 /// The company every customer read is bound to: the operator's own (an admin picks one first).
 fn company(operator: &Operator) -> Result<CompanyId, ConsoleError> {
@@ -55,7 +60,11 @@ pub async fn profile(state: &AppState, operator: &Operator, id: CustomerId) -> R
         appointments.retain(|a| a.staff_name.as_deref() == Some(own.as_str()));
     }
     let notes = store.customer_notes(company, id).await?;
-    Ok(Profile { customer, appointments, notes })
+    let calls = match operator.staff_name {
+        Some(_) => Vec::new(),
+        None => store.customer_calls(company, id, PROFILE_CALLS).await?,
+    };
+    Ok(Profile { customer, appointments, notes, calls })
 }
 
 /// Adds a note about a customer of the operator's company; its id.
@@ -67,6 +76,107 @@ pub async fn add_note(state: &AppState, operator: &Operator, id: CustomerId, tex
     }
     let added = state.backends().store.add_customer_note(company, id, text, &operator.email, state.now()).await?;
     added.ok_or(ConsoleError::NotFound)
+}
+
+/// Only owners (and admins) hand out or remove a person's data; staff work with it.
+fn owner_only(operator: &Operator) -> Result<CompanyId, ConsoleError> {
+    if operator.staff_name.is_some() {
+        return Err(ConsoleError::Forbidden("only the owner can export, erase or merge customers"));
+    }
+    company(operator)
+}
+
+/// Everything stored about a customer of the operator's company (GDPR Art. 15/20).
+pub async fn export(state: &AppState, operator: &Operator, id: CustomerId) -> Result<CustomerRecord, ConsoleError> {
+    let company = owner_only(operator)?;
+    let record = state.backends().store.customer_record(company, id).await?.ok_or(ConsoleError::NotFound)?;
+    tracing::info!(customer = id.0, by = %operator.email, "customer data exported");
+    Ok(record)
+}
+
+/// Removes a customer's personal data everywhere (GDPR Art. 17); the appointments stay without them.
+pub async fn erase(state: &AppState, operator: &Operator, id: CustomerId) -> Result<(), ConsoleError> {
+    let company = owner_only(operator)?;
+    match state.backends().store.erase_customer(company, id).await? {
+        true => {
+            tracing::info!(customer = id.0, by = %operator.email, "customer erased");
+            Ok(())
+        }
+        false => Err(ConsoleError::NotFound),
+    }
+}
+
+/// Merges a duplicate into the customer who stays.
+pub async fn merge(state: &AppState, operator: &Operator, duplicate: CustomerId, into: CustomerId) -> Result<(), ConsoleError> {
+    let company = owner_only(operator)?;
+    if duplicate == into {
+        return Err(ConsoleError::BadRequest("a customer cannot be merged into themselves".into()));
+    }
+    match state.backends().store.merge_customers(company, duplicate, into, &operator.email).await? {
+        true => Ok(()),
+        false => Err(ConsoleError::NotFound),
+    }
+}
+
+/// The export as JSON: the person, their appointments, notes, calls and callbacks.
+pub fn record_json(record: &CustomerRecord) -> Value {
+    let c = &record.customer;
+    json!({
+        "customer": {"id": c.id, "name": c.name, "phone": c.phone, "email": c.email, "known_since": record.created_at},
+        "appointments": record.appointments.iter().map(appointment_json).collect::<Vec<_>>(),
+        "notes": record.notes.iter().map(|n| json!({"text": n.text, "by": n.author, "at": n.created_at})).collect::<Vec<_>>(),
+        "calls": record.calls.iter().map(|k| json!({"retell_call_id": k.retell_call_id, "branch": k.branch,
+            "from_number": k.from_number, "started_at": k.started_at, "duration_ms": k.duration_ms,
+            "summary": k.summary, "sentiment": k.sentiment, "recording_url": k.recording_url})).collect::<Vec<_>>(),
+        "callbacks": record.callbacks.iter().map(|r| json!({"name": r.name, "phone": r.phone, "reason": r.reason,
+            "preferred_time": r.preferred_time, "status": r.status, "created_at": r.created_at,
+            "done_note": r.done_note})).collect::<Vec<_>>(),
+    })
+}
+
+/// `GET /admin/api/customers/{id}/export` → the whole record, as a download.
+pub async fn export_api(
+    State(state): State<AppState>,
+    operator: Operator,
+    Path(id): Path<String>,
+) -> Result<([(axum::http::HeaderName, String); 1], Json<Value>), ConsoleError> {
+    let id = customer_id(&id)?;
+    let record = export(&state, &operator, id).await?;
+    let disposition = format!("attachment; filename=\"customer-{id}.json\"");
+    Ok(([(axum::http::header::CONTENT_DISPOSITION, disposition)], Json(record_json(&record))))
+}
+
+/// `POST /admin/api/customers/{id}/erase`.
+pub async fn erase_api(
+    State(state): State<AppState>,
+    operator: Operator,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ConsoleError> {
+    csrf(&operator, &headers)?;
+    erase(&state, &operator, customer_id(&id)?).await?;
+    Ok(Json(json!({"success": true, "erased": true})))
+}
+
+/// `{"into": id}`.
+#[derive(Debug, Deserialize)]
+pub struct MergeBody {
+    into: i64,
+}
+
+/// `POST /admin/api/customers/{id}/merge` `{"into": id}`: `{id}` is the duplicate that goes.
+pub async fn merge_api(
+    State(state): State<AppState>,
+    operator: Operator,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ConsoleError> {
+    csrf(&operator, &headers)?;
+    let merge_body: MergeBody = serde_json::from_slice(&body).map_err(|e| ConsoleError::BadRequest(format!("body: {e}")))?;
+    let into = CustomerId(merge_body.into);
+    merge(&state, &operator, customer_id(&id)?, into).await?;
+    Ok(Json(json!({"success": true, "into": into})))
 }
 
 /// `?q=TEXT`.

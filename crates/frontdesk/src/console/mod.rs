@@ -41,6 +41,9 @@ pub fn routes() -> Router<AppState> {
         .route("/customers", get(customers::search_api))
         .route("/customers/{id}", get(customers::profile_api))
         .route("/customers/{id}/notes", post(customers::add_note_api))
+        .route("/customers/{id}/export", get(customers::export_api))
+        .route("/customers/{id}/erase", post(customers::erase_api))
+        .route("/customers/{id}/merge", post(customers::merge_api))
         .fallback(api::not_found);
     Router::new()
         .route("/", get(pages::home))

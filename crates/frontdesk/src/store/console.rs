@@ -40,6 +40,22 @@ pub struct ConsoleCallback {
     pub done_note: Option<String>,
 }
 
+/// Every read of calls as [`ConsoleCall`]s: one SELECT, each reader adding its joins and its
+/// `WHERE` and `ORDER BY` — `select_calls!("", "WHERE k.id = $1")`.
+macro_rules! select_calls {
+    ($joins:literal, $tail:literal) => {
+        concat!(
+            "SELECT k.retell_call_id, b.name AS branch, k.from_number, k.direction, k.started_at, k.duration_ms,
+                k.status, k.disconnection_reason, k.summary, k.sentiment, k.recording_url,
+                (SELECT COUNT(*) FROM appointments x WHERE x.call_id = k.id) AS booked,
+                (SELECT COUNT(*) FROM callback_requests r WHERE r.call_id = k.id) AS callbacks
+            FROM calls k JOIN branches b ON b.id = k.branch_id ",
+            $joins, " ", $tail
+        )
+    };
+}
+pub(crate) use select_calls;
+
 /// A call with what came of it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ConsoleCall {
@@ -123,12 +139,7 @@ impl Store {
 
     /// The call an appointment of the company was booked in, with what came of it.
     pub async fn appointment_call(&self, company_id: CompanyId, id: AppointmentId) -> Result<Option<ConsoleCall>, StoreError> {
-        const SQL: &str = "SELECT k.retell_call_id, b.name AS branch, k.from_number, k.direction, k.started_at, k.duration_ms,
-                k.status, k.disconnection_reason, k.summary, k.sentiment, k.recording_url,
-                (SELECT COUNT(*) FROM appointments x WHERE x.call_id = k.id) AS booked,
-                (SELECT COUNT(*) FROM callback_requests r WHERE r.call_id = k.id) AS callbacks
-            FROM appointments a JOIN calls k ON k.id = a.call_id JOIN branches b ON b.id = k.branch_id
-            WHERE a.id = $1 AND a.company_id = $2";
+        const SQL: &str = select_calls!("JOIN appointments a ON a.call_id = k.id", "WHERE a.id = $1 AND a.company_id = $2");
         Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(id).bind(company_id).fetch_optional(pool).await)?)
     }
 
@@ -174,13 +185,7 @@ impl Store {
 
     /// A company's (or every company's) latest calls, newest first, with what each booked and left.
     pub async fn console_calls(&self, company_id: Option<CompanyId>, limit: i64) -> Result<Vec<ConsoleCall>, StoreError> {
-        const SQL: &str = "SELECT k.retell_call_id, b.name AS branch, k.from_number, k.direction, k.started_at, k.duration_ms,
-                k.status, k.disconnection_reason, k.summary, k.sentiment, k.recording_url,
-                (SELECT COUNT(*) FROM appointments a WHERE a.call_id = k.id) AS booked,
-                (SELECT COUNT(*) FROM callback_requests r WHERE r.call_id = k.id) AS callbacks
-            FROM calls k JOIN branches b ON b.id = k.branch_id
-            WHERE ($1 IS NULL OR k.company_id = $1)
-            ORDER BY k.started_at DESC, k.id DESC LIMIT $2";
+        const SQL: &str = select_calls!("", "WHERE ($1 IS NULL OR k.company_id = $1) ORDER BY k.started_at DESC, k.id DESC LIMIT $2");
         Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(company_id).bind(limit).fetch_all(pool).await)?)
     }
 

@@ -17,6 +17,7 @@ mod holds;
 mod hours;
 mod operators;
 mod outbox;
+mod privacy;
 mod tenants;
 
 pub use absences::NewAbsence;
@@ -33,6 +34,7 @@ pub use digest::{DigestFigures, DigestTarget};
 pub use feeds::FeedScope;
 pub use holds::{HoldProbe, HoldRow};
 pub use operators::{NewOperator, OperatorRow, SessionRow};
+pub use privacy::CustomerRecord;
 pub use outbox::{FailedNotice, NoticeChannel, NoticeData, NoticeEvent, OutboxMessage};
 pub(crate) use outbox::{write_notice, AppointmentNoticeRow, OUTBOX_INSERT, CallbackNoticeRow, APPOINTMENT_NOTICE, CALLBACK_NOTICE};
 

@@ -352,3 +352,60 @@ on_both_backends!(customers_are_found_by_digits_and_name_and_keep_notes, |store|
     let summary = store.customer_summary(ctx.company.id, anna.id, monday_morning()).await.unwrap().unwrap();
     assert_eq!((summary.upcoming, summary.last_visit), (0, Some(visit.starts_at)), "the same glance as the search");
 });
+
+on_both_backends!(a_person_is_merged_erased_and_their_old_calls_expire_on_either_database, |store| {
+    let branches = store.load_branches().await.unwrap();
+    let ctx = branches.iter().find(|b| b.branch.name == "Innenstadt").unwrap();
+    let company = ctx.company.id;
+    let anna = store.upsert_customer(company, &PhoneNumber::parse("+4917612345678").unwrap(), Some("Anna Schmidt"), Some("anna@example.org")).await.unwrap();
+    let twin = store.upsert_customer(company, &PhoneNumber::parse("+4915100000001").unwrap(), None, None).await.unwrap();
+    let call = CallRecord {
+        retell_call_id: "call_anna".into(),
+        company_id: company,
+        branch_id: ctx.branch.id,
+        agent_id: None,
+        from_number: Some("+4917612345678".into()),
+        to_number: Some("+4930123456".into()),
+        direction: "inbound".into(),
+        status: "ended".into(),
+        started_at: monday_morning(),
+    };
+    let call_row = store.upsert_call(&call).await.unwrap();
+    store.record_call_analysis("call_anna", Some("Anna Schmidt bucht."), Some("Positive"), Some("https://r.example/a.wav")).await.unwrap();
+    let start = monday_morning() + Duration::hours(26);
+    let new = NewAppointment {
+        idempotency_key: "anna:1".into(),
+        company_id: company,
+        branch_id: ctx.branch.id,
+        customer_id: Some(twin.id),
+        service_id: ctx.branch.services[0].id.0,
+        staff_id: Some(ctx.branch.staff[0].id.0),
+        call_id: Some(call_row),
+        starts_at: start,
+        ends_at: start + Duration::minutes(30),
+        status: AppointmentStatus::Booked,
+        notes: Some("Anna Schmidt, bitte kurz".into()),
+        source: frontdesk::store::AppointmentSource::Phone,
+        created_at: monday_morning(),
+        by: frontdesk::store::Actor::PhoneAgent,
+    };
+    let id = store.insert_appointment(&new).await.unwrap();
+    // The twin's appointment moves to Anna, who keeps her name and number.
+    assert!(store.merge_customers(company, twin.id, anna.id, "owner@example.org").await.unwrap());
+    let record = store.customer_record(company, anna.id).await.unwrap().unwrap();
+    assert_eq!((record.appointments.len(), record.calls.len()), (1, 1));
+    assert!(record.notes[0].text.starts_with("merged: +4915100000001"), "{:?}", record.notes);
+    assert!(store.customer_record(company, twin.id).await.unwrap().is_none());
+    // Erased: the appointment stays, without her; the call keeps no trace of her.
+    assert!(store.erase_customer(company, anna.id).await.unwrap());
+    assert!(!store.erase_customer(company, anna.id).await.unwrap(), "gone");
+    let kept = store.company_appointment(company, id).await.unwrap().unwrap();
+    assert_eq!((kept.customer_id, kept.customer_name.as_deref()), (None, None));
+    let call = store.appointment_call(company, id).await.unwrap().unwrap();
+    assert_eq!((call.from_number, call.summary, call.recording_url), (None, None, None));
+    // Old calls go after the retention period; the appointment forgets its call.
+    assert_eq!(store.delete_calls_before(monday_morning()).await.unwrap(), 0);
+    assert_eq!(store.delete_calls_before(monday_morning() + Duration::days(1)).await.unwrap(), 1);
+    assert!(store.appointment_call(company, id).await.unwrap().is_none());
+    assert!(store.company_appointment(company, id).await.unwrap().is_some());
+});

@@ -1,0 +1,167 @@
+//! A person's data (DESIGN §14, GDPR Art. 15/17/20): everything stored about a customer read in
+//! one go, erased in one transaction (the appointments themselves stay, for the books, without
+//! the person), two records of one person merged, and old call data deleted after the
+//! retention period.
+
+use super::console::select_calls;
+use super::{on_pool, Appointment, ConsoleCall, ConsoleCallback, Customer, CustomerNote, Store, StoreError};
+use crate::domain::{CompanyId, CustomerId};
+use chrono::{DateTime, Utc};
+
+/// Everything stored about one customer.
+#[derive(Debug, Clone)]
+pub struct CustomerRecord {
+    /// Who: number, name, e-mail.
+    pub customer: Customer,
+    /// Since when they are known.
+    pub created_at: DateTime<Utc>,
+    /// All their appointments, any status, newest first.
+    pub appointments: Vec<Appointment>,
+    /// What the business noted about them.
+    pub notes: Vec<CustomerNote>,
+    /// Their calls (from their number, or that booked their appointments), newest first.
+    pub calls: Vec<ConsoleCall>,
+    /// The callbacks they asked for (by their number).
+    pub callbacks: Vec<ConsoleCallback>,
+}
+
+/// The calls of customer `$2` of company `$1`: from their number, or that booked for them.
+const CUSTOMER_CALLS: &str = select_calls!(
+    "",
+    "WHERE k.company_id = $1 AND (k.from_number = (SELECT phone FROM customers WHERE id = $2 AND company_id = $1)
+        OR k.id IN (SELECT call_id FROM appointments WHERE customer_id = $2 AND company_id = $1))
+    ORDER BY k.started_at DESC, k.id DESC"
+);
+
+/// Personal data of customer `$1` of company `$2` leaves every table, in this order (rows that
+/// point at the customer first); then [`ERASE_APPOINTMENTS`] and [`ERASE_CUSTOMER`].
+const ERASE: [&str; 4] = [
+    // outbox rows that name them: to them, or about them
+    "DELETE FROM outbox WHERE company_id = $2 AND EXISTS (SELECT 1 FROM customers c WHERE c.id = $1 AND (
+        outbox.recipient = c.phone OR outbox.recipient = c.email
+        OR outbox.payload LIKE '%' || c.phone || '%' OR outbox.payload LIKE '%' || c.email || '%'
+        OR (length(c.name) >= 3 AND outbox.payload LIKE '%' || c.name || '%')))",
+    // what the calls with them recorded
+    "UPDATE calls SET from_number = NULL, summary = NULL, sentiment = NULL, recording_url = NULL
+        WHERE company_id = $2 AND (from_number = (SELECT phone FROM customers WHERE id = $1)
+            OR id IN (SELECT call_id FROM appointments WHERE customer_id = $1))",
+    // their callbacks: kept as a count, nothing of the person
+    "UPDATE callback_requests SET customer_name = NULL, phone = '', reason = NULL, preferred_time = NULL, done_note = NULL
+        WHERE company_id = $2 AND phone = (SELECT phone FROM customers WHERE id = $1)",
+    "DELETE FROM customer_notes WHERE customer_id = $1 AND company_id = $2",
+];
+
+/// The appointments stay for the books, without the person or what they said (`$3`: now).
+const ERASE_APPOINTMENTS: &str =
+    "UPDATE appointments SET customer_id = NULL, notes = NULL, updated_at = $3 WHERE customer_id = $1 AND company_id = $2";
+
+/// Last, the customer.
+const ERASE_CUSTOMER: &str = "DELETE FROM customers WHERE id = $1 AND company_id = $2";
+
+impl Store {
+    /// Everything stored about a customer of the company; `None` when there is no such customer.
+    pub async fn customer_record(&self, company_id: CompanyId, id: CustomerId) -> Result<Option<CustomerRecord>, StoreError> {
+        const CUSTOMER: &str = "SELECT id, company_id, phone, name, email, created_at FROM customers WHERE id = $1 AND company_id = $2";
+        const CALLBACKS: &str = "SELECT r.id, co.name AS company, b.name AS branch, r.customer_name AS name, r.phone, r.reason,
+                r.preferred_time, r.priority, r.status, r.created_at, r.done_at, r.done_note
+            FROM callback_requests r JOIN companies co ON co.id = r.company_id LEFT JOIN branches b ON b.id = r.branch_id
+            WHERE r.company_id = $1 AND r.phone = (SELECT phone FROM customers WHERE id = $2 AND company_id = $1)
+            ORDER BY r.created_at DESC, r.id DESC";
+        type Row = (CustomerId, CompanyId, String, Option<String>, Option<String>, DateTime<Utc>);
+        let found: Option<Row> = on_pool!(self, pool => sqlx::query_as(CUSTOMER).bind(id).bind(company_id).fetch_optional(pool).await)?;
+        let Some((id, company_id, phone, name, email, created_at)) = found else { return Ok(None) };
+        let calls = on_pool!(self, pool => sqlx::query_as(CUSTOMER_CALLS).bind(company_id).bind(id).fetch_all(pool).await)?;
+        let callbacks = on_pool!(self, pool => sqlx::query_as(CALLBACKS).bind(company_id).bind(id).fetch_all(pool).await)?;
+        Ok(Some(CustomerRecord {
+            customer: Customer { id, company_id, phone, name, email },
+            created_at,
+            appointments: self.customer_appointments(company_id, id, i64::MAX).await?,
+            notes: self.customer_notes(company_id, id).await?,
+            calls,
+            callbacks,
+        }))
+    }
+
+    /// A customer's calls, newest first (at most `limit`).
+    pub async fn customer_calls(&self, company_id: CompanyId, id: CustomerId, limit: usize) -> Result<Vec<ConsoleCall>, StoreError> {
+        let mut calls: Vec<ConsoleCall> = on_pool!(self, pool => sqlx::query_as(CUSTOMER_CALLS).bind(company_id).bind(id).fetch_all(pool).await)?;
+        calls.truncate(limit);
+        Ok(calls)
+    }
+
+    /// Removes a customer's personal data everywhere (customer, notes, appointments' notes,
+    /// calls, callbacks, outbox) in one transaction; whether there was such a customer.
+    pub async fn erase_customer(&self, company_id: CompanyId, id: CustomerId) -> Result<bool, StoreError> {
+        const EXISTS: &str = "SELECT COUNT(*) FROM customers WHERE id = $1 AND company_id = $2";
+        let now = Utc::now();
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let found: i64 = sqlx::query_scalar(EXISTS).bind(id).bind(company_id).fetch_one(&mut *tx).await?;
+            if found == 0 {
+                return Ok(false);
+            }
+            for statement in ERASE {
+                sqlx::query(statement).bind(id).bind(company_id).execute(&mut *tx).await?;
+            }
+            sqlx::query(ERASE_APPOINTMENTS).bind(id).bind(company_id).bind(now).execute(&mut *tx).await?;
+            sqlx::query(ERASE_CUSTOMER).bind(id).bind(company_id).execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// Merges customer `from` into `into` (both the company's): appointments and notes move,
+    /// a name or e-mail `into` lacks is taken over, `from`'s number is kept as a note, and `from`
+    /// goes. Whether both existed.
+    pub async fn merge_customers(&self, company_id: CompanyId, from: CustomerId, into: CustomerId, by: &str) -> Result<bool, StoreError> {
+        const BOTH: &str = "SELECT COUNT(*) FROM customers WHERE company_id = $1 AND id IN ($2, $3)";
+        const TAKE_OVER: &str = "UPDATE customers SET name = COALESCE(name, (SELECT name FROM customers WHERE id = $2)),
+                email = COALESCE(email, (SELECT email FROM customers WHERE id = $2)), updated_at = $4
+            WHERE id = $3 AND company_id = $1";
+        const KEEP_NUMBER: &str = "INSERT INTO customer_notes (company_id, customer_id, text, author, created_at)
+            SELECT $1, $3, 'merged: ' || phone || COALESCE(' (' || name || ')', ''), $4, $5 FROM customers WHERE id = $2";
+        // `$1` company, `$2` from, `$3` into
+        const MOVE: [&str; 3] = [
+            "UPDATE appointments SET customer_id = $3 WHERE customer_id = $2 AND company_id = $1",
+            "UPDATE customer_notes SET customer_id = $3 WHERE customer_id = $2 AND company_id = $1",
+            "DELETE FROM customers WHERE id = $2 AND company_id = $1 AND $3 <> $2",
+        ];
+        if from == into {
+            return Ok(false);
+        }
+        let now = Utc::now();
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let both: i64 = sqlx::query_scalar(BOTH).bind(company_id).bind(from).bind(into).fetch_one(&mut *tx).await?;
+            if both != 2 {
+                return Ok(false);
+            }
+            sqlx::query(TAKE_OVER).bind(company_id).bind(from).bind(into).bind(now).execute(&mut *tx).await?;
+            sqlx::query(KEEP_NUMBER).bind(company_id).bind(from).bind(into).bind(by).bind(now).execute(&mut *tx).await?;
+            for step in MOVE {
+                sqlx::query(step).bind(company_id).bind(from).bind(into).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// Deletes call records (with their function calls) that began before `before`: what was
+    /// said and analysed goes, the appointments and callbacks they made stay. How many calls.
+    pub async fn delete_calls_before(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        const STEPS: [&str; 3] = [
+            "UPDATE appointments SET call_id = NULL WHERE call_id IN (SELECT id FROM calls WHERE started_at < $1)",
+            "UPDATE callback_requests SET call_id = NULL WHERE call_id IN (SELECT id FROM calls WHERE started_at < $1)",
+            "DELETE FROM function_calls WHERE created_at < $1",
+        ];
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for step in STEPS {
+                sqlx::query(step).bind(before).execute(&mut *tx).await?;
+            }
+            let deleted = sqlx::query("DELETE FROM calls WHERE started_at < $1").bind(before).execute(&mut *tx).await?.rows_affected();
+            tx.commit().await?;
+            Ok(deleted)
+        })
+    }
+}
