@@ -55,16 +55,16 @@ pub async fn detail(state: &AppState, operator: &Operator, id: AppointmentId) ->
     Ok(Detail { appointment, history, call })
 }
 
-/// Books a cancelled appointment again when its time (with its staff member) is still free.
-pub async fn restore(state: &AppState, operator: &Operator, id: AppointmentId) -> Result<(), ConsoleError> {
+/// Books a cancelled appointment again when its time (with its staff member) is still free;
+/// `Ok(false)` when it is not.
+pub async fn restore(state: &AppState, operator: &Operator, id: AppointmentId) -> Result<bool, ConsoleError> {
     let appointment = find(state, operator, id).await?;
     if appointment.status != crate::store::AppointmentStatus::Cancelled {
         return Err(ConsoleError::Conflict("only a cancelled appointment can be restored".into()));
     }
     let tenant = state.directory().branch(appointment.branch_id).cloned().ok_or(ConsoleError::NotFound)?;
     match state.backends().booker.restore(&tenant, &appointment, &actor(operator)).await {
-        Ok(true) => Ok(()),
-        Ok(false) => Err(ConsoleError::Conflict("its time is no longer free".into())),
+        Ok(restored) => Ok(restored),
         Err(error) => {
             tracing::warn!(%error, appointment = id.0, "restore failed");
             Err(ConsoleError::Unavailable("the calendar did not answer; try again".into()))
@@ -118,8 +118,10 @@ pub async fn restore_api(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ConsoleError> {
     csrf(&operator, &headers)?;
-    restore(&state, &operator, appointment_id(&id)?).await?;
-    Ok(Json(json!({"success": true, "status": "booked"})))
+    match restore(&state, &operator, appointment_id(&id)?).await? {
+        true => Ok(Json(json!({"success": true, "status": "booked"}))),
+        false => Err(ConsoleError::Conflict("its time is no longer free".into())),
+    }
 }
 
 /// `POST /admin/api/appointments/{id}/no_show` → 200, or 409 when it is not a booked one that began.

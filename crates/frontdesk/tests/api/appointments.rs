@@ -94,3 +94,39 @@ async fn a_no_show_is_marked_once_its_time_has_come_and_counted_on_the_customer(
     assert_eq!(detail["status"], "no_show");
     assert_eq!(actions(&detail).last().cloned(), Some(("no_show".into(), "console:jonas@schnittpunkt.example".into())));
 }
+
+#[tokio::test]
+async fn the_pages_show_the_history_in_words_and_restore_and_erase_from_forms() {
+    let app = console_app().await;
+    anna_books_with_jonas(&app).await;
+    let owner = login(&app, "inhaberin@schnittpunkt.example", PASSWORD).await.unwrap();
+    let id = annas_appointment(&owner).await;
+    // The day's card links to the appointment and asks before cancelling whose and when.
+    let (_, day) = owner.page("/admin/today?day=2026-12-01").await;
+    assert!(day.contains(&format!("href=\"/admin/appointments/{id}\"")), "{day}");
+    assert!(day.contains("data-confirm=\"Termin stornieren von Anna Schmidt, 01.12.2026 10:00 (Herrenhaarschnitt)?\""), "{day}");
+    owner.form(&format!("/admin/appointments/{id}/cancel"), &[], true).await;
+    let (status, page) = owner.page(&format!("/admin/appointments/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Storniert") && page.contains("vom Telefonassistenten") && page.contains("von inhaberin@schnittpunkt.example"), "{page}");
+    assert!(page.contains("Aus dem Anruf vom") && page.contains(&format!("/admin/appointments/{id}/restore")), "{page}");
+    let (status, location) = owner.form(&format!("/admin/appointments/{id}/restore"), &[], true).await;
+    assert_eq!((status, location), (303, format!("/admin/appointments/{id}?done=restored")));
+    let (_, page) = owner.page(&format!("/admin/appointments/{id}?done=restored")).await;
+    assert!(page.contains("Der Termin ist wieder gebucht.") && page.contains("wiederhergestellt"), "{page}");
+    // The profile lists the call and offers the owner export, merge and erase; staff see none of it.
+    let (_, found) = owner.api(Method::GET, "/admin/api/customers?q=1234", None).await;
+    let customer = found["customers"][0]["id"].as_i64().unwrap();
+    let (_, profile) = owner.page(&format!("/admin/customers/{customer}")).await;
+    assert!(profile.contains(&format!("/admin/api/customers/{customer}/export")) && profile.contains("Daten löschen (DSGVO)"), "{profile}");
+    assert!(profile.contains("gebucht"), "the call and what came of it: {profile}");
+    let jonas = login(&app, "jonas@schnittpunkt.example", PASSWORD).await.unwrap();
+    let (_, theirs) = jonas.page(&format!("/admin/customers/{customer}")).await;
+    assert!(!theirs.contains("DSGVO"), "{theirs}");
+    let (status, location) = owner.form(&format!("/admin/customers/{customer}/erase"), &[], true).await;
+    assert_eq!((status, location.as_str()), (303, "/admin/customers?erased=1"));
+    let (status, _) = owner.page(&format!("/admin/customers/{customer}")).await;
+    assert_eq!(status, 404);
+    let (_, page) = owner.page(&format!("/admin/appointments/{id}")).await;
+    assert!(!page.contains("Anna Schmidt"), "{page}");
+}

@@ -1,4 +1,4 @@
-// frontdesk console: the only script. Copy buttons; everything else works without it.
+// frontdesk console: the only script. Copy buttons and confirmations; everything else works without it.
 document.addEventListener("click", function (event) {
   var button = event.target.closest("[data-copy]");
   if (!button) return;
@@ -11,4 +11,9 @@ document.addEventListener("click", function (event) {
     source.select && source.select();
     document.execCommand("copy");
   }
+});
+// A form with data-confirm asks first ("Termin stornieren von Anna Schmidt, 01.12.2026 10:00?").
+document.addEventListener("submit", function (event) {
+  var question = event.target.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) event.preventDefault();
 });

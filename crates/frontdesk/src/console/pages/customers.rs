@@ -7,7 +7,7 @@ use crate::app::AppState;
 use crate::console::customers::{self, NOTE_CHARS};
 use crate::console::session::Operator;
 use crate::domain::CustomerId;
-use crate::speech::{word, PageWord};
+use crate::speech::{word, AppointmentWord, PageWord};
 use crate::store::{Appointment, AppointmentStatus};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -62,7 +62,7 @@ pub async fn list(State(state): State<AppState>, PageOperator(op): PageOperator,
 fn appointment_rows(zone: Tz, list: &[&Appointment]) -> Markup {
     html! {
         ul { @for a in list {
-            li { (a.starts_at.with_timezone(&zone).format("%d.%m.%Y %H:%M")) " · " (a.service_name)
+            li { a href={ "/admin/appointments/" (a.id) } { (a.starts_at.with_timezone(&zone).format("%d.%m.%Y %H:%M")) } " · " (a.service_name)
                 @if let Some(staff) = &a.staff_name { " · " (staff) } " · " span.muted { (a.branch) } }
         } }
     }
@@ -82,6 +82,7 @@ pub async fn show(State(state): State<AppState>, PageOperator(op): PageOperator,
     let upcoming: Vec<&Appointment> = profile.appointments.iter().filter(booked).filter(|a| a.starts_at >= now).rev().collect();
     let past: Vec<&Appointment> = profile.appointments.iter().filter(booked).filter(|a| a.starts_at < now).collect();
     let cancelled: Vec<&Appointment> = profile.appointments.iter().filter(|a| a.status == AppointmentStatus::Cancelled).collect();
+    let no_shows: Vec<&Appointment> = profile.appointments.iter().filter(|a| a.status == AppointmentStatus::NoShow).collect();
     let c = &profile.customer;
     let title = c.name.clone().unwrap_or_else(|| word(l, PageWord::Customers).to_string());
     let frame = Frame::load(&state, &op).await;
@@ -95,6 +96,21 @@ pub async fn show(State(state): State<AppState>, PageOperator(op): PageOperator,
             @if !cancelled.is_empty() {
                 h2 { (word(l, PageWord::CancelledAppointments)) " " span.muted { "(" (cancelled.len()) ")" } }
                 (appointment_rows(zone, &cancelled))
+            }
+            @if !no_shows.is_empty() {
+                h2 { (word(l, AppointmentWord::StatusNoShow)) " " span.muted { "(" (no_shows.len()) ")" } }
+                (appointment_rows(zone, &no_shows))
+            }
+        }
+        @if !profile.calls.is_empty() {
+            section.card {
+                h2 { (word(l, PageWord::Calls)) }
+                ul { @for call in &profile.calls {
+                    li { a href={ "/admin/calls#" (call.retell_call_id) } { (call.started_at.with_timezone(&zone).format("%d.%m.%Y %H:%M")) }
+                        @if let Some(ms) = call.duration_ms { " · " (format!("{}:{:02}", ms / 60_000, ms / 1000 % 60)) }
+                        " · " (super::calls::outcome(call, &[], l))
+                        @if let Some(summary) = &call.summary { " — " span.muted { (summary) } } }
+                } }
             }
         }
         section.card {
@@ -110,9 +126,70 @@ pub async fn show(State(state): State<AppState>, PageOperator(op): PageOperator,
                 button type="submit" { (word(l, PageWord::AddNote)) }
             }
         }
+        @if op.staff_name.is_none() { (owner_tools(&op, c.id)) }
         p { a href="/admin/customers" { "← " (word(l, PageWord::Customers)) } }
     };
     page(&op, &frame, Nav::Customers, &title, body).into_response()
+}
+
+/// What only the owner does with a person's data: export, merge a duplicate in, erase.
+fn owner_tools(op: &Operator, id: CustomerId) -> Markup {
+    let l = op.language;
+    html! {
+        section.card {
+            p { (word(l, AppointmentWord::CustomerNumber)) " " (id.0) " · "
+                a href={ "/admin/api/customers/" (id.0) "/export" } download { (word(l, AppointmentWord::ExportData)) } }
+            form method="post" action={ "/admin/customers/" (id.0) "/merge" } {
+                (csrf_field(op))
+                label { (word(l, AppointmentWord::DuplicateNumber))
+                    input type="number" name="duplicate" min="1" required; }
+                button type="submit" { (word(l, AppointmentWord::MergeDuplicate)) }
+            }
+            form method="post" action={ "/admin/customers/" (id.0) "/erase" } data-confirm=(word(l, AppointmentWord::EraseConfirm)) {
+                (csrf_field(op))
+                button.danger type="submit" { (word(l, AppointmentWord::EraseData)) }
+            }
+        }
+    }
+}
+
+/// The merge form: the duplicate that goes into this customer.
+#[derive(Debug, Deserialize)]
+pub struct MergeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    duplicate: String,
+}
+
+/// `POST /admin/customers/{id}/merge`: the duplicate's appointments and notes come here.
+pub async fn merge(State(state): State<AppState>, PageOperator(op): PageOperator, Path(id): Path<String>, Form(form): Form<MergeForm>) -> Response {
+    let l = op.language;
+    if !op.csrf_matches(Some(&form.csrf)) {
+        return forbidden(l);
+    }
+    let (Ok(into), Ok(duplicate)) = (id.trim().parse::<i64>().map(CustomerId), form.duplicate.trim().parse::<i64>().map(CustomerId)) else {
+        return super::not_found(l);
+    };
+    match customers::merge(&state, &op, duplicate, into).await {
+        Ok(()) => Redirect::to(&format!("/admin/customers/{}", into.0)).into_response(),
+        Err(crate::console::error::ConsoleError::NotFound) => super::not_found(l),
+        Err(error) => error.into_response(),
+    }
+}
+
+/// `POST /admin/customers/{id}/erase`: the person's data goes; back to the search.
+pub async fn erase(State(state): State<AppState>, PageOperator(op): PageOperator, Path(id): Path<String>, Form(form): Form<super::CsrfForm>) -> Response {
+    let l = op.language;
+    if !op.csrf_matches(Some(&form.csrf)) {
+        return forbidden(l);
+    }
+    let Ok(id) = id.trim().parse::<i64>().map(CustomerId) else { return super::not_found(l) };
+    match customers::erase(&state, &op, id).await {
+        Ok(()) => Redirect::to("/admin/customers?erased=1").into_response(),
+        Err(crate::console::error::ConsoleError::NotFound) => super::not_found(l),
+        Err(error) => error.into_response(),
+    }
 }
 
 /// The note form.

@@ -197,6 +197,13 @@ fn able(state: &AppState, a: &Appointment) -> Vec<String> {
     tenant.branch.staff_for(service).map(|p| p.name.clone()).collect()
 }
 
+/// "Termin stornieren von Anna Schmidt, 01.12.2026 10:00 (Herrenhaarschnitt)?"
+fn cancel_question(l: crate::domain::Language, a: &Appointment, zone: Tz) -> String {
+    let name = a.customer_name.as_deref().unwrap_or("–");
+    let at = a.starts_at.with_timezone(&zone).format("%d.%m.%Y %H:%M");
+    format!("{} {name}, {at} ({})?", word(l, crate::speech::AppointmentWord::CancelAppointmentOf), a.service_name)
+}
+
 fn card(op: &Operator, a: &Appointment, zone: Tz, day: NaiveDate, able: &[String]) -> Markup {
     let l = op.language;
     html! {
@@ -208,7 +215,8 @@ fn card(op: &Operator, a: &Appointment, zone: Tz, day: NaiveDate, able: &[String
             } }
             div { (phone(a.phone.as_deref())) }
             div.muted { (a.branch) " · " span.src { (source(l, a.source)) }
-                @if a.status != AppointmentStatus::Booked { " · " span.overdue { (word(l, DayWord::BeingReconciled)) } } }
+                @if a.status != AppointmentStatus::Booked { " · " span.overdue { (super::appointment::status_word(l, a.status)) } }
+                " · " a href={ "/admin/appointments/" (a.id) } { (word(l, crate::speech::AppointmentWord::Details)) } }
             details.move {
                 summary { (word(l, DayWord::Move)) }
                 form method="post" action={ "/admin/appointments/" (a.id) "/move" } {
@@ -224,8 +232,9 @@ fn card(op: &Operator, a: &Appointment, zone: Tz, day: NaiveDate, able: &[String
                     " " button type="submit" { (word(l, DayWord::Move)) }
                 }
             }
+            // the question names whose appointment and when; a data attribute, never script text
             form.inline method="post" action={ "/admin/appointments/" (a.id) "/cancel" }
-                onsubmit={ "return confirm('" (word(l, DayWord::CancelThisAppointment)) "')" } {
+                data-confirm=(cancel_question(l, a, zone)) {
                 (csrf_field(op))
                 button.danger type="submit" { (word(l, DayWord::Cancel)) }
             }

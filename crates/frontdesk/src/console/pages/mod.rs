@@ -1,5 +1,6 @@
 //! The console's HTML pages (server-rendered with maud; forms work without script).
 
+pub mod appointment;
 pub mod callbacks;
 pub mod calls;
 pub mod customers;

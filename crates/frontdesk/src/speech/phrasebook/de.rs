@@ -1,7 +1,7 @@
 //! German: what callers hear and what the console and the messages say.
 
 use super::agent::{AgentVoice, Filler};
-use super::word::{CallbacksWord, CallsWord, DayWord, MessageWord, OpsWord, PageWord, SettingsWord, StaffWord, Word};
+use super::word::{AppointmentWord, CallbacksWord, CallsWord, DayWord, MessageWord, OpsWord, PageWord, SettingsWord, StaffWord, Word};
 use super::sentence::{
     AppointmentSentence, AvailabilitySentence, BookingSentence, CallerSentence, ClosedDays, FailureSentence, KnownCaller,
     Moment, Needed, Sentence, Upcoming,
@@ -492,6 +492,7 @@ pub(super) fn word(word: Word) -> &'static str {
         Word::Callbacks(word) => callbacks_word(word),
         Word::Calls(word) => calls_word(word),
         Word::Ops(word) => ops_word(word),
+        Word::Appointment(word) => appointment_word(word),
         Word::Message(word) => message_word(word),
     }
 }
@@ -567,10 +568,8 @@ fn day_word(word: DayWord) -> &'static str {
         DayWord::AppointmentBooked => "Termin eingetragen.",
         DayWord::AppointmentCancelled => "Termin storniert.",
         DayWord::AppointmentMoved => "Termin verschoben.",
-        DayWord::BeingReconciled => "wird abgeglichen",
         DayWord::Book => "Eintragen",
         DayWord::Cancel => "Stornieren",
-        DayWord::CancelThisAppointment => "Termin wirklich stornieren?",
         DayWord::ClockTime => "Uhrzeit",
         DayWord::DateFormat => "%d.%m.%Y",
         DayWord::Day => "Tag",
@@ -778,5 +777,46 @@ fn message_word(word: MessageWord) -> &'static str {
         MessageWord::YourAppointmentFor => "Ihr Termin für",
         MessageWord::YourAppointmentWasCancelled => "Ihr Termin wurde storniert:",
         MessageWord::YourAppointmentWasMoved => "Ihr Termin wurde verschoben:",
+    }
+}
+
+/// One appointment's page and a customer's data.
+fn appointment_word(word: AppointmentWord) -> &'static str {
+    match word {
+        AppointmentWord::Appointment => "Termin",
+        AppointmentWord::History => "Verlauf",
+        AppointmentWord::Details => "Details",
+        AppointmentWord::ActionBooked => "gebucht",
+        AppointmentWord::ActionMoved => "verschoben",
+        AppointmentWord::ActionCancelled => "storniert",
+        AppointmentWord::ActionRestored => "wiederhergestellt",
+        AppointmentWord::ActionNoShow => "nicht erschienen",
+        AppointmentWord::ByPhoneAgent => "vom Telefonassistenten",
+        AppointmentWord::ByCalcom => "in Cal.com",
+        AppointmentWord::ByFrontdesk => "von frontdesk",
+        AppointmentWord::By => "von",
+        AppointmentWord::Before => "vorher:",
+        AppointmentWord::StatusBooked => "Gebucht",
+        AppointmentWord::StatusPending => "Wird vom Kalender bestätigt",
+        AppointmentWord::StatusCancelled => "Storniert",
+        AppointmentWord::StatusNoShow => "Nicht erschienen",
+        AppointmentWord::Restore => "Wiederherstellen",
+        AppointmentWord::Restored => "Der Termin ist wieder gebucht.",
+        AppointmentWord::NoLongerFree => "Die Zeit ist nicht mehr frei: bitte einen neuen Termin buchen.",
+        AppointmentWord::MarkNoShow => "Als nicht erschienen markieren",
+        AppointmentWord::NoShowMarked => "Als nicht erschienen markiert.",
+        AppointmentWord::NotPossibleNow => "Das geht bei diesem Termin nicht.",
+        AppointmentWord::FromCall => "Aus dem Anruf vom",
+        AppointmentWord::NoCall => "Nicht in einem Anruf gebucht.",
+        AppointmentWord::Customer => "Kunde",
+        AppointmentWord::CancelAppointmentOf => "Termin stornieren von",
+        AppointmentWord::ExportData => "Daten exportieren (DSGVO)",
+        AppointmentWord::EraseData => "Daten löschen (DSGVO)",
+        AppointmentWord::EraseConfirm => "Alles über diese Person endgültig löschen? Die Termine bleiben ohne Namen erhalten.",
+        AppointmentWord::Erased => "Die Daten der Person sind gelöscht.",
+        AppointmentWord::MergeDuplicate => "Dublette in diesen Kunden zusammenführen",
+        AppointmentWord::DuplicateNumber => "Kundennummer der Dublette",
+        AppointmentWord::Merge => "Zusammenführen",
+        AppointmentWord::CustomerNumber => "Kunden-Nr.",
     }
 }

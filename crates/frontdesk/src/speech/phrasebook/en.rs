@@ -1,7 +1,7 @@
 //! English: what callers hear and what the console and the messages say.
 
 use super::agent::{AgentVoice, Filler};
-use super::word::{CallbacksWord, CallsWord, DayWord, MessageWord, OpsWord, PageWord, SettingsWord, StaffWord, Word};
+use super::word::{AppointmentWord, CallbacksWord, CallsWord, DayWord, MessageWord, OpsWord, PageWord, SettingsWord, StaffWord, Word};
 use super::sentence::{
     AppointmentSentence, AvailabilitySentence, BookingSentence, CallerSentence, ClosedDays, FailureSentence, KnownCaller,
     Moment, Needed, Sentence, Upcoming,
@@ -497,6 +497,7 @@ pub(super) fn word(word: Word) -> &'static str {
         Word::Callbacks(word) => callbacks_word(word),
         Word::Calls(word) => calls_word(word),
         Word::Ops(word) => ops_word(word),
+        Word::Appointment(word) => appointment_word(word),
         Word::Message(word) => message_word(word),
     }
 }
@@ -572,10 +573,8 @@ fn day_word(word: DayWord) -> &'static str {
         DayWord::AppointmentBooked => "Appointment booked.",
         DayWord::AppointmentCancelled => "Appointment cancelled.",
         DayWord::AppointmentMoved => "Appointment moved.",
-        DayWord::BeingReconciled => "being reconciled",
         DayWord::Book => "Book",
         DayWord::Cancel => "Cancel",
-        DayWord::CancelThisAppointment => "Cancel this appointment?",
         DayWord::ClockTime => "Time",
         DayWord::DateFormat => "%Y-%m-%d",
         DayWord::Day => "Day",
@@ -783,5 +782,46 @@ fn message_word(word: MessageWord) -> &'static str {
         MessageWord::YourAppointmentFor => "Your appointment for",
         MessageWord::YourAppointmentWasCancelled => "Your appointment was cancelled:",
         MessageWord::YourAppointmentWasMoved => "Your appointment was moved:",
+    }
+}
+
+/// One appointment's page and a customer's data.
+fn appointment_word(word: AppointmentWord) -> &'static str {
+    match word {
+        AppointmentWord::Appointment => "Appointment",
+        AppointmentWord::History => "History",
+        AppointmentWord::Details => "Details",
+        AppointmentWord::ActionBooked => "booked",
+        AppointmentWord::ActionMoved => "moved",
+        AppointmentWord::ActionCancelled => "cancelled",
+        AppointmentWord::ActionRestored => "restored",
+        AppointmentWord::ActionNoShow => "did not come",
+        AppointmentWord::ByPhoneAgent => "by the phone agent",
+        AppointmentWord::ByCalcom => "in Cal.com",
+        AppointmentWord::ByFrontdesk => "by frontdesk",
+        AppointmentWord::By => "by",
+        AppointmentWord::Before => "before:",
+        AppointmentWord::StatusBooked => "Booked",
+        AppointmentWord::StatusPending => "Being confirmed by the calendar",
+        AppointmentWord::StatusCancelled => "Cancelled",
+        AppointmentWord::StatusNoShow => "Did not come",
+        AppointmentWord::Restore => "Restore",
+        AppointmentWord::Restored => "The appointment is booked again.",
+        AppointmentWord::NoLongerFree => "Its time is no longer free: book a new appointment instead.",
+        AppointmentWord::MarkNoShow => "Mark as no-show",
+        AppointmentWord::NoShowMarked => "Marked as no-show.",
+        AppointmentWord::NotPossibleNow => "That is not possible for this appointment.",
+        AppointmentWord::FromCall => "From the call of",
+        AppointmentWord::NoCall => "Not booked in a call.",
+        AppointmentWord::Customer => "Customer",
+        AppointmentWord::CancelAppointmentOf => "Cancel the appointment of",
+        AppointmentWord::ExportData => "Export data (GDPR)",
+        AppointmentWord::EraseData => "Erase data (GDPR)",
+        AppointmentWord::EraseConfirm => "Erase everything stored about this person for good? The appointments stay, without the name.",
+        AppointmentWord::Erased => "The customer's data is erased.",
+        AppointmentWord::MergeDuplicate => "Merge a duplicate into this customer",
+        AppointmentWord::DuplicateNumber => "Customer number of the duplicate",
+        AppointmentWord::Merge => "Merge",
+        AppointmentWord::CustomerNumber => "Customer no.",
     }
 }

@@ -12,7 +12,7 @@ pub use sentence::{
     AppointmentSentence, AvailabilitySentence, BookingSentence, CallerSentence, ClosedDays, FailureSentence, KnownCaller,
     Moment, Needed, Sentence, Upcoming,
 };
-pub use word::{CallbacksWord, CallsWord, DayWord, MessageWord, OpsWord, PageWord, SettingsWord, StaffWord, Word};
+pub use word::{AppointmentWord, CallbacksWord, CallsWord, DayWord, MessageWord, OpsWord, PageWord, SettingsWord, StaffWord, Word};
 pub use agent::{AgentVoice, Filler};
 
 use crate::domain::Language;

@@ -18,6 +18,8 @@ pub enum Word {
     Calls(CallsWord),
     /// The operations page.
     Ops(OpsWord),
+    /// One appointment's page and a customer's data.
+    Appointment(AppointmentWord),
     /// The words of the e-mails, the digest and the agent's call variables.
     Message(MessageWord),
 }
@@ -146,14 +148,10 @@ pub enum DayWord {
     AppointmentCancelled,
     /// Appointment moved.
     AppointmentMoved,
-    /// being reconciled
-    BeingReconciled,
     /// Book
     Book,
     /// Cancel
     Cancel,
-    /// Cancel this appointment?
-    CancelThisAppointment,
     /// Time
     ClockTime,
     /// %Y-%m-%d
@@ -583,5 +581,86 @@ pub enum MessageWord {
 impl From<MessageWord> for Word {
     fn from(word: MessageWord) -> Self {
         Word::Message(word)
+    }
+}
+
+/// One appointment's page and a customer's data: history, restore, no-show, export, erase, merge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppointmentWord {
+    /// Appointment
+    Appointment,
+    /// History
+    History,
+    /// Details
+    Details,
+    /// booked
+    ActionBooked,
+    /// moved
+    ActionMoved,
+    /// cancelled
+    ActionCancelled,
+    /// restored
+    ActionRestored,
+    /// did not come
+    ActionNoShow,
+    /// by the phone agent
+    ByPhoneAgent,
+    /// in Cal.com
+    ByCalcom,
+    /// by frontdesk
+    ByFrontdesk,
+    /// by
+    By,
+    /// before:
+    Before,
+    /// Booked
+    StatusBooked,
+    /// Being confirmed by the calendar
+    StatusPending,
+    /// Cancelled
+    StatusCancelled,
+    /// Did not come
+    StatusNoShow,
+    /// Restore
+    Restore,
+    /// The appointment is booked again.
+    Restored,
+    /// Its time is no longer free: book a new appointment instead.
+    NoLongerFree,
+    /// Mark as no-show
+    MarkNoShow,
+    /// Marked as no-show.
+    NoShowMarked,
+    /// That is not possible for this appointment.
+    NotPossibleNow,
+    /// From the call of
+    FromCall,
+    /// Not booked in a call.
+    NoCall,
+    /// Customer
+    Customer,
+    /// Cancel the appointment of
+    CancelAppointmentOf,
+    /// Export data (GDPR)
+    ExportData,
+    /// Erase data (GDPR)
+    EraseData,
+    /// Erase everything stored about this person for good? The appointments stay, without the name.
+    EraseConfirm,
+    /// The customer's data is erased.
+    Erased,
+    /// Merge a duplicate into this customer
+    MergeDuplicate,
+    /// Customer number of the duplicate
+    DuplicateNumber,
+    /// Merge
+    Merge,
+    /// Customer no.
+    CustomerNumber,
+}
+
+impl From<AppointmentWord> for Word {
+    fn from(word: AppointmentWord) -> Self {
+        Word::Appointment(word)
     }
 }
