@@ -317,3 +317,34 @@ async fn an_owner_finds_a_customer_by_digits_adds_a_note_and_sees_the_history() 
     assert!(profile.contains("01.12.2026 10:00") && profile.contains("Herrenhaarschnitt") && profile.contains("Jonas"), "{profile}");
     browser.screenshot("customer-profile").await;
 }
+
+#[tokio::test]
+async fn an_owner_cancels_after_reading_whose_appointment_and_restores_it_in_a_browser() {
+    let Some(browser) = browser().await else { return };
+    let app = console_app().await;
+    anna_books_with_jonas(&app).await;
+    browser.sign_in(&app, "inhaberin@schnittpunkt.example", PASSWORD).await;
+    browser.open(&app, "/admin/today?day=2026-12-01").await;
+    let link = browser.client.find(Locator::Css(".appt a[href^='/admin/appointments/']")).await.unwrap();
+    let details = link.attr("href").await.unwrap().expect("the card links to the appointment");
+    // The browser asks whose appointment and when before it cancels.
+    browser.client.find(Locator::Css("form[action$='/cancel'] button")).await.unwrap().click().await.unwrap();
+    let question = browser.client.get_alert_text().await.unwrap();
+    assert_eq!(question, "Termin stornieren von Anna Schmidt, 01.12.2026 10:00 (Herrenhaarschnitt)?");
+    browser.client.accept_alert().await.unwrap();
+    for _ in 0..100 {
+        if browser.client.current_url().await.unwrap().as_str().contains("notice=cancelled") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(browser.client.current_url().await.unwrap().as_str().contains("notice=cancelled"));
+    let page = browser.open(&app, &details).await;
+    assert!(page.contains("Storniert") && page.contains("Wiederherstellen"), "{page}");
+    browser.click("form[action$='/restore'] button").await;
+    let page = browser.client.source().await.unwrap();
+    assert!(page.contains("Der Termin ist wieder gebucht.") && page.contains("wiederhergestellt"), "{page}");
+    browser.screenshot("appointment").await;
+    let asked = app.call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "staff": "Jonas"})).await.json();
+    assert_eq!(asked["available"], false, "restored: the time is taken again: {asked}");
+}
