@@ -16,3 +16,5 @@ INSERT INTO appointment_history (company_id, appointment_id, at, action, actor)
     FROM appointments WHERE status <> 'pending';
 -- Old call data goes after FRONTDESK_RETENTION_DAYS: found by its start.
 CREATE INDEX calls_started ON calls (started_at);
+-- What a caller asked for that the business does not offer ("Massage"): the calls page says it.
+ALTER TABLE function_calls ADD COLUMN detail TEXT;

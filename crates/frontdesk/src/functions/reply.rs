@@ -138,6 +138,14 @@ impl Reply {
         Self::failure("unknown_service", FailureSentence::UnknownService { said, offered: names.clone() }).with("services", names)
     }
 
+    /// What the caller asked for that the branch does not offer, as echoed back to them.
+    pub fn not_offered(&self) -> Option<&str> {
+        match &*self.message {
+            Sentence::Failure(FailureSentence::UnknownService { said, .. }) => Some(said),
+            _ => None,
+        }
+    }
+
     /// Several services match; asks which one.
     pub fn ambiguous_service(candidates: &[&Service]) -> Self {
         let names: Vec<String> = candidates.iter().map(|s| s.name.clone()).collect();

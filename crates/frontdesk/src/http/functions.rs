@@ -121,6 +121,7 @@ fn finish(
         duration_us: i64::try_from(elapsed.as_micros()).unwrap_or(i64::MAX),
         cache: reply.cache.as_str().to_string(),
         at: state.now(),
+        detail: reply.not_offered().map(str::to_string),
     });
     elapsed
 }

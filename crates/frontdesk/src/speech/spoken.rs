@@ -79,6 +79,16 @@ pub fn spoken_date(date: NaiveDate, today: NaiveDate, language: Language) -> Str
     }
 }
 
+/// "Di 8.12. 10 Uhr" / "Tue Dec 8, 10 am": a moment written short, for the console's lines.
+pub fn written_moment(at: chrono::NaiveDateTime, language: Language) -> String {
+    let (date, time) = (at.date(), at.time());
+    let weekday = spoken_weekday_short(date.weekday(), language);
+    match language {
+        Language::De => format!("{weekday} {}.{}. {}", date.day(), date.month(), spoken_time(time, language)),
+        Language::En => format!("{weekday} {} {}, {}", &EN_MONTHS[date.month0() as usize][..3], date.day(), spoken_time(time, language)),
+    }
+}
+
 /// "Donnerstag, der 26. November 2026" / "Thursday, November 26, 2026": today, said in full.
 pub fn spoken_full_date(date: NaiveDate, language: Language) -> String {
     let weekday = spoken_weekday(date.weekday(), language);

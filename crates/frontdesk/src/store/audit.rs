@@ -26,6 +26,8 @@ pub struct FunctionCallRecord {
     pub cache: String,
     /// When it was answered.
     pub at: DateTime<Utc>,
+    /// What the caller asked for that is not offered (bounded, as echoed back to them).
+    pub detail: Option<String>,
 }
 
 const QUEUE_CAPACITY: usize = 4096;
@@ -109,7 +111,7 @@ async fn write_batches(store: Store, mut receiver: mpsc::Receiver<FunctionCallRe
 async fn insert_batch(store: &Store, batch: &[FunctionCallRecord]) -> Result<(), sqlx::Error> {
     on_pool!(store, pool => {
         let mut query = sqlx::QueryBuilder::new(
-            "INSERT INTO function_calls (retell_call_id, company_id, function, outcome, duration_us, cache, created_at) ",
+            "INSERT INTO function_calls (retell_call_id, company_id, function, outcome, duration_us, cache, created_at, detail) ",
         );
         query.push_values(batch, |mut row, record| {
             row.push_bind(&record.retell_call_id)
@@ -118,7 +120,8 @@ async fn insert_batch(store: &Store, batch: &[FunctionCallRecord]) -> Result<(),
                 .push_bind(&record.outcome)
                 .push_bind(record.duration_us)
                 .push_bind(&record.cache)
-                .push_bind(record.at);
+                .push_bind(record.at)
+                .push_bind(&record.detail);
         });
         query.build().execute(pool).await?;
     });

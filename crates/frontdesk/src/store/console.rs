@@ -43,13 +43,20 @@ pub struct ConsoleCallback {
 /// Every read of calls as [`ConsoleCall`]s: one SELECT, each reader adding its joins and its
 /// `WHERE` and `ORDER BY` — `select_calls!("", "WHERE k.id = $1")`.
 macro_rules! select_calls {
-    ($joins:literal, $tail:literal) => {
+    ($joins:expr, $tail:expr) => {
         concat!(
             "SELECT k.retell_call_id, b.name AS branch, k.from_number, k.direction, k.started_at, k.duration_ms,
                 k.status, k.disconnection_reason, k.summary, k.sentiment, k.recording_url,
                 (SELECT COUNT(*) FROM appointments x WHERE x.call_id = k.id) AS booked,
-                (SELECT COUNT(*) FROM callback_requests r WHERE r.call_id = k.id) AS callbacks
-            FROM calls k JOIN branches b ON b.id = k.branch_id ",
+                (SELECT COUNT(*) FROM callback_requests r WHERE r.call_id = k.id) AS callbacks,
+                (SELECT cu.name FROM customers cu WHERE cu.company_id = k.company_id AND cu.phone = k.from_number) AS caller_name,
+                ba.id AS booked_id, ba.starts_at AS booked_start, bs.name AS booked_service, bst.name AS booked_staff,
+                (SELECT MIN(r.id) FROM callback_requests r WHERE r.call_id = k.id) AS callback_id,
+                (SELECT f.detail FROM function_calls f WHERE f.retell_call_id = k.retell_call_id AND f.detail IS NOT NULL
+                    ORDER BY f.id DESC LIMIT 1) AS not_offered
+            FROM calls k JOIN branches b ON b.id = k.branch_id
+            LEFT JOIN appointments ba ON ba.id = (SELECT MIN(x.id) FROM appointments x WHERE x.call_id = k.id)
+            LEFT JOIN services bs ON bs.id = ba.service_id LEFT JOIN staff bst ON bst.id = ba.staff_id ",
             $joins, " ", $tail
         )
     };
@@ -85,6 +92,69 @@ pub struct ConsoleCall {
     pub booked: i64,
     /// Callback requests this call left.
     pub callbacks: i64,
+    /// The caller's name, when their number is a customer's.
+    pub caller_name: Option<String>,
+    /// The first appointment the call booked: id, start, service, staff member.
+    pub booked_id: Option<AppointmentId>,
+    /// Its start.
+    pub booked_start: Option<DateTime<Utc>>,
+    /// Its service.
+    pub booked_service: Option<String>,
+    /// Its staff member.
+    pub booked_staff: Option<String>,
+    /// The first callback request the call left.
+    pub callback_id: Option<i64>,
+    /// What the caller asked for that is not offered.
+    pub not_offered: Option<String>,
+}
+
+/// Which calls the calls page lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallFilter {
+    /// Every call.
+    All,
+    /// Calls that ended with nothing: no booking, callback, move or cancellation.
+    Lost,
+    /// Calls that booked.
+    Bookings,
+    /// Calls that left a callback request.
+    Callbacks,
+}
+
+impl CallFilter {
+    /// As in the page's address (`?show=lost`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::All => "all",
+            Self::Lost => "lost",
+            Self::Bookings => "bookings",
+            Self::Callbacks => "callbacks",
+        }
+    }
+
+    /// Every filter, in the page's order.
+    pub const ALL: [Self; 4] = [Self::All, Self::Lost, Self::Bookings, Self::Callbacks];
+
+    /// From the page's address; anything else lists every call.
+    pub fn parse(text: Option<&str>) -> Self {
+        Self::ALL.into_iter().find(|f| Some(f.as_str()) == text).unwrap_or(Self::All)
+    }
+}
+
+/// The calls of company `$1` (every company for `NULL`) that filter `$3` lists, newest first, `$2` of them.
+macro_rules! filtered_calls {
+    () => {
+        "WHERE ($1 IS NULL OR k.company_id = $1) AND (
+            $3 = 'all'
+            OR ($3 = 'bookings' AND EXISTS (SELECT 1 FROM appointments x WHERE x.call_id = k.id))
+            OR ($3 = 'callbacks' AND EXISTS (SELECT 1 FROM callback_requests r WHERE r.call_id = k.id))
+            OR ($3 = 'lost' AND k.status <> 'ongoing'
+                AND NOT EXISTS (SELECT 1 FROM appointments x WHERE x.call_id = k.id)
+                AND NOT EXISTS (SELECT 1 FROM callback_requests r WHERE r.call_id = k.id)
+                AND NOT EXISTS (SELECT 1 FROM function_calls f WHERE f.retell_call_id = k.retell_call_id AND f.outcome = 'success'
+                    AND f.function IN ('reschedule_appointment', 'cancel_appointment'))))
+        ORDER BY k.started_at DESC, k.id DESC LIMIT $2"
+    };
 }
 
 /// One function call of a call.
@@ -183,19 +253,22 @@ impl Store {
         Ok(done > 0)
     }
 
-    /// A company's (or every company's) latest calls, newest first, with what each booked and left.
-    pub async fn console_calls(&self, company_id: Option<CompanyId>, limit: i64) -> Result<Vec<ConsoleCall>, StoreError> {
-        const SQL: &str = select_calls!("", "WHERE ($1 IS NULL OR k.company_id = $1) ORDER BY k.started_at DESC, k.id DESC LIMIT $2");
-        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(company_id).bind(limit).fetch_all(pool).await)?)
+    /// A company's (or every company's) latest calls the filter lists, newest first, with what
+    /// each booked and left.
+    pub async fn console_calls(&self, company_id: Option<CompanyId>, filter: CallFilter, limit: i64) -> Result<Vec<ConsoleCall>, StoreError> {
+        const SQL: &str = select_calls!("", filtered_calls!());
+        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(company_id).bind(limit).bind(filter.as_str()).fetch_all(pool).await)?)
     }
 
-    /// The function calls of a company's latest `limit` calls, in the order they were answered.
-    pub async fn console_call_steps(&self, company_id: Option<CompanyId>, limit: i64) -> Result<Vec<CallStep>, StoreError> {
-        const SQL: &str = "SELECT f.retell_call_id, f.function, f.outcome, f.duration_us FROM function_calls f
-            WHERE f.retell_call_id IN (SELECT k.retell_call_id FROM calls k WHERE ($1 IS NULL OR k.company_id = $1)
-                                       ORDER BY k.started_at DESC, k.id DESC LIMIT $2)
-            ORDER BY f.id";
-        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(company_id).bind(limit).fetch_all(pool).await)?)
+    /// The function calls of the calls [`Store::console_calls`] lists, in the order they were answered.
+    pub async fn console_call_steps(&self, company_id: Option<CompanyId>, filter: CallFilter, limit: i64) -> Result<Vec<CallStep>, StoreError> {
+        const SQL: &str = concat!(
+            "SELECT f.retell_call_id, f.function, f.outcome, f.duration_us FROM function_calls f
+            WHERE f.retell_call_id IN (SELECT k.retell_call_id FROM calls k ",
+            filtered_calls!(),
+            ") ORDER BY f.id"
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(company_id).bind(limit).bind(filter.as_str()).fetch_all(pool).await)?)
     }
 
     /// Stores what Retell's `call_analyzed` event says about a call.

@@ -35,7 +35,10 @@ const CUSTOMER_CALLS: &str = select_calls!(
 
 /// Personal data of customer `$1` of company `$2` leaves every table, in this order (rows that
 /// point at the customer first); then [`ERASE_APPOINTMENTS`] and [`ERASE_CUSTOMER`].
-const ERASE: [&str; 4] = [
+const ERASE: [&str; 5] = [
+    // what they asked for in their calls
+    "UPDATE function_calls SET detail = NULL WHERE company_id = $2 AND retell_call_id IN (SELECT retell_call_id FROM calls
+        WHERE from_number = (SELECT phone FROM customers WHERE id = $1) OR id IN (SELECT call_id FROM appointments WHERE customer_id = $1))",
     // outbox rows that name them: to them, or about them
     "DELETE FROM outbox WHERE company_id = $2 AND EXISTS (SELECT 1 FROM customers c WHERE c.id = $1 AND (
         outbox.recipient = c.phone OR outbox.recipient = c.email

@@ -444,10 +444,10 @@ async fn services_and_staff_are_edited_in_the_console() {
 }
 
 #[tokio::test]
-async fn the_calls_page_shows_outcome_latency_and_retells_analysis() {
+async fn the_calls_page_says_in_words_who_called_and_what_came_of_it() {
     let app = console_app().await;
     let booked = app
-        .call("book_appointment", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "11:00", "name": "Anna Schmidt"}))
+        .call("book_appointment", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "11:00", "name": "Anna Schmidt", "staff": "Jonas"}))
         .await
         .json();
     assert_eq!(booked["success"], true);
@@ -458,21 +458,39 @@ async fn the_calls_page_shows_outcome_latency_and_retells_analysis() {
     }}))
     .unwrap();
     assert_eq!(app.post("/retell/webhook", event.clone(), Some(app.sign(&event))).await.status, 204);
+    // Another caller wants a massage and hangs up.
+    let massage = app.call_as(9, "check_availability", json!({"service": "Massage", "date": "morgen"})).await;
+    assert_eq!(massage["error"], "unknown_service", "{massage}");
+    let ended = serde_json::to_vec(&json!({"event": "call_ended", "call": {
+        "call_id": "call_booker_9", "agent_id": "agent_test", "from_number": "+4915100000009", "to_number": SALON,
+        "direction": "inbound", "duration_ms": 41000, "disconnection_reason": "user_hangup"}}))
+    .unwrap();
+    assert_eq!(app.post("/retell/webhook", ended.clone(), Some(app.sign(&ended))).await.status, 204);
     let owner = login(&app, "inhaberin@schnittpunkt.example", PASSWORD).await.unwrap();
     // The audit writer and the webhook work in the background.
     let mut page = String::new();
     for _ in 0..50 {
         page = owner.page("/admin/calls").await.1;
-        if page.contains("Anna bucht") && page.contains("book_appointment") {
+        if page.contains("Anna bucht") && page.contains("Massage") {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    assert!(page.contains("Anna bucht einen Herrenhaarschnitt"), "{page}");
-    assert!(page.contains("book_appointment") && page.contains(" ms"), "{page}");
-    assert!(page.contains("<strong>gebucht</strong>"), "{page}");
-    assert!(page.contains("1:35") && page.contains("Positive") && page.contains("https://recordings.example/abc.wav"), "{page}");
-    assert!(!page.contains(CALLER), "the caller's number is masked: {page}");
+    assert!(page.contains("Termin gebucht: Di 1.12. 11 Uhr Herrenhaarschnitt bei Jonas"), "{page}");
+    assert!(page.contains("Wollte „Massage“ — bieten wir nicht an") || page.contains("Wollte Massage — bieten wir nicht an"), "{page}");
+    assert!(page.contains("<strong>Anna Schmidt</strong>"), "the caller by name: {page}");
+    assert!(page.contains("Anna bucht einen Herrenhaarschnitt") && page.contains("1:35") && page.contains("Positive"), "{page}");
+    assert!(page.contains("https://recordings.example/abc.wav") && page.contains("/admin/appointments/"), "{page}");
+    assert!(!page.contains("book_appointment") && !page.contains(" ms"), "no function names for owners: {page}");
+    // Filters: the lost call alone, the booking alone.
+    let (_, lost) = owner.page("/admin/calls?show=lost").await;
+    assert!(lost.contains("Massage") && !lost.contains("Anna bucht"), "{lost}");
+    let (_, bookings) = owner.page("/admin/calls?show=bookings").await;
+    assert!(!bookings.contains("Massage") && bookings.contains("Anna bucht"), "{bookings}");
+    // An admin sees the functions and their latency behind Details.
+    let admin = login(&app, "admin@frontdesk.example", PASSWORD).await.unwrap();
+    let (_, page) = admin.page("/admin/calls").await;
+    assert!(page.contains("<summary>Details</summary>") && page.contains("book_appointment") && page.contains(" ms"), "{page}");
 }
 
 #[tokio::test]

@@ -238,6 +238,7 @@ on_both_backends!(the_audit_trail_writes_batches, |store| {
             duration_us: i,
             cache: "none".into(),
             at: monday_morning(),
+            detail: None,
         });
     }
     drop(audit);

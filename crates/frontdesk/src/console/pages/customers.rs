@@ -107,8 +107,8 @@ pub async fn show(State(state): State<AppState>, PageOperator(op): PageOperator,
                 h2 { (word(l, PageWord::Calls)) }
                 ul { @for call in &profile.calls {
                     li { a href={ "/admin/calls#" (call.retell_call_id) } { (call.started_at.with_timezone(&zone).format("%d.%m.%Y %H:%M")) }
-                        @if let Some(ms) = call.duration_ms { " · " (format!("{}:{:02}", ms / 60_000, ms / 1000 % 60)) }
-                        " · " (super::calls::outcome(call, &[], l))
+                        " · " (super::calls::length(call))
+                        " · " (super::calls::story_line(l, zone, call, &super::calls::CallStory::of(call, &[])))
                         @if let Some(summary) = &call.summary { " — " span.muted { (summary) } } }
                 } }
             }

@@ -424,6 +424,46 @@ pub enum CallsWord {
     SentimentLabel,
     /// Time
     Time,
+    /// Appointment booked:
+    AppointmentBooked,
+    /// with
+    With,
+    /// Wanted
+    Wanted,
+    /// — we do not offer it
+    NotOffered,
+    /// Callback requested
+    CallbackWanted,
+    /// Appointment moved
+    AppointmentMoved,
+    /// Appointment cancelled
+    AppointmentCancelled,
+    /// hung up without an appointment
+    HungUp,
+    /// ended without an appointment
+    EndedWithNothing,
+    /// still going on
+    Ongoing,
+    /// unknown
+    UnknownCaller,
+    /// All
+    ShowAll,
+    /// Lost calls
+    ShowLost,
+    /// Bookings
+    ShowBookings,
+    /// Callbacks
+    ShowCallbacks,
+    /// Details
+    Details,
+    /// to the appointment
+    ToTheAppointment,
+    /// to the callback
+    ToTheCallback,
+    /// Who
+    Who,
+    /// What happened
+    WhatHappened,
 }
 
 impl From<CallsWord> for Word {
