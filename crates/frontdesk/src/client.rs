@@ -88,6 +88,14 @@ impl RetellClient {
         self.post("/retell/webhook", &json!({"event": event, "call": details})).await
     }
 
+    /// Sends Retell's `call_analyzed` event: the call's summary and the caller's sentiment.
+    pub async fn analyzed(&self, call: &CallIdentity, summary: &str, sentiment: &str) -> anyhow::Result<Exchange> {
+        let mut details = call.to_json("ended");
+        details["disconnection_reason"] = json!("user_hangup");
+        details["call_analysis"] = json!({"call_summary": summary, "user_sentiment": sentiment});
+        self.post("/retell/webhook", &json!({"event": "call_analyzed", "call": details})).await
+    }
+
     /// Calls `function` with `args` on behalf of `call`.
     pub async fn call(&self, function: &str, args: Value, call: &CallIdentity) -> anyhow::Result<Exchange> {
         let body = json!({"name": function, "args": args, "call": call.to_json("ongoing")});

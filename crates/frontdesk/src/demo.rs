@@ -227,7 +227,12 @@ pub async fn run(calendar: CalendarKind, serve: bool) -> anyhow::Result<()> {
     );
     // The agent greets and the caller speaks: Retell's first function call comes a moment later.
     tokio::time::sleep(std::time::Duration::from_millis(900)).await;
-    play(&client, &call, conversation()).await?;
+    let next = play(&client, &call, &conversation()).await?;
+    book_the_next_slot(&client, &call, &next).await?;
+    client.event("call_ended", &call).await?;
+    client.analyzed(&call, "Thomas Müller bucht einen Herrenhaarschnitt bei Jonas; eine Massage bieten wir nicht an.", "Positive").await?;
+    println!("Retell: Anruf beendet, Auswertung gesendet (call_ended, call_analyzed)\n");
+    a_call_that_asks_for_a_callback(&client).await?;
     // A fresh password per run: the demo's console is reachable by anybody on this machine.
     let password = format!("demo-{:016x}", rand_u64());
     crate::operators::add_user(&env.store, DEMO_LOGIN, "owner", Some("Salon Schnittpunkt"), None, "de", &password).await?;
@@ -239,6 +244,36 @@ pub async fn run(calendar: CalendarKind, serve: bool) -> anyhow::Result<()> {
         println!("(the console lives as long as the demo: run `frontdesk demo --serve` to keep it open)");
     }
     env.stop().await
+}
+
+/// The caller takes the next free time with Jonas (what `find_next_available` offered): held
+/// while the name is asked, then booked — the confirmation sentence shows.
+async fn book_the_next_slot(client: &RetellClient, call: &CallIdentity, next: &Value) -> anyhow::Result<()> {
+    let slot = &next["slot"];
+    let (date, time) = (slot["date"].as_str().context("no next slot offered")?, slot["time"].as_str().context("no time")?);
+    let wish = json!({"dienstleistung": "Herrenhaarschnitt", "datum": date, "uhrzeit": time, "mitarbeiter": "Jonas"});
+    let mut booking = wish.clone();
+    booking["name"] = json!("Thomas Müller");
+    let steps = [
+        ("„Ja, den nehme ich.“", "reserve_slot", wish),
+        ("„Thomas Müller.“", "book_appointment", booking),
+    ];
+    let booked = play(client, call, &steps).await?;
+    anyhow::ensure!(booked["success"] == true, "the demo booking failed: {booked}");
+    Ok(())
+}
+
+/// A second, short call: a caller who wants the owner to call back.
+async fn a_call_that_asks_for_a_callback(client: &RetellClient) -> anyhow::Result<()> {
+    let call = CallIdentity { call_id: format!("call_demo_{:x}", rand_u64()), from_number: "+4915199999999".into(), to_number: SALON_NUMBER.into() };
+    client.inbound(&call).await?;
+    println!("Retell: zweiter Anruf ({})\n", crate::domain::mask_phone(&call.from_number));
+    let ask = json!({"name": "Erika Muster", "grund": "Frage zur Farbberatung", "wunschzeit": "morgen Vormittag"});
+    let asked = play(client, &call, &[("„Kann mich die Chefin zurückrufen?“", "request_callback", ask)]).await?;
+    anyhow::ensure!(asked["success"] == true, "the demo callback failed: {asked}");
+    client.event("call_ended", &call).await?;
+    client.analyzed(&call, "Erika Muster möchte wegen einer Farbberatung zurückgerufen werden.", "Neutral").await?;
+    Ok(())
 }
 
 /// The caller's side of the demo conversation: what is said, and the function call it causes.
@@ -277,12 +312,17 @@ fn conversation() -> [(&'static str, &'static str, Value); 10] {
     ]
 }
 
-/// Plays a conversation, printing what the caller said, the call, and what the agent says.
-async fn play(client: &RetellClient, call: &CallIdentity, script: [(&str, &str, Value); 10]) -> anyhow::Result<()> {
+/// Plays a conversation, printing what the caller said, the call, and what the agent says; the
+/// answer to `find_next_available` (or else the last one) comes back.
+async fn play(client: &RetellClient, call: &CallIdentity, script: &[(&str, &str, Value)]) -> anyhow::Result<Value> {
     let mut server_total = std::time::Duration::ZERO;
     let script_len = script.len();
+    let mut kept = Value::Null;
     for (said, function, args) in script {
         let exchange = client.call(function, args.clone(), call).await?;
+        if *function == "find_next_available" || kept.get("slot").is_none() {
+            kept = exchange.body.clone();
+        }
         server_total += exchange.server;
         println!("Anrufer: {said}");
         println!("  → {function} {args}");
@@ -299,6 +339,7 @@ async fn play(client: &RetellClient, call: &CallIdentity, script: [(&str, &str, 
         }
         println!();
     }
-    println!("{} function calls, {:.3} ms server-side in total.", script_len, server_total.as_secs_f64() * 1000.0);
-    Ok(())
+    let plural = if script_len == 1 { "" } else { "s" };
+    println!("{script_len} function call{plural}, {:.3} ms server-side in total.\n", server_total.as_secs_f64() * 1000.0);
+    Ok(kept)
 }
