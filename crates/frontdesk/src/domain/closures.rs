@@ -1,35 +1,52 @@
 //! Days a branch is closed besides its weekly hours: the company region's public holidays and the
-//! branch's own closures ("2026-12-24..2027-01-01").
+//! branch's own closures ("2026-12-24..2027-01-01 Betriebsferien").
 
 use super::holidays::Holiday;
 use super::BranchContext;
 use chrono::{Datelike, NaiveDate};
 
-/// An inclusive range of days off, parsed from `"YYYY-MM-DD"` or `"YYYY-MM-DD..YYYY-MM-DD"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The longest reason a closure keeps ("Betriebsferien", "Inventur").
+pub const REASON_CHARS: usize = 100;
+
+/// An inclusive range of days off with why, parsed from `"YYYY-MM-DD"` or
+/// `"YYYY-MM-DD..YYYY-MM-DD"`, each optionally followed by the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DayRange {
     /// First day off.
     pub first: NaiveDate,
     /// Last day off (inclusive).
     pub last: NaiveDate,
+    /// Why ("Betriebsferien"), when given.
+    pub reason: Option<String>,
 }
 
 impl DayRange {
-    /// Parses one closure entry of the tenants file.
+    /// Parses one closure entry of the tenants file: the days, then the reason if any.
     pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let (days, reason) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
         let day = |s: &str| {
             NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
                 format!("closure {text:?} is not a date like \"2026-12-24\" or a range \"2026-12-24..2027-01-01\"")
             })
         };
-        let (first, last) = match text.split_once("..") {
+        let (first, last) = match days.split_once("..") {
             Some((a, b)) => (day(a)?, day(b)?),
-            None => (day(text)?, day(text)?),
+            None => (day(days)?, day(days)?),
         };
         if last < first {
             return Err(format!("closure {text:?} ends before it starts"));
         }
-        Ok(Self { first, last })
+        Self::new(first, last, reason)
+    }
+
+    /// A closure from its days and reason (bounded, one line of text; empty: none).
+    pub fn new(first: NaiveDate, last: NaiveDate, reason: &str) -> Result<Self, String> {
+        let reason = reason.trim();
+        if reason.chars().count() > REASON_CHARS || reason.chars().any(char::is_control) {
+            return Err(format!("the reason of a closure is one line of at most {REASON_CHARS} characters"));
+        }
+        Ok(Self { first, last, reason: (!reason.is_empty()).then(|| reason.to_string()) })
     }
 
     /// Whether `date` is one of its days.
@@ -39,10 +56,10 @@ impl DayRange {
 
     /// The file form.
     pub fn render(&self) -> String {
-        if self.first == self.last {
-            self.first.to_string()
-        } else {
-            format!("{}..{}", self.first, self.last)
+        let days = if self.first == self.last { self.first.to_string() } else { format!("{}..{}", self.first, self.last) };
+        match &self.reason {
+            Some(reason) => format!("{days} {reason}"),
+            None => days,
         }
     }
 }
@@ -87,6 +104,11 @@ impl BranchContext {
         closed
     }
 
+    /// The branch's own closure that covers `date`, with its reason.
+    pub fn closure_on(&self, date: NaiveDate) -> Option<&DayRange> {
+        self.branch.closures.iter().find(|c| c.contains(date))
+    }
+
     /// Whether the calendar is closed on `date` by a holiday or closure (weekly hours aside).
     pub fn closed_for_the_day(&self, date: NaiveDate) -> bool {
         matches!(self.closed_on(date), Some(Closed::Holiday(_) | Closed::Closure))
@@ -105,5 +127,9 @@ mod tests {
         assert_eq!(DayRange::parse("2027-02-16").unwrap().render(), "2027-02-16");
         assert!(DayRange::parse("2027-01-02..2027-01-01").unwrap_err().contains("ends before"));
         assert!(DayRange::parse("24.12.").is_err());
+        let why = DayRange::parse("2026-12-24..2027-01-01 Betriebsferien und Inventur").unwrap();
+        assert_eq!(why.reason.as_deref(), Some("Betriebsferien und Inventur"));
+        assert_eq!(DayRange::parse(&why.render()).unwrap(), why);
+        assert!(DayRange::parse(&format!("2027-02-16 {}", "x".repeat(101))).is_err());
     }
 }

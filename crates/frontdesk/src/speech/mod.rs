@@ -5,6 +5,7 @@
 //! [`Wish`]; phrasing turns dates, times and windows back into sentences.
 
 mod absence;
+mod closure;
 mod echo;
 mod grammar;
 mod lexicon;
@@ -18,6 +19,7 @@ mod understand;
 mod wish;
 
 pub use absence::{understand_absence, AbsenceWords};
+pub use closure::understand_closure;
 pub use echo::{echo, MAX_ECHO_CHARS};
 pub use phrasebook::{
     phrasebook, word, AgentVoice, AppointmentSentence, AvailabilitySentence, BookingSentence, CallerSentence, ClosedDays,
@@ -27,7 +29,7 @@ pub use phrasebook::{
 pub use spoken::{
     capitalise, join_choices, spoken_date, spoken_day_hours, spoken_day_hours as spoken_opening_hours_of_day, spoken_days,
     spoken_full_date, spoken_moment, spoken_moments, spoken_month, spoken_opening_hours, spoken_time, spoken_weekday, spoken_weekday_short,
-    spoken_window, spoken_wish, written_moment,
+    spoken_window, spoken_wish, written_moment, holiday_name,
 };
 pub use text::{fold, similar};
 pub use understand::{understand, SpeechContext};

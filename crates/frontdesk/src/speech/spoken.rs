@@ -79,6 +79,11 @@ pub fn spoken_date(date: NaiveDate, today: NaiveDate, language: Language) -> Str
     }
 }
 
+/// A public holiday's name: "1. Weihnachtstag" / "Christmas Day".
+pub fn holiday_name(holiday: crate::domain::holidays::Holiday, language: Language) -> &'static str {
+    pick(language, holiday.name_de(), holiday.name_en())
+}
+
 /// "Di 8.12. 10 Uhr" / "Tue Dec 8, 10 am": a moment written short, for the console's lines.
 pub fn written_moment(at: chrono::NaiveDateTime, language: Language) -> String {
     let (date, time) = (at.date(), at.time());

@@ -157,12 +157,12 @@ async fn an_owner_runs_the_front_desk_in_a_browser() {
     let page = browser.client.source().await.unwrap();
     assert!(page.contains("Als erledigt markiert.") && !page.contains("callback-badge"), "{page}");
 
-    // Saturday until 18:00: the phone agent answers from the new hours at once.
-    let ask = json!({"service": "Herrenhaarschnitt", "date": "Samstag", "time": "16:00"});
+    // Saturday typed as people write it, "9-16": the phone agent answers from the new hours at once.
+    let ask = json!({"service": "Herrenhaarschnitt", "date": "Samstag", "time": "15:00"});
     assert_ne!(app.call("check_availability", ask.clone()).await.json()["available"], true);
     browser.open(&app, "/admin/settings").await;
     browser.screenshot("settings").await;
-    browser.fill("section[data-branch] input[name=sat]", "10:00-18:00").await;
+    browser.fill("section[data-branch] input[name=sat]", "9-16").await;
     browser.click("section[data-branch] form[action$='/hours'] button").await;
     assert!(browser.client.source().await.unwrap().contains("Gespeichert"));
     let answer = app.call("check_availability", ask).await.json();

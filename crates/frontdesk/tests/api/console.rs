@@ -822,3 +822,28 @@ async fn a_callback_is_entered_by_hand_done_and_listed_for_thirty_days() {
     let (_, page) = owner.page("/admin/callbacks").await;
     assert!(!page.contains("Termin Do 16 Uhr"), "older than 30 days: {page}");
 }
+
+#[tokio::test]
+async fn closures_are_typed_as_owners_write_them_with_a_reason_and_shown_on_the_day() {
+    let app = console_app().await;
+    let owner = login(&app, "inhaberin@schnittpunkt.example", PASSWORD).await.unwrap();
+    let branch = app.branches.iter().find(|b| b.branch.name == "Innenstadt").unwrap().branch.id.0;
+    let path = format!("/admin/settings/{branch}/closures");
+    // A line that says no day is refused in German, and everything typed stays in the form.
+    let typed = "24.12.–1.1. Betriebsferien\nirgendwann mal";
+    let (status, page) = owner.form(&path, &[("closures", typed)], true).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("Diese Schließzeiten verstehe ich nicht") && page.contains("irgendwann mal"), "{page}");
+    assert!(page.contains("24.12.–1.1. Betriebsferien"), "what was typed is kept: {page}");
+    // German dates, "morgen", a reason after the days.
+    let (status, _) = owner.form(&path, &[("closures", "24.12.–1.1. Betriebsferien\nmorgen Inventur")], true).await;
+    assert_eq!(status, 303);
+    let (_, settings) = owner.page("/admin/settings").await;
+    assert!(settings.contains("2026-12-24..2027-01-01 Betriebsferien") && settings.contains("2026-12-01 Inventur"), "{settings}");
+    let (_, day) = owner.page("/admin/today?day=2026-12-01").await;
+    assert!(day.contains("Geschlossen: Inventur"), "{day}");
+    let (_, day) = owner.page("/admin/today?day=2026-12-28").await;
+    assert!(day.contains("Geschlossen: Betriebsferien"), "{day}");
+    let asked = app.call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "11:00"})).await.json();
+    assert_eq!(asked["available"], false, "the agent knows at once: {asked}");
+}

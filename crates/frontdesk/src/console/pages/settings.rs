@@ -2,7 +2,7 @@
 //! branch. A save is validated by the tenants file's rules, written to the database (the source
 //! of truth) and applied at once on every instance; the branch's windows are recomputed.
 
-use crate::speech::{spoken_weekday, word, PageWord, SettingsWord};
+use crate::speech::{spoken_weekday, word, PageWord, SettingsWord, SpeechContext};
 use super::layout::{csrf_field, page, Frame, Nav};
 use super::{forbidden, not_found, PageOperator};
 use crate::console::session::Operator;
@@ -149,7 +149,8 @@ fn branch_forms(op: &Operator, ctx: &BranchContext, draft: &BranchDraft) -> Mark
             h3 { (word(l, SettingsWord::Closures)) }
             form method="post" action={ "/admin/settings/" (id) "/closures" } {
                 (csrf_field(op))
-                textarea name="closures" rows="4" cols="32" placeholder="2026-12-24..2027-01-01" { (draft.closures.join("\n")) }
+                label { (word(l, SettingsWord::Closures))
+                    textarea name="closures" rows="4" cols="32" { (draft.closures.join("\n")) } }
                 p.muted { (word(l, SettingsWord::OneDayOrRangePer)) }
                 button type="submit" { (word(l, SettingsWord::SaveClosures)) }
             }
@@ -223,24 +224,34 @@ fn list(text: Option<&str>) -> Result<Vec<String>, String> {
 }
 
 /// Applies one submitted section to the draft.
-fn apply(draft: &mut BranchDraft, section: &str, form: &[(String, String)], l: Language) -> Result<(), String> {
+fn apply(draft: &mut BranchDraft, section: &str, form: &[(String, String)], speech: &SpeechContext) -> Result<(), String> {
+    let l = speech.language;
     match section {
         "hours" => apply_hours(draft, form, l),
-        "closures" => {
-            draft.closures = field(form, "closures")
-                .unwrap_or_default()
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(bounded)
-                .collect::<Result<_, _>>()?;
-            Ok(())
-        }
+        "closures" => apply_closures(draft, form, speech),
         "services" => apply_services(draft, form),
         "timing" => apply_timing(draft, form),
         "staff" => apply_staff(draft, form),
         _ => Err("unknown section".into()),
     }
+}
+
+/// The closures, one a line, as the owner writes them ("24.12.–1.1. Betriebsferien",
+/// "morgen Inventur"); lines that cannot be read are named in the owner's words, and what was
+/// typed stays in the form.
+fn apply_closures(draft: &mut BranchDraft, form: &[(String, String)], speech: &SpeechContext) -> Result<(), String> {
+    let lines: Vec<&str> = field(form, "closures").unwrap_or_default().lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let read: Vec<Result<String, String>> = lines
+        .iter()
+        .map(|line| crate::speech::understand_closure(line, speech).map(|c| c.render()).map_err(|_| crate::speech::echo(line)))
+        .collect();
+    let unclear: Vec<String> = read.iter().filter_map(|r| r.clone().err()).collect();
+    if !unclear.is_empty() {
+        draft.closures = lines.iter().map(|l| l.to_string()).collect();
+        return Err(format!("{} {}", word(speech.language, SettingsWord::ClosuresNotUnderstood), unclear.join(", ")));
+    }
+    draft.closures = read.into_iter().flatten().collect();
+    Ok(())
 }
 
 /// The week's opening hours; hours that cannot be read are named in the owner's words.
@@ -368,7 +379,9 @@ pub async fn save(
     }
     let mut draft = BranchDraft::of(&ctx);
     let is_calcom = ctx.company.calendar == Some(CalendarKind::Calcom);
-    let checked = apply(&mut draft, &section, &form, l).and_then(|()| draft.clone().validate(is_calcom));
+    let now = state.now().with_timezone(&ctx.company.timezone);
+    let speech = SpeechContext { now, hours: &ctx.branch.opening_hours, language: l, month_first: ctx.company.month_first, staff: &[] };
+    let checked = apply(&mut draft, &section, &form, &speech).and_then(|()| draft.clone().validate(is_calcom));
     let spec = match checked {
         Ok(spec) => spec,
         Err(problem) => {

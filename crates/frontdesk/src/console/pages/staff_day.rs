@@ -97,8 +97,14 @@ fn stretches(tenant: &BranchContext, person: &Staff, day: NaiveDate, booked: &[&
 
 /// The axis of one staff member's day, from the branch's opening to its closing.
 pub fn axis(l: crate::domain::Language, tenant: &BranchContext, person: &Staff, day: NaiveDate, booked: &[&Appointment]) -> Markup {
-    if tenant.closed_on(day).is_some() {
-        return html! { p.muted.axis-closed { (word(l, DayWord::ClosedDay)) } };
+    if let Some(closed) = tenant.closed_on(day) {
+        // why, when known: the holiday's name or the closure's reason
+        let why = match closed {
+            crate::domain::Closed::Holiday(holiday) => Some(crate::speech::holiday_name(holiday, l).to_string()),
+            crate::domain::Closed::Closure => tenant.closure_on(day).and_then(|c| c.reason.clone()),
+            crate::domain::Closed::Weekly => None,
+        };
+        return html! { p.muted.axis-closed { (word(l, DayWord::ClosedDay)) @if let Some(why) = why { ": " (why) } } };
     }
     let open = on_day(tenant, &tenant.branch.opening_hours, day);
     let (Some(start), Some(end)) = (open.iter().map(|r| r.0).min(), open.iter().map(|r| r.1).max()) else {

@@ -261,6 +261,8 @@ pub enum SettingsWord {
     NotSaved,
     /// is not opening hours like 9-16 or 9:00-13:00, 14:00-18:00:
     HoursNotUnderstood,
+    /// These closures are not clear:
+    ClosuresNotUnderstood,
     /// One day or range per line, e.g. 2027-02-16 or 2026-12-24..2027-01-01.
     OneDayOrRangePer,
     /// Opening hours
