@@ -52,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .route("/language", post(pages::set_language))
         .route("/company", post(pages::set_company))
         .route("/today", get(pages::day::today))
+        .route("/today/print", get(pages::day::print))
         .route("/week", get(pages::day::week))
         .route("/appointments", post(pages::day::create))
         .route("/appointments/{id}", get(pages::appointment::show))

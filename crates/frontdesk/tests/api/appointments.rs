@@ -108,7 +108,7 @@ async fn the_pages_show_the_history_in_words_and_restore_and_erase_from_forms() 
     owner.form(&format!("/admin/appointments/{id}/cancel"), &[], true).await;
     let (status, page) = owner.page(&format!("/admin/appointments/{id}")).await;
     assert_eq!(status, 200);
-    assert!(page.contains("Storniert") && page.contains("vom Telefonassistenten") && page.contains("von inhaberin@schnittpunkt.example"), "{page}");
+    assert!(page.contains("Storniert") && page.contains("vom Telefonagenten") && page.contains("von inhaberin@schnittpunkt.example"), "{page}");
     assert!(page.contains("Aus dem Anruf vom") && page.contains(&format!("/admin/appointments/{id}/restore")), "{page}");
     let (status, location) = owner.form(&format!("/admin/appointments/{id}/restore"), &[], true).await;
     assert_eq!((status, location), (303, format!("/admin/appointments/{id}?done=restored")));

@@ -847,3 +847,28 @@ async fn closures_are_typed_as_owners_write_them_with_a_reason_and_shown_on_the_
     let asked = app.call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "11:00"})).await.json();
     assert_eq!(asked["available"], false, "the agent knows at once: {asked}");
 }
+
+#[tokio::test]
+async fn the_week_marks_today_a_free_gap_opens_the_form_and_the_day_prints() {
+    let app = console_app().await;
+    anna_books_with_jonas(&app).await;
+    let owner = login(&app, "inhaberin@schnittpunkt.example", PASSWORD).await.unwrap();
+    // Monday 30 November is today; Anna's appointment shows its source and branch.
+    let (_, week) = owner.page("/admin/week?start=2026-11-30").await;
+    assert!(week.contains("th class=\"today\" aria-current=\"date\"><a href=\"/admin/today?day=2026-11-30\""), "{week}");
+    assert!(week.contains("Telefonagent · Innenstadt"), "{week}");
+    // A free gap on Jonas's axis links to the form, which opens filled in with its time and him.
+    let (_, day) = owner.page("/admin/today?day=2026-12-01").await;
+    let gap = day.split("href=\"/admin/today?day=2026-12-01&amp;at=").nth(1).expect("a free gap links to the form");
+    let link = format!("/admin/today?day=2026-12-01&at={}", gap.split('"').next().unwrap().replace("&amp;", "&"));
+    let (_, form) = owner.page(&link).await;
+    let at = link.split("at=").nth(1).unwrap().split('&').next().unwrap().to_string();
+    assert!(form.contains(&format!("name=\"time\" step=\"300\" value=\"{at}\"")), "{link}: {form}");
+    let staff = link.split("staff=").nth(1).unwrap().split('#').next().unwrap().to_string();
+    assert!(form.contains(&format!("<option value=\"{staff}\" selected>")), "{link}: {form}");
+    // The print view: times, staff, service, customer; no navigation, no forms.
+    let (status, print) = owner.page("/admin/today/print?day=2026-12-01").await;
+    assert_eq!(status, 200);
+    assert!(print.contains("Anna Schmidt") && print.contains("Herrenhaarschnitt") && print.contains("Jonas") && print.contains("10:00"), "{print}");
+    assert!(!print.contains("<form") && !print.contains("<nav"), "{print}");
+}

@@ -23,6 +23,10 @@ pub struct DayQuery {
     day: Option<String>,
     start: Option<String>,
     notice: Option<String>,
+    /// A free gap clicked on the axis: the new-appointment form starts at this time …
+    at: Option<String>,
+    /// … with this staff member.
+    staff: Option<String>,
 }
 
 fn parse_day(text: Option<&str>) -> Option<NaiveDate> {
@@ -66,7 +70,39 @@ pub async fn today(
     let zone = actions::zone_of(&state, &op);
     let day = parse_day(q.day.as_deref()).unwrap_or_else(|| state.now().with_timezone(&zone).date_naive());
     let notice = notice_text(op.language, q.notice.as_deref());
-    day_page(&state, &op, day, notice, None).await
+    // a free gap clicked: the form is filled in with its time and staff member
+    let gap = q.at.as_deref().filter(|at| chrono::NaiveTime::parse_from_str(at, "%H:%M").is_ok()).map(|at| NewForm {
+        time: at.to_string(),
+        staff: q.staff.clone().unwrap_or_default().chars().take(100).collect(),
+        ..NewForm::default()
+    });
+    day_page(&state, &op, day, notice, gap.as_ref()).await
+}
+
+/// `GET /admin/today/print?day=…`: the day on paper — time, staff member, service, customer;
+/// no navigation and no forms.
+pub async fn print(State(state): State<AppState>, PageOperator(op): PageOperator, Query(q): Query<DayQuery>) -> Response {
+    let l = op.language;
+    let zone = actions::zone_of(&state, &op);
+    let day = parse_day(q.day.as_deref()).unwrap_or_else(|| state.now().with_timezone(&zone).date_naive());
+    let rows = match actions::appointments(&state, &op, day, day).await {
+        Ok(rows) => rows,
+        Err(error) => return error.into_response(),
+    };
+    let title = format!("{} · {}", spoken_weekday_short(day.weekday(), l), day.format(word(l, DayWord::DateFormat)));
+    let body = html! {
+        @if rows.is_empty() { p { (word(l, DayWord::NoAppointmentsOnThisDay)) } }
+        @else {
+            table.print {
+                thead { tr { th { (word(l, DayWord::PrintTime)) } th { (word(l, PageWord::Staff)) } th { (word(l, PageWord::Service)) } th { (word(l, DayWord::PrintCustomer)) } } }
+                tbody { @for a in &rows {
+                    tr { td { (time_range(a, zone)) } td { (staff_of(a, word(l, DayWord::NotAssigned))) } td { (a.service_name) }
+                        td { (a.customer_name.as_deref().unwrap_or("–")) } }
+                } }
+            }
+        }
+    };
+    super::layout::printable(l, &title, body).into_response()
 }
 
 /// One day's page with a notice; `typed` refills the new-appointment form after a refusal, so
@@ -116,6 +152,7 @@ async fn day_page(
             a href={ "/admin/today?day=" (day - Duration::days(1)) } { "← " (word(l, DayWord::PreviousDay)) }
             a href="/admin/today" { (word(l, PageWord::Today)) }
             a href={ "/admin/today?day=" (day + Duration::days(1)) } { (word(l, DayWord::NextDay)) " →" }
+            a href={ "/admin/today/print?day=" (day) } target="_blank" { (word(l, DayWord::Print)) }
         }
         @if rows.is_empty() {
             p.muted { (word(l, DayWord::NoAppointmentsOnThisDay)) }
@@ -151,7 +188,7 @@ fn new_form(op: &Operator, state: &AppState, day: NaiveDate, typed: Option<&NewF
     };
     html! {
         @if !branches.is_empty() {
-            section.card {
+            section.card id="new" {
                 h2 { (word(l, PageWord::NewAppointment)) }
                 form method="post" action="/admin/appointments" {
                     (csrf_field(op))
@@ -263,6 +300,7 @@ pub async fn week(
         let day = a.starts_at.with_timezone(&zone).date_naive();
         grid.entry(staff_of(a, unassigned)).or_default().entry(day).or_default().push(a);
     }
+    let today = state.now().with_timezone(&zone).date_naive();
     let frame = Frame::load(&state, &op).await;
     let title = format!("{} · {}", word(l, PageWord::Week), monday.format(word(l, DayWord::DateFormat)));
     let body = html! {
@@ -276,7 +314,12 @@ pub async fn week(
                 thead { tr {
                     th { (word(l, PageWord::Staff)) }
                     @for d in &days {
-                        th { a href={ "/admin/today?day=" (d) } { (spoken_weekday_short(d.weekday(), l)) " " (d.format("%d.%m.")) } }
+                        @if *d == today {
+                            th.today aria-current="date" { a href={ "/admin/today?day=" (d) } { (spoken_weekday_short(d.weekday(), l)) " " (d.format("%d.%m.")) }
+                                " " span.badge { (word(l, PageWord::Today)) } }
+                        } @else {
+                            th { a href={ "/admin/today?day=" (d) } { (spoken_weekday_short(d.weekday(), l)) " " (d.format("%d.%m.")) } }
+                        }
                     }
                 } }
                 tbody {
@@ -285,11 +328,12 @@ pub async fn week(
                         tr {
                             th { (staff) }
                             @for d in &days {
-                                td {
+                                td class=(if *d == today { "today" } else { "" }) {
                                     @for a in by_day.get(d).map(Vec::as_slice).unwrap_or_default() {
                                         div class={ "appt " (a.status.as_str()) } {
-                                            strong { (a.starts_at.with_timezone(&zone).format("%H:%M")) } " " (a.service_name)
+                                            a href={ "/admin/appointments/" (a.id) } { strong { (a.starts_at.with_timezone(&zone).format("%H:%M")) } } " " (a.service_name)
                                             div.muted { (a.customer_name.as_deref().unwrap_or("–")) }
+                                            div.muted { (source(l, a.source)) " · " (a.branch) }
                                         }
                                     }
                                 }
@@ -340,7 +384,7 @@ pub async fn cancel(
 }
 
 /// The new-appointment form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub struct NewForm {
     #[serde(default)]
     csrf: String,

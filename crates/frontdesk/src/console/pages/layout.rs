@@ -189,6 +189,17 @@ pub fn bare(language: Language, title: &str, body: Markup) -> Markup {
     }
 }
 
+/// A page for paper: the title and the content, no navigation, no forms, no script.
+pub fn printable(language: Language, title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(language.code()) {
+            (head(title, false))
+            body.printable { main { h1 { (title) } (body) } }
+        }
+    }
+}
+
 /// Inline JSON for a `<textarea>` (escaped by maud).
 pub fn pretty(value: &serde_json::Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default()

@@ -134,7 +134,13 @@ pub fn axis(l: crate::domain::Language, tenant: &BranchContext, person: &Staff, 
         @if !works { p.muted { (word(l, DayWord::NotWorkingToday)) } }
         ul.gaps {
             @for s in all.iter().filter(|s| matches!(s.kind, Kind::Free | Kind::Break | Kind::Away)) {
-                li class=(s.kind.class()) { (label(s.kind)) " " (hhmm(s.from)) "–" (hhmm(s.to)) }
+                @if s.kind == Kind::Free {
+                    // a free gap opens the booking form with its time and this staff member
+                    li class=(s.kind.class()) { a href={ "/admin/today?day=" (day) "&at=" (hhmm(s.from)) "&staff=" (super::settings::urlencode(&person.name)) "#new" } {
+                        (label(s.kind)) " " (hhmm(s.from)) "–" (hhmm(s.to)) } }
+                } @else {
+                    li class=(s.kind.class()) { (label(s.kind)) " " (hhmm(s.from)) "–" (hhmm(s.to)) }
+                }
             }
         }
     }

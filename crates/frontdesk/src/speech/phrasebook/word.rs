@@ -212,6 +212,12 @@ pub enum DayWord {
     TimeIsOver,
     /// optional
     Optional,
+    /// Print
+    Print,
+    /// Time
+    PrintTime,
+    /// Customer
+    PrintCustomer,
 }
 
 impl From<DayWord> for Word {
