@@ -46,7 +46,6 @@ pub async fn run(requests: usize) -> anyhow::Result<()> {
         "/admin/calls".to_string(),
         "/admin/settings".to_string(),
         "/admin/retell".to_string(),
-        "/admin/ops".to_string(),
         format!("/admin/api/appointments?from={}&to={}", today - Duration::days(30), today + Duration::days(30)),
     ];
     println!("{requests} requests per page, one at a time; server-side time from Server-Timing");

@@ -29,7 +29,7 @@ pub struct CustomerRecord {
 const CUSTOMER_CALLS: &str = select_calls!(
     "",
     "WHERE k.company_id = $1 AND (k.from_number = (SELECT phone FROM customers WHERE id = $2 AND company_id = $1)
-        OR k.id IN (SELECT call_id FROM appointments WHERE customer_id = $2 AND company_id = $1))
+        OR k.id IN (SELECT call_id FROM appointments WHERE customer_id = $2 AND +company_id = $1))
     ORDER BY k.started_at DESC, k.id DESC"
 );
 

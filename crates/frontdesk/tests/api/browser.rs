@@ -348,3 +348,82 @@ async fn an_owner_cancels_after_reading_whose_appointment_and_restores_it_in_a_b
     let asked = app.call("check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "staff": "Jonas"})).await.json();
     assert_eq!(asked["available"], false, "restored: the time is taken again: {asked}");
 }
+
+/// axe-core's script (npm `axe-core`, installed by `.ci/run` into `target/axe-core/`);
+/// `None` outside CI when it is not installed.
+fn axe_script() -> Option<String> {
+    let path = std::env::var("FRONTDESK_AXE_JS").map(std::path::PathBuf::from).unwrap_or_else(|_| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/axe-core/node_modules/axe-core/axe.min.js")
+    });
+    match std::fs::read_to_string(&path) {
+        Ok(script) => Some(script),
+        Err(_) => {
+            assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "CI installs axe-core ({})", path.display());
+            eprintln!("skipping the accessibility check: {} is not there (npm install --prefix target/axe-core axe-core@4)", path.display());
+            None
+        }
+    }
+}
+
+impl Browser {
+    /// axe-core's serious and critical WCAG 2 A/AA violations on the open page, as "rule: targets".
+    async fn accessibility_problems(&self, axe: &str) -> Vec<String> {
+        self.client.execute(axe, vec![]).await.unwrap();
+        let script = "const done = arguments[0]; axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}).then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))));";
+        let found: Value = self.client.execute_async(script, vec![]).await.unwrap();
+        found.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
+    }
+
+    /// How far the open page scrolls sideways, in pixels (0: not at all).
+    async fn sideways(&self) -> i64 {
+        let width: Value = self.client.execute("return document.documentElement.scrollWidth - window.innerWidth;", vec![]).await.unwrap();
+        width.as_i64().unwrap_or(0)
+    }
+}
+
+#[tokio::test]
+async fn every_console_page_is_accessible_and_fits_a_phone() {
+    let Some(browser) = browser().await else { return };
+    let Some(axe) = axe_script() else { return };
+    let app = console_app().await;
+    anna_books_with_jonas(&app).await;
+    let asked = app.call_between("request_callback", json!({"name": "Bernd Weber", "grund": "Farbe"}), "+4917699988877", SALON).await.json();
+    assert_eq!(asked["success"], true);
+    let owner = crate::console::login(&app, "inhaberin@schnittpunkt.example", PASSWORD).await.unwrap();
+    let (_, found) = owner.api(reqwest::Method::GET, "/admin/api/customers?q=1234", None).await;
+    let customer = found["customers"][0]["id"].as_i64().unwrap();
+    let (_, listed) = owner.api(reqwest::Method::GET, "/admin/api/appointments?from=2026-12-01&to=2026-12-01", None).await;
+    let appointment = listed["appointments"][0]["id"].as_i64().unwrap();
+    let login_page = browser.open(&app, "/admin/login").await;
+    assert!(login_page.contains("password"));
+    let mut problems = Vec::new();
+    problems.extend(browser.accessibility_problems(&axe).await.into_iter().map(|p| format!("/admin/login: {p}")));
+    browser.sign_in(&app, "inhaberin@schnittpunkt.example", PASSWORD).await;
+    let pages = [
+        "/admin/today?day=2026-12-01".to_string(),
+        "/admin/week?start=2026-11-30".to_string(),
+        "/admin/callbacks".to_string(),
+        "/admin/calls".to_string(),
+        "/admin/customers?q=Anna".to_string(),
+        format!("/admin/customers/{customer}"),
+        format!("/admin/appointments/{appointment}"),
+        "/admin/staff".to_string(),
+        "/admin/settings".to_string(),
+        "/admin/retell".to_string(),
+        "/admin/today/print?day=2026-12-01".to_string(),
+    ];
+    for (width, height) in [(1280, 900), (375, 812)] {
+        browser.client.set_window_size(width, height).await.unwrap();
+        for page in &pages {
+            browser.open(&app, page).await;
+            problems.extend(browser.accessibility_problems(&axe).await.into_iter().map(|p| format!("{page} at {width} px: {p}")));
+            if width == 375 {
+                let sideways = browser.sideways().await;
+                if sideways > 0 {
+                    problems.push(format!("{page} scrolls {sideways} px sideways at 375 px"));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

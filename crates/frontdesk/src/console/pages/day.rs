@@ -316,7 +316,7 @@ pub async fn week(
                     @for d in &days {
                         @if *d == today {
                             th.today aria-current="date" { a href={ "/admin/today?day=" (d) } { (spoken_weekday_short(d.weekday(), l)) " " (d.format("%d.%m.")) }
-                                " " span.badge { (word(l, PageWord::Today)) } }
+                                " " span.today-mark { (word(l, PageWord::Today)) } }
                         } @else {
                             th { a href={ "/admin/today?day=" (d) } { (spoken_weekday_short(d.weekday(), l)) " " (d.format("%d.%m.")) } }
                         }

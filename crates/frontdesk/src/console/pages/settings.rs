@@ -110,18 +110,19 @@ fn timing_form(op: &Operator, draft: &BranchDraft, id: BranchId) -> Markup {
                     th { (word(l, SettingsWord::Notice)) } th { (word(l, SettingsWord::Interval)) } } }
                 tbody { @for (i, s) in draft.service.iter().enumerate() { tr {
                     td { (s.name) }
-                    td { input type="text" name={ "phases_" (i) } value=(phases_text(l, &s.phases)) maxlength="200"; }
-                    td { input type="number" name={ "before_" (i) } value=(s.buffer_before_minutes) min="0" max="240" style="width:5em"; }
-                    td { input type="number" name={ "after_" (i) } value=(s.buffer_after_minutes) min="0" max="240" style="width:5em"; }
-                    td { input type="text" name={ "resources_" (i) } value=(s.resources.join(", ")) maxlength="200"; }
-                    td { input type="number" name={ "notice_" (i) } value=(number(s.min_notice_minutes)) min="0" style="width:6em"; }
-                    td { input type="number" name={ "interval_" (i) } value=(number(s.slot_interval_minutes)) min="5" max="240" style="width:5em"; }
+                    td { input type="text" name={ "phases_" (i) } aria-label={ (s.name) ": " (word(l, SettingsWord::Phases)) } value=(phases_text(l, &s.phases)) maxlength="200"; }
+                    td { input type="number" name={ "before_" (i) } aria-label={ (s.name) ": " (word(l, SettingsWord::BufferBefore)) } value=(s.buffer_before_minutes) min="0" max="240" style="width:5em"; }
+                    td { input type="number" name={ "after_" (i) } aria-label={ (s.name) ": " (word(l, SettingsWord::BufferAfter)) } value=(s.buffer_after_minutes) min="0" max="240" style="width:5em"; }
+                    td { input type="text" name={ "resources_" (i) } aria-label={ (s.name) ": " (word(l, SettingsWord::Resources)) } value=(s.resources.join(", ")) maxlength="200"; }
+                    td { input type="number" name={ "notice_" (i) } aria-label={ (s.name) ": " (word(l, SettingsWord::Notice)) } value=(number(s.min_notice_minutes)) min="0" style="width:6em"; }
+                    td { input type="number" name={ "interval_" (i) } aria-label={ (s.name) ": " (word(l, SettingsWord::Interval)) } value=(number(s.slot_interval_minutes)) min="5" max="240" style="width:5em"; }
                 } } }
             } }
             p.muted { (word(l, SettingsWord::PhasesHint)) }
-            textarea name="branch_resources" rows="3" cols="32" placeholder="Farbplatz: 2" {
-                (draft.resource.iter().map(|r| format!("{}: {}", r.name, r.capacity)).collect::<Vec<_>>().join("\n"))
-            }
+            label { (word(l, SettingsWord::Resources))
+                textarea name="branch_resources" rows="3" cols="32" {
+                    (draft.resource.iter().map(|r| format!("{}: {}", r.name, r.capacity)).collect::<Vec<_>>().join("\n"))
+                } }
             p.muted { (word(l, SettingsWord::ResourcesHint)) }
             button type="submit" { (word(l, SettingsWord::SaveTiming)) }
         }
@@ -162,20 +163,20 @@ fn branch_forms(op: &Operator, ctx: &BranchContext, draft: &BranchDraft) -> Mark
                     tbody {
                         @for (i, s) in draft.service.iter().enumerate() {
                             tr {
-                                td { input type="text" name={ "name_" (i) } value=(s.name) maxlength="200" required; }
-                                td { input type="text" name={ "synonyms_" (i) } value=(s.synonyms.join(", ")) maxlength="200"; }
-                                td { input type="number" name={ "duration_" (i) } value=(s.duration_minutes) min="1" max="1440" style="width:5em"; }
-                                td { input type="text" name={ "price_" (i) } value=(s.price.as_deref().unwrap_or_default()) maxlength="40" style="width:7em"; }
-                                td { input type="number" name={ "event_" (i) } value=(s.calcom_event_type_id.map(|e| e.to_string()).unwrap_or_default()) style="width:7em"; }
-                                td { input type="checkbox" name={ "remove_" (i) } value="1"; }
+                                td { input type="text" name={ "name_" (i) } aria-label={ "Name " (i + 1) } value=(s.name) maxlength="200" required; }
+                                td { input type="text" name={ "synonyms_" (i) } aria-label={ (s.name) ": " (word(l, SettingsWord::SynonymsComma)) } value=(s.synonyms.join(", ")) maxlength="200"; }
+                                td { input type="number" name={ "duration_" (i) } aria-label={ (s.name) ": " (word(l, SettingsWord::Minutes)) } value=(s.duration_minutes) min="1" max="1440" style="width:5em"; }
+                                td { input type="text" name={ "price_" (i) } aria-label={ (s.name) ": " (word(l, SettingsWord::Price)) } value=(s.price.as_deref().unwrap_or_default()) maxlength="40" style="width:7em"; }
+                                td { input type="number" name={ "event_" (i) } aria-label={ (s.name) ": " ("Cal.com") } value=(s.calcom_event_type_id.map(|e| e.to_string()).unwrap_or_default()) style="width:7em"; }
+                                td { input type="checkbox" name={ "remove_" (i) } value="1" aria-label={ (s.name) ": " (word(l, SettingsWord::Remove)) }; }
                             }
                         }
                         tr {
-                            td { input type="text" name="name_new" placeholder=(word(l, SettingsWord::NewService)) maxlength="200"; }
-                            td { input type="text" name="synonyms_new" maxlength="200"; }
-                            td { input type="number" name="duration_new" min="1" max="1440" style="width:5em"; }
-                            td { input type="text" name="price_new" maxlength="40" style="width:7em"; }
-                            td { input type="number" name="event_new" style="width:7em"; }
+                            td { input type="text" name="name_new" placeholder=(word(l, SettingsWord::NewService)) aria-label=(word(l, SettingsWord::NewService)) maxlength="200"; }
+                            td { input type="text" name="synonyms_new" aria-label={ (word(l, SettingsWord::NewService)) ": " (word(l, SettingsWord::SynonymsComma)) } maxlength="200"; }
+                            td { input type="number" name="duration_new" aria-label={ (word(l, SettingsWord::NewService)) ": " (word(l, SettingsWord::Minutes)) } min="1" max="1440" style="width:5em"; }
+                            td { input type="text" name="price_new" aria-label={ (word(l, SettingsWord::NewService)) ": " (word(l, SettingsWord::Price)) } maxlength="40" style="width:7em"; }
+                            td { input type="number" name="event_new" aria-label={ (word(l, SettingsWord::NewService)) ": " ("Cal.com") } style="width:7em"; }
                             td {}
                         }
                     }
@@ -189,7 +190,7 @@ fn branch_forms(op: &Operator, ctx: &BranchContext, draft: &BranchDraft) -> Mark
                 table { tbody {
                     @for (i, p) in draft.staff.iter().enumerate() {
                         tr {
-                            td { input type="text" name={ "staff_" (i) } value=(p.name) maxlength="200" required; }
+                            td { input type="text" name={ "staff_" (i) } aria-label={ (word(l, PageWord::Staff)) " " (i + 1) } value=(p.name) maxlength="200" required; }
                             td { @for s in &draft.service {
                                 label style="display:inline-block;margin-right:.6rem" {
                                     input type="checkbox" name={ "does_" (i) } value=(s.name) checked[p.services.contains(&s.name)]; " " (s.name)
@@ -198,7 +199,7 @@ fn branch_forms(op: &Operator, ctx: &BranchContext, draft: &BranchDraft) -> Mark
                             td { label { input type="checkbox" name={ "remove_" (i) } value="1"; " " (word(l, SettingsWord::RemoveLower)) } }
                         }
                     }
-                    tr { td { input type="text" name="staff_new" placeholder=(word(l, SettingsWord::NewPerson)) maxlength="200"; } td {
+                    tr { td { input type="text" name="staff_new" placeholder=(word(l, SettingsWord::NewPerson)) aria-label=(word(l, SettingsWord::NewPerson)) maxlength="200"; } td {
                         @for s in &draft.service { label style="display:inline-block;margin-right:.6rem" { input type="checkbox" name="does_new" value=(s.name); " " (s.name) } }
                     } td {} }
                 } }
