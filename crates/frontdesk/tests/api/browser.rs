@@ -374,10 +374,11 @@ impl Browser {
         found.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
     }
 
-    /// How far the open page scrolls sideways, in pixels (0: not at all).
-    async fn sideways(&self) -> i64 {
-        let width: Value = self.client.execute("return document.documentElement.scrollWidth - window.innerWidth;", vec![]).await.unwrap();
-        width.as_i64().unwrap_or(0)
+    /// How far the open page scrolls sideways, in pixels (0: not at all), and its widest element.
+    async fn sideways(&self) -> (i64, Value) {
+        let script = "let w = null; for (const e of document.querySelectorAll('body *')) { const r = e.getBoundingClientRect(); if (r.right > window.innerWidth + 0.5 && (!w || r.right > w.r)) w = {r: r.right, t: e.tagName, c: e.className, n: e.getAttribute('name')}; } return [document.documentElement.scrollWidth - window.innerWidth, w];";
+        let found: Value = self.client.execute(script, vec![]).await.unwrap();
+        (found[0].as_i64().unwrap_or(0), found[1].clone())
     }
 }
 
@@ -416,14 +417,50 @@ async fn every_console_page_is_accessible_and_fits_a_phone() {
         browser.client.set_window_size(width, height).await.unwrap();
         for page in &pages {
             browser.open(&app, page).await;
+            match (width, page.split('?').next().unwrap_or_default()) {
+                (1280, p) if p.starts_with("/admin/customers/") => browser.screenshot("customer").await,
+                (1280, "/admin/today/print") => browser.screenshot("print").await,
+                (375, "/admin/settings") => browser.screenshot("settings-phone").await,
+                _ => {}
+            }
             problems.extend(browser.accessibility_problems(&axe).await.into_iter().map(|p| format!("{page} at {width} px: {p}")));
             if width == 375 {
-                let sideways = browser.sideways().await;
+                let (sideways, widest) = browser.sideways().await;
                 if sideways > 0 {
-                    problems.push(format!("{page} scrolls {sideways} px sideways at 375 px"));
+                    problems.push(format!("{page} scrolls {sideways} px sideways at 375 px (widest: {widest})"));
                 }
             }
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[tokio::test]
+async fn an_owner_reads_in_one_sentence_what_a_lost_caller_wanted() {
+    let Some(browser) = browser().await else { return };
+    let app = console_app().await;
+    anna_books_with_jonas(&app).await;
+    let massage = app.call_as(9, "check_availability", json!({"service": "Massage", "date": "morgen"})).await;
+    assert_eq!(massage["error"], "unknown_service", "{massage}");
+    let ended = serde_json::to_vec(&json!({"event": "call_ended", "call": {
+        "call_id": "call_booker_9", "agent_id": "agent_test", "from_number": "+4915100000009", "to_number": SALON,
+        "direction": "inbound", "duration_ms": 41000, "disconnection_reason": "user_hangup"}}))
+    .unwrap();
+    assert_eq!(app.post("/retell/webhook", ended.clone(), Some(app.sign(&ended))).await.status, 204);
+    browser.sign_in(&app, "inhaberin@schnittpunkt.example", PASSWORD).await;
+    // the audit row is written in the background
+    let mut page = String::new();
+    for _ in 0..50 {
+        page = browser.open(&app, "/admin/calls").await;
+        if page.contains("Massage") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    browser.screenshot("calls").await;
+    browser.click("nav.filters a[href$='show=lost']").await;
+    let lost = browser.client.find(Locator::Css("article.call[data-lost=true] p.story")).await.unwrap().text().await.unwrap();
+    assert!(lost.starts_with("Wollte") && lost.contains("Massage") && lost.ends_with("— bieten wir nicht an"), "{lost}");
+    let page = browser.client.source().await.unwrap();
+    assert!(!page.contains("Anna Schmidt"), "the booking is not a lost call: {page}");
 }

@@ -140,8 +140,10 @@ fn call_card(op: &crate::console::session::Operator, zone: Tz, call: &ConsoleCal
     let story = CallStory::of(call, steps);
     html! {
         article.call id=(call.retell_call_id) data-call=(call.retell_call_id) data-lost=(story.is_lost()) {
-            p { strong { (call.caller_name.as_deref().unwrap_or(word(l, CallsWord::UnknownCaller))) } " " (phone(call.from_number.as_deref()))
-                " · " (call.started_at.with_timezone(&zone).format("%d.%m. %H:%M")) " · " (length(call)) " · " span.muted { (call.branch) } }
+            p { strong { (call.caller_name.as_deref().unwrap_or(word(l, CallsWord::UnknownCaller))) }
+                " · " (call.started_at.with_timezone(&zone).format("%d.%m. %H:%M"))
+                @if call.duration_ms.is_some() { " · " (length(call)) }
+                " · " span.muted { (call.branch) } " " (phone(call.from_number.as_deref())) }
             p.story { (story_line(l, zone, call, &story))
                 @if let Some(id) = call.booked_id { " · " a href={ "/admin/appointments/" (id.0) } { (word(l, CallsWord::ToTheAppointment)) } }
                 @if call.callback_id.is_some() { " · " a href="/admin/callbacks" { (word(l, CallsWord::ToTheCallback)) } } }

@@ -58,7 +58,7 @@ pub async fn show(State(state): State<AppState>, PageOperator(op): PageOperator)
                     }
                 } }
                 p { button.secondary type="button" data-copy={ "tools-" (i) } data-done=(word(l, PageWord::Copied)) { (word(l, PageWord::CopyToolDefinitions)) } }
-                textarea.code id={ "tools-" (i) } readonly { (pretty(&tools)) }
+                textarea.code id={ "tools-" (i) } readonly aria-label=(word(l, PageWord::CopyToolDefinitions)) { (pretty(&tools)) }
             }
         }
     };
