@@ -130,3 +130,23 @@ async fn the_pages_show_the_history_in_words_and_restore_and_erase_from_forms() 
     let (_, page) = owner.page(&format!("/admin/appointments/{id}")).await;
     assert!(!page.contains("Anna Schmidt"), "{page}");
 }
+
+#[tokio::test]
+async fn a_move_in_the_console_can_change_the_service_and_the_history_keeps_the_old_one() {
+    let app = console_app().await;
+    anna_books_with_jonas(&app).await; // Herrenhaarschnitt, tomorrow 10:00 with Jonas
+    let owner = login(&app, "inhaberin@schnittpunkt.example", PASSWORD).await.unwrap();
+    let id = annas_appointment(&owner).await;
+    let salon = app.branches.iter().find(|b| b.branch.name == "Innenstadt").unwrap();
+    let beard = salon.branch.services.iter().find(|s| s.name == "Bartpflege").unwrap().id.0.to_string();
+    let (_, day) = owner.page("/admin/today?day=2026-12-01").await;
+    assert!(day.contains(&format!("<option value=\"{beard}\">Bartpflege</option>")), "the move form offers the services: {day}");
+    let (status, location) = owner.form(&format!("/admin/appointments/{id}/move"), &[("date", "2026-12-01"), ("time", "15:00"), ("service", &beard)], true).await;
+    assert_eq!((status, location.as_str()), (303, "/admin/today?day=2026-12-01&notice=moved"));
+    let (_, detail) = owner.api(Method::GET, &format!("/admin/api/appointments/{id}"), None).await;
+    assert_eq!((detail["service"].as_str(), detail["start"].as_str()), (Some("Bartpflege"), Some("2026-12-01T14:00:00Z")), "{detail}");
+    assert_eq!(detail["history"][1]["before"]["service"], "Herrenhaarschnitt", "{detail}");
+    // a service of another branch is not this appointment's to take
+    let (status, _) = owner.form(&format!("/admin/appointments/{id}/move"), &[("date", "2026-12-01"), ("time", "16:00"), ("service", "99999")], true).await;
+    assert_eq!(status, 404);
+}

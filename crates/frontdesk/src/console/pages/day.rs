@@ -162,7 +162,7 @@ async fn day_page(
                 section.column {
                     h2 { (staff) " " span.muted { "(" (list.len()) ")" } }
                     @if let Some(axis) = axis_of(staff, list) { (axis) }
-                    @for a in list { (card(op, a, zone, day, &able(state, a))) }
+                    @for a in list { (card(op, a, zone, day, (&able(state, a), &services_of(state, a)))) }
                 }
             }
         }
@@ -226,6 +226,13 @@ fn new_form(op: &Operator, state: &AppState, day: NaiveDate, typed: Option<&NewF
     }
 }
 
+/// The services an appointment can be changed to: its branch's, as (id, name).
+fn services_of(state: &AppState, a: &Appointment) -> Vec<(i64, String)> {
+    let directory = state.directory();
+    let Some(tenant) = directory.branch(a.branch_id) else { return Vec::new() };
+    tenant.branch.services.iter().map(|s| (s.id.0, s.name.clone())).collect()
+}
+
 /// Who else can take an appointment: the staff of its branch who perform its service.
 fn able(state: &AppState, a: &Appointment) -> Vec<String> {
     let directory = state.directory();
@@ -241,7 +248,7 @@ fn cancel_question(l: crate::domain::Language, a: &Appointment, zone: Tz) -> Str
     format!("{} {name}, {at} ({})?", word(l, crate::speech::AppointmentWord::CancelAppointmentOf), a.service_name)
 }
 
-fn card(op: &Operator, a: &Appointment, zone: Tz, day: NaiveDate, able: &[String]) -> Markup {
+fn card(op: &Operator, a: &Appointment, zone: Tz, day: NaiveDate, (able, services): (&[String], &[(i64, String)])) -> Markup {
     let l = op.language;
     html! {
         div class={ "appt " (a.status.as_str()) } data-appointment=(a.id) data-start=(a.starts_at.with_timezone(&zone).format("%H:%M")) {
@@ -264,6 +271,11 @@ fn card(op: &Operator, a: &Appointment, zone: Tz, day: NaiveDate, able: &[String
                         " " select name="staff" aria-label=(word(l, PageWord::Staff)) {
                             option value="" { (word(l, DayWord::SameStaff)) }
                             @for name in able { option value=(name) { (name) } }
+                        }
+                    }
+                    @if services.len() > 1 {
+                        " " select name="service" aria-label=(word(l, PageWord::Service)) {
+                            @for (id, name) in services { option value=(id) selected[*id == a.service_id] { (name) } }
                         }
                     }
                     " " button type="submit" { (word(l, DayWord::Move)) }
@@ -546,6 +558,9 @@ pub struct MoveForm {
     /// Another staff member to take it (empty: keep theirs when free).
     #[serde(default)]
     staff: String,
+    /// Another service of the branch (empty: the same).
+    #[serde(default)]
+    service: String,
 }
 
 /// `POST /admin/appointments/{id}/move`: moves in the calendar of record, then here.
@@ -579,7 +594,16 @@ pub async fn reschedule(
             None => return not_found(op.language),
         },
     };
-    let notice = match state.backends().booker.reschedule(&tenant, &appointment, &crate::booking::MoveTo { start, staff, service: None }, &crate::store::Actor::Console(op.email.clone())).await {
+    // another service: one of this branch's
+    let service = match form.service.trim() {
+        "" => None,
+        id => match id.parse::<i64>().ok().map(crate::domain::ServiceId).filter(|s| tenant.branch.service(*s).is_some()) {
+            Some(service) => Some(service),
+            None => return not_found(op.language),
+        },
+    };
+    let to = crate::booking::MoveTo { start, staff, service };
+    let notice = match state.backends().booker.reschedule(&tenant, &appointment, &to, &crate::store::Actor::Console(op.email.clone())).await {
         Ok(true) => "moved",
         Ok(false) => "taken",
         Err(error) => {
