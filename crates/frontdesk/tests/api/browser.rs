@@ -449,10 +449,8 @@ async fn an_owner_reads_in_one_sentence_what_a_lost_caller_wanted() {
     assert_eq!(app.post("/retell/webhook", ended.clone(), Some(app.sign(&ended))).await.status, 204);
     browser.sign_in(&app, "inhaberin@schnittpunkt.example", PASSWORD).await;
     // the audit row is written in the background
-    let mut page = String::new();
     for _ in 0..50 {
-        page = browser.open(&app, "/admin/calls").await;
-        if page.contains("Massage") {
+        if browser.open(&app, "/admin/calls").await.contains("Massage") {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
