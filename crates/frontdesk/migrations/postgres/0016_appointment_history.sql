@@ -13,7 +13,9 @@ CREATE INDEX appointment_history_appointment ON appointment_history (appointment
 INSERT INTO appointment_history (company_id, appointment_id, at, action, actor)
     SELECT company_id, id, created_at, 'booked',
         CASE source WHEN 'calcom' THEN 'calcom' WHEN 'console' THEN 'console' ELSE 'phone agent' END
-    FROM appointments WHERE status <> 'pending';
+    FROM appointments;
+INSERT INTO appointment_history (company_id, appointment_id, at, action, actor)
+    SELECT company_id, id, updated_at, 'cancelled', 'frontdesk' FROM appointments WHERE status = 'cancelled';
 -- Old call data goes after FRONTDESK_RETENTION_DAYS: found by its start.
 CREATE INDEX calls_started ON calls (started_at);
 -- What a caller asked for that the business does not offer ("Massage"): the calls page says it.

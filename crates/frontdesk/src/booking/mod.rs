@@ -451,6 +451,10 @@ impl Booker {
             .service(service_id)
             .ok_or_else(|| CalendarError::Invalid("the appointment belongs to another branch".into()))?
             .clone();
+        // whoever takes it must perform the service it will be
+        if to.staff.is_some_and(|s| !tenant.branch.staff_member(s).is_some_and(|p| p.services.contains(&service.id))) {
+            return Err(CalendarError::Invalid("that staff member does not perform this service".into()));
+        }
         let own = appointment.staff_id.map(StaffId);
         let Some(_guard) = self.locks.lock(&calendar.lock_scope(tenant, &service, own, start), LOCK_WAIT).await else {
             return Ok(false);
@@ -537,9 +541,16 @@ impl Booker {
             Err(CalendarError::SlotTaken) => return Ok(false),
             Err(error) => return Err(error),
         };
-        let restored = self.store.restore_appointment(appointment.id, uid.as_deref(), by).await.map_err(unavailable)?;
+        // booked as the service is now (its length may have changed since): what was checked
+        let end = start + service.duration();
+        let restored = match self.store.restore_appointment(appointment.id, end, uid.as_deref(), by).await {
+            Ok(restored) => restored,
+            // the database's slot guard: somebody else has the time after all
+            Err(error) if error.is_unique_violation() => false,
+            Err(error) => return Err(unavailable(error)),
+        };
         if restored {
-            self.availability.taken(&self.availability.key(tenant, &service, staff), start, appointment.ends_at, staff);
+            self.availability.taken(&self.availability.key(tenant, &service, staff), start, end, staff);
         }
         Ok(restored)
     }

@@ -24,7 +24,20 @@ impl DayRange {
     /// Parses one closure entry of the tenants file: the days, then the reason if any.
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
-        let (days, reason) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
+        // "2026-12-24 .. 2027-01-01" is the range written with spaces: the days end after the
+        // date that follows "..", the reason begins after them
+        let (days, reason) = match text.split_once("..") {
+            Some((first, rest)) if !first.trim().contains(char::is_whitespace) => {
+                let rest = rest.trim_start();
+                let (last, reason) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+                (format!("{}..{last}", first.trim()), reason)
+            }
+            _ => {
+                let (day, reason) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
+                (day.to_string(), reason)
+            }
+        };
+        let days = days.as_str();
         let day = |s: &str| {
             NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
                 format!("closure {text:?} is not a date like \"2026-12-24\" or a range \"2026-12-24..2027-01-01\"")
@@ -130,6 +143,9 @@ mod tests {
         let why = DayRange::parse("2026-12-24..2027-01-01 Betriebsferien und Inventur").unwrap();
         assert_eq!(why.reason.as_deref(), Some("Betriebsferien und Inventur"));
         assert_eq!(DayRange::parse(&why.render()).unwrap(), why);
+        let spaced = DayRange::parse("2026-12-24 .. 2027-01-01").unwrap();
+        assert_eq!((spaced.first, spaced.last, spaced.reason), (range.first, range.last, None));
+        assert_eq!(DayRange::parse("2027-02-16 Umbau... später").unwrap().reason.as_deref(), Some("Umbau... später"));
         assert!(DayRange::parse(&format!("2027-02-16 {}", "x".repeat(101))).is_err());
     }
 }

@@ -342,7 +342,7 @@ impl Store {
     /// The cancellation is announced like any other (the caller's invitation is withdrawn too).
     pub async fn cancel_by_external_uid(&self, company_id: CompanyId, uid: &str) -> Result<bool, StoreError> {
         const SQL: &str = "UPDATE appointments SET status = 'cancelled', updated_at = $3
-            WHERE company_id = $1 AND external_uid = $2 AND status <> 'cancelled' RETURNING id";
+            WHERE company_id = $1 AND external_uid = $2 AND status NOT IN ('cancelled', 'no_show') RETURNING id";
         let now = Utc::now();
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -379,13 +379,19 @@ impl Store {
 
     /// Books a cancelled appointment again (its time was checked free by the booker); false when
     /// it was not cancelled (any more). Announced like a new booking.
-    pub async fn restore_appointment(&self, id: AppointmentId, external_uid: Option<&str>, by: &Actor) -> Result<bool, StoreError> {
-        const SQL: &str = "UPDATE appointments SET status = 'booked', external_uid = COALESCE($2, external_uid), updated_at = $3
+    pub async fn restore_appointment(
+        &self,
+        id: AppointmentId,
+        ends_at: DateTime<Utc>,
+        external_uid: Option<&str>,
+        by: &Actor,
+    ) -> Result<bool, StoreError> {
+        const SQL: &str = "UPDATE appointments SET status = 'booked', ends_at = $4, external_uid = COALESCE($2, external_uid), updated_at = $3
             WHERE id = $1 AND status = 'cancelled'";
         let now = Utc::now();
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let changed = sqlx::query(SQL).bind(id).bind(external_uid).bind(now).execute(&mut *tx).await?.rows_affected() > 0;
+            let changed = sqlx::query(SQL).bind(id).bind(external_uid).bind(now).bind(ends_at).execute(&mut *tx).await?.rows_affected() > 0;
             if changed {
                 let key = format!("{id}:restored:{}", now.timestamp_millis());
                 write_notice!(tx, AppointmentNoticeRow, APPOINTMENT_NOTICE, id, NoticeEvent::BookingMade, key, now);
@@ -499,7 +505,7 @@ impl Store {
     pub async fn linked_appointments(&self, appointment: &Appointment) -> Result<Vec<Appointment>, StoreError> {
         let Some(group) = &appointment.group_key else { return Ok(vec![appointment.clone()]) };
         const SQL: &str = select_appointments!(
-            "WHERE a.company_id = $1 AND a.group_key = $2 AND a.status <> 'cancelled' ORDER BY a.starts_at"
+            "WHERE a.company_id = $1 AND a.group_key = $2 AND a.status NOT IN ('cancelled', 'no_show') ORDER BY a.starts_at"
         );
         let rows = on_pool!(self, pool => sqlx::query_as(SQL).bind(appointment.company_id).bind(group).fetch_all(pool).await)?;
         Ok(rows)

@@ -190,14 +190,14 @@ impl Store {
             .fetch_all(pool).await)?)
     }
 
-    /// One live appointment of a company (or of any company for `None`).
+    /// One live appointment of a company (or of any company for `None`): not cancelled, not a no-show.
     pub async fn console_appointment(
         &self,
         company_id: Option<CompanyId>,
         id: i64,
     ) -> Result<Option<Appointment>, StoreError> {
         const SQL: &str =
-            select_appointments!("WHERE a.id = $1 AND ($2 IS NULL OR a.company_id = $2) AND a.status <> 'cancelled'");
+            select_appointments!("WHERE a.id = $1 AND ($2 IS NULL OR a.company_id = $2) AND a.status NOT IN ('cancelled', 'no_show')");
         Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(id).bind(company_id).fetch_optional(pool).await)?)
     }
 

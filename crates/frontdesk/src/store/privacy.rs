@@ -39,18 +39,26 @@ const ERASE: [&str; 5] = [
     // what they asked for in their calls
     "UPDATE function_calls SET detail = NULL WHERE company_id = $2 AND retell_call_id IN (SELECT retell_call_id FROM calls
         WHERE from_number = (SELECT phone FROM customers WHERE id = $1) OR id IN (SELECT call_id FROM appointments WHERE customer_id = $1))",
-    // outbox rows that name them: to them, or about them
+    // outbox rows to them, or about their appointments and callbacks — matched by field, never by
+    // a name that other notices may contain too
     "DELETE FROM outbox WHERE company_id = $2 AND EXISTS (SELECT 1 FROM customers c WHERE c.id = $1 AND (
         outbox.recipient = c.phone OR outbox.recipient = c.email
-        OR outbox.payload LIKE '%' || c.phone || '%' OR outbox.payload LIKE '%' || c.email || '%'
-        OR (length(c.name) >= 3 AND outbox.payload LIKE '%' || c.name || '%')))",
+        OR outbox.payload LIKE '%\"phone\":\"' || c.phone || '\"%'
+        OR outbox.payload LIKE '%\"email\":\"' || c.email || '\"%'
+        OR EXISTS (SELECT 1 FROM appointments a WHERE a.customer_id = c.id
+            AND outbox.payload LIKE '%\"appointment_id\":' || a.id || ',%')
+        OR EXISTS (SELECT 1 FROM callback_requests r WHERE r.company_id = $2 AND (r.phone = c.phone
+                OR r.call_id IN (SELECT call_id FROM appointments WHERE customer_id = c.id))
+            AND outbox.payload LIKE '%\"callback_id\":' || r.id || ',%')))",
+    // their callbacks, by their number or left in a call that booked for them (before the calls
+    // forget the number): kept as a count, nothing of the person
+    "UPDATE callback_requests SET customer_name = NULL, phone = '', reason = NULL, preferred_time = NULL, done_note = NULL
+        WHERE company_id = $2 AND (phone = (SELECT phone FROM customers WHERE id = $1)
+            OR call_id IN (SELECT call_id FROM appointments WHERE customer_id = $1))",
     // what the calls with them recorded
     "UPDATE calls SET from_number = NULL, summary = NULL, sentiment = NULL, recording_url = NULL
         WHERE company_id = $2 AND (from_number = (SELECT phone FROM customers WHERE id = $1)
             OR id IN (SELECT call_id FROM appointments WHERE customer_id = $1))",
-    // their callbacks: kept as a count, nothing of the person
-    "UPDATE callback_requests SET customer_name = NULL, phone = '', reason = NULL, preferred_time = NULL, done_note = NULL
-        WHERE company_id = $2 AND phone = (SELECT phone FROM customers WHERE id = $1)",
     "DELETE FROM customer_notes WHERE customer_id = $1 AND company_id = $2",
 ];
 

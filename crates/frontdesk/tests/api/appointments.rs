@@ -92,6 +92,9 @@ async fn a_no_show_is_marked_once_its_time_has_come_and_counted_on_the_customer(
     assert_eq!(found["customers"][0]["no_shows"], 1, "{found}");
     let (_, detail) = owner.api(Method::GET, &format!("/admin/api/appointments/{id}"), None).await;
     assert_eq!(detail["status"], "no_show");
+    // a no-show is no longer live: it is not moved or cancelled over
+    let (status, _) = owner.form(&format!("/admin/appointments/{id}/move"), &[("date", "2026-12-03"), ("time", "10:00")], true).await;
+    assert_eq!(status, 404);
     assert_eq!(actions(&detail).last().cloned(), Some(("no_show".into(), "console:jonas@schnittpunkt.example".into())));
 }
 
@@ -146,6 +149,9 @@ async fn a_move_in_the_console_can_change_the_service_and_the_history_keeps_the_
     let (_, detail) = owner.api(Method::GET, &format!("/admin/api/appointments/{id}"), None).await;
     assert_eq!((detail["service"].as_str(), detail["start"].as_str()), (Some("Bartpflege"), Some("2026-12-01T14:00:00Z")), "{detail}");
     assert_eq!(detail["history"][1]["before"]["service"], "Herrenhaarschnitt", "{detail}");
+    // Maria does no beard care: she cannot take it as one
+    let (status, _) = owner.form(&format!("/admin/appointments/{id}/move"), &[("date", "2026-12-01"), ("time", "16:00"), ("staff", "Maria")], true).await;
+    assert_eq!(status, 404);
     // a service of another branch is not this appointment's to take
     let (status, _) = owner.form(&format!("/admin/appointments/{id}/move"), &[("date", "2026-12-01"), ("time", "16:00"), ("service", "99999")], true).await;
     assert_eq!(status, 404);

@@ -441,6 +441,14 @@ async fn services_and_staff_are_edited_in_the_console() {
     let (status, page) = owner.form(&format!("/admin/settings/{branch}/staff"), &[("staff_0", "Maria"), ("does_0", "Zaubern")], true).await;
     assert_eq!(status, 422);
     assert!(page.contains("Nicht gespeichert") && page.contains("Zaubern"), "{page}");
+    // Typing slips are named in German with what was typed, and nothing is saved.
+    let slips = [("name_0", "Herrenhaarschnitt"), ("duration_0", "dreißig")];
+    let (status, page) = owner.form(&format!("/admin/settings/{branch}/services"), &slips, true).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("dreißig: ist keine Zahl"), "{page}");
+    let (status, page) = owner.form(&format!("/admin/settings/{branch}/timing"), &[("branch_resources", "Farbplatz zwei")], true).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("Farbplatz zwei: bitte als „Name: Anzahl“ schreiben"), "{page}");
 }
 
 #[tokio::test]
@@ -487,6 +495,10 @@ async fn the_calls_page_says_in_words_who_called_and_what_came_of_it() {
     assert!(lost.contains("Massage") && !lost.contains("Anna bucht"), "{lost}");
     let (_, bookings) = owner.page("/admin/calls?show=bookings").await;
     assert!(!bookings.contains("Massage") && bookings.contains("Anna bucht"), "{bookings}");
+    // Callers' names and numbers are the owner's: a staff login does not see the calls.
+    let jonas = login(&app, "jonas@schnittpunkt.example", PASSWORD).await.unwrap();
+    let (status, _) = jonas.page("/admin/calls").await;
+    assert_eq!(status, 403);
     // An admin sees the functions and their latency behind Details.
     let admin = login(&app, "admin@frontdesk.example", PASSWORD).await.unwrap();
     let (_, page) = admin.page("/admin/calls").await;
@@ -703,7 +715,9 @@ async fn every_console_page_and_endpoint_works_on_postgresql() {
         let session = login(&app, email, PASSWORD).await.unwrap();
         for path in ["/admin/today?day=2026-12-01", "/admin/week?start=2026-11-30", "/admin/callbacks", "/admin/calls", "/admin/retell"] {
             let (status, page) = session.page(path).await;
-            assert_eq!(status, 200, "{email} {path}");
+            // callers' names and numbers are the owner's, not a staff member's
+            let expected = if email.starts_with("jonas") && path == "/admin/calls" { 403 } else { 200 };
+            assert_eq!(status, expected, "{email} {path}");
             assert!(!path.starts_with("/admin/today") || page.contains("Anna Schmidt"), "{email}: {page}");
         }
         let (status, listed) = session.api(reqwest::Method::GET, "/admin/api/appointments?from=2026-12-01&to=2026-12-01", None).await;

@@ -145,6 +145,12 @@ async fn the_export_holds_everything_about_a_person_and_erase_leaves_no_trace_of
     assert_eq!(record["calls"][0]["summary"], "Anna Schmidt bucht einen Herrenhaarschnitt.", "{record}");
     assert_eq!(record["calls"][0]["recording_url"], "https://recordings.example/anna.wav");
     assert_eq!(record["callbacks"][0]["reason"], "Frage zu Farbe", "{record}");
+    // Another caller, Tim, with notices of his own: erasing Anna leaves them alone.
+    let tim = app.call_as(5, "book_appointment", json!({"service": "Damenhaarschnitt", "date": "morgen", "time": "15:00", "staff": "Maria",
+        "name": "Tim", "email": "tim@example.org"})).await;
+    assert_eq!(tim["success"], true, "{tim}");
+    let tims_before = text_holding(&app.store, "tim@example.org").await;
+    assert!(tims_before.iter().any(|c| c.starts_with("outbox.")), "{tims_before:?}");
     // Before: she is in several tables. Staff and other companies cannot erase her.
     assert!(!text_holding(&app.store, "+4917612345678").await.is_empty());
     let jonas = login(&app, "jonas@schnittpunkt.example", PASSWORD).await.unwrap();
@@ -161,12 +167,25 @@ async fn the_export_holds_everything_about_a_person_and_erase_leaves_no_trace_of
     for needle in ["Anna Schmidt", "+4917612345678", "17612345678", "anna.schmidt@example.org", "Duftstoffe", "Tochter", "anna.wav"] {
         assert_eq!(text_holding(&app.store, needle).await, Vec::<String>::new(), "{needle} is still stored");
     }
+    assert_eq!(text_holding(&app.store, "tim@example.org").await, tims_before, "nobody else's data goes with hers");
     // The appointment stays for the books, without her.
     let (_, listed) = owner.api(reqwest::Method::GET, "/admin/api/appointments?from=2026-12-01&to=2026-12-01", None).await;
-    assert_eq!(listed["appointments"].as_array().unwrap().len(), 1, "{listed}");
-    assert!(listed["appointments"][0]["customer_name"].is_null(), "{listed}");
+    let annas: Vec<&serde_json::Value> = listed["appointments"].as_array().unwrap().iter().filter(|a| a["service"] == "Herrenhaarschnitt").collect();
+    assert_eq!(annas.len(), 1, "{listed}");
+    assert!(annas[0]["customer_name"].is_null(), "{listed}");
     let (status, _) = owner.api(reqwest::Method::GET, &format!("/admin/api/customers/{id}"), None).await;
     assert_eq!(status, 404);
+    // Erasing "Tim" — a name inside every notice's "timezone" — takes no one else's notices.
+    let bernd = app.call_as(6, "book_appointment", json!({"service": "Damenhaarschnitt", "date": "morgen", "time": "16:00", "staff": "Maria",
+        "name": "Bernd Kurz", "email": "bernd@example.org"})).await;
+    assert_eq!(bernd["success"], true, "{bernd}");
+    let bernds = text_holding(&app.store, "bernd@example.org").await;
+    let (_, found) = owner.api(reqwest::Method::GET, "/admin/api/customers?q=Tim", None).await;
+    let tim = found["customers"][0]["id"].as_i64().unwrap();
+    let (status, _) = owner.api(reqwest::Method::POST, &format!("/admin/api/customers/{tim}/erase"), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(text_holding(&app.store, "bernd@example.org").await, bernds, "Bernd's notices stay");
+    assert_eq!(text_holding(&app.store, "tim@example.org").await, Vec::<String>::new());
 }
 
 #[tokio::test]

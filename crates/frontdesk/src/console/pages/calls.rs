@@ -170,6 +170,10 @@ fn call_card(op: &crate::console::session::Operator, zone: Tz, call: &ConsoleCal
 /// `GET /admin/calls?show=…`.
 pub async fn list(State(state): State<AppState>, PageOperator(op): PageOperator, Query(q): Query<CallsQuery>) -> Response {
     let l = op.language;
+    // callers' names, numbers and what they said are the owner's, not one staff member's
+    if op.staff_name.is_some() {
+        return super::forbidden(l);
+    }
     let filter = CallFilter::parse(q.show.as_deref());
     let store = &state.backends().store;
     let (calls, steps) = match tokio::try_join!(

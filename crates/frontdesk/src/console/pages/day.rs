@@ -586,19 +586,20 @@ pub async fn reschedule(
         let day = appointment.starts_at.with_timezone(&tenant.company.timezone).date_naive();
         return Redirect::to(&format!("/admin/today?day={day}&notice=refused")).into_response();
     };
-    // reassigning: only to someone of this branch who performs the service
-    let staff = match form.staff.trim() {
-        "" => None,
-        name => match tenant.branch.staff_for(crate::domain::ServiceId(appointment.service_id)).find(|p| p.name == name) {
-            Some(person) => Some(person.id),
-            None => return not_found(op.language),
-        },
-    };
     // another service: one of this branch's
     let service = match form.service.trim() {
         "" => None,
         id => match id.parse::<i64>().ok().map(crate::domain::ServiceId).filter(|s| tenant.branch.service(*s).is_some()) {
             Some(service) => Some(service),
+            None => return not_found(op.language),
+        },
+    };
+    // reassigning: only to someone of this branch who performs the (new) service
+    let performs = service.unwrap_or(crate::domain::ServiceId(appointment.service_id));
+    let staff = match form.staff.trim() {
+        "" => None,
+        name => match tenant.branch.staff_for(performs).find(|p| p.name == name) {
+            Some(person) => Some(person.id),
             None => return not_found(op.language),
         },
     };

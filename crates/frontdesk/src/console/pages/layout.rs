@@ -92,7 +92,7 @@ pub fn page(operator: &Operator, frame: &Frame, active: Nav, title: &str, body: 
                     span.brand { "frontdesk" }
                     nav {
                         @for (nav, href, label) in entries {
-                            @if nav != Nav::Ops || operator.is_admin() {
+                            @if (nav != Nav::Ops || operator.is_admin()) && (nav != Nav::Calls || operator.staff_name.is_none()) {
                                 a href=(href) class=[(nav == active).then_some("active")] {
                                     (label)
                                     @if nav == Nav::Callbacks && frame.open_callbacks > 0 {

@@ -86,11 +86,11 @@ fn phases_text(l: crate::domain::Language, phases: &[Phase]) -> String {
 
 /// Phases as an owner writes them, in either language: each part a number of minutes, a wait when
 /// it says so ("35 Einwirken", "35 warten", "35 wait"), else work.
-fn parse_phases(text: &str) -> Result<Vec<Phase>, String> {
+fn parse_phases(l: Language, text: &str) -> Result<Vec<Phase>, String> {
     const WAITING: [&str; 6] = ["einwirken", "warten", "wait", "pause", "einwirkzeit", "waiting"];
     text.split(',').map(str::trim).filter(|p| !p.is_empty()).map(|part| {
         let (number, rest) = part.split_once(char::is_whitespace).unwrap_or((part, ""));
-        let minutes: u32 = number.parse().map_err(|_| format!("{part:?}: minutes first, e.g. \"30 Arbeit\""))?;
+        let minutes: u32 = number.parse().map_err(|_| problem(l, part, SettingsWord::PhaseMinutesFirst))?;
         let wait = WAITING.contains(&crate::speech::fold(rest.trim()).as_str());
         Ok(if wait { Phase::Wait(minutes) } else { Phase::Work(minutes) })
     }).collect()
@@ -213,15 +213,20 @@ pub(super) fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a 
     form.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
 }
 
-fn bounded(text: &str) -> Result<String, String> {
+/// What was wrong with a field, in the owner's words: "„Farbe“: ist keine Zahl".
+fn problem(l: Language, what: &str, why: SettingsWord) -> String {
+    format!("{}: {}", crate::speech::echo(&what.chars().take(40).collect::<String>()), word(l, why))
+}
+
+fn bounded(l: Language, text: &str) -> Result<String, String> {
     if text.chars().count() > FIELD_CHARS || text.chars().any(char::is_control) {
-        return Err(format!("too long or not text: {:?}", text.chars().take(40).collect::<String>()));
+        return Err(problem(l, text, SettingsWord::FieldTooLong));
     }
     Ok(text.to_string())
 }
 
-fn list(text: Option<&str>) -> Result<Vec<String>, String> {
-    text.unwrap_or_default().split(',').map(str::trim).filter(|s| !s.is_empty()).map(bounded).collect()
+fn list(l: Language, text: Option<&str>) -> Result<Vec<String>, String> {
+    text.unwrap_or_default().split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| bounded(l, s)).collect()
 }
 
 /// Applies one submitted section to the draft.
@@ -230,9 +235,9 @@ fn apply(draft: &mut BranchDraft, section: &str, form: &[(String, String)], spee
     match section {
         "hours" => apply_hours(draft, form, l),
         "closures" => apply_closures(draft, form, speech),
-        "services" => apply_services(draft, form),
-        "timing" => apply_timing(draft, form),
-        "staff" => apply_staff(draft, form),
+        "services" => apply_services(draft, form, l),
+        "timing" => apply_timing(draft, form, l),
+        "staff" => apply_staff(draft, form, l),
         _ => Err("unknown section".into()),
     }
 }
@@ -260,7 +265,7 @@ fn apply_hours(draft: &mut BranchDraft, form: &[(String, String)], l: Language) 
     let mut hours = BTreeMap::new();
     let mut unclear = Vec::new();
     for day in DAYS {
-        let ranges = list(field(form, day))?;
+        let ranges = list(l, field(form, day))?;
         // said in the owner's words, what was typed kept in the form
         unclear.extend(ranges.iter().filter(|r| TimeRange::parse(r).is_err()).map(|r| crate::speech::echo(r)));
         if !ranges.is_empty() {
@@ -275,7 +280,7 @@ fn apply_hours(draft: &mut BranchDraft, form: &[(String, String)], l: Language) 
 }
 
 /// The service list: renamed, removed and added rows; staff keep only services that still exist.
-fn apply_services(draft: &mut BranchDraft, form: &[(String, String)]) -> Result<(), String> {
+fn apply_services(draft: &mut BranchDraft, form: &[(String, String)], l: Language) -> Result<(), String> {
     let mut services = Vec::new();
     let rows = (0..draft.service.len()).map(|i| i.to_string()).chain(std::iter::once("new".to_string()));
     for row in rows {
@@ -284,15 +289,15 @@ fn apply_services(draft: &mut BranchDraft, form: &[(String, String)]) -> Result<
             continue;
         }
         let number = |key: &str| -> Result<Option<i64>, String> {
-            field(form, &format!("{key}_{row}")).map(|v| v.parse::<i64>().map_err(|_| format!("{v:?} is not a number"))).transpose()
+            field(form, &format!("{key}_{row}")).map(|v| v.parse::<i64>().map_err(|_| problem(l, v, SettingsWord::NotANumber))).transpose()
         };
-        let duration = number("duration")?.ok_or_else(|| format!("{name}: minutes are missing"))?;
+        let duration = number("duration")?.ok_or_else(|| problem(l, name, SettingsWord::MinutesMissing))?;
         let before = draft.service.iter().find(|s| s.name == name);
         services.push(ServiceSpec {
-            name: bounded(name)?,
-            synonyms: list(field(form, &format!("synonyms_{row}")))?,
-            duration_minutes: u32::try_from(duration).map_err(|_| format!("{name}: minutes must be 1..1440"))?,
-            price: field(form, &format!("price_{row}")).map(bounded).transpose()?,
+            name: bounded(l, name)?,
+            synonyms: list(l, field(form, &format!("synonyms_{row}")))?,
+            duration_minutes: u32::try_from(duration).map_err(|_| problem(l, name, SettingsWord::MinutesOutOfRange))?,
+            price: field(form, &format!("price_{row}")).map(|p| bounded(l, p)).transpose()?,
             description: before.and_then(|s| s.description.clone()),
             calcom_event_type_id: number("event")?,
             // phases, buffers, resources and notice are kept as they were
@@ -309,15 +314,15 @@ fn apply_services(draft: &mut BranchDraft, form: &[(String, String)]) -> Result<
 }
 
 /// Each service's phases, buffers, resources, notice and interval, and the branch's resources.
-fn apply_timing(draft: &mut BranchDraft, form: &[(String, String)]) -> Result<(), String> {
+fn apply_timing(draft: &mut BranchDraft, form: &[(String, String)], l: Language) -> Result<(), String> {
     let minutes = |key: String| -> Result<Option<u32>, String> {
-        field(form, &key).map(|v| v.parse::<u32>().map_err(|_| format!("{v:?} is not a number of minutes"))).transpose()
+        field(form, &key).map(|v| v.parse::<u32>().map_err(|_| problem(l, v, SettingsWord::NotMinutes))).transpose()
     };
     for (i, service) in draft.service.iter_mut().enumerate() {
-        service.phases = parse_phases(field(form, &format!("phases_{i}")).unwrap_or_default())?;
+        service.phases = parse_phases(l, field(form, &format!("phases_{i}")).unwrap_or_default())?;
         service.buffer_before_minutes = minutes(format!("before_{i}"))?.unwrap_or(0);
         service.buffer_after_minutes = minutes(format!("after_{i}"))?.unwrap_or(0);
-        service.resources = list(field(form, &format!("resources_{i}")))?;
+        service.resources = list(l, field(form, &format!("resources_{i}")))?;
         service.min_notice_minutes = minutes(format!("notice_{i}"))?;
         service.slot_interval_minutes = minutes(format!("interval_{i}"))?;
     }
@@ -327,16 +332,16 @@ fn apply_timing(draft: &mut BranchDraft, form: &[(String, String)]) -> Result<()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .map(|line| {
-            let (name, capacity) = line.rsplit_once(':').ok_or_else(|| format!("{line:?}: name: count"))?;
-            let capacity = capacity.trim().parse().map_err(|_| format!("{line:?}: the count is not a number"))?;
-            Ok(Resource { name: bounded(name.trim())?, capacity })
+            let (name, capacity) = line.rsplit_once(':').ok_or_else(|| problem(l, line, SettingsWord::ResourceAsNameCount))?;
+            let capacity = capacity.trim().parse().map_err(|_| problem(l, line, SettingsWord::CountNotANumber))?;
+            Ok(Resource { name: bounded(l, name.trim())?, capacity })
         })
         .collect::<Result<_, String>>()?;
     Ok(())
 }
 
 /// The staff list and who does which service; hours and breaks are kept as they were.
-fn apply_staff(draft: &mut BranchDraft, form: &[(String, String)]) -> Result<(), String> {
+fn apply_staff(draft: &mut BranchDraft, form: &[(String, String)], l: Language) -> Result<(), String> {
     let mut staff = Vec::new();
     let rows = (0..draft.staff.len()).map(|i| i.to_string()).chain(std::iter::once("new".to_string()));
     for row in rows {
@@ -347,7 +352,7 @@ fn apply_staff(draft: &mut BranchDraft, form: &[(String, String)]) -> Result<(),
         let does: Vec<String> = form.iter().filter(|(k, _)| *k == format!("does_{row}")).map(|(_, v)| v.clone()).collect();
         let before = draft.staff.iter().find(|p| p.name == name);
         staff.push(StaffSpec {
-            name: bounded(name)?,
+            name: bounded(l, name)?,
             calcom_event_types: before
                 .map(|p| p.calcom_event_types.iter().filter(|(s, _)| does.contains(s)).map(|(s, e)| (s.clone(), *e)).collect())
                 .unwrap_or_default(),

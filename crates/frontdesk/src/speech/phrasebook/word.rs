@@ -267,6 +267,22 @@ pub enum SettingsWord {
     NotSaved,
     /// is not opening hours like 9-16 or 9:00-13:00, 14:00-18:00:
     HoursNotUnderstood,
+    /// too long or not text
+    FieldTooLong,
+    /// is not a number
+    NotANumber,
+    /// the minutes are missing
+    MinutesMissing,
+    /// the minutes must be 1 to 1440
+    MinutesOutOfRange,
+    /// is not a number of minutes
+    NotMinutes,
+    /// write it as “name: count”
+    ResourceAsNameCount,
+    /// the count is not a number
+    CountNotANumber,
+    /// minutes first, e.g. “30 work”
+    PhaseMinutesFirst,
     /// These closures are not clear:
     ClosuresNotUnderstood,
     /// One day or range per line, e.g. 2027-02-16 or 2026-12-24..2027-01-01.
