@@ -5,10 +5,11 @@
 //! operator's company, and a staff login reaches only the appointments with them.
 
 use super::api::csrf;
+use super::customers::company;
 use super::error::ConsoleError;
 use super::session::Operator;
 use crate::app::AppState;
-use crate::domain::{AppointmentId, CompanyId};
+use crate::domain::AppointmentId;
 use crate::store::{Actor, Appointment, ConsoleCall, HistoryEntry};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -24,11 +25,6 @@ pub struct Detail {
     pub history: Vec<HistoryEntry>,
     /// The call that booked it, when it came from one.
     pub call: Option<ConsoleCall>,
-}
-
-/// The company every appointment read is bound to: the operator's own (an admin picks one first).
-fn company(operator: &Operator) -> Result<CompanyId, ConsoleError> {
-    operator.company.ok_or_else(|| ConsoleError::BadRequest("choose a company first".into()))
 }
 
 /// Who the operator is in an appointment's history.

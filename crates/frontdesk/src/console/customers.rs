@@ -38,8 +38,9 @@ pub struct Profile {
 /// How many of a customer's calls a profile lists.
 const PROFILE_CALLS: usize = 20;
 
-/// The company every customer read is bound to: the operator's own (an admin picks one first).
-fn company(operator: &Operator) -> Result<CompanyId, ConsoleError> {
+/// The company every customer and appointment read is bound to: the operator's own (an admin
+/// picks one first).
+pub(super) fn company(operator: &Operator) -> Result<CompanyId, ConsoleError> {
     operator.company.ok_or_else(|| ConsoleError::BadRequest("choose a company first".into()))
 }
 
