@@ -6,6 +6,7 @@ mod holds;
 mod linked;
 mod locks;
 mod reconcile;
+mod replace;
 
 pub use holds::{Hold, HOLD_FOR};
 pub use locks::{RedisLocks, SlotGuard, SlotLocks};
@@ -117,7 +118,7 @@ pub struct MoveTo {
     pub start: DateTime<Utc>,
     /// Another staff member (the console); `None`: theirs when free, else whoever is.
     pub staff: Option<StaffId>,
-    /// Another service (the console, embedded calendar); `None`: the same.
+    /// Another service (the console); `None`: the same.
     pub service: Option<crate::domain::ServiceId>,
 }
 
@@ -439,9 +440,10 @@ impl Booker {
         let linked = self.store.linked_appointments(appointment).await.map_err(|e| CalendarError::Unavailable(e.to_string()))?;
         let service_id = to.service.unwrap_or(crate::domain::ServiceId(appointment.service_id));
         let calendar = self.calendar(tenant)?;
-        if service_id.0 != appointment.service_id && (linked.len() > 1 || calendar.external()) {
-            // Cal.com keeps a booking's event type when it moves: another service is a new booking
-            return Err(CalendarError::Invalid("the service of this appointment cannot be changed by a move".into()));
+        let new_service = service_id.0 != appointment.service_id;
+        if new_service && linked.len() > 1 {
+            // services booked back to back move together; one of them alone cannot turn into another
+            return Err(CalendarError::Invalid("the service of a linked appointment cannot be changed by a move".into()));
         }
         if linked.len() > 1 {
             return self.reschedule_linked(tenant, appointment, &linked, start, by).await;
@@ -463,7 +465,8 @@ impl Booker {
         let earliest = self.earliest(tenant, &service, by.source());
         // "Half an hour later": the new time may overlap the appointment being moved, which the
         // window counts as taken. Such a move is judged with the appointment's own time free.
-        let within_itself = start < appointment.ends_at && end > appointment.starts_at;
+        // (Cal.com books another service as a new booking beside the old one: no such overlap.)
+        let within_itself = start < appointment.ends_at && end > appointment.starts_at && !new_service;
         let free = match (calendar.external(), within_itself) {
             // Cal.com frees the old booking before it books the new time, so it decides.
             (true, true) if start >= earliest => Ok(FreeStaff::Found(self.availability.calendar_staff(tenant, &service, own))),
@@ -478,6 +481,15 @@ impl Booker {
         if held.map_err(|e| CalendarError::Unavailable(e.to_string()))? {
             return Ok(false);
         }
+        if new_service && calendar.external() {
+            // Cal.com keeps a booking's event type when it moves: another service is a new booking
+            let new = replace::Replacement { service: &service, staff, start };
+            if !self.replace_booking(&*calendar, tenant, appointment, new, by).await? {
+                return Ok(false);
+            }
+            self.moved_in_window(tenant, appointment, &service, staff, start);
+            return Ok(true);
+        }
         let uid = appointment.external_uid.as_deref();
         let new_uid = match calendar.reschedule(tenant, uid, start, moved_by(by)).await {
             Ok(new_uid) => new_uid,
@@ -486,10 +498,15 @@ impl Booker {
         };
         let moved = MovedTo { starts_at: start, ends_at: end, staff_id: staff.map(|s| s.0), service_id: service.id.0, external_uid: new_uid.as_deref() };
         self.store.move_appointment(appointment.id, &moved, appointment, by).await.map_err(|e| CalendarError::Unavailable(e.to_string()))?;
+        self.moved_in_window(tenant, appointment, &service, staff, start);
+        Ok(true)
+    }
+
+    /// The availability window after a move: the old time given back, the new one taken.
+    fn moved_in_window(&self, tenant: &BranchContext, appointment: &Appointment, service: &Service, staff: Option<StaffId>, start: DateTime<Utc>) {
         let before = self.availability.appointment_window(tenant, appointment.service_id, appointment.calcom_event_type_id);
         self.availability.freed(&before, appointment.starts_at, appointment.ends_at);
-        self.availability.taken(&self.availability.key(tenant, &service, staff), start, end, staff);
-        Ok(true)
+        self.availability.taken(&self.availability.key(tenant, service, staff), start, start + service.duration(), staff);
     }
 
     /// Books a cancelled appointment again at its time, with its staff member, when that time

@@ -12,6 +12,7 @@ mod phone;
 mod schedule;
 mod secret;
 mod service_match;
+mod settings_problem;
 mod tenant;
 
 pub use calendar_kind::CalendarKind;
@@ -25,8 +26,9 @@ pub use operator::{NewPassword, OperatorEmail, Role};
 pub use phone::{mask as mask_phone, Country, PhoneNumber};
 pub use schedule::{
     check_phases, clean_reason, Absence, AbsenceSpan, Phase, Resource, DEFAULT_NOTICE_MINUTES,
-    DEFAULT_SLOT_INTERVAL_MINUTES, MAX_BUFFER_MINUTES, MAX_NOTICE_MINUTES,
+    DEFAULT_SLOT_INTERVAL_MINUTES, MAX_BUFFER_MINUTES, MAX_CAPACITY, MAX_NOTICE_MINUTES,
 };
 pub use secret::{EmptySecret, Secret};
 pub use service_match::ServiceMatch;
+pub use settings_problem::{SettingsFault, SettingsProblem};
 pub use tenant::{Branch, BranchContext, Company, Limits, Service, ServiceId, Staff, StaffId};

@@ -3,7 +3,7 @@
 //!
 //! [`OpeningHours`]: super::OpeningHours
 
-use super::local_instant;
+use super::{local_instant, SettingsFault, SettingsProblem};
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -48,19 +48,19 @@ impl Phase {
 
 /// Checks a service's phases against its duration: every phase at least a minute, together
 /// exactly the duration (an empty list means one work phase of the whole duration).
-pub fn check_phases(phases: &[Phase], duration_minutes: u32) -> Result<(), String> {
+pub fn check_phases(phases: &[Phase], duration_minutes: u32) -> Result<(), SettingsFault> {
     if phases.is_empty() {
         return Ok(());
     }
     if phases.iter().any(|p| p.minutes() == 0) {
-        return Err("every phase must last at least one minute".into());
+        return Err(SettingsFault::EmptyPhase);
     }
     if !phases.iter().any(|p| p.is_work()) {
-        return Err("phases need at least one work phase".into());
+        return Err(SettingsFault::NoWorkPhase);
     }
     let total: u32 = phases.iter().map(|p| p.minutes()).sum();
     if total != duration_minutes {
-        return Err(format!("the phases add up to {total} minutes, but the service lasts {duration_minutes}"));
+        return Err(SettingsFault::PhasesSum { total, duration: duration_minutes });
     }
     Ok(())
 }
@@ -78,15 +78,12 @@ pub struct Resource {
 
 impl Resource {
     /// Checks the name and the capacity.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), SettingsProblem> {
         if self.name.trim().is_empty() || self.name.chars().count() > 60 {
-            return Err("a resource needs a name of 1 to 60 characters".into());
+            return Err(SettingsProblem::new(&self.name, SettingsFault::ResourceName));
         }
         if self.capacity == 0 || self.capacity > MAX_CAPACITY {
-            return Err(format!(
-                "resource {:?}: capacity must be 1..={MAX_CAPACITY}, not {}",
-                self.name, self.capacity
-            ));
+            return Err(SettingsProblem::new(&self.name, SettingsFault::Capacity(self.capacity)));
         }
         Ok(())
     }
@@ -217,7 +214,7 @@ mod tests {
         assert!(AbsenceSpan::parse("2026-12-18", "2026-12-14").unwrap_err().contains("before it starts"));
         assert!(AbsenceSpan::parse("2026-12-09T18:00", "2026-12-09T14:00").is_err());
         assert!(AbsenceSpan::parse("14.12.", "18.12.").is_err());
-        assert!(check_phases(&[Phase::Work(30), Phase::Wait(30)], 90).unwrap_err().contains("add up"));
+        assert_eq!(check_phases(&[Phase::Work(30), Phase::Wait(30)], 90), Err(SettingsFault::PhasesSum { total: 60, duration: 90 }));
         assert!(check_phases(&[Phase::Wait(90)], 90).is_err());
         assert!(check_phases(&[Phase::Work(30), Phase::Wait(35), Phase::Work(25)], 90).is_ok());
         assert!(Resource { name: "Farbplatz".into(), capacity: 0 }.check().is_err());

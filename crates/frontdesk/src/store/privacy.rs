@@ -25,41 +25,49 @@ pub struct CustomerRecord {
     pub callbacks: Vec<ConsoleCallback>,
 }
 
-/// The calls of customer `$2` of company `$1`: from their number, or that booked for them.
+/// Every number of customer `$n`: their own and those of duplicates merged into them.
+macro_rules! numbers_of {
+    ($customer:literal) => {
+        concat!("(SELECT phone FROM customers WHERE id = ", $customer, " UNION SELECT phone FROM customer_numbers WHERE customer_id = ", $customer, ")")
+    };
+}
+
+/// The calls of customer `$2` of company `$1`: from their numbers, or that booked for them.
 const CUSTOMER_CALLS: &str = select_calls!(
     "",
-    "WHERE k.company_id = $1 AND (k.from_number = (SELECT phone FROM customers WHERE id = $2 AND company_id = $1)
+    concat!("WHERE k.company_id = $1 AND (k.from_number IN ", numbers_of!("$2"), "
         OR k.id IN (SELECT call_id FROM appointments WHERE customer_id = $2 AND +company_id = $1))
-    ORDER BY k.started_at DESC, k.id DESC"
+    ORDER BY k.started_at DESC, k.id DESC")
 );
 
 /// Personal data of customer `$1` of company `$2` leaves every table, in this order (rows that
 /// point at the customer first); then [`ERASE_APPOINTMENTS`] and [`ERASE_CUSTOMER`].
-const ERASE: [&str; 5] = [
+const ERASE: [&str; 6] = [
     // what they asked for in their calls
-    "UPDATE function_calls SET detail = NULL WHERE company_id = $2 AND retell_call_id IN (SELECT retell_call_id FROM calls
-        WHERE from_number = (SELECT phone FROM customers WHERE id = $1) OR id IN (SELECT call_id FROM appointments WHERE customer_id = $1))",
+    concat!("UPDATE function_calls SET detail = NULL WHERE company_id = $2 AND retell_call_id IN (SELECT retell_call_id FROM calls
+        WHERE from_number IN ", numbers_of!("$1"), " OR id IN (SELECT call_id FROM appointments WHERE customer_id = $1))"),
     // outbox rows to them, or about their appointments and callbacks — matched by field, never by
     // a name that other notices may contain too
-    "DELETE FROM outbox WHERE company_id = $2 AND EXISTS (SELECT 1 FROM customers c WHERE c.id = $1 AND (
-        outbox.recipient = c.phone OR outbox.recipient = c.email
-        OR outbox.payload LIKE '%\"phone\":\"' || c.phone || '\"%'
+    concat!("DELETE FROM outbox WHERE company_id = $2 AND EXISTS (SELECT 1 FROM customers c WHERE c.id = $1 AND (
+        outbox.recipient IN ", numbers_of!("$1"), " OR outbox.recipient = c.email
+        OR EXISTS (SELECT 1 FROM ", numbers_of!("$1"), " n WHERE outbox.payload LIKE '%\"phone\":\"' || n.phone || '\"%')
         OR outbox.payload LIKE '%\"email\":\"' || c.email || '\"%'
         OR EXISTS (SELECT 1 FROM appointments a WHERE a.customer_id = c.id
             AND outbox.payload LIKE '%\"appointment_id\":' || a.id || ',%')
-        OR EXISTS (SELECT 1 FROM callback_requests r WHERE r.company_id = $2 AND (r.phone = c.phone
+        OR EXISTS (SELECT 1 FROM callback_requests r WHERE r.company_id = $2 AND (r.phone IN ", numbers_of!("$1"), "
                 OR r.call_id IN (SELECT call_id FROM appointments WHERE customer_id = c.id))
-            AND outbox.payload LIKE '%\"callback_id\":' || r.id || ',%')))",
+            AND outbox.payload LIKE '%\"callback_id\":' || r.id || ',%')))"),
     // their callbacks, by their number or left in a call that booked for them (before the calls
     // forget the number): kept as a count, nothing of the person
-    "UPDATE callback_requests SET customer_name = NULL, phone = '', reason = NULL, preferred_time = NULL, done_note = NULL
-        WHERE company_id = $2 AND (phone = (SELECT phone FROM customers WHERE id = $1)
-            OR call_id IN (SELECT call_id FROM appointments WHERE customer_id = $1))",
+    concat!("UPDATE callback_requests SET customer_name = NULL, phone = '', reason = NULL, preferred_time = NULL, done_note = NULL
+        WHERE company_id = $2 AND (phone IN ", numbers_of!("$1"), "
+            OR call_id IN (SELECT call_id FROM appointments WHERE customer_id = $1))"),
     // what the calls with them recorded
-    "UPDATE calls SET from_number = NULL, summary = NULL, sentiment = NULL, recording_url = NULL
-        WHERE company_id = $2 AND (from_number = (SELECT phone FROM customers WHERE id = $1)
-            OR id IN (SELECT call_id FROM appointments WHERE customer_id = $1))",
+    concat!("UPDATE calls SET from_number = NULL, summary = NULL, sentiment = NULL, recording_url = NULL
+        WHERE company_id = $2 AND (from_number IN ", numbers_of!("$1"), "
+            OR id IN (SELECT call_id FROM appointments WHERE customer_id = $1))"),
     "DELETE FROM customer_notes WHERE customer_id = $1 AND company_id = $2",
+    "DELETE FROM customer_numbers WHERE customer_id = $1 AND company_id = $2",
 ];
 
 /// The appointments stay for the books, without the person or what they said (`$3`: now).
@@ -76,7 +84,8 @@ impl Store {
         const CALLBACKS: &str = "SELECT r.id, co.name AS company, b.name AS branch, r.customer_name AS name, r.phone, r.reason,
                 r.preferred_time, r.priority, r.status, r.created_at, r.done_at, r.done_note
             FROM callback_requests r JOIN companies co ON co.id = r.company_id LEFT JOIN branches b ON b.id = r.branch_id
-            WHERE r.company_id = $1 AND r.phone = (SELECT phone FROM customers WHERE id = $2 AND company_id = $1)
+            WHERE r.company_id = $1 AND r.phone IN (SELECT phone FROM customers WHERE id = $2 AND company_id = $1
+                UNION SELECT phone FROM customer_numbers WHERE customer_id = $2 AND company_id = $1)
             ORDER BY r.created_at DESC, r.id DESC";
         type Row = (CustomerId, CompanyId, String, Option<String>, Option<String>, DateTime<Utc>);
         let found: Option<Row> = on_pool!(self, pool => sqlx::query_as(CUSTOMER).bind(id).bind(company_id).fetch_optional(pool).await)?;
@@ -103,21 +112,21 @@ impl Store {
     /// Removes a customer's personal data everywhere (customer, notes, appointments' notes,
     /// calls, callbacks, outbox) in one transaction; whether there was such a customer.
     pub async fn erase_customer(&self, company_id: CompanyId, id: CustomerId) -> Result<bool, StoreError> {
-        const EXISTS: &str = "SELECT COUNT(*) FROM customers WHERE id = $1 AND company_id = $2";
         let now = Utc::now();
+        // Writes from the first statement on: a SQLite transaction that read first could not
+        // take the write lock after another connection's write (SQLITE_BUSY_SNAPSHOT).
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let found: i64 = sqlx::query_scalar(EXISTS).bind(id).bind(company_id).fetch_one(&mut *tx).await?;
-            if found == 0 {
-                return Ok(false);
-            }
             for statement in ERASE {
                 sqlx::query(statement).bind(id).bind(company_id).execute(&mut *tx).await?;
             }
             sqlx::query(ERASE_APPOINTMENTS).bind(id).bind(company_id).bind(now).execute(&mut *tx).await?;
-            sqlx::query(ERASE_CUSTOMER).bind(id).bind(company_id).execute(&mut *tx).await?;
-            tx.commit().await?;
-            Ok(true)
+            let found = sqlx::query(ERASE_CUSTOMER).bind(id).bind(company_id).execute(&mut *tx).await?.rows_affected() > 0;
+            // no such customer of this company: nothing was theirs to erase (the rollback is a no-op)
+            if found {
+                tx.commit().await?;
+            }
+            Ok(found)
         })
     }
 
@@ -125,16 +134,23 @@ impl Store {
     /// a name or e-mail `into` lacks is taken over, `from`'s number is kept as a note, and `from`
     /// goes. Whether both existed.
     pub async fn merge_customers(&self, company_id: CompanyId, from: CustomerId, into: CustomerId, by: &str) -> Result<bool, StoreError> {
-        const BOTH: &str = "SELECT COUNT(*) FROM customers WHERE company_id = $1 AND id IN ($2, $3)";
+        // the first statement writes (see erase_customer) and finds both of the company's
         const TAKE_OVER: &str = "UPDATE customers SET name = COALESCE(name, (SELECT name FROM customers WHERE id = $2)),
                 email = COALESCE(email, (SELECT email FROM customers WHERE id = $2)), updated_at = $4
-            WHERE id = $3 AND company_id = $1";
+            WHERE id = $3 AND company_id = $1 AND EXISTS (SELECT 1 FROM customers WHERE id = $2 AND company_id = $1)";
         const KEEP_NUMBER: &str = "INSERT INTO customer_notes (company_id, customer_id, text, author, created_at)
             SELECT $1, $3, 'merged: ' || phone || COALESCE(' (' || name || ')', ''), $4, $5 FROM customers WHERE id = $2";
         // `$1` company, `$2` from, `$3` into
-        const MOVE: [&str; 3] = [
+        const MOVE: [&str; 5] = [
             "UPDATE appointments SET customer_id = $3 WHERE customer_id = $2 AND company_id = $1",
             "UPDATE customer_notes SET customer_id = $3 WHERE customer_id = $2 AND company_id = $1",
+            // the duplicate's numbers become the kept customer's other numbers (not their own twice)
+            "INSERT INTO customer_numbers (company_id, customer_id, phone)
+                SELECT $1, $3, phone FROM customers WHERE id = $2 AND company_id = $1
+                UNION SELECT $1, $3, phone FROM customer_numbers WHERE customer_id = $2 AND company_id = $1
+                EXCEPT SELECT $1, $3, phone FROM customer_numbers WHERE customer_id = $3
+                EXCEPT SELECT $1, $3, phone FROM customers WHERE id = $3",
+            "DELETE FROM customer_numbers WHERE customer_id = $2 AND company_id = $1",
             "DELETE FROM customers WHERE id = $2 AND company_id = $1 AND $3 <> $2",
         ];
         if from == into {
@@ -143,11 +159,10 @@ impl Store {
         let now = Utc::now();
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let both: i64 = sqlx::query_scalar(BOTH).bind(company_id).bind(from).bind(into).fetch_one(&mut *tx).await?;
-            if both != 2 {
+            let both = sqlx::query(TAKE_OVER).bind(company_id).bind(from).bind(into).bind(now).execute(&mut *tx).await?.rows_affected() == 1;
+            if !both {
                 return Ok(false);
             }
-            sqlx::query(TAKE_OVER).bind(company_id).bind(from).bind(into).bind(now).execute(&mut *tx).await?;
             sqlx::query(KEEP_NUMBER).bind(company_id).bind(from).bind(into).bind(by).bind(now).execute(&mut *tx).await?;
             for step in MOVE {
                 sqlx::query(step).bind(company_id).bind(from).bind(into).execute(&mut *tx).await?;

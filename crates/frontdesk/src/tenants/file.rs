@@ -1,6 +1,6 @@
 use crate::domain::{
     check_phases, clean_reason, AbsenceSpan, DayRange, Language, Limits, OpeningHours, Phase, PhoneNumber, Region,
-    Resource, Secret, DEFAULT_NOTICE_MINUTES, MAX_BUFFER_MINUTES, MAX_NOTICE_MINUTES,
+    Resource, Secret, SettingsFault, SettingsProblem, DEFAULT_NOTICE_MINUTES, MAX_BUFFER_MINUTES, MAX_NOTICE_MINUTES,
 };
 use chrono_tz::Tz;
 use serde::Deserialize;
@@ -321,7 +321,7 @@ impl BranchDraft {
 
     /// Validates the draft by the tenants file's rules (the numbers' uniqueness across branches
     /// is the database's to guard).
-    pub fn validate(self, is_calcom: bool) -> Result<BranchSpec, String> {
+    pub fn validate(self, is_calcom: bool) -> Result<BranchSpec, SettingsProblem> {
         parse_branch(self, is_calcom, &mut HashSet::new())
     }
 }
@@ -401,7 +401,8 @@ fn parse_company(raw: RawCompany, seen_numbers: &mut HashSet<PhoneNumber>) -> Re
             if !branch_names.insert(branch.name.clone()) {
                 return Err(format!("branch {:?} appears twice", branch.name));
             }
-            parse_branch(branch, is_calcom, seen_numbers)
+            let name = branch.name.clone();
+            parse_branch(branch, is_calcom, seen_numbers).map_err(|problem| format!("branch {name:?}: {problem}"))
         })
         .collect::<Result<Vec<_>, _>>()
         .map_err(at)?;
@@ -490,58 +491,55 @@ fn parse_branch(
     raw: BranchDraft,
     is_calcom: bool,
     seen_numbers: &mut HashSet<PhoneNumber>,
-) -> Result<BranchSpec, String> {
-    let at = |e: String| format!("branch {:?}: {e}", raw.name);
+) -> Result<BranchSpec, SettingsProblem> {
     let phone_numbers = raw
         .phone_numbers
         .iter()
         .map(|n| {
-            let number = PhoneNumber::parse(n)?;
+            let number = PhoneNumber::parse(n).map_err(|why| unreadable(n, why))?;
             if !seen_numbers.insert(number.clone()) {
-                return Err(format!("phone number {} is used twice", number.masked()));
+                return Err(SettingsProblem::new(number.masked(), SettingsFault::NumberTwice));
             }
             Ok(number)
         })
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(at)?;
-    let opening_hours = OpeningHours::parse(&raw.opening_hours).map_err(at)?;
+        .collect::<Result<Vec<_>, _>>()?;
+    let opening_hours = OpeningHours::parse(&raw.opening_hours).map_err(|why| unreadable("opening_hours", why))?;
     let mut service_names = HashSet::new();
     for service in &raw.service {
+        let problem = |fault| SettingsProblem::new(&service.name, fault);
         if !service_names.insert(service.name.as_str()) {
-            return Err(at(format!("service {:?} appears twice", service.name)));
+            return Err(problem(SettingsFault::ServiceTwice));
         }
         if service.duration_minutes == 0 || service.duration_minutes > 24 * 60 {
-            return Err(at(format!("service {:?}: duration_minutes must be 1..1440", service.name)));
+            return Err(problem(SettingsFault::Duration));
         }
         if is_calcom && service.calcom_event_type_id.is_none() {
-            return Err(at(format!("service {:?}: calcom_event_type_id is required for Cal.com", service.name)));
+            return Err(problem(SettingsFault::EventTypeMissing));
         }
-        check_service_timing(service, &raw.resource).map_err(|e| at(format!("service {:?}: {e}", service.name)))?;
+        check_service_timing(service, &raw.resource).map_err(problem)?;
     }
     let mut resource_names = HashSet::new();
     for resource in &raw.resource {
-        resource.check().map_err(at)?;
+        resource.check()?;
         if !resource_names.insert(resource.name.as_str()) {
-            return Err(at(format!("resource {:?} appears twice", resource.name)));
+            return Err(SettingsProblem::new(&resource.name, SettingsFault::ResourceTwice));
         }
     }
     for staff in &raw.staff {
         if let Some(unknown) = staff.services.iter().find(|s| !service_names.contains(s.as_str())) {
-            return Err(at(format!("staff {:?} performs unknown service {unknown:?}", staff.name)));
+            return Err(SettingsProblem::new(&staff.name, SettingsFault::UnknownService(unknown.clone())));
         }
         if let Some(other) = staff.calcom_event_types.keys().find(|s| !staff.services.contains(s)) {
-            return Err(at(format!(
-                "staff {:?} has a Cal.com event type for {other:?}, which they do not perform",
-                staff.name
-            )));
+            return Err(SettingsProblem::new(&staff.name, SettingsFault::EventTypeNotPerformed(other.clone())));
         }
     }
-    let closures = raw.closures.iter().map(|c| DayRange::parse(c)).collect::<Result<Vec<_>, _>>().map_err(at)?;
+    let closures =
+        raw.closures.iter().map(|c| DayRange::parse(c)).collect::<Result<Vec<_>, _>>().map_err(|why| unreadable("closures", why))?;
     let retell_agent_ids: Vec<String> = raw.retell_agent_ids.iter().map(|a| a.trim().to_string()).collect();
     if let Some(bad) =
         retell_agent_ids.iter().find(|a| a.is_empty() || a.len() > 128 || a.contains(char::is_whitespace))
     {
-        return Err(at(format!("retell_agent_ids: {bad:?} is not a Retell agent id")));
+        return Err(SettingsProblem::new(bad, SettingsFault::AgentId));
     }
     Ok(BranchSpec {
         name: raw.name,
@@ -555,23 +553,26 @@ fn parse_branch(
     })
 }
 
+/// A value of the file that did not parse, in the parser's words.
+fn unreadable(subject: &str, why: String) -> SettingsProblem {
+    SettingsProblem::new(subject, SettingsFault::Unreadable(why))
+}
+
 /// A service's phases, buffers, resources, notice and interval, checked against its duration
 /// and the branch's resources.
-fn check_service_timing(service: &ServiceSpec, resources: &[Resource]) -> Result<(), String> {
+fn check_service_timing(service: &ServiceSpec, resources: &[Resource]) -> Result<(), SettingsFault> {
     check_phases(&service.phases, service.duration_minutes)?;
-    for (name, value) in [("buffer_before_minutes", service.buffer_before_minutes), ("buffer_after_minutes", service.buffer_after_minutes)] {
-        if value > MAX_BUFFER_MINUTES {
-            return Err(format!("{name} must be 0..={MAX_BUFFER_MINUTES}, not {value}"));
-        }
+    if let Some(value) = [service.buffer_before_minutes, service.buffer_after_minutes].into_iter().find(|v| *v > MAX_BUFFER_MINUTES) {
+        return Err(SettingsFault::Buffer(value));
     }
     if let Some(unknown) = service.resources.iter().find(|name| !resources.iter().any(|r| &r.name == *name)) {
-        return Err(format!("needs resource {unknown:?}, which the branch does not have"));
+        return Err(SettingsFault::UnknownResource(unknown.clone()));
     }
     if let Some(n) = service.min_notice_minutes.filter(|n| *n > MAX_NOTICE_MINUTES) {
-        return Err(format!("min_notice_minutes must be 0..={MAX_NOTICE_MINUTES}, not {n}"));
+        return Err(SettingsFault::Notice(n));
     }
     if let Some(n) = service.slot_interval_minutes.filter(|n| !(5..=240).contains(n)) {
-        return Err(format!("slot_interval_minutes must be 5..=240, not {n}"));
+        return Err(SettingsFault::Interval(n));
     }
     Ok(())
 }

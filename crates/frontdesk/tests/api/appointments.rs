@@ -156,3 +156,33 @@ async fn a_move_in_the_console_can_change_the_service_and_the_history_keeps_the_
     let (status, _) = owner.form(&format!("/admin/appointments/{id}/move"), &[("date", "2026-12-01"), ("time", "16:00"), ("service", "99999")], true).await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn on_cal_com_a_service_change_books_the_new_event_type_and_cancels_the_old_booking() {
+    let sim = crate::helpers::tenant_calsim(0, None).await;
+    let app = crate::helpers::TestApp::builder().calcom(&sim).env("FRONTDESK_ADMIN_TOKEN", crate::console::ADMIN_TOKEN).spawn().await;
+    crate::console::add_user(&app.store, "inhaberin@schnittpunkt.example", "owner", Some("Salon Schnittpunkt"), None).await;
+    anna_books_with_jonas(&app).await;
+    let owner = login(&app, "inhaberin@schnittpunkt.example", PASSWORD).await.unwrap();
+    let id = annas_appointment(&owner).await;
+    let salon = app.branches.iter().find(|b| b.branch.name == "Innenstadt").unwrap();
+    let beard = salon.branch.services.iter().find(|s| s.name == "Bartpflege").unwrap();
+    let (_, before) = owner.api(Method::GET, &format!("/admin/api/appointments/{id}"), None).await;
+    let accepted = || sim.sim.bookings(|b| b.status == "accepted");
+    let old = accepted();
+    assert_eq!(old.len(), 1, "{old:?}");
+    let (status, location) =
+        owner.form(&format!("/admin/appointments/{id}/move"), &[("date", "2026-12-01"), ("time", "15:00"), ("service", &beard.id.0.to_string())], true).await;
+    assert_eq!((status, location.as_str()), (303, "/admin/today?day=2026-12-01&notice=moved"));
+    // Cal.com: the old booking cancelled, one new booking of the beard care's event type at 15:00
+    let now = accepted();
+    assert_eq!(now.len(), 1, "{now:?}");
+    assert_ne!(now[0].uid, old[0].uid);
+    assert_ne!(now[0].event_type_id, old[0].event_type_id);
+    assert_eq!(now[0].start.to_rfc3339(), "2026-12-01T14:00:00+00:00");
+    assert_eq!(sim.sim.booking(&old[0].uid).unwrap().status, "cancelled");
+    // here: the same appointment, now beard care, pointing at the new booking
+    let (_, detail) = owner.api(Method::GET, &format!("/admin/api/appointments/{id}"), None).await;
+    assert_eq!((detail["service"].as_str(), detail["start"].as_str(), detail["status"].as_str()), (Some("Bartpflege"), Some("2026-12-01T14:00:00Z"), Some("booked")), "{detail}");
+    assert_eq!(detail["history"].as_array().unwrap().len(), before["history"].as_array().unwrap().len() + 1, "{detail}");
+}

@@ -373,6 +373,19 @@ fn axe_script() -> Option<String> {
 }
 
 impl Browser {
+    /// What axe-core finds on the open page, and at 375 px how far it scrolls sideways.
+    async fn page_problems(&self, axe: &str, page: &str, width: u32) -> Vec<String> {
+        let mut problems: Vec<String> =
+            self.accessibility_problems(axe).await.into_iter().map(|p| format!("{page} at {width} px: {p}")).collect();
+        if width == 375 {
+            let (sideways, widest) = self.sideways().await;
+            if sideways > 0 {
+                problems.push(format!("{page} scrolls {sideways} px sideways at 375 px (widest: {widest})"));
+            }
+        }
+        problems
+    }
+
     /// axe-core's serious and critical WCAG 2 A/AA violations on the open page, as "rule: targets".
     async fn accessibility_problems(&self, axe: &str) -> Vec<String> {
         self.client.execute(axe, vec![]).await.unwrap();
@@ -430,14 +443,18 @@ async fn every_console_page_is_accessible_and_fits_a_phone() {
                 (375, "/admin/settings") => browser.screenshot("settings-phone").await,
                 _ => {}
             }
-            problems.extend(browser.accessibility_problems(&axe).await.into_iter().map(|p| format!("{page} at {width} px: {p}")));
-            if width == 375 {
-                let (sideways, widest) = browser.sideways().await;
-                if sideways > 0 {
-                    problems.push(format!("{page} scrolls {sideways} px sideways at 375 px (widest: {widest})"));
-                }
-            }
+            problems.extend(browser.page_problems(&axe, page, width).await);
         }
+    }
+    // the operations page is the platform admin's
+    browser.open(&app, "/admin/today").await;
+    browser.click("form[action='/admin/logout'] button").await;
+    browser.sign_in(&app, "admin@frontdesk.example", PASSWORD).await;
+    for (width, height) in [(1280, 900), (375, 812)] {
+        browser.client.set_window_size(width, height).await.unwrap();
+        let ops = browser.open(&app, "/admin/ops").await;
+        assert!(ops.contains("/admin/ops"), "the admin sees the operations page");
+        problems.extend(browser.page_problems(&axe, "/admin/ops", width).await);
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -208,9 +208,19 @@ async fn a_duplicate_is_merged_into_the_customer_who_stays() {
     assert_eq!(status, 200, "{merged}");
     let (_, profile) = owner.api(reqwest::Method::GET, &format!("/admin/api/customers/{keep}"), None).await;
     assert_eq!(profile["appointments"].as_array().unwrap().len(), 2, "both appointments: {profile}");
-    assert!(profile["notes"][0]["text"].as_str().unwrap().starts_with("merged: +49151000"), "the other number is kept: {profile}");
+    let note = profile["notes"][0]["text"].as_str().unwrap();
+    assert!(note.starts_with("merged: +49151000"), "the other number is kept: {profile}");
     let (status, _) = owner.api(reqwest::Method::GET, &format!("/admin/api/customers/{duplicate}"), None).await;
     assert_eq!(status, 404);
+    // The other number's calls are hers now: in her export, and gone with her erasure.
+    let other_number = note.trim_start_matches("merged: ").split(' ').next().unwrap().to_string();
+    let (_, record) = owner.api(reqwest::Method::GET, &format!("/admin/api/customers/{keep}/export"), None).await;
+    let numbers: Vec<&str> = record["calls"].as_array().unwrap().iter().filter_map(|c| c["from_number"].as_str()).collect();
+    assert!(numbers.contains(&other_number.as_str()), "{record}");
+    assert!(!text_holding(&app.store, &other_number).await.is_empty());
+    let (status, _) = owner.api(reqwest::Method::POST, &format!("/admin/api/customers/{keep}/erase"), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(text_holding(&app.store, &other_number).await, Vec::<String>::new(), "the merged number is erased with her");
 }
 
 #[tokio::test]

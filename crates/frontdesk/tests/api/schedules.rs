@@ -504,15 +504,15 @@ async fn an_owner_gives_colouring_its_waiting_time_and_colour_place_in_the_setti
     let wrong = [("phases_2", "30 Arbeit, 30 Einwirken"), ("branch_resources", "")];
     let (status, location) = owner.form("/admin/settings/1/timing", &wrong, true).await;
     assert_eq!(status, 422);
-    assert!(location.contains("Nicht gespeichert") && location.contains("lasts 90"), "{location}");
+    assert!(location.contains("Nicht gespeichert") && location.contains("Die Abschnitte ergeben 60 Minuten, die Leistung dauert aber 90."), "{location}");
     let unknown = [("resources_2", "Farbplatz"), ("branch_resources", "")];
     let (status, location) = owner.form("/admin/settings/1/timing", &unknown, true).await;
     assert_eq!(status, 422, "a resource that does not exist: {location}");
-    assert!(location.contains("Nicht gespeichert") && location.contains("Farbplatz"), "{location}");
+    assert!(location.contains("„Färben“ braucht „Farbplatz“, das es in dieser Filiale nicht gibt"), "{location}");
     let empty = [("branch_resources", "Farbplatz: 0")];
     let (status, location) = owner.form("/admin/settings/1/timing", &empty, true).await;
     assert_eq!(status, 422, "capacity 0: {location}");
-    assert!(location.contains("capacity"), "capacity 0: {location}");
+    assert!(location.contains("„Farbplatz“: Die Anzahl muss zwischen 1 und 100 liegen, nicht 0."), "capacity 0: {location}");
     let info = app.call("get_service_info", json!({"service": "Färben"})).await.json();
     assert!(info.get("waiting_minutes").is_none(), "{info}");
     let right = [

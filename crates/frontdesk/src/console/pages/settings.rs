@@ -2,7 +2,7 @@
 //! branch. A save is validated by the tenants file's rules, written to the database (the source
 //! of truth) and applied at once on every instance; the branch's windows are recomputed.
 
-use crate::speech::{spoken_weekday, word, PageWord, SettingsWord, SpeechContext};
+use crate::speech::{phrasebook, spoken_weekday, word, PageWord, SettingsWord, SpeechContext};
 use super::layout::{csrf_field, page, Frame, Nav};
 use super::{forbidden, not_found, PageOperator};
 use crate::console::session::Operator;
@@ -387,7 +387,7 @@ pub async fn save(
     let is_calcom = ctx.company.calendar == Some(CalendarKind::Calcom);
     let now = state.now().with_timezone(&ctx.company.timezone);
     let speech = SpeechContext { now, hours: &ctx.branch.opening_hours, language: l, month_first: ctx.company.month_first, staff: &[] };
-    let checked = apply(&mut draft, &section, &form, &speech).and_then(|()| draft.clone().validate(is_calcom));
+    let checked = apply(&mut draft, &section, &form, &speech).and_then(|()| draft.clone().validate(is_calcom).map_err(|p| phrasebook(l).settings_problem(&p)));
     let spec = match checked {
         Ok(spec) => spec,
         Err(problem) => {

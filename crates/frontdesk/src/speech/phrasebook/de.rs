@@ -7,7 +7,7 @@ use super::sentence::{
     Moment, Needed, Sentence, Upcoming,
 };
 use super::Phrasebook;
-use crate::domain::{Closed, Language};
+use crate::domain::{Closed, Language, SettingsFault, SettingsProblem, MAX_BUFFER_MINUTES, MAX_CAPACITY, MAX_NOTICE_MINUTES};
 use crate::speech::{
     capitalise, join_choices, spoken_date, spoken_day_hours, spoken_full_date, spoken_moment, spoken_moments,
     spoken_month, spoken_opening_hours, spoken_time, spoken_weekday, spoken_wish, DateProblem, Understood,
@@ -461,6 +461,10 @@ impl Phrasebook for German {
         &AGENT
     }
 
+    fn settings_problem(&self, problem: &SettingsProblem) -> String {
+        settings_problem(problem)
+    }
+
     fn filler(&self, filler: Filler) -> &'static str {
         match filler {
             Filler::Holding => "Einen Moment, ich halte den Termin für Sie fest.",
@@ -850,5 +854,34 @@ fn appointment_word(word: AppointmentWord) -> &'static str {
         AppointmentWord::DuplicateNumber => "Kundennummer der Dublette",
         AppointmentWord::Merge => "Zusammenführen",
         AppointmentWord::CustomerNumber => "Kunden-Nr.",
+    }
+}
+
+/// What is wrong with a branch's settings, for the owner.
+fn settings_problem(problem: &SettingsProblem) -> String {
+    let s = &problem.subject;
+    match &problem.fault {
+        SettingsFault::NumberTwice => format!("Die Nummer {s} ist zweimal eingetragen."),
+        SettingsFault::ServiceTwice => format!("„{s}“ steht zweimal in der Liste der Leistungen."),
+        SettingsFault::Duration => format!("„{s}“: Die Dauer muss zwischen 1 und 1440 Minuten liegen."),
+        SettingsFault::EventTypeMissing => format!("„{s}“: Für Cal.com fehlt die Event-Type-ID."),
+        SettingsFault::Buffer(n) => format!("„{s}“: Vor- und Nachbereitung dürfen höchstens {MAX_BUFFER_MINUTES} Minuten dauern, nicht {n}."),
+        SettingsFault::UnknownResource(r) => format!("„{s}“ braucht „{r}“, das es in dieser Filiale nicht gibt. Tragen Sie es unten bei den Ressourcen ein."),
+        SettingsFault::Notice(n) => format!("„{s}“: Die Vorlaufzeit darf höchstens {MAX_NOTICE_MINUTES} Minuten (30 Tage) sein, nicht {n}."),
+        SettingsFault::Interval(n) => format!("„{s}“: Der Takt muss zwischen 5 und 240 Minuten liegen, nicht {n}."),
+        SettingsFault::EmptyPhase => format!("„{s}“: Jeder Abschnitt muss mindestens eine Minute dauern."),
+        SettingsFault::NoWorkPhase => format!("„{s}“: Mindestens ein Abschnitt muss Arbeit sein."),
+        SettingsFault::PhasesSum { total, duration } => {
+            format!("„{s}“: Die Abschnitte ergeben {total} Minuten, die Leistung dauert aber {duration}.")
+        }
+        SettingsFault::ResourceName => "Eine Ressource braucht einen Namen mit 1 bis 60 Zeichen.".to_string(),
+        SettingsFault::Capacity(n) => format!("„{s}“: Die Anzahl muss zwischen 1 und {MAX_CAPACITY} liegen, nicht {n}."),
+        SettingsFault::ResourceTwice => format!("Die Ressource „{s}“ steht zweimal in der Liste."),
+        SettingsFault::UnknownService(service) => format!("{s} soll „{service}“ machen, das diese Filiale nicht anbietet."),
+        SettingsFault::EventTypeNotPerformed(service) => {
+            format!("{s} hat einen Cal.com-Event-Type für „{service}“, macht diese Leistung aber nicht.")
+        }
+        SettingsFault::AgentId => format!("„{s}“ ist keine Retell-Agent-ID."),
+        SettingsFault::Unreadable(why) => format!("„{s}“ ist nicht lesbar ({why})."),
     }
 }

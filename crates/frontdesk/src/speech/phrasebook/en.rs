@@ -7,7 +7,7 @@ use super::sentence::{
     Moment, Needed, Sentence, Upcoming,
 };
 use super::Phrasebook;
-use crate::domain::{Closed, Language};
+use crate::domain::{Closed, Language, SettingsFault, SettingsProblem, MAX_BUFFER_MINUTES, MAX_CAPACITY, MAX_NOTICE_MINUTES};
 use crate::speech::{
     capitalise, join_choices, spoken_date, spoken_day_hours, spoken_full_date, spoken_moment, spoken_moments,
     spoken_month, spoken_opening_hours, spoken_time, spoken_weekday, spoken_wish, DateProblem, Understood,
@@ -466,6 +466,10 @@ impl Phrasebook for English {
         &AGENT
     }
 
+    fn settings_problem(&self, problem: &SettingsProblem) -> String {
+        settings_problem(problem)
+    }
+
     fn filler(&self, filler: Filler) -> &'static str {
         match filler {
             Filler::Holding => "One moment, I'm holding that time for you.",
@@ -855,5 +859,34 @@ fn appointment_word(word: AppointmentWord) -> &'static str {
         AppointmentWord::DuplicateNumber => "Customer number of the duplicate",
         AppointmentWord::Merge => "Merge",
         AppointmentWord::CustomerNumber => "Customer no.",
+    }
+}
+
+/// What is wrong with a branch's settings, for the owner.
+fn settings_problem(problem: &SettingsProblem) -> String {
+    let s = &problem.subject;
+    match &problem.fault {
+        SettingsFault::NumberTwice => format!("The number {s} is entered twice."),
+        SettingsFault::ServiceTwice => format!("“{s}” is in the list of services twice."),
+        SettingsFault::Duration => format!("“{s}”: the length must be between 1 and 1440 minutes."),
+        SettingsFault::EventTypeMissing => format!("“{s}”: Cal.com needs its event type id."),
+        SettingsFault::Buffer(n) => format!("“{s}”: set-up and clean-up may last at most {MAX_BUFFER_MINUTES} minutes, not {n}."),
+        SettingsFault::UnknownResource(r) => format!("“{s}” needs “{r}”, which this branch does not have. Add it under resources below."),
+        SettingsFault::Notice(n) => format!("“{s}”: the notice may be at most {MAX_NOTICE_MINUTES} minutes (30 days), not {n}."),
+        SettingsFault::Interval(n) => format!("“{s}”: the interval must be between 5 and 240 minutes, not {n}."),
+        SettingsFault::EmptyPhase => format!("“{s}”: every phase must last at least one minute."),
+        SettingsFault::NoWorkPhase => format!("“{s}”: at least one phase must be work."),
+        SettingsFault::PhasesSum { total, duration } => {
+            format!("“{s}”: the phases add up to {total} minutes, but the service lasts {duration}.")
+        }
+        SettingsFault::ResourceName => "A resource needs a name of 1 to 60 characters.".to_string(),
+        SettingsFault::Capacity(n) => format!("“{s}”: the count must be between 1 and {MAX_CAPACITY}, not {n}."),
+        SettingsFault::ResourceTwice => format!("The resource “{s}” is in the list twice."),
+        SettingsFault::UnknownService(service) => format!("{s} is to do “{service}”, which this branch does not offer."),
+        SettingsFault::EventTypeNotPerformed(service) => {
+            format!("{s} has a Cal.com event type for “{service}” but does not perform it.")
+        }
+        SettingsFault::AgentId => format!("“{s}” is not a Retell agent id."),
+        SettingsFault::Unreadable(why) => format!("“{s}” cannot be read ({why})."),
     }
 }

@@ -34,6 +34,9 @@ pub trait Phrasebook: Send + Sync {
 
     /// What the agent says while a write runs.
     fn filler(&self, filler: Filler) -> &'static str;
+
+    /// What is wrong with a branch's settings, for the owner on the settings page.
+    fn settings_problem(&self, problem: &crate::domain::SettingsProblem) -> String;
 }
 
 /// A fixed word in a language (the console and the messages hold a language, not a book).
