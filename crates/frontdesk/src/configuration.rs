@@ -26,6 +26,8 @@ pub struct Settings {
     pub availability: AvailabilitySection,
     /// Outgoing e-mail.
     pub smtp: SmtpSection,
+    /// SMS through a Twilio-compatible Messages API.
+    pub sms: SmsSection,
     /// The outbox's delivery.
     pub notify: NotifySection,
     /// The operator console.
@@ -137,6 +139,19 @@ pub struct SmtpSection {
     pub ca_pem: Option<String>,
 }
 
+/// `FRONTDESK_SMS_*` (DESIGN §15).
+#[derive(Debug, Clone, Default)]
+pub struct SmsSection {
+    /// Base URL of the Messages API (`https://api.twilio.com`); unset = no SMS.
+    pub url: Option<String>,
+    /// The account (`AccountSid`, HTTP Basic user).
+    pub account_sid: Option<String>,
+    /// Its auth token (HTTP Basic password, and the key of the webhooks' signatures).
+    pub auth_token: Option<Secret>,
+    /// The default sender: an E.164 number or an alphanumeric ID of at most 11 characters.
+    pub from: Option<crate::sms::SmsSender>,
+}
+
 /// `FRONTDESK_NOTIFY_*`.
 #[derive(Debug, Clone)]
 pub struct NotifySection {
@@ -223,7 +238,7 @@ const RETENTION_DAYS: Number<u32> =
     Number { name: "FRONTDESK_RETENTION_DAYS", default: 90, min: 1, max: 3650, unit: "days" };
 
 /// Every variable there is; a file key is its name without `FRONTDESK_`, in lower case.
-const VARIABLES: [&str; 24] = [
+const VARIABLES: [&str; 28] = [
     "FRONTDESK_LISTEN",
     "FRONTDESK_PUBLIC_URL",
     "FRONTDESK_MAX_CONNECTIONS",
@@ -245,6 +260,10 @@ const VARIABLES: [&str; 24] = [
     "FRONTDESK_SMTP_URL",
     "FRONTDESK_SMTP_FROM",
     "FRONTDESK_SMTP_CA_FILE",
+    "FRONTDESK_SMS_URL",
+    "FRONTDESK_SMS_ACCOUNT_SID",
+    "FRONTDESK_SMS_AUTH_TOKEN",
+    "FRONTDESK_SMS_FROM",
     "FRONTDESK_NOTIFY_LEASE_SECS",
     "FRONTDESK_ADMIN_TOKEN",
     "FRONTDESK_RETENTION_DAYS",
@@ -427,6 +446,37 @@ impl SmtpSection {
     }
 }
 
+impl SmsSection {
+    fn read(source: &Source) -> Result<Self, ConfigError> {
+        let url = source.web_url("FRONTDESK_SMS_URL")?;
+        let account_sid = source.text("FRONTDESK_SMS_ACCOUNT_SID").map(|s| s.trim().to_string());
+        let auth_token = source.secret("FRONTDESK_SMS_AUTH_TOKEN")?;
+        let from = source
+            .text("FRONTDESK_SMS_FROM")
+            .map(|text| crate::sms::SmsSender::parse(&text).map_err(|why| invalid("FRONTDESK_SMS_FROM", why)))
+            .transpose()?;
+        // With a URL, the account, its token and a sender are required: a half-set SMS would
+        // fail every message later instead of the start now.
+        if url.is_some() {
+            for (name, missing) in [
+                ("FRONTDESK_SMS_ACCOUNT_SID", account_sid.is_none()),
+                ("FRONTDESK_SMS_AUTH_TOKEN", auth_token.is_none()),
+                ("FRONTDESK_SMS_FROM", from.is_none()),
+            ] {
+                if missing {
+                    return Err(invalid(name, "is required with FRONTDESK_SMS_URL"));
+                }
+            }
+        }
+        Ok(Self { url, account_sid, auth_token, from })
+    }
+
+    /// Whether SMS can be sent at all.
+    pub fn enabled(&self) -> bool {
+        self.url.is_some()
+    }
+}
+
 impl ConsoleSection {
     fn read(source: &Source) -> Result<Self, ConfigError> {
         let admin_token = source.secret("FRONTDESK_ADMIN_TOKEN")?;
@@ -452,6 +502,7 @@ impl Settings {
         let calcom = CalcomSection::read(&source)?;
         let console = ConsoleSection::read(&source)?;
         let smtp = SmtpSection::read(&source)?;
+        let sms = SmsSection::read(&source)?;
         Ok(Self {
             server: ServerSection::read(&source)?,
             database: DatabaseSection::read(&source)?,
@@ -460,6 +511,7 @@ impl Settings {
             calcom,
             availability: AvailabilitySection::read(&source)?,
             smtp,
+            sms,
             notify: NotifySection { lease: Duration::from_secs(source.number(&NOTIFY_LEASE_SECS)?) },
             console,
             privacy: PrivacySection { retention_days: source.number(&RETENTION_DAYS)? },
@@ -512,6 +564,9 @@ mod tests {
             ("FRONTDESK_NOTIFY_LEASE_SECS", "5"),
             ("FRONTDESK_SMTP_CA_FILE", "/does/not/exist.pem"),
             ("FRONTDESK_SMTP_CA_FILE", "Cargo.toml"),
+            ("FRONTDESK_SMS_URL", "api.twilio.com"),
+            ("FRONTDESK_SMS_FROM", "SalonSchnitt1"),
+            ("FRONTDESK_SMS_FROM", "+49 nope"),
         ] {
             let error = load(&[(name, value)]).unwrap_err().to_string();
             assert!(error.starts_with(&format!("invalid setting {name}:")), "{error}");
@@ -527,6 +582,7 @@ mod tests {
             "FRONTDESK_CALCOM_WEBHOOK_SECRET",
             "FRONTDESK_ADMIN_TOKEN",
             "FRONTDESK_SMTP_URL",
+            "FRONTDESK_SMS_AUTH_TOKEN",
         ] {
             let key = name.trim_start_matches("FRONTDESK_").to_ascii_lowercase();
             for blank in ["", " ", "\t "] {
@@ -536,6 +592,22 @@ mod tests {
                 std::fs::write(&path, format!("{key} = {blank:?}\n")).unwrap();
                 assert_eq!(Settings::load_from(Some(&path), |_| None).unwrap_err().to_string(), expected);
             }
+        }
+    }
+
+    #[test]
+    fn sms_needs_its_account_token_and_sender_together() {
+        let url = ("FRONTDESK_SMS_URL", "https://api.twilio.com");
+        let sid = ("FRONTDESK_SMS_ACCOUNT_SID", "AC0123");
+        let token = ("FRONTDESK_SMS_AUTH_TOKEN", "secret-token");
+        let from = ("FRONTDESK_SMS_FROM", "Schnittpkt");
+        assert!(!load(&[]).unwrap().sms.enabled());
+        assert!(load(&[url, sid, token, from]).unwrap().sms.enabled());
+        for missing in 1..4 {
+            let mut set = vec![url, sid, token, from];
+            let (name, _) = set.remove(missing);
+            let error = load(&set).unwrap_err().to_string();
+            assert_eq!(error, format!("invalid setting {name}: is required with FRONTDESK_SMS_URL"));
         }
     }
 

@@ -32,6 +32,7 @@ pub mod operators;
 pub mod retell;
 pub mod retention;
 pub mod shared_redis;
+pub mod sms;
 pub mod speech;
 pub mod startup;
 pub mod store;
