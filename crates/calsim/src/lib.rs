@@ -1,6 +1,7 @@
 //! calsim: a stateful, in-memory simulator of the Cal.com API v2 — slots, reservations,
 //! bookings, event types, webhooks — with Cal.com's latency, failures and rate limits on demand;
-//! and, for frontdesk's notifications, a business's mail server ([`smtp`]).
+//! and, for frontdesk's notifications, a business's mail server ([`smtp`]) and a Twilio-compatible
+//! SMS API ([`sms`]).
 
 pub mod api;
 pub mod cli;
@@ -9,6 +10,7 @@ pub mod faults;
 pub mod fixture;
 pub mod schedule;
 pub mod smtp;
+pub mod sms;
 pub mod state;
 pub mod webhooks;
 

@@ -149,8 +149,10 @@ impl Application {
                 store: store.clone(),
                 booker: Booker::new(store.clone(), availability.clone(), redis_locks),
                 availability,
+                sms: settings.sms.enabled(),
             },
             calcom_webhook_secret: settings.calcom.webhook_secret.clone(),
+            sms: settings.sms.clone(),
             clock: clock.clone(),
             audit,
             metrics: crate::telemetry::metrics_handle(),
@@ -267,6 +269,8 @@ fn notifications(
         .map_err(|e| anyhow::anyhow!("invalid setting {e}"))?;
     let callers: Arc<dyn crate::notify::Channel> = Arc::new(owners.for_customers());
     let email: Arc<dyn crate::notify::Channel> = Arc::new(owners);
+    let sms: Arc<dyn crate::notify::Channel> =
+        Arc::new(crate::notify::SmsChannel::new(store.clone(), &settings.sms, settings.server.public_url.as_deref()));
     let timings = match timings {
         Some(timings) => timings,
         None => crate::notify::NotifySettings { lease: chrono::Duration::from_std(settings.notify.lease)?, ..Default::default() },
@@ -275,7 +279,7 @@ fn notifications(
     // time, since outbox rows are stamped by the database write's own clock.
     let digests = crate::notify::digest::spawn(store.clone(), state.tenants().clone(), clock, timings.digest_tick);
     let notifier =
-        crate::notify::Notifier::new(store.clone(), vec![webhooks, email, callers], Arc::new(SystemClock), timings).spawn();
+        crate::notify::Notifier::new(store.clone(), vec![webhooks, email, callers, sms], Arc::new(SystemClock), timings).spawn();
     Ok((notifier, digests))
 }
 

@@ -2,7 +2,7 @@
 //! `http/`, the operator console from `console/`.
 
 use super::AppState;
-use crate::http::{calcom_webhook, feeds, functions, ops, retell_events};
+use crate::http::{calcom_webhook, feeds, functions, ops, retell_events, sms};
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
@@ -19,6 +19,8 @@ pub fn router(state: AppState) -> Router {
         .route("/retell/inbound", post(retell_events::inbound))
         .route("/retell/webhook", post(retell_events::call_event))
         .route("/calcom/webhook", post(calcom_webhook::calcom_webhook))
+        .route("/sms/inbound", post(sms::inbound))
+        .route("/sms/status", post(sms::status))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

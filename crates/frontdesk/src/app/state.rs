@@ -33,6 +33,8 @@ pub struct AppStateParts {
     pub calcom_webhook_secret: Option<Secret>,
     /// What the operator console needs besides the above.
     pub console: ConsoleParts,
+    /// SMS: the service's account, whose token also verifies the SMS webhooks.
+    pub sms: crate::configuration::SmsSection,
 }
 
 /// The operator console's settings and views into the running service.
@@ -74,6 +76,11 @@ impl AppState {
             .time_to_idle(Duration::from_secs(30 * 60))
             .build();
         Self(Arc::new(Inner { parts, recorded_calls }))
+    }
+
+    /// The SMS settings.
+    pub fn sms(&self) -> &crate::configuration::SmsSection {
+        &self.0.parts.sms
     }
 
     /// The Retell signing key.

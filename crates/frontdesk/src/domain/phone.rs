@@ -51,6 +51,16 @@ impl PhoneNumber {
         &self.0
     }
 
+    /// Whether the number can receive SMS by libphonenumber's rules: a mobile number (or one a
+    /// country does not tell apart from a landline, as in the US); a German landline cannot.
+    pub fn takes_sms(&self) -> bool {
+        let Ok(number) = phonenumber::parse(None, &self.0) else { return false };
+        matches!(
+            number.number_type(&phonenumber::metadata::DATABASE),
+            phonenumber::Type::Mobile | phonenumber::Type::FixedLineOrMobile
+        )
+    }
+
     /// A form safe for logs: only the last three digits are kept.
     pub fn masked(&self) -> String {
         mask(&self.0)
@@ -86,6 +96,13 @@ mod tests {
         for text in ["", "030123456", "+49abc", "+1234", "+1234567890123456"] {
             assert!(PhoneNumber::parse(text).is_err(), "{text}");
         }
+    }
+
+    #[test]
+    fn knows_which_numbers_take_sms() {
+        assert!(PhoneNumber::parse("+4917612345678").unwrap().takes_sms());
+        assert!(PhoneNumber::parse("+4915112345678").unwrap().takes_sms());
+        assert!(!PhoneNumber::parse("+493012345678").unwrap().takes_sms());
     }
 
     #[test]

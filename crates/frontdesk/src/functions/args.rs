@@ -219,6 +219,21 @@ pub struct BookArgs {
     /// Notes for the business.
     #[serde(alias = "notizen", alias = "bemerkung", alias = "anmerkung", alias = "hinweis")]
     pub notes: Text,
+    /// The caller agreed to confirmations and reminders by SMS (the agent asked).
+    #[serde(alias = "sms", alias = "sms_erlaubt", alias = "sms_einverstanden", alias = "sms_consent")]
+    pub sms_ok: Text,
+}
+
+/// Whether a yes/no argument says yes ("true", "ja", "yes", …).
+fn says_yes(text: &Text) -> bool {
+    text.get().is_some_and(|c| matches!(crate::speech::fold(c).as_str(), "true" | "1" | "ja" | "yes" | "jawohl" | "korrekt" | "richtig"))
+}
+
+impl BookArgs {
+    /// Whether the caller agreed to SMS.
+    pub fn sms_agreed(&self) -> bool {
+        says_yes(&self.sms_ok)
+    }
 }
 
 /// Arguments of `cancel_appointment`: which appointment (by day, optionally time) and why.
@@ -266,9 +281,7 @@ pub struct CollectArgs {
 impl CollectArgs {
     /// Whether the caller confirmed ("true", "ja", "yes", …).
     pub fn confirmed(&self) -> bool {
-        self.confirm.get().is_some_and(|c| {
-            matches!(crate::speech::fold(c).as_str(), "true" | "1" | "ja" | "yes" | "jawohl" | "korrekt" | "richtig")
-        })
+        says_yes(&self.confirm)
     }
 }
 

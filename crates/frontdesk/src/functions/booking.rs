@@ -60,6 +60,12 @@ pub(super) async fn book_with(backends: &Backends, ctx: &CallContext, args: &Boo
         ),
         None => None,
     };
+    // SMS only with the caller's yes, to their own verified number, when it can take SMS
+    if let (Some(customer), Some(number)) = (&customer, &caller) {
+        if args.sms_agreed() && backends.sms && number.takes_sms() {
+            backends.store.record_sms_consent(ctx.company().id, customer.id, ctx.now).await.map_err(|e| internal(ctx, e))?;
+        }
+    }
     let start = ctx.instant(local);
     let request = BookingRequest {
         tenant: ctx.tenant.clone(),

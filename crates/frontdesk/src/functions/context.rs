@@ -17,6 +17,8 @@ pub struct Backends {
     pub availability: Availability,
     /// Writes bookings exactly once.
     pub booker: Booker,
+    /// Whether SMS can be sent (`FRONTDESK_SMS_URL`): only then is a caller's consent recorded.
+    pub sms: bool,
 }
 
 /// One verified function call: the tenant it belongs to, the call, and the moment it is answered.

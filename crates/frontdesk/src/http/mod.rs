@@ -1,4 +1,4 @@
-//! HTTP: the service's handlers (Retell functions and events, Cal.com webhooks, feeds, ops), the
+//! HTTP: the service's handlers (Retell functions and events, Cal.com and SMS webhooks, feeds, ops), the
 //! signed-call extractor, the one error type and the server; `app::router` mounts them.
 
 pub(crate) mod calcom_webhook;
@@ -9,6 +9,7 @@ pub(crate) mod ops;
 pub(crate) mod retell_events;
 mod serve;
 mod signed_call;
+pub(crate) mod sms;
 
 pub use error::ApiError;
 pub use crate::configuration::ConnectionLimits;

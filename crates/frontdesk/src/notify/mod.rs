@@ -1,15 +1,17 @@
 //! Notifications (DESIGN §12): the outbox's messages delivered at least once, by one instance,
 //! retried with exponential backoff and jitter for a day, then marked failed (the console lists
-//! those and sends them again). Channels: signed webhooks, e-mail to owners and to callers; SMS
-//! slots in as another [`Channel`].
+//! those and sends them again). Channels: signed webhooks, e-mail to owners and to callers, SMS to
+//! callers who agreed.
 
 pub mod digest;
 mod email;
 pub mod message;
+mod sms;
 mod webhook;
 mod worker;
 
 pub use email::EmailChannel;
+pub use sms::{sms_text, SmsChannel};
 pub use webhook::{signature, WebhookChannel, SIGNATURE_HEADER};
 pub use worker::{NotifySettings, Notifier};
 

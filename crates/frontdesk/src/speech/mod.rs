@@ -23,7 +23,7 @@ pub use closure::understand_closure;
 pub use echo::{echo, MAX_ECHO_CHARS};
 pub use phrasebook::{
     phrasebook, word, AgentVoice, AppointmentSentence, AvailabilitySentence, BookingSentence, CallerSentence, ClosedDays,
-    FailureSentence, Filler, KnownCaller, Moment, Needed, Phrasebook, Sentence, Upcoming, Word,
+    FailureSentence, Filler, KnownCaller, Moment, Needed, Phrasebook, Sentence, SmsAppointment, SmsText, Upcoming, Word,
     AppointmentWord, CallbacksWord, CallsWord, DayWord, MessageWord, OpsWord, PageWord, SettingsWord, StaffWord,
 };
 pub use spoken::{

@@ -18,6 +18,7 @@ mod hours;
 mod operators;
 mod outbox;
 mod privacy;
+mod sms;
 mod tenants;
 
 pub use absences::NewAbsence;
@@ -35,6 +36,7 @@ pub use feeds::FeedScope;
 pub use holds::{HoldProbe, HoldRow};
 pub use operators::{NewOperator, OperatorRow, SessionRow};
 pub use privacy::CustomerRecord;
+pub use sms::{CompanySms, SentSms};
 pub use outbox::{FailedNotice, NoticeChannel, NoticeData, NoticeEvent, OutboxMessage};
 pub(crate) use outbox::{write_notice, AppointmentNoticeRow, OUTBOX_INSERT, CallbackNoticeRow, APPOINTMENT_NOTICE, CALLBACK_NOTICE};
 

@@ -139,11 +139,13 @@ pub enum NoticeChannel {
     Email,
     /// An e-mail to the caller about their own appointment.
     EmailCustomer,
+    /// An SMS to the caller about their own appointment (they agreed; DESIGN §15).
+    SmsCustomer,
 }
 
 impl NoticeChannel {
     /// Every channel.
-    const ALL: [Self; 3] = [Self::Webhook, Self::Email, Self::EmailCustomer];
+    const ALL: [Self; 4] = [Self::Webhook, Self::Email, Self::EmailCustomer, Self::SmsCustomer];
 
     /// The text stored in the outbox.
     pub fn as_str(self) -> &'static str {
@@ -151,6 +153,7 @@ impl NoticeChannel {
             Self::Webhook => "webhook",
             Self::Email => "email",
             Self::EmailCustomer => "email_customer",
+            Self::SmsCustomer => "sms_customer",
         }
     }
 }
@@ -185,6 +188,8 @@ pub(crate) struct AppointmentNoticeRow {
     pub timezone: String,
     pub notify_webhook_url: Option<String>,
     pub notify_email: Option<String>,
+    /// The customer's number when they agreed to SMS and have not answered STOP.
+    pub sms_phone: Option<String>,
 }
 
 /// The details of appointment `$1` with where its company's notifications go (a booking made in
@@ -192,7 +197,9 @@ pub(crate) struct AppointmentNoticeRow {
 pub(crate) const APPOINTMENT_NOTICE: &str = concat!(
     "SELECT ",
     appointment_columns!(),
-    ", co.language, co.timezone, co.notify_webhook_url, co.notify_email",
+    ", co.language, co.timezone, co.notify_webhook_url, co.notify_email,
+        (SELECT cu.phone FROM customers cu WHERE cu.id = a.customer_id AND cu.sms_consent_at IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM sms_optouts o WHERE o.company_id = cu.company_id AND o.phone = cu.phone)) AS sms_phone",
     appointment_tables!(),
     "WHERE a.id = $1 AND a.source <> 'calcom'"
 );
@@ -204,6 +211,10 @@ impl AppointmentNoticeRow {
         // A caller who gave an e-mail gets their confirmation, move and cancellation in writing.
         if let Some(email) = &a.email {
             recipients.push((NoticeChannel::EmailCustomer, email.clone()));
+        }
+        // ... and by SMS when they agreed to it (consent is only recorded where SMS is set up)
+        if let Some(phone) = self.sms_phone {
+            recipients.push((NoticeChannel::SmsCustomer, phone));
         }
         let data = NoticeData {
             company: a.company,
@@ -299,7 +310,8 @@ macro_rules! write_notice {
             // One row per channel: each is delivered, retried and acknowledged on its own.
             // The caller hears about their own booking made, moved or cancelled, nothing else.
             let for_caller = matches!(event, $crate::store::NoticeEvent::BookingMade | $crate::store::NoticeEvent::BookingMoved | $crate::store::NoticeEvent::BookingCancelled);
-            for (channel, recipient) in recipients.into_iter().filter(|(c, _)| for_caller || *c != $crate::store::NoticeChannel::EmailCustomer) {
+            let to_caller = |c: &$crate::store::NoticeChannel| matches!(c, $crate::store::NoticeChannel::EmailCustomer | $crate::store::NoticeChannel::SmsCustomer);
+            for (channel, recipient) in recipients.into_iter().filter(|(c, _)| for_caller || !to_caller(c)) {
                 sqlx::query($crate::store::OUTBOX_INSERT)
                 .bind(company_id)
                 .bind(event.as_str())

@@ -42,7 +42,7 @@ const CUSTOMER_CALLS: &str = select_calls!(
 
 /// Personal data of customer `$1` of company `$2` leaves every table, in this order (rows that
 /// point at the customer first); then [`ERASE_APPOINTMENTS`] and [`ERASE_CUSTOMER`].
-const ERASE: [&str; 6] = [
+const ERASE: [&str; 8] = [
     // what they asked for in their calls
     concat!("UPDATE function_calls SET detail = NULL WHERE company_id = $2 AND retell_call_id IN (SELECT retell_call_id FROM calls
         WHERE from_number IN ", numbers_of!("$1"), " OR id IN (SELECT call_id FROM appointments WHERE customer_id = $1))"),
@@ -67,6 +67,9 @@ const ERASE: [&str; 6] = [
         WHERE company_id = $2 AND (from_number IN ", numbers_of!("$1"), "
             OR id IN (SELECT call_id FROM appointments WHERE customer_id = $1))"),
     "DELETE FROM customer_notes WHERE customer_id = $1 AND company_id = $2",
+    // the SMS sent to their numbers and their STOP (with the consent, it goes with the customer)
+    concat!("DELETE FROM sms_messages WHERE company_id = $2 AND recipient IN ", numbers_of!("$1")),
+    concat!("DELETE FROM sms_optouts WHERE company_id = $2 AND phone IN ", numbers_of!("$1")),
     "DELETE FROM customer_numbers WHERE customer_id = $1 AND company_id = $2",
 ];
 

@@ -133,8 +133,9 @@ impl Store {
                 let company_id: CompanyId = sqlx::query_scalar(
                     "INSERT INTO companies (name, language, timezone, calendar, calcom_api_key, cancel_hours_before, created_at, updated_at, region, locale,
                         retell_api_key, max_bookings_per_call, max_upcoming_per_caller, booking_horizon_days,
-                        notify_email, notify_webhook_url, notify_webhook_secret, digest_time, min_notice_minutes)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+                        notify_email, notify_webhook_url, notify_webhook_secret, digest_time, min_notice_minutes,
+                        sms_from, sms_account_sid, sms_auth_token, reminder_hours, reminder_channel)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
                      ON CONFLICT (name) DO UPDATE SET language = excluded.language, timezone = excluded.timezone,
                         calendar = excluded.calendar, calcom_api_key = excluded.calcom_api_key,
                         cancel_hours_before = excluded.cancel_hours_before, updated_at = excluded.updated_at,
@@ -144,7 +145,9 @@ impl Store {
                         booking_horizon_days = excluded.booking_horizon_days,
                         notify_email = excluded.notify_email, notify_webhook_url = excluded.notify_webhook_url,
                         notify_webhook_secret = excluded.notify_webhook_secret, digest_time = excluded.digest_time,
-                        min_notice_minutes = excluded.min_notice_minutes
+                        min_notice_minutes = excluded.min_notice_minutes, sms_from = excluded.sms_from,
+                        sms_account_sid = excluded.sms_account_sid, sms_auth_token = excluded.sms_auth_token,
+                        reminder_hours = excluded.reminder_hours, reminder_channel = excluded.reminder_channel
                      RETURNING id")
                     .bind(&company.name)
                     .bind(company.language.code())
@@ -164,6 +167,11 @@ impl Store {
                     .bind(company.notify.webhook_secret.as_ref().map(Secret::expose))
                     .bind(company.notify.digest_time.map(|t| t.format("%H:%M").to_string()))
                     .bind(i64::from(company.min_notice_minutes))
+                    .bind(company.notify.sms_from.as_ref().map(|s| s.as_str().to_string()))
+                    .bind(company.notify.sms_account.as_ref().map(|(sid, _)| sid.clone()))
+                    .bind(company.notify.sms_account.as_ref().map(|(_, token)| token.expose().to_string()))
+                    .bind(company.notify.reminder_hours.iter().map(u32::to_string).collect::<Vec<_>>().join(","))
+                    .bind(&company.notify.reminder_channel)
                     .fetch_one(&mut *tx)
                     .await?;
                 for branch in &company.branches {

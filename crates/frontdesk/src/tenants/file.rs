@@ -60,6 +60,14 @@ pub struct NotifySpec {
     pub webhook_secret: Option<Secret>,
     /// When the daily digest goes out, local time (default 19:00).
     pub digest_time: Option<chrono::NaiveTime>,
+    /// The company's own SMS sender (else `FRONTDESK_SMS_FROM`).
+    pub sms_from: Option<crate::sms::SmsSender>,
+    /// The company's own SMS account: sid and token together (else the service's).
+    pub sms_account: Option<(String, Secret)>,
+    /// Hours before a start that reminders go out (default `[24]`; empty: none).
+    pub reminder_hours: Vec<u32>,
+    /// `sms`, `email` or `both`; `None`: what the customer has.
+    pub reminder_channel: Option<String>,
 }
 
 /// One branch as the file describes it.
@@ -235,6 +243,11 @@ struct RawCompany {
     notify_webhook_url: Option<String>,
     notify_webhook_secret: Option<String>,
     digest_time: Option<String>,
+    sms_from: Option<String>,
+    sms_account_sid: Option<String>,
+    sms_auth_token: Option<String>,
+    reminder_hours: Option<Vec<u32>>,
+    reminder_channel: Option<String>,
     #[serde(default)]
     branch: Vec<BranchDraft>,
 }
@@ -457,7 +470,28 @@ fn parse_limits(raw: &RawCompany) -> Result<Limits, String> {
 /// Where a company's notices go: an e-mail address, a signed webhook (URL and secret together)
 /// and the time of the daily digest.
 fn parse_notify(raw: &RawCompany) -> Result<NotifySpec, String> {
+    let sms_from = raw.sms_from.as_deref().map(crate::sms::SmsSender::parse).transpose().map_err(|e| format!("sms_from: {e}"))?;
+    let sms_account = match (raw.sms_account_sid.as_deref().map(str::trim), raw.sms_auth_token.as_deref()) {
+        (None, None) => None,
+        (Some(sid), Some(token)) if !sid.is_empty() => {
+            Some((sid.to_string(), Secret::parse(token).map_err(|empty| format!("sms_auth_token {empty}"))?))
+        }
+        _ => return Err("sms_account_sid and sms_auth_token go together".into()),
+    };
+    let reminder_hours = raw.reminder_hours.clone().unwrap_or_else(|| vec![24]);
+    if let Some(bad) = reminder_hours.iter().find(|h| !(1..=168).contains(*h)) {
+        return Err(format!("reminder_hours must be 1..=168 hours before the start, not {bad}"));
+    }
+    let reminder_channel = match raw.reminder_channel.as_deref().map(str::trim) {
+        None => None,
+        Some(channel @ ("sms" | "email" | "both")) => Some(channel.to_string()),
+        Some(other) => return Err(format!("reminder_channel must be \"sms\", \"email\" or \"both\", not {other:?}")),
+    };
     let notify = NotifySpec {
+        sms_from: None,
+        sms_account: None,
+        reminder_hours: Vec::new(),
+        reminder_channel: None,
         email: raw
             .notify_email
             .as_deref()
@@ -484,7 +518,7 @@ fn parse_notify(raw: &RawCompany) -> Result<NotifySpec, String> {
     if notify.webhook_url.is_some() != notify.webhook_secret.is_some() {
         return Err("notify_webhook_url and notify_webhook_secret go together".into());
     }
-    Ok(notify)
+    Ok(NotifySpec { sms_from, sms_account, reminder_hours, reminder_channel, ..notify })
 }
 
 fn parse_branch(

@@ -22,5 +22,6 @@ mod retell_agents;
 mod schedules;
 mod security;
 mod signature;
+mod sms;
 mod storage;
 mod understanding;

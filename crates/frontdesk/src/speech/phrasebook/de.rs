@@ -7,6 +7,7 @@ use super::sentence::{
     Moment, Needed, Sentence, Upcoming,
 };
 use super::Phrasebook;
+use super::sms::{SmsAppointment, SmsText};
 use crate::domain::{Closed, Language, SettingsFault, SettingsProblem, MAX_BUFFER_MINUTES, MAX_CAPACITY, MAX_NOTICE_MINUTES};
 use crate::speech::{
     capitalise, join_choices, spoken_date, spoken_day_hours, spoken_full_date, spoken_moment, spoken_moments,
@@ -465,6 +466,10 @@ impl Phrasebook for German {
         settings_problem(problem)
     }
 
+    fn sms(&self, text: &SmsText) -> String {
+        sms(text)
+    }
+
     fn filler(&self, filler: Filler) -> &'static str {
         match filler {
             Filler::Holding => "Einen Moment, ich halte den Termin für Sie fest.",
@@ -883,5 +888,31 @@ fn settings_problem(problem: &SettingsProblem) -> String {
         }
         SettingsFault::AgentId => format!("„{s}“ ist keine Retell-Agent-ID."),
         SettingsFault::Unreadable(why) => format!("„{s}“ ist nicht lesbar ({why})."),
+    }
+}
+
+/// An appointment in an SMS: "Di 08.12. 10:00 Herrenhaarschnitt bei Jonas".
+fn sms_appointment(a: &SmsAppointment) -> String {
+    const DAYS: [&str; 7] = ["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"];
+    let day = DAYS[a.start.weekday().num_days_from_monday() as usize];
+    let at = format!("{day} {} {}", a.start.format("%d.%m. %H:%M"), a.service);
+    match &a.staff {
+        Some(staff) => format!("{at} bei {staff}"),
+        None => at,
+    }
+}
+
+/// What a customer reads in an SMS.
+fn sms(text: &SmsText) -> String {
+    match text {
+        SmsText::Confirmed(a) => format!("{}: Ihr Termin {} ist gebucht. Bis bald!", a.business, sms_appointment(a)),
+        SmsText::Moved(a) => format!("{}: Ihr Termin ist verlegt auf {}.", a.business, sms_appointment(a)),
+        SmsText::Cancelled(a) => format!("{}: Ihr Termin {} ist abgesagt.", a.business, sms_appointment(a)),
+        SmsText::Reminder { appointment: a, replies: true } => {
+            format!("{}: Erinnerung an Ihren Termin {}. Falls Sie nicht kommen können, antworten Sie ABSAGEN.", a.business, sms_appointment(a))
+        }
+        SmsText::Reminder { appointment: a, replies: false } => format!("{}: Erinnerung an Ihren Termin {}.", a.business, sms_appointment(a)),
+        SmsText::Stopped { business } => format!("{business}: Sie erhalten keine SMS mehr von uns. Mit START wieder anmelden."),
+        SmsText::Started { business } => format!("{business}: Sie erhalten wieder SMS zu Ihren Terminen. Mit STOP abmelden."),
     }
 }

@@ -7,6 +7,7 @@ use super::sentence::{
     Moment, Needed, Sentence, Upcoming,
 };
 use super::Phrasebook;
+use super::sms::{SmsAppointment, SmsText};
 use crate::domain::{Closed, Language, SettingsFault, SettingsProblem, MAX_BUFFER_MINUTES, MAX_CAPACITY, MAX_NOTICE_MINUTES};
 use crate::speech::{
     capitalise, join_choices, spoken_date, spoken_day_hours, spoken_full_date, spoken_moment, spoken_moments,
@@ -470,6 +471,10 @@ impl Phrasebook for English {
         settings_problem(problem)
     }
 
+    fn sms(&self, text: &SmsText) -> String {
+        sms(text)
+    }
+
     fn filler(&self, filler: Filler) -> &'static str {
         match filler {
             Filler::Holding => "One moment, I'm holding that time for you.",
@@ -888,5 +893,29 @@ fn settings_problem(problem: &SettingsProblem) -> String {
         }
         SettingsFault::AgentId => format!("“{s}” is not a Retell agent id."),
         SettingsFault::Unreadable(why) => format!("“{s}” cannot be read ({why})."),
+    }
+}
+
+/// An appointment in an SMS: "Tue 8 Dec 10:00 Check-up with Dr. Patel".
+fn sms_appointment(a: &SmsAppointment) -> String {
+    let at = format!("{} {}", a.start.format("%a %-d %b %H:%M"), a.service);
+    match &a.staff {
+        Some(staff) => format!("{at} with {staff}"),
+        None => at,
+    }
+}
+
+/// What a customer reads in an SMS.
+fn sms(text: &SmsText) -> String {
+    match text {
+        SmsText::Confirmed(a) => format!("{}: your appointment {} is booked. See you soon!", a.business, sms_appointment(a)),
+        SmsText::Moved(a) => format!("{}: your appointment has moved to {}.", a.business, sms_appointment(a)),
+        SmsText::Cancelled(a) => format!("{}: your appointment {} is cancelled.", a.business, sms_appointment(a)),
+        SmsText::Reminder { appointment: a, replies: true } => {
+            format!("{}: a reminder of your appointment {}. If you cannot come, reply CANCEL.", a.business, sms_appointment(a))
+        }
+        SmsText::Reminder { appointment: a, replies: false } => format!("{}: a reminder of your appointment {}.", a.business, sms_appointment(a)),
+        SmsText::Stopped { business } => format!("{business}: you will get no more texts from us. Reply START to get them again."),
+        SmsText::Started { business } => format!("{business}: you will get texts about your appointments again. Reply STOP to end them."),
     }
 }

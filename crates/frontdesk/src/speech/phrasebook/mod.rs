@@ -6,6 +6,7 @@ mod agent;
 mod de;
 mod en;
 mod sentence;
+mod sms;
 mod word;
 
 pub use sentence::{
@@ -14,6 +15,7 @@ pub use sentence::{
 };
 pub use word::{AppointmentWord, CallbacksWord, CallsWord, DayWord, MessageWord, OpsWord, PageWord, SettingsWord, StaffWord, Word};
 pub use agent::{AgentVoice, Filler};
+pub use sms::{SmsAppointment, SmsText};
 
 use crate::domain::Language;
 use chrono::NaiveDate;
@@ -37,6 +39,9 @@ pub trait Phrasebook: Send + Sync {
 
     /// What is wrong with a branch's settings, for the owner on the settings page.
     fn settings_problem(&self, problem: &crate::domain::SettingsProblem) -> String;
+
+    /// The text of an SMS to a customer (before the three-segment cap).
+    fn sms(&self, sms: &SmsText) -> String;
 }
 
 /// A fixed word in a language (the console and the messages hold a language, not a book).

@@ -1,0 +1,116 @@
+//! SMS to customers through the Messages API (DESIGN §15): the outbox's `sms_customer` rows,
+//! written only for customers who agreed and did not answer STOP. A company's own sender and
+//! account replace the service's; each accepted message is recorded with its sid, so a repeated
+//! delivery of the same row sends nothing and delivery reports find it.
+
+use super::{Channel, DeliveryError};
+use crate::configuration::SmsSection;
+use crate::domain::{CompanyId, PhoneNumber, Secret};
+use crate::sms::{capped, MessagesApi, OutgoingSms, SendError, SmsAccount, SmsSender};
+use crate::speech::{phrasebook, SmsAppointment, SmsText};
+use crate::store::{NoticeChannel, NoticeData, NoticeEvent, OutboxMessage, SentSms, Store};
+use futures_util::future::BoxFuture;
+
+/// Delivers `sms_customer` notices.
+#[derive(Debug, Clone)]
+pub struct SmsChannel {
+    store: Store,
+    api: Option<MessagesApi>,
+    settings: SmsSection,
+    status_callback: Option<String>,
+}
+
+/// The text of a notice for the customer, in the company's language, within three segments.
+pub fn sms_text(event: NoticeEvent, data: &NoticeData) -> Option<String> {
+    let l = crate::domain::Language::parse(&data.language).unwrap_or_default();
+    let zone: chrono_tz::Tz = data.timezone.parse().unwrap_or(chrono_tz::Europe::Berlin);
+    let appointment = SmsAppointment {
+        business: data.company.clone(),
+        start: data.start?.with_timezone(&zone).naive_local(),
+        service: data.service.clone().unwrap_or_default(),
+        staff: data.staff.clone(),
+    };
+    let text = match event {
+        NoticeEvent::BookingMade => SmsText::Confirmed(appointment),
+        NoticeEvent::BookingMoved => SmsText::Moved(appointment),
+        NoticeEvent::BookingCancelled => SmsText::Cancelled(appointment),
+        _ => return None,
+    };
+    Some(capped(&phrasebook(l).sms(&text)))
+}
+
+impl SmsChannel {
+    /// The channel for these settings (without a URL every message fails visibly: consent is
+    /// not recorded then, so none should be written).
+    pub fn new(store: Store, settings: &SmsSection, public_url: Option<&str>) -> Self {
+        Self {
+            store,
+            api: settings.url.as_deref().map(MessagesApi::new),
+            settings: settings.clone(),
+            status_callback: public_url.map(|u| format!("{}/sms/status", u.trim_end_matches('/'))),
+        }
+    }
+
+    /// The sender and account a company sends with.
+    async fn sender_of(&self, company: CompanyId) -> Result<(SmsSender, SmsAccount), DeliveryError> {
+        let own = self.store.company_sms(company).await.map_err(|e| DeliveryError::Transient(e.to_string()))?.unwrap_or_default();
+        let from = match own.sms_from.as_deref().map(SmsSender::parse) {
+            Some(Ok(sender)) => sender,
+            Some(Err(why)) => return Err(DeliveryError::Permanent(why)),
+            None => self.settings.from.clone().ok_or_else(|| DeliveryError::Permanent("no SMS sender".into()))?,
+        };
+        let account = match (own.sms_account_sid, own.sms_auth_token) {
+            (Some(sid), Some(token)) => SmsAccount { sid, token: Secret::new(token) },
+            _ => SmsAccount {
+                sid: self.settings.account_sid.clone().ok_or_else(|| DeliveryError::Permanent("no SMS account".into()))?,
+                token: self.settings.auth_token.clone().ok_or_else(|| DeliveryError::Permanent("no SMS auth token".into()))?,
+            },
+        };
+        Ok((from, account))
+    }
+
+    async fn send(&self, message: &OutboxMessage) -> Result<(), DeliveryError> {
+        let Some(api) = &self.api else { return Err(DeliveryError::Transient("SMS is not configured (FRONTDESK_SMS_URL)".into())) };
+        let transient = |e: crate::store::StoreError| DeliveryError::Transient(e.to_string());
+        if self.store.sms_sent_for(message.id).await.map_err(transient)? {
+            return Ok(());
+        }
+        // a STOP that came after the notice was written still holds
+        if self.store.sms_stopped(message.company_id, &message.recipient).await.map_err(transient)? {
+            return Ok(());
+        }
+        let data: NoticeData = serde_json::from_str(&message.payload).map_err(|e| DeliveryError::Permanent(format!("unreadable notice: {e}")))?;
+        let Some(body) = sms_text(message.event, &data) else { return Ok(()) };
+        let to = PhoneNumber::parse(&message.recipient).map_err(DeliveryError::Permanent)?;
+        let (from, account) = self.sender_of(message.company_id).await?;
+        let sms = OutgoingSms { from: &from, to: &to, body: &body, status_callback: self.status_callback.as_deref() };
+        let sid = api.send(&account, sms).await.map_err(|error| match error {
+            SendError::Transient(why) => DeliveryError::Transient(why),
+            refused @ SendError::Refused { .. } => DeliveryError::Permanent(refused.to_string()),
+        })?;
+        let sent = SentSms {
+            company_id: message.company_id,
+            outbox_id: Some(message.id),
+            sid: &sid,
+            recipient: to.as_str(),
+            event: message.event.as_str(),
+            appointment_id: data.appointment_id.map(|a| a.0),
+            at: chrono::Utc::now(),
+        };
+        // accepted: a failure to record it must not send it again
+        if let Err(error) = self.store.record_sms(sent).await {
+            tracing::error!(%error, "an accepted SMS could not be recorded");
+        }
+        Ok(())
+    }
+}
+
+impl Channel for SmsChannel {
+    fn serves(&self) -> NoticeChannel {
+        NoticeChannel::SmsCustomer
+    }
+
+    fn deliver<'a>(&'a self, message: &'a OutboxMessage) -> BoxFuture<'a, Result<(), DeliveryError>> {
+        Box::pin(self.send(message))
+    }
+}
