@@ -73,8 +73,7 @@ pub fn can_receive_sms(number: &str) -> bool {
 }
 
 fn valid_sender(from: &str) -> bool {
-    if from.starts_with('+') {
-        let digits = &from[1..];
+    if let Some(digits) = from.strip_prefix('+') {
         return (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
     }
     !from.is_empty() && from.chars().count() <= 11 && from.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ') && from.chars().any(|c| c.is_ascii_alphabetic())

@@ -47,12 +47,14 @@ impl Store {
     /// The companies that send with this sender number (their replies come to it).
     pub async fn companies_sending_from(&self, number: &str) -> Result<Vec<(CompanyId, CompanySms)>, StoreError> {
         const SQL: &str = "SELECT id, name, sms_from, sms_account_sid, sms_auth_token FROM companies WHERE sms_from = $1 ORDER BY id";
-        let rows: Vec<(CompanyId, String, Option<String>, Option<String>, Option<String>)> =
-            on_pool!(self, pool => sqlx::query_as(SQL).bind(number).fetch_all(pool).await)?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, name, sms_from, sms_account_sid, sms_auth_token)| (id, CompanySms { name, sms_from, sms_account_sid, sms_auth_token }))
-            .collect())
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: CompanyId,
+            #[sqlx(flatten)]
+            sms: CompanySms,
+        }
+        let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(SQL).bind(number).fetch_all(pool).await)?;
+        Ok(rows.into_iter().map(|row| (row.id, row.sms)).collect())
     }
 
     /// Records that a customer agreed to SMS (the agent asked; `sms_ok`).
