@@ -54,6 +54,8 @@ const SERVICES: Parameter = (
     false,
 );
 const STAFF: Parameter = ("staff", "string", "A staff member the caller asked for, if any.", false);
+/// The caller's yes to SMS (DESIGN §15): asked by the agent, never assumed.
+const SMS_OK: Parameter = ("sms_ok", "boolean", "true only if the caller agreed to confirmation and reminder by SMS.", false);
 
 fn describe(function: Function) -> (&'static str, Vec<Parameter>) {
     match function {
@@ -82,7 +84,8 @@ fn describe(function: Function) -> (&'static str, Vec<Parameter>) {
             vec![SERVICE, SERVICES, DATE, (TIME.0, TIME.1, TIME.2, true), ("name", "string", "The caller's full name.", true), STAFF,
                 ("phone", "string", "Phone number, if different from the calling number.", false),
                 ("email", "string", "E-mail, if the caller gives one.", false),
-                ("notes", "string", "Anything the business should know.", false)],
+                ("notes", "string", "Anything the business should know.", false),
+                SMS_OK],
         ),
         Function::RequestCallback => (
             "Notes a callback request when the caller could not be helped; the number defaults to the caller's.",
@@ -110,6 +113,7 @@ fn describe(function: Function) -> (&'static str, Vec<Parameter>) {
                 ("phone", "string", "Phone number, if different from the calling number.", false),
                 ("email", "string", "E-mail, if the caller gives one.", false),
                 ("notes", "string", "Anything the business should know.", false),
+                SMS_OK,
                 ("confirm", "boolean", "true once the caller confirmed the summary.", false)],
         ),
         Function::QueryAppointmentByName => (
