@@ -30,6 +30,7 @@ pub mod latency_board;
 pub mod notify;
 pub mod operators;
 pub mod retell;
+pub mod reminders;
 pub mod retention;
 pub mod shared_redis;
 pub mod sms;

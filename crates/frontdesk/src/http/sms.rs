@@ -3,9 +3,11 @@
 //! the form with the auth token of an account that sends for us. Answers are TwiML.
 
 use crate::app::AppState;
-use crate::domain::{CompanyId, PhoneNumber};
+use crate::domain::{BranchContext, CompanyId, PhoneNumber};
+use crate::store::Actor;
+use std::sync::Arc;
 use crate::sms::{verify, SIGNATURE_HEADER};
-use crate::speech::{fold, phrasebook, SmsText};
+use crate::speech::{fold, phrasebook, SmsAppointment, SmsText};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -17,6 +19,28 @@ const BODY_CHARS: usize = 1600;
 const STOP_WORDS: [&str; 8] = ["stop", "stopp", "stopall", "unsubscribe", "end", "quit", "abmelden", "abbestellen"];
 /// Words that resume them.
 const START_WORDS: [&str; 4] = ["start", "unstop", "anmelden", "yes"];
+/// Words that cancel the appointment a reminder was about. (Twilio itself treats CANCEL as an
+/// opt-out unless Advanced Opt-Out is set up without it; ABSAGEN always reaches us.)
+const CANCEL_WORDS: [&str; 4] = ["absagen", "absage", "stornieren", "cancel"];
+
+/// What a customer's SMS asks for.
+enum Ask {
+    Stop,
+    Start,
+    Cancel,
+}
+
+impl Ask {
+    fn of(text: &str) -> Option<Self> {
+        let keyword = fold(text.split_whitespace().next().unwrap_or_default().trim_matches(|c: char| !c.is_alphanumeric()));
+        match keyword.as_str() {
+            k if STOP_WORDS.contains(&k) => Some(Self::Stop),
+            k if START_WORDS.contains(&k) => Some(Self::Start),
+            k if CANCEL_WORDS.contains(&k) => Some(Self::Cancel),
+            _ => None,
+        }
+    }
+}
 
 fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
     form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
@@ -71,8 +95,8 @@ fn parse_form(body: &str) -> Option<Vec<(String, String)>> {
     serde_urlencoded::from_str(body).ok()
 }
 
-/// `POST /sms/inbound`: STOP and START per company and number; other replies are answered with
-/// nothing (no appointment changes on words it does not know).
+/// `POST /sms/inbound`: STOP and START per company and number, ABSAGEN to a reminder; other
+/// replies are answered with nothing (no appointment changes on words it does not know).
 pub async fn inbound(State(state): State<AppState>, headers: HeaderMap, body: String) -> Response {
     let Some(form) = parse_form(&body) else { return unauthorised() };
     let (tokens, companies) = tokens_for(&state, field(&form, "To")).await;
@@ -81,27 +105,70 @@ pub async fn inbound(State(state): State<AppState>, headers: HeaderMap, body: St
     }
     let Some(from) = field(&form, "From").and_then(|f| PhoneNumber::parse(f).ok()) else { return twiml(None) };
     let text: String = field(&form, "Body").unwrap_or_default().chars().take(BODY_CHARS).collect();
-    let keyword = fold(text.split_whitespace().next().unwrap_or_default());
-    let stop = STOP_WORDS.contains(&keyword.as_str());
-    if !stop && !START_WORDS.contains(&keyword.as_str()) {
-        return twiml(None);
-    }
+    let Some(ask) = Ask::of(&text) else { return twiml(None) };
     let store = &state.backends().store;
-    // the company whose SMS they answer: the one sending from that number, else the last to text them
-    let company = match companies.as_slice() {
-        [only] => Some(*only),
-        _ => store.last_texted_by(&from, &companies).await.ok().flatten(),
-    };
-    let Some(company) = company else { return twiml(None) };
+    if let Ask::Cancel = ask {
+        return twiml(cancel_by_reply(&state, &from, &companies).await.as_deref());
+    }
+    let stop = matches!(ask, Ask::Stop);
+    let Some(tenant) = texting_branch(&state, &from, &companies).await else { return twiml(None) };
+    let company = tenant.company.id;
     if let Err(error) = store.set_sms_stopped(company, &from, stop, state.now()).await {
         tracing::error!(%error, "an SMS opt-out could not be stored");
         return (StatusCode::SERVICE_UNAVAILABLE, twiml(None)).into_response();
     }
     tracing::info!(company = company.0, from = %from.masked(), stop, "SMS opt-out changed");
-    let Some(tenant) = state.directory().branches().iter().find(|b| b.company.id == company).cloned() else { return twiml(None) };
     let business = tenant.company.name.clone();
     let text = if stop { SmsText::Stopped { business } } else { SmsText::Started { business } };
     twiml(Some(&phrasebook(tenant.company.language).sms(&text)))
+}
+
+/// The company whose SMS a number answers — the one sending from that number, else the last
+/// to text them — as its first branch (for its name, language and number).
+async fn texting_branch(state: &AppState, from: &PhoneNumber, companies: &[CompanyId]) -> Option<Arc<BranchContext>> {
+    let company = match companies {
+        [only] => Some(*only),
+        _ => state.backends().store.last_texted_by(from, companies).await.ok().flatten(),
+    }?;
+    state.directory().branches().iter().find(|b| b.company.id == company).cloned()
+}
+
+/// ABSAGEN: cancels the appointment the number was last reminded of, within the company's
+/// policy; the answer when there is one to give (a cancellation is answered by its own SMS).
+async fn cancel_by_reply(state: &AppState, from: &PhoneNumber, companies: &[CompanyId]) -> Option<String> {
+    let backends = state.backends();
+    let now = state.now();
+    let phone_of = |b: &BranchContext| b.branch.phone_numbers.first().map(|p| p.as_str().to_string());
+    let reminded = backends.store.reminded_appointment(from, companies, now).await.ok().flatten();
+    let found = match reminded {
+        Some((company, id)) => backends.store.company_appointment(company, id).await.ok().flatten(),
+        None => None,
+    };
+    let Some(appointment) = found else {
+        // politely: nothing changes
+        let tenant = texting_branch(state, from, companies).await?;
+        let text = SmsText::NothingToCancel { business: tenant.company.name.clone(), phone: phone_of(&tenant) };
+        return Some(phrasebook(tenant.company.language).sms(&text));
+    };
+    let tenant = state.directory().branches().iter().find(|b| b.branch.id == appointment.branch_id).cloned()?;
+    let book = phrasebook(tenant.company.language);
+    let business = tenant.company.name.clone();
+    let too_late = tenant.company.cancel_hours_before.is_some_and(|h| appointment.starts_at - chrono::Duration::hours(i64::from(h)) < now);
+    if too_late {
+        let local = appointment.starts_at.with_timezone(&tenant.company.timezone).naive_local();
+        let about = SmsAppointment { business, start: local, service: appointment.service_name.clone(), staff: appointment.staff_name.clone() };
+        return Some(book.sms(&SmsText::TooLateToCancel { appointment: about, phone: phone_of(&tenant) }));
+    }
+    match backends.booker.cancel(&tenant, &appointment, "cancelled by SMS reply", &Actor::SmsReply).await {
+        Ok(()) => {
+            tracing::info!(appointment = appointment.id.0, from = %from.masked(), "appointment cancelled by SMS reply");
+            None
+        }
+        Err(error) => {
+            tracing::warn!(%error, appointment = appointment.id.0, "a cancellation by SMS failed");
+            Some(book.sms(&SmsText::CancelFailed { business, phone: phone_of(&tenant) }))
+        }
+    }
 }
 
 /// `POST /sms/status`: a delivery report for a message sent.

@@ -29,6 +29,9 @@ pub fn spawn(store: Store, tenants: LiveTenants, clock: Arc<dyn Clock>, tick: Du
             if let Err(error) = overdue(&store, &*clock).await {
                 tracing::warn!(%error, "overdue callbacks could not be announced");
             }
+            if let Err(error) = crate::reminders::round(&store, &*clock).await {
+                tracing::warn!(%error, "reminders could not be planned");
+            }
             // Delivered messages are kept a month (for questions like "did the mail go out?").
             if let Err(error) = store.prune_outbox(chrono::Utc::now() - chrono::Duration::days(30)).await {
                 tracing::warn!(%error, "old outbox rows could not be removed");

@@ -87,6 +87,7 @@ pub fn event_title(l: Language, event: NoticeEvent) -> &'static str {
         NoticeEvent::BookingCancelled => word(l, MessageWord::AppointmentCancelledTitle),
         NoticeEvent::BookingUnknown => word(l, MessageWord::BookingUnconfirmed),
         NoticeEvent::DigestDaily => word(l, MessageWord::DailyReport),
+        NoticeEvent::BookingReminder => word(l, MessageWord::ReminderTitle),
     }
 }
 
@@ -115,6 +116,8 @@ pub fn for_owner(event: NoticeEvent, data: &NoticeData, console: Option<&str>) -
         NoticeEvent::BookingMade | NoticeEvent::BookingMoved | NoticeEvent::BookingCancelled => {
             format!("{title}: {service}, {} – {name}", when(data.start))
         }
+        // (owners are not reminded; the customer's title ends in its colon)
+        NoticeEvent::BookingReminder => format!("{title} {service}, {} – {name}", when(data.start)),
         // A digest without its figures (never written so): its title.
         NoticeEvent::DigestDaily => title.to_string(),
     };
@@ -185,6 +188,10 @@ pub fn for_customer(event: NoticeEvent, data: &NoticeData) -> Composed {
         NoticeEvent::BookingMoved => (
             format!("{} {service} – {when}", word(l, MessageWord::YourAppointmentWasMoved)),
             format!("{} {service} {} {when} {} {place}.", word(l, MessageWord::YourAppointmentFor), word(l, MessageWord::IsNowOn), word(l, MessageWord::With)),
+        ),
+        NoticeEvent::BookingReminder => (
+            format!("{} {service} – {when}", word(l, MessageWord::ReminderTitle)),
+            format!("{} {service} {} {when} {} {place}. {}", word(l, MessageWord::YourAppointmentFor), word(l, MessageWord::On), word(l, MessageWord::With), word(l, MessageWord::LookingForward)),
         ),
         NoticeEvent::BookingCancelled => (
             format!("{} {service} – {when}", word(l, MessageWord::YourAppointmentWasCancelled)),

@@ -20,8 +20,9 @@ pub struct SmsChannel {
     status_callback: Option<String>,
 }
 
-/// The text of a notice for the customer, in the company's language, within three segments.
-pub fn sms_text(event: NoticeEvent, data: &NoticeData) -> Option<String> {
+/// The text of a notice for the customer, in the company's language, within three segments;
+/// `replies`: whether the sender can receive the customer's answer.
+pub fn sms_text(event: NoticeEvent, data: &NoticeData, replies: bool) -> Option<String> {
     let l = crate::domain::Language::parse(&data.language).unwrap_or_default();
     let zone: chrono_tz::Tz = data.timezone.parse().unwrap_or(chrono_tz::Europe::Berlin);
     let appointment = SmsAppointment {
@@ -34,6 +35,7 @@ pub fn sms_text(event: NoticeEvent, data: &NoticeData) -> Option<String> {
         NoticeEvent::BookingMade => SmsText::Confirmed(appointment),
         NoticeEvent::BookingMoved => SmsText::Moved(appointment),
         NoticeEvent::BookingCancelled => SmsText::Cancelled(appointment),
+        NoticeEvent::BookingReminder => SmsText::Reminder { appointment, replies },
         _ => return None,
     };
     Some(capped(&phrasebook(l).sms(&text)))
@@ -80,9 +82,9 @@ impl SmsChannel {
             return Ok(());
         }
         let data: NoticeData = serde_json::from_str(&message.payload).map_err(|e| DeliveryError::Permanent(format!("unreadable notice: {e}")))?;
-        let Some(body) = sms_text(message.event, &data) else { return Ok(()) };
         let to = PhoneNumber::parse(&message.recipient).map_err(DeliveryError::Permanent)?;
         let (from, account) = self.sender_of(message.company_id).await?;
+        let Some(body) = sms_text(message.event, &data, from.takes_replies()) else { return Ok(()) };
         let sms = OutgoingSms { from: &from, to: &to, body: &body, status_callback: self.status_callback.as_deref() };
         let sid = api.send(&account, sms).await.map_err(|error| match error {
             SendError::Transient(why) => DeliveryError::Transient(why),
@@ -112,5 +114,45 @@ impl Channel for SmsChannel {
 
     fn deliver<'a>(&'a self, message: &'a OutboxMessage) -> BoxFuture<'a, Result<(), DeliveryError>> {
         Box::pin(self.send(message))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::speech::Phrasebook;
+
+    /// Every SMS a customer can get, in both languages, with what it costs: a reviewer sees the
+    /// exact words and that none takes more than two segments.
+    #[test]
+    fn what_customers_read_by_sms() {
+        let mut all = String::new();
+        for (language, business, service, staff, phone) in [
+            (crate::domain::Language::De, "Salon Schnittpunkt", "Herrenhaarschnitt", "Jonas", "+4930123456"),
+            (crate::domain::Language::En, "Riverside Dental Practice", "Check-up", "Dr. Patel", "+442079460958"),
+        ] {
+            let start = chrono::NaiveDate::from_ymd_opt(2026, 12, 8).unwrap().and_hms_opt(10, 0, 0).unwrap();
+            let a = SmsAppointment { business: business.into(), start, service: service.into(), staff: Some(staff.into()) };
+            let phone = Some(phone.to_string());
+            let texts = [
+                ("confirmed", SmsText::Confirmed(a.clone())),
+                ("moved", SmsText::Moved(a.clone())),
+                ("cancelled", SmsText::Cancelled(a.clone())),
+                ("reminder", SmsText::Reminder { appointment: a.clone(), replies: true }),
+                ("reminder, sender takes no replies", SmsText::Reminder { appointment: a.clone(), replies: false }),
+                ("stopped", SmsText::Stopped { business: business.into() }),
+                ("started", SmsText::Started { business: business.into() }),
+                ("too late to cancel", SmsText::TooLateToCancel { appointment: a.clone(), phone: phone.clone() }),
+                ("cancel failed", SmsText::CancelFailed { business: business.into(), phone: phone.clone() }),
+                ("nothing to cancel", SmsText::NothingToCancel { business: business.into(), phone }),
+            ];
+            for (name, text) in texts {
+                let said = capped(&phrasebook(language).sms(&text));
+                let cost = crate::sms::segments(&said);
+                assert!(cost.count <= 2, "{name}: {said}");
+                all.push_str(&format!("## {} {name} ({:?}, {} units, {} segment(s))\n{said}\n\n", language.code(), cost.encoding, cost.units, cost.count));
+            }
+        }
+        insta::assert_snapshot!(all);
     }
 }

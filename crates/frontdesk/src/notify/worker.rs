@@ -93,10 +93,25 @@ impl Notifier {
         Ok(count)
     }
 
+    /// Whether a reminder's appointment was cancelled or moved since it was written: it is then
+    /// not sent (the moved one has its own reminder for its new time).
+    async fn reminder_outdated(&self, message: &OutboxMessage) -> Result<bool, DeliveryError> {
+        if message.event != crate::store::NoticeEvent::BookingReminder {
+            return Ok(false);
+        }
+        let data: crate::store::NoticeData =
+            serde_json::from_str(&message.payload).map_err(|e| DeliveryError::Permanent(format!("unreadable notice: {e}")))?;
+        let (Some(id), Some(start)) = (data.appointment_id, data.start) else { return Ok(true) };
+        let live = self.store.appointment_live_at(id, start).await.map_err(|e| DeliveryError::Transient(e.to_string()))?;
+        Ok(!live)
+    }
+
     async fn deliver(&self, message: OutboxMessage) {
-        let outcome = match self.channels.iter().find(|c| c.serves() == message.channel) {
-            Some(channel) => channel.deliver(&message).await,
-            None => Err(DeliveryError::Transient(format!("no {} channel on this instance", message.channel))),
+        let outcome = match (self.reminder_outdated(&message).await, self.channels.iter().find(|c| c.serves() == message.channel)) {
+            (Err(error), _) => Err(error),
+            (Ok(true), _) => Ok(()),
+            (Ok(false), Some(channel)) => channel.deliver(&message).await,
+            (Ok(false), None) => Err(DeliveryError::Transient(format!("no {} channel on this instance", message.channel))),
         };
         let now = self.clock.now();
         let recorded = match outcome {

@@ -14,8 +14,10 @@ pub enum Actor {
     Console(String),
     /// Cal.com: its own pages or its answer to our booking.
     Calcom,
-    /// frontdesk itself (reconciling a booking whose outcome was unknown).
+    /// frontdesk itself (reconciling a booking whose outcome was unknown, reminding).
     Frontdesk,
+    /// The customer, answering an SMS (ABSAGEN to a reminder).
+    SmsReply,
 }
 
 impl Actor {
@@ -26,6 +28,7 @@ impl Actor {
             Self::Console(email) => format!("console:{email}"),
             Self::Calcom => "calcom".into(),
             Self::Frontdesk => "frontdesk".into(),
+            Self::SmsReply => "sms".into(),
         }
     }
 
@@ -35,7 +38,7 @@ impl Actor {
         match self {
             Self::Console(_) => super::AppointmentSource::Console,
             Self::Calcom => super::AppointmentSource::Calcom,
-            Self::PhoneAgent | Self::Frontdesk => super::AppointmentSource::Phone,
+            Self::PhoneAgent | Self::Frontdesk | Self::SmsReply => super::AppointmentSource::Phone,
         }
     }
 
@@ -44,6 +47,7 @@ impl Actor {
         match label {
             "phone agent" => Self::PhoneAgent,
             "calcom" => Self::Calcom,
+            "sms" => Self::SmsReply,
             // rows written before the history knew the login
             "console" => Self::Console(String::new()),
             other => match other.strip_prefix("console:") {
@@ -67,6 +71,8 @@ pub enum HistoryAction {
     Restored,
     /// The customer did not come.
     NoShow,
+    /// The customer was reminded (the detail: how many hours before).
+    Reminded,
 }
 
 impl HistoryAction {
@@ -78,11 +84,12 @@ impl HistoryAction {
             Self::Cancelled => "cancelled",
             Self::Restored => "restored",
             Self::NoShow => "no_show",
+            Self::Reminded => "reminded",
         }
     }
 
     /// Every action.
-    const ALL: [Self; 5] = [Self::Booked, Self::Moved, Self::Cancelled, Self::Restored, Self::NoShow];
+    const ALL: [Self; 6] = [Self::Booked, Self::Moved, Self::Cancelled, Self::Restored, Self::NoShow, Self::Reminded];
 }
 
 impl TryFrom<String> for HistoryAction {
@@ -142,7 +149,7 @@ mod tests {
 
     #[test]
     fn an_actor_reads_back_as_it_was_written() {
-        for actor in [Actor::PhoneAgent, Actor::Console("a@b.example".into()), Actor::Calcom, Actor::Frontdesk] {
+        for actor in [Actor::PhoneAgent, Actor::Console("a@b.example".into()), Actor::Calcom, Actor::Frontdesk, Actor::SmsReply] {
             assert_eq!(Actor::parse(&actor.label()), actor);
         }
     }

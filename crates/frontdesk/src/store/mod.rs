@@ -18,6 +18,7 @@ mod hours;
 mod operators;
 mod outbox;
 mod privacy;
+mod reminders;
 mod sms;
 mod tenants;
 
@@ -37,6 +38,7 @@ pub use holds::{HoldProbe, HoldRow};
 pub use operators::{NewOperator, OperatorRow, SessionRow};
 pub use privacy::CustomerRecord;
 pub use sms::{CompanySms, SentSms};
+pub use reminders::{ReminderCandidate, ReminderChannel};
 pub use outbox::{FailedNotice, NoticeChannel, NoticeData, NoticeEvent, OutboxMessage};
 pub(crate) use outbox::{write_notice, AppointmentNoticeRow, OUTBOX_INSERT, CallbackNoticeRow, APPOINTMENT_NOTICE, CALLBACK_NOTICE};
 

@@ -32,6 +32,9 @@ pub enum NoticeEvent {
     /// The owner's daily report.
     #[serde(rename = "digest.daily")]
     DigestDaily,
+    /// A customer's reminder of their appointment (DESIGN §15).
+    #[serde(rename = "booking.reminder")]
+    BookingReminder,
 }
 
 impl NoticeEvent {
@@ -45,11 +48,12 @@ impl NoticeEvent {
             Self::BookingUnknown => "booking.unknown",
             Self::CallbackOverdue => "callback.overdue",
             Self::DigestDaily => "digest.daily",
+            Self::BookingReminder => "booking.reminder",
         }
     }
 
     /// Every event, for decoding.
-    const ALL: [Self; 7] = [
+    const ALL: [Self; 8] = [
         Self::CallbackRequested,
         Self::BookingMade,
         Self::BookingMoved,
@@ -57,6 +61,7 @@ impl NoticeEvent {
         Self::BookingUnknown,
         Self::CallbackOverdue,
         Self::DigestDaily,
+        Self::BookingReminder,
     ];
 
     /// Whether it is about a callback request (its console page is the callbacks list).
@@ -66,7 +71,7 @@ impl NoticeEvent {
 
     /// Whether it is about an appointment.
     pub fn is_booking(self) -> bool {
-        matches!(self, Self::BookingMade | Self::BookingMoved | Self::BookingCancelled | Self::BookingUnknown)
+        matches!(self, Self::BookingMade | Self::BookingMoved | Self::BookingCancelled | Self::BookingUnknown | Self::BookingReminder)
     }
 }
 

@@ -102,6 +102,22 @@ impl Store {
         Ok(texted.into_iter().find(|c| companies.is_empty() || companies.contains(c)))
     }
 
+    /// The live, future appointment a number was last reminded of by SMS (among `companies`,
+    /// when given): what an ABSAGEN reply cancels.
+    pub async fn reminded_appointment(
+        &self,
+        number: &PhoneNumber,
+        companies: &[CompanyId],
+        now: DateTime<Utc>,
+    ) -> Result<Option<(CompanyId, crate::domain::AppointmentId)>, StoreError> {
+        const SQL: &str = "SELECT m.company_id, m.appointment_id FROM sms_messages m JOIN appointments a ON a.id = m.appointment_id
+            WHERE m.recipient = $1 AND m.event = 'booking.reminder' AND a.status = 'booked' AND a.starts_at > $2
+            ORDER BY m.created_at DESC, m.id DESC";
+        let found: Vec<(CompanyId, crate::domain::AppointmentId)> =
+            on_pool!(self, pool => sqlx::query_as(SQL).bind(number.as_str()).bind(now).fetch_all(pool).await)?;
+        Ok(found.into_iter().find(|(c, _)| companies.is_empty() || companies.contains(c)))
+    }
+
     /// STOP (`stopped`) or START from a number, for one company.
     pub async fn set_sms_stopped(&self, company_id: CompanyId, number: &PhoneNumber, stopped: bool, at: DateTime<Utc>) -> Result<(), StoreError> {
         const STOP: &str = "INSERT INTO sms_optouts (company_id, phone, stopped_at) VALUES ($1, $2, $3) ON CONFLICT (company_id, phone) DO NOTHING";

@@ -13,8 +13,14 @@ const TOKEN: &str = "sms-auth-token-for-tests";
 const SENDER: &str = "+4930555000111";
 
 async fn sms_app() -> (TestApp, RunningSms) {
+    sms_app_with(crate::helpers::demo_tenants()).await
+}
+
+/// The app with SMS, serving `tenants`.
+async fn sms_app_with(tenants: String) -> (TestApp, RunningSms) {
     let sms = serve_sms(SmsSim::new(&[(SID, TOKEN)]), "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let app = TestApp::builder()
+        .tenants(tenants)
         .env("FRONTDESK_SMS_URL", sms.base_url.clone())
         .env("FRONTDESK_SMS_ACCOUNT_SID", SID)
         .env("FRONTDESK_SMS_AUTH_TOKEN", TOKEN)
@@ -109,4 +115,90 @@ async fn sms_webhooks_without_a_valid_signature_get_401() {
     }
     // nothing was stopped by the forged STOP
     assert!(!app.store.sms_stopped(frontdesk::domain::CompanyId(1), CALLER).await.unwrap());
+}
+
+/// The texts to `to` that contain `words`, after waiting for at least `count` of them.
+async fn texts_saying(sms: &RunningSms, to: &str, words: &str, count: usize) -> Vec<String> {
+    let saying = || sms.sim.sent_to(to).into_iter().map(|m| m.body).filter(|b| b.contains(words)).collect::<Vec<_>>();
+    for _ in 0..100 {
+        if saying().len() >= count {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    saying()
+}
+
+#[tokio::test]
+async fn a_reminder_goes_out_once_and_absagen_cancels_within_the_policy() {
+    let (app, sms) = sms_app().await; // Monday 08:00; the salon cancels up to 24 h before
+    let book = |date: &str, time: &str| {
+        json!({"service": "Herrenhaarschnitt", "date": date, "time": time, "name": "Anna Schmidt", "staff": "Jonas", "sms_ok": true})
+    };
+    // Wednesday 10:00, and Wednesday 15:00 cancelled at once: only the first is reminded
+    let booked = app.call("book_appointment", book("übermorgen", "10:00")).await.json();
+    assert_eq!(booked["success"], true, "{booked}");
+    let id = frontdesk::domain::AppointmentId(booked["appointment_id"].as_i64().unwrap());
+    let other = app.call_as(2, "book_appointment", book("übermorgen", "15:00")).await;
+    assert_eq!(other["success"], true, "{other}");
+    let cancelled = app.call_as(2, "cancel_appointment", json!({"date": "übermorgen", "time": "15:00"})).await;
+    assert_eq!(cancelled["success"], true, "{cancelled}");
+    // Tuesday 09:59: not yet; 10:00: the reminder, once, however many rounds run
+    app.clock.advance(chrono::Duration::hours(25) + chrono::Duration::minutes(59));
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(texts_saying(&sms, CALLER, "Erinnerung", 0).await.is_empty());
+    app.clock.advance(chrono::Duration::minutes(1));
+    let reminders = texts_saying(&sms, CALLER, "Erinnerung", 1).await;
+    assert_eq!(reminders, vec!["Salon Schnittpunkt: Erinnerung an Ihren Termin Mi 02.12. 10:00 Herrenhaarschnitt bei Jonas. Falls Sie nicht kommen können, antworten Sie ABSAGEN.".to_string()]);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(texts_saying(&sms, CALLER, "Erinnerung", 1).await.len(), 1, "exactly once");
+    // ABSAGEN exactly 24 h before: within the policy; the cancellation answers by SMS
+    let inbound = format!("{}/sms/inbound", app.address);
+    let (status, answer) = sms.sim.reply(SID, &inbound, CALLER, SENDER, "Absagen bitte").await;
+    assert_eq!(status, 200, "{answer}");
+    let cancelled = texts_saying(&sms, CALLER, "10:00 Herrenhaarschnitt bei Jonas ist abgesagt", 1).await;
+    assert_eq!(cancelled.len(), 1, "{:?}", sms.sim.sent_to(CALLER));
+    let mine = app.call("query_appointment", json!({})).await.json();
+    assert_eq!(mine["appointments"].as_array().map(Vec::len), Some(0), "{mine}");
+    // the history says so: reminded by frontdesk, cancelled by SMS
+    let history = app.store.appointment_history(frontdesk::domain::CompanyId(1), id).await.unwrap();
+    let said: Vec<(&str, &str)> = history.iter().map(|h| (h.action.as_str(), h.actor.as_str())).collect();
+    assert_eq!(said, vec![("booked", "phone agent"), ("reminded", "frontdesk"), ("cancelled", "sms")]);
+    // again: nothing left to cancel, said politely
+    let (_, answer) = sms.sim.reply(SID, &inbound, CALLER, SENDER, "ABSAGEN").await;
+    assert!(answer.contains("keinen offenen Termin gefunden"), "{answer}");
+}
+
+#[tokio::test]
+async fn absagen_too_close_to_the_start_says_whom_to_call_and_changes_nothing() {
+    let (app, sms) = sms_app().await;
+    let booked = app
+        .call("book_appointment", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "name": "Anna Schmidt", "sms_ok": true}))
+        .await
+        .json();
+    assert_eq!(booked["success"], true, "{booked}");
+    app.clock.advance(chrono::Duration::hours(2) + chrono::Duration::minutes(1)); // Monday 10:01
+    assert_eq!(texts_saying(&sms, CALLER, "Erinnerung", 1).await.len(), 1);
+    let inbound = format!("{}/sms/inbound", app.address);
+    let (_, answer) = sms.sim.reply(SID, &inbound, CALLER, SENDER, "ABSAGEN").await;
+    assert!(answer.contains("zu kurzfristig für eine Absage per SMS. Bitte rufen Sie uns an: +4930123456."), "{answer}");
+    let mine = app.call("query_appointment", json!({})).await.json();
+    assert_eq!(mine["appointments"].as_array().map(Vec::len), Some(1), "still booked: {mine}");
+}
+
+#[tokio::test]
+async fn reminders_keep_the_quiet_hours() {
+    // a 12-hour reminder before Tuesday 18:00 would be due at 06:00: it goes out at 08:00
+    let tenants = crate::helpers::demo_tenants().replacen("cancel_hours_before = 24", "cancel_hours_before = 24\nreminder_hours = [12]", 1);
+    let (app, sms) = sms_app_with(tenants).await;
+    let booked = app
+        .call("book_appointment", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "17:00", "name": "Anna Schmidt", "sms_ok": true}))
+        .await
+        .json();
+    assert_eq!(booked["success"], true, "{booked}");
+    app.clock.advance(chrono::Duration::hours(22) + chrono::Duration::minutes(30)); // Tuesday 06:30
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(texts_saying(&sms, CALLER, "Erinnerung", 0).await.is_empty(), "not in the night");
+    app.clock.advance(chrono::Duration::minutes(90)); // 08:00
+    assert_eq!(texts_saying(&sms, CALLER, "Erinnerung", 1).await.len(), 1);
 }

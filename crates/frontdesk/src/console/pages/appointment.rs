@@ -52,6 +52,7 @@ fn action_word(l: Language, action: HistoryAction) -> &'static str {
         HistoryAction::Cancelled => word(l, AppointmentWord::ActionCancelled),
         HistoryAction::Restored => word(l, AppointmentWord::ActionRestored),
         HistoryAction::NoShow => word(l, AppointmentWord::ActionNoShow),
+        HistoryAction::Reminded => word(l, AppointmentWord::ActionReminded),
     }
 }
 
@@ -61,6 +62,7 @@ fn actor_words(l: Language, label: &str) -> String {
         Actor::PhoneAgent => word(l, AppointmentWord::ByPhoneAgent).to_string(),
         Actor::Calcom => word(l, AppointmentWord::ByCalcom).to_string(),
         Actor::Frontdesk => word(l, AppointmentWord::ByFrontdesk).to_string(),
+        Actor::SmsReply => word(l, AppointmentWord::BySms).to_string(),
         Actor::Console(email) if email.is_empty() => format!("{} {}", word(l, AppointmentWord::By), word(l, crate::speech::PageWord::Console)),
         Actor::Console(email) => format!("{} {email}", word(l, AppointmentWord::By)),
     }

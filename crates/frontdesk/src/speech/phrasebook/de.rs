@@ -773,6 +773,8 @@ fn message_word(word: MessageWord) -> &'static str {
         MessageWord::Appointment => "Termin",
         MessageWord::AppointmentCancelledTitle => "Termin storniert",
         MessageWord::AppointmentConfirmed => "Terminbestätigung:",
+        MessageWord::ReminderTitle => "Erinnerung an Ihren Termin:",
+        MessageWord::LookingForward => "Wir freuen uns auf Sie.",
         MessageWord::AppointmentMovedTitle => "Termin verschoben",
         MessageWord::BookingUnconfirmed => "Buchung unbestätigt",
         MessageWord::CallbackOverdue => "Rückruf überfällig",
@@ -833,6 +835,8 @@ fn appointment_word(word: AppointmentWord) -> &'static str {
         AppointmentWord::ActionCancelled => "storniert",
         AppointmentWord::ActionRestored => "wiederhergestellt",
         AppointmentWord::ActionNoShow => "nicht erschienen",
+        AppointmentWord::ActionReminded => "erinnert",
+        AppointmentWord::BySms => "per SMS",
         AppointmentWord::ByPhoneAgent => "vom Telefonagenten",
         AppointmentWord::ByCalcom => "in Cal.com",
         AppointmentWord::ByFrontdesk => "von frontdesk",
@@ -915,5 +919,19 @@ fn sms(text: &SmsText) -> String {
         SmsText::Reminder { appointment: a, replies: false } => format!("{}: Erinnerung an Ihren Termin {}.", a.business, sms_appointment(a)),
         SmsText::Stopped { business } => format!("{business}: Sie erhalten keine SMS mehr von uns. Mit START wieder anmelden."),
         SmsText::Started { business } => format!("{business}: Sie erhalten wieder SMS zu Ihren Terminen. Mit STOP abmelden."),
+        SmsText::TooLateToCancel { appointment: a, phone } => format!(
+            "{}: Ihr Termin {} ist zu kurzfristig für eine Absage per SMS. Bitte rufen Sie uns an{}.",
+            a.business,
+            sms_appointment(a),
+            phone.as_deref().map(|p| format!(": {p}")).unwrap_or_default()
+        ),
+        SmsText::CancelFailed { business, phone } => format!(
+            "{business}: Ihre Absage hat gerade nicht geklappt. Bitte rufen Sie uns an{}.",
+            phone.as_deref().map(|p| format!(": {p}")).unwrap_or_default()
+        ),
+        SmsText::NothingToCancel { business, phone } => format!(
+            "{business}: Zu dieser Nummer haben wir keinen offenen Termin gefunden. Bei Fragen rufen Sie uns gern an{}.",
+            phone.as_deref().map(|p| format!(": {p}")).unwrap_or_default()
+        ),
     }
 }

@@ -778,6 +778,8 @@ fn message_word(word: MessageWord) -> &'static str {
         MessageWord::Appointment => "When",
         MessageWord::AppointmentCancelledTitle => "Appointment cancelled",
         MessageWord::AppointmentConfirmed => "Appointment confirmed:",
+        MessageWord::ReminderTitle => "Reminder of your appointment:",
+        MessageWord::LookingForward => "We look forward to seeing you.",
         MessageWord::AppointmentMovedTitle => "Appointment moved",
         MessageWord::BookingUnconfirmed => "Booking unconfirmed",
         MessageWord::CallbackOverdue => "Callback overdue",
@@ -838,6 +840,8 @@ fn appointment_word(word: AppointmentWord) -> &'static str {
         AppointmentWord::ActionCancelled => "cancelled",
         AppointmentWord::ActionRestored => "restored",
         AppointmentWord::ActionNoShow => "did not come",
+        AppointmentWord::ActionReminded => "reminded",
+        AppointmentWord::BySms => "by SMS",
         AppointmentWord::ByPhoneAgent => "by the phone agent",
         AppointmentWord::ByCalcom => "in Cal.com",
         AppointmentWord::ByFrontdesk => "by frontdesk",
@@ -918,5 +922,19 @@ fn sms(text: &SmsText) -> String {
         SmsText::Reminder { appointment: a, replies: false } => format!("{}: a reminder of your appointment {}.", a.business, sms_appointment(a)),
         SmsText::Stopped { business } => format!("{business}: you will get no more texts from us. Reply START to get them again."),
         SmsText::Started { business } => format!("{business}: you will get texts about your appointments again. Reply STOP to end them."),
+        SmsText::TooLateToCancel { appointment: a, phone } => format!(
+            "{}: your appointment {} is too soon to cancel by text. Please call us{}.",
+            a.business,
+            sms_appointment(a),
+            phone.as_deref().map(|p| format!(" on {p}")).unwrap_or_default()
+        ),
+        SmsText::CancelFailed { business, phone } => format!(
+            "{business}: we could not cancel just now. Please call us{}.",
+            phone.as_deref().map(|p| format!(" on {p}")).unwrap_or_default()
+        ),
+        SmsText::NothingToCancel { business, phone } => format!(
+            "{business}: we found no upcoming appointment for this number. If you have questions, please call us{}.",
+            phone.as_deref().map(|p| format!(" on {p}")).unwrap_or_default()
+        ),
     }
 }

@@ -43,4 +43,25 @@ pub enum SmsText {
         /// The business.
         business: String,
     },
+    /// ABSAGEN came too close to the start: whom to call.
+    TooLateToCancel {
+        /// The appointment.
+        appointment: SmsAppointment,
+        /// The branch's number.
+        phone: Option<String>,
+    },
+    /// ABSAGEN was understood, but the calendar could not be reached: whom to call.
+    CancelFailed {
+        /// The business.
+        business: String,
+        /// The branch's number.
+        phone: Option<String>,
+    },
+    /// ABSAGEN from a number without a reminded appointment: nothing changed.
+    NothingToCancel {
+        /// The business.
+        business: String,
+        /// The branch's number.
+        phone: Option<String>,
+    },
 }

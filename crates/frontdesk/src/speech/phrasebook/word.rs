@@ -548,6 +548,10 @@ pub enum MessageWord {
     AppointmentCancelledTitle,
     /// Appointment confirmed:
     AppointmentConfirmed,
+    /// Reminder of your appointment:
+    ReminderTitle,
+    /// We look forward to seeing you.
+    LookingForward,
     /// Appointment moved
     AppointmentMovedTitle,
     /// Booking unconfirmed
@@ -667,6 +671,10 @@ pub enum AppointmentWord {
     ActionRestored,
     /// did not come
     ActionNoShow,
+    /// reminded
+    ActionReminded,
+    /// by SMS
+    BySms,
     /// by the phone agent
     ByPhoneAgent,
     /// in Cal.com
