@@ -39,3 +39,4 @@ pub mod startup;
 pub mod store;
 pub mod telemetry;
 pub mod tenants;
+pub mod waitlist;

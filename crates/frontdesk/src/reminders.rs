@@ -38,7 +38,7 @@ fn due_entries(candidate: &ReminderCandidate, now: DateTime<Utc>) -> Vec<u32> {
     candidate
         .hours()
         .into_iter()
-        .filter(|hours| due_at(candidate.starts_at, *hours, zone).is_some_and(|due| due <= now && candidate.created_at <= due))
+        .filter(|hours| due_at(candidate.starts_at, *hours, zone).is_some_and(|due| due <= now && candidate.created_at < due))
         .collect()
 }
 

@@ -30,6 +30,7 @@ pub struct Application {
     audit_writer: JoinHandle<()>,
     notifier: JoinHandle<()>,
     digests: JoinHandle<()>,
+    waitlist: JoinHandle<()>,
     retention: JoinHandle<()>,
     limits: crate::http::ConnectionLimits,
 }
@@ -158,12 +159,14 @@ impl Application {
             metrics: crate::telemetry::metrics_handle(),
         });
         let retention = crate::retention::spawn(store.clone(), clock.clone(), settings.privacy.retention_days);
+        let tick = overrides.notify.map_or(crate::notify::NotifySettings::default().digest_tick, |t| t.digest_tick);
+        let waitlist = crate::waitlist::spawn(state.backends().clone(), state.tenants().clone(), clock.clone(), tick);
         let (notifier, digests) = notifications(settings, &store, &state, clock, overrides.notify)?;
         // Bookings whose outcome was unknown when the process stopped are settled first thing.
         state.backends().booker.spawn_reconciler(state.directory().branches().to_vec());
         crate::telemetry::spawn_metrics_upkeep();
         let (listener, limits) = listener(settings).await?;
-        Ok(Self { listener, state, store, audit_writer, notifier, digests, retention, limits })
+        Ok(Self { listener, state, store, audit_writer, notifier, digests, waitlist, retention, limits })
     }
 
     /// The bound address (port 0 becomes a real port).
@@ -178,7 +181,7 @@ impl Application {
 
     /// Serves until `shutdown` completes, then drains requests and flushes the audit trail.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let Self { listener, state, store, audit_writer, notifier, digests, retention, limits } = self;
+        let Self { listener, state, store, audit_writer, notifier, digests, waitlist, retention, limits } = self;
         tracing::info!(address = %listener.local_addr()?, "frontdesk listening");
         let app = router(state);
         crate::http::serve(listener, app, limits, shutdown).await;
@@ -189,6 +192,7 @@ impl Application {
         // A delivery cut off here is claimed again when its lease runs out: at least once.
         notifier.abort();
         digests.abort();
+        waitlist.abort();
         retention.abort();
         store.close().await;
         tracing::info!("frontdesk stopped");

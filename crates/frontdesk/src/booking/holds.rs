@@ -167,6 +167,17 @@ impl Booker {
         staff: Option<StaffId>,
         start: DateTime<Utc>,
     ) -> Result<Option<Hold>, CalendarError> {
+        self.hold_for(tenant, call_id, (service, staff, start), HOLD_FOR).await
+    }
+
+    /// Holds a slot for `holder` (a call, or a waitlist offer's slot) for `lasting`; as [`Booker::hold`].
+    pub async fn hold_for(
+        &self,
+        tenant: &Arc<BranchContext>,
+        call_id: &str,
+        (service, staff, start): (&Service, Option<StaffId>, DateTime<Utc>),
+        lasting: Duration,
+    ) -> Result<Option<Hold>, CalendarError> {
         self.release(tenant, call_id).await;
         // The same lock as a booking: two callers asking to hold one slot at once must not both
         // pass the window check — the second waits and then sees the first's hold.
@@ -184,7 +195,7 @@ impl Booker {
             FreeStaff::Taken => return Ok(None),
         };
         let part = Part { service: service.clone(), start, staff };
-        Ok(self.keep(calendar, tenant, call_id, &[part]).await?.and_then(|mut held| held.pop()))
+        Ok(self.keep(calendar, tenant, call_id, &[part], lasting).await?.and_then(|mut held| held.pop()))
     }
 
     /// Holds several services back to back from `start` for a call, as [`Booker::hold`] holds
@@ -210,20 +221,21 @@ impl Booker {
             false => self.parts_here(tenant, services, start, staff, earliest).await,
         };
         let Some(parts) = parts.map_err(|e| CalendarError::Unavailable(e.to_string()))? else { return Ok(None) };
-        self.keep(calendar, tenant, call_id, &parts).await
+        self.keep(calendar, tenant, call_id, &parts, HOLD_FOR).await
     }
 
     /// Writes the call's hold of these parts, unless another call claims overlapping time; then
     /// takes their time from the windows, places the reservations behind and lets the whole hold
-    /// lapse after [`HOLD_FOR`].
+    /// lapse after `lasting`.
     async fn keep(
         &self,
         calendar: Arc<dyn CalendarProvider>,
         tenant: &Arc<BranchContext>,
         call_id: &str,
         parts: &[Part],
+        lasting: Duration,
     ) -> Result<Option<Vec<Hold>>, CalendarError> {
-        let until = self.availability.now() + HOLD_FOR;
+        let until = self.availability.now() + lasting;
         let holds: Vec<Hold> = parts
             .iter()
             .map(|p| Hold { service: p.service.id, start: p.start, end: p.start + p.service.duration(), staff: p.staff, reservation_uid: None, until })
@@ -247,14 +259,14 @@ impl Booker {
         }
         if calendar.external() {
             for (part, row) in parts.iter().zip(&rows) {
-                self.reserve_in_background(calendar.clone(), tenant.clone(), part.service.clone(), row.clone());
+                self.reserve_in_background(calendar.clone(), tenant.clone(), part.service.clone(), (row.clone(), lasting));
             }
         }
         // A hold nobody books or releases gives its time back by itself (the rows are ignored
         // once lapsed in any case; this also frees the windows and the Cal.com reservations).
         let (booker, tenant, first) = (self.clone(), tenant.clone(), rows[0].clone());
         tokio::spawn(async move {
-            tokio::time::sleep(HOLD_FOR.to_std().unwrap_or_default()).await;
+            tokio::time::sleep(lasting.to_std().unwrap_or_default()).await;
             if booker.still_held(&first).await {
                 booker.release(&tenant, &first.call_id).await;
             }
@@ -278,7 +290,7 @@ impl Booker {
     /// at once (agents that reserve and book back to back) needs none, and a reservation placed
     /// and released again would spend two of the key's requests a minute for nothing — requests
     /// the next caller's booking may then have to wait for.
-    fn reserve_in_background(&self, calendar: Arc<dyn CalendarProvider>, tenant: Arc<BranchContext>, service: Service, row: HoldRow) {
+    fn reserve_in_background(&self, calendar: Arc<dyn CalendarProvider>, tenant: Arc<BranchContext>, service: Service, (row, lasting): (HoldRow, Duration)) {
         let booker = self.clone();
         tokio::spawn(async move {
             tokio::time::sleep(RESERVE_AFTER).await;
@@ -286,7 +298,7 @@ impl Booker {
                 return;
             }
             let (staff, start, call_id) = (row.staff_id.map(StaffId), row.starts_at, row.call_id.as_str());
-            let minutes = HOLD_FOR.num_minutes() as u32;
+            let minutes = lasting.num_minutes() as u32;
             let slot = HeldSlot { tenant: &tenant, service: &service, staff, start, minutes };
             match calendar.reserve(slot).await {
                 Ok(None) => {}

@@ -119,7 +119,8 @@ pub async fn merge(state: &AppState, operator: &Operator, duplicate: CustomerId,
     }
 }
 
-/// The export as JSON: the person, their appointments, notes, calls and callbacks.
+/// The export as JSON: the person, their appointments, notes, calls, callbacks, waitlist
+/// wishes and SMS consent.
 pub fn record_json(record: &CustomerRecord) -> Value {
     let c = &record.customer;
     json!({
@@ -132,6 +133,10 @@ pub fn record_json(record: &CustomerRecord) -> Value {
         "callbacks": record.callbacks.iter().map(|r| json!({"name": r.name, "phone": r.phone, "reason": r.reason,
             "preferred_time": r.preferred_time, "status": r.status, "created_at": r.created_at,
             "done_note": r.done_note})).collect::<Vec<_>>(),
+        "waitlist": record.waitlist.iter().map(|w| json!({"service": w.service_name, "staff": w.staff_name,
+            "first_day": w.first_day, "last_day": w.last_day, "from": w.from_time, "until": w.until_time,
+            "phone": w.phone, "since": w.created_at})).collect::<Vec<_>>(),
+        "sms_consent": record.sms_consent_at,
     })
 }
 

@@ -69,6 +69,8 @@ pub fn routes() -> Router<AppState> {
         .route("/customers/{id}/notes", post(pages::customers::add_note))
         .route("/customers/{id}/merge", post(pages::customers::merge))
         .route("/customers/{id}/erase", post(pages::customers::erase))
+        .route("/waitlist", get(pages::waitlist::list))
+        .route("/waitlist/{id}/remove", post(pages::waitlist::remove))
         .route("/staff", get(pages::staff::show))
         .route("/staff/absences", post(pages::staff::enter_absence))
         .route("/staff/{id}/hours", post(pages::staff::save_hours))

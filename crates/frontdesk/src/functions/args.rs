@@ -236,6 +236,18 @@ impl BookArgs {
     }
 }
 
+/// Arguments of `join_waitlist`: the wish under `check_availability`'s names, and the name.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct WaitlistArgs {
+    /// Service, date or days, time or window, staff.
+    #[serde(flatten)]
+    pub wish: WishArgs,
+    /// The caller's name.
+    #[serde(alias = "kundenname", alias = "customer_name", alias = "vorname_nachname")]
+    pub name: Text,
+}
+
 /// Arguments of `cancel_appointment`: which appointment (by day, optionally time) and why.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

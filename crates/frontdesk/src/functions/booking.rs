@@ -60,7 +60,9 @@ pub(super) async fn book_with(backends: &Backends, ctx: &CallContext, args: &Boo
         ),
         None => None,
     };
-    // SMS only with the caller's yes, to their own verified number, when it can take SMS
+    // SMS only with the caller's yes, to their own verified number, when it can take SMS; a yes
+    // from a landline is told so (the confirmation goes by e-mail, when there is one)
+    let landline = args.sms_agreed() && backends.sms && caller.as_ref().is_some_and(|n| !n.takes_sms());
     if let (Some(customer), Some(number)) = (&customer, &caller) {
         if args.sms_agreed() && backends.sms && number.takes_sms() {
             backends.store.record_sms_consent(ctx.company().id, customer.id, ctx.now).await.map_err(|e| internal(ctx, e))?;
@@ -87,6 +89,10 @@ pub(super) async fn book_with(backends: &Backends, ctx: &CallContext, args: &Boo
         BookingOutcome::Booked { appointment, repeated, linked } if linked.is_empty() => {
             let view = view(ctx, &appointment, repeated);
             let booked = upcoming(ctx, &appointment);
+            if landline {
+                let sentence = BookingSentence::BookedWithoutSms { booked, by_email: args.email.get().is_some() };
+                return Ok(Reply::ok(sentence, view).with("sms", "not_mobile"));
+            }
             Reply::ok(BookingSentence::Booked(booked), view)
         }
         BookingOutcome::Booked { appointment, repeated, linked } => {

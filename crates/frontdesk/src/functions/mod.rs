@@ -15,6 +15,7 @@ mod context;
 mod dates;
 mod reply;
 mod tools;
+mod waitlist;
 
 pub use agent::retell_agent;
 pub use context::{Backends, CallContext};
@@ -62,6 +63,8 @@ pub enum Function {
     ReserveSlot,
     /// Let the held slot go.
     ReleaseSlotReservation,
+    /// Wait for a fully booked wish.
+    JoinWaitlist,
 }
 
 /// Every name frontdesk answers to, aliases included (DESIGN §7).
@@ -88,6 +91,7 @@ const CATALOGUE: &[(&str, Function)] = &[
     ("query_appointment_by_name", Function::QueryAppointmentByName),
     ("reserve_slot", Function::ReserveSlot),
     ("release_slot_reservation", Function::ReleaseSlotReservation),
+    ("join_waitlist", Function::JoinWaitlist),
 ];
 
 impl Function {
@@ -133,6 +137,7 @@ impl Function {
             Self::QueryAppointmentByName => appointments::query_appointment_by_name(backends, ctx, raw_args).await,
             Self::ReserveSlot => booking::reserve_slot(backends, ctx, raw_args).await,
             Self::ReleaseSlotReservation => booking::release_slot_reservation(backends, ctx).await,
+            Self::JoinWaitlist => waitlist::join_waitlist(backends, ctx, raw_args).await,
         }
     }
 }

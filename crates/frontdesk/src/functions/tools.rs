@@ -24,7 +24,7 @@ fn filler(function: Function, language: Language) -> Option<&'static str> {
         Function::BookAppointment => Filler::Booking,
         Function::RescheduleAppointment => Filler::Moving,
         Function::CancelAppointment => Filler::Cancelling,
-        Function::CollectAppointmentInfo => Filler::OneMoment,
+        Function::CollectAppointmentInfo | Function::JoinWaitlist => Filler::OneMoment,
         _ => return None,
     };
     Some(phrasebook(language).filler(filler))
@@ -125,6 +125,10 @@ fn describe(function: Function) -> (&'static str, Vec<Parameter>) {
             vec![SERVICE, SERVICES, DATE, (TIME.0, TIME.1, TIME.2, true), STAFF],
         ),
         Function::ReleaseSlotReservation => ("Lets the slot held for this call go again.", vec![]),
+        Function::JoinWaitlist => (
+            "Puts the caller on the waitlist when nothing fits their wish: a time that becomes free is offered to them by SMS (or the team calls).",
+            vec![SERVICE, (DATE.0, DATE.1, "The day or days the caller wants (\"Dienstag\", \"nächste Woche\").", true), TIME, ("name", "string", "The caller's full name.", true), STAFF],
+        ),
         Function::GetAlternatives => (
             "Offers the best alternatives around a wished date and time (same day, next workday, next week, earliest).",
             vec![SERVICE, SERVICES, DATE, TIME, STAFF, ("max", "integer", "How many alternatives to offer (1-5, default 3).", false)],
@@ -194,7 +198,7 @@ mod tests {
     fn every_function_has_one_definition_pointing_at_its_endpoint() {
         let tools = retell_tools("https://frontdesk.example/", &ToolsFor { language: Language::De, services: None });
         let tools = tools.as_array().unwrap();
-        assert_eq!(tools.len(), 18);
+        assert_eq!(tools.len(), 19);
         let check = tools.iter().find(|t| t["name"] == "check_availability").unwrap();
         assert_eq!(check["url"], "https://frontdesk.example/retell/functions/check_availability");
         assert_eq!(check["parameters"]["required"], json!(["service", "date"]));

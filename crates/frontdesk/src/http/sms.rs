@@ -17,8 +17,10 @@ const BODY_CHARS: usize = 1600;
 
 /// Words that end all SMS from a business (Twilio's opt-out words, and German ones).
 const STOP_WORDS: [&str; 8] = ["stop", "stopp", "stopall", "unsubscribe", "end", "quit", "abmelden", "abbestellen"];
-/// Words that resume them.
-const START_WORDS: [&str; 4] = ["start", "unstop", "anmelden", "yes"];
+/// Words that resume them ("yes" too, as at Twilio, unless it answers an offer).
+const START_WORDS: [&str; 3] = ["start", "unstop", "anmelden"];
+/// Words that accept a waitlist offer.
+const YES_WORDS: [&str; 4] = ["ja", "yes", "jawohl", "gerne"];
 /// Words that cancel the appointment a reminder was about. (Twilio itself treats CANCEL as an
 /// opt-out unless Advanced Opt-Out is set up without it; ABSAGEN always reaches us.)
 const CANCEL_WORDS: [&str; 4] = ["absagen", "absage", "stornieren", "cancel"];
@@ -28,6 +30,7 @@ enum Ask {
     Stop,
     Start,
     Cancel,
+    Yes,
 }
 
 impl Ask {
@@ -37,6 +40,7 @@ impl Ask {
             k if STOP_WORDS.contains(&k) => Some(Self::Stop),
             k if START_WORDS.contains(&k) => Some(Self::Start),
             k if CANCEL_WORDS.contains(&k) => Some(Self::Cancel),
+            k if YES_WORDS.contains(&k) => Some(Self::Yes),
             _ => None,
         }
     }
@@ -107,9 +111,15 @@ pub async fn inbound(State(state): State<AppState>, headers: HeaderMap, body: St
     let text: String = field(&form, "Body").unwrap_or_default().chars().take(BODY_CHARS).collect();
     let Some(ask) = Ask::of(&text) else { return twiml(None) };
     let store = &state.backends().store;
-    if let Ask::Cancel = ask {
-        return twiml(cancel_by_reply(&state, &from, &companies).await.as_deref());
-    }
+    let ask = match ask {
+        Ask::Cancel => return twiml(cancel_by_reply(&state, &from, &companies).await.as_deref()),
+        Ask::Yes => match accept_offer(&state, &from, &companies).await {
+            Ok(answer) => return twiml(answer.as_deref()),
+            // no offer to answer: a YES is Twilio's START
+            Err(()) => Ask::Start,
+        },
+        other => other,
+    };
     let stop = matches!(ask, Ask::Stop);
     let Some(tenant) = texting_branch(&state, &from, &companies).await else { return twiml(None) };
     let company = tenant.company.id;
@@ -118,6 +128,12 @@ pub async fn inbound(State(state): State<AppState>, headers: HeaderMap, body: St
         return (StatusCode::SERVICE_UNAVAILABLE, twiml(None)).into_response();
     }
     tracing::info!(company = company.0, from = %from.masked(), stop, "SMS opt-out changed");
+    // no offers can reach a stopped number: its waiting wishes end
+    if stop {
+        if let Err(error) = store.end_entries_of_number(company, from.as_str(), state.now()).await {
+            tracing::warn!(%error, "waitlist entries of a stopped number could not be ended");
+        }
+    }
     let business = tenant.company.name.clone();
     let text = if stop { SmsText::Stopped { business } } else { SmsText::Started { business } };
     twiml(Some(&phrasebook(tenant.company.language).sms(&text)))
@@ -131,6 +147,32 @@ async fn texting_branch(state: &AppState, from: &PhoneNumber, companies: &[Compa
         _ => state.backends().store.last_texted_by(from, companies).await.ok().flatten(),
     }?;
     state.directory().branches().iter().find(|b| b.company.id == company).cloned()
+}
+
+/// JA to a waitlist offer: booked (its confirmation follows as the booking's own SMS), or the
+/// answer that the time is gone; `Err` when the number has no offer to answer at all.
+async fn accept_offer(state: &AppState, from: &PhoneNumber, companies: &[CompanyId]) -> Result<Option<String>, ()> {
+    let accepted = crate::waitlist::accept(state.backends(), state.tenants(), from, companies, state.now()).await;
+    let company = match accepted {
+        Ok(crate::waitlist::Accepted::Booked) => return Ok(None),
+        Ok(crate::waitlist::Accepted::Gone { company }) => company,
+        Ok(crate::waitlist::Accepted::NoOffer) => {
+            // an offer that lapsed or went to somebody else is still answered
+            if !state.backends().store.had_offer(from.as_str()).await.unwrap_or(false) {
+                return Err(());
+            }
+            match texting_branch(state, from, companies).await {
+                Some(tenant) => tenant.company.id,
+                None => return Err(()),
+            }
+        }
+        Err(error) => {
+            tracing::error!(%error, "a waitlist answer could not be handled");
+            return Ok(None);
+        }
+    };
+    let Some(tenant) = state.directory().branches().iter().find(|b| b.company.id == company).cloned() else { return Ok(None) };
+    Ok(Some(phrasebook(tenant.company.language).sms(&SmsText::OfferGone { business: tenant.company.name.clone() })))
 }
 
 /// ABSAGEN: cancels the appointment the number was last reminded of, within the company's

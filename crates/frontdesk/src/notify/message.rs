@@ -59,6 +59,9 @@ fn digest(l: Language, data: &NoticeData, figures: &crate::store::DigestFigures,
         (word(l, MessageWord::CancelledHeading), figures.cancelled.to_string()),
         (word(l, MessageWord::CallbacksRequested), figures.callbacks_requested.to_string()),
         (word(l, MessageWord::CallbacksOpen), figures.callbacks_open.to_string()),
+        (word(l, MessageWord::RemindersSent), figures.reminders.to_string()),
+        (word(l, MessageWord::CancelledBySms), figures.cancelled_by_reply.to_string()),
+        (word(l, MessageWord::RefilledFromWaitlist), figures.refilled.to_string()),
     ];
     for (why, n) in &figures.ended_with_nothing {
         rows.push((word(l, MessageWord::EndedWithNothing), format!("{n} ({})", why_in_words(l, why))));
@@ -88,6 +91,7 @@ pub fn event_title(l: Language, event: NoticeEvent) -> &'static str {
         NoticeEvent::BookingUnknown => word(l, MessageWord::BookingUnconfirmed),
         NoticeEvent::DigestDaily => word(l, MessageWord::DailyReport),
         NoticeEvent::BookingReminder => word(l, MessageWord::ReminderTitle),
+        NoticeEvent::WaitlistOffer => word(l, MessageWord::WaitlistOfferTitle),
     }
 }
 
@@ -117,7 +121,7 @@ pub fn for_owner(event: NoticeEvent, data: &NoticeData, console: Option<&str>) -
             format!("{title}: {service}, {} – {name}", when(data.start))
         }
         // (owners are not reminded; the customer's title ends in its colon)
-        NoticeEvent::BookingReminder => format!("{title} {service}, {} – {name}", when(data.start)),
+        NoticeEvent::BookingReminder | NoticeEvent::WaitlistOffer => format!("{title} {service}, {} – {name}", when(data.start)),
         // A digest without its figures (never written so): its title.
         NoticeEvent::DigestDaily => title.to_string(),
     };
@@ -307,6 +311,9 @@ mod tests {
                 callbacks_requested: 4,
                 callbacks_open: 3,
                 ended_with_nothing: vec![("user_hangup".into(), 5), ("agent_hangup".into(), 1)],
+                reminders: 7,
+                cancelled_by_reply: 1,
+                refilled: 1,
             };
             let day = NoticeData { digest: Some(figures), ..booking(language) };
             let digest = for_owner(NoticeEvent::DigestDaily, &day, Some("https://frontdesk.example/admin"));

@@ -36,6 +36,7 @@ pub fn sms_text(event: NoticeEvent, data: &NoticeData, replies: bool) -> Option<
         NoticeEvent::BookingMoved => SmsText::Moved(appointment),
         NoticeEvent::BookingCancelled => SmsText::Cancelled(appointment),
         NoticeEvent::BookingReminder => SmsText::Reminder { appointment, replies },
+        NoticeEvent::WaitlistOffer => SmsText::WaitlistOffer { appointment, minutes: crate::waitlist::OFFER_HOLD.num_minutes() as u32 },
         _ => return None,
     };
     Some(capped(&phrasebook(l).sms(&text)))
@@ -120,7 +121,6 @@ impl Channel for SmsChannel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::speech::Phrasebook;
 
     /// Every SMS a customer can get, in both languages, with what it costs: a reviewer sees the
     /// exact words and that none takes more than two segments.
@@ -145,6 +145,8 @@ mod tests {
                 ("too late to cancel", SmsText::TooLateToCancel { appointment: a.clone(), phone: phone.clone() }),
                 ("cancel failed", SmsText::CancelFailed { business: business.into(), phone: phone.clone() }),
                 ("nothing to cancel", SmsText::NothingToCancel { business: business.into(), phone }),
+                ("waitlist offer", SmsText::WaitlistOffer { appointment: a.clone(), minutes: 15 }),
+                ("offer gone", SmsText::OfferGone { business: business.into() }),
             ];
             for (name, text) in texts {
                 let said = capped(&phrasebook(language).sms(&text));

@@ -24,6 +24,15 @@ pub struct DigestFigures {
     pub callbacks_open: i64,
     /// Calls that ended with no booking and no callback, by why they ended.
     pub ended_with_nothing: Vec<(String, i64)>,
+    /// Reminders written today (DESIGN §15).
+    #[serde(default)]
+    pub reminders: i64,
+    /// Appointments cancelled today by an SMS reply.
+    #[serde(default)]
+    pub cancelled_by_reply: i64,
+    /// Freed times booked today from the waitlist.
+    #[serde(default)]
+    pub refilled: i64,
 }
 
 /// Where a company's digest goes and when.
@@ -75,6 +84,12 @@ impl Store {
             sqlx::query_as(NOTHING).bind(company_id).bind(from).bind(to).fetch_all(pool).await?,
         ));
         let (calls, booked, moved, cancelled, callbacks_requested, callbacks_open) = counts;
+        const SMS: &str = "SELECT
+            (SELECT COUNT(*) FROM appointment_history WHERE company_id = $1 AND at >= $2 AND at < $3 AND action = 'reminded'),
+            (SELECT COUNT(*) FROM appointment_history WHERE company_id = $1 AND at >= $2 AND at < $3 AND action = 'cancelled' AND actor = 'sms'),
+            (SELECT COUNT(*) FROM appointment_history WHERE company_id = $1 AND at >= $2 AND at < $3 AND action = 'booked' AND actor = 'waitlist')";
+        let (reminders, cancelled_by_reply, refilled): (i64, i64, i64) =
+            on_pool!(self, pool => sqlx::query_as(SMS).bind(company_id).bind(from).bind(to).fetch_one(pool).await)?;
         Ok(DigestFigures {
             day: day.to_string(),
             calls,
@@ -84,6 +99,9 @@ impl Store {
             callbacks_requested,
             callbacks_open,
             ended_with_nothing: nothing,
+            reminders,
+            cancelled_by_reply,
+            refilled,
         })
     }
 

@@ -18,6 +18,8 @@ pub enum Actor {
     Frontdesk,
     /// The customer, answering an SMS (ABSAGEN to a reminder).
     SmsReply,
+    /// The waitlist: a waiting customer took a freed time (JA to an offer).
+    Waitlist,
 }
 
 impl Actor {
@@ -29,6 +31,7 @@ impl Actor {
             Self::Calcom => "calcom".into(),
             Self::Frontdesk => "frontdesk".into(),
             Self::SmsReply => "sms".into(),
+            Self::Waitlist => "waitlist".into(),
         }
     }
 
@@ -38,7 +41,7 @@ impl Actor {
         match self {
             Self::Console(_) => super::AppointmentSource::Console,
             Self::Calcom => super::AppointmentSource::Calcom,
-            Self::PhoneAgent | Self::Frontdesk | Self::SmsReply => super::AppointmentSource::Phone,
+            Self::PhoneAgent | Self::Frontdesk | Self::SmsReply | Self::Waitlist => super::AppointmentSource::Phone,
         }
     }
 
@@ -48,6 +51,7 @@ impl Actor {
             "phone agent" => Self::PhoneAgent,
             "calcom" => Self::Calcom,
             "sms" => Self::SmsReply,
+            "waitlist" => Self::Waitlist,
             // rows written before the history knew the login
             "console" => Self::Console(String::new()),
             other => match other.strip_prefix("console:") {
@@ -149,7 +153,7 @@ mod tests {
 
     #[test]
     fn an_actor_reads_back_as_it_was_written() {
-        for actor in [Actor::PhoneAgent, Actor::Console("a@b.example".into()), Actor::Calcom, Actor::Frontdesk, Actor::SmsReply] {
+        for actor in [Actor::PhoneAgent, Actor::Console("a@b.example".into()), Actor::Calcom, Actor::Frontdesk, Actor::SmsReply, Actor::Waitlist] {
             assert_eq!(Actor::parse(&actor.label()), actor);
         }
     }

@@ -19,6 +19,7 @@ mod operators;
 mod outbox;
 mod privacy;
 mod reminders;
+mod waitlist;
 mod sms;
 mod tenants;
 
@@ -39,6 +40,7 @@ pub use operators::{NewOperator, OperatorRow, SessionRow};
 pub use privacy::CustomerRecord;
 pub use sms::{CompanySms, SentSms};
 pub use reminders::{ReminderCandidate, ReminderChannel};
+pub use waitlist::{NewOffer, NewWaitlistEntry, OpenOffer, WaitlistEntry};
 pub use outbox::{FailedNotice, NoticeChannel, NoticeData, NoticeEvent, OutboxMessage};
 pub(crate) use outbox::{write_notice, AppointmentNoticeRow, OUTBOX_INSERT, CallbackNoticeRow, APPOINTMENT_NOTICE, CALLBACK_NOTICE};
 

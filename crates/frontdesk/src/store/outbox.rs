@@ -35,6 +35,9 @@ pub enum NoticeEvent {
     /// A customer's reminder of their appointment (DESIGN §15).
     #[serde(rename = "booking.reminder")]
     BookingReminder,
+    /// A freed time offered to a waiting customer (DESIGN §15).
+    #[serde(rename = "waitlist.offer")]
+    WaitlistOffer,
 }
 
 impl NoticeEvent {
@@ -49,11 +52,12 @@ impl NoticeEvent {
             Self::CallbackOverdue => "callback.overdue",
             Self::DigestDaily => "digest.daily",
             Self::BookingReminder => "booking.reminder",
+            Self::WaitlistOffer => "waitlist.offer",
         }
     }
 
     /// Every event, for decoding.
-    const ALL: [Self; 8] = [
+    const ALL: [Self; 9] = [
         Self::CallbackRequested,
         Self::BookingMade,
         Self::BookingMoved,
@@ -62,6 +66,7 @@ impl NoticeEvent {
         Self::CallbackOverdue,
         Self::DigestDaily,
         Self::BookingReminder,
+        Self::WaitlistOffer,
     ];
 
     /// Whether it is about a callback request (its console page is the callbacks list).

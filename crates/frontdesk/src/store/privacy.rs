@@ -23,6 +23,10 @@ pub struct CustomerRecord {
     pub calls: Vec<ConsoleCall>,
     /// The callbacks they asked for (by their number).
     pub callbacks: Vec<ConsoleCallback>,
+    /// Their waitlist wishes (any state).
+    pub waitlist: Vec<super::WaitlistEntry>,
+    /// When they agreed to SMS, if they did.
+    pub sms_consent_at: Option<DateTime<Utc>>,
 }
 
 /// Every number of customer `$n`: their own and those of duplicates merged into them.
@@ -42,7 +46,7 @@ const CUSTOMER_CALLS: &str = select_calls!(
 
 /// Personal data of customer `$1` of company `$2` leaves every table, in this order (rows that
 /// point at the customer first); then [`ERASE_APPOINTMENTS`] and [`ERASE_CUSTOMER`].
-const ERASE: [&str; 8] = [
+const ERASE: [&str; 10] = [
     // what they asked for in their calls
     concat!("UPDATE function_calls SET detail = NULL WHERE company_id = $2 AND retell_call_id IN (SELECT retell_call_id FROM calls
         WHERE from_number IN ", numbers_of!("$1"), " OR id IN (SELECT call_id FROM appointments WHERE customer_id = $1))"),
@@ -67,6 +71,10 @@ const ERASE: [&str; 8] = [
         WHERE company_id = $2 AND (from_number IN ", numbers_of!("$1"), "
             OR id IN (SELECT call_id FROM appointments WHERE customer_id = $1))"),
     "DELETE FROM customer_notes WHERE customer_id = $1 AND company_id = $2",
+    // their waiting wishes and the offers made to them
+    concat!("DELETE FROM waitlist_offers WHERE company_id = $2 AND entry_id IN (SELECT id FROM waitlist_entries
+        WHERE company_id = $2 AND (customer_id = $1 OR phone IN ", numbers_of!("$1"), "))"),
+    concat!("DELETE FROM waitlist_entries WHERE company_id = $2 AND (customer_id = $1 OR phone IN ", numbers_of!("$1"), ")"),
     // the SMS sent to their numbers and their STOP (with the consent, it goes with the customer)
     concat!("DELETE FROM sms_messages WHERE company_id = $2 AND recipient IN ", numbers_of!("$1")),
     concat!("DELETE FROM sms_optouts WHERE company_id = $2 AND phone IN ", numbers_of!("$1")),
@@ -94,6 +102,9 @@ impl Store {
         let found: Option<Row> = on_pool!(self, pool => sqlx::query_as(CUSTOMER).bind(id).bind(company_id).fetch_optional(pool).await)?;
         let Some((id, company_id, phone, name, email, created_at)) = found else { return Ok(None) };
         let calls = on_pool!(self, pool => sqlx::query_as(CUSTOMER_CALLS).bind(company_id).bind(id).fetch_all(pool).await)?;
+        let waitlist = self.customer_waitlist(company_id, id).await?;
+        const CONSENT: &str = "SELECT sms_consent_at FROM customers WHERE id = $1";
+        let sms_consent_at: Option<DateTime<Utc>> = on_pool!(self, pool => sqlx::query_scalar(CONSENT).bind(id).fetch_one(pool).await)?;
         let callbacks = on_pool!(self, pool => sqlx::query_as(CALLBACKS).bind(company_id).bind(id).fetch_all(pool).await)?;
         Ok(Some(CustomerRecord {
             customer: Customer { id, company_id, phone, name, email },
@@ -102,6 +113,8 @@ impl Store {
             notes: self.customer_notes(company_id, id).await?,
             calls,
             callbacks,
+            waitlist,
+            sms_consent_at,
         }))
     }
 
@@ -144,7 +157,7 @@ impl Store {
         const KEEP_NUMBER: &str = "INSERT INTO customer_notes (company_id, customer_id, text, author, created_at)
             SELECT $1, $3, 'merged: ' || phone || COALESCE(' (' || name || ')', ''), $4, $5 FROM customers WHERE id = $2";
         // `$1` company, `$2` from, `$3` into
-        const MOVE: [&str; 5] = [
+        const MOVE: [&str; 6] = [
             "UPDATE appointments SET customer_id = $3 WHERE customer_id = $2 AND company_id = $1",
             "UPDATE customer_notes SET customer_id = $3 WHERE customer_id = $2 AND company_id = $1",
             // the duplicate's numbers become the kept customer's other numbers (not their own twice)
@@ -154,6 +167,7 @@ impl Store {
                 EXCEPT SELECT $1, $3, phone FROM customer_numbers WHERE customer_id = $3
                 EXCEPT SELECT $1, $3, phone FROM customers WHERE id = $3",
             "DELETE FROM customer_numbers WHERE customer_id = $2 AND company_id = $1",
+            "UPDATE waitlist_entries SET customer_id = $3 WHERE customer_id = $2 AND company_id = $1",
             "DELETE FROM customers WHERE id = $2 AND company_id = $1 AND $3 <> $2",
         ];
         if from == into {

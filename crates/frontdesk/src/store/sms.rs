@@ -102,17 +102,19 @@ impl Store {
         Ok(texted.into_iter().find(|c| companies.is_empty() || companies.contains(c)))
     }
 
-    /// The live, future appointment a number was last reminded of by SMS (among `companies`,
-    /// when given): what an ABSAGEN reply cancels.
+    /// The live, future appointment a number was last reminded of (among `companies`, when
+    /// given): what an ABSAGEN reply cancels. Read from the history, written with the reminder
+    /// itself, so a reply that overtakes the send's bookkeeping still finds it.
     pub async fn reminded_appointment(
         &self,
         number: &PhoneNumber,
         companies: &[CompanyId],
         now: DateTime<Utc>,
     ) -> Result<Option<(CompanyId, crate::domain::AppointmentId)>, StoreError> {
-        const SQL: &str = "SELECT m.company_id, m.appointment_id FROM sms_messages m JOIN appointments a ON a.id = m.appointment_id
-            WHERE m.recipient = $1 AND m.event = 'booking.reminder' AND a.status = 'booked' AND a.starts_at > $2
-            ORDER BY m.created_at DESC, m.id DESC";
+        const SQL: &str = "SELECT a.company_id, a.id FROM appointments a JOIN customers c ON c.id = a.customer_id
+            JOIN appointment_history h ON h.appointment_id = a.id AND h.action = 'reminded'
+            WHERE c.phone = $1 AND a.status = 'booked' AND a.starts_at > $2
+            ORDER BY h.at DESC, h.id DESC";
         let found: Vec<(CompanyId, crate::domain::AppointmentId)> =
             on_pool!(self, pool => sqlx::query_as(SQL).bind(number.as_str()).bind(now).fetch_all(pool).await)?;
         Ok(found.into_iter().find(|(c, _)| companies.is_empty() || companies.contains(c)))

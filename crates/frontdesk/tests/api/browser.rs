@@ -415,6 +415,9 @@ async fn every_console_page_is_accessible_and_fits_a_phone() {
     let customer = found["customers"][0]["id"].as_i64().unwrap();
     let (_, listed) = owner.api(reqwest::Method::GET, "/admin/api/appointments?from=2026-12-01&to=2026-12-01", None).await;
     let appointment = listed["appointments"][0]["id"].as_i64().unwrap();
+    // somebody waits, so the waitlist page has a row to check
+    let joined = app.call_as(7, "join_waitlist", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "name": "Wera Warte"})).await;
+    assert_eq!(joined["success"], true, "{joined}");
     let login_page = browser.open(&app, "/admin/login").await;
     assert!(login_page.contains("password"));
     let mut problems = Vec::new();
@@ -426,6 +429,7 @@ async fn every_console_page_is_accessible_and_fits_a_phone() {
         "/admin/callbacks".to_string(),
         "/admin/calls".to_string(),
         "/admin/customers?q=Anna".to_string(),
+        "/admin/waitlist".to_string(),
         format!("/admin/customers/{customer}"),
         format!("/admin/appointments/{appointment}"),
         "/admin/staff".to_string(),

@@ -89,6 +89,9 @@ async fn without_consent_or_to_a_landline_nothing_is_texted() {
         .await
         .json();
     assert_eq!(booked["success"], true, "{booked}");
+    // the caller hears that no SMS can go to a landline, and that the e-mail confirms it
+    assert_eq!(booked["sms"], "not_mobile", "{booked}");
+    assert!(booked["message"].as_str().unwrap().contains("An Ihre Festnetznummer kann ich leider keine SMS schicken."), "{booked}");
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert!(sms.sim.sent().is_empty(), "{:?}", sms.sim.sent());
 }
@@ -201,4 +204,146 @@ async fn reminders_keep_the_quiet_hours() {
     assert!(texts_saying(&sms, CALLER, "Erinnerung", 0).await.is_empty(), "not in the night");
     app.clock.advance(chrono::Duration::minutes(90)); // 08:00
     assert_eq!(texts_saying(&sms, CALLER, "Erinnerung", 1).await.len(), 1);
+}
+
+/// Caller `n`'s number in `call_as`.
+fn caller(n: usize) -> String {
+    format!("+49151000{n:05}")
+}
+
+/// Caller `n` joins the waitlist for tomorrow (Tuesday) 10:00 with Jonas.
+async fn joins_for_tuesday_ten(app: &TestApp, n: usize, name: &str) {
+    let joined = app
+        .call_as(n, "join_waitlist", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "staff": "Jonas", "name": name}))
+        .await;
+    assert_eq!(joined["success"], true, "{joined}");
+    assert_eq!(joined["by_sms"], true, "{joined}");
+    assert!(joined["message"].as_str().unwrap().contains("Warteliste"), "{joined}");
+}
+
+#[tokio::test]
+async fn a_freed_slot_goes_to_the_waitlist_by_sms_reply_and_the_history_says_so() {
+    let (app, sms) = sms_app().await; // Monday 08:00
+    let booked = app
+        .call("book_appointment", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "name": "Anna Schmidt", "staff": "Jonas", "sms_ok": true}))
+        .await
+        .json();
+    let annas = frontdesk::domain::AppointmentId(booked["appointment_id"].as_i64().unwrap());
+    // 1. a waitlister joins for Tuesday 10:00, which is taken: no offer
+    joins_for_tuesday_ten(&app, 3, "Wera Warte").await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(texts_saying(&sms, &caller(3), "frei geworden", 0).await.is_empty());
+    // 2. the holder is reminded (Monday 10:00) and answers ABSAGEN
+    app.clock.advance(chrono::Duration::hours(2));
+    assert_eq!(texts_saying(&sms, CALLER, "Erinnerung", 1).await.len(), 1);
+    let inbound = format!("{}/sms/inbound", app.address);
+    sms.sim.reply(SID, &inbound, CALLER, SENDER, "ABSAGEN").await;
+    // 3. the waitlister is offered the time and answers JA
+    let offers = texts_saying(&sms, &caller(3), "frei geworden", 1).await;
+    assert_eq!(offers, vec!["Salon Schnittpunkt: Ein Termin ist frei geworden: Di 01.12. 10:00 Herrenhaarschnitt bei Jonas. Antworten Sie JA, um ihn zu buchen. Wir halten ihn 15 Minuten für Sie.".to_string()]);
+    // meanwhile the time is held: a caller asking for it hears it is taken
+    let asked = app.call_as(8, "check_availability", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "staff": "Jonas"})).await;
+    assert_eq!(asked["available"], false, "{asked}");
+    let (status, _) = sms.sim.reply(SID, &inbound, &caller(3), SENDER, "Ja").await;
+    assert_eq!(status, 200);
+    // 4. booked, confirmed by SMS; both histories say what happened
+    let confirmed = texts_saying(&sms, &caller(3), "10:00 Herrenhaarschnitt bei Jonas ist gebucht", 1).await;
+    assert_eq!(confirmed.len(), 1, "{:?}", sms.sim.sent_to(&caller(3)));
+    let theirs = app.call_as(3, "query_appointment", json!({})).await;
+    assert_eq!(theirs["appointments"].as_array().map(Vec::len), Some(1), "{theirs}");
+    let company = frontdesk::domain::CompanyId(1);
+    let anna: Vec<(String, String)> = app.store.appointment_history(company, annas).await.unwrap().into_iter()
+        .map(|h| (h.action.as_str().to_string(), h.actor)).collect();
+    assert_eq!(anna.last().unwrap(), &("cancelled".to_string(), "sms".to_string()), "{anna:?}");
+    let id = frontdesk::domain::AppointmentId(theirs["appointments"][0]["appointment_id"].as_i64().unwrap_or_default());
+    let wera: Vec<(String, String)> = app.store.appointment_history(company, id).await.unwrap().into_iter()
+        .map(|h| (h.action.as_str().to_string(), h.actor)).collect();
+    assert_eq!(wera, vec![("booked".to_string(), "waitlist".to_string())]);
+    // the entry is done, and the owner's digest counts the day
+    assert!(app.store.waiting_entries(Some(company)).await.unwrap().is_empty());
+    let monday = chrono::DateTime::parse_from_rfc3339("2026-11-29T23:00:00Z").unwrap().with_timezone(&chrono::Utc);
+    // (history rows of changes carry the database write's real time, the reminder the test clock's)
+    let until = chrono::Utc::now() + chrono::Duration::days(1);
+    let figures = app.store.digest_figures(company, "2026-11-30", monday, until).await.unwrap();
+    assert_eq!((figures.reminders, figures.cancelled_by_reply, figures.refilled), (1, 1, 1), "{figures:?}");
+}
+
+#[tokio::test]
+async fn two_waitlisters_answer_ja_at_once_and_one_gets_the_time() {
+    let (app, sms) = sms_app().await;
+    let booked = app
+        .call("book_appointment", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "name": "Anna Schmidt", "staff": "Jonas"}))
+        .await
+        .json();
+    assert_eq!(booked["success"], true);
+    joins_for_tuesday_ten(&app, 3, "Wera Warte").await;
+    joins_for_tuesday_ten(&app, 4, "Willi Warte").await;
+    let cancelled = app.call("cancel_appointment", json!({"date": "morgen"})).await.json();
+    assert_eq!(cancelled["success"], true, "{cancelled}");
+    assert_eq!(texts_saying(&sms, &caller(3), "frei geworden", 1).await.len(), 1);
+    assert_eq!(texts_saying(&sms, &caller(4), "frei geworden", 1).await.len(), 1);
+    let inbound = format!("{}/sms/inbound", app.address);
+    let (three, four) = (caller(3), caller(4));
+    let (a, b) = tokio::join!(sms.sim.reply(SID, &inbound, &three, SENDER, "JA"), sms.sim.reply(SID, &inbound, &four, SENDER, "ja"));
+    let gone = [&a.1, &b.1].iter().filter(|answer| answer.contains("Leider ist der Termin schon vergeben. Sie bleiben auf der Warteliste.")).count();
+    assert_eq!(gone, 1, "one hears it is gone: {a:?} {b:?}");
+    let mut booked = 0;
+    for n in [3, 4] {
+        booked += app.call_as(n, "query_appointment", json!({})).await["appointments"].as_array().map_or(0, Vec::len);
+    }
+    assert_eq!(booked, 1, "exactly one booking");
+    // the one who lost stays on the list
+    assert_eq!(app.store.waiting_entries(Some(frontdesk::domain::CompanyId(1))).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn the_owner_sees_the_waitlist_and_removes_an_entry_and_others_cannot() {
+    let app = crate::console::console_app().await; // no SMS: offers would go to the owner as callbacks
+    let joined = app
+        .call_as(3, "join_waitlist", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "staff": "Jonas", "name": "Wera Warte"}))
+        .await;
+    assert_eq!(joined["success"], true, "{joined}");
+    let owner = crate::console::login(&app, "inhaberin@schnittpunkt.example", crate::console::PASSWORD).await.unwrap();
+    let (status, page) = owner.page("/admin/waitlist").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Wera Warte") && page.contains("Herrenhaarschnitt") && page.contains("10:00–10:01"), "{page}");
+    let id = app.store.waiting_entries(Some(frontdesk::domain::CompanyId(1))).await.unwrap()[0].id;
+    // another company's owner and a staff login cannot remove it
+    let riverside = crate::console::login(&app, "owner@riverside.example", crate::console::PASSWORD).await.unwrap();
+    let (status, _) = riverside.form(&format!("/admin/waitlist/{id}/remove"), &[], true).await;
+    assert_eq!(status, 404);
+    let jonas = crate::console::login(&app, "jonas@schnittpunkt.example", crate::console::PASSWORD).await.unwrap();
+    let (status, _) = jonas.form(&format!("/admin/waitlist/{id}/remove"), &[], true).await;
+    assert_eq!(status, 403);
+    let (status, location) = owner.form(&format!("/admin/waitlist/{id}/remove"), &[], true).await;
+    assert_eq!((status, location.as_str()), (303, "/admin/waitlist"));
+    let (_, page) = owner.page("/admin/waitlist").await;
+    assert!(!page.contains("Wera Warte") && page.contains("Niemand wartet."), "{page}");
+}
+
+#[tokio::test]
+async fn without_sms_a_freed_time_becomes_a_callback_for_the_owner() {
+    let app = TestApp::spawn().await;
+    let booked = app
+        .call("book_appointment", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "name": "Anna Schmidt", "staff": "Jonas"}))
+        .await
+        .json();
+    assert_eq!(booked["success"], true);
+    let joined = app
+        .call_as(3, "join_waitlist", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "staff": "Jonas", "name": "Wera Warte"}))
+        .await;
+    assert_eq!(joined["by_sms"], false, "{joined}");
+    assert!(joined["message"].as_str().unwrap().contains("ruft Sie jemand aus dem Team an"), "{joined}");
+    assert_eq!(app.call("cancel_appointment", json!({"date": "morgen"})).await.json()["success"], true);
+    let mut found = Vec::new();
+    for _ in 0..100 {
+        found = app.store.open_callbacks(frontdesk::domain::CompanyId(1)).await.unwrap();
+        if !found.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].phone, caller(3));
+    assert!(found[0].reason.as_deref().unwrap_or_default().contains("Termin frei geworden: Herrenhaarschnitt 01.12.2026 10:00"), "{found:?}");
 }

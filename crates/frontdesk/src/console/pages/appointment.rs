@@ -63,6 +63,7 @@ fn actor_words(l: Language, label: &str) -> String {
         Actor::Calcom => word(l, AppointmentWord::ByCalcom).to_string(),
         Actor::Frontdesk => word(l, AppointmentWord::ByFrontdesk).to_string(),
         Actor::SmsReply => word(l, AppointmentWord::BySms).to_string(),
+        Actor::Waitlist => word(l, AppointmentWord::ByWaitlist).to_string(),
         Actor::Console(email) if email.is_empty() => format!("{} {}", word(l, AppointmentWord::By), word(l, crate::speech::PageWord::Console)),
         Actor::Console(email) => format!("{} {email}", word(l, AppointmentWord::By)),
     }

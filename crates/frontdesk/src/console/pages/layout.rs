@@ -21,6 +21,8 @@ pub enum Nav {
     Calls,
     /// Customers: search, profile, notes.
     Customers,
+    /// Who waits for a freed time.
+    Waitlist,
     /// Staff: working hours, breaks, absences.
     Staff,
     /// Services, staff, hours, closures.
@@ -78,6 +80,7 @@ pub fn page(operator: &Operator, frame: &Frame, active: Nav, title: &str, body: 
         (Nav::Callbacks, "/admin/callbacks", word(l, PageWord::Callbacks)),
         (Nav::Calls, "/admin/calls", word(l, PageWord::Calls)),
         (Nav::Customers, "/admin/customers", word(l, PageWord::Customers)),
+        (Nav::Waitlist, "/admin/waitlist", word(l, PageWord::Waitlist)),
         (Nav::Staff, "/admin/staff", word(l, PageWord::Staff)),
         (Nav::Settings, "/admin/settings", word(l, PageWord::Settings)),
         (Nav::Retell, "/admin/retell", "Retell"),

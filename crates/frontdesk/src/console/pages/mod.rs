@@ -12,6 +12,7 @@ pub mod retell;
 pub mod settings;
 pub mod staff;
 pub mod staff_day;
+pub mod waitlist;
 
 use crate::speech::{word, PageWord};
 use super::session::{operator_of, Operator, Unauthenticated};

@@ -27,7 +27,7 @@ So arbeitest du:
 - Gib Tag und Uhrzeit so an die Funktionen weiter, wie der Anrufer sie gesagt hat (\"nächsten Dienstag\", \"halb drei\"); rechne nichts selbst um.
 - Vor dem Buchen: Lies Leistung, Tag, Uhrzeit und Namen vor und warte auf ein klares Ja. Erst dann book_appointment (oder collect_appointment_info mit confirm=true). Nach dem Buchen den Bestätigungssatz der Funktion vorlesen.
 - Frage vor dem Buchen, ob der Anrufer Bestätigung und Erinnerung per SMS an seine Nummer möchte. Nur bei einem klaren Ja sms_ok=true mitgeben; sonst weglassen.
-- Ist ein Termin vergeben, biete die genannten Alternativen an. Will der Anrufer nachdenken, halte den Termin mit reserve_slot fest und gib ihn mit release_slot_reservation frei, wenn er ihn nicht will.
+- Ist ein Termin vergeben, biete die genannten Alternativen an. Passt keine, biete die Warteliste an und trage den Anrufer mit join_waitlist ein (Leistung, Tag oder Tage, Uhrzeit oder Tageszeit, Name). Will der Anrufer nachdenken, halte den Termin mit reserve_slot fest und gib ihn mit release_slot_reservation frei, wenn er ihn nicht will.
 - Verschieben und Absagen nur über reschedule_appointment und cancel_appointment; die Regeln der Funktion gelten.
 - Kommst du nicht weiter (Frage außerhalb der Termine, der Kalender antwortet nicht, der Anrufer möchte einen Menschen): biete einen Rückruf an und notiere ihn mit request_callback. Niemand legt auf, ohne zu wissen, wie es weitergeht.
 - Beende das Gespräch erst, wenn der Anrufer nichts mehr braucht.",
@@ -401,6 +401,31 @@ fn booking(sentence: &BookingSentence, today: NaiveDate) -> String {
         BookingSentence::Released(false) => "Es war kein Termin für Sie reserviert.".into(),
         BookingSentence::ReadBack(booking) => format!("{} — richtig?", capitalise(&summary(booking, today))),
         BookingSentence::Summary(booking) => summary(booking, today),
+        BookingSentence::BookedWithoutSms { booked, by_email } => {
+            let instead = if *by_email { " Die Bestätigung bekommen Sie per E-Mail." } else { "" };
+            format!(
+                "{} An Ihre Festnetznummer kann ich leider keine SMS schicken.{instead}",
+                booking(&BookingSentence::Booked(booked.clone()), today)
+            )
+        }
+        BookingSentence::WaitlistJoined { service, days, by_sms } => {
+            let when = match days {
+                (first, last) if first == last => spoken_date(*first, today, L),
+                (first, last) => format!("zwischen {} und {}", spoken_date(*first, today, L), spoken_date(*last, today, L)),
+            };
+            let how = if *by_sms {
+                "Wird ein Termin frei, bekommen Sie eine SMS und können ihn mit JA buchen."
+            } else {
+                "Wird ein Termin frei, ruft Sie jemand aus dem Team an."
+            };
+            format!("Ich habe Sie für {service} {when} auf die Warteliste gesetzt. {how}")
+        }
+        BookingSentence::WaitlistNeedsNumber => {
+            "Ihre Rufnummer ist unterdrückt, daher kann ich Sie nicht auf die Warteliste setzen. Darf ich einen Rückruf notieren?".into()
+        }
+        BookingSentence::WaitlistFull { max } => format!(
+            "Sie stehen schon mit {max} Wünschen auf unserer Warteliste, mehr geht am Telefon nicht. Soll jemand aus dem Team Sie zurückrufen?"
+        ),
     }
 }
 
@@ -514,6 +539,12 @@ fn page_word(word: PageWord) -> &'static str {
         PageWord::Callbacks => "Rückrufe",
         PageWord::Calls => "Anrufe",
         PageWord::Customers => "Kunden",
+        PageWord::Waitlist => "Warteliste",
+        PageWord::WaitlistDays => "Tage",
+        PageWord::WaitlistTimes => "Uhrzeit",
+        PageWord::WaitlistOffered => "angeboten",
+        PageWord::NobodyWaiting => "Niemand wartet.",
+        PageWord::WaitlistExplained => "Anrufer, deren Wunsch ausgebucht war. Wird ein passender Termin frei, bekommen die am längsten Wartenden eine SMS; er wird 15 Minuten für sie gehalten, das erste JA bucht ihn.",
         PageWord::CustomerSearchHint => "Name oder Ziffern der Nummer",
         PageWord::Search => "Suchen",
         PageWord::NobodyFound => "Niemanden gefunden.",
@@ -774,6 +805,10 @@ fn message_word(word: MessageWord) -> &'static str {
         MessageWord::AppointmentCancelledTitle => "Termin storniert",
         MessageWord::AppointmentConfirmed => "Terminbestätigung:",
         MessageWord::ReminderTitle => "Erinnerung an Ihren Termin:",
+        MessageWord::RemindersSent => "Erinnerungen gesendet",
+        MessageWord::CancelledBySms => "Per SMS abgesagt",
+        MessageWord::RefilledFromWaitlist => "Von der Warteliste neu belegt",
+        MessageWord::WaitlistOfferTitle => "Termin frei geworden:",
         MessageWord::LookingForward => "Wir freuen uns auf Sie.",
         MessageWord::AppointmentMovedTitle => "Termin verschoben",
         MessageWord::BookingUnconfirmed => "Buchung unbestätigt",
@@ -837,6 +872,7 @@ fn appointment_word(word: AppointmentWord) -> &'static str {
         AppointmentWord::ActionNoShow => "nicht erschienen",
         AppointmentWord::ActionReminded => "erinnert",
         AppointmentWord::BySms => "per SMS",
+        AppointmentWord::ByWaitlist => "von der Warteliste",
         AppointmentWord::ByPhoneAgent => "vom Telefonagenten",
         AppointmentWord::ByCalcom => "in Cal.com",
         AppointmentWord::ByFrontdesk => "von frontdesk",
@@ -929,6 +965,8 @@ fn sms(text: &SmsText) -> String {
             "{business}: Ihre Absage hat gerade nicht geklappt. Bitte rufen Sie uns an{}.",
             phone.as_deref().map(|p| format!(": {p}")).unwrap_or_default()
         ),
+        SmsText::WaitlistOffer { appointment: a, minutes } => format!("{}: Ein Termin ist frei geworden: {}. Antworten Sie JA, um ihn zu buchen. Wir halten ihn {minutes} Minuten für Sie.", a.business, sms_appointment(a)),
+        SmsText::OfferGone { business } => format!("{business}: Leider ist der Termin schon vergeben. Sie bleiben auf der Warteliste."),
         SmsText::NothingToCancel { business, phone } => format!(
             "{business}: Zu dieser Nummer haben wir keinen offenen Termin gefunden. Bei Fragen rufen Sie uns gern an{}.",
             phone.as_deref().map(|p| format!(": {p}")).unwrap_or_default()

@@ -27,7 +27,7 @@ How you work:
 - Pass days and times to the functions as the caller said them (\"next Tuesday\", \"half past two\"); do not convert them yourself.
 - Before booking: read back the service, day, time and name and wait for a clear yes. Only then call book_appointment (or collect_appointment_info with confirm=true). After booking, read the function's confirmation sentence.
 - Before booking, ask whether the caller wants the confirmation and a reminder by text message to their number. Pass sms_ok=true only after a clear yes; otherwise leave it out.
-- When a time is taken, offer the alternatives you were given. If the caller wants to think, hold the time with reserve_slot and let it go with release_slot_reservation if they decline.
+- When a time is taken, offer the alternatives you were given. If none suits, offer the waitlist and add the caller with join_waitlist (service, day or days, time or part of the day, name). If the caller wants to think, hold the time with reserve_slot and let it go with release_slot_reservation if they decline.
 - Move and cancel only through reschedule_appointment and cancel_appointment; the function's rules apply.
 - When you are stuck (a question beyond appointments, the calendar does not answer, the caller wants a person): offer a callback and note it with request_callback. Nobody hangs up without knowing what happens next.
 - End the call only when the caller needs nothing more.",
@@ -404,6 +404,31 @@ fn booking(sentence: &BookingSentence, today: NaiveDate) -> String {
         BookingSentence::Released(false) => "There was no time held for you.".into(),
         BookingSentence::ReadBack(booking) => format!("{} — is that right?", capitalise(&summary(booking, today))),
         BookingSentence::Summary(booking) => summary(booking, today),
+        BookingSentence::BookedWithoutSms { booked, by_email } => {
+            let instead = if *by_email { " You will get the confirmation by e-mail." } else { "" };
+            format!(
+                "{} I cannot send text messages to your landline number, I'm afraid.{instead}",
+                booking(&BookingSentence::Booked(booked.clone()), today)
+            )
+        }
+        BookingSentence::WaitlistJoined { service, days, by_sms } => {
+            let when = match days {
+                (first, last) if first == last => spoken_date(*first, today, L),
+                (first, last) => format!("between {} and {}", spoken_date(*first, today, L), spoken_date(*last, today, L)),
+            };
+            let how = if *by_sms {
+                "If a time becomes free, you will get a text and can book it by replying YES."
+            } else {
+                "If a time becomes free, someone from the team will call you."
+            };
+            format!("I have put you on the waitlist for {service} {when}. {how}")
+        }
+        BookingSentence::WaitlistNeedsNumber => {
+            "Your number is withheld, so I cannot put you on the waitlist. May I note a callback instead?".into()
+        }
+        BookingSentence::WaitlistFull { max } => format!(
+            "You are already on our waitlist with {max} wishes; I cannot add more by phone. Shall someone from the team call you back?"
+        ),
     }
 }
 
@@ -519,6 +544,12 @@ fn page_word(word: PageWord) -> &'static str {
         PageWord::Callbacks => "Callbacks",
         PageWord::Calls => "Calls",
         PageWord::Customers => "Customers",
+        PageWord::Waitlist => "Waitlist",
+        PageWord::WaitlistDays => "Days",
+        PageWord::WaitlistTimes => "Times",
+        PageWord::WaitlistOffered => "offered",
+        PageWord::NobodyWaiting => "Nobody is waiting.",
+        PageWord::WaitlistExplained => "Callers whose wish was fully booked. When a matching time becomes free, those waiting longest get a text; it is held 15 minutes for them, and the first YES books it.",
         PageWord::CustomerSearchHint => "Name or digits of the number",
         PageWord::Search => "Search",
         PageWord::NobodyFound => "Nobody found.",
@@ -779,6 +810,10 @@ fn message_word(word: MessageWord) -> &'static str {
         MessageWord::AppointmentCancelledTitle => "Appointment cancelled",
         MessageWord::AppointmentConfirmed => "Appointment confirmed:",
         MessageWord::ReminderTitle => "Reminder of your appointment:",
+        MessageWord::RemindersSent => "Reminders sent",
+        MessageWord::CancelledBySms => "Cancelled by text reply",
+        MessageWord::RefilledFromWaitlist => "Refilled from the waitlist",
+        MessageWord::WaitlistOfferTitle => "A time became free:",
         MessageWord::LookingForward => "We look forward to seeing you.",
         MessageWord::AppointmentMovedTitle => "Appointment moved",
         MessageWord::BookingUnconfirmed => "Booking unconfirmed",
@@ -842,6 +877,7 @@ fn appointment_word(word: AppointmentWord) -> &'static str {
         AppointmentWord::ActionNoShow => "did not come",
         AppointmentWord::ActionReminded => "reminded",
         AppointmentWord::BySms => "by SMS",
+        AppointmentWord::ByWaitlist => "from the waitlist",
         AppointmentWord::ByPhoneAgent => "by the phone agent",
         AppointmentWord::ByCalcom => "in Cal.com",
         AppointmentWord::ByFrontdesk => "by frontdesk",
@@ -932,6 +968,8 @@ fn sms(text: &SmsText) -> String {
             "{business}: we could not cancel just now. Please call us{}.",
             phone.as_deref().map(|p| format!(" on {p}")).unwrap_or_default()
         ),
+        SmsText::WaitlistOffer { appointment: a, minutes } => format!("{}: a time became free: {}. Reply YES to book it. We hold it for you for {minutes} minutes.", a.business, sms_appointment(a)),
+        SmsText::OfferGone { business } => format!("{business}: sorry, that time has been taken. You stay on the waitlist."),
         SmsText::NothingToCancel { business, phone } => format!(
             "{business}: we found no upcoming appointment for this number. If you have questions, please call us{}.",
             phone.as_deref().map(|p| format!(" on {p}")).unwrap_or_default()

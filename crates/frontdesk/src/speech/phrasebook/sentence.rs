@@ -199,6 +199,14 @@ impl From<AvailabilitySentence> for Sentence {
 pub enum BookingSentence {
     /// Booked.
     Booked(Upcoming),
+    /// Booked; the caller wanted SMS, but their number cannot take it (`by_email`: the
+    /// confirmation goes by e-mail instead).
+    BookedWithoutSms {
+        /// What was booked.
+        booked: Upcoming,
+        /// Whether an e-mail confirms it.
+        by_email: bool,
+    },
     /// Several services booked back to back, in order.
     BookedLinked(Vec<Upcoming>),
     /// Taken between asking and booking; other times, or a callback.
@@ -223,6 +231,20 @@ pub enum BookingSentence {
     ReadBack(Upcoming),
     /// The short form of a gathered booking, as it is put in the answer's data.
     Summary(Upcoming),
+    /// Put on the waitlist for a service on these days (`by_sms`: offers come by SMS, else the
+    /// team calls).
+    WaitlistJoined {
+        /// The service.
+        service: String,
+        /// First and last day.
+        days: (NaiveDate, NaiveDate),
+        /// Whether a free time is offered by SMS.
+        by_sms: bool,
+    },
+    /// A hidden number cannot be told of a free time.
+    WaitlistNeedsNumber,
+    /// The caller waits for as many wishes as allowed.
+    WaitlistFull { max: u32 },
 }
 
 impl From<BookingSentence> for Sentence {

@@ -57,6 +57,18 @@ pub enum SmsText {
         /// The branch's number.
         phone: Option<String>,
     },
+    /// A freed time offered to a waiting customer, held for `minutes`.
+    WaitlistOffer {
+        /// The time.
+        appointment: SmsAppointment,
+        /// How long it is held.
+        minutes: u32,
+    },
+    /// JA came after the offered time was taken (or lapsed): they stay on the list.
+    OfferGone {
+        /// The business.
+        business: String,
+    },
     /// ABSAGEN from a number without a reminded appointment: nothing changed.
     NothingToCancel {
         /// The business.

@@ -35,6 +35,18 @@ pub enum PageWord {
     Calls,
     /// Customers
     Customers,
+    /// Waitlist
+    Waitlist,
+    /// Days
+    WaitlistDays,
+    /// Times
+    WaitlistTimes,
+    /// offered
+    WaitlistOffered,
+    /// Nobody is waiting.
+    NobodyWaiting,
+    /// Callers whose wish was fully booked. A time that becomes free is offered to the oldest matching ones by SMS and held 15 minutes; the first YES books it.
+    WaitlistExplained,
     /// Name or some digits of the number
     CustomerSearchHint,
     /// Search
@@ -550,6 +562,14 @@ pub enum MessageWord {
     AppointmentConfirmed,
     /// Reminder of your appointment:
     ReminderTitle,
+    /// Reminders sent
+    RemindersSent,
+    /// Cancelled by SMS reply
+    CancelledBySms,
+    /// Refilled from the waitlist
+    RefilledFromWaitlist,
+    /// A time became free:
+    WaitlistOfferTitle,
     /// We look forward to seeing you.
     LookingForward,
     /// Appointment moved
@@ -675,6 +695,8 @@ pub enum AppointmentWord {
     ActionReminded,
     /// by SMS
     BySms,
+    /// from the waitlist
+    ByWaitlist,
     /// by the phone agent
     ByPhoneAgent,
     /// in Cal.com

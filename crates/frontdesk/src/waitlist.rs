@@ -1,0 +1,238 @@
+//! The waitlist (DESIGN §15): callers whose wish was fully booked wait for a time to become
+//! free. Every round (each instance; the database keeps it once) looks for a free time in each
+//! waiting wish — however it became free: a cancellation or move here, in the console or in
+//! Cal.com — holds it for [`OFFER_HOLD`], and offers it by SMS to the oldest matching entries
+//! (or, without SMS, to the owner as a callback). The first JA books it from the hold; later
+//! ones hear it is gone and stay on the list. Entries end on their last day, when the customer
+//! is booked for the service, or on STOP.
+
+use crate::booking::{BookingOutcome, BookingRequest};
+use crate::clock::Clock;
+use crate::domain::{BranchContext, PhoneNumber, ServiceId, StaffId};
+use crate::functions::Backends;
+use crate::speech::{word, MessageWord};
+use crate::store::{Actor, NewCallback, NewOffer, NoticeData, OpenOffer, Priority, StoreError, WaitlistEntry};
+use crate::tenants::LiveTenants;
+use chrono::{DateTime, Duration, Utc};
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// How long a freed time is held for the customers it is offered to.
+pub const OFFER_HOLD: Duration = Duration::minutes(15);
+/// How many waiting customers one freed time is offered to at once (oldest first).
+pub const OFFER_FANOUT: usize = 3;
+
+/// Runs the rounds every `tick` until the process ends (domain time from `clock`).
+pub fn spawn(backends: Backends, tenants: LiveTenants, clock: Arc<dyn Clock>, tick: std::time::Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            if let Err(error) = round(&backends, &tenants, clock.now()).await {
+                tracing::warn!(%error, "waitlist round failed");
+            }
+            tokio::time::sleep(tick).await;
+        }
+    })
+}
+
+/// The key of a freed time: also the holder of its hold and the booking's call id.
+fn slot_key(tenant: &BranchContext, service: ServiceId, staff: Option<StaffId>, start: DateTime<Utc>) -> String {
+    format!("waitlist:{}:{}:{}:{}", tenant.branch.id.0, service.0, staff.map_or(0, |s| s.0), start.timestamp())
+}
+
+/// Whether a waiting entry would take `start` (local day and time inside its wish, its staff member).
+fn admits(entry: &WaitlistEntry, tenant: &BranchContext, start: DateTime<Utc>, staff: &[StaffId]) -> bool {
+    let local = start.with_timezone(&tenant.company.timezone).naive_local();
+    let (Some((first, last)), Some((from, until))) = (entry.days(), entry.times()) else { return false };
+    let person = entry.staff_id.is_none_or(|wanted| staff.is_empty() || staff.contains(&StaffId(wanted)));
+    local.date() >= first && local.date() <= last && local.time() >= from && local.time() < until && person
+}
+
+/// One round: lapsed offers expire, finished entries end, free times are offered; how many
+/// offers were made.
+pub async fn round(backends: &Backends, tenants: &LiveTenants, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    let store = &backends.store;
+    store.expire_offers(now).await?;
+    store.end_entries_booked_elsewhere(now).await?;
+    let entries = store.waiting_entries(None).await?;
+    let directory = tenants.directory();
+    let mut offered: HashSet<i64> = entries.iter().filter(|e| e.offered).map(|e| e.id).collect();
+    let mut made = 0;
+    for entry in &entries {
+        let Some(tenant) = directory.branch(entry.branch_id).cloned() else { continue };
+        let today = now.with_timezone(&tenant.company.timezone).date_naive();
+        if entry.days().is_none_or(|(_, last)| last < today) {
+            store.end_waitlist_entry(entry.company_id, entry.id, "expired", now).await?;
+            continue;
+        }
+        if offered.contains(&entry.id) {
+            continue;
+        }
+        if let Some(group) = offer_to(backends, &tenant, entry, &entries, &offered, now).await? {
+            made += group.len();
+            offered.extend(group);
+        }
+    }
+    Ok(made)
+}
+
+/// Finds the first free time in `entry`'s wish that it was not offered before, holds it and
+/// offers it to it and the next oldest waiting entries it suits; the entries offered to.
+async fn offer_to(
+    backends: &Backends,
+    tenant: &Arc<BranchContext>,
+    entry: &WaitlistEntry,
+    entries: &[WaitlistEntry],
+    offered: &HashSet<i64>,
+    now: DateTime<Utc>,
+) -> Result<Option<Vec<i64>>, StoreError> {
+    let Some(service) = tenant.branch.service(ServiceId(entry.service_id)).cloned() else { return Ok(None) };
+    let (Some((first, last)), Some((from, until))) = (entry.days(), entry.times()) else { return Ok(None) };
+    let zone = tenant.company.timezone;
+    let window_from = crate::domain::local_instant(zone, first.and_time(from)).max(now);
+    let window_to = crate::domain::local_instant(zone, last.and_time(until));
+    if window_from >= window_to {
+        return Ok(None);
+    }
+    let staff = entry.staff_id.map(StaffId);
+    let read = match backends.availability.slots(tenant, &service, staff, window_from, window_to).await {
+        Ok(read) => read,
+        Err(error) => {
+            tracing::warn!(%error, "waitlist: availability could not be read");
+            return Ok(None);
+        }
+    };
+    let before: HashSet<String> = backends.store.offered_slots(entry.id).await?.into_iter().collect();
+    let free = read.slots.into_iter().find(|slot| {
+        let person = staff.or(slot.staff.first().copied());
+        admits(entry, tenant, slot.start, &slot.staff) && !before.contains(&slot_key(tenant, service.id, person, slot.start))
+    });
+    let Some(slot) = free else { return Ok(None) };
+    let person = staff.or(slot.staff.first().copied());
+    let key = slot_key(tenant, service.id, person, slot.start);
+    // offered to others already: it stays theirs while held (holding it again would free it a moment)
+    if backends.store.slot_on_offer(&key, now).await? {
+        return Ok(None);
+    }
+    let held = backends.booker.hold_for(tenant, &key, (&service, person, slot.start), OFFER_HOLD).await;
+    let Ok(Some(hold)) = held else { return Ok(None) };
+    let group: Vec<&WaitlistEntry> = entries
+        .iter()
+        .filter(|e| e.branch_id == entry.branch_id && e.service_id == entry.service_id && !offered.contains(&e.id))
+        .filter(|e| e.id == entry.id || admits(e, tenant, slot.start, &slot.staff))
+        .take(OFFER_FANOUT)
+        .collect();
+    let data = NoticeData {
+        company: tenant.company.name.clone(),
+        branch: Some(tenant.branch.name.clone()),
+        language: tenant.company.language.code().to_string(),
+        timezone: zone.name().to_string(),
+        appointment_id: None,
+        callback_id: None,
+        service: Some(service.name.clone()),
+        staff: hold.staff.and_then(|s| tenant.branch.staff_member(s)).map(|p| p.name.clone()),
+        start: Some(slot.start),
+        end: Some(slot.end),
+        customer_name: None,
+        phone: None,
+        email: None,
+        reason: None,
+        preferred_time: None,
+        priority: None,
+        sequence: 0,
+        digest: None,
+    };
+    let offer = NewOffer { slot_key: &key, start: slot.start, staff_id: hold.staff.map(|s| s.0), expires_at: hold.until, data: &data };
+    backends.store.offer_slot(&offer, &group, backends.sms, now).await?;
+    if !backends.sms {
+        // no SMS: the owner calls them
+        for waiting in &group {
+            let l = tenant.company.language;
+            let when = slot.start.with_timezone(&zone).format(word(l, MessageWord::DateTimeFormat));
+            let reason = format!("{} {} {when}", word(l, MessageWord::WaitlistOfferTitle), service.name);
+            let callback = NewCallback {
+                company_id: tenant.company.id,
+                branch_id: tenant.branch.id,
+                call_id: None,
+                customer_name: Some(waiting.name.clone()),
+                phone: waiting.phone.clone(),
+                preferred_time: None,
+                reason: Some(reason),
+                priority: Priority::High,
+                created_at: now,
+            };
+            backends.store.insert_callback(&callback).await?;
+        }
+    }
+    tracing::info!(branch = tenant.branch.id.0, service = service.id.0, offered = group.len(), "waitlist: a free time is offered");
+    Ok(Some(group.iter().map(|e| e.id).collect()))
+}
+
+/// What became of a JA.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Accepted {
+    /// Booked (the confirmation follows as the booking's own notice).
+    Booked,
+    /// Somebody else was first, or the offer lapsed: they stay on the list.
+    Gone {
+        /// The company, for the answer.
+        company: crate::domain::CompanyId,
+    },
+    /// No offer to this number.
+    NoOffer,
+}
+
+/// A JA from `from`: books the newest open offer to it from its hold, exactly once per slot.
+pub async fn accept(backends: &Backends, tenants: &LiveTenants, from: &PhoneNumber, companies: &[crate::domain::CompanyId], now: DateTime<Utc>) -> Result<Accepted, StoreError> {
+    let store = &backends.store;
+    let Some(offer) = store.open_offer_for(from.as_str(), companies, now).await? else {
+        return Ok(Accepted::NoOffer);
+    };
+    let gone = Accepted::Gone { company: offer.company_id };
+    if !store.accept_offer(offer.id, now).await? {
+        return Ok(gone);
+    }
+    let Some(tenant) = tenants.directory().branch(offer.branch_id).cloned() else {
+        store.offer_failed(offer.id).await?;
+        return Ok(gone);
+    };
+    match book(backends, &tenant, &offer).await {
+        Some(appointment) => {
+            store.offer_booked(&offer, appointment, now).await?;
+            Ok(Accepted::Booked)
+        }
+        None => {
+            store.offer_failed(offer.id).await?;
+            Ok(gone)
+        }
+    }
+}
+
+/// Books an accepted offer from its hold; the appointment, or `None` when the time is gone.
+async fn book(backends: &Backends, tenant: &Arc<BranchContext>, offer: &OpenOffer) -> Option<crate::domain::AppointmentId> {
+    let request = BookingRequest {
+        tenant: tenant.clone(),
+        call_id: offer.slot_key.clone(),
+        call_row_id: None,
+        service: ServiceId(offer.service_id),
+        more: Vec::new(),
+        staff: offer.staff_id.map(StaffId),
+        start: offer.starts_at,
+        customer_id: offer.customer_id,
+        name: offer.name.clone(),
+        phone: Some(offer.phone.clone()),
+        email: None,
+        notes: None,
+        by: Actor::Waitlist,
+    };
+    match backends.booker.book(&request).await {
+        Ok(BookingOutcome::Booked { appointment, .. }) => Some(appointment.id),
+        Ok(other) => {
+            tracing::info!(outcome = ?std::mem::discriminant(&other), "waitlist: the accepted time could not be booked");
+            None
+        }
+        Err(error) => {
+            tracing::warn!(%error, "waitlist: booking an accepted offer failed");
+            None
+        }
+    }
+}
