@@ -262,6 +262,10 @@ impl Conversation<'_> {
         for choice in choices.iter().take(2) {
             let mut args = slot_args(choice);
             args[name_key] = json!(name);
+            // half the callers want their confirmation by SMS too (sent after the answer)
+            if rng.gen_bool(0.5) {
+                args["sms_ok"] = json!(true);
+            }
             let answer = if rng.gen_bool(0.8) {
                 let held = self.function("reserve_slot", "reserve_slot", slot_args(choice)).await;
                 self.think.pause(rng).await;

@@ -27,10 +27,12 @@ pub struct Notices {
     pub email: i64,
     /// Notices not (yet) delivered: pending or failed.
     pub undelivered: i64,
+    /// SMS notices written (callers who agreed).
+    pub sms: i64,
 }
 
 const NOTICES: &str = "SELECT COUNT(*) FILTER (WHERE channel = 'webhook'), COUNT(*) FILTER (WHERE channel LIKE 'email%'),
-    COUNT(*) FILTER (WHERE status <> 'sent') FROM outbox";
+    COUNT(*) FILTER (WHERE status <> 'sent'), COUNT(*) FILTER (WHERE channel = 'sms_customer') FROM outbox";
 
 /// Live appointments with the event type they occupy (a staff member's own, or the service's).
 const LIVE: &str = "WITH live AS (
@@ -78,7 +80,7 @@ pub async fn check(database: &Database) -> anyhow::Result<Integrity> {
 /// The outbox's notices now (a pass waits on this until they are delivered).
 pub async fn notices(database: &Database) -> anyhow::Result<Notices> {
     let url = database.url();
-    let (webhook, email, undelivered): (i64, i64, i64) = match database {
+    let (webhook, email, undelivered, sms): (i64, i64, i64, i64) = match database {
         Database::Sqlite(_) => {
             let pool = sqlx::SqlitePool::connect(&url).await?;
             let counts = sqlx::query_as(NOTICES).fetch_one(&pool).await?;
@@ -92,7 +94,7 @@ pub async fn notices(database: &Database) -> anyhow::Result<Notices> {
             counts
         }
     };
-    Ok(Notices { webhook, email, undelivered })
+    Ok(Notices { webhook, email, undelivered, sms })
 }
 
 async fn open_callbacks(database: &str) -> anyhow::Result<usize> {

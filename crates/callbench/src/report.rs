@@ -302,19 +302,23 @@ pub fn notices_lost(result: &PassResult) -> Option<i64> {
     let (notices, received) = (result.integrity?.notices, result.received.as_ref()?);
     let missing_hooks = (notices.webhook - received.distinct as i64).max(0);
     let missing_mails = (notices.email - received.mails as i64).max(0);
-    Some(notices.undelivered + missing_hooks + missing_mails + received.forged as i64)
+    let missing_sms = (notices.sms - received.sms as i64).max(0);
+    Some(notices.undelivered + missing_hooks + missing_mails + missing_sms + received.sms_repeats as i64 + received.forged as i64)
 }
 
 fn notices_line(result: &PassResult) -> Option<String> {
     let (notices, received) = (result.integrity?.notices, result.received.as_ref()?);
     Some(format!(
-        "- notifications: {} webhook and {} e-mail notices written with the changes; received {} webhooks ({} distinct, {} badly signed) and {} e-mails; {} undelivered; from change to webhook {}",
+        "- notifications: {} webhook, {} e-mail and {} SMS notices written with the changes; received {} webhooks ({} distinct, {} badly signed), {} e-mails and {} SMS ({} repeated); {} undelivered; from change to webhook {}",
         notices.webhook,
         notices.email,
+        notices.sms,
         received.webhooks,
         received.distinct,
         received.forged,
         received.mails,
+        received.sms,
+        received.sms_repeats,
         notices.undelivered,
         received.lag_ms.map(|[p50, p99, max]| format!("p50 {p50:.0} ms, p99 {p99:.0} ms, max {max:.0} ms")).unwrap_or("-".into()),
     ))
@@ -343,6 +347,7 @@ fn pass_json(result: &PassResult) -> Value {
         "notifications": result.received.as_ref().zip(result.integrity).map(|(r, i)| json!({
             "webhook_notices": i.notices.webhook, "email_notices": i.notices.email, "undelivered": i.notices.undelivered,
             "webhooks_received": r.webhooks, "distinct": r.distinct, "forged": r.forged, "mails_received": r.mails,
+            "sms_notices": i.notices.sms, "sms_received": r.sms, "sms_repeats": r.sms_repeats,
             "lag_ms": r.lag_ms, "lost": notices_lost(result),
         })),
         "elapsed_s": result.elapsed.as_secs_f64(),

@@ -226,6 +226,7 @@ pub async fn start(servers: &Servers, cache: bool) -> anyhow::Result<Running> {
     if let Some(inbox) = &inbox {
         env.push(("FRONTDESK_SMTP_URL".into(), inbox.smtp_url.clone()));
         env.push(("FRONTDESK_SMTP_FROM".into(), "frontdesk <noreply@callbench.example>".into()));
+        env.extend(inbox.sms_env());
     }
     let started = std::time::Instant::now();
     let (frontdesks, balancer) = match cluster {

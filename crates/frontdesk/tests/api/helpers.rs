@@ -467,6 +467,16 @@ pub async fn two_instances(
     tenants: Option<String>,
     now: DateTime<Utc>,
 ) -> Option<(TestApp, TestApp)> {
+    two_instances_with(calcom, tenants, now, &[]).await
+}
+
+/// [`two_instances`] with more settings for both (SMS, say).
+pub async fn two_instances_with(
+    calcom: Option<&calsim::Running>,
+    tenants: Option<String>,
+    now: DateTime<Utc>,
+    env: &[(&'static str, String)],
+) -> Option<(TestApp, TestApp)> {
     let dir = tempfile::tempdir().unwrap();
     let database = database_url(Backend::Postgres, &dir).await?;
     let redis = std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
@@ -483,6 +493,9 @@ pub async fn two_instances(
             .env("FRONTDESK_REDIS_URL", redis.clone())
             .env("FRONTDESK_REDIS_PREFIX", prefix.clone())
             .env("FRONTDESK_ADMIN_TOKEN", crate::console::ADMIN_TOKEN);
+        for (name, value) in env {
+            builder = builder.env(name, value.clone());
+        }
         if let Some(sim) = calcom {
             builder = builder.calcom(sim);
         }

@@ -347,3 +347,69 @@ async fn without_sms_a_freed_time_becomes_a_callback_for_the_owner() {
     assert_eq!(found[0].phone, caller(3));
     assert!(found[0].reason.as_deref().unwrap_or_default().contains("Termin frei geworden: Herrenhaarschnitt 01.12.2026 10:00"), "{found:?}");
 }
+
+#[tokio::test]
+async fn on_postgresql_two_instances_remind_once_and_one_of_two_ja_books() {
+    let sms = serve_sms(SmsSim::new(&[(SID, TOKEN)]), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let env = [
+        ("FRONTDESK_SMS_URL", sms.base_url.clone()),
+        ("FRONTDESK_SMS_ACCOUNT_SID", SID.to_string()),
+        ("FRONTDESK_SMS_AUTH_TOKEN", TOKEN.to_string()),
+        ("FRONTDESK_SMS_FROM", SENDER.to_string()),
+    ];
+    let Some((a, b)) = crate::helpers::two_instances_with(None, None, crate::helpers::monday_morning(), &env).await else { return };
+    // Anna books on one instance, two wait on the other
+    let booked = a
+        .call("book_appointment", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "name": "Anna Schmidt", "staff": "Jonas", "sms_ok": true}))
+        .await
+        .json();
+    assert_eq!(booked["success"], true, "{booked}");
+    joins_for_tuesday_ten(&b, 3, "Wera Warte").await;
+    joins_for_tuesday_ten(&b, 4, "Willi Warte").await;
+    // both instances plan reminders: Anna gets one
+    for app in [&a, &b] {
+        app.clock.advance(chrono::Duration::hours(2));
+    }
+    assert_eq!(texts_saying(&sms, CALLER, "Erinnerung", 1).await.len(), 1);
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(texts_saying(&sms, CALLER, "Erinnerung", 1).await.len(), 1, "exactly once from two instances");
+    // ABSAGEN to one instance frees the time; both offer rounds run; each waiting number gets one offer
+    let (_, answer) = sms.sim.reply(SID, &format!("{}/sms/inbound", a.address), CALLER, SENDER, "ABSAGEN").await;
+    assert!(!answer.contains("<Message>"), "{answer}");
+    assert_eq!(texts_saying(&sms, &caller(3), "frei geworden", 1).await.len(), 1);
+    assert_eq!(texts_saying(&sms, &caller(4), "frei geworden", 1).await.len(), 1);
+    // the two JA arrive at the same moment, one at each instance
+    let (three, four) = (caller(3), caller(4));
+    let (to_a, to_b) = (format!("{}/sms/inbound", a.address), format!("{}/sms/inbound", b.address));
+    let (x, y) = tokio::join!(sms.sim.reply(SID, &to_a, &three, SENDER, "JA"), sms.sim.reply(SID, &to_b, &four, SENDER, "JA"));
+    let gone = [&x.1, &y.1].iter().filter(|answer| answer.contains("schon vergeben")).count();
+    assert_eq!(gone, 1, "{x:?} {y:?}");
+    let mut booked = 0;
+    for n in [3, 4] {
+        booked += a.call_as(n, "query_appointment", json!({})).await["appointments"].as_array().map_or(0, Vec::len);
+    }
+    assert_eq!(booked, 1, "exactly one booking");
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    for n in [3, 4] {
+        assert_eq!(texts_saying(&sms, &caller(n), "frei geworden", 1).await.len(), 1, "one offer each");
+    }
+}
+
+#[tokio::test]
+async fn a_long_or_unknown_reply_changes_nothing_and_is_bounded() {
+    let (app, sms) = sms_app().await;
+    let booked = app
+        .call("book_appointment", json!({"service": "Herrenhaarschnitt", "date": "übermorgen", "time": "10:00", "name": "Anna Schmidt", "sms_ok": true}))
+        .await
+        .json();
+    assert_eq!(booked["success"], true);
+    let inbound = format!("{}/sms/inbound", app.address);
+    // 2,000 characters of chatter: read up to 1,600, not a keyword, nothing changes
+    let (status, answer) = sms.sim.reply(SID, &inbound, CALLER, SENDER, &"Hallo ".repeat(333)).await;
+    assert_eq!((status, answer.contains("<Message>")), (200, false), "{answer}");
+    // ABSAGEN from a number that was never reminded of anything: nothing changes
+    let (status, answer) = sms.sim.reply(SID, &inbound, "+4917600000001", SENDER, "ABSAGEN").await;
+    assert_eq!(status, 200, "{answer}");
+    let mine = app.call("query_appointment", json!({})).await.json();
+    assert_eq!(mine["appointments"].as_array().map(Vec::len), Some(1), "{mine}");
+}
