@@ -121,17 +121,30 @@ async fn offer_to(
         .filter(|e| e.id == entry.id || admits(e, tenant, slot.start, &slot.staff))
         .take(OFFER_FANOUT)
         .collect();
-    let data = NoticeData {
+    let staff_name = hold.staff.and_then(|s| tenant.branch.staff_member(s)).map(|p| p.name.clone());
+    let data = offer_data(tenant, &service, staff_name, (slot.start, slot.end));
+    let offer = NewOffer { slot_key: &key, start: slot.start, staff_id: hold.staff.map(|s| s.0), expires_at: hold.until, data: &data };
+    backends.store.offer_slot(&offer, &group, backends.sms, now).await?;
+    if !backends.sms {
+        call_them(backends, tenant, &service, slot.start, &group, now).await?;
+    }
+    tracing::info!(branch = tenant.branch.id.0, service = service.id.0, offered = group.len(), "waitlist: a free time is offered");
+    Ok(Some(group.iter().map(|e| e.id).collect()))
+}
+
+/// What an offer's SMS says: the business, the time, the service and who.
+fn offer_data(tenant: &BranchContext, service: &crate::domain::Service, staff: Option<String>, (start, end): (DateTime<Utc>, DateTime<Utc>)) -> NoticeData {
+    NoticeData {
         company: tenant.company.name.clone(),
         branch: Some(tenant.branch.name.clone()),
         language: tenant.company.language.code().to_string(),
-        timezone: zone.name().to_string(),
+        timezone: tenant.company.timezone.name().to_string(),
         appointment_id: None,
         callback_id: None,
         service: Some(service.name.clone()),
-        staff: hold.staff.and_then(|s| tenant.branch.staff_member(s)).map(|p| p.name.clone()),
-        start: Some(slot.start),
-        end: Some(slot.end),
+        staff,
+        start: Some(start),
+        end: Some(end),
         customer_name: None,
         phone: None,
         email: None,
@@ -140,31 +153,36 @@ async fn offer_to(
         priority: None,
         sequence: 0,
         digest: None,
-    };
-    let offer = NewOffer { slot_key: &key, start: slot.start, staff_id: hold.staff.map(|s| s.0), expires_at: hold.until, data: &data };
-    backends.store.offer_slot(&offer, &group, backends.sms, now).await?;
-    if !backends.sms {
-        // no SMS: the owner calls them
-        for waiting in &group {
-            let l = tenant.company.language;
-            let when = slot.start.with_timezone(&zone).format(word(l, MessageWord::DateTimeFormat));
-            let reason = format!("{} {} {when}", word(l, MessageWord::WaitlistOfferTitle), service.name);
-            let callback = NewCallback {
-                company_id: tenant.company.id,
-                branch_id: tenant.branch.id,
-                call_id: None,
-                customer_name: Some(waiting.name.clone()),
-                phone: waiting.phone.clone(),
-                preferred_time: None,
-                reason: Some(reason),
-                priority: Priority::High,
-                created_at: now,
-            };
-            backends.store.insert_callback(&callback).await?;
-        }
     }
-    tracing::info!(branch = tenant.branch.id.0, service = service.id.0, offered = group.len(), "waitlist: a free time is offered");
-    Ok(Some(group.iter().map(|e| e.id).collect()))
+}
+
+/// Without SMS the owner calls the waiting customers: an urgent callback each.
+async fn call_them(
+    backends: &Backends,
+    tenant: &BranchContext,
+    service: &crate::domain::Service,
+    start: DateTime<Utc>,
+    group: &[&WaitlistEntry],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let l = tenant.company.language;
+    let when = start.with_timezone(&tenant.company.timezone).format(word(l, MessageWord::DateTimeFormat));
+    let reason = format!("{} {} {when}", word(l, MessageWord::WaitlistOfferTitle), service.name);
+    for waiting in group {
+        let callback = NewCallback {
+            company_id: tenant.company.id,
+            branch_id: tenant.branch.id,
+            call_id: None,
+            customer_name: Some(waiting.name.clone()),
+            phone: waiting.phone.clone(),
+            preferred_time: None,
+            reason: Some(reason.clone()),
+            priority: Priority::High,
+            created_at: now,
+        };
+        backends.store.insert_callback(&callback).await?;
+    }
+    Ok(())
 }
 
 /// What became of a JA.

@@ -21,6 +21,26 @@ fn internal(ctx: &CallContext, error: impl std::fmt::Display) -> Reply {
     Reply::internal()
 }
 
+/// Records the caller's yes to SMS — only to their own verified number, when SMS is set up and
+/// the number can take it; whether they said yes from a landline (they are told so).
+async fn sms_consent(
+    backends: &Backends,
+    ctx: &CallContext,
+    args: &BookArgs,
+    customer: Option<&crate::store::Customer>,
+    caller: Option<&PhoneNumber>,
+) -> Result<bool, Reply> {
+    if !args.sms_agreed() || !backends.sms {
+        return Ok(false);
+    }
+    let (Some(customer), Some(number)) = (customer, caller) else { return Ok(false) };
+    if !number.takes_sms() {
+        return Ok(true);
+    }
+    backends.store.record_sms_consent(ctx.company().id, customer.id, ctx.now).await.map_err(|e| internal(ctx, e))?;
+    Ok(false)
+}
+
 /// Books the wished slot for the caller; a retried call returns the first answer.
 pub async fn book_appointment(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Reply {
     book(backends, ctx, raw).await.unwrap_or_else(|failure| failure)
@@ -60,14 +80,7 @@ pub(super) async fn book_with(backends: &Backends, ctx: &CallContext, args: &Boo
         ),
         None => None,
     };
-    // SMS only with the caller's yes, to their own verified number, when it can take SMS; a yes
-    // from a landline is told so (the confirmation goes by e-mail, when there is one)
-    let landline = args.sms_agreed() && backends.sms && caller.as_ref().is_some_and(|n| !n.takes_sms());
-    if let (Some(customer), Some(number)) = (&customer, &caller) {
-        if args.sms_agreed() && backends.sms && number.takes_sms() {
-            backends.store.record_sms_consent(ctx.company().id, customer.id, ctx.now).await.map_err(|e| internal(ctx, e))?;
-        }
-    }
+    let landline = sms_consent(backends, ctx, args, customer.as_ref(), caller.as_ref()).await?;
     let start = ctx.instant(local);
     let request = BookingRequest {
         tenant: ctx.tenant.clone(),

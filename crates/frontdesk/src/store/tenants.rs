@@ -110,6 +110,27 @@ macro_rules! upsert_branch {
     }};
 }
 
+/// A company of the tenants file, inserted or updated by its name (`$1`…`$23` as bound in
+/// [`Store::import_tenants`]).
+const COMPANY_UPSERT: &str = "INSERT INTO companies (name, language, timezone, calendar, calcom_api_key, cancel_hours_before, created_at, updated_at, region, locale,
+                        retell_api_key, max_bookings_per_call, max_upcoming_per_caller, booking_horizon_days,
+                        notify_email, notify_webhook_url, notify_webhook_secret, digest_time, min_notice_minutes,
+                        sms_from, sms_account_sid, sms_auth_token, reminder_hours, reminder_channel)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
+                     ON CONFLICT (name) DO UPDATE SET language = excluded.language, timezone = excluded.timezone,
+                        calendar = excluded.calendar, calcom_api_key = excluded.calcom_api_key,
+                        cancel_hours_before = excluded.cancel_hours_before, updated_at = excluded.updated_at,
+                        region = excluded.region, locale = excluded.locale, retell_api_key = excluded.retell_api_key,
+                        max_bookings_per_call = excluded.max_bookings_per_call,
+                        max_upcoming_per_caller = excluded.max_upcoming_per_caller,
+                        booking_horizon_days = excluded.booking_horizon_days,
+                        notify_email = excluded.notify_email, notify_webhook_url = excluded.notify_webhook_url,
+                        notify_webhook_secret = excluded.notify_webhook_secret, digest_time = excluded.digest_time,
+                        min_notice_minutes = excluded.min_notice_minutes, sms_from = excluded.sms_from,
+                        sms_account_sid = excluded.sms_account_sid, sms_auth_token = excluded.sms_auth_token,
+                        reminder_hours = excluded.reminder_hours, reminder_channel = excluded.reminder_channel
+                     RETURNING id";
+
 impl Store {
     /// Imports every company of the file; running it twice changes nothing.
     ///
@@ -130,25 +151,7 @@ impl Store {
                 return Ok(false);
             }
             for company in &file.companies {
-                let company_id: CompanyId = sqlx::query_scalar(
-                    "INSERT INTO companies (name, language, timezone, calendar, calcom_api_key, cancel_hours_before, created_at, updated_at, region, locale,
-                        retell_api_key, max_bookings_per_call, max_upcoming_per_caller, booking_horizon_days,
-                        notify_email, notify_webhook_url, notify_webhook_secret, digest_time, min_notice_minutes,
-                        sms_from, sms_account_sid, sms_auth_token, reminder_hours, reminder_channel)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
-                     ON CONFLICT (name) DO UPDATE SET language = excluded.language, timezone = excluded.timezone,
-                        calendar = excluded.calendar, calcom_api_key = excluded.calcom_api_key,
-                        cancel_hours_before = excluded.cancel_hours_before, updated_at = excluded.updated_at,
-                        region = excluded.region, locale = excluded.locale, retell_api_key = excluded.retell_api_key,
-                        max_bookings_per_call = excluded.max_bookings_per_call,
-                        max_upcoming_per_caller = excluded.max_upcoming_per_caller,
-                        booking_horizon_days = excluded.booking_horizon_days,
-                        notify_email = excluded.notify_email, notify_webhook_url = excluded.notify_webhook_url,
-                        notify_webhook_secret = excluded.notify_webhook_secret, digest_time = excluded.digest_time,
-                        min_notice_minutes = excluded.min_notice_minutes, sms_from = excluded.sms_from,
-                        sms_account_sid = excluded.sms_account_sid, sms_auth_token = excluded.sms_auth_token,
-                        reminder_hours = excluded.reminder_hours, reminder_channel = excluded.reminder_channel
-                     RETURNING id")
+                let company_id: CompanyId = sqlx::query_scalar(COMPANY_UPSERT)
                     .bind(&company.name)
                     .bind(company.language.code())
                     .bind(company.timezone.name())
