@@ -49,10 +49,15 @@ impl Drop for Running {
 /// Serves a simulator on `address` (port 0 picks a free one) in the current runtime.
 pub async fn serve(sim: Sim, address: SocketAddr) -> std::io::Result<Running> {
     let sim = Arc::new(sim);
+    let (base_url, stop) = serve_router(api::router(sim.clone()), address).await?;
+    Ok(Running { base_url, sim, stop: Some(stop) })
+}
+
+/// Serves `app` on `address` until the returned sender is used or dropped; its base URL.
+pub(crate) async fn serve_router(app: axum::Router, address: SocketAddr) -> std::io::Result<(String, oneshot::Sender<()>)> {
     let listener = TcpListener::bind(address).await?;
     let base_url = format!("http://{}", listener.local_addr()?);
     let (stop, stopped) = oneshot::channel::<()>();
-    let app = api::router(sim.clone());
     tokio::spawn(async move {
         let _ = axum::serve(listener, app)
             .with_graceful_shutdown(async {
@@ -60,5 +65,5 @@ pub async fn serve(sim: Sim, address: SocketAddr) -> std::io::Result<Running> {
             })
             .await;
     });
-    Ok(Running { base_url, sim, stop: Some(stop) })
+    Ok((base_url, stop))
 }

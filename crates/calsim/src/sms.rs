@@ -17,7 +17,6 @@ use serde_json::json;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 /// One message the simulator accepted.
@@ -241,17 +240,7 @@ impl Drop for RunningSms {
 /// Serves `sim` on `address` (port 0 picks a free one).
 pub async fn serve_sms(sim: SmsSim, address: SocketAddr) -> std::io::Result<RunningSms> {
     let sim = Arc::new(sim);
-    let listener = TcpListener::bind(address).await?;
-    let base_url = format!("http://{}", listener.local_addr()?);
-    let (stop, stopped) = oneshot::channel::<()>();
-    let app = router(sim.clone());
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await;
-    });
+    let (base_url, stop) = crate::serve_router(router(sim.clone()), address).await?;
     Ok(RunningSms { base_url, sim, stop: Some(stop) })
 }
 

@@ -122,6 +122,27 @@ pub struct MoveTo {
     pub service: Option<crate::domain::ServiceId>,
 }
 
+/// A calendar entry booking `appointment`'s customer again — restored, or moved to another
+/// service — for `service` with `staff` at `start`.
+fn entry_again<'a>(
+    appointment: &'a Appointment,
+    (tenant, service, staff, start): (&'a BranchContext, &'a Service, Option<StaffId>, DateTime<Utc>),
+    call_id: &'a str,
+    name: &'a str,
+) -> NewEntry<'a> {
+    NewEntry {
+        tenant,
+        service,
+        staff,
+        start,
+        appointment_id: appointment.id,
+        call_id,
+        name,
+        phone: appointment.phone.as_deref(),
+        email: appointment.email.as_deref(),
+    }
+}
+
 /// The reason a calendar is given for a move.
 fn moved_by(by: &Actor) -> &'static str {
     match by {
@@ -542,17 +563,7 @@ impl Booker {
         }
         let name = appointment.customer_name.clone().unwrap_or_default();
         let call_id = format!("restore:{}", appointment.id);
-        let entry = NewEntry {
-            tenant,
-            service: &service,
-            staff,
-            start,
-            appointment_id: appointment.id,
-            call_id: &call_id,
-            name: &name,
-            phone: appointment.phone.as_deref(),
-            email: appointment.email.as_deref(),
-        };
+        let entry = entry_again(appointment, (tenant, &service, staff, start), &call_id, &name);
         let uid = match calendar.create(entry).await {
             Ok(uid) => uid,
             Err(CalendarError::SlotTaken) => return Ok(false),

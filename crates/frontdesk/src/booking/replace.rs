@@ -3,7 +3,7 @@
 //! neither; when the old one cannot be cancelled, the new one is taken back and nothing moved.
 
 use super::Booker;
-use crate::calendar::{CalendarError, CalendarProvider, NewEntry};
+use crate::calendar::{CalendarError, CalendarProvider};
 use crate::domain::{BranchContext, Service, StaffId};
 use crate::store::{Actor, Appointment, MovedTo};
 use chrono::{DateTime, Utc};
@@ -34,17 +34,7 @@ impl Booker {
         let name = appointment.customer_name.clone().unwrap_or_default();
         // one key per target: a repeated attempt finds its own booking in Cal.com's metadata
         let call_id = format!("move:{}:{}:{}", appointment.id, new.service.id.0, new.start.timestamp());
-        let entry = NewEntry {
-            tenant,
-            service: new.service,
-            staff: new.staff,
-            start: new.start,
-            appointment_id: appointment.id,
-            call_id: &call_id,
-            name: &name,
-            phone: appointment.phone.as_deref(),
-            email: appointment.email.as_deref(),
-        };
+        let entry = super::entry_again(appointment, (tenant, new.service, new.staff, new.start), &call_id, &name);
         let uid = match calendar.create(entry).await {
             Ok(uid) => uid,
             Err(CalendarError::SlotTaken) => return Ok(false),
