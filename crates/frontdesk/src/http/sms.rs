@@ -121,19 +121,28 @@ pub async fn inbound(State(state): State<AppState>, headers: HeaderMap, body: St
         other => other,
     };
     let stop = matches!(ask, Ask::Stop);
-    let Some(tenant) = texting_branch(&state, &from, &companies).await else { return twiml(None) };
-    let company = tenant.company.id;
-    if let Err(error) = store.set_sms_stopped(company, &from, stop, state.now()).await {
-        tracing::error!(%error, "an SMS opt-out could not be stored");
-        return (StatusCode::SERVICE_UNAVAILABLE, twiml(None)).into_response();
-    }
-    tracing::info!(company = company.0, from = %from.masked(), stop, "SMS opt-out changed");
-    // no offers can reach a stopped number: its waiting wishes end
-    if stop {
-        if let Err(error) = store.end_entries_of_number(company, from.as_str(), state.now()).await {
-            tracing::warn!(%error, "waitlist entries of a stopped number could not be ended");
+    // the companies sending from the number answered, else every company that may text them: a
+    // shared sender's STOP ends them all (the careful reading)
+    let targets = match companies.as_slice() {
+        [] => store.sms_companies_of(&from).await.unwrap_or_default(),
+        some => some.to_vec(),
+    };
+    for company in &targets {
+        if let Err(error) = store.set_sms_stopped(*company, &from, stop, state.now()).await {
+            tracing::error!(%error, "an SMS opt-out could not be stored");
+            return (StatusCode::SERVICE_UNAVAILABLE, twiml(None)).into_response();
+        }
+        // no offers can reach a stopped number: its waiting wishes end
+        if stop {
+            if let Err(error) = store.end_entries_of_number(*company, from.as_str(), state.now()).await {
+                tracing::warn!(%error, "waitlist entries of a stopped number could not be ended");
+            }
         }
     }
+    tracing::info!(companies = targets.len(), from = %from.masked(), stop, "SMS opt-out changed");
+    let Some(tenant) = targets.first().and_then(|c| state.directory().branches().iter().find(|b| b.company.id == *c).cloned()) else {
+        return twiml(None);
+    };
     let business = tenant.company.name.clone();
     let text = if stop { SmsText::Stopped { business } } else { SmsText::Started { business } };
     twiml(Some(&phrasebook(tenant.company.language).sms(&text)))

@@ -120,6 +120,18 @@ impl Store {
         Ok(found.into_iter().find(|(c, _)| companies.is_empty() || companies.contains(c)))
     }
 
+    /// The companies that may text a number: that texted it, or where it agreed to SMS; the most
+    /// recent first.
+    pub async fn sms_companies_of(&self, number: &PhoneNumber) -> Result<Vec<CompanyId>, StoreError> {
+        const SQL: &str = "SELECT company_id, MAX(at) AS last FROM (
+                SELECT company_id, created_at AS at FROM sms_messages WHERE recipient = $1
+                UNION ALL SELECT company_id, sms_consent_at AS at FROM customers WHERE phone = $1 AND sms_consent_at IS NOT NULL
+            ) known GROUP BY company_id ORDER BY last DESC, company_id";
+        let rows: Vec<(CompanyId, Option<DateTime<Utc>>)> =
+            on_pool!(self, pool => sqlx::query_as(SQL).bind(number.as_str()).fetch_all(pool).await)?;
+        Ok(rows.into_iter().map(|(company, _)| company).collect())
+    }
+
     /// STOP (`stopped`) or START from a number, for one company.
     pub async fn set_sms_stopped(&self, company_id: CompanyId, number: &PhoneNumber, stopped: bool, at: DateTime<Utc>) -> Result<(), StoreError> {
         const STOP: &str = "INSERT INTO sms_optouts (company_id, phone, stopped_at) VALUES ($1, $2, $3) ON CONFLICT (company_id, phone) DO NOTHING";

@@ -182,7 +182,7 @@ impl Store {
         const SQL: &str = "UPDATE waitlist_entries SET status = 'ended', ended_reason = 'booked', updated_at = $1
             WHERE status = 'waiting' AND EXISTS (SELECT 1 FROM appointments a LEFT JOIN customers c ON c.id = a.customer_id
                 WHERE a.company_id = waitlist_entries.company_id AND a.service_id = waitlist_entries.service_id
-                  AND a.status IN ('booked', 'pending') AND a.created_at > waitlist_entries.created_at AND a.starts_at > $1
+                  AND a.status IN ('booked', 'pending') AND a.created_at >= waitlist_entries.created_at AND a.starts_at > $1
                   AND (a.customer_id = waitlist_entries.customer_id OR c.phone = waitlist_entries.phone))";
         Ok(on_pool!(self, pool => sqlx::query(SQL).bind(now).execute(pool).await.map(|r| r.rows_affected()))?)
     }

@@ -155,6 +155,7 @@ async fn a_reminder_goes_out_once_and_absagen_cancels_within_the_policy() {
     assert_eq!(reminders, vec!["Salon Schnittpunkt: Erinnerung an Ihren Termin Mi 02.12. 10:00 Herrenhaarschnitt bei Jonas. Falls Sie nicht kommen können, antworten Sie ABSAGEN.".to_string()]);
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(texts_saying(&sms, CALLER, "Erinnerung", 1).await.len(), 1, "exactly once");
+    assert!(texts_saying(&sms, &caller(2), "Erinnerung", 0).await.is_empty(), "none for the cancelled one");
     // ABSAGEN exactly 24 h before: within the policy; the cancellation answers by SMS
     let inbound = format!("{}/sms/inbound", app.address);
     let (status, answer) = sms.sim.reply(SID, &inbound, CALLER, SENDER, "Absagen bitte").await;
@@ -412,4 +413,62 @@ async fn a_long_or_unknown_reply_changes_nothing_and_is_bounded() {
     assert_eq!(status, 200, "{answer}");
     let mine = app.call("query_appointment", json!({})).await.json();
     assert_eq!(mine["appointments"].as_array().map(Vec::len), Some(1), "{mine}");
+}
+
+#[tokio::test]
+async fn a_moved_appointment_is_reminded_for_its_new_time_only() {
+    let (app, sms) = sms_app().await; // Monday 08:00
+    let booked = app
+        .call("book_appointment", json!({"service": "Herrenhaarschnitt", "date": "übermorgen", "time": "10:00", "name": "Anna Schmidt", "staff": "Jonas", "sms_ok": true}))
+        .await
+        .json();
+    assert_eq!(booked["success"], true, "{booked}");
+    let moved = app.call("reschedule_appointment", json!({"date": "übermorgen", "new_date": "übermorgen", "new_time": "14:00"})).await.json();
+    assert_eq!(moved["success"], true, "{moved}");
+    // Tuesday 10:00, when the old time would have been reminded: nothing
+    app.clock.advance(chrono::Duration::hours(26));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(texts_saying(&sms, CALLER, "Erinnerung", 0).await.is_empty());
+    // Tuesday 14:00: the new time
+    app.clock.advance(chrono::Duration::hours(4));
+    let reminders = texts_saying(&sms, CALLER, "Erinnerung", 1).await;
+    assert_eq!(reminders.len(), 1, "{reminders:?}");
+    assert!(reminders[0].contains("Mi 02.12. 14:00"), "{reminders:?}");
+}
+
+#[tokio::test]
+async fn waitlist_entries_end_on_stop_on_a_booking_and_after_their_last_day() {
+    let (app, sms) = sms_app().await;
+    let company = frontdesk::domain::CompanyId(1);
+    let waiting = || async { app.store.waiting_entries(Some(company)).await.unwrap().into_iter().map(|e| e.phone).collect::<Vec<_>>() };
+    let full = app.call("book_appointment", json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "10:00", "name": "Anna Schmidt", "staff": "Jonas"})).await.json();
+    assert_eq!(full["success"], true);
+    for n in [3, 4, 5] {
+        joins_for_tuesday_ten(&app, n, "Wartende").await;
+    }
+    assert_eq!(waiting().await.len(), 3);
+    // STOP from the first: no offer could reach them
+    let (_, answer) = sms.sim.reply(SID, &format!("{}/sms/inbound", app.address), &caller(3), SENDER, "STOP").await;
+    assert!(answer.contains("keine SMS mehr"), "{answer}");
+    // the second books the service another way (Wednesday)
+    let other = app.call_as(4, "book_appointment", json!({"service": "Herrenhaarschnitt", "date": "übermorgen", "time": "11:00", "name": "Wartende"})).await;
+    assert_eq!(other["success"], true, "{other}");
+    let mut left = waiting().await;
+    for _ in 0..40 {
+        if left.len() == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        left = waiting().await;
+    }
+    assert_eq!(left, vec![caller(5)]);
+    // the third's last day (Tuesday) passes
+    app.clock.advance(chrono::Duration::hours(41)); // Wednesday 01:00
+    for _ in 0..40 {
+        if waiting().await.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(waiting().await.is_empty());
 }
