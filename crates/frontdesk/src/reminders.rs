@@ -32,9 +32,14 @@ pub fn due_at(start: DateTime<Utc>, hours: u32, zone: Tz) -> Option<DateTime<Utc
     (shifted <= start - TOO_LATE).then_some(shifted)
 }
 
-/// The entries of one appointment due at `now` (and not booked after they were due).
+/// The entries of one appointment due at `now` (and not booked after they were due); none in
+/// the quiet hours, whenever they fell due (a move at 22:30 to tomorrow morning, a restart).
 fn due_entries(candidate: &ReminderCandidate, now: DateTime<Utc>) -> Vec<u32> {
     let zone: Tz = candidate.timezone.parse().unwrap_or(chrono_tz::Europe::Berlin);
+    let hour = now.with_timezone(&zone).hour();
+    if !(QUIET_UNTIL..QUIET_FROM).contains(&hour) {
+        return Vec::new();
+    }
     candidate
         .hours()
         .into_iter()
@@ -91,6 +96,10 @@ mod tests {
             reminder_channel: None,
         };
         assert_eq!(due_entries(&candidate, berlin(2026, 11, 30, 18, 0)), Vec::<u32>::new());
+        // a reminder that fell due before a night is not written in it
+        let moved = ReminderCandidate { created_at: berlin(2026, 11, 20, 9, 0), ..candidate.clone() };
+        assert_eq!(due_entries(&moved, berlin(2026, 11, 30, 22, 30)), Vec::<u32>::new());
+        assert_eq!(due_entries(&moved, berlin(2026, 12, 1, 8, 0)), vec![48, 24, 2]);
         assert_eq!(due_entries(&candidate, berlin(2026, 12, 1, 8, 0)), vec![2]);
     }
 }

@@ -2,7 +2,7 @@
 //! free. Every round (each instance; the database keeps it once) looks for a free time in each
 //! waiting wish — however it became free: a cancellation or move here, in the console or in
 //! Cal.com — holds it for [`OFFER_HOLD`], and offers it by SMS to the oldest matching entries
-//! (or, without SMS, to the owner as a callback). The first JA books it from the hold; later
+//! (or, for entries that cannot get SMS, to the owner as a callback). The first JA books it from the hold; later
 //! ones hear it is gone and stay on the list. Entries end on their last day, when the customer
 //! is booked for the service, or on STOP.
 
@@ -11,7 +11,7 @@ use crate::clock::Clock;
 use crate::domain::{BranchContext, PhoneNumber, ServiceId, StaffId};
 use crate::functions::Backends;
 use crate::speech::{word, MessageWord};
-use crate::store::{Actor, NewCallback, NewOffer, NoticeData, OpenOffer, Priority, StoreError, WaitlistEntry};
+use crate::store::{Actor, NewOffer, NoticeData, OpenOffer, StoreError, WaitlistEntry};
 use crate::tenants::LiveTenants;
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashSet;
@@ -34,9 +34,9 @@ pub fn spawn(backends: Backends, tenants: LiveTenants, clock: Arc<dyn Clock>, ti
     })
 }
 
-/// The key of a freed time: also the holder of its hold and the booking's call id.
-fn slot_key(tenant: &BranchContext, service: ServiceId, staff: Option<StaffId>, start: DateTime<Utc>) -> String {
-    format!("waitlist:{}:{}:{}:{}", tenant.branch.id.0, service.0, staff.map_or(0, |s| s.0), start.timestamp())
+/// The time a freed slot is (branch, service, staff member, start): the prefix of its offers' keys.
+fn slot_of(tenant: &BranchContext, service: ServiceId, staff: Option<StaffId>, start: DateTime<Utc>) -> String {
+    format!("waitlist:{}:{}:{}:{}:", tenant.branch.id.0, service.0, staff.map_or(0, |s| s.0), start.timestamp())
 }
 
 /// Whether a waiting entry would take `start` (local day and time inside its wish, its staff member).
@@ -101,33 +101,35 @@ async fn offer_to(
             return Ok(None);
         }
     };
-    let before: HashSet<String> = backends.store.offered_slots(entry.id).await?.into_iter().collect();
+    let before: Vec<String> = backends.store.offered_slots(entry.id).await?;
     let free = read.slots.into_iter().find(|slot| {
         let person = staff.or(slot.staff.first().copied());
-        admits(entry, tenant, slot.start, &slot.staff) && !before.contains(&slot_key(tenant, service.id, person, slot.start))
+        let time = slot_of(tenant, service.id, person, slot.start);
+        admits(entry, tenant, slot.start, &slot.staff) && !before.iter().any(|key| key.starts_with(&time))
     });
     let Some(slot) = free else { return Ok(None) };
     let person = staff.or(slot.staff.first().copied());
-    let key = slot_key(tenant, service.id, person, slot.start);
+    let time = slot_of(tenant, service.id, person, slot.start);
     // offered to others already: it stays theirs while held (holding it again would free it a moment)
-    if backends.store.slot_on_offer(&key, now).await? {
+    if backends.store.slot_on_offer(&time, now).await? {
         return Ok(None);
     }
+    // each offering of a time is its own (a time filled from the list and freed again is new)
+    let key = format!("{time}{}", now.timestamp_millis());
     let held = backends.booker.hold_for(tenant, &key, (&service, person, slot.start), OFFER_HOLD).await;
     let Ok(Some(hold)) = held else { return Ok(None) };
     let group: Vec<&WaitlistEntry> = entries
         .iter()
         .filter(|e| e.branch_id == entry.branch_id && e.service_id == entry.service_id && !offered.contains(&e.id))
-        .filter(|e| e.id == entry.id || admits(e, tenant, slot.start, &slot.staff))
+        // the held person must be the one each asked for, if any
+        .filter(|e| e.id == entry.id || (admits(e, tenant, slot.start, &slot.staff) && e.staff_id.is_none_or(|s| hold.staff == Some(StaffId(s)))))
         .take(OFFER_FANOUT)
         .collect();
     let staff_name = hold.staff.and_then(|s| tenant.branch.staff_member(s)).map(|p| p.name.clone());
     let data = offer_data(tenant, &service, staff_name, (slot.start, slot.end));
-    let offer = NewOffer { slot_key: &key, start: slot.start, staff_id: hold.staff.map(|s| s.0), expires_at: hold.until, data: &data };
+    let reason = owner_reason(tenant, &service, slot.start);
+    let offer = NewOffer { slot_key: &key, start: slot.start, staff_id: hold.staff.map(|s| s.0), expires_at: hold.until, data: &data, owner_reason: &reason };
     backends.store.offer_slot(&offer, &group, backends.sms, now).await?;
-    if !backends.sms {
-        call_them(backends, tenant, &service, slot.start, &group, now).await?;
-    }
     tracing::info!(branch = tenant.branch.id.0, service = service.id.0, offered = group.len(), "waitlist: a free time is offered");
     Ok(Some(group.iter().map(|e| e.id).collect()))
 }
@@ -156,40 +158,18 @@ fn offer_data(tenant: &BranchContext, service: &crate::domain::Service, staff: O
     }
 }
 
-/// Without SMS the owner calls the waiting customers: an urgent callback each.
-async fn call_them(
-    backends: &Backends,
-    tenant: &BranchContext,
-    service: &crate::domain::Service,
-    start: DateTime<Utc>,
-    group: &[&WaitlistEntry],
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+/// What the owner's callback says when a freed time cannot be offered by SMS.
+fn owner_reason(tenant: &BranchContext, service: &crate::domain::Service, start: DateTime<Utc>) -> String {
     let l = tenant.company.language;
     let when = start.with_timezone(&tenant.company.timezone).format(word(l, MessageWord::DateTimeFormat));
-    let reason = format!("{} {} {when}", word(l, MessageWord::WaitlistOfferTitle), service.name);
-    for waiting in group {
-        let callback = NewCallback {
-            company_id: tenant.company.id,
-            branch_id: tenant.branch.id,
-            call_id: None,
-            customer_name: Some(waiting.name.clone()),
-            phone: waiting.phone.clone(),
-            preferred_time: None,
-            reason: Some(reason.clone()),
-            priority: Priority::High,
-            created_at: now,
-        };
-        backends.store.insert_callback(&callback).await?;
-    }
-    Ok(())
+    format!("{} {} {when}", word(l, MessageWord::WaitlistOfferTitle), service.name)
 }
 
 /// What became of a JA.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Accepted {
-    /// Booked (the confirmation follows as the booking's own notice).
-    Booked,
+    /// Booked: the appointment (confirmed in the answer to the JA).
+    Booked(Box<crate::store::Appointment>),
     /// Somebody else was first, or the offer lapsed: they stay on the list.
     Gone {
         /// The company, for the answer.
@@ -215,8 +195,8 @@ pub async fn accept(backends: &Backends, tenants: &LiveTenants, from: &PhoneNumb
     };
     match book(backends, &tenant, &offer).await {
         Some(appointment) => {
-            store.offer_booked(&offer, appointment, now).await?;
-            Ok(Accepted::Booked)
+            store.offer_booked(&offer, appointment.id, now).await?;
+            Ok(Accepted::Booked(Box::new(appointment)))
         }
         None => {
             store.offer_failed(offer.id).await?;
@@ -226,7 +206,7 @@ pub async fn accept(backends: &Backends, tenants: &LiveTenants, from: &PhoneNumb
 }
 
 /// Books an accepted offer from its hold; the appointment, or `None` when the time is gone.
-async fn book(backends: &Backends, tenant: &Arc<BranchContext>, offer: &OpenOffer) -> Option<crate::domain::AppointmentId> {
+async fn book(backends: &Backends, tenant: &Arc<BranchContext>, offer: &OpenOffer) -> Option<crate::store::Appointment> {
     let request = BookingRequest {
         tenant: tenant.clone(),
         call_id: offer.slot_key.clone(),
@@ -243,7 +223,7 @@ async fn book(backends: &Backends, tenant: &Arc<BranchContext>, offer: &OpenOffe
         by: Actor::Waitlist,
     };
     match backends.booker.book(&request).await {
-        Ok(BookingOutcome::Booked { appointment, .. }) => Some(appointment.id),
+        Ok(BookingOutcome::Booked { appointment, .. }) => Some(appointment),
         Ok(other) => {
             tracing::info!(outcome = ?std::mem::discriminant(&other), "waitlist: the accepted time could not be booked");
             None

@@ -15,7 +15,7 @@ CREATE TABLE sms_optouts (
 CREATE TABLE sms_messages (
     id BIGSERIAL PRIMARY KEY,
     company_id BIGINT NOT NULL REFERENCES companies(id),
-    outbox_id BIGINT REFERENCES outbox(id),
+    outbox_id BIGINT REFERENCES outbox(id) ON DELETE SET NULL,
     sid TEXT NOT NULL UNIQUE,
     recipient TEXT NOT NULL,
     event TEXT NOT NULL,

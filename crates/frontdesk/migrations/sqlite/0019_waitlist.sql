@@ -15,6 +15,7 @@ CREATE TABLE waitlist_entries (
     last_day TEXT NOT NULL,
     from_time TEXT NOT NULL,
     until_time TEXT NOT NULL,
+    by_sms BOOLEAN NOT NULL DEFAULT FALSE,
     status TEXT NOT NULL,
     ended_reason TEXT,
     appointment_id INTEGER REFERENCES appointments(id),

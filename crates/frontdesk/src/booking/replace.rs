@@ -53,25 +53,33 @@ impl Booker {
             return Err(unavailable(error));
         }
         let old = appointment.external_uid.as_deref();
-        if let Err(error) = calendar.cancel(tenant, old, "moved to another service").await {
-            // both bookings stand in Cal.com: the new one goes, the row returns to the old one
-            self.take_back(calendar, tenant, uid.as_deref()).await;
-            let back = MovedTo {
-                starts_at: appointment.starts_at,
-                ends_at: appointment.ends_at,
-                staff_id: appointment.staff_id,
-                service_id: appointment.service_id,
-                external_uid: old,
-            };
-            let moved_back = Appointment {
-                starts_at: new.start,
-                ends_at: end,
-                service_id: new.service.id.0,
-                service_name: new.service.name.clone(),
-                ..appointment.clone()
-            };
-            self.store.move_appointment(appointment.id, &back, &moved_back, &Actor::Frontdesk).await.map_err(unavailable)?;
-            return Err(error);
+        match calendar.cancel(tenant, old, "moved to another service").await {
+            Ok(()) => {}
+            // no answer in time: Cal.com may have cancelled the old booking already, so the new
+            // one stays (the customer keeps an appointment); a stray old one is for the owner
+            Err(CalendarError::Unavailable(why)) => {
+                tracing::error!(why, old, "the old booking of a move to another service may still stand in Cal.com");
+            }
+            // refused: both bookings stand in Cal.com: the new one goes, the row returns to the old one
+            Err(error) => {
+                self.take_back(calendar, tenant, uid.as_deref()).await;
+                let back = MovedTo {
+                    starts_at: appointment.starts_at,
+                    ends_at: appointment.ends_at,
+                    staff_id: appointment.staff_id,
+                    service_id: appointment.service_id,
+                    external_uid: old,
+                };
+                let moved_back = Appointment {
+                    starts_at: new.start,
+                    ends_at: end,
+                    service_id: new.service.id.0,
+                    service_name: new.service.name.clone(),
+                    ..appointment.clone()
+                };
+                self.store.move_appointment(appointment.id, &back, &moved_back, &Actor::Frontdesk).await.map_err(unavailable)?;
+                return Err(error);
+            }
         }
         Ok(true)
     }

@@ -1,7 +1,7 @@
 //! `join_waitlist` (DESIGN §15): a caller whose wish is fully booked waits for it — service,
 //! optional staff member, the days and the time or window they said — until its last day. The
-//! number is the verified calling number; offers come by SMS (joining is the yes to them) or,
-//! without SMS, by a call from the team.
+//! number is the verified calling number; offers come by SMS (joining is the yes to them, and
+//! only to them) or, without SMS, by a call from the team.
 
 use super::args::{parse, WaitlistArgs};
 use super::asked::asked;
@@ -43,11 +43,10 @@ async fn join(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) ->
         TimeWish::Window(window) => (window.from, window.to),
     };
     let customer = backends.store.upsert_customer(ctx.company().id, &number, Some(name), None).await.map_err(internal)?;
-    // offers come by SMS when they can: joining is the caller's yes to them
-    let by_sms = backends.sms && number.takes_sms();
-    if by_sms {
-        backends.store.record_sms_consent(ctx.company().id, customer.id, ctx.now).await.map_err(internal)?;
-    }
+    // offers come by SMS when they can: joining is the caller's yes to those (and to nothing
+    // else); a number that said STOP is called by the team instead
+    let stopped = backends.store.sms_stopped(ctx.company().id, number.as_str()).await.map_err(internal)?;
+    let by_sms = backends.sms && number.takes_sms() && !stopped;
     let entry = NewWaitlistEntry {
         company_id: ctx.company().id,
         branch_id: ctx.branch().id,
@@ -58,6 +57,7 @@ async fn join(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) ->
         phone: number.as_str(),
         days: (wish.first_day, wish.last_day),
         times,
+        by_sms,
         now: ctx.now,
     };
     let id = backends.store.add_waitlist_entry(&entry).await.map_err(internal)?;

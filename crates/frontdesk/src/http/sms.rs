@@ -58,18 +58,22 @@ fn called_url(state: &AppState, headers: &HeaderMap, path: &str) -> String {
     }
 }
 
-/// The tokens a webhook about `sender` (our number) may be signed with: the companies' own that
-/// send from it, and the service's.
+/// The companies an SMS to `sender` (our number) concerns — those sending from it, or, for the
+/// service's own sender, every company without a sender of its own — and the tokens its webhook
+/// may be signed with (theirs, and the service's).
 async fn tokens_for(state: &AppState, sender: Option<&str>) -> (Vec<String>, Vec<CompanyId>) {
     let mut tokens: Vec<String> = state.sms().auth_token.iter().map(|t| t.expose().to_string()).collect();
+    let store = &state.backends().store;
+    let Some(sender) = sender else { return (tokens, Vec::new()) };
     let mut companies = Vec::new();
-    if let Some(sender) = sender {
-        if let Ok(found) = state.backends().store.companies_sending_from(sender).await {
-            for (id, company) in found {
-                tokens.extend(company.sms_auth_token);
-                companies.push(id);
-            }
+    if let Ok(found) = store.companies_sending_from(sender).await {
+        for (id, company) in found {
+            tokens.extend(company.sms_auth_token);
+            companies.push(id);
         }
+    }
+    if companies.is_empty() && state.sms().from.as_ref().is_some_and(|from| from.as_str() == sender) {
+        companies = store.companies_on_default_sender().await.unwrap_or_default();
     }
     (tokens, companies)
 }
@@ -108,6 +112,10 @@ pub async fn inbound(State(state): State<AppState>, headers: HeaderMap, body: St
         return unauthorised();
     }
     let Some(from) = field(&form, "From").and_then(|f| PhoneNumber::parse(f).ok()) else { return twiml(None) };
+    // a number none of our companies sends from: nothing here is theirs to change
+    if companies.is_empty() {
+        return twiml(None);
+    }
     let text: String = field(&form, "Body").unwrap_or_default().chars().take(BODY_CHARS).collect();
     let Some(ask) = Ask::of(&text) else { return twiml(None) };
     let store = &state.backends().store;
@@ -121,11 +129,11 @@ pub async fn inbound(State(state): State<AppState>, headers: HeaderMap, body: St
         other => other,
     };
     let stop = matches!(ask, Ask::Stop);
-    // the companies sending from the number answered, else every company that may text them: a
-    // shared sender's STOP ends them all (the careful reading)
+    // the company sending from the number answered; on the shared sender every company that may
+    // text them from it (a STOP ends them all: the careful reading)
     let targets = match companies.as_slice() {
-        [] => store.sms_companies_of(&from).await.unwrap_or_default(),
-        some => some.to_vec(),
+        [own] => vec![*own],
+        shared => store.sms_companies_of(&from, shared).await.unwrap_or_default(),
     };
     for company in &targets {
         if let Err(error) = store.set_sms_stopped(*company, &from, stop, state.now()).await {
@@ -158,12 +166,22 @@ async fn texting_branch(state: &AppState, from: &PhoneNumber, companies: &[Compa
     state.directory().branches().iter().find(|b| b.company.id == company).cloned()
 }
 
-/// JA to a waitlist offer: booked (its confirmation follows as the booking's own SMS), or the
-/// answer that the time is gone; `Err` when the number has no offer to answer at all.
+/// JA to a waitlist offer: booked and confirmed in the answer (the booking's own notices go to
+/// the owner; the customer's yes was to the offer, so no other SMS follows), or the answer that
+/// the time is gone; `Err` when the number has no offer to answer at all.
 async fn accept_offer(state: &AppState, from: &PhoneNumber, companies: &[CompanyId]) -> Result<Option<String>, ()> {
     let accepted = crate::waitlist::accept(state.backends(), state.tenants(), from, companies, state.now()).await;
     let company = match accepted {
-        Ok(crate::waitlist::Accepted::Booked) => return Ok(None),
+        Ok(crate::waitlist::Accepted::Booked(appointment)) => {
+            let Some(tenant) = state.directory().branches().iter().find(|b| b.branch.id == appointment.branch_id).cloned() else { return Ok(None) };
+            let about = SmsAppointment {
+                business: tenant.company.name.clone(),
+                start: appointment.starts_at.with_timezone(&tenant.company.timezone).naive_local(),
+                service: appointment.service_name.clone(),
+                staff: appointment.staff_name.clone(),
+            };
+            return Ok(Some(phrasebook(tenant.company.language).sms(&SmsText::Confirmed(about))));
+        }
         Ok(crate::waitlist::Accepted::Gone { company }) => company,
         Ok(crate::waitlist::Accepted::NoOffer) => {
             // an offer that lapsed or went to somebody else is still answered

@@ -93,21 +93,30 @@ impl Notifier {
         Ok(count)
     }
 
-    /// Whether a reminder's appointment was cancelled or moved since it was written: it is then
-    /// not sent (the moved one has its own reminder for its new time).
-    async fn reminder_outdated(&self, message: &OutboxMessage) -> Result<bool, DeliveryError> {
-        if message.event != crate::store::NoticeEvent::BookingReminder {
-            return Ok(false);
+    /// Whether a notice is outdated by the time it goes: a reminder whose appointment was
+    /// cancelled or moved since (the moved one has its own reminder for its new time), or a
+    /// waitlist offer no longer open and held (its SMS would promise a time that is gone).
+    async fn outdated(&self, message: &OutboxMessage) -> Result<bool, DeliveryError> {
+        let transient = |e: crate::store::StoreError| DeliveryError::Transient(e.to_string());
+        match message.event {
+            crate::store::NoticeEvent::BookingReminder => {
+                let data: crate::store::NoticeData =
+                    serde_json::from_str(&message.payload).map_err(|e| DeliveryError::Permanent(format!("unreadable notice: {e}")))?;
+                let (Some(id), Some(start)) = (data.appointment_id, data.start) else { return Ok(true) };
+                Ok(!self.store.appointment_live_at(id, start).await.map_err(transient)?)
+            }
+            crate::store::NoticeEvent::WaitlistOffer => {
+                // the key is `waitlist.offer:<offer id>:<channel>`
+                let offer = message.idempotency_key.split(':').nth(1).and_then(|id| id.parse::<i64>().ok());
+                let Some(offer) = offer else { return Ok(true) };
+                Ok(!self.store.offer_open(offer).await.map_err(transient)?)
+            }
+            _ => Ok(false),
         }
-        let data: crate::store::NoticeData =
-            serde_json::from_str(&message.payload).map_err(|e| DeliveryError::Permanent(format!("unreadable notice: {e}")))?;
-        let (Some(id), Some(start)) = (data.appointment_id, data.start) else { return Ok(true) };
-        let live = self.store.appointment_live_at(id, start).await.map_err(|e| DeliveryError::Transient(e.to_string()))?;
-        Ok(!live)
     }
 
     async fn deliver(&self, message: OutboxMessage) {
-        let outcome = match (self.reminder_outdated(&message).await, self.channels.iter().find(|c| c.serves() == message.channel)) {
+        let outcome = match (self.outdated(&message).await, self.channels.iter().find(|c| c.serves() == message.channel)) {
             (Err(error), _) => Err(error),
             (Ok(true), _) => Ok(()),
             (Ok(false), Some(channel)) => channel.deliver(&message).await,

@@ -100,6 +100,32 @@ impl MessagesApi {
             return Err(SendError::Transient(format!("HTTP {status}")));
         }
         let refusal: Refusal = answer.json().await.unwrap_or(Refusal { code: None, message: None });
-        Err(SendError::Refused { code: refusal.code.unwrap_or(0), message: refusal.message.unwrap_or_else(|| format!("HTTP {status}")) })
+        // Twilio's messages name the number ("The 'To' number +49… is not …"): it goes to logs
+        let message = refusal.message.map(|m| masked_numbers(&m)).unwrap_or_else(|| format!("HTTP {status}"));
+        Err(SendError::Refused { code: refusal.code.unwrap_or(0), message })
+    }
+}
+
+/// `text` with every phone number in it (a `+` and 6 or more digits) masked to its last three.
+fn masked_numbers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('+') {
+        out.push_str(&rest[..at]);
+        let digits = rest[at + 1..].chars().take_while(char::is_ascii_digit).count();
+        let number = &rest[at..at + 1 + digits];
+        out.push_str(&if digits >= 6 { crate::domain::mask_phone(number) } else { number.to_string() });
+        rest = &rest[at + 1 + digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn refusals_name_no_number() {
+        let text = "The 'To' number +4930123456 is not a valid mobile number (+1 more)";
+        assert_eq!(super::masked_numbers(text), "The 'To' number +*******456 is not a valid mobile number (+1 more)");
     }
 }

@@ -50,6 +50,8 @@ const ERASE: [&str; 10] = [
     // what they asked for in their calls
     concat!("UPDATE function_calls SET detail = NULL WHERE company_id = $2 AND retell_call_id IN (SELECT retell_call_id FROM calls
         WHERE from_number IN ", numbers_of!("$1"), " OR id IN (SELECT call_id FROM appointments WHERE customer_id = $1))"),
+    // the SMS sent to their numbers (before the outbox rows they point at)
+    concat!("DELETE FROM sms_messages WHERE company_id = $2 AND recipient IN ", numbers_of!("$1")),
     // outbox rows to them, or about their appointments and callbacks — matched by field, never by
     // a name that other notices may contain too
     concat!("DELETE FROM outbox WHERE company_id = $2 AND EXISTS (SELECT 1 FROM customers c WHERE c.id = $1 AND (
@@ -75,8 +77,7 @@ const ERASE: [&str; 10] = [
     concat!("DELETE FROM waitlist_offers WHERE company_id = $2 AND entry_id IN (SELECT id FROM waitlist_entries
         WHERE company_id = $2 AND (customer_id = $1 OR phone IN ", numbers_of!("$1"), "))"),
     concat!("DELETE FROM waitlist_entries WHERE company_id = $2 AND (customer_id = $1 OR phone IN ", numbers_of!("$1"), ")"),
-    // the SMS sent to their numbers and their STOP (with the consent, it goes with the customer)
-    concat!("DELETE FROM sms_messages WHERE company_id = $2 AND recipient IN ", numbers_of!("$1")),
+    // their STOP (with the consent, it goes with the customer)
     concat!("DELETE FROM sms_optouts WHERE company_id = $2 AND phone IN ", numbers_of!("$1")),
     "DELETE FROM customer_numbers WHERE customer_id = $1 AND company_id = $2",
 ];

@@ -57,6 +57,12 @@ impl Store {
         Ok(rows.into_iter().map(|row| (row.id, row.sms)).collect())
     }
 
+    /// The companies without a sender of their own: they send from the service's.
+    pub async fn companies_on_default_sender(&self) -> Result<Vec<CompanyId>, StoreError> {
+        const SQL: &str = "SELECT id FROM companies WHERE sms_from IS NULL ORDER BY id";
+        Ok(on_pool!(self, pool => sqlx::query_scalar(SQL).fetch_all(pool).await)?)
+    }
+
     /// Records that a customer agreed to SMS (the agent asked; `sms_ok`).
     pub async fn record_sms_consent(&self, company_id: CompanyId, customer: CustomerId, at: DateTime<Utc>) -> Result<(), StoreError> {
         const SQL: &str = "UPDATE customers SET sms_consent_at = COALESCE(sms_consent_at, $3) WHERE id = $1 AND company_id = $2";
@@ -95,15 +101,15 @@ impl Store {
         Ok(on_pool!(self, pool => sqlx::query_scalar(SQL).bind(sid).fetch_optional(pool).await)?)
     }
 
-    /// The company that last texted `number` (from `sender`, when given): whose customer replies.
+    /// The company among `companies` (those sending from the number replied to) that last
+    /// texted `number`: whose customer replies.
     pub async fn last_texted_by(&self, number: &PhoneNumber, companies: &[CompanyId]) -> Result<Option<CompanyId>, StoreError> {
         const SQL: &str = "SELECT company_id FROM sms_messages WHERE recipient = $1 ORDER BY created_at DESC, id DESC";
         let texted: Vec<CompanyId> = on_pool!(self, pool => sqlx::query_scalar(SQL).bind(number.as_str()).fetch_all(pool).await)?;
-        Ok(texted.into_iter().find(|c| companies.is_empty() || companies.contains(c)))
+        Ok(texted.into_iter().find(|c| companies.contains(c)))
     }
 
-    /// The live, future appointment a number was last reminded of (among `companies`, when
-    /// given): what an ABSAGEN reply cancels. Read from the history, written with the reminder
+    /// The live, future appointment a number was last reminded of (among `companies`): what an ABSAGEN reply cancels. Read from the history, written with the reminder
     /// itself, so a reply that overtakes the send's bookkeeping still finds it.
     pub async fn reminded_appointment(
         &self,
@@ -117,19 +123,20 @@ impl Store {
             ORDER BY h.at DESC, h.id DESC";
         let found: Vec<(CompanyId, crate::domain::AppointmentId)> =
             on_pool!(self, pool => sqlx::query_as(SQL).bind(number.as_str()).bind(now).fetch_all(pool).await)?;
-        Ok(found.into_iter().find(|(c, _)| companies.is_empty() || companies.contains(c)))
+        Ok(found.into_iter().find(|(c, _)| companies.contains(c)))
     }
 
-    /// The companies that may text a number: that texted it, or where it agreed to SMS; the most
-    /// recent first.
-    pub async fn sms_companies_of(&self, number: &PhoneNumber) -> Result<Vec<CompanyId>, StoreError> {
+    /// The companies among `companies` that may text a number: that texted it, where it agreed
+    /// to SMS, or where it waits for an SMS offer; the most recent first.
+    pub async fn sms_companies_of(&self, number: &PhoneNumber, companies: &[CompanyId]) -> Result<Vec<CompanyId>, StoreError> {
         const SQL: &str = "SELECT company_id, MAX(at) AS last FROM (
                 SELECT company_id, created_at AS at FROM sms_messages WHERE recipient = $1
                 UNION ALL SELECT company_id, sms_consent_at AS at FROM customers WHERE phone = $1 AND sms_consent_at IS NOT NULL
+                UNION ALL SELECT company_id, created_at AS at FROM waitlist_entries WHERE phone = $1 AND by_sms
             ) known GROUP BY company_id ORDER BY last DESC, company_id";
         let rows: Vec<(CompanyId, Option<DateTime<Utc>>)> =
             on_pool!(self, pool => sqlx::query_as(SQL).bind(number.as_str()).fetch_all(pool).await)?;
-        Ok(rows.into_iter().map(|(company, _)| company).collect())
+        Ok(rows.into_iter().map(|(company, _)| company).filter(|c| companies.contains(c)).collect())
     }
 
     /// STOP (`stopped`) or START from a number, for one company.

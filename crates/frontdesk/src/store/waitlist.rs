@@ -27,6 +27,9 @@ pub struct NewWaitlistEntry<'a> {
     pub days: (NaiveDate, NaiveDate),
     /// Earliest and latest (exclusive) local start.
     pub times: (NaiveTime, NaiveTime),
+    /// Whether a freed time is offered by SMS (the caller's number takes SMS and did not say
+    /// STOP); else the owner is asked to call.
+    pub by_sms: bool,
     /// Now.
     pub now: DateTime<Utc>,
 }
@@ -64,6 +67,8 @@ pub struct WaitlistEntry {
     pub until_time: String,
     /// Since when it waits.
     pub created_at: DateTime<Utc>,
+    /// Whether offers go to it by SMS.
+    pub by_sms: bool,
     /// Whether an offer to it is open now.
     pub offered: bool,
 }
@@ -121,10 +126,12 @@ pub struct NewOffer<'a> {
     pub expires_at: DateTime<Utc>,
     /// What the SMS says (the notice's data).
     pub data: &'a NoticeData,
+    /// What the owner's callback says, for entries offered no SMS.
+    pub owner_reason: &'a str,
 }
 
 const ENTRY_COLUMNS: &str = "SELECT w.id, w.company_id, w.branch_id, w.service_id, s.name AS service_name, w.staff_id, st.name AS staff_name,
-        w.customer_id, w.name, w.phone, w.first_day, w.last_day, w.from_time, w.until_time, w.created_at,
+        w.customer_id, w.name, w.phone, w.first_day, w.last_day, w.from_time, w.until_time, w.created_at, w.by_sms,
         EXISTS (SELECT 1 FROM waitlist_offers o WHERE o.entry_id = w.id AND o.status = 'open') AS offered
     FROM waitlist_entries w JOIN services s ON s.id = w.service_id LEFT JOIN staff st ON st.id = w.staff_id ";
 
@@ -134,8 +141,8 @@ impl Store {
         const SAME: &str = "SELECT id FROM waitlist_entries WHERE company_id = $1 AND branch_id = $2 AND service_id = $3 AND phone = $4
             AND first_day = $5 AND last_day = $6 AND from_time = $7 AND until_time = $8 AND status = 'waiting'";
         const INSERT: &str = "INSERT INTO waitlist_entries (company_id, branch_id, service_id, staff_id, customer_id, name, phone,
-                first_day, last_day, from_time, until_time, status, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'waiting', $12, $12) RETURNING id";
+                first_day, last_day, from_time, until_time, status, created_at, updated_at, by_sms)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'waiting', $12, $12, $13) RETURNING id";
         let (first, last) = (new.days.0.to_string(), new.days.1.to_string());
         let (from, until) = (new.times.0.format("%H:%M").to_string(), new.times.1.format("%H:%M").to_string());
         on_pool!(self, pool => {
@@ -145,7 +152,7 @@ impl Store {
                 return Ok(id);
             }
             Ok(sqlx::query_scalar(INSERT).bind(new.company_id).bind(new.branch_id).bind(new.service_id).bind(new.staff_id)
-                .bind(new.customer_id).bind(new.name).bind(new.phone).bind(&first).bind(&last).bind(&from).bind(&until).bind(new.now)
+                .bind(new.customer_id).bind(new.name).bind(new.phone).bind(&first).bind(&last).bind(&from).bind(&until).bind(new.now).bind(new.by_sms)
                 .fetch_one(pool).await?)
         })
     }
@@ -200,11 +207,14 @@ impl Store {
         Ok(on_pool!(self, pool => sqlx::query_scalar(SQL).bind(entry).fetch_all(pool).await)?)
     }
 
-    /// Offers a held slot to entries (oldest first), writing each one's SMS to the outbox in the
-    /// same transaction (with `sms`; without, the owner is asked to call); how many offers were made.
+    /// Offers a held slot to entries (oldest first), in one transaction with what tells them: an
+    /// SMS through the outbox (with `sms` set up and the entry's yes to it) or an urgent callback
+    /// for the owner (with its notice); how many offers were made.
     pub async fn offer_slot(&self, offer: &NewOffer<'_>, entries: &[&WaitlistEntry], sms: bool, now: DateTime<Utc>) -> Result<usize, StoreError> {
         const INSERT: &str = "INSERT INTO waitlist_offers (company_id, entry_id, slot_key, starts_at, staff_id, expires_at, status, created_at)
             VALUES ($1, $2, $3, $4, $5, $6, 'open', $7) ON CONFLICT (entry_id, slot_key) DO NOTHING RETURNING id";
+        const CALLBACK: &str = "INSERT INTO callback_requests (company_id, branch_id, call_id, customer_name, phone, preferred_time, reason, priority, status, created_at)
+            VALUES ($1, $2, NULL, $3, $4, NULL, $5, 'high', 'open', $6) RETURNING id";
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let mut made = 0;
@@ -213,7 +223,10 @@ impl Store {
                     .bind(offer.staff_id).bind(offer.expires_at).bind(now).fetch_optional(&mut *tx).await?;
                 let Some(id) = id else { continue };
                 made += 1;
-                if !sms {
+                if !(sms && entry.by_sms) {
+                    let callback: i64 = sqlx::query_scalar(CALLBACK).bind(entry.company_id).bind(entry.branch_id).bind(&entry.name)
+                        .bind(&entry.phone).bind(offer.owner_reason).bind(now).fetch_one(&mut *tx).await?;
+                    super::write_notice!(tx, super::CallbackNoticeRow, super::CALLBACK_NOTICE, callback, NoticeEvent::CallbackRequested, callback, now);
                     continue;
                 }
                 let data = NoticeData { customer_name: Some(entry.name.clone()), phone: Some(entry.phone.clone()), ..offer.data.clone() };
@@ -228,10 +241,19 @@ impl Store {
         })
     }
 
-    /// Whether a slot is on offer now (it is held for those offered; nobody else is added).
-    pub async fn slot_on_offer(&self, slot_key: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
-        const SQL: &str = "SELECT COUNT(*) FROM waitlist_offers WHERE slot_key = $1 AND status IN ('open', 'accepted') AND expires_at > $2";
-        let count: i64 = on_pool!(self, pool => sqlx::query_scalar(SQL).bind(slot_key).bind(now).fetch_one(pool).await)?;
+    /// Whether an offer is still open (its SMS is sent only then; the round that holds it marks
+    /// it expired on the service's clock).
+    pub async fn offer_open(&self, id: i64) -> Result<bool, StoreError> {
+        const SQL: &str = "SELECT COUNT(*) FROM waitlist_offers WHERE id = $1 AND status = 'open'";
+        let count: i64 = on_pool!(self, pool => sqlx::query_scalar(SQL).bind(id).fetch_one(pool).await)?;
+        Ok(count > 0)
+    }
+
+    /// Whether a time (the prefix of its offers' keys) is on offer now (it is held for those
+    /// offered; nobody else is added).
+    pub async fn slot_on_offer(&self, time: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        const SQL: &str = "SELECT COUNT(*) FROM waitlist_offers WHERE slot_key LIKE $1 || '%' AND status IN ('open', 'accepted') AND expires_at > $2";
+        let count: i64 = on_pool!(self, pool => sqlx::query_scalar(SQL).bind(time).bind(now).fetch_one(pool).await)?;
         Ok(count > 0)
     }
 
@@ -241,7 +263,7 @@ impl Store {
         Ok(on_pool!(self, pool => sqlx::query(SQL).bind(now).execute(pool).await.map(|r| r.rows_affected()))?)
     }
 
-    /// The newest open offer to a number (of these companies, when given).
+    /// The newest open offer to a number, of these companies.
     pub async fn open_offer_for(&self, phone: &str, companies: &[CompanyId], now: DateTime<Utc>) -> Result<Option<OpenOffer>, StoreError> {
         const SQL: &str = "SELECT o.id, o.entry_id, o.slot_key, o.starts_at, o.staff_id, o.company_id, w.branch_id, w.service_id,
                 w.customer_id, w.name, w.phone
@@ -249,7 +271,7 @@ impl Store {
             WHERE w.phone = $1 AND o.status = 'open' AND o.expires_at > $2 AND w.status = 'waiting'
             ORDER BY o.created_at DESC, o.id DESC";
         let offers: Vec<OpenOffer> = on_pool!(self, pool => sqlx::query_as(SQL).bind(phone).bind(now).fetch_all(pool).await)?;
-        Ok(offers.into_iter().find(|o| companies.is_empty() || companies.contains(&o.company_id)))
+        Ok(offers.into_iter().find(|o| companies.contains(&o.company_id)))
     }
 
     /// Whether a number was offered a slot that is gone now (a later JA hears that).

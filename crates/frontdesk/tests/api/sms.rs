@@ -76,6 +76,18 @@ async fn a_caller_who_agreed_gets_the_confirmation_by_sms_and_stop_ends_it() {
     // START resumes
     let (_, answer) = sms.sim.reply(SID, &inbound, CALLER, SENDER, "START").await;
     assert!(answer.contains("wieder SMS"), "{answer}");
+    // delivered notices are pruned after a month: the SMS records stay, without their row
+    let frontdesk::store::Store::Sqlite(pool) = &app.store else { panic!("SQLite") };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(app.store.prune_outbox(chrono::Utc::now() + chrono::Duration::days(1)).await.unwrap() > 0);
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sms_messages WHERE outbox_id IS NULL").fetch_one(pool).await.unwrap();
+    assert!(kept > 0);
+    // a customer who was texted can be erased: the SMS records go with them
+    let id: i64 = sqlx::query_scalar("SELECT id FROM customers WHERE phone = $1").bind(CALLER).fetch_one(pool).await.unwrap();
+    let company = frontdesk::domain::CompanyId(1);
+    assert!(app.store.erase_customer(company, frontdesk::domain::CustomerId(id)).await.unwrap());
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sms_messages").fetch_one(pool).await.unwrap();
+    assert_eq!(left, 0);
 }
 
 #[tokio::test]
