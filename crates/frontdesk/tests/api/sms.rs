@@ -484,3 +484,20 @@ async fn waitlist_entries_end_on_stop_on_a_booking_and_after_their_last_day() {
     }
     assert!(waiting().await.is_empty());
 }
+
+#[tokio::test]
+async fn a_company_texts_under_its_own_name_and_then_asks_for_no_reply() {
+    // the salon's own alphanumeric sender: customers see its name and cannot answer it
+    let tenants = crate::helpers::demo_tenants().replacen("cancel_hours_before = 24", "cancel_hours_before = 24\nsms_from = \"Schnittpkt\"", 1);
+    let (app, sms) = sms_app_with(tenants).await;
+    let booked = app
+        .call("book_appointment", json!({"service": "Herrenhaarschnitt", "date": "übermorgen", "time": "10:00", "name": "Anna Schmidt", "staff": "Jonas", "sms_ok": true}))
+        .await
+        .json();
+    assert_eq!(booked["success"], true, "{booked}");
+    let sent = texts_to(&sms, CALLER, 1).await;
+    assert_eq!(sent[0].from, "Schnittpkt");
+    app.clock.advance(chrono::Duration::hours(26)); // Tuesday 10:00
+    let reminders = texts_saying(&sms, CALLER, "Erinnerung", 1).await;
+    assert_eq!(reminders, vec!["Salon Schnittpunkt: Erinnerung an Ihren Termin Mi 02.12. 10:00 Herrenhaarschnitt bei Jonas.".to_string()]);
+}
