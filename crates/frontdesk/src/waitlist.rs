@@ -137,24 +137,12 @@ async fn offer_to(
 /// What an offer's SMS says: the business, the time, the service and who.
 fn offer_data(tenant: &BranchContext, service: &crate::domain::Service, staff: Option<String>, (start, end): (DateTime<Utc>, DateTime<Utc>)) -> NoticeData {
     NoticeData {
-        company: tenant.company.name.clone(),
         branch: Some(tenant.branch.name.clone()),
-        language: tenant.company.language.code().to_string(),
-        timezone: tenant.company.timezone.name().to_string(),
-        appointment_id: None,
-        callback_id: None,
         service: Some(service.name.clone()),
         staff,
         start: Some(start),
         end: Some(end),
-        customer_name: None,
-        phone: None,
-        email: None,
-        reason: None,
-        preferred_time: None,
-        priority: None,
-        sequence: 0,
-        digest: None,
+        ..NoticeData::of_company(&tenant.company)
     }
 }
 

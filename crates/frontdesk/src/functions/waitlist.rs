@@ -32,8 +32,8 @@ async fn join(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) ->
         tracing::error!(%error, company = ctx.company().id.0, "waitlist storage failed");
         Reply::internal()
     };
-    let waiting = backends.store.waiting_entries(Some(ctx.company().id)).await.map_err(internal)?;
-    if waiting.iter().filter(|e| e.phone == number.as_str()).count() >= MAX_WAITING as usize {
+    let waiting = backends.store.waiting_count(ctx.company().id, number.as_str()).await.map_err(internal)?;
+    if waiting >= i64::from(MAX_WAITING) {
         return Err(Reply::failure("waitlist_full", BookingSentence::WaitlistFull { max: MAX_WAITING }).with("offer_callback", true));
     }
     let wish = &asked.wish;

@@ -148,9 +148,7 @@ pub async fn inbound(State(state): State<AppState>, headers: HeaderMap, body: St
         }
     }
     tracing::info!(companies = targets.len(), from = %from.masked(), stop, "SMS opt-out changed");
-    let Some(tenant) = targets.first().and_then(|c| state.directory().branches().iter().find(|b| b.company.id == *c).cloned()) else {
-        return twiml(None);
-    };
+    let Some(tenant) = targets.first().and_then(|c| first_branch(&state, *c)) else { return twiml(None) };
     let business = tenant.company.name.clone();
     let text = if stop { SmsText::Stopped { business } } else { SmsText::Started { business } };
     twiml(Some(&phrasebook(tenant.company.language).sms(&text)))
@@ -163,7 +161,22 @@ async fn texting_branch(state: &AppState, from: &PhoneNumber, companies: &[Compa
         [only] => Some(*only),
         _ => state.backends().store.last_texted_by(from, companies).await.ok().flatten(),
     }?;
-    state.directory().branches().iter().find(|b| b.company.id == company).cloned()
+    first_branch(state, company)
+}
+
+/// A company's first branch (its name, language and a number to call).
+fn first_branch(state: &AppState, company: CompanyId) -> Option<Arc<BranchContext>> {
+    state.directory().of_company(company).first().cloned()
+}
+
+/// An appointment as its SMS names it: the business, the local start, the service and who.
+fn sms_appointment(tenant: &BranchContext, appointment: &crate::store::Appointment) -> SmsAppointment {
+    SmsAppointment {
+        business: tenant.company.name.clone(),
+        start: appointment.starts_at.with_timezone(&tenant.company.timezone).naive_local(),
+        service: appointment.service_name.clone(),
+        staff: appointment.staff_name.clone(),
+    }
 }
 
 /// JA to a waitlist offer: booked and confirmed in the answer (the booking's own notices go to
@@ -173,13 +186,8 @@ async fn accept_offer(state: &AppState, from: &PhoneNumber, companies: &[Company
     let accepted = crate::waitlist::accept(state.backends(), state.tenants(), from, companies, state.now()).await;
     let company = match accepted {
         Ok(crate::waitlist::Accepted::Booked(appointment)) => {
-            let Some(tenant) = state.directory().branches().iter().find(|b| b.branch.id == appointment.branch_id).cloned() else { return Ok(None) };
-            let about = SmsAppointment {
-                business: tenant.company.name.clone(),
-                start: appointment.starts_at.with_timezone(&tenant.company.timezone).naive_local(),
-                service: appointment.service_name.clone(),
-                staff: appointment.staff_name.clone(),
-            };
+            let Some(tenant) = state.directory().branch(appointment.branch_id).cloned() else { return Ok(None) };
+            let about = sms_appointment(&tenant, &appointment);
             return Ok(Some(phrasebook(tenant.company.language).sms(&SmsText::Confirmed(about))));
         }
         Ok(crate::waitlist::Accepted::Gone { company }) => company,
@@ -198,7 +206,7 @@ async fn accept_offer(state: &AppState, from: &PhoneNumber, companies: &[Company
             return Ok(None);
         }
     };
-    let Some(tenant) = state.directory().branches().iter().find(|b| b.company.id == company).cloned() else { return Ok(None) };
+    let Some(tenant) = first_branch(state, company) else { return Ok(None) };
     Ok(Some(phrasebook(tenant.company.language).sms(&SmsText::OfferGone { business: tenant.company.name.clone() })))
 }
 
@@ -219,13 +227,12 @@ async fn cancel_by_reply(state: &AppState, from: &PhoneNumber, companies: &[Comp
         let text = SmsText::NothingToCancel { business: tenant.company.name.clone(), phone: phone_of(&tenant) };
         return Some(phrasebook(tenant.company.language).sms(&text));
     };
-    let tenant = state.directory().branches().iter().find(|b| b.branch.id == appointment.branch_id).cloned()?;
+    let tenant = state.directory().branch(appointment.branch_id).cloned()?;
     let book = phrasebook(tenant.company.language);
     let business = tenant.company.name.clone();
     let too_late = tenant.company.cancel_hours_before.is_some_and(|h| appointment.starts_at - chrono::Duration::hours(i64::from(h)) < now);
     if too_late {
-        let local = appointment.starts_at.with_timezone(&tenant.company.timezone).naive_local();
-        let about = SmsAppointment { business, start: local, service: appointment.service_name.clone(), staff: appointment.staff_name.clone() };
+        let about = sms_appointment(&tenant, &appointment);
         return Some(book.sms(&SmsText::TooLateToCancel { appointment: about, phone: phone_of(&tenant) }));
     }
     match backends.booker.cancel(&tenant, &appointment, "cancelled by SMS reply", &Actor::SmsReply).await {

@@ -77,26 +77,7 @@ async fn round(
         if !store.digest_written(&key).await? {
             let from = crate::domain::start_of(day, company.timezone);
             let figures = store.digest_figures(company.id, &day.to_string(), from, now).await?;
-            let data = NoticeData {
-                company: company.name.clone(),
-                branch: None,
-                language: company.language.code().to_string(),
-                timezone: company.timezone.name().to_string(),
-                appointment_id: None,
-                callback_id: None,
-                service: None,
-                staff: None,
-                start: None,
-                end: None,
-                customer_name: None,
-                phone: None,
-                email: None,
-                reason: None,
-                preferred_time: None,
-                priority: None,
-                sequence: 0,
-                digest: Some(figures),
-            };
+            let data = NoticeData { digest: Some(figures), ..NoticeData::of_company(company) };
             store.write_digest(company.id, &key, &data).await?;
             tracing::info!(company = company.id.0, %day, "daily digest written");
         }

@@ -4,7 +4,6 @@
 use crate::domain::Language;
 use crate::speech::{word, MessageWord, PageWord};
 use crate::store::{NoticeData, NoticeEvent};
-use chrono_tz::Tz;
 use maud::html;
 
 /// A composed notification.
@@ -103,11 +102,11 @@ fn open_label(l: Language) -> &'static str {
 /// The owner's message for `event` about `data`; `console` is the console's address
 /// (`FRONTDESK_PUBLIC_URL` + `/admin`), linked to the page where the owner acts on it.
 pub fn for_owner(event: NoticeEvent, data: &NoticeData, console: Option<&str>) -> Composed {
-    let l = Language::parse(&data.language).unwrap_or_default();
+    let l = data.written_in();
     if let (Some(figures), NoticeEvent::DigestDaily) = (&data.digest, event) {
         return digest(l, data, figures, console);
     }
-    let zone: Tz = data.timezone.parse().unwrap_or(chrono_tz::Europe::Berlin);
+    let zone = data.zone();
     let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
         t.map(|t| t.with_timezone(&zone).format(word(l, MessageWord::DateTimeFormat)).to_string()).unwrap_or_default()
     };
@@ -176,8 +175,7 @@ pub fn for_owner(event: NoticeEvent, data: &NoticeData, console: Option<&str>) -
 
 /// The caller's e-mail about their own appointment (with an invitation for their calendar).
 pub fn for_customer(event: NoticeEvent, data: &NoticeData) -> Composed {
-    let l = Language::parse(&data.language).unwrap_or_default();
-    let zone: Tz = data.timezone.parse().unwrap_or(chrono_tz::Europe::Berlin);
+    let (l, zone) = (data.written_in(), data.zone());
     let when = data
         .start
         .map(|t| t.with_timezone(&zone).format(word(l, MessageWord::DateAtTimeFormat)).to_string())

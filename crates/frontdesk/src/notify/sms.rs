@@ -23,11 +23,9 @@ pub struct SmsChannel {
 /// The text of a notice for the customer, in the company's language, within three segments;
 /// `replies`: whether the sender can receive the customer's answer.
 pub fn sms_text(event: NoticeEvent, data: &NoticeData, replies: bool) -> Option<String> {
-    let l = crate::domain::Language::parse(&data.language).unwrap_or_default();
-    let zone: chrono_tz::Tz = data.timezone.parse().unwrap_or(chrono_tz::Europe::Berlin);
     let appointment = SmsAppointment {
         business: data.company.clone(),
-        start: data.start?.with_timezone(&zone).naive_local(),
+        start: data.start?.with_timezone(&data.zone()).naive_local(),
         service: data.service.clone().unwrap_or_default(),
         staff: data.staff.clone(),
     };
@@ -39,7 +37,7 @@ pub fn sms_text(event: NoticeEvent, data: &NoticeData, replies: bool) -> Option<
         NoticeEvent::WaitlistOffer => SmsText::WaitlistOffer { appointment, minutes: crate::waitlist::OFFER_HOLD.num_minutes() as u32 },
         _ => return None,
     };
-    Some(capped(&phrasebook(l).sms(&text)))
+    Some(capped(&phrasebook(data.written_in()).sms(&text)))
 }
 
 impl SmsChannel {
@@ -127,10 +125,12 @@ mod tests {
     #[test]
     fn what_customers_read_by_sms() {
         let mut all = String::new();
-        for (language, business, service, staff, phone) in [
-            (crate::domain::Language::De, "Salon Schnittpunkt", "Herrenhaarschnitt", "Jonas", "+4930123456"),
-            (crate::domain::Language::En, "Riverside Dental Practice", "Check-up", "Dr. Patel", "+442079460958"),
-        ] {
+        for language in crate::domain::Language::ALL {
+            // the demo business of each language
+            let (business, service, staff, phone) = match language.code() {
+                "de" => ("Salon Schnittpunkt", "Herrenhaarschnitt", "Jonas", "+4930123456"),
+                _ => ("Riverside Dental Practice", "Check-up", "Dr. Patel", "+442079460958"),
+            };
             let start = chrono::NaiveDate::from_ymd_opt(2026, 12, 8).unwrap().and_hms_opt(10, 0, 0).unwrap();
             let a = SmsAppointment { business: business.into(), start, service: service.into(), staff: Some(staff.into()) };
             let phone = Some(phone.to_string());

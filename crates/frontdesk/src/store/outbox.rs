@@ -139,6 +139,43 @@ pub struct NoticeData {
     pub digest: Option<super::DigestFigures>,
 }
 
+impl NoticeData {
+    /// A notice of `company` (its name, language and zone) about nothing yet: the writer fills
+    /// in what it is about.
+    pub fn of_company(company: &crate::domain::Company) -> Self {
+        Self {
+            company: company.name.clone(),
+            branch: None,
+            language: company.language.code().to_string(),
+            timezone: company.timezone.name().to_string(),
+            appointment_id: None,
+            callback_id: None,
+            service: None,
+            staff: None,
+            start: None,
+            end: None,
+            customer_name: None,
+            phone: None,
+            email: None,
+            reason: None,
+            preferred_time: None,
+            priority: None,
+            sequence: 0,
+            digest: None,
+        }
+    }
+
+    /// The language it is written in (the default when the stored code is unknown).
+    pub fn written_in(&self) -> crate::domain::Language {
+        crate::domain::Language::parse(&self.language).unwrap_or_default()
+    }
+
+    /// The company's zone, for local times (Berlin when the stored name is unknown).
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.timezone.parse().unwrap_or(chrono_tz::Europe::Berlin)
+    }
+}
+
 /// How a notice travels: the outbox row's `channel`, served by one `notify::Channel` each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -176,6 +176,12 @@ impl Store {
         Ok(on_pool!(self, pool => sqlx::query_as(&sql).bind(company).bind(customer).fetch_all(pool).await)?)
     }
 
+    /// How many wishes a number has waiting with a company.
+    pub async fn waiting_count(&self, company: CompanyId, phone: &str) -> Result<i64, StoreError> {
+        const SQL: &str = "SELECT COUNT(*) FROM waitlist_entries WHERE company_id = $1 AND phone = $2 AND status = 'waiting'";
+        Ok(on_pool!(self, pool => sqlx::query_scalar(SQL).bind(company).bind(phone).fetch_one(pool).await)?)
+    }
+
     /// Ends a waiting entry (`reason`: `expired`, `booked`, `stopped`, `removed`); whether it waited.
     pub async fn end_waitlist_entry(&self, company: CompanyId, id: i64, reason: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
         const SQL: &str = "UPDATE waitlist_entries SET status = 'ended', ended_reason = $3, updated_at = $4
