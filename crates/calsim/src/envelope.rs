@@ -33,6 +33,7 @@ impl ApiError {
             StatusCode::UNAUTHORIZED => "UnauthorizedException",
             StatusCode::FORBIDDEN => "ForbiddenException",
             StatusCode::NOT_FOUND => "NotFoundException",
+            StatusCode::CONFLICT => "ConflictException",
             StatusCode::TOO_MANY_REQUESTS => "ThrottlerException",
             StatusCode::SERVICE_UNAVAILABLE => "ServiceUnavailableException",
             _ => "InternalServerErrorException",

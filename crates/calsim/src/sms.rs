@@ -17,7 +17,6 @@ use serde_json::json;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use tokio::sync::oneshot;
 
 /// One message the simulator accepted.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -220,28 +219,12 @@ pub fn router(sim: Arc<SmsSim>) -> Router {
         .with_state(sim)
 }
 
-/// An SMS simulator serving on a local port.
-pub struct RunningSms {
-    /// `http://127.0.0.1:<port>`: `FRONTDESK_SMS_URL`.
-    pub base_url: String,
-    /// The simulator, for direct inspection.
-    pub sim: Arc<SmsSim>,
-    stop: Option<oneshot::Sender<()>>,
-}
-
-impl Drop for RunningSms {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
-}
+/// An SMS simulator serving on a local port; its `base_url` is `FRONTDESK_SMS_URL`.
+pub type RunningSms = crate::Served<SmsSim>;
 
 /// Serves `sim` on `address` (port 0 picks a free one).
 pub async fn serve_sms(sim: SmsSim, address: SocketAddr) -> std::io::Result<RunningSms> {
-    let sim = Arc::new(sim);
-    let (base_url, stop) = crate::serve_router(router(sim.clone()), address).await?;
-    Ok(RunningSms { base_url, sim, stop: Some(stop) })
+    crate::serve_sim(sim, router, address).await
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 use crate::fixture::{EventType, Fixture};
 use crate::schedule::Busy;
+use crate::webhooks::Subscriptions;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -209,8 +210,10 @@ pub struct Sim {
     pub fixture: Fixture,
     /// Fault injection.
     pub faults: Faults,
-    /// Webhook subscriber.
+    /// Webhook subscriber given at start.
     pub webhook: Option<Webhook>,
+    /// Webhooks registered through `POST /v2/webhooks`.
+    pub subscriptions: Subscriptions,
     /// Client for webhooks.
     pub http: reqwest::Client,
     clock: RwLock<ClockCell>,
@@ -241,6 +244,7 @@ impl Sim {
             fixture,
             faults,
             webhook,
+            subscriptions: Subscriptions::default(),
             http: reqwest::Client::new(),
             clock: RwLock::new(ClockCell(system_clock())),
             data: Mutex::new(Data { next_id: 1, ..Data::default() }),
@@ -294,7 +298,7 @@ impl Sim {
         self.data().stats.clone()
     }
 
-    /// Clears bookings, reservations, counters, windows and the outage.
+    /// Clears bookings, reservations, counters, windows and the outage (registered webhooks stay).
     pub fn reset(&self) {
         *self.data() = Data { next_id: 1, ..Data::default() };
     }

@@ -1,12 +1,76 @@
 //! Webhooks as Cal.com sends them: JSON body signed with `X-Cal-Signature-256` (lowercase hex
-//! HMAC-SHA256 of the raw body with the subscriber's secret).
+//! HMAC-SHA256 of the raw body with the subscriber's secret) — to the subscriber given at start
+//! and to those registered through `POST /v2/webhooks`.
 
 use crate::state::{Booking, Sim};
 
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// A webhook registered through `POST /v2/webhooks`.
+#[derive(Debug, Clone)]
+pub struct Subscription {
+    /// Numeric id.
+    pub id: u64,
+    /// The user that registered it (see [`crate::Fixture::user_id`]).
+    pub user_id: i64,
+    /// Where the events go.
+    pub subscriber_url: String,
+    /// The triggers it wants, e.g. `BOOKING_CREATED`.
+    pub triggers: Vec<String>,
+    /// Whether it is sent at all.
+    pub active: bool,
+    /// HMAC secret; `None` sends the literal `no-secret-provided`.
+    pub secret: Option<String>,
+    /// Kept and answered, not applied: bodies always have Cal.com's default shape.
+    pub payload_template: Option<String>,
+}
+
+/// The registered webhooks. They outlive `/_calsim/reset`: like the event types, they are the
+/// account's setup, not its traffic.
+#[derive(Debug, Default)]
+pub struct Subscriptions {
+    inner: Mutex<(u64, Vec<Subscription>)>,
+}
+
+impl Subscriptions {
+    fn lock(&self) -> MutexGuard<'_, (u64, Vec<Subscription>)> {
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Stores `subscription` under a new id, unless its user already has one for that URL (as
+    /// Cal.com refuses it); the stored copy.
+    pub fn add(&self, mut subscription: Subscription) -> Option<Subscription> {
+        let mut guard = self.lock();
+        let (next, list) = &mut *guard;
+        if list.iter().any(|s| s.user_id == subscription.user_id && s.subscriber_url == subscription.subscriber_url) {
+            return None;
+        }
+        *next += 1;
+        subscription.id = *next;
+        list.push(subscription.clone());
+        Some(subscription)
+    }
+
+    /// All registered webhooks, oldest first.
+    pub fn list(&self) -> Vec<Subscription> {
+        self.lock().1.clone()
+    }
+
+    /// The webhook with `id`.
+    pub fn get(&self, id: u64) -> Option<Subscription> {
+        self.lock().1.iter().find(|s| s.id == id).cloned()
+    }
+
+    /// Removes the webhook with `id`; what it was.
+    pub fn remove(&self, id: u64) -> Option<Subscription> {
+        let list = &mut self.lock().1;
+        let place = list.iter().position(|s| s.id == id)?;
+        Some(list.remove(place))
+    }
+}
 
 /// The `X-Cal-Signature-256` value for a body.
 pub fn signature(body: &[u8], secret: Option<&str>) -> String {
@@ -50,22 +114,45 @@ pub fn body(trigger: &str, booking: &Booking, sim: &Sim, previous: Option<&Booki
     json!({"triggerEvent": trigger, "createdAt": Sim::iso(sim.now()), "payload": payload})
 }
 
-/// Sends a webhook in the background, if a subscriber is configured.
+/// Where an event goes: the subscriber given at start, and every active registered webhook
+/// that wants `trigger` and whose user sees the booking's event type.
+fn targets(sim: &Sim, trigger: &str, booking: &Booking) -> Vec<(String, Option<String>)> {
+    let owner = sim
+        .fixture
+        .event_types
+        .get(&booking.event_type_id)
+        .and_then(|e| e.owner_key.as_deref())
+        .map(|key| sim.fixture.user_id(key));
+    let registered = sim
+        .subscriptions
+        .list()
+        .into_iter()
+        .filter(|s| s.active && s.triggers.iter().any(|t| t == trigger) && owner.is_none_or(|user| user == s.user_id))
+        .map(|s| (s.subscriber_url, s.secret));
+    sim.webhook.iter().map(|w| (w.url.clone(), w.secret.clone())).chain(registered).collect()
+}
+
+/// Sends a booking event in the background to every subscriber, each signed with its own secret.
 pub fn send(sim: &Arc<Sim>, trigger: &'static str, booking: &Booking, previous: Option<&Booking>) {
-    let Some(webhook) = sim.webhook.clone() else { return };
-    let body = serde_json::to_vec(&body(trigger, booking, sim, previous)).expect("JSON serializes");
-    let signature = signature(&body, webhook.secret.as_deref());
-    let http = sim.http.clone();
-    tokio::spawn(async move {
-        let result = http
-            .post(&webhook.url)
-            .header("content-type", "application/json")
-            .header("x-cal-signature-256", signature)
-            .body(body)
-            .send()
-            .await;
-        if let Err(error) = result {
-            eprintln!("calsim: webhook to {} failed: {error}", webhook.url);
-        }
-    });
+    let targets = targets(sim, trigger, booking);
+    if targets.is_empty() {
+        return;
+    }
+    let Ok(body) = serde_json::to_vec(&body(trigger, booking, sim, previous)) else { return };
+    for (url, secret) in targets {
+        let signature = signature(&body, secret.as_deref());
+        let (http, body) = (sim.http.clone(), body.clone());
+        tokio::spawn(async move {
+            let result = http
+                .post(&url)
+                .header("content-type", "application/json")
+                .header("x-cal-signature-256", signature)
+                .body(body)
+                .send()
+                .await;
+            if let Err(error) = result {
+                eprintln!("calsim: webhook to {url} failed: {error}");
+            }
+        });
+    }
 }

@@ -1,4 +1,5 @@
-//! The `frontdesk` command line: serve, demo, migrate, retell-tools, retell-agent, bench.
+//! The `frontdesk` command line: serve, demo, migrate, retell-tools, retell-agent, retell-provision,
+//! tenants export, feeds, user, bench.
 
 #[cfg(feature = "demo")]
 use crate::configuration::CalendarKind;
@@ -41,9 +42,9 @@ enum Command {
     },
     /// Print the Retell custom-function definitions, ready to paste into the agent.
     RetellTools {
-        /// Public base URL of this frontdesk.
-        #[arg(long, default_value = "https://frontdesk.example.com")]
-        base_url: String,
+        /// Public base URL of this frontdesk (default: FRONTDESK_PUBLIC_URL).
+        #[arg(long, env = "FRONTDESK_PUBLIC_URL")]
+        base_url: Option<String>,
         /// One branch ("Branch" or "Company/Branch"): its services become the only values of
         /// `service`, and the filler lines speak its company's language.
         #[arg(long)]
@@ -55,15 +56,33 @@ enum Command {
     /// Print a complete Retell agent for one branch: prompt, first sentence, tools, webhook and
     /// inbound URLs, ready to import.
     RetellAgent {
-        /// Public base URL of this frontdesk.
-        #[arg(long, default_value = "https://frontdesk.example.com")]
-        base_url: String,
+        /// Public base URL of this frontdesk (default: FRONTDESK_PUBLIC_URL).
+        #[arg(long, env = "FRONTDESK_PUBLIC_URL")]
+        base_url: Option<String>,
         /// The branch ("Branch" or "Company/Branch").
         #[arg(long)]
         branch: String,
         /// The tenants file the branch is read from.
         #[arg(long, env = "FRONTDESK_TENANTS", default_value = "config/tenants.demo.toml")]
         tenants: PathBuf,
+    },
+    /// Create or update the branch's Retell LLM, agent and number bindings through Retell's API
+    /// (FRONTDESK_RETELL_BASE_URL), with the company's Retell key; a second run only updates.
+    RetellProvision {
+        /// The branch ("Branch" or "Company/Branch"), as stored in FRONTDESK_DATABASE_URL.
+        #[arg(long)]
+        branch: String,
+        /// Public base URL of this frontdesk (default: FRONTDESK_PUBLIC_URL).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Optional TOML settings file.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// The companies in the database as a tenants file.
+    Tenants {
+        #[command(subcommand)]
+        command: TenantsCommand,
     },
     /// Print a secret calendar-feed URL per branch and per staff member (made once, kept; `--rotate`
     /// replaces them all and the old URLs stop working).
@@ -99,6 +118,17 @@ enum Command {
         /// (`--calls` requests per page).
         #[arg(long)]
         console: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TenantsCommand {
+    /// Print the whole state (companies, branches, services, staff, absences still to come,
+    /// secrets included) as a tenants file that imports to the same state.
+    Export {
+        /// Optional TOML settings file (for FRONTDESK_DATABASE_URL).
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
 }
 
@@ -181,6 +211,7 @@ where
                 Ok(())
             }
             Command::RetellTools { base_url, branch, tenants } => {
+                let base_url = public_url(base_url)?;
                 let audience = match branch {
                     None => crate::functions::ToolsFor { language: crate::domain::Language::default(), services: None },
                     Some(name) => tools_for_branch(&tenants, &name)?,
@@ -188,8 +219,25 @@ where
                 print_json(&crate::functions::retell_tools(&base_url, &audience))
             }
             Command::RetellAgent { base_url, branch, tenants } => {
+                let base_url = public_url(base_url)?;
                 let audience = tools_for_branch(&tenants, &branch)?;
                 print_json(&crate::functions::retell_agent(&base_url, &branch, &audience))
+            }
+            Command::RetellProvision { branch, base_url, config } => {
+                let settings = Settings::load(config.as_deref())?;
+                let base_url = public_url(base_url.or(settings.server.public_url.clone()))?;
+                let store = prepare_database(&settings).await?;
+                let provisioned = provision_branch(&settings, &store, &branch, base_url).await;
+                store.close().await;
+                print_json(&provisioned?)
+            }
+            Command::Tenants { command: TenantsCommand::Export { config } } => {
+                let settings = Settings::load(config.as_deref())?;
+                let store = prepare_database(&settings).await?;
+                let text = crate::onboarding::export::tenants_file(&store, chrono::Utc::now()).await;
+                store.close().await;
+                print!("{}", text?);
+                Ok(())
             }
             #[cfg(feature = "demo")]
             Command::Demo { calendar, serve } => crate::demo::run(calendar, serve).await,
@@ -207,6 +255,51 @@ where
             ExitCode::FAILURE
         }
     }
+}
+
+/// The public URL the Retell definitions point at: `--base-url`, else `FRONTDESK_PUBLIC_URL`;
+/// never a placeholder host.
+fn public_url(given: Option<String>) -> anyhow::Result<String> {
+    match given.map(|url| url.trim().trim_end_matches('/').to_string()) {
+        Some(url) if url.starts_with("https://") || url.starts_with("http://") => Ok(url),
+        Some(url) => anyhow::bail!("--base-url / FRONTDESK_PUBLIC_URL {url:?} is not an http(s) URL"),
+        None => anyhow::bail!("set FRONTDESK_PUBLIC_URL (or pass --base-url): the URL Retell reaches this service at"),
+    }
+}
+
+/// `frontdesk retell-provision`: provisions the stored branch `name` ("Branch" or "Company/Branch").
+async fn provision_branch(
+    settings: &Settings,
+    store: &crate::store::Store,
+    name: &str,
+    base_url: String,
+) -> anyhow::Result<serde_json::Value> {
+    let branches = store.load_branches().await?;
+    let (company, branch) = match name.split_once('/') {
+        Some((company, branch)) => (Some(company.trim()), branch.trim()),
+        None => (None, name.trim()),
+    };
+    let found: Vec<_> = branches
+        .iter()
+        .filter(|ctx| ctx.branch.name == branch && company.is_none_or(|c| ctx.company.name == c))
+        .collect();
+    let ctx = match found.as_slice() {
+        [ctx] => *ctx,
+        [] => anyhow::bail!("no branch {name:?} in the database"),
+        _ => anyhow::bail!("several companies have a branch {name:?}: name it as \"Company/Branch\""),
+    };
+    let provisioner = crate::onboarding::retell::Provisioner {
+        store: store.clone(),
+        api: crate::retell::RetellApi::new(&settings.retell.base_url),
+        base_url,
+        fallback_key: settings.retell.api_key.clone(),
+    };
+    let report = provisioner.provision(ctx).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(serde_json::json!({
+        "branch": format!("{}/{}", ctx.company.name, ctx.branch.name),
+        "llm_id": report.llm_id, "agent_id": report.agent_id, "numbers": report.numbers,
+        "created": report.created, "updated": report.updated,
+    }))
 }
 
 /// The language and service names of the branch `name` ("Branch" or "Company/Branch").

@@ -93,11 +93,13 @@ pub struct RedisSection {
     pub prefix: String,
 }
 
-/// `FRONTDESK_RETELL_API_KEY`.
+/// `FRONTDESK_RETELL_API_KEY` and `FRONTDESK_RETELL_BASE_URL`.
 #[derive(Debug, Clone)]
 pub struct RetellSection {
     /// Key that signs Retell requests; required by `serve`.
     pub api_key: Option<Secret>,
+    /// Retell's API, where provisioning creates agents (the simulator in tests).
+    pub base_url: String,
 }
 
 /// `FRONTDESK_CALENDAR` and `FRONTDESK_CALCOM_*`.
@@ -238,7 +240,7 @@ const RETENTION_DAYS: Number<u32> =
     Number { name: "FRONTDESK_RETENTION_DAYS", default: 90, min: 1, max: 3650, unit: "days" };
 
 /// Every variable there is; a file key is its name without `FRONTDESK_`, in lower case.
-const VARIABLES: [&str; 28] = [
+const VARIABLES: [&str; 29] = [
     "FRONTDESK_LISTEN",
     "FRONTDESK_PUBLIC_URL",
     "FRONTDESK_MAX_CONNECTIONS",
@@ -249,6 +251,7 @@ const VARIABLES: [&str; 28] = [
     "FRONTDESK_REDIS_URL",
     "FRONTDESK_REDIS_PREFIX",
     "FRONTDESK_RETELL_API_KEY",
+    "FRONTDESK_RETELL_BASE_URL",
     "FRONTDESK_CALENDAR",
     "FRONTDESK_CALCOM_BASE_URL",
     "FRONTDESK_CALCOM_API_KEY",
@@ -498,7 +501,10 @@ impl Settings {
     pub fn load_from(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let file = file.map(read_file).transpose()?.unwrap_or_default();
         let source = Source { env: &env, file };
-        let retell = RetellSection { api_key: source.secret("FRONTDESK_RETELL_API_KEY")? };
+        let retell = RetellSection {
+            api_key: source.secret("FRONTDESK_RETELL_API_KEY")?,
+            base_url: source.web_url("FRONTDESK_RETELL_BASE_URL")?.unwrap_or_else(|| "https://api.retellai.com".into()),
+        };
         let calcom = CalcomSection::read(&source)?;
         let console = ConsoleSection::read(&source)?;
         let smtp = SmtpSection::read(&source)?;

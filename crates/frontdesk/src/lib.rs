@@ -28,6 +28,7 @@ pub mod functions;
 pub mod http;
 pub mod latency_board;
 pub mod notify;
+pub mod onboarding;
 pub mod operators;
 pub mod retell;
 pub mod reminders;

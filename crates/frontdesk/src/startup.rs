@@ -75,13 +75,11 @@ pub struct Overrides {
 }
 
 /// Refuses to start when a Cal.com tenant lacks a key or a service lacks its event type.
-fn check_calcom_tenants(settings: &Settings, branches: &[BranchContext]) -> Result<bool, ConfigError> {
-    let mut any = false;
+fn check_calcom_tenants(settings: &Settings, branches: &[BranchContext]) -> Result<(), ConfigError> {
     for ctx in branches {
         if ctx.company.calendar.unwrap_or(settings.calcom.calendar) != CalendarKind::Calcom {
             continue;
         }
-        any = true;
         if ctx.company.calcom_api_key.is_none() && settings.calcom.api_key.is_none() {
             return Err(ConfigError::Invalid {
                 name: "FRONTDESK_CALCOM_API_KEY",
@@ -98,7 +96,7 @@ fn check_calcom_tenants(settings: &Settings, branches: &[BranchContext]) -> Resu
             });
         }
     }
-    Ok(any)
+    Ok(())
 }
 
 impl Application {
@@ -115,7 +113,7 @@ impl Application {
         let clock = overrides.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let branches = store.load_branches_at(clock.now()).await.context("loading tenants failed")?;
         tracing::info!(branches = branches.len(), "tenant directory loaded");
-        let uses_calcom = check_calcom_tenants(settings, &branches)?;
+        check_calcom_tenants(settings, &branches)?;
         let directory = TenantDirectory::new(branches);
         // One Redis connection for locks, the Cal.com budget and announcements (pub/sub opens its own).
         let redis = match &settings.redis.url {
@@ -124,7 +122,7 @@ impl Application {
             }
             None => None,
         };
-        let calcom_client = calcom_client(settings, uses_calcom, clock.clone(), overrides.calcom_deadlines, redis.as_ref());
+        let calcom_client = calcom_client(settings, clock.clone(), overrides.calcom_deadlines, redis.as_ref());
         let calendars = match overrides.calendar {
             Some(provider) => Calendars::single(provider),
             None => calendars(settings, &store, &clock, calcom_client.clone()),
@@ -145,6 +143,9 @@ impl Application {
                 tenants_file: settings.database.tenants.clone(),
                 calcom: calcom_client,
                 board,
+                default_calendar: settings.calcom.calendar,
+                calcom_default_key: settings.calcom.api_key.clone(),
+                retell_base_url: settings.retell.base_url.clone(),
             },
             backends: Backends {
                 store: store.clone(),
@@ -200,18 +201,15 @@ impl Application {
     }
 }
 
-/// The Cal.com client when any tenant uses Cal.com; with Redis, every instance draws each key's
-/// requests from one budget there.
+/// The Cal.com client (always: a company onboarded through the API may connect Cal.com at any
+/// time; an unused client costs nothing); with Redis, every instance draws each key's requests
+/// from one budget there.
 fn calcom_client(
     settings: &Settings,
-    uses_calcom: bool,
     clock: Arc<dyn Clock>,
     deadlines: Option<Deadlines>,
     redis: Option<&SharedRedis>,
 ) -> Option<Arc<CalcomClient>> {
-    if !uses_calcom {
-        return None;
-    }
     let client = CalcomClient::new(
         CalcomSettings {
             base_url: settings.calcom.base_url.clone(),

@@ -3,7 +3,9 @@
 mod bookings;
 mod control;
 mod event_types;
+mod me;
 mod slots;
+mod subscriptions;
 
 use crate::envelope::ApiError;
 use crate::faults::{bearer, simulate};
@@ -32,7 +34,11 @@ pub fn router(sim: Arc<Sim>) -> Router {
         .route("/v2/bookings/{uid}", get(bookings::one))
         .route("/v2/bookings/{uid}/cancel", post(bookings::cancel))
         .route("/v2/bookings/{uid}/reschedule", post(bookings::reschedule))
+        .route("/v2/event-types", get(event_types::list))
         .route("/v2/event-types/{id}", get(event_types::one))
+        .route("/v2/me", get(me::me))
+        .route("/v2/webhooks", post(subscriptions::create).get(subscriptions::list))
+        .route("/v2/webhooks/{id}", get(subscriptions::one).delete(subscriptions::remove))
         .route_layer(axum::middleware::from_fn_with_state(sim.clone(), simulate));
     let control = Router::new()
         .route("/_calsim/stats", get(control::stats))
@@ -72,6 +78,12 @@ pub fn check_key(sim: &Sim, headers: &HeaderMap, required: bool, path: &str) -> 
         }
         None => Ok(()),
     }
+}
+
+/// The key of a request that must carry an accepted one (refused as [`check_key`] refuses).
+pub fn require_key(sim: &Sim, headers: &HeaderMap, path: &str) -> Result<String, ApiError> {
+    check_key(sim, headers, true, path)?;
+    Ok(bearer(headers).unwrap_or_default())
 }
 
 /// An instant from ISO 8601 text; a bare date is the start (or end) of that day in `tz`.

@@ -7,10 +7,13 @@
 //! unambiguous) as a whole envelope.
 //!
 //! OpenAPI 3.0's `nullable: true` is not JSON Schema; it is translated the way the OpenAPI
-//! specification defines it. One documented type is wrong upstream and corrected here:
-//! `slotInterval` is documented as `object` but is the number of minutes (or null) in Cal.com.
+//! specification defines it. Documented types that are wrong upstream are corrected here:
+//! `slotInterval` is documented as `object` but is the number of minutes (or null) in Cal.com;
+//! a webhook's `triggers` are documented as objects but are the trigger names, and its
+//! `payloadTemplate` and `secret` are null when not given (the controller stores and answers
+//! `body.payloadTemplate ?? null`, `body.secret ?? null`).
 
-use crate::helpers::{next_weekday_at, start, Client, KEY};
+use crate::helpers::{next_weekday_at, salon, start, Client, KEY, SALON_KEY};
 use chrono::Weekday;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -57,6 +60,10 @@ fn components() -> &'static Value {
         let mut components = json_schema(&openapi()["components"]);
         components["schemas"]["EventTypeOutput_2024_06_14"]["properties"]["slotInterval"] =
             json!({"type": ["number", "null"]});
+        let webhook = &mut components["schemas"]["UserWebhookOutputDto"]["properties"];
+        webhook["triggers"]["items"] = json!({"type": "string"});
+        webhook["payloadTemplate"]["type"] = json!(["string", "null"]);
+        webhook["secret"]["type"] = json!(["string", "null"]);
         components
     })
 }
@@ -109,4 +116,29 @@ async fn event_type_answers_match_the_documented_schema() {
     let client = Client::new(&sim);
     let answer = client.send(Method::GET, "/v2/event-types/1001", Some("2024-06-14"), Some(KEY), None).await;
     assert_valid("GetEventTypeOutput_2024_06_14", &answer.body);
+}
+
+#[tokio::test]
+async fn connect_answers_match_the_documented_schemas() {
+    let sim = salon().await;
+    let client = Client::new(&sim);
+    let me = client.send(Method::GET, "/v2/me", None, Some(SALON_KEY), None).await;
+    assert_valid("GetMeOutput", &me.body);
+    let listed = client.send(Method::GET, "/v2/event-types", Some("2024-06-14"), Some(SALON_KEY), None).await;
+    assert_valid("GetEventTypesOutput_2024_06_14", &listed.body);
+
+    let with_secret = json!({"subscriberUrl": "http://127.0.0.1:9/a", "triggers": ["BOOKING_CREATED"], "active": true,
+        "secret": "whsec", "payloadTemplate": "{\"type\":\"{{type}}\"}"});
+    let created = client.send(Method::POST, "/v2/webhooks", None, Some(SALON_KEY), Some(with_secret)).await;
+    assert_valid("UserWebhookOutputResponseDto", &created.body);
+    let bare = json!({"subscriberUrl": "http://127.0.0.1:9/b", "triggers": ["BOOKING_CANCELLED"], "active": false});
+    let created = client.send(Method::POST, "/v2/webhooks", None, Some(SALON_KEY), Some(bare)).await;
+    assert_valid("UserWebhookOutputResponseDto", &created.body);
+    let listed = client.send(Method::GET, "/v2/webhooks", None, Some(SALON_KEY), None).await;
+    assert_valid("UserWebhooksOutputResponseDto", &listed.body);
+    let id = created.body["data"]["id"].as_i64().unwrap();
+    let fetched = client.send(Method::GET, &format!("/v2/webhooks/{id}"), None, Some(SALON_KEY), None).await;
+    assert_valid("UserWebhookOutputResponseDto", &fetched.body);
+    let deleted = client.send(Method::DELETE, &format!("/v2/webhooks/{id}"), None, Some(SALON_KEY), None).await;
+    assert_valid("UserWebhookOutputResponseDto", &deleted.body);
 }

@@ -13,6 +13,18 @@ pub async fn start_with(fixture: Fixture, faults: Faults, webhook: Option<Webhoo
     calsim::serve(Sim::new(fixture, faults, webhook), "127.0.0.1:0".parse().unwrap()).await.unwrap()
 }
 
+/// The key of the salon in [`salon`].
+pub const SALON_KEY: &str = "cal_live_salon";
+
+/// A calsim without latency where [`SALON_KEY`] owns three event types (ids 1–3) and
+/// `cal_live_other` one ("Massage", id 4).
+pub async fn salon() -> Running {
+    let fixture = Fixture::empty()
+        .with_event_types(SALON_KEY, &["Herrenhaarschnitt", "Damenhaarschnitt", "Färben"])
+        .with_event_types("cal_live_other", &["Massage"]);
+    start_with(fixture, Faults { latency_ms: (0, 0), ..Faults::default() }, None).await
+}
+
 /// A client that sends the version header of each endpoint family and the test key.
 pub struct Client {
     pub base: String,
@@ -61,13 +73,17 @@ impl Client {
     }
 
     pub async fn book(&self, event_type_id: i64, start: DateTime<Utc>) -> Answer {
+        self.book_as(KEY, event_type_id, start).await
+    }
+
+    pub async fn book_as(&self, key: &str, event_type_id: i64, start: DateTime<Utc>) -> Answer {
         let body = serde_json::json!({
             "start": start.to_rfc3339(),
             "eventTypeId": event_type_id,
             "attendee": {"name": "Anna Schmidt", "timeZone": "Europe/Berlin", "phoneNumber": "+4917612345678", "language": "de"},
             "metadata": {"frontdesk_appointment_id": "42", "call_id": "call_1"}
         });
-        self.send(reqwest::Method::POST, "/v2/bookings", Some("2024-08-13"), Some(KEY), Some(body)).await
+        self.send(reqwest::Method::POST, "/v2/bookings", Some("2024-08-13"), Some(key), Some(body)).await
     }
 }
 

@@ -19,6 +19,7 @@ pub fn router(state: AppState) -> Router {
         .route("/retell/inbound", post(retell_events::inbound))
         .route("/retell/webhook", post(retell_events::call_event))
         .route("/calcom/webhook", post(calcom_webhook::calcom_webhook))
+        .route("/calcom/webhook/{company}", post(calcom_webhook::company_webhook))
         .route("/sms/inbound", post(sms::inbound))
         .route("/sms/status", post(sms::status))
         .route("/healthz", get(ops::healthz))

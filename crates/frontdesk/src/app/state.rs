@@ -50,6 +50,12 @@ pub struct ConsoleParts {
     pub calcom: Option<Arc<crate::calendar::calcom::CalcomClient>>,
     /// The last hour's latencies per function (fed by the audit writer).
     pub board: Arc<crate::latency_board::LatencyBoard>,
+    /// `FRONTDESK_CALENDAR`: the calendar of companies that name none.
+    pub default_calendar: crate::domain::CalendarKind,
+    /// `FRONTDESK_CALCOM_API_KEY`: the Cal.com key of companies without their own.
+    pub calcom_default_key: Option<Secret>,
+    /// `FRONTDESK_RETELL_BASE_URL`: where provisioning reaches Retell.
+    pub retell_base_url: String,
 }
 
 /// Memory for the calls already recorded, in bytes (about 40,000 calls of Retell's id length).

@@ -110,7 +110,7 @@ pub async fn retry_notices(state: &AppState, operator: &Operator) -> Result<u64,
 }
 
 /// Re-imports the tenants file into the database and reloads every instance (admins only).
-pub async fn reload_tenants(state: &AppState, operator: &Operator) -> Result<usize, ConsoleError> {
+pub async fn reload_tenants(state: &AppState, operator: &Operator) -> Result<(usize, Vec<String>), ConsoleError> {
     if operator.role != Role::Admin {
         return Err(ConsoleError::Forbidden("only an admin reloads the tenants file"));
     }
@@ -123,8 +123,8 @@ pub async fn reload_tenants(state: &AppState, operator: &Operator) -> Result<usi
         .await
         .map_err(|e| ConsoleError::Unavailable(format!("cannot read {}: {e}", path.display())))?;
     let file = TenantsFile::parse(&text).map_err(|e| ConsoleError::BadRequest(format!("{}: {e}", path.display())))?;
-    state.backends().store.reimport_tenants(&file).await?;
+    let kept = state.backends().store.reimport_tenants(&file).await?;
     state.tenants().changed(Changed::All).await?;
-    tracing::info!(companies = file.companies.len(), by = %operator.email, "tenants file re-imported");
-    Ok(file.companies.len())
+    tracing::info!(companies = file.companies.len(), kept = kept.len(), by = %operator.email, "tenants file re-imported");
+    Ok((file.companies.len(), kept))
 }

@@ -125,8 +125,9 @@ pub async fn reload_tenants(
     headers: HeaderMap,
 ) -> Result<Json<Value>, ConsoleError> {
     csrf(&operator, &headers)?;
-    let companies = actions::reload_tenants(&state, &operator).await?;
-    Ok(Json(json!({"success": true, "companies": companies})))
+    let (companies, kept) = actions::reload_tenants(&state, &operator).await?;
+    // Companies managed through the API keep their state: the file seeds, it does not overwrite.
+    Ok(Json(json!({"success": true, "companies": companies, "managed_by_api_kept": kept})))
 }
 
 /// Any other `/admin/api/…` path.

@@ -30,6 +30,12 @@ pub enum ConsoleError {
     /// Something the service cannot do now (the database, the tenants file).
     #[error("{0}")]
     Unavailable(String),
+    /// Appointments still to come stand in the way (a deletion); they are listed in the answer.
+    #[error("{0}")]
+    Blocked(String, Vec<crate::store::UpcomingAppointment>),
+    /// An outside service (Cal.com, Retell) refused or did not answer; its words are kept.
+    #[error("{0}")]
+    Upstream(String),
 }
 
 impl ConsoleError {
@@ -42,6 +48,8 @@ impl ConsoleError {
             Self::Csrf => (StatusCode::FORBIDDEN, "csrf"),
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            Self::Blocked(..) => (StatusCode::CONFLICT, "upcoming_appointments"),
+            Self::Upstream(_) => (StatusCode::BAD_GATEWAY, "upstream"),
         }
     }
 }
@@ -62,10 +70,28 @@ impl From<Unauthenticated> for ConsoleError {
     }
 }
 
+impl From<crate::onboarding::OnboardingError> for ConsoleError {
+    fn from(error: crate::onboarding::OnboardingError) -> Self {
+        use crate::onboarding::OnboardingError as E;
+        match error {
+            E::Invalid(why) => Self::BadRequest(why),
+            E::Conflict(why) => Self::Conflict(why),
+            ref blocked @ E::Upcoming(ref list) => Self::Blocked(blocked.to_string(), list.clone()),
+            E::NotFound => Self::NotFound,
+            E::Upstream(why) => Self::Upstream(why),
+            E::Store(error) => error.into(),
+        }
+    }
+}
+
 impl IntoResponse for ConsoleError {
     fn into_response(self) -> Response {
         let (status, code) = self.parts();
-        (status, Json(json!({"success": false, "error": code, "message": self.to_string()}))).into_response()
+        let mut body = json!({"success": false, "error": code, "message": self.to_string()});
+        if let Self::Blocked(_, appointments) = &self {
+            body["appointments"] = json!(appointments);
+        }
+        (status, Json(body)).into_response()
     }
 }
 

@@ -6,15 +6,18 @@ pub mod api;
 pub mod appointments;
 pub mod customers;
 pub mod error;
+pub mod openapi;
 pub mod pages;
 pub mod schedules;
 pub mod session;
 pub mod staff_api;
+pub mod tenants_api;
 
 use crate::app::AppState;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::{delete, get, post, put};
+use tenants_api as tenants;
 use axum::Router;
 
 /// The stylesheet, compiled into the binary.
@@ -32,6 +35,14 @@ pub fn routes() -> Router<AppState> {
         .route("/appointments/{id}/restore", post(appointments::restore_api))
         .route("/appointments/{id}/no_show", post(appointments::no_show_api))
         .route("/tenants/reload", post(api::reload_tenants))
+        .route("/openapi.json", get(openapi::document))
+        .route("/companies", get(tenants::list_companies).post(tenants::create_company))
+        .route("/companies/{id}", get(tenants::get_company).patch(tenants::patch_company).delete(tenants::delete_company))
+        .route("/companies/{id}/branches", post(tenants::create_branch))
+        .route("/companies/{id}/users", post(tenants::create_user))
+        .route("/companies/{id}/calcom/connect", post(tenants::connect_calcom))
+        .route("/branches/{id}", get(tenants::get_branch).patch(tenants::patch_branch).delete(tenants::delete_branch))
+        .route("/branches/{id}/retell/provision", post(tenants::provision_retell))
         .route("/notifications/failed", get(api::failed_notifications))
         .route("/notifications/retry", post(api::retry_notifications))
         .route("/staff", get(staff_api::list))
@@ -49,6 +60,7 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(pages::home))
         .route("/login", get(pages::login::show).post(pages::login::submit))
         .route("/logout", post(pages::login::logout))
+        .route("/welcome/{token}", get(pages::welcome::show).post(pages::welcome::submit))
         .route("/language", post(pages::set_language))
         .route("/company", post(pages::set_company))
         .route("/today", get(pages::day::today))

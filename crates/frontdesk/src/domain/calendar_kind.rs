@@ -1,7 +1,8 @@
 /// Which calendar of record a tenant uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum CalendarKind {
-    /// frontdesk's embedded calendar.
+    /// frontdesk's embedded calendar (the default).
+    #[default]
     Local,
     /// Cal.com API v2.
     Calcom,

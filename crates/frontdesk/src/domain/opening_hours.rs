@@ -100,6 +100,11 @@ impl OpeningHours {
             .collect()
     }
 
+    /// Whether no day has any hours.
+    pub fn is_empty(&self) -> bool {
+        self.days.iter().all(Vec::is_empty)
+    }
+
     /// Whether the branch is open at `time` on `weekday`.
     pub fn is_open(&self, weekday: Weekday, time: NaiveTime) -> bool {
         self.on(weekday).iter().any(|r| r.contains(time))

@@ -23,7 +23,7 @@ pub const MAX_REASON_CHARS: usize = 80;
 
 /// One part of a service: the staff member works, or the customer waits (colour takes, a mask
 /// sets) and the staff member is free for someone else.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Phase {
     /// The staff member is busy for this many minutes.
@@ -67,7 +67,7 @@ pub fn check_phases(phases: &[Phase], duration_minutes: u32) -> Result<(), Setti
 
 /// Something a service needs besides a person (a colour place, a treatment room), of which the
 /// branch has `capacity`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Resource {
     /// Name, unique within the branch; services name it.
@@ -129,6 +129,16 @@ impl AbsenceSpan {
             return Err("an absence may last at most a year".into());
         }
         Ok(Self { from: start, until, all_day: start_is_day && until_is_day })
+    }
+
+    /// `from` and `to` as [`AbsenceSpan::parse`] reads them back (whole days inclusive).
+    pub fn render(&self) -> (String, String) {
+        if self.all_day {
+            let last = self.until.date().pred_opt().unwrap_or(self.until.date());
+            (self.from.date().to_string(), last.to_string())
+        } else {
+            (self.from.format("%Y-%m-%dT%H:%M").to_string(), self.until.format("%Y-%m-%dT%H:%M").to_string())
+        }
     }
 
     /// The instants it covers in the company's zone.

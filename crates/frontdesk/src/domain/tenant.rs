@@ -42,6 +42,8 @@ pub struct Company {
     pub limits: Limits,
     /// No start sooner than this many minutes from now (services may ask for more or less).
     pub min_notice_minutes: u32,
+    /// The secret of the webhook frontdesk registered at Cal.com for this company (connect).
+    pub calcom_webhook_secret: Option<Secret>,
 }
 
 impl Company {
@@ -61,6 +63,7 @@ impl Company {
             retell_api_key: None,
             limits: Limits::default(),
             min_notice_minutes: super::DEFAULT_NOTICE_MINUTES,
+            calcom_webhook_secret: None,
         }
     }
 }

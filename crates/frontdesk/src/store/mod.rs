@@ -8,6 +8,7 @@ mod appointments;
 mod audit;
 mod callbacks;
 mod calls;
+mod companies;
 mod console;
 mod customers;
 mod digest;
@@ -18,6 +19,7 @@ mod hours;
 mod operators;
 mod outbox;
 mod privacy;
+mod provisions;
 mod reminders;
 mod waitlist;
 mod sms;
@@ -31,6 +33,7 @@ pub use history::{Actor, HistoryAction, HistoryEntry};
 pub use audit::{AuditLog, FunctionCallRecord};
 pub use callbacks::{CallbackRequest, CallbackStatus, NewCallback, Priority};
 pub use calls::CallRecord;
+pub use companies::{TenantWriteError, UpcomingAppointment};
 pub use console::{CallFilter, CallStep, ConsoleCall, ConsoleCallback, LIST_LIMIT};
 pub use customers::{Customer, CustomerNote, CustomerSearch, CustomerSummary};
 pub use digest::{DigestFigures, DigestTarget};
@@ -38,6 +41,7 @@ pub use feeds::FeedScope;
 pub use holds::{HoldProbe, HoldRow};
 pub use operators::{NewOperator, OperatorRow, SessionRow};
 pub use privacy::CustomerRecord;
+pub use provisions::RetellProvision;
 pub use sms::{CompanySms, SentSms};
 pub use reminders::{ReminderCandidate, ReminderChannel};
 pub use waitlist::{NewOffer, NewWaitlistEntry, OpenOffer, WaitlistEntry};
@@ -49,6 +53,30 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
+
+/// A transaction that is going to write. On SQLite it takes the write lock at once (`BEGIN
+/// IMMEDIATE`): a transaction that reads first cannot upgrade to a write after another
+/// connection wrote (SQLITE_BUSY_SNAPSHOT, which busy_timeout does not wait out).
+pub(crate) trait BeginWrite {
+    /// The database.
+    type Db: sqlx::Database;
+    /// Begins the transaction.
+    fn begin_write(&self) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>> + Send;
+}
+
+impl BeginWrite for SqlitePool {
+    type Db = sqlx::Sqlite;
+    fn begin_write(&self) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error>> + Send {
+        self.begin_with("BEGIN IMMEDIATE")
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Db = sqlx::Postgres;
+    fn begin_write(&self) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error>> + Send {
+        self.begin()
+    }
+}
 
 /// Runs `$body` with `$pool` bound to whichever pool the store holds.
 macro_rules! on_pool {

@@ -1,7 +1,7 @@
 //! Console logins, their sessions and failed login attempts.
 
 use crate::domain::CompanyId;
-use super::{on_pool, Store, StoreError};
+use super::{on_pool, BeginWrite, Store, StoreError};
 use chrono::{DateTime, Utc};
 
 /// A login as stored.
@@ -161,5 +161,56 @@ impl Store {
         on_pool!(self, pool => sqlx::query("DELETE FROM login_failures WHERE email = $1 OR failed_at < $2")
             .bind(email).bind(before).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(())
+    }
+
+    /// Creates a login that has no password yet, with a one-time link (`token_hash`) to set it;
+    /// an e-mail that already signs in is refused, not taken over.
+    pub async fn invite_operator(
+        &self,
+        new: &NewOperator<'_>,
+        token_hash: &str,
+        expires_at: DateTime<Utc>,
+    ) -> Result<i64, super::TenantWriteError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM operators WHERE email = $1").bind(new.email).fetch_optional(&mut *tx).await?;
+            if taken.is_some() {
+                return Err(super::TenantWriteError::Conflict(format!("a login with the e-mail {} exists", new.email)));
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO operators (email, password_hash, role, company_id, staff_name, language, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+                .bind(new.email).bind(new.password_hash).bind(new.role).bind(new.company_id).bind(new.staff_name).bind(new.language)
+                .bind(Utc::now())
+                .fetch_one(&mut *tx).await?;
+            sqlx::query("INSERT INTO operator_invites (token_hash, operator_id, expires_at) VALUES ($1, $2, $3)")
+                .bind(token_hash).bind(id).bind(expires_at).execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// The login a one-time link is for, while it is unused and unexpired.
+    pub async fn invited(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<OperatorRow>, StoreError> {
+        const SQL: &str = "SELECT o.id, o.email, o.password_hash, o.role, o.company_id, o.staff_name, o.language
+            FROM operator_invites i JOIN operators o ON o.id = i.operator_id
+            WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > $2";
+        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(token_hash).bind(now).fetch_optional(pool).await)?)
+    }
+
+    /// Uses a one-time link: sets the login's password and spends the link (a second use finds
+    /// nothing); returns the login.
+    pub async fn redeem_invite(&self, token_hash: &str, password_hash: &str, now: DateTime<Utc>) -> Result<Option<i64>, StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let spent: Option<i64> = sqlx::query_scalar(
+                "UPDATE operator_invites SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING operator_id")
+                .bind(token_hash).bind(now).fetch_optional(&mut *tx).await?;
+            let Some(id) = spent else { return Ok(None) };
+            sqlx::query("UPDATE operators SET password_hash = $2 WHERE id = $1").bind(id).bind(password_hash).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM operator_sessions WHERE operator_id = $1").bind(id).execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(Some(id))
+        })
     }
 }

@@ -110,9 +110,43 @@ macro_rules! upsert_branch {
     }};
 }
 
+/// Binds a [`crate::tenants::CompanySpec`]'s columns as `$1`…`$23` in the order of
+/// [`COMPANY_UPSERT`] (`$7` is the time of the write): the file import and the API share it.
+macro_rules! bind_company {
+    ($query:expr, $company:expr) => {{
+        let company: &crate::tenants::CompanySpec = $company;
+        $query
+            .bind(&company.name)
+            .bind(company.language.code())
+            .bind(company.timezone.name())
+            .bind(&company.calendar)
+            .bind(company.calcom_api_key.as_ref().map(Secret::expose))
+            .bind(company.cancel_hours_before.map(i64::from))
+            .bind(Utc::now())
+            .bind(&company.region_code)
+            .bind(&company.locale)
+            .bind(company.retell_api_key.as_ref().map(Secret::expose))
+            .bind(i64::from(company.limits.max_bookings_per_call))
+            .bind(i64::from(company.limits.max_upcoming_per_caller))
+            .bind(i64::from(company.limits.booking_horizon_days))
+            .bind(&company.notify.email)
+            .bind(&company.notify.webhook_url)
+            .bind(company.notify.webhook_secret.as_ref().map(Secret::expose))
+            .bind(company.notify.digest_time.map(|t| t.format("%H:%M").to_string()))
+            .bind(i64::from(company.min_notice_minutes))
+            .bind(company.notify.sms_from.as_ref().map(|s| s.as_str().to_string()))
+            .bind(company.notify.sms_account.as_ref().map(|(sid, _)| sid.clone()))
+            .bind(company.notify.sms_account.as_ref().map(|(_, token)| token.expose().to_string()))
+            .bind(company.notify.reminder_hours.iter().map(u32::to_string).collect::<Vec<_>>().join(","))
+            .bind(&company.notify.reminder_channel)
+    }};
+}
+pub(super) use bind_company;
+pub(super) use upsert_branch;
+
 /// A company of the tenants file, inserted or updated by its name (`$1`…`$23` as bound in
 /// [`Store::import_tenants`]).
-const COMPANY_UPSERT: &str = "INSERT INTO companies (name, language, timezone, calendar, calcom_api_key, cancel_hours_before, created_at, updated_at, region, locale,
+pub(super) const COMPANY_UPSERT: &str = "INSERT INTO companies (name, language, timezone, calendar, calcom_api_key, cancel_hours_before, created_at, updated_at, region, locale,
                         retell_api_key, max_bookings_per_call, max_upcoming_per_caller, booking_horizon_days,
                         notify_email, notify_webhook_url, notify_webhook_secret, digest_time, min_notice_minutes,
                         sms_from, sms_account_sid, sms_auth_token, reminder_hours, reminder_channel)
@@ -129,6 +163,7 @@ const COMPANY_UPSERT: &str = "INSERT INTO companies (name, language, timezone, c
                         min_notice_minutes = excluded.min_notice_minutes, sms_from = excluded.sms_from,
                         sms_account_sid = excluded.sms_account_sid, sms_auth_token = excluded.sms_auth_token,
                         reminder_hours = excluded.reminder_hours, reminder_channel = excluded.reminder_channel
+                     WHERE companies.api_managed_at IS NULL
                      RETURNING id";
 
 impl Store {
@@ -151,32 +186,14 @@ impl Store {
                 return Ok(false);
             }
             for company in &file.companies {
-                let company_id: CompanyId = sqlx::query_scalar(COMPANY_UPSERT)
-                    .bind(&company.name)
-                    .bind(company.language.code())
-                    .bind(company.timezone.name())
-                    .bind(&company.calendar)
-                    .bind(company.calcom_api_key.as_ref().map(Secret::expose))
-                    .bind(company.cancel_hours_before.map(i64::from))
-                    .bind(Utc::now())
-                    .bind(&company.region_code)
-                    .bind(&company.locale)
-                    .bind(company.retell_api_key.as_ref().map(Secret::expose))
-                    .bind(i64::from(company.limits.max_bookings_per_call))
-                    .bind(i64::from(company.limits.max_upcoming_per_caller))
-                    .bind(i64::from(company.limits.booking_horizon_days))
-                    .bind(&company.notify.email)
-                    .bind(&company.notify.webhook_url)
-                    .bind(company.notify.webhook_secret.as_ref().map(Secret::expose))
-                    .bind(company.notify.digest_time.map(|t| t.format("%H:%M").to_string()))
-                    .bind(i64::from(company.min_notice_minutes))
-                    .bind(company.notify.sms_from.as_ref().map(|s| s.as_str().to_string()))
-                    .bind(company.notify.sms_account.as_ref().map(|(sid, _)| sid.clone()))
-                    .bind(company.notify.sms_account.as_ref().map(|(_, token)| token.expose().to_string()))
-                    .bind(company.notify.reminder_hours.iter().map(u32::to_string).collect::<Vec<_>>().join(","))
-                    .bind(&company.notify.reminder_channel)
-                    .fetch_one(&mut *tx)
-                    .await?;
+                let upserted: Option<CompanyId> =
+                    bind_company!(sqlx::query_scalar(COMPANY_UPSERT), company).fetch_optional(&mut *tx).await?;
+                // A company created or changed through the API is the API's: the file seeds, it
+                // does not silently overwrite (DESIGN §16).
+                let Some(company_id) = upserted else {
+                    tracing::warn!(company = %company.name, "tenants file: company is managed through the API; the file's version is not applied");
+                    continue;
+                };
                 for branch in &company.branches {
                     let (_, staff_ids) = upsert_branch!(tx, company_id, branch);
                     // The file's absences replace those the file brought last time; absences
@@ -208,10 +225,15 @@ impl Store {
     }
 
     /// Imports the file even when it is the one imported last: an operator asked for it, so
-    /// changes made in the console since are overwritten by the file.
-    pub async fn reimport_tenants(&self, file: &TenantsFile) -> Result<(), StoreError> {
-        on_pool!(self, pool => sqlx::query("DELETE FROM tenant_imports").execute(pool).await.map(|_| ()))?;
-        self.import_tenants(file).await.map(|_| ())
+    /// changes made in the console since are overwritten by the file, except in companies
+    /// managed through the API, whose names it returns (they are kept as they are).
+    pub async fn reimport_tenants(&self, file: &TenantsFile) -> Result<Vec<String>, StoreError> {
+        let managed: Vec<String> = on_pool!(self, pool => {
+            sqlx::query("DELETE FROM tenant_imports").execute(pool).await?;
+            sqlx::query_scalar("SELECT name FROM companies WHERE api_managed_at IS NOT NULL ORDER BY name").fetch_all(pool).await?
+        });
+        self.import_tenants(file).await?;
+        Ok(managed.into_iter().filter(|name| file.companies.iter().any(|c| &c.name == name)).collect())
     }
 
     /// Saves one branch as edited in the console, in one transaction; the tenants file is not
@@ -250,8 +272,8 @@ impl Store {
     /// Every branch with its company, numbers, services, staff and the absences ending after `since`.
     async fn load_branches_since(&self, since: DateTime<Utc>) -> Result<Vec<BranchContext>, StoreError> {
         let (companies, branches, numbers, services, staff, links, absences): DirectoryRows = on_pool!(self, pool => (
-            sqlx::query_as("SELECT id, name, language, timezone, calendar, calcom_api_key, cancel_hours_before, region, locale, retell_api_key, max_bookings_per_call, max_upcoming_per_caller, booking_horizon_days, min_notice_minutes FROM companies ORDER BY id").fetch_all(pool).await?,
-            sqlx::query_as("SELECT id, company_id, name, opening_hours, closures, retell_agent_ids, resources FROM branches ORDER BY id").fetch_all(pool).await?,
+            sqlx::query_as("SELECT id, name, language, timezone, calendar, calcom_api_key, cancel_hours_before, region, locale, retell_api_key, max_bookings_per_call, max_upcoming_per_caller, booking_horizon_days, min_notice_minutes, calcom_webhook_secret FROM companies ORDER BY id").fetch_all(pool).await?,
+            sqlx::query_as("SELECT id, company_id, name, opening_hours, closures, retell_agent_ids, resources FROM branches WHERE deleted_at IS NULL ORDER BY id").fetch_all(pool).await?,
             sqlx::query_as("SELECT branch_id, number FROM phone_numbers ORDER BY number").fetch_all(pool).await?,
             sqlx::query_as("SELECT id, branch_id, name, synonyms, duration_minutes, price, description, calcom_event_type_id, phases, buffer_before_minutes, buffer_after_minutes, resources, min_notice_minutes, slot_interval_minutes FROM services WHERE active ORDER BY branch_id, position").fetch_all(pool).await?,
             sqlx::query_as("SELECT id, branch_id, name, working_hours, breaks FROM staff WHERE active ORDER BY branch_id, position").fetch_all(pool).await?,
@@ -328,12 +350,12 @@ impl Store {
     }
 }
 
-fn closures_json(branch: &BranchSpec) -> String {
+pub(super) fn closures_json(branch: &BranchSpec) -> String {
     let ranges: Vec<String> = branch.closures.iter().map(DayRange::render).collect();
     serde_json::to_string(&ranges).expect("strings serialize")
 }
 
-fn opening_hours_json(branch: &BranchSpec) -> String {
+pub(super) fn opening_hours_json(branch: &BranchSpec) -> String {
     hours_json(&branch.opening_hours)
 }
 
@@ -364,6 +386,7 @@ struct CompanyRow {
     max_upcoming_per_caller: Option<i64>,
     booking_horizon_days: Option<i64>,
     min_notice_minutes: Option<i64>,
+    calcom_webhook_secret: Option<String>,
 }
 
 impl CompanyRow {
@@ -391,6 +414,7 @@ impl CompanyRow {
             calendar: self.calendar.as_deref().map(CalendarKind::parse).transpose().map_err(StoreError::Corrupt)?,
             calcom_api_key: secret("calcom_api_key", self.calcom_api_key)?,
             retell_api_key: secret("retell_api_key", self.retell_api_key)?,
+            calcom_webhook_secret: secret("calcom_webhook_secret", self.calcom_webhook_secret)?,
             limits: Limits {
                 max_bookings_per_call: limit(self.max_bookings_per_call, defaults.max_bookings_per_call),
                 max_upcoming_per_caller: limit(self.max_upcoming_per_caller, defaults.max_upcoming_per_caller),

@@ -3,7 +3,7 @@ use crate::domain::{
     Resource, Secret, SettingsFault, SettingsProblem, DEFAULT_NOTICE_MINUTES, MAX_BUFFER_MINUTES, MAX_NOTICE_MINUTES,
 };
 use chrono_tz::Tz;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
@@ -92,42 +92,42 @@ pub struct BranchSpec {
 }
 
 /// One service as the file describes it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceSpec {
     /// Name, unique within the branch.
     pub name: String,
     /// Other names callers use.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub synonyms: Vec<String>,
     /// Length of an appointment.
     pub duration_minutes: u32,
     /// Price, spoken as written.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
     /// Description.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Cal.com event type id.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calcom_event_type_id: Option<i64>,
     /// Work and wait parts adding up to the duration (`[{ work = 30 }, { wait = 35 }, { work = 25 }]`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub phases: Vec<Phase>,
     /// Minutes the staff member is busy before (setting up).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub buffer_before_minutes: u32,
     /// Minutes the staff member is busy after (cleaning).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub buffer_after_minutes: u32,
     /// Names of the branch's resources it holds for the whole appointment.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub resources: Vec<String>,
     /// Notice overriding the company's.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_notice_minutes: Option<u32>,
     /// Starts every this many minutes from the opening (default 15).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slot_interval_minutes: Option<u32>,
 }
 
@@ -152,23 +152,42 @@ impl ServiceSpec {
 }
 
 /// An absence as the file writes it: `{ from = "2026-12-14", to = "2026-12-18", reason = "Urlaub" }`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct AbsenceDraft {
+pub struct AbsenceDraft {
+    /// First day (`2026-12-14`) or instant (`2026-12-09T14:00`) away.
     from: String,
+    /// Last day (inclusive) or first instant back.
     to: String,
-    #[serde(default)]
+    /// Why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
 }
 
 /// An absence of the tenants file, checked (the end after the start).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(try_from = "AbsenceDraft")]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(try_from = "AbsenceDraft", into = "AbsenceDraft")]
 pub struct AbsenceEntry {
     /// The local time away.
     pub span: AbsenceSpan,
     /// Why (may be empty).
     pub reason: String,
+}
+
+impl AbsenceEntry {
+    /// An absence as the file would write it, in the company's zone.
+    pub fn local(absence: &crate::domain::Absence, zone: Tz) -> Self {
+        let from = absence.starts_at.with_timezone(&zone).naive_local();
+        let until = absence.ends_at.with_timezone(&zone).naive_local();
+        Self { span: AbsenceSpan { from, until, all_day: absence.all_day }, reason: absence.reason.clone() }
+    }
+}
+
+impl From<AbsenceEntry> for AbsenceDraft {
+    fn from(entry: AbsenceEntry) -> Self {
+        let (from, to) = entry.span.render();
+        Self { from, to, reason: Some(entry.reason).filter(|r| !r.is_empty()) }
+    }
 }
 
 impl TryFrom<AbsenceDraft> for AbsenceEntry {
@@ -180,25 +199,28 @@ impl TryFrom<AbsenceDraft> for AbsenceEntry {
 }
 
 /// One staff member as the file describes them.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StaffSpec {
     /// Name, unique within the branch.
     pub name: String,
     /// Names of the services this person performs.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub services: Vec<String>,
     /// Cal.com: this person's own event type per service name, so a caller can ask for them.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub calcom_event_types: BTreeMap<String, i64>,
     /// Weekly working hours (default: the branch's opening hours).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<BTreeMap<String, Vec<String>>>)]
     pub working_hours: Option<OpeningHours>,
     /// Weekly breaks.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "OpeningHours::is_empty")]
+    #[schema(value_type = BTreeMap<String, Vec<String>>)]
     pub breaks: OpeningHours,
     /// Absences written in the file (those entered in the console or the API live in the database).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<AbsenceDraft>)]
     pub absences: Vec<AbsenceEntry>,
 }
 
@@ -220,64 +242,108 @@ impl StaffSpec {
 #[serde(deny_unknown_fields)]
 struct RawFile {
     #[serde(default)]
-    company: Vec<RawCompany>,
+    company: Vec<CompanyDraft>,
 }
 
-#[derive(Deserialize)]
+/// A company as written (in the tenants file, or sent to the API), before validation: the keys
+/// of DESIGN §5, optional ones left out when unset.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct RawCompany {
-    name: String,
-    language: String,
-    timezone: String,
-    calendar: Option<String>,
-    calcom_api_key: Option<String>,
-    retell_api_key: Option<String>,
-    cancel_hours_before: Option<u32>,
-    max_bookings_per_call: Option<u32>,
-    max_upcoming_per_caller: Option<u32>,
-    booking_horizon_days: Option<u32>,
-    min_notice_minutes: Option<u32>,
-    region: Option<String>,
-    locale: Option<String>,
-    notify_email: Option<String>,
-    notify_webhook_url: Option<String>,
-    notify_webhook_secret: Option<String>,
-    digest_time: Option<String>,
-    sms_from: Option<String>,
-    sms_account_sid: Option<String>,
-    sms_auth_token: Option<String>,
-    reminder_hours: Option<Vec<u32>>,
-    reminder_channel: Option<String>,
-    #[serde(default)]
-    branch: Vec<BranchDraft>,
+pub struct CompanyDraft {
+    /// Name, unique across the deployment.
+    pub name: String,
+    /// `de` or `en`.
+    pub language: String,
+    /// IANA zone.
+    pub timezone: String,
+    /// `local` or `calcom`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<String>,
+    /// The company's own Cal.com key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calcom_api_key: Option<String>,
+    /// The company's own Retell key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retell_api_key: Option<String>,
+    /// Hours before a start within which callers may not cancel or move.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_hours_before: Option<u32>,
+    /// Bookings one call may make.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_bookings_per_call: Option<u32>,
+    /// Upcoming appointments one caller may hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_upcoming_per_caller: Option<u32>,
+    /// How far ahead anything is booked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booking_horizon_days: Option<u32>,
+    /// No start sooner than this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_notice_minutes: Option<u32>,
+    /// ISO 3166-2 region of the public holidays.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Locale of dates (`en-US`: month first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// Who hears about callbacks and bookings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify_email: Option<String>,
+    /// Signed outgoing events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify_webhook_url: Option<String>,
+    /// Secret of those events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify_webhook_secret: Option<String>,
+    /// Time of the daily digest (`19:00`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest_time: Option<String>,
+    /// The company's own SMS sender.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sms_from: Option<String>,
+    /// The company's own SMS account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sms_account_sid: Option<String>,
+    /// That account's token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sms_auth_token: Option<String>,
+    /// Hours before a start that reminders go out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reminder_hours: Option<Vec<u32>>,
+    /// `sms`, `email` or `both`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reminder_channel: Option<String>,
+    /// Its branches (`[[company.branch]]`; `branches` in JSON).
+    #[serde(default, alias = "branches", skip_serializing_if = "Vec::is_empty")]
+    pub branch: Vec<BranchDraft>,
 }
 
 /// A branch as written (in the tenants file, or edited in the console), before validation.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BranchDraft {
     /// Name.
     pub name: String,
     /// Numbers as written.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub phone_numbers: Vec<String>,
     /// `mon` … `sun` → `["09:00-18:00"]`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub opening_hours: BTreeMap<String, Vec<String>>,
     /// Services.
-    #[serde(default)]
+    #[serde(default, alias = "services", skip_serializing_if = "Vec::is_empty")]
     pub service: Vec<ServiceSpec>,
     /// Staff.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub staff: Vec<StaffSpec>,
     /// Closures as written (`2026-12-24..2027-01-01`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub closures: Vec<String>,
     /// Retell agents of web calls.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub retell_agent_ids: Vec<String>,
     /// Resources (`[[company.branch.resource]]`).
-    #[serde(default)]
+    #[serde(default, alias = "resources", skip_serializing_if = "Vec::is_empty")]
     pub resource: Vec<Resource>,
 }
 
@@ -339,7 +405,24 @@ impl BranchDraft {
     }
 }
 
+impl CompanyDraft {
+    /// Validates the company and its branches by the tenants file's rules (numbers and agents
+    /// used by other companies are the database's to refuse).
+    pub fn validate(self) -> Result<CompanySpec, String> {
+        parse_company(self, &mut HashSet::new())
+    }
+}
+
 impl TenantsFile {
+    /// The text of a tenants file holding `companies` (what `frontdesk tenants export` prints).
+    pub fn render(companies: Vec<CompanyDraft>) -> Result<String, String> {
+        #[derive(Serialize)]
+        struct Out {
+            company: Vec<CompanyDraft>,
+        }
+        toml::to_string(&Out { company: companies }).map_err(|e| e.to_string())
+    }
+
     /// Reads and validates a tenants file.
     pub fn load(path: &Path) -> Result<Self, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -377,7 +460,7 @@ impl TenantsFile {
     }
 }
 
-fn parse_company(raw: RawCompany, seen_numbers: &mut HashSet<PhoneNumber>) -> Result<CompanySpec, String> {
+fn parse_company(raw: CompanyDraft, seen_numbers: &mut HashSet<PhoneNumber>) -> Result<CompanySpec, String> {
     let at = |e: String| format!("company {:?}: {e}", raw.name);
     let language = Language::parse(&raw.language).map_err(at)?;
     let timezone: Tz = raw.timezone.parse().map_err(|_| at(format!("unknown time zone {:?}", raw.timezone)))?;
@@ -438,7 +521,7 @@ fn parse_company(raw: RawCompany, seen_numbers: &mut HashSet<PhoneNumber>) -> Re
 }
 
 /// A company's limits against prank callers: each optional, each within its bounds.
-fn parse_limits(raw: &RawCompany) -> Result<Limits, String> {
+fn parse_limits(raw: &CompanyDraft) -> Result<Limits, String> {
     let defaults = Limits::default();
     let limit = |name: &str, value: Option<u32>, default: u32, range: std::ops::RangeInclusive<u32>| match value {
         None => Ok(default),
@@ -469,7 +552,7 @@ fn parse_limits(raw: &RawCompany) -> Result<Limits, String> {
 
 /// Where a company's notices go: an e-mail address, a signed webhook (URL and secret together)
 /// and the time of the daily digest.
-fn parse_notify(raw: &RawCompany) -> Result<NotifySpec, String> {
+fn parse_notify(raw: &CompanyDraft) -> Result<NotifySpec, String> {
     let sms_from = raw.sms_from.as_deref().map(crate::sms::SmsSender::parse).transpose().map_err(|e| format!("sms_from: {e}"))?;
     let sms_account = match (raw.sms_account_sid.as_deref().map(str::trim), raw.sms_auth_token.as_deref()) {
         (None, None) => None,
@@ -585,6 +668,11 @@ fn parse_branch(
         retell_agent_ids,
         resources: raw.resource,
     })
+}
+
+/// Whether a number of minutes is zero (left out when written).
+fn is_zero(minutes: &u32) -> bool {
+    *minutes == 0
 }
 
 /// A value of the file that did not parse, in the parser's words.

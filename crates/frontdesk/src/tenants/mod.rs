@@ -7,4 +7,4 @@ mod live;
 
 pub use directory::TenantDirectory;
 pub use live::{Changed, LiveTenants};
-pub use file::{BranchDraft, BranchSpec, CompanySpec, NotifySpec, ServiceSpec, StaffSpec, TenantsFile};
+pub use file::{AbsenceDraft, AbsenceEntry, BranchDraft, BranchSpec, CompanyDraft, CompanySpec, NotifySpec, ServiceSpec, StaffSpec, TenantsFile};

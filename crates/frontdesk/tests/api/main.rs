@@ -16,6 +16,7 @@ mod helpers;
 mod holds;
 mod isolation;
 mod notifications;
+mod onboarding;
 mod properties;
 mod protocol;
 mod retell_agents;

@@ -3,7 +3,7 @@
 
 use super::breaker::{Breaker, Outcome, Permit, Phase};
 use super::limiter::{KeyLimiter, SharedBudget, Traffic};
-use super::wire::{Booking, BookingFilter, Envelope, EventType, NewBooking, Reservation, SlotDays};
+use super::wire::{Booking, BookingFilter, CreatedWebhook, Envelope, EventType, Me, NewBooking, Reservation, SlotDays};
 use crate::calendar::CalendarError;
 use crate::clock::Clock;
 use crate::domain::Secret;
@@ -498,6 +498,58 @@ impl CalcomClient {
             body: None,
             version: EVENT_TYPES_VERSION,
             idempotent: true,
+            key,
+        })
+        .await
+    }
+}
+
+impl CalcomClient {
+    /// The key's own profile (`GET /v2/me`): proves the key before anything is stored.
+    pub async fn me(&self, key: &Secret) -> Result<Me, CalendarError> {
+        self.execute(Call {
+            method: Method::GET,
+            endpoint: "me",
+            path: "/v2/me".into(),
+            query: vec![],
+            body: None,
+            version: EVENT_TYPES_VERSION,
+            idempotent: true,
+            key,
+        })
+        .await
+    }
+
+    /// Every event type of the key's user (`GET /v2/event-types`).
+    pub async fn event_types(&self, key: &Secret) -> Result<Vec<EventType>, CalendarError> {
+        self.execute(Call {
+            method: Method::GET,
+            endpoint: "event_types",
+            path: "/v2/event-types".into(),
+            query: vec![],
+            body: None,
+            version: EVENT_TYPES_VERSION,
+            idempotent: true,
+            key,
+        })
+        .await
+    }
+
+    /// Registers a webhook for booking events at `url`, signed with `secret` (`POST /v2/webhooks`).
+    pub async fn create_webhook(&self, key: &Secret, url: &str, secret: &Secret) -> Result<CreatedWebhook, CalendarError> {
+        self.execute(Call {
+            method: Method::POST,
+            endpoint: "create_webhook",
+            path: "/v2/webhooks".into(),
+            query: vec![],
+            body: Some(serde_json::json!({
+                "subscriberUrl": url,
+                "triggers": ["BOOKING_CREATED", "BOOKING_CANCELLED", "BOOKING_RESCHEDULED", "BOOKING_REQUESTED", "BOOKING_REJECTED"],
+                "active": true,
+                "secret": secret.expose(),
+            })),
+            version: EVENT_TYPES_VERSION,
+            idempotent: false,
             key,
         })
         .await

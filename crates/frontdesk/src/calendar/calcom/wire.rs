@@ -166,6 +166,9 @@ pub struct Reservation {
 pub struct EventType {
     /// Id.
     pub id: i64,
+    /// The name the owner gave it ("Herrenhaarschnitt"): services are matched to it by name.
+    #[serde(default)]
+    pub title: String,
     /// Length.
     pub length_in_minutes: i64,
     /// Slug.
@@ -176,4 +179,31 @@ pub struct EventType {
     /// Minimum notice in minutes.
     #[serde(default)]
     pub minimum_booking_notice: Option<i64>,
+}
+
+/// The key's user (`GET /v2/me`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Me {
+    /// User id.
+    pub id: i64,
+    /// Their e-mail (shown masked to the operator).
+    #[serde(default)]
+    pub email: String,
+}
+
+/// A webhook Cal.com registered.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CreatedWebhook {
+    /// Its id (a number in Cal.com's answers; kept as text).
+    #[serde(deserialize_with = "id_as_text")]
+    pub id: String,
+}
+
+/// An id that may come as a number or a string.
+fn id_as_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    match serde_json::Value::deserialize(deserializer)? {
+        serde_json::Value::String(text) => Ok(text),
+        serde_json::Value::Number(number) => Ok(number.to_string()),
+        other => Err(serde::de::Error::custom(format!("webhook id {other}"))),
+    }
 }

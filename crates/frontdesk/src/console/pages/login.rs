@@ -32,12 +32,17 @@ pub fn language_of(headers: &HeaderMap) -> Language {
 }
 
 fn form(language: Language, token: &str, email: &str, problem: Option<&str>) -> maud::Markup {
+    form_with_note(language, token, email, problem, None)
+}
+
+fn form_with_note(language: Language, token: &str, email: &str, problem: Option<&str>, note: Option<&str>) -> maud::Markup {
     let l = language;
     bare(
         l,
         word(l, PageWord::SignIn),
         html! {
             @if let Some(problem) = problem { div.notice.error role="alert" { (problem) } }
+            @if let Some(note) = note { div.notice role="status" { (note) } }
             form method="post" action="/admin/login" {
                 input type="hidden" name="csrf" value=(token);
                 label { (word(l, PageWord::EMail)) input type="email" name="email" value=(email) autocomplete="username" required; }
@@ -49,13 +54,16 @@ fn form(language: Language, token: &str, email: &str, problem: Option<&str>) -> 
 }
 
 /// `GET /admin/login`: the form (signed-in operators go straight to their day).
-pub async fn show(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn show(State(state): State<AppState>, headers: HeaderMap, axum::extract::RawQuery(query): axum::extract::RawQuery) -> Response {
     if crate::console::session::operator_of(&state, &headers, state.now()).await.is_ok() {
         return Redirect::to("/admin/today").into_response();
     }
     let token = random_token();
     let set = cookie(&state, LOGIN_COOKIE, token.clone(), Duration::hours(1));
-    ([(header::SET_COOKIE, set)], form(language_of(&headers), &token, "", None)).into_response()
+    let l = language_of(&headers);
+    // `?welcome=1`: the password was just set through a one-time link.
+    let welcome = query.is_some_and(|q| q.split('&').any(|p| p == "welcome=1")).then(|| word(l, PageWord::PasswordSavedPleaseSignIn));
+    ([(header::SET_COOKIE, set)], form_with_note(l, &token, "", None, welcome)).into_response()
 }
 
 /// The login form's fields.

@@ -13,6 +13,7 @@ pub mod settings;
 pub mod staff;
 pub mod staff_day;
 pub mod waitlist;
+pub mod welcome;
 
 use crate::speech::{word, PageWord};
 use super::session::{operator_of, Operator, Unauthenticated};

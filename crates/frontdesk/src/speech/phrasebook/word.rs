@@ -117,6 +117,46 @@ pub enum PageWord {
     Service,
     /// Settings
     Settings,
+    /// Set your password
+    SetYourPassword,
+    /// Repeat the password
+    RepeatThePassword,
+    /// The two passwords do not match.
+    ThePasswordsDoNotMatch,
+    /// Your password is saved. Please sign in.
+    PasswordSavedPleaseSignIn,
+    /// Set up at Retell
+    SetUpAtRetell,
+    /// Set up at Retell: LLM, agent and numbers are current.
+    RetellSetUp,
+    /// Out of date at Retell: services, staff or numbers changed since.
+    RetellOutdated,
+    /// Not set up at Retell yet.
+    RetellNotSetUp,
+    /// Setting up at Retell failed: 
+    RetellFailed,
+    /// New business
+    NewBusiness,
+    /// Name of the business
+    BusinessName,
+    /// Name of the first branch
+    BranchName,
+    /// Phone number callers dial
+    PhoneNumberCallersDial,
+    /// Time zone
+    TimeZone,
+    /// Language of the phone agent
+    LanguageOfTheAgent,
+    /// Owner's e-mail
+    OwnersEMail,
+    /// Create business
+    CreateBusiness,
+    /// Created. Send this link to the owner; it works once, for 72 hours:
+    BusinessCreatedSendLink,
+    /// The password needs at least 10 characters.
+    PasswordTooShort,
+    /// The password may have at most 1024 characters.
+    PasswordTooLong,
     /// Sign in
     SignIn,
     /// Sign out

@@ -1,0 +1,84 @@
+//! Logins for a new business: created without a password, with a one-time link to set one
+//! (DESIGN §16 `POST /admin/api/companies/{id}/users`). Only the link's hash is stored.
+
+use super::OnboardingError;
+use crate::app::AppState;
+use crate::console::session::{random_token, token_hash};
+use crate::domain::{CompanyId, Language, NewPassword, OperatorEmail, Role};
+use crate::operators::password;
+use crate::store::NewOperator;
+use chrono::{DateTime, Duration, Utc};
+use serde::Deserialize;
+
+/// How long a link to set a password works.
+pub const INVITE_HOURS: i64 = 72;
+/// Where the link leads (the token follows).
+pub const WELCOME_PATH: &str = "/admin/welcome/";
+
+/// The body of `POST /admin/api/companies/{id}/users`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InviteRequest {
+    /// The login's e-mail.
+    pub email: String,
+    /// `owner` or `staff` (admins are made with `frontdesk user add`).
+    pub role: String,
+    /// For staff: the staff member they are.
+    #[serde(default)]
+    pub staff: Option<String>,
+    /// `de` or `en` (default: the company's language).
+    #[serde(default)]
+    pub language: Option<String>,
+}
+
+/// A login made, with its link.
+#[derive(Debug, Clone)]
+pub struct Invited {
+    /// Login id.
+    pub id: i64,
+    /// E-mail as stored.
+    pub email: String,
+    /// Role.
+    pub role: Role,
+    /// The one-time link (absolute with `FRONTDESK_PUBLIC_URL`, else a path).
+    pub link: String,
+    /// Until when it works.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Creates a login of `company` from a JSON body, with a one-time link to set its password.
+pub async fn invite(state: &AppState, company: CompanyId, body: &[u8]) -> Result<Invited, OnboardingError> {
+    let request: InviteRequest = serde_json::from_slice(body).map_err(|e| OnboardingError::Invalid(format!("body: {e}")))?;
+    let draft = state.backends().store.company_draft(company).await?.ok_or(OnboardingError::NotFound)?;
+    let email = OperatorEmail::parse(&request.email).map_err(|e| OnboardingError::Invalid(format!("email {e}")))?;
+    let role = Role::parse(&request.role).map_err(|e| OnboardingError::Invalid(format!("role: {e}")))?;
+    let staff = match (role, request.staff.as_deref().map(str::trim)) {
+        (Role::Admin, _) => {
+            return Err(OnboardingError::Invalid("role: an admin sees every company and is not a company's login".into()))
+        }
+        (Role::Staff, Some(name)) if !name.is_empty() && name.chars().count() <= 200 => Some(name.to_string()),
+        (Role::Staff, _) => return Err(OnboardingError::Invalid("staff: the staff member's name is required for a staff login".into())),
+        (Role::Owner, Some(_)) => return Err(OnboardingError::Invalid("staff: only for role staff".into())),
+        (Role::Owner, None) => None,
+    };
+    let language = Language::parse(request.language.as_deref().unwrap_or(&draft.language))
+        .map_err(|e| OnboardingError::Invalid(format!("language: {e}")))?;
+    // Until the link is used the login has a password nobody knows: signing in fails exactly as
+    // with a wrong password, and takes as long.
+    let unknowable = NewPassword::parse(&random_token()).map_err(OnboardingError::Invalid)?;
+    let hash = password::hash(&unknowable).map_err(OnboardingError::Invalid)?;
+    let token = random_token();
+    let expires_at = state.now() + Duration::hours(INVITE_HOURS);
+    let new = NewOperator {
+        email: email.as_str(),
+        password_hash: &hash,
+        role: role.as_str(),
+        company_id: Some(company),
+        staff_name: staff.as_deref(),
+        language: language.code(),
+    };
+    let id = state.backends().store.invite_operator(&new, &token_hash(&token), expires_at).await?;
+    let base = state.console().public_url.as_deref().unwrap_or("").trim_end_matches('/');
+    tracing::info!(company = company.0, login = id, "login invited");
+    Ok(Invited { id, email: email.as_str().to_string(), role, link: format!("{base}{WELCOME_PATH}{token}"), expires_at })
+}

@@ -1,0 +1,254 @@
+//! Retell provisioning (DESIGN §16): a branch's LLM (prompt and tools of `retell-agent`), its agent
+//! and each of its numbers, created or updated through Retell's API with the company's key. Every
+//! id is stored the moment Retell gives it, so a second run updates and never creates twice, and a
+//! run that failed half-way is completed by the next.
+
+use super::OnboardingError;
+use crate::app::AppState;
+use crate::domain::{BranchContext, BranchId, Secret};
+use crate::functions::{retell_agent, ToolsFor};
+use crate::retell::{RetellApi, RetellError};
+use crate::store::{RetellProvision, Store};
+use chrono::Utc;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+/// One provisioning at a time in this process: a settings change racing a button press must not
+/// create the same agent twice.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Everything provisioning needs, from the running service or from the command line.
+#[derive(Debug, Clone)]
+pub struct Provisioner {
+    /// Where the ids are kept.
+    pub store: Store,
+    /// Retell's API.
+    pub api: RetellApi,
+    /// This frontdesk's public URL (the tools', webhook's and inbound URLs' host).
+    pub base_url: String,
+    /// The service's own Retell key, for companies without their own.
+    pub fallback_key: Option<Secret>,
+}
+
+/// Where a branch stands with Retell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProvisionState {
+    /// Never provisioned.
+    None,
+    /// Retell has the current definition and every number is bound.
+    Provisioned,
+    /// Services, staff, numbers or the public URL changed since.
+    Outdated,
+    /// The last run failed with Retell's words.
+    Failed(String),
+}
+
+/// What one run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// The branch's LLM.
+    pub llm_id: String,
+    /// The branch's agent.
+    pub agent_id: String,
+    /// Its numbers, bound to the agent.
+    pub numbers: Vec<String>,
+    /// What was created (`llm`, `agent`).
+    pub created: Vec<&'static str>,
+    /// What was updated (`llm`, `agent`, `number`).
+    pub updated: Vec<&'static str>,
+}
+
+impl Provisioner {
+    /// The running service's provisioner; refuses without `FRONTDESK_PUBLIC_URL` (no placeholder
+    /// host ever reaches Retell).
+    pub fn of(state: &AppState) -> Result<Self, OnboardingError> {
+        let base_url = state.console().public_url.clone().ok_or_else(|| {
+            OnboardingError::Invalid("set FRONTDESK_PUBLIC_URL: Retell must be told where this service is".into())
+        })?;
+        Ok(Self {
+            store: state.backends().store.clone(),
+            api: RetellApi::new(&state.console().retell_base_url),
+            base_url,
+            fallback_key: Some(state.retell_key().clone()),
+        })
+    }
+
+    /// The definition Retell should have of a branch: LLM, agent (without its LLM id) and the
+    /// numbers' inbound settings, all under this service's URL.
+    pub fn definition(&self, ctx: &BranchContext) -> Value {
+        let audience = ToolsFor {
+            language: ctx.company.language,
+            services: Some(ctx.branch.services.iter().map(|s| s.name.clone()).collect()),
+        };
+        let mut definition = retell_agent(&self.base_url, &format!("{} · {}", ctx.company.name, ctx.branch.name), &audience);
+        definition["numbers"] = json!(ctx.branch.phone_numbers.iter().map(|n| n.as_str()).collect::<Vec<_>>());
+        definition
+    }
+
+    /// Where the branch stands: compares what is stored with what it should be now.
+    pub fn state(&self, ctx: &BranchContext, record: &RetellProvision) -> ProvisionState {
+        if let Some(error) = &record.error {
+            return ProvisionState::Failed(error.clone());
+        }
+        match &record.provisioned_digest {
+            None if record.llm_id.is_none() => ProvisionState::None,
+            Some(digest) if *digest == digest_of(&self.definition(ctx)) => ProvisionState::Provisioned,
+            _ => ProvisionState::Outdated,
+        }
+    }
+
+    /// Creates or updates the branch at Retell; a second run with nothing changed sends nothing.
+    pub async fn provision(&self, ctx: &BranchContext) -> Result<Report, OnboardingError> {
+        let _one = ONE_AT_A_TIME.lock().await;
+        let key = ctx.company.retell_api_key.clone().or_else(|| self.fallback_key.clone()).ok_or_else(|| {
+            OnboardingError::Invalid(format!("company {:?} has no retell_api_key", ctx.company.name))
+        })?;
+        let definition = self.definition(ctx);
+        let digest = digest_of(&definition);
+        let mut record = self.store.retell_provision(ctx.branch.id).await?;
+        if record.provisioned_digest.as_deref() == Some(digest.as_str()) && record.error.is_none() {
+            return Ok(Report {
+                llm_id: record.llm_id.unwrap_or_default(),
+                agent_id: record.agent_id.unwrap_or_default(),
+                numbers: record.bound_numbers,
+                ..Report::default()
+            });
+        }
+        let mut report = Report::default();
+        let result = self.steps(&key, ctx, &definition, &mut record, &mut report).await;
+        match result {
+            Ok(()) => {
+                record.provisioned_digest = Some(digest);
+                record.error = None;
+            }
+            Err(ref error) => record.error = Some(error.to_string()),
+        }
+        self.store.save_retell_provision(ctx.branch.id, &record, Utc::now()).await?;
+        match result {
+            Ok(()) => {
+                tracing::info!(branch = ctx.branch.id.0, created = ?report.created, updated = ?report.updated, "Retell provisioned");
+                Ok(report)
+            }
+            Err(error) if error.is_unauthorized() => {
+                Err(OnboardingError::Invalid(format!("Retell refused the company's key: {}", error.message)))
+            }
+            Err(error) => Err(OnboardingError::Upstream(error.to_string())),
+        }
+    }
+
+    /// LLM, agent, numbers, in this order; each id saved as soon as Retell gives it.
+    async fn steps(
+        &self,
+        key: &Secret,
+        ctx: &BranchContext,
+        definition: &Value,
+        record: &mut RetellProvision,
+        report: &mut Report,
+    ) -> Result<(), RetellError> {
+        let save = |record: RetellProvision| {
+            let store = self.store.clone();
+            async move {
+                store.save_retell_provision(ctx.branch.id, &record, Utc::now()).await.map_err(|e| RetellError {
+                    action: "save",
+                    status: None,
+                    message: format!("the database did not take the id: {e}"),
+                })
+            }
+        };
+        let llm = &definition["retell_llm"];
+        let llm_id = match record.llm_id.clone() {
+            Some(id) if self.updated(self.api.update_llm(key, &id, llm).await)? => {
+                report.updated.push("llm");
+                id
+            }
+            // Never created, or deleted at Retell since: created (again).
+            _ => {
+                let id = self.api.create_llm(key, llm).await?;
+                report.created.push("llm");
+                record.llm_id = Some(id.clone());
+                save(record.clone()).await?;
+                id
+            }
+        };
+        let mut agent = definition["agent"].clone();
+        agent["response_engine"] = json!({"type": "retell-llm", "llm_id": llm_id});
+        let agent_id = match record.agent_id.clone() {
+            Some(id) if self.updated(self.api.update_agent(key, &id, &agent).await)? => {
+                report.updated.push("agent");
+                id
+            }
+            _ => {
+                let id = self.api.create_agent(key, &agent).await?;
+                report.created.push("agent");
+                record.agent_id = Some(id.clone());
+                record.bound_numbers.clear();
+                save(record.clone()).await?;
+                id
+            }
+        };
+        // Web calls and dashboard test calls carry only the agent: it names this branch.
+        self.store.add_branch_agent(ctx.branch.id, &agent_id).await.map_err(|e| RetellError {
+            action: "save",
+            status: None,
+            message: e.to_string(),
+        })?;
+        // `inbound_agents` (weighted): retell-sdk 5 no longer has the deprecated `inbound_agent_id`.
+        let binding = json!({
+            "inbound_agents": [{"agent_id": agent_id, "weight": 1}],
+            "inbound_webhook_url": definition["phone_number"]["inbound_webhook_url"],
+        });
+        record.bound_numbers.retain(|n| ctx.branch.phone_numbers.iter().any(|p| p.as_str() == n));
+        for number in &ctx.branch.phone_numbers {
+            self.api.update_phone_number(key, number.as_str(), &binding).await?;
+            report.updated.push("number");
+            if !record.bound_numbers.iter().any(|n| n == number.as_str()) {
+                record.bound_numbers.push(number.as_str().to_string());
+                save(record.clone()).await?;
+            }
+        }
+        report.llm_id = llm_id;
+        report.agent_id = agent_id;
+        report.numbers = record.bound_numbers.clone();
+        Ok(())
+    }
+
+    /// An update's outcome: done (`true`), gone at Retell (`false`: create it again), or failed.
+    fn updated(&self, result: Result<(), RetellError>) -> Result<bool, RetellError> {
+        match result {
+            Ok(()) => Ok(true),
+            Err(error) if error.status == Some(404) => Ok(false),
+            Err(error) => Err(error),
+        }
+    }
+}
+
+/// The digest of a definition: what "changed since" compares.
+fn digest_of(definition: &Value) -> String {
+    hex::encode(Sha256::digest(definition.to_string().as_bytes()))
+}
+
+/// After a change to a branch (services, staff, numbers): a branch already provisioned is
+/// brought up to date in the background; one never provisioned is left alone.
+pub fn after_change(state: &AppState, branch: BranchId) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        let store = &state.backends().store;
+        let provisioned = match store.retell_provision(branch).await {
+            Ok(record) => record.llm_id.is_some(),
+            Err(error) => {
+                tracing::warn!(%error, "Retell provisioning state unreadable");
+                return;
+            }
+        };
+        let ctx = state.directory().branch(branch).cloned();
+        let (true, Some(ctx)) = (provisioned, ctx) else { return };
+        match Provisioner::of(&state) {
+            Ok(provisioner) => {
+                if let Err(error) = provisioner.provision(&ctx).await {
+                    tracing::warn!(branch = branch.0, %error, "Retell update after a settings change failed");
+                }
+            }
+            Err(error) => tracing::warn!(branch = branch.0, %error, "Retell not updated"),
+        }
+    });
+}
