@@ -8,6 +8,7 @@ mod inbox;
 mod integrity;
 mod max_rate;
 mod observe;
+mod onboarding;
 mod pass;
 mod plot;
 mod processes;
@@ -131,6 +132,10 @@ struct RunArgs {
     /// Seed for the callers' choices.
     #[arg(long, default_value_t = 7)]
     seed: u64,
+    /// Onboarding time: create N businesses through the admin API, one after another, each asked
+    /// at once at its new number (on the last instance, with --instances).
+    #[arg(long)]
+    onboarding: Option<usize>,
     /// Target a running frontdesk instead of starting one (needs --calsim, --retell-key, --tenants-file).
     #[arg(long, requires_all = ["calsim", "retell_key", "tenants_file"])]
     frontdesk: Option<String>,
@@ -236,6 +241,14 @@ async fn run(mut args: RunArgs) -> anyhow::Result<bool> {
             }),
         },
     };
+    if let Some(count) = args.onboarding {
+        let running = servers::start(&servers, true).await?;
+        let figures = onboarding::run(&running, count).await;
+        let instances = servers.instances();
+        running.stop().await?;
+        onboarding::print(&figures?, instances);
+        return Ok(true);
+    }
     if args.max_rate {
         println!(
             "callbench — throughput: warm calls back to back, {} tenants, client and server on this machine",

@@ -63,6 +63,8 @@ pub struct Cluster {
 }
 
 const WEBHOOK_SECRET: &str = "whsec_callbench";
+/// The admin token the frontdesks started here accept (`--onboarding` creates companies with it).
+pub const ADMIN_TOKEN: &str = "admin_callbench_0123456789";
 
 /// Servers of one pass, started or targeted.
 pub struct Running {
@@ -219,6 +221,7 @@ pub async fn start(servers: &Servers, cache: bool) -> anyhow::Result<Running> {
         ("FRONTDESK_CALCOM_API_KEY", calcom_key(9999)),
         ("FRONTDESK_CALCOM_WEBHOOK_SECRET", WEBHOOK_SECRET.into()),
         ("FRONTDESK_AVAILABILITY_CACHE", if cache { "on" } else { "off" }.into()),
+        ("FRONTDESK_ADMIN_TOKEN", ADMIN_TOKEN.into()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))

@@ -41,6 +41,15 @@ struct Cli {
     /// it run on from there, so that it agrees with an app under test that has a fixed "now".
     #[arg(long, value_parser = instant)]
     now: Option<DateTime<Utc>>,
+    /// Also serve the Retell API simulator here (provisioning against it).
+    #[arg(long)]
+    retell_listen: Option<SocketAddr>,
+    /// The Retell API key it accepts (with --retell-listen).
+    #[arg(long, default_value = "key_retell_sim")]
+    retell_key: String,
+    /// A phone number the Retell account owns (repeatable).
+    #[arg(long)]
+    retell_number: Vec<String>,
 }
 
 /// Parses an RFC 3339 instant, as `--now` takes it.
@@ -89,6 +98,23 @@ where
         match crate::serve(Sim::new(fixture, faults, webhook).with_clock(clock), cli.listen).await {
             Ok(running) => {
                 println!("calsim listening on {}", running.base_url);
+                let _retell = match cli.retell_listen {
+                    Some(address) => {
+                        let numbers: Vec<&str> = cli.retell_number.iter().map(String::as_str).collect();
+                        let sim = crate::retell::RetellSim::new(&[(cli.retell_key.as_str(), numbers.as_slice())]);
+                        match crate::retell::serve_retell(sim, address).await {
+                            Ok(retell) => {
+                                println!("Retell simulator listening on {}", retell.base_url);
+                                Some(retell)
+                            }
+                            Err(error) => {
+                                eprintln!("calsim: cannot listen on {address}: {error}");
+                                return ExitCode::FAILURE;
+                            }
+                        }
+                    }
+                    None => None,
+                };
                 stop_signal().await;
                 ExitCode::SUCCESS
             }

@@ -150,8 +150,10 @@ pub fn send(sim: &Arc<Sim>, trigger: &'static str, booking: &Booking, previous: 
                 .body(body)
                 .send()
                 .await;
-            if let Err(error) = result {
-                eprintln!("calsim: webhook to {url} failed: {error}");
+            match result {
+                Err(error) => eprintln!("calsim: webhook to {url} failed: {error}"),
+                Ok(answer) if !answer.status().is_success() => eprintln!("calsim: webhook to {url} answered {}", answer.status()),
+                Ok(_) => {}
             }
         });
     }

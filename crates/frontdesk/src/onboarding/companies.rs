@@ -28,7 +28,7 @@ pub async fn create_company(state: &AppState, body: &[u8]) -> Result<(CompanyId,
 pub async fn patch_company(state: &AppState, id: CompanyId, body: &[u8]) -> Result<(), OnboardingError> {
     let store = &state.backends().store;
     let current = store.company_draft(id).await?.ok_or(OnboardingError::NotFound)?;
-    let patched: CompanyDraft = merge_patch::apply(&current, body).map_err(OnboardingError::Invalid)?;
+    let patched: CompanyDraft = merge_patch::apply(&current, body, &[("branches", "branch")]).map_err(OnboardingError::Invalid)?;
     if !patched.branch.is_empty() {
         return Err(OnboardingError::Invalid(
             "branches are created at /admin/api/companies/{id}/branches and changed at /admin/api/branches/{id}".into(),
@@ -70,7 +70,7 @@ pub async fn create_branch(state: &AppState, company: CompanyId, body: &[u8]) ->
 /// Changes a branch by JSON Merge Patch on its draft; `scope` limits it to one company's.
 pub async fn patch_branch(state: &AppState, scope: Option<CompanyId>, id: BranchId, body: &[u8]) -> Result<(), OnboardingError> {
     let ctx = branch_in_scope(state, scope, id)?;
-    let patched: BranchDraft = merge_patch::apply(&BranchDraft::of(&ctx), body).map_err(OnboardingError::Invalid)?;
+    let patched: BranchDraft = merge_patch::apply(&BranchDraft::of(&ctx), body, &[("services", "service"), ("resources", "resource")]).map_err(OnboardingError::Invalid)?;
     let owner = state.backends().store.company_draft(ctx.company.id).await?.ok_or(OnboardingError::NotFound)?;
     let company_spec = owner.validate().map_err(OnboardingError::Invalid)?;
     let spec = patched

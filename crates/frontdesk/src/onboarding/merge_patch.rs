@@ -30,10 +30,17 @@ fn strip_nulls(value: Value) -> Value {
 }
 
 /// `draft` with `patch` merged in, read back as a draft (unknown keys and wrong types refused).
-pub fn apply<T: Serialize + DeserializeOwned>(draft: &T, patch: &[u8]) -> Result<T, String> {
-    let patch: Value = serde_json::from_slice(patch).map_err(|e| format!("body: {e}"))?;
-    if !patch.is_object() {
+/// `aliases` are `(alias, key)` pairs the draft also reads (`services` for `service`): a patch
+/// may use either name, and changes the one key.
+pub fn apply<T: Serialize + DeserializeOwned>(draft: &T, patch: &[u8], aliases: &[(&str, &str)]) -> Result<T, String> {
+    let mut patch: Value = serde_json::from_slice(patch).map_err(|e| format!("body: {e}"))?;
+    let Some(members) = patch.as_object_mut() else {
         return Err("body: a JSON object of the keys to change is expected (JSON Merge Patch)".into());
+    };
+    for (alias, key) in aliases {
+        if let Some(value) = members.remove(*alias) {
+            members.insert((*key).to_string(), value);
+        }
     }
     let mut value = serde_json::to_value(draft).map_err(|e| e.to_string())?;
     merge(&mut value, patch);

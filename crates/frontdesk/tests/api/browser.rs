@@ -454,13 +454,58 @@ async fn every_console_page_is_accessible_and_fits_a_phone() {
     browser.open(&app, "/admin/today").await;
     browser.click("form[action='/admin/logout'] button").await;
     browser.sign_in(&app, "admin@frontdesk.example", PASSWORD).await;
+    let schnittpunkt = app.branches.iter().find(|b| b.company.name == "Salon Schnittpunkt").unwrap().company.id;
+    let (_, invited) = crate::onboarding::admin(
+        &app,
+        reqwest::Method::POST,
+        &format!("/admin/api/companies/{schnittpunkt}/users"),
+        Some(json!({"email": "neu@schnittpunkt.example", "role": "staff", "staff": "Maria"})),
+    )
+    .await;
+    let welcome = invited["set_password_url"].as_str().unwrap().to_string();
     for (width, height) in [(1280, 900), (375, 812)] {
         browser.client.set_window_size(width, height).await.unwrap();
         let ops = browser.open(&app, "/admin/ops").await;
         assert!(ops.contains("/admin/ops"), "the admin sees the operations page");
-        problems.extend(browser.page_problems(&axe, "/admin/ops", width).await);
+        for page in ["/admin/ops", "/admin/businesses", welcome.as_str()] {
+            browser.open(&app, page).await;
+            problems.extend(browser.page_problems(&axe, page, width).await);
+        }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[tokio::test]
+async fn an_admin_creates_salon_neu_and_its_owner_signs_in_to_an_empty_day() {
+    let Some(browser) = browser().await else { return };
+    let app = console_app().await;
+    browser.sign_in(&app, "admin@frontdesk.example", PASSWORD).await;
+    browser.open(&app, "/admin/ops").await;
+    browser.click("a[href='/admin/businesses']").await;
+    browser.fill("input[name=name]", "Salon Neu").await;
+    browser.fill("input[name=branch]", "Mitte").await;
+    browser.fill("input[name=phone]", "+4930111111").await;
+    browser.fill("input[name=owner]", "inhaber@salon-neu.example").await;
+    browser.click("form[action='/admin/businesses'] button[type=submit]").await;
+    let page = browser.client.source().await.unwrap();
+    assert!(page.contains("Angelegt"), "{page}");
+    browser.screenshot("new-business").await;
+    let link = browser.client.find(Locator::Css("#welcome-link")).await.unwrap().text().await.unwrap();
+    assert!(link.starts_with("/admin/welcome/"), "{link}");
+    // The owner, in another session: the link, a password, the sign-in, an empty day.
+    browser.click("form[action='/admin/logout'] button").await;
+    browser.open(&app, &link).await;
+    browser.fill("input[name=password]", "Salon Neu 2027 los").await;
+    browser.fill("input[name=repeat]", "Salon Neu 2027 los").await;
+    browser.click("form[action^='/admin/welcome/'] button[type=submit]").await;
+    let page = browser.client.source().await.unwrap();
+    assert!(page.contains("Ihr Passwort ist gespeichert"), "{page}");
+    let page = browser.sign_in(&app, "inhaber@salon-neu.example", "Salon Neu 2027 los").await;
+    assert!(page.contains("Keine Termine an diesem Tag") && page.contains("inhaber@salon-neu.example"), "{page}");
+    assert!(!page.contains("Anna Schmidt") && !page.contains("Innenstadt"), "only the new business: {page}");
+    browser.screenshot("new-business-empty-day").await;
+    // The link is spent.
+    assert!(browser.open(&app, &link).await.contains("Nicht gefunden"));
 }
 
 #[tokio::test]

@@ -19,6 +19,7 @@ mod notifications;
 mod onboarding;
 mod properties;
 mod protocol;
+mod provisioning;
 mod retell_agents;
 mod schedules;
 mod security;

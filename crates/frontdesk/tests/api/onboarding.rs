@@ -107,8 +107,17 @@ async fn a_company_created_through_the_api_answers_at_once_on_a_second_instance(
 }
 
 #[tokio::test]
-async fn refusals_are_clear_and_nothing_is_half_created() {
-    let app = TestApp::builder().env("FRONTDESK_ADMIN_TOKEN", ADMIN_TOKEN).spawn().await;
+async fn refusals_are_clear_and_nothing_is_half_created_on_sqlite() {
+    refusals_are_clear_and_nothing_is_half_created(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn refusals_are_clear_and_nothing_is_half_created_on_postgres() {
+    refusals_are_clear_and_nothing_is_half_created(Backend::Postgres).await;
+}
+
+async fn refusals_are_clear_and_nothing_is_half_created(backend: Backend) {
+    let Some(app) = TestApp::builder().backend(backend).env("FRONTDESK_ADMIN_TOKEN", ADMIN_TOKEN).try_spawn().await else { return };
     let companies = |list: &Value| list["companies"].as_array().map(Vec::len).unwrap();
     let (_, before) = admin(&app, Method::GET, "/admin/api/companies", None).await;
     let with = |change: &dyn Fn(&mut Value)| {
@@ -239,8 +248,17 @@ async fn a_branch_with_appointments_to_come_is_not_deleted() {
 }
 
 #[tokio::test]
-async fn the_export_imports_to_the_same_state() {
-    let app = TestApp::builder().env("FRONTDESK_ADMIN_TOKEN", ADMIN_TOKEN).spawn().await;
+async fn the_export_imports_to_the_same_state_on_sqlite() {
+    the_export_imports_to_the_same_state(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn the_export_imports_to_the_same_state_on_postgres() {
+    the_export_imports_to_the_same_state(Backend::Postgres).await;
+}
+
+async fn the_export_imports_to_the_same_state(backend: Backend) {
+    let Some(app) = TestApp::builder().backend(backend).env("FRONTDESK_ADMIN_TOKEN", ADMIN_TOKEN).try_spawn().await else { return };
     let (status, _) = admin(&app, Method::POST, "/admin/api/companies", Some(salon_neu())).await;
     assert_eq!(status, 201);
     let lea = app.store.load_branches().await.unwrap();
@@ -258,7 +276,7 @@ async fn the_export_imports_to_the_same_state() {
     for expected in ["name = \"Salon Neu\"", "Urlaub", "+4930111111", "region = \"DE-BE\""] {
         assert!(exported.contains(expected), "{expected} in:\n{exported}");
     }
-    let copy = TestApp::builder().tenants(exported.clone()).spawn().await;
+    let copy = TestApp::builder().backend(backend).tenants(exported.clone()).spawn().await;
     let again = frontdesk::onboarding::export::tenants_file(&copy.store, now).await.unwrap();
     assert_eq!(again, exported, "exported → imported → exported is the same file");
     assert_eq!(answered(&copy, NEU_MITTE, "Herrenhaarschnitt").await["available"], true);
@@ -301,4 +319,31 @@ async fn an_invited_owner_sets_a_password_once_and_signs_in() {
     // The link works once.
     let spent = http.get(format!("{}{link}", app.address)).send().await.unwrap();
     assert_eq!(spent.status().as_u16(), 404);
+}
+
+#[tokio::test]
+async fn the_admin_api_is_described_by_an_openapi_3_1_document() {
+    let app = TestApp::spawn().await;
+    let answer = reqwest::get(format!("{}/admin/api/openapi.json", app.address)).await.unwrap();
+    assert_eq!(answer.status().as_u16(), 200);
+    let document: Value = answer.json().await.unwrap();
+    assert!(document["openapi"].as_str().unwrap().starts_with("3.1"), "{}", document["openapi"]);
+    for (path, methods) in [
+        ("/admin/api/companies", &["get", "post"][..]),
+        ("/admin/api/companies/{id}", &["get", "patch", "delete"][..]),
+        ("/admin/api/companies/{id}/branches", &["post"][..]),
+        ("/admin/api/companies/{id}/users", &["post"][..]),
+        ("/admin/api/companies/{id}/calcom/connect", &["post"][..]),
+        ("/admin/api/branches/{id}", &["get", "patch", "delete"][..]),
+        ("/admin/api/branches/{id}/retell/provision", &["post"][..]),
+    ] {
+        for method in methods {
+            let operation = &document["paths"][path][method];
+            assert!(operation.is_object(), "{method} {path}");
+            assert!(operation["responses"]["401"].is_object(), "{method} {path} documents its refusals");
+        }
+    }
+    // The body of a company is the tenants file's: its required keys are the file's.
+    let company = &document["components"]["schemas"]["CompanyDraft"];
+    assert_eq!(company["required"], json!(["name", "language", "timezone"]), "{company}");
 }

@@ -1,6 +1,7 @@
 //! The console's HTML pages (server-rendered with maud; forms work without script).
 
 pub mod appointment;
+pub mod businesses;
 pub mod callbacks;
 pub mod calls;
 pub mod customers;

@@ -25,6 +25,7 @@ pub async fn show(State(state): State<AppState>, PageOperator(op): PageOperator)
     let (hits, lookups) = figures.iter().fold((0, 0), |(h, n), f| (h + f.cache_hits, n + f.cache_lookups));
     let frame = Frame::load(&state, &op).await;
     let body = html! {
+        p { a href="/admin/businesses" { (word(l, PageWord::NewBusiness)) } }
         p.muted { (word(l, OpsWord::ThisProcessLastHour)) }
         table {
             thead { tr { th { "Funktion" } th { (word(l, OpsWord::FunctionCalls)) } th { "p50 ms" } th { "p95 ms" } th { "p99 ms" } } }

@@ -13,22 +13,35 @@ use maud::html;
 
 /// `GET /admin/retell`.
 pub async fn show(State(state): State<AppState>, PageOperator(op): PageOperator) -> Response {
+    retell_page(&state, &op, None).await
+}
+
+/// The page, with a notice after a provisioning.
+async fn retell_page(state: &AppState, op: &crate::console::session::Operator, notice: Option<Result<String, String>>) -> Response {
     let l = op.language;
     let base = state.console().public_url.clone();
-    let shown_base = base.clone().unwrap_or_else(|| "https://frontdesk.example.com".into());
+    // Without FRONTDESK_PUBLIC_URL no definition is shown: a placeholder host would only be pasted.
+    let shown_base = base.clone().unwrap_or_default();
     let directory = state.directory();
     let branches = match op.company {
         Some(company) => directory.of_company(company),
         None => directory.branches(),
     };
-    let zone = crate::console::actions::zone_of(&state, &op);
+    let mut provisioning = Vec::with_capacity(branches.len());
+    for ctx in branches {
+        provisioning.push(crate::console::tenants_api::retell_view(state, ctx).await.ok());
+    }
+    let may_provision = op.staff_name.is_none();
+    let csrf = op.csrf.clone().unwrap_or_default();
+    let zone = crate::console::actions::zone_of(state, op);
     let arriving = match op.company {
         Some(company) => {
             state.backends().store.signed_requests_since(company, state.now() - Duration::hours(24)).await.ok()
         }
         None => None,
     };
-    let frame = Frame::load(&state, &op).await;
+    let mut frame = Frame::load(state, op).await;
+    frame.notice = notice;
     let body = html! {
         @if base.is_none() {
             div.notice.error { (word(l, PageWord::FrontdeskPublicUrlIsNot)) }
@@ -48,6 +61,22 @@ pub async fn show(State(state): State<AppState>, PageOperator(op): PageOperator)
             @let tools = retell_tools(&shown_base, &ToolsFor { language: ctx.company.language, services: Some(ctx.branch.services.iter().map(|s| s.name.clone()).collect()) });
             section.card {
                 h2 { (ctx.company.name) " · " (ctx.branch.name) }
+                @if let Some(Some(view)) = provisioning.get(i) {
+                    p data-retell-state=(view.state) {
+                        @match view.state.as_str() {
+                            "provisioned" => { strong { (word(l, PageWord::RetellSetUp)) } }
+                            "outdated" => { strong.overdue { (word(l, PageWord::RetellOutdated)) } }
+                            "failed" => { strong.overdue { (word(l, PageWord::RetellFailed)) } (view.error.clone().unwrap_or_default()) }
+                            _ => { (word(l, PageWord::RetellNotSetUp)) }
+                        }
+                    }
+                    @if may_provision && base.is_some() {
+                        form method="post" action={ "/admin/retell/" (ctx.branch.id) "/provision" } {
+                            input type="hidden" name="csrf" value=(csrf);
+                            button type="submit" { (word(l, PageWord::SetUpAtRetell)) }
+                        }
+                    }
+                }
                 table { tbody {
                     tr { th { (word(l, PageWord::Functions)) } td { code { (shown_base) "/retell/functions/{name}" } } }
                     tr { th { "Webhook" } td { code { (shown_base) "/retell/webhook" } } }
@@ -57,10 +86,45 @@ pub async fn show(State(state): State<AppState>, PageOperator(op): PageOperator)
                         tr { th { "Agent" } td { @for a in &ctx.branch.retell_agent_ids { code { (a) } " " } } }
                     }
                 } }
-                p { button.secondary type="button" data-copy={ "tools-" (i) } data-done=(word(l, PageWord::Copied)) { (word(l, PageWord::CopyToolDefinitions)) } }
-                textarea.code id={ "tools-" (i) } readonly aria-label=(word(l, PageWord::CopyToolDefinitions)) { (pretty(&tools)) }
+                @if base.is_some() {
+                    p { button.secondary type="button" data-copy={ "tools-" (i) } data-done=(word(l, PageWord::Copied)) { (word(l, PageWord::CopyToolDefinitions)) } }
+                    textarea.code id={ "tools-" (i) } readonly aria-label=(word(l, PageWord::CopyToolDefinitions)) { (pretty(&tools)) }
+                }
             }
         }
     };
-    page(&op, &frame, Nav::Retell, "Retell", body).into_response()
+    page(op, &frame, Nav::Retell, "Retell", body).into_response()
+}
+
+/// The provisioning form's field.
+#[derive(Debug, serde::Deserialize)]
+pub struct ProvisionForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /admin/retell/{branch}/provision`: the button; the page again with the outcome.
+pub async fn provision(
+    State(state): State<AppState>,
+    PageOperator(op): PageOperator,
+    axum::extract::Path(branch): axum::extract::Path<String>,
+    axum::Form(form): axum::Form<ProvisionForm>,
+) -> Response {
+    let l = op.language;
+    if !op.csrf_matches(Some(&form.csrf)) {
+        return super::forbidden(l);
+    }
+    let scope = match (op.staff_name.is_some(), op.company) {
+        (true, _) => return super::not_found(l),
+        (false, _) if op.is_admin() => None,
+        (false, company) => company,
+    };
+    let Some(ctx) = branch.parse::<i64>().ok().and_then(|id| crate::onboarding::companies::branch_in_scope(&state, scope, crate::domain::BranchId(id)).ok()) else {
+        return super::not_found(l);
+    };
+    let notice = match crate::console::tenants_api::provision(&state, &ctx).await {
+        Ok(_) => Ok(word(l, PageWord::RetellSetUp).to_string()),
+        Err(error) => Err(format!("{}{error}", word(l, PageWord::RetellFailed))),
+    };
+    retell_page(&state, &op, Some(notice)).await
 }

@@ -402,6 +402,8 @@ pub async fn save(
     match saved.await {
         Ok(()) => {
             tracing::info!(branch = ctx.branch.id.0, section = %section, by = %op.email, "settings saved");
+            // A branch set up at Retell gets its new services and staff there too.
+            crate::onboarding::retell::after_change(&state, ctx.branch.id);
             Redirect::to("/admin/settings?saved=1").into_response()
         }
         Err(error) => crate::console::error::ConsoleError::from(error).into_response(),

@@ -157,6 +157,16 @@ pub enum PageWord {
     PasswordTooShort,
     /// The password may have at most 1024 characters.
     PasswordTooLong,
+    /// This time zone is not known; write it like Europe/Berlin.
+    TimeZoneNotKnown,
+    /// Write the number with its country code, like +4930123456.
+    NumberNotE164,
+    /// This e-mail address is not valid.
+    EMailNotValid,
+    /// Not created: 
+    NotCreated,
+    /// The business and its branch need a name.
+    NameIsRequired,
     /// Sign in
     SignIn,
     /// Sign out
