@@ -13,6 +13,7 @@ pub mod schedule;
 pub mod smtp;
 pub mod sms;
 pub mod state;
+pub mod subscriptions;
 pub mod webhooks;
 
 pub use fixture::Fixture;

@@ -3,7 +3,7 @@
 
 use crate::fixture::{EventType, Fixture};
 use crate::schedule::Busy;
-use crate::webhooks::Subscriptions;
+use crate::subscriptions::Subscriptions;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};

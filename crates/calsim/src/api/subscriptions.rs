@@ -4,7 +4,7 @@
 use super::require_key;
 use crate::envelope::{success, ApiError};
 use crate::state::Sim;
-use crate::webhooks::Subscription;
+use crate::subscriptions::Subscription;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};

@@ -268,7 +268,8 @@ impl Store {
                 retire_branch!(tx, branch, now);
             }
             sqlx::query("DELETE FROM operators WHERE company_id = $1").bind(id).execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM waitlist_entries WHERE company_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE waitlist_entries SET status = 'ended', ended_reason = 'deleted', updated_at = $2 WHERE company_id = $1 AND status <> 'ended'")
+                .bind(id).bind(now).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -363,6 +364,12 @@ macro_rules! retire_branch {
         let id: BranchId = $id;
         sqlx::query("DELETE FROM phone_numbers WHERE branch_id = $1").bind(id).execute(&mut *$tx).await?;
         sqlx::query("UPDATE branches SET deleted_at = $2, retell_agent_ids = '[]' WHERE id = $1")
+            .bind(id)
+            .bind($now)
+            .execute(&mut *$tx)
+            .await?;
+        // Its waiting wishes end: nobody is offered a time in a branch that is gone.
+        sqlx::query("UPDATE waitlist_entries SET status = 'ended', ended_reason = 'deleted', updated_at = $2 WHERE branch_id = $1 AND status <> 'ended'")
             .bind(id)
             .bind($now)
             .execute(&mut *$tx)

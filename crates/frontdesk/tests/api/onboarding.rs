@@ -347,3 +347,37 @@ async fn the_admin_api_is_described_by_an_openapi_3_1_document() {
     let company = &document["components"]["schemas"]["CompanyDraft"];
     assert_eq!(company["required"], json!(["name", "language", "timezone"]), "{company}");
 }
+
+#[tokio::test]
+async fn a_deleted_company_answers_no_call_and_signs_nobody_in() {
+    let app = TestApp::builder().env("FRONTDESK_ADMIN_TOKEN", ADMIN_TOKEN).spawn().await;
+    let (_, created) = admin(&app, Method::POST, "/admin/api/companies", Some(salon_neu())).await;
+    let id = created["id"].as_i64().unwrap();
+    let (_, invited) = admin(&app, Method::POST, &format!("/admin/api/companies/{id}/users"), Some(json!({"email": "chef@salon-neu.example", "role": "owner"}))).await;
+    assert!(invited["set_password_url"].is_string(), "{invited}");
+    assert_eq!(answered(&app, NEU_MITTE, "Herrenhaarschnitt").await["available"], true);
+    // An owner may not delete; an admin may, when nothing is still to come.
+    add_user(&app.store, "chefin@salon-neu.example", "owner", Some("Salon Neu"), None).await;
+    let owner = login(&app, "chefin@salon-neu.example", PASSWORD).await.unwrap();
+    let (status, _) = owner.api(Method::DELETE, &format!("/admin/api/companies/{id}"), None).await;
+    assert_eq!(status, 403);
+    let (status, deleted) = admin(&app, Method::DELETE, &format!("/admin/api/companies/{id}"), None).await;
+    assert_eq!(status, 200, "{deleted}");
+    for number in [NEU_MITTE, NEU_WEDDING] {
+        let answer = app.call_between("check_availability", json!({"date": "morgen"}), CALLER, number).await.json();
+        assert_eq!(answer["error"], "unknown_number", "{answer}");
+    }
+    assert!(login(&app, "chefin@salon-neu.example", PASSWORD).await.is_err(), "its logins are gone");
+    let (status, _) = owner.api(Method::GET, "/admin/api/companies", None).await;
+    assert_eq!(status, 401, "its sessions end");
+    let (status, _) = admin(&app, Method::GET, &format!("/admin/api/companies/{id}"), None).await;
+    assert_eq!(status, 404);
+    // Its name stays taken (its history keeps it); its numbers are free for another business.
+    let (status, again) = admin(&app, Method::POST, "/admin/api/companies", Some(salon_neu())).await;
+    assert_eq!(status, 409, "{again}");
+    let mut other = salon_neu();
+    other["name"] = json!("Salon Nachfolger");
+    let (status, successor) = admin(&app, Method::POST, "/admin/api/companies", Some(other)).await;
+    assert_eq!(status, 201, "{successor}");
+    assert_eq!(answered(&app, NEU_MITTE, "Herrenhaarschnitt").await["available"], true);
+}

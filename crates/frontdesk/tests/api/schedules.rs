@@ -3,6 +3,7 @@
 //! phase, a shared colour place.
 
 use crate::console::{add_user, login, ADMIN_TOKEN, PASSWORD};
+use crate::onboarding::admin;
 use crate::helpers::{cal_com_bookings, calsim_control, calsim_stats, demo_tenants, next_weekday_at, tenant_calsim, TestApp};
 use chrono::{TimeZone, Weekday};
 use serde_json::{json, Value};
@@ -53,18 +54,6 @@ fn ask(service: &str, date: &str, time: &str, staff: Option<&str>) -> Value {
         args["staff"] = json!(staff);
     }
     args
-}
-
-/// Calls the console API with the admin token and an optional JSON body.
-async fn admin(app: &TestApp, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut request = reqwest::Client::new().request(method, format!("{}{path}", app.address)).bearer_auth(ADMIN_TOKEN);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let answer = request.send().await.unwrap();
-    let status = answer.status().as_u16();
-    let text = answer.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}")))
 }
 
 /// The id of a staff member of the Innenstadt branch.

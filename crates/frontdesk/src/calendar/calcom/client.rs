@@ -490,49 +490,25 @@ impl CalcomClient {
 
     /// One event type.
     pub async fn event_type(&self, key: &Secret, id: i64) -> Result<EventType, CalendarError> {
-        self.execute(Call {
-            method: Method::GET,
-            endpoint: "event_type",
-            path: format!("/v2/event-types/{id}"),
-            query: vec![],
-            body: None,
-            version: EVENT_TYPES_VERSION,
-            idempotent: true,
-            key,
-        })
-        .await
+        self.get(key, "event_type", format!("/v2/event-types/{id}")).await
     }
 }
 
 impl CalcomClient {
     /// The key's own profile (`GET /v2/me`): proves the key before anything is stored.
     pub async fn me(&self, key: &Secret) -> Result<Me, CalendarError> {
-        self.execute(Call {
-            method: Method::GET,
-            endpoint: "me",
-            path: "/v2/me".into(),
-            query: vec![],
-            body: None,
-            version: EVENT_TYPES_VERSION,
-            idempotent: true,
-            key,
-        })
-        .await
+        self.get(key, "me", "/v2/me".into()).await
     }
 
     /// Every event type of the key's user (`GET /v2/event-types`).
     pub async fn event_types(&self, key: &Secret) -> Result<Vec<EventType>, CalendarError> {
-        self.execute(Call {
-            method: Method::GET,
-            endpoint: "event_types",
-            path: "/v2/event-types".into(),
-            query: vec![],
-            body: None,
-            version: EVENT_TYPES_VERSION,
-            idempotent: true,
-            key,
-        })
-        .await
+        self.get(key, "event_types", "/v2/event-types".into()).await
+    }
+
+    /// An idempotent read of `path` with the event types' API version.
+    async fn get<T: DeserializeOwned>(&self, key: &Secret, endpoint: &'static str, path: String) -> Result<T, CalendarError> {
+        self.execute(Call { method: Method::GET, endpoint, path, query: vec![], body: None, version: EVENT_TYPES_VERSION, idempotent: true, key })
+            .await
     }
 
     /// Registers a webhook for booking events at `url`, signed with `secret` (`POST /v2/webhooks`).

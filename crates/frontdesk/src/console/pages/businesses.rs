@@ -39,6 +39,7 @@ fn form(l: Language, csrf: &str, typed: &NewBusiness) -> Markup {
     html! {
         form.card method="post" action="/admin/businesses" {
             input type="hidden" name="csrf" value=(csrf);
+            div.row {
             label { (word(l, PageWord::BusinessName)) input type="text" name="name" maxlength="100" value=(typed.name) required; }
             label { (word(l, PageWord::LanguageOfTheAgent))
                 select name="language" {
@@ -51,6 +52,7 @@ fn form(l: Language, csrf: &str, typed: &NewBusiness) -> Markup {
             label { (word(l, PageWord::PhoneNumberCallersDial)) input type="tel" name="phone" maxlength="30" value=(typed.phone) placeholder="+4930123456" required; }
             label { (word(l, PageWord::OwnersEMail)) input type="email" name="owner" maxlength="254" value=(typed.owner) required; }
             button type="submit" { (word(l, PageWord::CreateBusiness)) }
+            }
         }
     }
 }
