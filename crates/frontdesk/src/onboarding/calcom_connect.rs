@@ -78,11 +78,14 @@ pub async fn connect(state: &AppState, company: CompanyId, body: &[u8]) -> Resul
     let webhook = client.create_webhook(&key, &url, &secret).await.map_err(|error| refused("the webhook", error))?;
     connected.webhook_id = webhook.id;
     connected.calendar_switched = connected.unmatched_services.is_empty();
-    state
-        .backends()
-        .store
-        .connect_calcom(company, &key, &connected.webhook_id, &secret, &by_service, connected.calendar_switched, state.now())
-        .await?;
+    let connection = crate::store::CalcomConnection {
+        api_key: &key,
+        webhook_id: &connected.webhook_id,
+        webhook_secret: &secret,
+        event_types: &by_service,
+        switch_calendar: connected.calendar_switched,
+    };
+    state.backends().store.connect_calcom(company, &connection, state.now()).await?;
     state.tenants().changed(crate::tenants::Changed::All).await?;
     tracing::info!(company = company.0, matched = connected.matched.len(), "Cal.com connected");
     Ok(connected)

@@ -291,25 +291,17 @@ impl Store {
     /// The company's Cal.com key and its registered webhook: stored together once the key has
     /// proved itself (connect), so a wrong key never replaces a working one. The services get
     /// their matched event types; the calendar becomes Cal.com when `switch_calendar`.
-    pub async fn connect_calcom(
-        &self,
-        id: CompanyId,
-        api_key: &Secret,
-        webhook_id: &str,
-        webhook_secret: &Secret,
-        event_types: &HashMap<String, i64>,
-        switch_calendar: bool,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    pub async fn connect_calcom(&self, id: CompanyId, connection: &CalcomConnection<'_>, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let CalcomConnection { api_key, webhook_id, webhook_secret, event_types, switch_calendar } = connection;
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             sqlx::query("UPDATE companies SET calcom_api_key = $2, calcom_webhook_id = $3, calcom_webhook_secret = $4, api_managed_at = $5 WHERE id = $1")
-                .bind(id).bind(api_key.expose()).bind(webhook_id).bind(webhook_secret.expose()).bind(now)
+                .bind(id).bind(api_key.expose()).bind(*webhook_id).bind(webhook_secret.expose()).bind(now)
                 .execute(&mut *tx).await?;
-            if switch_calendar {
+            if *switch_calendar {
                 sqlx::query("UPDATE companies SET calendar = 'calcom' WHERE id = $1").bind(id).execute(&mut *tx).await?;
             }
-            for (service, event_type) in event_types {
+            for (service, event_type) in event_types.iter() {
                 sqlx::query("UPDATE services SET calcom_event_type_id = $3 WHERE name = $2 AND branch_id IN (SELECT id FROM branches WHERE company_id = $1)")
                     .bind(id).bind(service).bind(event_type).execute(&mut *tx).await?;
             }
@@ -317,6 +309,21 @@ impl Store {
             Ok(())
         })
     }
+}
+
+/// What connecting Cal.com stores for a company.
+#[derive(Debug)]
+pub struct CalcomConnection<'a> {
+    /// The key that proved itself.
+    pub api_key: &'a Secret,
+    /// The webhook Cal.com registered.
+    pub webhook_id: &'a str,
+    /// Its secret.
+    pub webhook_secret: &'a Secret,
+    /// Service name → event type.
+    pub event_types: &'a HashMap<String, i64>,
+    /// Whether the company books in Cal.com from now on.
+    pub switch_calendar: bool,
 }
 
 /// The columns of an upcoming appointment.

@@ -33,7 +33,7 @@ pub use history::{Actor, HistoryAction, HistoryEntry};
 pub use audit::{AuditLog, FunctionCallRecord};
 pub use callbacks::{CallbackRequest, CallbackStatus, NewCallback, Priority};
 pub use calls::CallRecord;
-pub use companies::{TenantWriteError, UpcomingAppointment};
+pub use companies::{CalcomConnection, TenantWriteError, UpcomingAppointment};
 pub use console::{CallFilter, CallStep, ConsoleCall, ConsoleCallback, LIST_LIMIT};
 pub use customers::{Customer, CustomerNote, CustomerSearch, CustomerSummary};
 pub use digest::{DigestFigures, DigestTarget};

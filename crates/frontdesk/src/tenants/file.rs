@@ -462,6 +462,9 @@ impl TenantsFile {
 
 fn parse_company(raw: CompanyDraft, seen_numbers: &mut HashSet<PhoneNumber>) -> Result<CompanySpec, String> {
     let at = |e: String| format!("company {:?}: {e}", raw.name);
+    if !fits_name(&raw.name) {
+        return Err(at(format!("name must be 1 to {MAX_NAME_CHARS} characters")));
+    }
     let language = Language::parse(&raw.language).map_err(at)?;
     let timezone: Tz = raw.timezone.parse().map_err(|_| at(format!("unknown time zone {:?}", raw.timezone)))?;
     if let Some(calendar) = &raw.calendar {
@@ -604,11 +607,22 @@ fn parse_notify(raw: &CompanyDraft) -> Result<NotifySpec, String> {
     Ok(NotifySpec { sms_from, sms_account, reminder_hours, reminder_channel, ..notify })
 }
 
+/// The longest name of a company or branch (spoken to callers, shown in the console).
+const MAX_NAME_CHARS: usize = 120;
+
+/// Whether a company's or branch's name is neither blank nor longer than [`MAX_NAME_CHARS`].
+fn fits_name(name: &str) -> bool {
+    !name.trim().is_empty() && name.chars().count() <= MAX_NAME_CHARS
+}
+
 fn parse_branch(
     raw: BranchDraft,
     is_calcom: bool,
     seen_numbers: &mut HashSet<PhoneNumber>,
 ) -> Result<BranchSpec, SettingsProblem> {
+    if !fits_name(&raw.name) {
+        return Err(unreadable("name", format!("a branch's name must be 1 to {MAX_NAME_CHARS} characters")));
+    }
     let phone_numbers = raw
         .phone_numbers
         .iter()

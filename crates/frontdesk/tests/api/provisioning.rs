@@ -282,3 +282,34 @@ async fn cal_com_connect_maps_services_and_registers_a_signed_webhook() {
         .unwrap();
     assert_eq!(forged.status().as_u16(), 401);
 }
+
+#[tokio::test]
+async fn the_console_shows_where_each_branch_stands_with_retell() {
+    let retell = retell_sim().await;
+    let (app, created) = app_with_salon_neu(&retell).await;
+    crate::console::add_user(&app.store, "inhaberin@salon-neu.example", "owner", Some("Salon Neu"), None).await;
+    let owner = crate::console::login(&app, "inhaberin@salon-neu.example", crate::console::PASSWORD).await.unwrap();
+    let (_, page) = owner.page("/admin/retell").await;
+    assert_eq!(page.matches(r#"data-retell-state="none""#).count(), 2, "{page}");
+    let mitte = created["branches"][0].as_i64().unwrap();
+    let (status, page) = owner.form(&format!("/admin/retell/{mitte}/provision"), &[], true).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Bei Retell eingerichtet"), "{page}");
+    assert!(page.contains(r#"data-retell-state="provisioned""#), "{page}");
+    // Retell refusing the update after a settings change: the page says so, in Retell's words.
+    retell.sim.fail_next("update-retell-llm", 500);
+    let (status, _) = admin(&app, Method::PATCH, &format!("/admin/api/branches/{mitte}"), Some(json!({"services": [{"name": "Bart", "duration_minutes": 20}], "staff": []}))).await;
+    assert_eq!(status, 200);
+    let mut page = String::new();
+    for _ in 0..50 {
+        page = owner.page("/admin/retell").await.1;
+        if page.contains(r#"data-retell-state="failed""#) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(page.contains("Einrichten bei Retell fehlgeschlagen") && page.contains("update-retell-llm"), "{page}");
+    // Another company's branch is not found.
+    let other = app.branches.iter().find(|b| b.company.name == "Salon Schnittpunkt").unwrap().branch.id;
+    assert_eq!(owner.form(&format!("/admin/retell/{other}/provision"), &[], true).await.0, 404);
+}
