@@ -70,13 +70,19 @@ pub fn tokens(text: &str) -> Vec<Token> {
     }
     let mut out = Vec::with_capacity(cleaned.len() / 4);
     for raw in cleaned.split_whitespace() {
+        // "Montag - Mittwoch": a dash standing alone joins two days (or times) as "bis" does.
+        if raw == "-" {
+            out.push(Token::new("bis", false));
+            continue;
+        }
         let raw = raw.trim_end_matches([':', '+', '-', '/']);
         let raw = raw.trim_start_matches(['.', ':', '+', '/']);
         if raw.is_empty() {
             continue;
         }
         if raw.starts_with(|c: char| c.is_ascii_digit()) {
-            numeric(raw, &mut out);
+            let after_in = out.last().is_some_and(|t: &Token| matches!(t.word.as_str(), "in" | "innerhalb" | "within"));
+            numeric(raw, after_in, &mut out);
         } else {
             let dotted = raw.ends_with('.');
             let word = raw.trim_end_matches('.');
@@ -89,8 +95,19 @@ pub fn tokens(text: &str) -> Vec<Token> {
 }
 
 /// A token starting with a digit: a date, a clock time, an ordinal, a range, or a number glued to
-/// a unit.
-fn numeric(raw: &str, out: &mut Vec<Token>) {
+/// a unit. After "in", "1h" is a duration ("in 1h": an hour from now), not one o'clock, and
+/// "1/4h", "1/2h", "3/4h" are a quarter, half and three quarters of an hour, not dates.
+fn numeric(raw: &str, after_in: bool, out: &mut Vec<Token>) {
+    let fraction = match raw.trim_end_matches('.') {
+        "1/4h" | "1/4std" => Some("viertelstunde"),
+        "1/2h" | "1/2std" => Some("halbestunde"),
+        "3/4h" | "3/4std" => Some("dreiviertelstunde"),
+        _ => None,
+    };
+    if let Some(word) = fraction {
+        out.push(Token::new(word, false));
+        return;
+    }
     // "10-12" (a range of hours), but not "2026-12-03" (ISO)
     if let Some((a, b)) = raw.split_once('-') {
         let short = |s: &str| !s.is_empty() && s.len() <= 5 && s.bytes().all(|b| b.is_ascii_digit() || b == b':');
@@ -121,14 +138,24 @@ fn numeric(raw: &str, out: &mut Vec<Token>) {
     let unit_end = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
     let (unit, minutes) = rest.split_at(unit_end);
     let unit = match unit {
+        "h" | "std" if after_in && minutes.is_empty() => "stunden",
         "h" => "uhr",
         "min" => "minuten",
+        // "7p", "3:18a": the meridiem's first letter, as typed in chats and by some ASR
+        "a" if is_clock_number(number) => "am",
+        "p" if is_clock_number(number) => "pm",
         other => other,
     };
     out.push(Token::new(unit, false));
     if !minutes.is_empty() {
         out.push(Token::new(minutes, false));
     }
+}
+
+/// Digits of an hour, or "h:mm".
+fn is_clock_number(number: &str) -> bool {
+    let (hour, minutes) = number.split_once(':').unwrap_or((number, "00"));
+    matches!(hour.parse::<u32>(), Ok(1..=12)) && minutes.len() == 2 && minutes.bytes().all(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -154,6 +181,10 @@ mod tests {
         assert_eq!(words("3rd of Dec."), ["3rd", "of", "dec"]);
         assert_eq!(words("New Year's Eve"), ["new", "years", "eve"]);
         assert_eq!(words("7.12."), ["7.12."]);
+        assert_eq!(words("in 1h"), ["in", "1", "stunden"]);
+        assert_eq!(words("14h"), ["14", "uhr"]);
+        assert_eq!(words("in 3/4h"), ["in", "dreiviertelstunde"]);
+        assert_eq!(words("3:18a 7p"), ["3:18", "am", "7", "pm"]);
         assert!(tokens("Mo.")[0].dotted);
     }
 

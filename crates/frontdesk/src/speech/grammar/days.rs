@@ -55,6 +55,11 @@ impl Grammar<'_> {
                 "whenever",
             ],
         )?;
+        // "irgendwann nächste Woche", "anytime between Tuesday and Thursday": any of those days —
+        // the times offered are spread over them, not the first ones crowded on the first day.
+        if self.is(i, &["irgendwann", "anytime", "whenever"]) && (self.day_follows(i + n) || self.is(i + n, &["zwischen", "between"])) {
+            return Some((n, vec![]));
+        }
         let today = matches!(self.word(i), "heute");
         let facts = if today { vec![Fact::Relative(0), Fact::Earliest] } else { vec![Fact::Earliest] };
         Some((n, facts))
@@ -284,8 +289,24 @@ impl Grammar<'_> {
         if let Some(n) = self.any_phrase(i, phrases!["a week from today", "a week today", "one week from today"]) {
             return Some((n, vec![Fact::Relative(7)]));
         }
-        if let Some(n) = self.any_phrase(i, phrases!["in einer halben stunde", "in half an hour", "in a half hour"]) {
-            return Some((n, vec![Fact::InMinutes(30)]));
+        // Parts of an hour and vague counts, in everyday words ("in einer Dreiviertelstunde",
+        // "in a couple of days"): a vague count of days or weeks is a span, read back as such.
+        let in_words = phrase_table![(i64, i64, bool);
+            ("in einer halben stunde", (30, 30, false)), ("in einer halbestunde", (30, 30, false)), ("in halbestunde", (30, 30, false)),
+            ("in half an hour", (30, 30, false)), ("in a half hour", (30, 30, false)), ("in half hour", (30, 30, false)),
+            ("in einer viertelstunde", (15, 15, false)), ("in einer viertel stunde", (15, 15, false)), ("in viertelstunde", (15, 15, false)),
+            ("in a quarter of an hour", (15, 15, false)), ("in a quarter hour", (15, 15, false)), ("in quarter of an hour", (15, 15, false)),
+            ("in einer dreiviertelstunde", (45, 45, false)), ("in einer dreiviertel stunde", (45, 45, false)), ("in dreiviertelstunde", (45, 45, false)),
+            ("in three quarters of an hour", (45, 45, false)), ("in three quarter of an hour", (45, 45, false)),
+            ("in anderthalb stunden", (90, 90, false)), ("in eineinhalb stunden", (90, 90, false)), ("in einer stunde und einer halben", (90, 90, false)),
+            ("in an hour and a half", (90, 90, false)), ("in one and a half hours", (90, 90, false)), ("in one hour and a half", (90, 90, false)),
+            ("in ein paar tagen", (2, 4, true)), ("in einigen tagen", (3, 5, true)), ("in wenigen tagen", (2, 4, true)),
+            ("in a couple of days", (2, 3, true)), ("in a couple days", (2, 3, true)), ("in a few days", (3, 5, true)),
+            ("in ein paar wochen", (14, 28, true)), ("in einigen wochen", (14, 35, true)), ("in wenigen wochen", (14, 28, true)),
+            ("in a couple of weeks", (14, 21, true)), ("in a couple weeks", (14, 21, true)), ("in a few weeks", (14, 35, true)),
+        ];
+        if let Some((n, (a, b, days))) = self.table(i, in_words) {
+            return Some((n, vec![if days { Fact::RelativeSpan(a, b) } else { Fact::InMinutes(a) }]));
         }
         // "in N <unit>", "N <unit> from now", "in an hour"
         let (count_at, lead) = if self.is(i, &["in"]) { (i + 1, 1) } else { (i, 0) };
@@ -311,6 +332,59 @@ impl Grammar<'_> {
             _ => return None,
         };
         Some((lead + count_len + 1 + trailing, vec![fact]))
+    }
+
+    /// "zwei Tage nach", "eine Woche nach", "2 days after", "a week after": the day that follows,
+    /// shifted.
+    fn shift(&self, i: usize) -> Option<(usize, Vec<Fact>)> {
+        let (count, used) = self.count(i)?;
+        let days = match self.word(i + used) {
+            "tag" | "tage" | "tagen" | "day" | "days" => i64::from(count),
+            "woche" | "wochen" | "week" | "weeks" => 7 * i64::from(count),
+            _ => return None,
+        };
+        if !self.is(i + used + 1, &["nach", "after"]) || !self.day_follows(i + used + 2) {
+            return None;
+        }
+        Some((used + 2, vec![Fact::Shift(days)]))
+    }
+
+    /// Words that make two days one span: "bis", "to", "through", a dash; "und" or "and" after
+    /// "zwischen" or "between"; and "zwischen", "von", "from" before the first day. Read only when
+    /// a day follows, so "bis 11 Uhr" stays a bound and "von Jonas" a staff member.
+    pub(super) fn span_word(&self, i: usize) -> Option<(usize, Vec<Fact>)> {
+        if let Some(reading) = self.shift(i) {
+            return Some(reading);
+        }
+        if let Some(n) = self.any_phrase(i, phrases!["zwischen", "between", "von", "vom", "from", "irgendwann zwischen", "sometime between"]) {
+            return self.day_follows(i + n).then_some((n, vec![]));
+        }
+        let opened = || self.tokens[..i].iter().any(|t| matches!(t.word.as_str(), "zwischen" | "between"));
+        let n = if self.is(i, &["und", "and"]) {
+            opened().then_some(1)?
+        } else {
+            self.any_phrase(
+                i,
+                phrases!["bis", "bis zum", "bis zur", "bis einschliesslich", "bis und mit", "to", "until", "till", "til", "through", "thru", "up to", "up until"],
+            )?
+        };
+        self.day_follows(i + n).then_some((n, vec![Fact::Through]))
+    }
+
+    /// Whether a day is named from `k` on (fillers such as "dem", "the" skipped).
+    pub(super) fn day_follows(&self, k: usize) -> bool {
+        let mut k = k;
+        while k < self.tokens.len() && super::is_filler(self.word(k)) && !self.is(k, &["in"]) {
+            k += 1;
+        }
+        let names_day = |reading: Option<(usize, Vec<Fact>)>| reading.is_some_and(|(_, facts)| facts.iter().any(Fact::is_day));
+        names_day(self.weekday(k))
+            || names_day(self.day_of_month(k))
+            || names_day(self.spoken_date(k))
+            || names_day(self.named_day(k))
+            || names_day(self.relative(k))
+            || names_day(self.week_or_month(k))
+            || names_day(self.numeric_date(k).ok().flatten())
     }
 
     /// A count: a number, "einer", "a", "an", "one", "twenty five".

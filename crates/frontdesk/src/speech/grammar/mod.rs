@@ -105,6 +105,12 @@ pub enum Fact {
     DayOfMonth(u32, Option<MonthRef>),
     /// Days from today.
     Relative(i64),
+    /// Some days from today, as a span ("in ein paar Tagen": 2 to 4 days).
+    RelativeSpan(i64, i64),
+    /// "zwei Tage nach …", "a week after …": the day named after it, this many days later.
+    Shift(i64),
+    /// "bis", "to", "und" after "zwischen": the days before it and after it form one span.
+    Through,
     /// "in einer Woche" after a weekday: weeks added to it.
     WeeksLater(i64),
     /// "in einem Monat": the same day that many months later.
@@ -159,6 +165,7 @@ impl Fact {
             Self::Calendar { .. }
                 | Self::DayOfMonth(..)
                 | Self::Relative(_)
+                | Self::RelativeSpan(..)
                 | Self::WeeksLater(_)
                 | Self::MonthsLater(_)
                 | Self::Past
@@ -289,7 +296,7 @@ impl<'a> Grammar<'a> {
     fn rule(&self, i: usize) -> Result<Option<Reading>, Impossible> {
         // Order matters: "viertel nach vier" must be a clock time before "nach" is a bound, and a
         // weekday after "nächsten" before "nächste Woche" is a week.
-        let rules: [Rule; 13] = [
+        let rules: [Rule; 14] = [
             |g, i| Ok(g.earliest(i)),
             |g, i| g.iso(i),
             |g, i| g.numeric_date(i),
@@ -303,6 +310,7 @@ impl<'a> Grammar<'a> {
             |g, i| Ok(g.day_of_month(i)),
             |g, i| Ok(g.parts(i)),
             |g, i| Ok(g.staff_member(i)),
+            |g, i| Ok(g.span_word(i)),
         ];
         for rule in rules {
             if let Some(reading) = rule(self, i)? {

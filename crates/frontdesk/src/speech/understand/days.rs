@@ -7,8 +7,67 @@ use crate::speech::grammar::{Fact, MonthRef, NamedDay, Section, WeekdayMode};
 use crate::speech::wish::{monday_of, DateProblem};
 use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
 
-/// The days named, if any: one date, a weekday (qualified), a week, weekend or month.
+/// The longest span of days a wish may name ("vom 1. Januar bis 31. Dezember" is no wish).
+const MAX_SPAN_DAYS: i64 = 92;
+
+/// The days named, if any; with [`Fact::Through`] the span from the days before it to the days
+/// after it ("Dienstag bis Donnerstag", "vom 10. bis 15. Dezember", "Monday to Friday next week").
 pub(super) fn resolve_days(facts: &[Fact], today: NaiveDate) -> Result<Option<Days>, DateProblem> {
+    let shift: i64 = facts.iter().filter_map(|f| if let Fact::Shift(d) = f { Some(*d) } else { None }).sum();
+    let days = match facts.iter().position(|f| *f == Fact::Through) {
+        Some(at) => Some(span_between(&facts[..at], &facts[at + 1..], today)?),
+        None => days_named(facts, today)?,
+    };
+    // "zwei Tage nach Freitag": the day named, later.
+    Ok(days.map(|d| Days { first: d.first + Duration::days(shift), last: d.last + Duration::days(shift), said: d.said }))
+}
+
+/// The span from the days `left` names to those `right` names. What one side says of the week or
+/// month ("Montag bis Freitag nächste Woche", "10. bis 15. Dezember") holds for both, and the end is
+/// read from the start on ("Freitag bis Montag": the Monday after that Friday).
+fn span_between(left: &[Fact], right: &[Fact], today: NaiveDate) -> Result<Days, DateProblem> {
+    if right.contains(&Fact::Through) {
+        return Err(DateProblem::Conflicting);
+    }
+    let context = |side: &[Fact]| -> Vec<Fact> {
+        side.iter().filter(|f| matches!(f, Fact::Week(..) | Fact::Month(..) | Fact::WeeksLater(_))).cloned().collect()
+    };
+    let with_context = |side: &[Fact], other: &[Fact]| -> Vec<Fact> {
+        let mut facts: Vec<Fact> = side.iter().filter(|f| f.is_day()).cloned().collect();
+        if context(side).is_empty() {
+            facts.extend(context(other));
+        }
+        // "10. bis 15. Dezember": the month said at the end is the start's too
+        let month_of_other = other.iter().find_map(|f| match f {
+            Fact::Calendar { month, year, .. } => Some((*month, *year)),
+            _ => None,
+        });
+        for fact in &mut facts {
+            if let (Fact::DayOfMonth(day, None), Some((month, year))) = (&*fact, month_of_other) {
+                *fact = Fact::Calendar { day: *day, month, year };
+            }
+        }
+        facts
+    };
+    let (start, end) = (with_context(left, right), with_context(right, left));
+    if start.is_empty() || end.is_empty() {
+        return Err(DateProblem::Conflicting);
+    }
+    let first = days_named(&start, today)?.ok_or(DateProblem::Conflicting)?;
+    let mut last = days_named(&end, today)?.ok_or(DateProblem::Conflicting)?;
+    if last.last < first.first {
+        // read the end from the start on: "Freitag bis Montag", "vom 28. bis 3."
+        last = days_named(&end, first.first)?.ok_or(DateProblem::Conflicting)?;
+    }
+    if last.last < first.first || (last.last - first.first).num_days() >= MAX_SPAN_DAYS {
+        return Err(DateProblem::Conflicting);
+    }
+    Ok(Days { first: first.first, last: last.last, said: true })
+}
+
+/// The days named by facts without a span word: one date, a weekday (qualified), a week,
+/// weekend or month.
+fn days_named(facts: &[Fact], today: NaiveDate) -> Result<Option<Days>, DateProblem> {
     if facts.contains(&Fact::Past) {
         return Err(DateProblem::Past);
     }
@@ -175,6 +234,7 @@ fn span(facts: &[Fact], today: NaiveDate) -> Result<Option<(NaiveDate, NaiveDate
                 let saturday = monday_of(today) + Duration::days(7 * offset + 5);
                 Some((saturday, saturday + Duration::days(1)))
             }
+            Fact::RelativeSpan(a, b) => Some((today + Duration::days(*a), today + Duration::days(*b))),
             Fact::Month(month, section) => Some(month_span(*month, *section, today)),
             _ => None,
         })
