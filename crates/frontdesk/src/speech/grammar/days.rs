@@ -283,6 +283,19 @@ impl Grammar<'_> {
                 return Some((2, vec![Fact::Relative(0), Fact::Part(part)]));
             }
         }
+        // The next working day (Monday to Friday; the branch's own closures are the calendar's to
+        // know, and a closed day is said when it is offered).
+        if let Some(n) = self.any_phrase(
+            i,
+            phrases![
+                "naechster werktag", "naechsten werktag", "naechste werktag", "am naechsten werktag",
+                "naechster arbeitstag", "naechsten arbeitstag", "am naechsten arbeitstag",
+                "next weekday", "the next weekday", "next working day", "the next working day",
+                "next business day", "the next business day"
+            ],
+        ) {
+            return Some((n, vec![Fact::NextWeekday]));
+        }
         if let Some(n) = self.any_phrase(i, phrases!["the day after tomorrow", "day after tomorrow"]) {
             return Some((n, vec![Fact::Relative(2)]));
         }
@@ -505,11 +518,10 @@ impl Grammar<'_> {
             return Some((n + 1, vec![Fact::Weekday(day, WeekdayMode::This)]));
         }
         let (mode, lead) = match self.word(i) {
-            "naechsten" | "naechster" | "naechste" | "kommenden" | "kommender" | "kommende" | "next" | "coming" => {
-                (WeekdayMode::Next, 1)
-            }
-            "diesen" | "dieser" | "diese" | "this" => (WeekdayMode::This, 1),
-            "uebernaechsten" | "uebernaechster" | "uebernaechste" => (WeekdayMode::AfterNext, 1),
+            "naechsten" | "naechster" | "naechste" | "naechstem" | "kommenden" | "kommender" | "kommende"
+            | "kommendem" | "next" | "coming" => (WeekdayMode::Next, 1),
+            "diesen" | "dieser" | "diese" | "diesem" | "this" => (WeekdayMode::This, 1),
+            "uebernaechsten" | "uebernaechster" | "uebernaechste" | "uebernaechstem" => (WeekdayMode::AfterNext, 1),
             _ => (WeekdayMode::Plain, 0),
         };
         let mut facts = vec![];

@@ -105,6 +105,8 @@ pub enum Fact {
     DayOfMonth(u32, Option<MonthRef>),
     /// Days from today.
     Relative(i64),
+    /// The next day from Monday to Friday after today.
+    NextWeekday,
     /// Some days from today, as a span ("in ein paar Tagen": 2 to 4 days).
     RelativeSpan(i64, i64),
     /// "zwei Tage nach …", "a week after …": the day named after it, this many days later.
@@ -165,6 +167,7 @@ impl Fact {
             Self::Calendar { .. }
                 | Self::DayOfMonth(..)
                 | Self::Relative(_)
+                | Self::NextWeekday
                 | Self::RelativeSpan(..)
                 | Self::WeeksLater(_)
                 | Self::MonthsLater(_)

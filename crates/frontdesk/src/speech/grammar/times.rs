@@ -212,7 +212,10 @@ impl Grammar<'_> {
                 return Ok(Some((k + n + used - i, facts)));
             }
         }
-        let bare_allowed = introduced || self.field == Field::Time;
+        // A bare number is a clock when a part of the day follows it: "6 in the afternoon", "11 tonight".
+        let hour_then_part = self.tokens.get(k).and_then(|t| t.number).is_some_and(|h| (1..=12).contains(&h))
+            && (self.meridiem_at(k + 1).is_some() || self.is(k + 1, &["tonight"]));
+        let bare_allowed = introduced || self.field == Field::Time || hour_then_part;
         let Some((mut clock, used)) = self.clock_expr(k, bare_allowed)? else {
             return Ok(None);
         };
@@ -221,7 +224,9 @@ impl Grammar<'_> {
             end += 1;
         }
         if let Some((m, n)) = self.meridiem_at(end) {
-            clock.meridiem = Some(m);
+            // "1 at night", "um 2 Uhr nachts": the small hours, not the afternoon
+            let night = self.any_phrase(end, phrases!["at night", "in der nacht", "nachts", "in the night"]).is_some();
+            clock.meridiem = Some(if night && (1..=5).contains(&clock.hour) { Meridiem::Am } else { m });
             end += n;
         }
         if self.is(end, &["uhr", "oclock"]) {
@@ -236,7 +241,7 @@ impl Grammar<'_> {
     pub(super) fn meridiem_at(&self, k: usize) -> Option<(Meridiem, usize)> {
         if let Some(n) = self.any_phrase(
             k,
-            phrases!["in the afternoon", "in the evening", "at night", "am abend", "am nachmittag", "in der nacht"],
+            phrases!["in the afternoon", "in the evening", "at night", "in the night", "am abend", "am nachmittag", "in der nacht"],
         ) {
             return Some((Meridiem::Pm, n));
         }

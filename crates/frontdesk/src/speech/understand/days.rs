@@ -87,6 +87,13 @@ fn days_named(facts: &[Fact], today: NaiveDate) -> Result<Option<Days>, DateProb
             }
             Fact::DayOfMonth(day, month) => Some(day_of_month(*day, *month, today)?),
             Fact::Relative(days) => Some(today + Duration::days(*days)),
+            Fact::NextWeekday => {
+                let mut day = today + Duration::days(1);
+                while matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+                    day += Duration::days(1);
+                }
+                Some(day)
+            }
             Fact::MonthsLater(months) => {
                 Some(today.checked_add_months(Months::new(*months)).ok_or(DateProblem::Impossible)?)
             }
