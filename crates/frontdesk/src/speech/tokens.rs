@@ -75,6 +75,11 @@ pub fn tokens(text: &str) -> Vec<Token> {
             out.push(Token::new("bis", false));
             continue;
         }
+        // "+01:00", "-05:00": an offset from UTC, kept with its sign
+        if raw.len() >= 3 && raw.starts_with(['+', '-']) && raw[1..].bytes().all(|b| b.is_ascii_digit() || b == b':') {
+            out.push(Token::new(&format!("utc{raw}"), false));
+            continue;
+        }
         let raw = raw.trim_end_matches([':', '+', '-', '/']);
         let raw = raw.trim_start_matches(['.', ':', '+', '/']);
         if raw.is_empty() {

@@ -96,6 +96,15 @@ pub enum NamedDay {
     Easter(i64),
 }
 
+/// A time zone said with a clock time ("16 Uhr MEZ", "9:30 GMT", "4pm ET", "10:00 +01:00").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ZoneRef {
+    /// A fixed offset from UTC, in minutes.
+    Offset(i32),
+    /// A zone with its own summer time ("ET" is New York's, whichever half of the year).
+    Named(chrono_tz::Tz),
+}
+
 /// What one rule understood.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fact {
@@ -157,6 +166,8 @@ pub enum Fact {
     Earliest,
     /// A staff member of the branch.
     Staff(String),
+    /// The zone the clock times were said in.
+    Zone(ZoneRef),
 }
 
 impl Fact {
@@ -299,7 +310,7 @@ impl<'a> Grammar<'a> {
     fn rule(&self, i: usize) -> Result<Option<Reading>, Impossible> {
         // Order matters: "viertel nach vier" must be a clock time before "nach" is a bound, and a
         // weekday after "nächsten" before "nächste Woche" is a week.
-        let rules: [Rule; 14] = [
+        let rules: [Rule; 15] = [
             |g, i| Ok(g.earliest(i)),
             |g, i| g.iso(i),
             |g, i| g.numeric_date(i),
@@ -314,6 +325,7 @@ impl<'a> Grammar<'a> {
             |g, i| Ok(g.parts(i)),
             |g, i| Ok(g.staff_member(i)),
             |g, i| Ok(g.span_word(i)),
+            |g, i| Ok(g.zone(i)),
         ];
         for rule in rules {
             if let Some(reading) = rule(self, i)? {

@@ -1,6 +1,6 @@
 //! Rules for times of day: clock times in every spoken form, bounds and windows, parts of the day.
 
-use super::{before, hm, numeric_parts, Clock, Fact, Field, Grammar, Impossible, Meridiem};
+use super::{before, hm, numeric_parts, Clock, Fact, Field, Grammar, Impossible, Meridiem, ZoneRef};
 use crate::domain::Language;
 use crate::speech::lexicon::part_of_day;
 use crate::speech::numbers::english_tens;
@@ -236,6 +236,38 @@ impl Grammar<'_> {
         Ok(Some((end - i, facts)))
     }
 
+    /// A time zone right after a clock time: "MEZ", "CET", "GMT", "UTC", "PST", "ET", "+01:00",
+    /// "UTC+2". Short names are read only there, so "et" or "ct" elsewhere stay words.
+    pub(super) fn zone(&self, i: usize) -> Option<(usize, Vec<Fact>)> {
+        let prev = i.checked_sub(1).and_then(|j| self.tokens.get(j))?;
+        let after_clock = prev.number.is_some() || prev.word.contains(':') || matches!(prev.word.as_str(), "uhr" | "am" | "pm" | "oclock");
+        if !after_clock {
+            return None;
+        }
+        let word = self.word(i);
+        let hours = |h: i32| Some(ZoneRef::Offset(h * 60));
+        let zone = match word {
+            "utc" | "gmt" | "z" | "wet" => hours(0),
+            "cet" | "mez" | "bst" | "west" => hours(1),
+            "cest" | "mesz" | "eet" => hours(2),
+            "eest" => hours(3),
+            "est" => hours(-5),
+            "edt" => hours(-4),
+            "cst" => hours(-6),
+            "cdt" => hours(-5),
+            "mst" => hours(-7),
+            "mdt" => hours(-6),
+            "pst" => hours(-8),
+            "pdt" => hours(-7),
+            "et" => Some(ZoneRef::Named(chrono_tz::America::New_York)),
+            "ct" => Some(ZoneRef::Named(chrono_tz::America::Chicago)),
+            "mt" => Some(ZoneRef::Named(chrono_tz::America::Denver)),
+            "pt" => Some(ZoneRef::Named(chrono_tz::America::Los_Angeles)),
+            other => offset_minutes(other).map(ZoneRef::Offset),
+        }?;
+        Some((1, vec![Fact::Zone(zone)]))
+    }
+
     /// "pm", "am" (English only), "abends", "in the evening", "morgens" after a clock, and the
     /// tokens it takes.
     pub(super) fn meridiem_at(&self, k: usize) -> Option<(Meridiem, usize)> {
@@ -466,4 +498,21 @@ fn is_after(word: &str) -> bool {
 /// "vor", "to", "before", "til": minutes before the hour.
 fn is_before(word: &str) -> bool {
     matches!(word, "vor" | "to" | "before" | "til")
+}
+
+/// "utc+01:00", "utc-5", "gmt+2", "utc+0530": an offset from UTC in minutes (at most 14 hours).
+fn offset_minutes(word: &str) -> Option<i32> {
+    let rest = word.strip_prefix("utc").or_else(|| word.strip_prefix("gmt"))?;
+    let (sign, digits) = match rest.as_bytes().first()? {
+        b'+' => (1, &rest[1..]),
+        b'-' => (-1, &rest[1..]),
+        _ => return None,
+    };
+    let (hours, minutes) = match digits.split_once(':') {
+        Some((h, m)) => (h, m),
+        None if digits.len() == 4 => digits.split_at(2),
+        None => (digits, "0"),
+    };
+    let (hours, minutes): (i32, i32) = (hours.parse().ok()?, minutes.parse().ok()?);
+    (hours <= 14 && minutes < 60).then_some(sign * (hours * 60 + minutes))
 }

@@ -6,11 +6,11 @@
 mod clock;
 mod days;
 
-use super::grammar::{Fact, Field, Grammar};
+use super::grammar::{Fact, Field, Grammar, ZoneRef};
 use super::tokens::tokens;
 use super::wish::{DateProblem, Flexibility, TimeWish, Understood, Wish};
 use crate::domain::{Language, OpeningHours, Staff};
-use chrono::{DateTime, Duration, NaiveDate, Timelike};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Timelike};
 use chrono_tz::Tz;
 use clock::resolve_time;
 use days::resolve_days;
@@ -78,7 +78,60 @@ pub fn understand(date: Option<&str>, time: Option<&str>, ctx: &SpeechContext) -
             _ => DateProblem::Unrecognised(echoed),
         });
     }
-    resolve(&facts, ctx)
+    let wish = resolve(&facts, ctx)?;
+    match facts.iter().find_map(|f| if let Fact::Zone(zone) = f { Some(*zone) } else { None }) {
+        Some(zone) => in_tenant_zone(wish, zone, ctx),
+        None => Ok(wish),
+    }
+}
+
+/// A wish whose times were said in another zone, moved to the tenant's: "16 Uhr MESZ" is 15:00 in
+/// Berlin in winter, and that is what is searched and said back.
+fn in_tenant_zone(mut wish: Wish, zone: ZoneRef, ctx: &SpeechContext) -> Result<Wish, DateProblem> {
+    let tenant = ctx.now.timezone();
+    // The minutes to add to a wall-clock time said in `zone` to read it on the tenant's clock.
+    let shift = |at: NaiveDateTime| -> Result<Duration, DateProblem> {
+        let said = match zone {
+            ZoneRef::Offset(minutes) => {
+                let offset = chrono::FixedOffset::east_opt(minutes * 60).ok_or(DateProblem::Impossible)?;
+                offset.from_local_datetime(&at).single().ok_or(DateProblem::Impossible)?.with_timezone(&tenant)
+            }
+            ZoneRef::Named(tz) => tz.from_local_datetime(&at).earliest().ok_or(DateProblem::Impossible)?.with_timezone(&tenant),
+        };
+        Ok(said.naive_local() - at)
+    };
+    let moved = |day: NaiveDate, time: chrono::NaiveTime| -> Result<NaiveDateTime, DateProblem> {
+        let at = day.and_time(time);
+        Ok(at + shift(at)?)
+    };
+    match wish.time {
+        TimeWish::At(time) => {
+            let at = moved(wish.first_day, time)?;
+            let days = (at.date() - wish.first_day).num_days();
+            wish.first_day = at.date();
+            wish.last_day += Duration::days(days);
+            wish.time = TimeWish::At(at.time());
+        }
+        TimeWish::Window(mut window) => {
+            let (from, to) = (moved(wish.first_day, window.from)?, moved(wish.first_day, window.to)?);
+            // a window that crosses midnight on the tenant's clock is not one window of a day
+            if from.date() != to.date() && to.time() != chrono::NaiveTime::MIN {
+                return Err(DateProblem::Conflicting);
+            }
+            let days = (from.date() - wish.first_day).num_days();
+            wish.first_day = from.date();
+            wish.last_day += Duration::days(days);
+            window.from = from.time();
+            window.to = if to.date() == from.date() { to.time() } else { super::wish::END_OF_DAY };
+            wish.time = TimeWish::Window(window);
+        }
+        TimeWish::Any => return Err(DateProblem::Partly(Understood::Day(wish.first_day), vec![])),
+    }
+    let now = ctx.now.naive_local();
+    if wish.exact().is_some_and(|at| at < now) {
+        return Err(DateProblem::Past);
+    }
+    Ok(wish)
 }
 
 /// The days a wish covers before times are applied.
