@@ -16,11 +16,13 @@ pub struct Token {
     pub ordinal: Option<u32>,
     /// Written with a trailing dot ("Mo.", "So."): an abbreviation.
     pub dotted: bool,
+    /// The "bis" of a range written as one word ("10-12", "2-15"), not said.
+    pub joined: bool,
 }
 
 impl Token {
     fn new(word: &str, dotted: bool) -> Self {
-        Self { word: word.to_string(), number: cardinal(word), ordinal: ordinal(word), dotted }
+        Self { word: word.to_string(), number: cardinal(word), ordinal: ordinal(word), dotted, joined: false }
     }
 }
 
@@ -116,10 +118,19 @@ fn numeric(raw: &str, after_in: bool, out: &mut Vec<Token>) {
     // "10-12" (a range of hours), but not "2026-12-03" (ISO)
     if let Some((a, b)) = raw.split_once('-') {
         let short = |s: &str| !s.is_empty() && s.len() <= 5 && s.bytes().all(|b| b.is_ascii_digit() || b == b':');
-        if short(a) && short(b) && !a.contains('.') {
+        // "2-4pm": the end carries the unit for both
+        let with_unit = |s: &str| {
+            let digits = s.trim_end_matches(|c: char| c.is_alphabetic());
+            short(digits) && digits.len() < s.len()
+        };
+        if short(a) && (short(b) || with_unit(b)) && !a.contains('.') {
             out.push(Token::new(a, false));
-            out.push(Token::new("bis", false));
-            out.push(Token::new(b, false));
+            out.push(Token { joined: true, ..Token::new("bis", false) });
+            if short(b) {
+                out.push(Token::new(b, false));
+            } else {
+                numeric(b, false, out);
+            }
             return;
         }
     }

@@ -108,6 +108,16 @@ impl Grammar<'_> {
         }
         let next_is_clock_unit = self.is(i + 1, &["uhr", "h", "oclock", "am", "pm"]);
         let year = |y: u32| if y < 100 { 2000 + y as i32 } else { y as i32 };
+        // "2-15" written in an American date: February 15 (a range of hours written so needs the
+        // time field, "am"/"pm" or "o'clock").
+        if self.month_first && self.field == Field::Date && self.tokens.get(i + 1).is_some_and(|t| t.joined) {
+            let (a, b) = (self.tokens[i].number, self.tokens.get(i + 2).and_then(|t| t.number));
+            if let (Some(month @ 1..=12), Some(day @ 1..=31)) = (a, b) {
+                if !self.is(i + 3, &["uhr", "h", "oclock", "am", "pm"]) {
+                    return Ok(Some((3, vec![Fact::Calendar { day, month, year: None }])));
+                }
+            }
+        }
         if word.contains('.') && !word.contains(':') {
             let parts = numeric_parts(word, '.');
             let Some(parts) = parts else { return Ok(None) };
