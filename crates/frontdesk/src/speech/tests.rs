@@ -189,3 +189,89 @@ fn refusals_name_the_words_not_understood_and_bound_them() {
         other => panic!("{other:?}"),
     }
 }
+
+mod spans {
+    //! Any span said, at any moment: refused, or a span that starts no earlier than today, ends
+    //! no earlier than it starts, lasts at most 92 days, and starts and ends on the weekdays said.
+    use super::*;
+    use chrono::{Datelike, Duration, Weekday};
+    use proptest::prelude::*;
+
+    const DAYS: [(&str, &str, Weekday); 7] = [
+        ("Montag", "Monday", Weekday::Mon),
+        ("Dienstag", "Tuesday", Weekday::Tue),
+        ("Mittwoch", "Wednesday", Weekday::Wed),
+        ("Donnerstag", "Thursday", Weekday::Thu),
+        ("Freitag", "Friday", Weekday::Fri),
+        ("Samstag", "Saturday", Weekday::Sat),
+        ("Sonntag", "Sunday", Weekday::Sun),
+    ];
+
+    /// A day as said: a weekday (`Some`) or a day of the month / relative day (`None`).
+    fn day(german: bool) -> impl Strategy<Value = (String, Option<Weekday>)> {
+        prop_oneof![
+            (0..7usize).prop_map(move |i| ((if german { DAYS[i].0 } else { DAYS[i].1 }).to_string(), Some(DAYS[i].2))),
+            (1..=31u32).prop_map(move |d| (if german { format!("{d}.") } else { format!("the {d}th") }, None)),
+            Just(((if german { "morgen" } else { "tomorrow" }).to_string(), None)),
+            ((1..=28u32), (1..=12u32)).prop_map(move |(d, m)| (if german { format!("{d}.{m}.") } else { format!("{d}/{m}") }, None)),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, .. ProptestConfig::default() })]
+
+        #[test]
+        fn any_span_is_within_its_bounds(
+            german in any::<bool>(),
+            (left, left_day) in day(true),
+            (right, right_day) in day(true),
+            (left_en, left_en_day) in day(false),
+            (right_en, right_en_day) in day(false),
+            joiner in 0..4usize,
+            part in proptest::option::of(0..3usize),
+            ahead in 0..500i64,
+            hour in 0..24u32,
+        ) {
+            let (left, right, left_day, right_day) =
+                if german { (left, right, left_day, right_day) } else { (left_en, right_en, left_en_day, right_en_day) };
+            let phrase = match (german, joiner) {
+                (true, 0) => format!("{left} bis {right}"),
+                (true, 1) => format!("zwischen {left} und {right}"),
+                (true, 2) => format!("vom {left} bis zum {right}"),
+                (true, _) => format!("{left} - {right}"),
+                (false, 0) => format!("{left} to {right}"),
+                (false, 1) => format!("between {left} and {right}"),
+                (false, 2) => format!("from {left} through {right}"),
+                (false, _) => format!("{left} until {right}"),
+            };
+            let phrase = match (part, german) {
+                (Some(0), true) => format!("{phrase} vormittags"),
+                (Some(1), true) => format!("{phrase} nachmittags"),
+                (Some(_), true) => format!("{phrase} abends"),
+                (Some(0), false) => format!("{phrase} in the morning"),
+                (Some(1), false) => format!("{phrase} in the afternoon"),
+                (Some(_), false) => format!("{phrase} in the evening"),
+                (None, _) => phrase,
+            };
+            let hours = hours();
+            let staff = staff();
+            let zone = chrono_tz::Europe::Berlin;
+            let start = zone.with_ymd_and_hms(2026, 1, 1, hour, 0, 0).unwrap() + Duration::days(ahead);
+            let language = if german { Language::De } else { Language::En };
+            let ctx = SpeechContext { now: start, hours: &hours, language, month_first: false, staff: &staff };
+            if let Ok(wish) = understand(Some(&phrase), None, &ctx) {
+                let today = start.date_naive();
+                prop_assert!(wish.first_day >= today, "{phrase}: {wish:?} starts before {today}");
+                prop_assert!(wish.last_day >= wish.first_day, "{phrase}: {wish:?}");
+                prop_assert!((wish.last_day - wish.first_day).num_days() < 92, "{phrase}: {wish:?}");
+                if let Some(day) = right_day {
+                    prop_assert_eq!(wish.last_day.weekday(), day, "{}: {:?}", phrase, wish);
+                }
+                // a span that had to skip a past part may start later than said, never on another weekday
+                if let (Some(day), true) = (left_day, wish.first_day > today) {
+                    prop_assert_eq!(wish.first_day.weekday(), day, "{}: {:?}", phrase, wish);
+                }
+            }
+        }
+    }
+}
