@@ -237,3 +237,35 @@ async fn spoken_times_keep_their_wall_clock_across_a_dst_change() {
         window["alternatives"].as_array().unwrap().iter().map(|s| s["start"].as_str().unwrap()).collect();
     assert_eq!(starts[0], "2026-10-26T09:00:00+01:00", "{window}");
 }
+
+#[tokio::test]
+async fn a_span_of_days_offers_afternoon_times_on_several_of_them() {
+    let app = TestApp::spawn().await;
+    let span = ok(
+        &app,
+        "check_availability",
+        json!({"service": "Herrenhaarschnitt", "date": "Dienstag bis Donnerstag nachmittags"}),
+    )
+    .await;
+    insta::assert_json_snapshot!("check_availability_span", span);
+    assert_eq!(span["available"], true, "{span}");
+    let offered = span["alternatives"].as_array().unwrap();
+    let days: std::collections::BTreeSet<&str> = offered.iter().map(|s| s["date"].as_str().unwrap()).collect();
+    assert!(days.len() >= 2, "spread over the days: {span}");
+    assert!(days.iter().all(|d| ("2026-12-01"..="2026-12-03").contains(d)), "{span}");
+    assert!(times(&span, "alternatives").iter().all(|t| t.as_str() >= "12:00" && t.as_str() < "18:00"), "{span}");
+    // The read-back names the span ("Dienstag" is tomorrow) and the part of the day.
+    let message = span["message"].as_str().unwrap();
+    assert!(message.starts_with("Zwischen morgen und Donnerstag, dem 3. Dezember nachmittags"), "{message}");
+    // The same in English, and through get_alternatives and find_next_available.
+    let english = ok(
+        &app,
+        "get_alternatives",
+        json!({"service": "Herrenhaarschnitt", "date": "Tuesday to Thursday in the afternoon"}),
+    )
+    .await;
+    assert!(times(&english, "alternatives").iter().all(|t| t.as_str() >= "12:00" && t.as_str() < "18:00"), "{english}");
+    let next = ok(&app, "find_next_available", json!({"service": "Herrenhaarschnitt", "date": "zwischen Dienstag und Donnerstag"})).await;
+    assert_eq!(next["success"], true, "{next}");
+    assert!(next.to_string().contains("2026-12-01"), "the first free time of the span: {next}");
+}
