@@ -146,7 +146,7 @@ async fn free_times(backends: &Backends, ctx: &CallContext, asked: &Asked<'_>) -
         let offered = if wish.flexibility == Flexibility::Earliest || is_short(wish) {
             inside.iter().take(ALTERNATIVES).cloned().collect()
         } else {
-            spread(&inside, ALTERNATIVES)
+            spread(&inside, ALTERNATIVES, ctx.tz())
         };
         (AvailabilitySentence::FreeIn(wish.clone()), offered, None)
     };

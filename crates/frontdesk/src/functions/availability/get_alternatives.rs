@@ -50,7 +50,7 @@ async fn alternatives_for(backends: &Backends, ctx: &CallContext, raw: Option<&R
         let found = if inside.is_empty() {
             alternatives(&read.slots, wish, ctx.tz(), max)
         } else {
-            spread(&inside, max).into_iter().map(|slot| Candidate { slot, strategy: Strategy::InsideWish }).collect()
+            spread(&inside, max, ctx.tz()).into_iter().map(|slot| Candidate { slot, strategy: Strategy::InsideWish }).collect()
         };
         (found, read)
     } else {

@@ -217,10 +217,31 @@ fn range_for(ctx: &CallContext, wish: &Wish) -> (DateTime<Utc>, DateTime<Utc>) {
     }
 }
 
-/// At most `n` slots spread over the list (over the days of a span, not three neighbours).
-fn spread(slots: &[Slot], n: usize) -> Vec<Slot> {
-    let step = (slots.len() / n).max(1);
-    slots.iter().step_by(step).take(n).cloned().collect()
+/// At most `n` of the free times, spread: over a span, the first time of as many different days
+/// as there are (the days themselves spread when there are more), the rest spread over the
+/// remaining times; on one day, spread over it. Never three neighbours.
+fn spread(slots: &[Slot], n: usize, tz: chrono_tz::Tz) -> Vec<Slot> {
+    let evenly = |slots: &[&Slot], n: usize| -> Vec<Slot> {
+        let step = (slots.len() / n.max(1)).max(1);
+        slots.iter().step_by(step).take(n).map(|s| (*s).clone()).collect()
+    };
+    // the first free time of each day, in order
+    let mut firsts: Vec<&Slot> = Vec::new();
+    for slot in slots {
+        let day = slot.start.with_timezone(&tz).date_naive();
+        if firsts.last().is_none_or(|f| f.start.with_timezone(&tz).date_naive() != day) {
+            firsts.push(slot);
+        }
+    }
+    if firsts.len() < 2 {
+        return evenly(&slots.iter().collect::<Vec<_>>(), n);
+    }
+    let mut chosen = evenly(&firsts, n);
+    let rest: Vec<&Slot> = slots.iter().filter(|s| !chosen.iter().any(|c| c.start == s.start)).collect();
+    let missing = n.saturating_sub(chosen.len());
+    chosen.extend(evenly(&rest, missing).into_iter().take(missing));
+    chosen.sort_by_key(|s| s.start);
+    chosen
 }
 
 /// The reason code for a closed day.
@@ -243,7 +264,7 @@ pub(super) async fn ask_for_a_time(
 ) -> Reply {
     let (from, to) = range_for(ctx, wish);
     let offered = match read(backends, ctx, services, staff, from, to).await {
-        Ok(read) => spread(&admitted(ctx, wish, &read.slots), ALTERNATIVES),
+        Ok(read) => spread(&admitted(ctx, wish, &read.slots), ALTERNATIVES, ctx.tz()),
         Err(reply) => return reply,
     };
     let views: Vec<SlotView> = offered.iter().map(|s| slot_view(ctx, s)).collect();
