@@ -35,6 +35,8 @@ pub async fn run(function: &str, calls: usize, concurrency: usize) -> anyhow::Re
         "check_availability" | "get_alternatives" | "find_next_available" | "get_service_info" => {
             json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": "14:30"})
         }
+        // A span of days searched whole, the times spread over its days.
+        "check_availability_span" => json!({"service": "Herrenhaarschnitt", "date": "Dienstag bis Donnerstag nachmittags"}),
         // A long phrase as an agent passes it on: day, approximate time, part of the day, staff.
         "parse_date" => json!({
             "datum": "also am liebsten nächste Woche Dienstag, so gegen viertel nach drei am Nachmittag, bei Jonas bitte",
@@ -42,8 +44,9 @@ pub async fn run(function: &str, calls: usize, concurrency: usize) -> anyhow::Re
         }),
         _ => json!({}),
     };
+    let called = function.strip_suffix("_span").unwrap_or(function);
     let (base_url, api_key, name, load_args) =
-        (env.base_url.clone(), env.api_key.clone(), function.to_string(), args.clone());
+        (env.base_url.clone(), env.api_key.clone(), called.to_string(), args.clone());
     // The callers run on their own thread and runtime: the server's workers serve requests only,
     // so its Server-Timing measures the server, not the client queued beside it.
     let (mut server, mut own, mut round_trip, failures, elapsed) =

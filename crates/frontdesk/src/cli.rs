@@ -105,7 +105,7 @@ enum Command {
     #[cfg(feature = "demo")]
     /// Load loop: warm check_availability through the full HTTP stack, signature included.
     Bench {
-        /// The function to call.
+        /// The function to call (`check_availability_span`: check_availability for "Dienstag bis Donnerstag nachmittags").
         #[arg(long, default_value = "check_availability")]
         function: String,
         /// Number of calls.

@@ -208,7 +208,21 @@ pub fn spoken_days(wish: &Wish, today: NaiveDate, language: Language) -> String 
                 (spoken_date(wish.first_day, today, language), spoken_date(wish.last_day, today, language));
             match language {
                 Language::De => {
-                    format!("zwischen {} und {}", first.replace(", den ", ", dem "), last.replace(", den ", ", dem "))
+                    let (first, last) = (first.replace(", den ", ", dem "), last.replace(", den ", ", dem "));
+                    // "zwischen Dienstag, dem 8., und Donnerstag, dem 10. Dezember": the month once
+                    // when it is the same, and the apposition closed by a comma
+                    let same_month = (wish.first_day.year(), wish.first_day.month()) == (wish.last_day.year(), wish.last_day.month());
+                    let first = match (first.rsplit_once(' '), last.rsplit_once(' ')) {
+                        (Some((head, month)), Some((_, other))) if same_month && month == other && head.contains(", dem ") => {
+                            head.to_string()
+                        }
+                        _ => first,
+                    };
+                    if first.contains(", dem ") {
+                        format!("zwischen {first}, und {last}")
+                    } else {
+                        format!("zwischen {first} und {last}")
+                    }
                 }
                 Language::En => format!("between {first} and {last}"),
             }
@@ -223,6 +237,10 @@ pub fn spoken_wish(wish: &Wish, today: NaiveDate, language: Language) -> String 
         (TimeWish::Any, _) => days,
         (TimeWish::At(time), Language::De) => format!("{days} um {}", spoken_time(time, language)),
         (TimeWish::At(time), Language::En) => format!("{days} at {}", spoken_time(time, language)),
+        // "…, dem 10. Dezember, nachmittags": the date's apposition closed before the window
+        (TimeWish::Window(window), Language::De) if wish.single_day().is_none() && days.contains(", dem ") => {
+            format!("{days}, {}", spoken_window(&window, language))
+        }
         (TimeWish::Window(window), _) => format!("{days} {}", spoken_window(&window, language)),
     }
 }

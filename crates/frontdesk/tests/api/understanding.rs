@@ -256,7 +256,7 @@ async fn a_span_of_days_offers_afternoon_times_on_several_of_them() {
     assert!(times(&span, "alternatives").iter().all(|t| t.as_str() >= "12:00" && t.as_str() < "18:00"), "{span}");
     // The read-back names the span ("Dienstag" is tomorrow) and the part of the day.
     let message = span["message"].as_str().unwrap();
-    assert!(message.starts_with("Zwischen morgen und Donnerstag, dem 3. Dezember nachmittags"), "{message}");
+    assert!(message.starts_with("Zwischen morgen und Donnerstag, dem 3. Dezember, nachmittags"), "{message}");
     // The same in English, and through get_alternatives and find_next_available.
     let english = ok(
         &app,
