@@ -349,6 +349,7 @@ impl Grammar<'_> {
                 Fact::Relative(days)
             }
             "woche" | "wochen" | "week" | "weeks" => Fact::WeeksLater(i64::from(count)),
+            "fortnight" | "fortnights" => Fact::WeeksLater(2 * i64::from(count)),
             "stunde" | "stunden" | "hour" | "hours" => Fact::InMinutes(60 * i64::from(count)),
             "minute" | "minuten" | "minutes" | "mins" => Fact::InMinutes(i64::from(count)),
             "monat" | "monaten" | "month" | "months" => Fact::MonthsLater(count),
