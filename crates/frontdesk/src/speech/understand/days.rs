@@ -49,7 +49,11 @@ fn span_between(left: &[Fact], right: &[Fact], today: NaiveDate) -> Result<Days,
         }
         facts
     };
-    let (start, end) = (with_context(left, right), with_context(right, left));
+    let (mut start, end) = (with_context(left, right), with_context(right, left));
+    // "bis Freitag", "until the 3rd": from today on
+    if start.is_empty() && !left.iter().any(Fact::is_day) {
+        start.push(Fact::Relative(0));
+    }
     if start.is_empty() || end.is_empty() {
         return Err(DateProblem::Conflicting);
     }
