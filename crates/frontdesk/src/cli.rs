@@ -171,82 +171,7 @@ where
             return ExitCode::FAILURE;
         }
     };
-    let result = runtime.block_on(async {
-        match cli.command {
-            Command::Serve { config } => {
-                crate::telemetry::init_tracing();
-                let settings = Settings::load(config.as_deref())?;
-                settings.require_retell_key()?;
-                Application::build(&settings).await?.run_until(shutdown_signal()).await
-            }
-            Command::Migrate { config } => {
-                crate::telemetry::init_tracing();
-                let settings = Settings::load(config.as_deref())?;
-                prepare_database(&settings).await?.close().await;
-                println!("migrations applied");
-                Ok(())
-            }
-            Command::Feeds { rotate, base_url, config } => {
-                let settings = Settings::load(config.as_deref())?;
-                let base_url = base_url.or(settings.server.public_url.clone()).ok_or_else(|| {
-                    anyhow::anyhow!("invalid setting FRONTDESK_PUBLIC_URL: needed for the feed URLs (or pass --base-url)")
-                })?;
-                let store = prepare_database(&settings).await?;
-                let branches = store.load_branches().await?;
-                let urls = crate::feeds::issue(&store, &branches, &base_url, rotate, chrono::Utc::now()).await;
-                store.close().await;
-                for feed in urls? {
-                    println!("{}{}\n  {}", feed.label, if feed.new { "  (new)" } else { "" }, feed.url);
-                }
-                Ok(())
-            }
-            Command::User { command: UserCommand::Add { email, role, company, staff, language, config } } => {
-                let settings = Settings::load(config.as_deref())?;
-                let mut password = String::new();
-                std::io::stdin().read_line(&mut password)?;
-                let store = prepare_database(&settings).await?;
-                let added = crate::operators::add_user(&store, &email, &role, company.as_deref(), staff.as_deref(), &language, &password).await;
-                store.close().await;
-                println!("{}", added?);
-                Ok(())
-            }
-            Command::RetellTools { base_url, branch, tenants } => {
-                let base_url = public_url(base_url)?;
-                let audience = match branch {
-                    None => crate::functions::ToolsFor { language: crate::domain::Language::default(), services: None },
-                    Some(name) => tools_for_branch(&tenants, &name)?,
-                };
-                print_json(&crate::functions::retell_tools(&base_url, &audience))
-            }
-            Command::RetellAgent { base_url, branch, tenants } => {
-                let base_url = public_url(base_url)?;
-                let audience = tools_for_branch(&tenants, &branch)?;
-                print_json(&crate::functions::retell_agent(&base_url, &branch, &audience))
-            }
-            Command::RetellProvision { branch, base_url, config } => {
-                let settings = Settings::load(config.as_deref())?;
-                let base_url = public_url(base_url.or(settings.server.public_url.clone()))?;
-                let store = prepare_database(&settings).await?;
-                let provisioned = provision_branch(&settings, &store, &branch, base_url).await;
-                store.close().await;
-                print_json(&provisioned?)
-            }
-            Command::Tenants { command: TenantsCommand::Export { config } } => {
-                let settings = Settings::load(config.as_deref())?;
-                let store = prepare_database(&settings).await?;
-                let text = crate::onboarding::export::tenants_file(&store, chrono::Utc::now()).await;
-                store.close().await;
-                print!("{}", text?);
-                Ok(())
-            }
-            #[cfg(feature = "demo")]
-            Command::Demo { calendar, serve } => crate::demo::run(calendar, serve).await,
-            #[cfg(feature = "demo")]
-            Command::Bench { console: true, calls, .. } => crate::bench_console::run(calls.min(2000)).await,
-            #[cfg(feature = "demo")]
-            Command::Bench { function, calls, concurrency, console: false } => crate::bench::run(&function, calls, concurrency).await,
-        }
-    });
+    let result = runtime.block_on(run(cli.command));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -254,6 +179,84 @@ where
             eprintln!("frontdesk: {error:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Runs one command to its end.
+async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { config } => {
+            crate::telemetry::init_tracing();
+            let settings = Settings::load(config.as_deref())?;
+            settings.require_retell_key()?;
+            Application::build(&settings).await?.run_until(shutdown_signal()).await
+        }
+        Command::Migrate { config } => {
+            crate::telemetry::init_tracing();
+            let settings = Settings::load(config.as_deref())?;
+            prepare_database(&settings).await?.close().await;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Feeds { rotate, base_url, config } => {
+            let settings = Settings::load(config.as_deref())?;
+            let base_url = base_url.or(settings.server.public_url.clone()).ok_or_else(|| {
+                anyhow::anyhow!("invalid setting FRONTDESK_PUBLIC_URL: needed for the feed URLs (or pass --base-url)")
+            })?;
+            let store = prepare_database(&settings).await?;
+            let branches = store.load_branches().await?;
+            let urls = crate::feeds::issue(&store, &branches, &base_url, rotate, chrono::Utc::now()).await;
+            store.close().await;
+            for feed in urls? {
+                println!("{}{}\n  {}", feed.label, if feed.new { "  (new)" } else { "" }, feed.url);
+            }
+            Ok(())
+        }
+        Command::User { command: UserCommand::Add { email, role, company, staff, language, config } } => {
+            let settings = Settings::load(config.as_deref())?;
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password)?;
+            let store = prepare_database(&settings).await?;
+            let added = crate::operators::add_user(&store, &email, &role, company.as_deref(), staff.as_deref(), &language, &password).await;
+            store.close().await;
+            println!("{}", added?);
+            Ok(())
+        }
+        Command::RetellTools { base_url, branch, tenants } => {
+            let base_url = public_url(base_url)?;
+            let audience = match branch {
+                None => crate::functions::ToolsFor { language: crate::domain::Language::default(), services: None },
+                Some(name) => tools_for_branch(&tenants, &name)?,
+            };
+            print_json(&crate::functions::retell_tools(&base_url, &audience))
+        }
+        Command::RetellAgent { base_url, branch, tenants } => {
+            let base_url = public_url(base_url)?;
+            let audience = tools_for_branch(&tenants, &branch)?;
+            print_json(&crate::functions::retell_agent(&base_url, &branch, &audience))
+        }
+        Command::RetellProvision { branch, base_url, config } => {
+            let settings = Settings::load(config.as_deref())?;
+            let base_url = public_url(base_url.or(settings.server.public_url.clone()))?;
+            let store = prepare_database(&settings).await?;
+            let provisioned = provision_branch(&settings, &store, &branch, base_url).await;
+            store.close().await;
+            print_json(&provisioned?)
+        }
+        Command::Tenants { command: TenantsCommand::Export { config } } => {
+            let settings = Settings::load(config.as_deref())?;
+            let store = prepare_database(&settings).await?;
+            let text = crate::onboarding::export::tenants_file(&store, chrono::Utc::now()).await;
+            store.close().await;
+            print!("{}", text?);
+            Ok(())
+        }
+        #[cfg(feature = "demo")]
+        Command::Demo { calendar, serve } => crate::demo::run(calendar, serve).await,
+        #[cfg(feature = "demo")]
+        Command::Bench { console: true, calls, .. } => crate::bench_console::run(calls.min(2000)).await,
+        #[cfg(feature = "demo")]
+        Command::Bench { function, calls, concurrency, console: false } => crate::bench::run(&function, calls, concurrency).await,
     }
 }
 

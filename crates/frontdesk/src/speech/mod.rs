@@ -24,7 +24,7 @@ pub use echo::{echo, MAX_ECHO_CHARS};
 pub use phrasebook::{
     phrasebook, word, AgentVoice, AppointmentSentence, AvailabilitySentence, BookingSentence, CallerSentence, ClosedDays,
     FailureSentence, Filler, KnownCaller, Moment, Needed, Phrasebook, Sentence, SmsAppointment, SmsText, Upcoming, Word,
-    AppointmentWord, CallbacksWord, CallsWord, DayWord, MessageWord, OpsWord, PageWord, SettingsWord, StaffWord,
+    AppointmentWord, CallbacksWord, CallsWord, DayWord, MessageWord, OnboardingWord, OpsWord, PageWord, SettingsWord, StaffWord,
 };
 pub use spoken::{
     capitalise, join_choices, spoken_date, spoken_day_hours, spoken_day_hours as spoken_opening_hours_of_day, spoken_days,

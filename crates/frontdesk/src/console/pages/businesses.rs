@@ -7,7 +7,7 @@ use super::{not_found, refused_form, PageOperator};
 use crate::app::AppState;
 use crate::domain::{Language, OperatorEmail, PhoneNumber};
 use crate::onboarding::{companies, invites};
-use crate::speech::{word, PageWord};
+use crate::speech::{word, OnboardingWord};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
@@ -40,18 +40,18 @@ fn form(l: Language, csrf: &str, typed: &NewBusiness) -> Markup {
         form.card method="post" action="/admin/businesses" {
             input type="hidden" name="csrf" value=(csrf);
             div.row {
-            label { (word(l, PageWord::BusinessName)) input type="text" name="name" maxlength="100" value=(typed.name) required; }
-            label { (word(l, PageWord::LanguageOfTheAgent))
+            label { (word(l, OnboardingWord::BusinessName)) input type="text" name="name" maxlength="100" value=(typed.name) required; }
+            label { (word(l, OnboardingWord::LanguageOfTheAgent))
                 select name="language" {
                     option value="de" selected[typed.language != "en"] { "Deutsch" }
                     option value="en" selected[typed.language == "en"] { "English" }
                 }
             }
-            label { (word(l, PageWord::TimeZone)) input type="text" name="timezone" maxlength="60" value=(zone) required; }
-            label { (word(l, PageWord::BranchName)) input type="text" name="branch" maxlength="100" value=(typed.branch) required; }
-            label { (word(l, PageWord::PhoneNumberCallersDial)) input type="tel" name="phone" maxlength="30" value=(typed.phone) placeholder="+4930123456" required; }
-            label { (word(l, PageWord::OwnersEMail)) input type="email" name="owner" maxlength="254" value=(typed.owner) required; }
-            button type="submit" { (word(l, PageWord::CreateBusiness)) }
+            label { (word(l, OnboardingWord::TimeZone)) input type="text" name="timezone" maxlength="60" value=(zone) required; }
+            label { (word(l, OnboardingWord::BranchName)) input type="text" name="branch" maxlength="100" value=(typed.branch) required; }
+            label { (word(l, OnboardingWord::PhoneNumberCallersDial)) input type="tel" name="phone" maxlength="30" value=(typed.phone) placeholder="+4930123456" required; }
+            label { (word(l, OnboardingWord::OwnersEMail)) input type="email" name="owner" maxlength="254" value=(typed.owner) required; }
+            button type="submit" { (word(l, OnboardingWord::CreateBusiness)) }
             }
         }
     }
@@ -65,7 +65,7 @@ pub async fn show(State(state): State<AppState>, PageOperator(op): PageOperator)
     }
     let frame = Frame::load(&state, &op).await;
     let csrf = op.csrf.clone().unwrap_or_default();
-    page(&op, &frame, Nav::Ops, word(l, PageWord::NewBusiness), form(l, &csrf, &NewBusiness::default())).into_response()
+    page(&op, &frame, Nav::Ops, word(l, OnboardingWord::NewBusiness), form(l, &csrf, &NewBusiness::default())).into_response()
 }
 
 /// `POST /admin/businesses`: checks every field, then creates the company with its branch and
@@ -82,23 +82,23 @@ pub async fn create(State(state): State<AppState>, PageOperator(op): PageOperato
     let csrf = op.csrf.clone().unwrap_or_default();
     let refuse = |frame: &mut Frame, text: String| {
         frame.notice = Some(Err(text));
-        refused_form(page(&op, frame, Nav::Ops, word(l, PageWord::NewBusiness), form(l, &csrf, &typed)).into_response())
+        refused_form(page(&op, frame, Nav::Ops, word(l, OnboardingWord::NewBusiness), form(l, &csrf, &typed)).into_response())
     };
     let (name, branch) = (typed.name.trim(), typed.branch.trim());
     if name.is_empty() || branch.is_empty() {
-        return refuse(&mut frame, word(l, PageWord::NameIsRequired).into());
+        return refuse(&mut frame, word(l, OnboardingWord::NameIsRequired).into());
     }
     if typed.timezone.trim().parse::<chrono_tz::Tz>().is_err() {
-        return refuse(&mut frame, word(l, PageWord::TimeZoneNotKnown).into());
+        return refuse(&mut frame, word(l, OnboardingWord::TimeZoneNotKnown).into());
     }
     let Ok(number) = PhoneNumber::parse(&typed.phone) else {
-        return refuse(&mut frame, word(l, PageWord::NumberNotE164).into());
+        return refuse(&mut frame, word(l, OnboardingWord::NumberNotE164).into());
     };
     let Ok(owner) = OperatorEmail::parse(&typed.owner) else {
-        return refuse(&mut frame, word(l, PageWord::EMailNotValid).into());
+        return refuse(&mut frame, word(l, OnboardingWord::EMailNotValid).into());
     };
     if matches!(state.backends().store.operator_by_email(owner.as_str()).await, Ok(Some(_))) {
-        return refuse(&mut frame, format!("{}{}", word(l, PageWord::NotCreated), owner.as_str()));
+        return refuse(&mut frame, format!("{}{}", word(l, OnboardingWord::NotCreated), owner.as_str()));
     }
     let language = if typed.language == "en" { "en" } else { "de" };
     let weekdays = json!(["09:00-18:00"]);
@@ -110,20 +110,20 @@ pub async fn create(State(state): State<AppState>, PageOperator(op): PageOperato
     let created = companies::create_company(&state, body.to_string().as_bytes()).await;
     let (company, _) = match created {
         Ok(created) => created,
-        Err(error) => return refuse(&mut frame, format!("{}{error}", word(l, PageWord::NotCreated))),
+        Err(error) => return refuse(&mut frame, format!("{}{error}", word(l, OnboardingWord::NotCreated))),
     };
     let invite = json!({"email": owner.as_str(), "role": "owner", "language": language}).to_string();
     let invited = match invites::invite(&state, company, invite.as_bytes()).await {
         Ok(invited) => invited,
-        Err(error) => return refuse(&mut frame, format!("{}{error}", word(l, PageWord::NotCreated))),
+        Err(error) => return refuse(&mut frame, format!("{}{error}", word(l, OnboardingWord::NotCreated))),
     };
     tracing::info!(company = company.0, by = %op.email, "business created in the console");
     let body = html! {
         div.notice role="status" {
-            p { (word(l, PageWord::BusinessCreatedSendLink)) }
+            p { (word(l, OnboardingWord::BusinessCreatedSendLink)) }
             p { code #welcome-link { (invited.link) } }
         }
         (form(l, &csrf, &NewBusiness::default()))
     };
-    page(&op, &frame, Nav::Ops, word(l, PageWord::NewBusiness), body).into_response()
+    page(&op, &frame, Nav::Ops, word(l, OnboardingWord::NewBusiness), body).into_response()
 }

@@ -1,7 +1,7 @@
 //! Signing in and out: a form with its own CSRF cookie, argon2 verification, throttling per
 //! account and per address, a database session in an HttpOnly cookie.
 
-use crate::speech::{word, PageWord};
+use crate::speech::{word, OnboardingWord, PageWord};
 use super::layout::bare;
 use crate::operators::password;
 use crate::console::session::{cookie, expires, random_token, read_cookie, token_hash, Operator, SESSION_COOKIE};
@@ -62,7 +62,7 @@ pub async fn show(State(state): State<AppState>, headers: HeaderMap, axum::extra
     let set = cookie(&state, LOGIN_COOKIE, token.clone(), Duration::hours(1));
     let l = language_of(&headers);
     // `?welcome=1`: the password was just set through a one-time link.
-    let welcome = query.is_some_and(|q| q.split('&').any(|p| p == "welcome=1")).then(|| word(l, PageWord::PasswordSavedPleaseSignIn));
+    let welcome = query.is_some_and(|q| q.split('&').any(|p| p == "welcome=1")).then(|| word(l, OnboardingWord::PasswordSavedPleaseSignIn));
     ([(header::SET_COOKIE, set)], form_with_note(l, &token, "", None, welcome)).into_response()
 }
 

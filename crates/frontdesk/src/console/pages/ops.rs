@@ -1,7 +1,7 @@
 //! *Betrieb* (admins): the last hour's latency per function, cache hit rate, Cal.com requests per
 //! key against Cal.com's 120 per minute, breaker state and open reconciliations.
 
-use crate::speech::{word, OpsWord, PageWord};
+use crate::speech::{word, OnboardingWord, OpsWord, PageWord};
 use super::layout::{page, Frame, Nav};
 use super::{not_found, PageOperator};
 use crate::app::AppState;
@@ -25,7 +25,7 @@ pub async fn show(State(state): State<AppState>, PageOperator(op): PageOperator)
     let (hits, lookups) = figures.iter().fold((0, 0), |(h, n), f| (h + f.cache_hits, n + f.cache_lookups));
     let frame = Frame::load(&state, &op).await;
     let body = html! {
-        p { a href="/admin/businesses" { (word(l, PageWord::NewBusiness)) } }
+        p { a href="/admin/businesses" { (word(l, OnboardingWord::NewBusiness)) } }
         p.muted { (word(l, OpsWord::ThisProcessLastHour)) }
         table {
             thead { tr { th { "Funktion" } th { (word(l, OpsWord::FunctionCalls)) } th { "p50 ms" } th { "p95 ms" } th { "p99 ms" } } }

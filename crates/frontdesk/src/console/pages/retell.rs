@@ -1,7 +1,7 @@
 //! *Retell*: per branch the tool definitions to paste (with a copy button), the URLs Retell
 //! calls, and whether signed requests are arriving.
 
-use crate::speech::{word, PageWord};
+use crate::speech::{word, OnboardingWord, PageWord};
 use super::layout::{page, pretty, Frame, Nav};
 use super::PageOperator;
 use crate::app::AppState;
@@ -64,16 +64,16 @@ async fn retell_page(state: &AppState, op: &crate::console::session::Operator, n
                 @if let Some(Some(view)) = provisioning.get(i) {
                     p data-retell-state=(view.state) {
                         @match view.state.as_str() {
-                            "provisioned" => { strong { (word(l, PageWord::RetellSetUp)) } }
-                            "outdated" => { strong.overdue { (word(l, PageWord::RetellOutdated)) } }
-                            "failed" => { strong.overdue { (word(l, PageWord::RetellFailed)) } (view.error.clone().unwrap_or_default()) }
-                            _ => { (word(l, PageWord::RetellNotSetUp)) }
+                            "provisioned" => { strong { (word(l, OnboardingWord::RetellSetUp)) } }
+                            "outdated" => { strong.overdue { (word(l, OnboardingWord::RetellOutdated)) } }
+                            "failed" => { strong.overdue { (word(l, OnboardingWord::RetellFailed)) } (view.error.clone().unwrap_or_default()) }
+                            _ => { (word(l, OnboardingWord::RetellNotSetUp)) }
                         }
                     }
                     @if may_provision && base.is_some() {
                         form method="post" action={ "/admin/retell/" (ctx.branch.id) "/provision" } {
                             input type="hidden" name="csrf" value=(csrf);
-                            button type="submit" { (word(l, PageWord::SetUpAtRetell)) }
+                            button type="submit" { (word(l, OnboardingWord::SetUpAtRetell)) }
                         }
                     }
                 }
@@ -123,8 +123,8 @@ pub async fn provision(
         return super::not_found(l);
     };
     let notice = match crate::console::tenants_api::provision(&state, &ctx).await {
-        Ok(_) => Ok(word(l, PageWord::RetellSetUp).to_string()),
-        Err(error) => Err(format!("{}{error}", word(l, PageWord::RetellFailed))),
+        Ok(_) => Ok(word(l, OnboardingWord::RetellSetUp).to_string()),
+        Err(error) => Err(format!("{}{error}", word(l, OnboardingWord::RetellFailed))),
     };
     retell_page(&state, &op, Some(notice)).await
 }

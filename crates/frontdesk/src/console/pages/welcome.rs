@@ -8,7 +8,7 @@ use crate::app::AppState;
 use crate::console::session::token_hash;
 use crate::domain::{Language, NewPassword};
 use crate::operators::password;
-use crate::speech::{word, PageWord};
+use crate::speech::{word, OnboardingWord, PageWord};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -19,7 +19,7 @@ use serde::Deserialize;
 fn form(l: Language, token: &str, email: &str, problem: Option<&str>) -> maud::Markup {
     bare(
         l,
-        word(l, PageWord::SetYourPassword),
+        word(l, OnboardingWord::SetYourPassword),
         html! {
             @if let Some(problem) = problem { div.notice.error role="alert" { (problem) } }
             p { (email) }
@@ -27,8 +27,8 @@ fn form(l: Language, token: &str, email: &str, problem: Option<&str>) -> maud::M
                 // The login's e-mail, for the browser's password manager.
                 input type="hidden" name="username" value=(email) autocomplete="username";
                 label { (word(l, PageWord::Password)) input type="password" name="password" autocomplete="new-password" minlength="10" required; }
-                label { (word(l, PageWord::RepeatThePassword)) input type="password" name="repeat" autocomplete="new-password" minlength="10" required; }
-                button type="submit" { (word(l, PageWord::SetYourPassword)) }
+                label { (word(l, OnboardingWord::RepeatThePassword)) input type="password" name="repeat" autocomplete="new-password" minlength="10" required; }
+                button type="submit" { (word(l, OnboardingWord::SetYourPassword)) }
             }
         },
     )
@@ -70,13 +70,13 @@ pub async fn submit(State(state): State<AppState>, Path(token): Path<String>, Fo
     let l = Language::parse(&operator.language).unwrap_or_default();
     let refused = |text: &str| (StatusCode::UNPROCESSABLE_ENTITY, form(l, &token, &operator.email, Some(text))).into_response();
     if fields.password != fields.repeat {
-        return refused(word(l, PageWord::ThePasswordsDoNotMatch));
+        return refused(word(l, OnboardingWord::ThePasswordsDoNotMatch));
     }
     let chars = fields.password.chars().count();
     let new = match NewPassword::parse(&fields.password) {
         Ok(new) => new,
-        Err(_) if chars > NewPassword::MAX_CHARS => return refused(word(l, PageWord::PasswordTooLong)),
-        Err(_) => return refused(word(l, PageWord::PasswordTooShort)),
+        Err(_) if chars > NewPassword::MAX_CHARS => return refused(word(l, OnboardingWord::PasswordTooLong)),
+        Err(_) => return refused(word(l, OnboardingWord::PasswordTooShort)),
     };
     let Ok(hash) = tokio::task::spawn_blocking(move || password::hash(&new)).await.unwrap_or_else(|e| Err(e.to_string())) else {
         return refused(word(l, PageWord::SigningInIsNotPossible));

@@ -312,24 +312,8 @@ impl Grammar<'_> {
         if let Some(n) = self.any_phrase(i, phrases!["a week from today", "a week today", "one week from today"]) {
             return Some((n, vec![Fact::Relative(7)]));
         }
-        // Parts of an hour and vague counts, in everyday words ("in einer Dreiviertelstunde",
-        // "in a couple of days"): a vague count of days or weeks is a span, read back as such.
-        let in_words = phrase_table![(i64, i64, bool);
-            ("in einer halben stunde", (30, 30, false)), ("in einer halbestunde", (30, 30, false)), ("in halbestunde", (30, 30, false)),
-            ("in half an hour", (30, 30, false)), ("in a half hour", (30, 30, false)), ("in half hour", (30, 30, false)),
-            ("in einer viertelstunde", (15, 15, false)), ("in einer viertel stunde", (15, 15, false)), ("in viertelstunde", (15, 15, false)),
-            ("in a quarter of an hour", (15, 15, false)), ("in a quarter hour", (15, 15, false)), ("in quarter of an hour", (15, 15, false)),
-            ("in einer dreiviertelstunde", (45, 45, false)), ("in einer dreiviertel stunde", (45, 45, false)), ("in dreiviertelstunde", (45, 45, false)),
-            ("in three quarters of an hour", (45, 45, false)), ("in three quarter of an hour", (45, 45, false)),
-            ("in anderthalb stunden", (90, 90, false)), ("in eineinhalb stunden", (90, 90, false)), ("in einer stunde und einer halben", (90, 90, false)),
-            ("in an hour and a half", (90, 90, false)), ("in one and a half hours", (90, 90, false)), ("in one hour and a half", (90, 90, false)),
-            ("in ein paar tagen", (2, 4, true)), ("in einigen tagen", (3, 5, true)), ("in wenigen tagen", (2, 4, true)),
-            ("in a couple of days", (2, 3, true)), ("in a couple days", (2, 3, true)), ("in a few days", (3, 5, true)),
-            ("in ein paar wochen", (14, 28, true)), ("in einigen wochen", (14, 35, true)), ("in wenigen wochen", (14, 28, true)),
-            ("in a couple of weeks", (14, 21, true)), ("in a couple weeks", (14, 21, true)), ("in a few weeks", (14, 35, true)),
-        ];
-        if let Some((n, (a, b, days))) = self.table(i, in_words) {
-            return Some((n, vec![if days { Fact::RelativeSpan(a, b) } else { Fact::InMinutes(a) }]));
+        if let Some(reading) = self.offset_in_words(i) {
+            return Some(reading);
         }
         // "in N <unit>", "N <unit> from now", "in an hour"
         let (count_at, lead) = if self.is(i, &["in"]) { (i + 1, 1) } else { (i, 0) };
@@ -356,6 +340,28 @@ impl Grammar<'_> {
             _ => return None,
         };
         Some((lead + count_len + 1 + trailing, vec![fact]))
+    }
+
+    /// Parts of an hour and vague counts, in everyday words ("in einer Dreiviertelstunde", "in a
+    /// couple of days"): minutes from now, or for a vague count of days or weeks a span, read back
+    /// as such.
+    fn offset_in_words(&self, i: usize) -> Option<(usize, Vec<Fact>)> {
+        let table = phrase_table![(i64, i64, bool);
+            ("in einer halben stunde", (30, 30, false)), ("in einer halbestunde", (30, 30, false)), ("in halbestunde", (30, 30, false)),
+            ("in half an hour", (30, 30, false)), ("in a half hour", (30, 30, false)), ("in half hour", (30, 30, false)),
+            ("in einer viertelstunde", (15, 15, false)), ("in einer viertel stunde", (15, 15, false)), ("in viertelstunde", (15, 15, false)),
+            ("in a quarter of an hour", (15, 15, false)), ("in a quarter hour", (15, 15, false)), ("in quarter of an hour", (15, 15, false)),
+            ("in einer dreiviertelstunde", (45, 45, false)), ("in einer dreiviertel stunde", (45, 45, false)), ("in dreiviertelstunde", (45, 45, false)),
+            ("in three quarters of an hour", (45, 45, false)), ("in three quarter of an hour", (45, 45, false)),
+            ("in anderthalb stunden", (90, 90, false)), ("in eineinhalb stunden", (90, 90, false)), ("in einer stunde und einer halben", (90, 90, false)),
+            ("in an hour and a half", (90, 90, false)), ("in one and a half hours", (90, 90, false)), ("in one hour and a half", (90, 90, false)),
+            ("in ein paar tagen", (2, 4, true)), ("in einigen tagen", (3, 5, true)), ("in wenigen tagen", (2, 4, true)),
+            ("in a couple of days", (2, 3, true)), ("in a couple days", (2, 3, true)), ("in a few days", (3, 5, true)),
+            ("in ein paar wochen", (14, 28, true)), ("in einigen wochen", (14, 35, true)), ("in wenigen wochen", (14, 28, true)),
+            ("in a couple of weeks", (14, 21, true)), ("in a couple weeks", (14, 21, true)), ("in a few weeks", (14, 35, true)),
+        ];
+        let (n, (a, b, days)) = self.table(i, table)?;
+        Some((n, vec![if days { Fact::RelativeSpan(a, b) } else { Fact::InMinutes(a) }]))
     }
 
     /// "zwei Tage nach", "eine Woche nach", "2 days after", "a week after": the day that follows,

@@ -1,7 +1,7 @@
 //! German: what callers hear and what the console and the messages say.
 
 use super::agent::{AgentVoice, Filler};
-use super::word::{AppointmentWord, CallbacksWord, CallsWord, DayWord, MessageWord, OpsWord, PageWord, SettingsWord, StaffWord, Word};
+use super::word::{AppointmentWord, CallbacksWord, CallsWord, DayWord, MessageWord, OnboardingWord, OpsWord, PageWord, SettingsWord, StaffWord, Word};
 use super::sentence::{
     AppointmentSentence, AvailabilitySentence, BookingSentence, CallerSentence, ClosedDays, FailureSentence, KnownCaller,
     Moment, Needed, Sentence, Upcoming,
@@ -527,6 +527,7 @@ pub(super) fn word(word: Word) -> &'static str {
         Word::Callbacks(word) => callbacks_word(word),
         Word::Calls(word) => calls_word(word),
         Word::Ops(word) => ops_word(word),
+        Word::Onboarding(word) => onboarding_word(word),
         Word::Appointment(word) => appointment_word(word),
         Word::Message(word) => message_word(word),
     }
@@ -580,31 +581,6 @@ fn page_word(word: PageWord) -> &'static str {
         PageWord::Reason => "Anliegen",
         PageWord::Service => "Leistung",
         PageWord::Settings => "Einstellungen",
-        PageWord::SetYourPassword => "Passwort festlegen",
-        PageWord::RepeatThePassword => "Passwort wiederholen",
-        PageWord::ThePasswordsDoNotMatch => "Die beiden Passwörter stimmen nicht überein.",
-        PageWord::PasswordSavedPleaseSignIn => "Ihr Passwort ist gespeichert. Bitte melden Sie sich an.",
-        PageWord::SetUpAtRetell => "Bei Retell einrichten",
-        PageWord::RetellSetUp => "Bei Retell eingerichtet: LLM, Agent und Nummern sind aktuell.",
-        PageWord::RetellOutdated => "Bei Retell veraltet: Leistungen, Personal oder Nummern haben sich seitdem geändert.",
-        PageWord::RetellNotSetUp => "Noch nicht bei Retell eingerichtet.",
-        PageWord::RetellFailed => "Einrichten bei Retell fehlgeschlagen: ",
-        PageWord::NewBusiness => "Neues Unternehmen",
-        PageWord::BusinessName => "Name des Unternehmens",
-        PageWord::BranchName => "Name der ersten Filiale",
-        PageWord::PhoneNumberCallersDial => "Telefonnummer, die Anrufer wählen",
-        PageWord::TimeZone => "Zeitzone",
-        PageWord::LanguageOfTheAgent => "Sprache des Telefonagenten",
-        PageWord::OwnersEMail => "E-Mail der Inhaberin oder des Inhabers",
-        PageWord::CreateBusiness => "Unternehmen anlegen",
-        PageWord::BusinessCreatedSendLink => "Angelegt. Schicken Sie diesen Link der Inhaberin oder dem Inhaber; er gilt einmal, 72 Stunden lang:",
-        PageWord::PasswordTooShort => "Das Passwort braucht mindestens 10 Zeichen.",
-        PageWord::PasswordTooLong => "Das Passwort darf höchstens 1024 Zeichen haben.",
-        PageWord::TimeZoneNotKnown => "Diese Zeitzone ist unbekannt; schreiben Sie sie wie Europe/Berlin.",
-        PageWord::NumberNotE164 => "Schreiben Sie die Nummer mit Ländervorwahl, etwa +4930123456.",
-        PageWord::EMailNotValid => "Diese E-Mail-Adresse ist ungültig.",
-        PageWord::NotCreated => "Nicht angelegt: ",
-        PageWord::NameIsRequired => "Unternehmen und Filiale brauchen einen Namen.",
         PageWord::SignIn => "Anmelden",
         PageWord::SignOut => "Abmelden",
         PageWord::SignedRequestsAreArriving => "Signierte Anfragen kommen an: ",
@@ -802,6 +778,36 @@ fn calls_word(word: CallsWord) -> &'static str {
 }
 
 /// The operations page.
+fn onboarding_word(word: OnboardingWord) -> &'static str {
+    match word {
+        OnboardingWord::SetYourPassword => "Passwort festlegen",
+        OnboardingWord::RepeatThePassword => "Passwort wiederholen",
+        OnboardingWord::ThePasswordsDoNotMatch => "Die beiden Passwörter stimmen nicht überein.",
+        OnboardingWord::PasswordSavedPleaseSignIn => "Ihr Passwort ist gespeichert. Bitte melden Sie sich an.",
+        OnboardingWord::SetUpAtRetell => "Bei Retell einrichten",
+        OnboardingWord::RetellSetUp => "Bei Retell eingerichtet: LLM, Agent und Nummern sind aktuell.",
+        OnboardingWord::RetellOutdated => "Bei Retell veraltet: Leistungen, Personal oder Nummern haben sich seitdem geändert.",
+        OnboardingWord::RetellNotSetUp => "Noch nicht bei Retell eingerichtet.",
+        OnboardingWord::RetellFailed => "Einrichten bei Retell fehlgeschlagen: ",
+        OnboardingWord::NewBusiness => "Neues Unternehmen",
+        OnboardingWord::BusinessName => "Name des Unternehmens",
+        OnboardingWord::BranchName => "Name der ersten Filiale",
+        OnboardingWord::PhoneNumberCallersDial => "Telefonnummer, die Anrufer wählen",
+        OnboardingWord::TimeZone => "Zeitzone",
+        OnboardingWord::LanguageOfTheAgent => "Sprache des Telefonagenten",
+        OnboardingWord::OwnersEMail => "E-Mail der Inhaberin oder des Inhabers",
+        OnboardingWord::CreateBusiness => "Unternehmen anlegen",
+        OnboardingWord::BusinessCreatedSendLink => "Angelegt. Schicken Sie diesen Link der Inhaberin oder dem Inhaber; er gilt einmal, 72 Stunden lang:",
+        OnboardingWord::PasswordTooShort => "Das Passwort braucht mindestens 10 Zeichen.",
+        OnboardingWord::PasswordTooLong => "Das Passwort darf höchstens 1024 Zeichen haben.",
+        OnboardingWord::TimeZoneNotKnown => "Diese Zeitzone ist unbekannt; schreiben Sie sie wie Europe/Berlin.",
+        OnboardingWord::NumberNotE164 => "Schreiben Sie die Nummer mit Ländervorwahl, etwa +4930123456.",
+        OnboardingWord::EMailNotValid => "Diese E-Mail-Adresse ist ungültig.",
+        OnboardingWord::NotCreated => "Nicht angelegt: ",
+        OnboardingWord::NameIsRequired => "Unternehmen und Filiale brauchen einen Namen.",
+    }
+}
+
 fn ops_word(word: OpsWord) -> &'static str {
     match word {
         OpsWord::AvailabilityCache => "Verfügbarkeits-Cache",

@@ -1,7 +1,7 @@
 //! English: what callers hear and what the console and the messages say.
 
 use super::agent::{AgentVoice, Filler};
-use super::word::{AppointmentWord, CallbacksWord, CallsWord, DayWord, MessageWord, OpsWord, PageWord, SettingsWord, StaffWord, Word};
+use super::word::{AppointmentWord, CallbacksWord, CallsWord, DayWord, MessageWord, OnboardingWord, OpsWord, PageWord, SettingsWord, StaffWord, Word};
 use super::sentence::{
     AppointmentSentence, AvailabilitySentence, BookingSentence, CallerSentence, ClosedDays, FailureSentence, KnownCaller,
     Moment, Needed, Sentence, Upcoming,
@@ -532,6 +532,7 @@ pub(super) fn word(word: Word) -> &'static str {
         Word::Callbacks(word) => callbacks_word(word),
         Word::Calls(word) => calls_word(word),
         Word::Ops(word) => ops_word(word),
+        Word::Onboarding(word) => onboarding_word(word),
         Word::Appointment(word) => appointment_word(word),
         Word::Message(word) => message_word(word),
     }
@@ -585,31 +586,6 @@ fn page_word(word: PageWord) -> &'static str {
         PageWord::Reason => "Reason",
         PageWord::Service => "Service",
         PageWord::Settings => "Settings",
-        PageWord::SetYourPassword => "Set your password",
-        PageWord::RepeatThePassword => "Repeat the password",
-        PageWord::ThePasswordsDoNotMatch => "The two passwords do not match.",
-        PageWord::PasswordSavedPleaseSignIn => "Your password is saved. Please sign in.",
-        PageWord::SetUpAtRetell => "Set up at Retell",
-        PageWord::RetellSetUp => "Set up at Retell: LLM, agent and numbers are current.",
-        PageWord::RetellOutdated => "Out of date at Retell: services, staff or numbers changed since.",
-        PageWord::RetellNotSetUp => "Not set up at Retell yet.",
-        PageWord::RetellFailed => "Setting up at Retell failed: ",
-        PageWord::NewBusiness => "New business",
-        PageWord::BusinessName => "Name of the business",
-        PageWord::BranchName => "Name of the first branch",
-        PageWord::PhoneNumberCallersDial => "Phone number callers dial",
-        PageWord::TimeZone => "Time zone",
-        PageWord::LanguageOfTheAgent => "Language of the phone agent",
-        PageWord::OwnersEMail => "Owner's e-mail",
-        PageWord::CreateBusiness => "Create business",
-        PageWord::BusinessCreatedSendLink => "Created. Send this link to the owner; it works once, for 72 hours:",
-        PageWord::PasswordTooShort => "The password needs at least 10 characters.",
-        PageWord::PasswordTooLong => "The password may have at most 1024 characters.",
-        PageWord::TimeZoneNotKnown => "This time zone is not known; write it like Europe/Berlin.",
-        PageWord::NumberNotE164 => "Write the number with its country code, like +4930123456.",
-        PageWord::EMailNotValid => "This e-mail address is not valid.",
-        PageWord::NotCreated => "Not created: ",
-        PageWord::NameIsRequired => "The business and its branch need a name.",
         PageWord::SignIn => "Sign in",
         PageWord::SignOut => "Sign out",
         PageWord::SignedRequestsAreArriving => "Signed requests are arriving: ",
@@ -807,6 +783,36 @@ fn calls_word(word: CallsWord) -> &'static str {
 }
 
 /// The operations page.
+fn onboarding_word(word: OnboardingWord) -> &'static str {
+    match word {
+        OnboardingWord::SetYourPassword => "Set your password",
+        OnboardingWord::RepeatThePassword => "Repeat the password",
+        OnboardingWord::ThePasswordsDoNotMatch => "The two passwords do not match.",
+        OnboardingWord::PasswordSavedPleaseSignIn => "Your password is saved. Please sign in.",
+        OnboardingWord::SetUpAtRetell => "Set up at Retell",
+        OnboardingWord::RetellSetUp => "Set up at Retell: LLM, agent and numbers are current.",
+        OnboardingWord::RetellOutdated => "Out of date at Retell: services, staff or numbers changed since.",
+        OnboardingWord::RetellNotSetUp => "Not set up at Retell yet.",
+        OnboardingWord::RetellFailed => "Setting up at Retell failed: ",
+        OnboardingWord::NewBusiness => "New business",
+        OnboardingWord::BusinessName => "Name of the business",
+        OnboardingWord::BranchName => "Name of the first branch",
+        OnboardingWord::PhoneNumberCallersDial => "Phone number callers dial",
+        OnboardingWord::TimeZone => "Time zone",
+        OnboardingWord::LanguageOfTheAgent => "Language of the phone agent",
+        OnboardingWord::OwnersEMail => "Owner's e-mail",
+        OnboardingWord::CreateBusiness => "Create business",
+        OnboardingWord::BusinessCreatedSendLink => "Created. Send this link to the owner; it works once, for 72 hours:",
+        OnboardingWord::PasswordTooShort => "The password needs at least 10 characters.",
+        OnboardingWord::PasswordTooLong => "The password may have at most 1024 characters.",
+        OnboardingWord::TimeZoneNotKnown => "This time zone is not known; write it like Europe/Berlin.",
+        OnboardingWord::NumberNotE164 => "Write the number with its country code, like +4930123456.",
+        OnboardingWord::EMailNotValid => "This e-mail address is not valid.",
+        OnboardingWord::NotCreated => "Not created: ",
+        OnboardingWord::NameIsRequired => "The business and its branch need a name.",
+    }
+}
+
 fn ops_word(word: OpsWord) -> &'static str {
     match word {
         OpsWord::AvailabilityCache => "Availability cache",

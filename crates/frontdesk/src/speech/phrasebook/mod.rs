@@ -13,7 +13,7 @@ pub use sentence::{
     AppointmentSentence, AvailabilitySentence, BookingSentence, CallerSentence, ClosedDays, FailureSentence, KnownCaller,
     Moment, Needed, Sentence, Upcoming,
 };
-pub use word::{AppointmentWord, CallbacksWord, CallsWord, DayWord, MessageWord, OpsWord, PageWord, SettingsWord, StaffWord, Word};
+pub use word::{AppointmentWord, CallbacksWord, CallsWord, DayWord, MessageWord, OnboardingWord, OpsWord, PageWord, SettingsWord, StaffWord, Word};
 pub use agent::{AgentVoice, Filler};
 pub use sms::{SmsAppointment, SmsText};
 

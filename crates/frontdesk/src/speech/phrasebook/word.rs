@@ -18,6 +18,8 @@ pub enum Word {
     Calls(CallsWord),
     /// The operations page.
     Ops(OpsWord),
+    /// A new business, its owner's password, its Retell set-up.
+    Onboarding(OnboardingWord),
     /// One appointment's page and a customer's data.
     Appointment(AppointmentWord),
     /// The words of the e-mails, the digest and the agent's call variables.
@@ -117,56 +119,6 @@ pub enum PageWord {
     Service,
     /// Settings
     Settings,
-    /// Set your password
-    SetYourPassword,
-    /// Repeat the password
-    RepeatThePassword,
-    /// The two passwords do not match.
-    ThePasswordsDoNotMatch,
-    /// Your password is saved. Please sign in.
-    PasswordSavedPleaseSignIn,
-    /// Set up at Retell
-    SetUpAtRetell,
-    /// Set up at Retell: LLM, agent and numbers are current.
-    RetellSetUp,
-    /// Out of date at Retell: services, staff or numbers changed since.
-    RetellOutdated,
-    /// Not set up at Retell yet.
-    RetellNotSetUp,
-    /// Setting up at Retell failed: 
-    RetellFailed,
-    /// New business
-    NewBusiness,
-    /// Name of the business
-    BusinessName,
-    /// Name of the first branch
-    BranchName,
-    /// Phone number callers dial
-    PhoneNumberCallersDial,
-    /// Time zone
-    TimeZone,
-    /// Language of the phone agent
-    LanguageOfTheAgent,
-    /// Owner's e-mail
-    OwnersEMail,
-    /// Create business
-    CreateBusiness,
-    /// Created. Send this link to the owner; it works once, for 72 hours:
-    BusinessCreatedSendLink,
-    /// The password needs at least 10 characters.
-    PasswordTooShort,
-    /// The password may have at most 1024 characters.
-    PasswordTooLong,
-    /// This time zone is not known; write it like Europe/Berlin.
-    TimeZoneNotKnown,
-    /// Write the number with its country code, like +4930123456.
-    NumberNotE164,
-    /// This e-mail address is not valid.
-    EMailNotValid,
-    /// Not created: 
-    NotCreated,
-    /// The business and its branch need a name.
-    NameIsRequired,
     /// Sign in
     SignIn,
     /// Sign out
@@ -555,6 +507,67 @@ pub enum CallsWord {
 impl From<CallsWord> for Word {
     fn from(word: CallsWord) -> Self {
         Word::Calls(word)
+    }
+}
+
+/// A new business, its owner's password, its Retell set-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnboardingWord {
+    /// Set your password
+    SetYourPassword,
+    /// Repeat the password
+    RepeatThePassword,
+    /// The two passwords do not match.
+    ThePasswordsDoNotMatch,
+    /// Your password is saved. Please sign in.
+    PasswordSavedPleaseSignIn,
+    /// Set up at Retell
+    SetUpAtRetell,
+    /// Set up at Retell: LLM, agent and numbers are current.
+    RetellSetUp,
+    /// Out of date at Retell: services, staff or numbers changed since.
+    RetellOutdated,
+    /// Not set up at Retell yet.
+    RetellNotSetUp,
+    /// Setting up at Retell failed: 
+    RetellFailed,
+    /// New business
+    NewBusiness,
+    /// Name of the business
+    BusinessName,
+    /// Name of the first branch
+    BranchName,
+    /// Phone number callers dial
+    PhoneNumberCallersDial,
+    /// Time zone
+    TimeZone,
+    /// Language of the phone agent
+    LanguageOfTheAgent,
+    /// Owner's e-mail
+    OwnersEMail,
+    /// Create business
+    CreateBusiness,
+    /// Created. Send this link to the owner; it works once, for 72 hours:
+    BusinessCreatedSendLink,
+    /// The password needs at least 10 characters.
+    PasswordTooShort,
+    /// The password may have at most 1024 characters.
+    PasswordTooLong,
+    /// This time zone is not known; write it like Europe/Berlin.
+    TimeZoneNotKnown,
+    /// Write the number with its country code, like +4930123456.
+    NumberNotE164,
+    /// This e-mail address is not valid.
+    EMailNotValid,
+    /// Not created: 
+    NotCreated,
+    /// The business and its branch need a name.
+    NameIsRequired,
+}
+
+impl From<OnboardingWord> for Word {
+    fn from(word: OnboardingWord) -> Self {
+        Word::Onboarding(word)
     }
 }
 
