@@ -28,8 +28,17 @@ const GERMAN_TEENS: [(&str, u32); 10] = [
     ("achtzehn", 18),
     ("neunzehn", 19),
 ];
-const GERMAN_TENS: [(&str, u32); 4] = [("zwanzig", 20), ("dreissig", 30), ("vierzig", 40), ("fuenfzig", 50)];
-const ENGLISH: [(&str, u32); 25] = [
+const GERMAN_TENS: [(&str, u32); 8] = [
+    ("zwanzig", 20),
+    ("dreissig", 30),
+    ("vierzig", 40),
+    ("fuenfzig", 50),
+    ("sechzig", 60),
+    ("siebzig", 70),
+    ("achtzig", 80),
+    ("neunzig", 90),
+];
+const ENGLISH: [(&str, u32); 29] = [
     ("zero", 0),
     ("oh", 0),
     ("one", 1),
@@ -55,6 +64,10 @@ const ENGLISH: [(&str, u32); 25] = [
     ("thirty", 30),
     ("forty", 40),
     ("fifty", 50),
+    ("sixty", 60),
+    ("seventy", 70),
+    ("eighty", 80),
+    ("ninety", 90),
 ];
 const ENGLISH_ORDINALS: [(&str, u32); 21] = [
     ("first", 1),
@@ -117,7 +130,7 @@ pub fn cardinal(word: &str) -> Option<u32> {
     Some(lookup(&GERMAN_UNITS, unit)? + lookup(&GERMAN_TENS, ten)?)
 }
 
-/// Whether a word is an English tens word ("twenty" … "fifty") that a unit may follow.
+/// Whether a word is an English tens word ("twenty" … "ninety") that a unit may follow.
 pub fn english_tens(word: &str) -> Option<u32> {
     lookup(&ENGLISH[21..], word)
 }
@@ -166,6 +179,9 @@ mod tests {
             ("14", 14),
             ("zwo", 2),
             ("fuenfundvierzig", 45),
+            ("neunzig", 90),
+            ("fuenfundneunzig", 95),
+            ("ninety", 90),
         ] {
             assert_eq!(cardinal(word), Some(n), "{word}");
         }
