@@ -122,7 +122,16 @@ async fn callers(
                     Ok(exchange) if exchange.status == 200 && exchange.body["success"] == true => {
                         samples.push((exchange.server, exchange.function.unwrap_or_default(), exchange.round_trip))
                     }
-                    _ => failures += 1,
+                    other => {
+                        // The first refusal is shown: a load run that fails must say why.
+                        if failures == 0 && worker == 0 {
+                            match &other {
+                                Ok(exchange) => eprintln!("first failed answer: HTTP {} {}", exchange.status, exchange.body),
+                                Err(error) => eprintln!("first failed call: {error}"),
+                            }
+                        }
+                        failures += 1
+                    }
                 }
             }
             (samples, failures)
