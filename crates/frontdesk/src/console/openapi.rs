@@ -16,7 +16,7 @@ use utoipa::{Modify, OpenApi};
     paths(
         api::list_companies, api::create_company, api::get_company, api::patch_company, api::delete_company,
         api::create_branch, api::get_branch, api::patch_branch, api::delete_branch,
-        api::create_user, api::connect_calcom, api::provision_retell,
+        api::create_user, api::list_users, api::change_user, api::delete_user, api::connect_calcom, api::provision_retell,
     ),
     modifiers(&BearerToken),
     security(("admin_token" = [])),

@@ -140,6 +140,29 @@ pub struct InviteView {
     pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 
+/// A login of a company.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    /// Login id.
+    pub id: i64,
+    /// E-mail.
+    pub email: String,
+    /// `owner` or `staff`.
+    pub role: String,
+    /// For staff: the staff member they are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub staff: Option<String>,
+    /// `de` or `en`.
+    pub language: String,
+}
+
+/// `GET /admin/api/companies/{id}/users`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserList {
+    /// The company's logins, by e-mail.
+    pub users: Vec<UserView>,
+}
+
 /// A service matched to an event type.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Match {
@@ -406,6 +429,67 @@ pub async fn create_user(State(state): State<AppState>, operator: Operator, head
             expires_at: invited.expires_at,
         }),
     ))
+}
+
+/// The logins of a company (passwords are never shown).
+#[utoipa::path(get, path = "/admin/api/companies/{id}/users", tag = "tenants", params(("id" = i64, Path, description = "company id")),
+    responses((status = 200, body = UserList), (status = 401, body = Failure), (status = 403, body = Failure), (status = 404, body = Failure), (status = 503, body = Failure)))]
+pub async fn list_users(State(state): State<AppState>, operator: Operator, Path(id): Path<String>) -> Answer<UserList> {
+    let company = company_in_scope(&operator, &id)?;
+    state.backends().store.company_draft(company).await?.ok_or(ConsoleError::NotFound)?;
+    let users = state
+        .backends()
+        .store
+        .operators_of(company)
+        .await?
+        .into_iter()
+        .map(|o| UserView { id: o.id, email: o.email, role: o.role, staff: o.staff_name, language: o.language })
+        .collect();
+    Ok(Json(UserList { users }))
+}
+
+/// Change a login's role, staff member or language (its sessions end).
+#[utoipa::path(patch, path = "/admin/api/companies/{id}/users/{user}", tag = "tenants",
+    params(("id" = i64, Path, description = "company id"), ("user" = i64, Path, description = "login id")),
+    request_body(content = Object, description = "`{\"role\"?, \"staff\"?, \"language\"?}`"),
+    responses((status = 200, body = Done), (status = 400, body = Failure), (status = 401, body = Failure), (status = 403, body = Failure),
+        (status = 404, body = Failure), (status = 503, body = Failure)))]
+pub async fn change_user(
+    State(state): State<AppState>,
+    operator: Operator,
+    headers: HeaderMap,
+    Path((id, user)): Path<(String, String)>,
+    body: Bytes,
+) -> Answer<Done> {
+    csrf(&operator, &headers)?;
+    let company = company_in_scope(&operator, &id)?;
+    let user = id_of(&user)?;
+    invites::change(&state, company, user, &body).await?;
+    Ok(Json(Done { success: true, id: user }))
+}
+
+/// Delete a login (not one's own).
+#[utoipa::path(delete, path = "/admin/api/companies/{id}/users/{user}", tag = "tenants",
+    params(("id" = i64, Path, description = "company id"), ("user" = i64, Path, description = "login id")),
+    responses((status = 200, body = Done), (status = 400, body = Failure), (status = 401, body = Failure), (status = 403, body = Failure),
+        (status = 404, body = Failure), (status = 503, body = Failure)))]
+pub async fn delete_user(
+    State(state): State<AppState>,
+    operator: Operator,
+    headers: HeaderMap,
+    Path((id, user)): Path<(String, String)>,
+) -> Answer<Done> {
+    csrf(&operator, &headers)?;
+    let company = company_in_scope(&operator, &id)?;
+    let user = id_of(&user)?;
+    if operator.id == Some(user) {
+        return Err(ConsoleError::BadRequest("a login does not delete itself".into()));
+    }
+    if !state.backends().store.delete_operator(company, user).await? {
+        return Err(ConsoleError::NotFound);
+    }
+    tracing::info!(company = company.0, login = user, by = %operator.email, "login deleted");
+    Ok(Json(Done { success: true, id: user }))
 }
 
 /// Connect a company to Cal.com: check the key, match event types to services by name, register the webhook.

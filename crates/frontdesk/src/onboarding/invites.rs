@@ -82,3 +82,38 @@ pub async fn invite(state: &AppState, company: CompanyId, body: &[u8]) -> Result
     tracing::info!(company = company.0, login = id, "login invited");
     Ok(Invited { id, email: email.as_str().to_string(), role, link: format!("{base}{WELCOME_PATH}{token}"), expires_at })
 }
+
+/// The body of `PATCH /admin/api/companies/{id}/users/{user}`: what to change.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginChange {
+    /// `owner` or `staff`.
+    #[serde(default)]
+    pub role: Option<String>,
+    /// For staff: the staff member they are.
+    #[serde(default)]
+    pub staff: Option<String>,
+    /// `de` or `en`.
+    #[serde(default)]
+    pub language: Option<String>,
+}
+
+/// Changes a login of `company` by the rules a new one is made by.
+pub async fn change(state: &AppState, company: CompanyId, id: i64, body: &[u8]) -> Result<(), OnboardingError> {
+    let change: LoginChange = serde_json::from_slice(body).map_err(|e| OnboardingError::Invalid(format!("body: {e}")))?;
+    let store = &state.backends().store;
+    let current = store.operators_of(company).await?.into_iter().find(|o| o.id == id).ok_or(OnboardingError::NotFound)?;
+    let role = Role::parse(change.role.as_deref().unwrap_or(&current.role)).map_err(|e| OnboardingError::Invalid(format!("role: {e}")))?;
+    let staff = match (role, change.staff.as_deref().or(current.staff_name.as_deref()).map(str::trim)) {
+        (Role::Admin, _) => return Err(OnboardingError::Invalid("role: an admin is not a company's login".into())),
+        (Role::Staff, Some(name)) if !name.is_empty() && name.chars().count() <= 200 => Some(name.to_string()),
+        (Role::Staff, _) => return Err(OnboardingError::Invalid("staff: the staff member's name is required for a staff login".into())),
+        (Role::Owner, _) => None,
+    };
+    let language = Language::parse(change.language.as_deref().unwrap_or(&current.language))
+        .map_err(|e| OnboardingError::Invalid(format!("language: {e}")))?;
+    if !store.change_operator(company, id, role.as_str(), staff.as_deref(), language.code()).await? {
+        return Err(OnboardingError::NotFound);
+    }
+    Ok(())
+}

@@ -213,4 +213,37 @@ impl Store {
             Ok(Some(id))
         })
     }
+
+    /// The logins of a company, by e-mail.
+    pub async fn operators_of(&self, company: CompanyId) -> Result<Vec<OperatorRow>, StoreError> {
+        const SQL: &str = "SELECT id, email, password_hash, role, company_id, staff_name, language FROM operators WHERE company_id = $1 ORDER BY email";
+        Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(company).fetch_all(pool).await)?)
+    }
+
+    /// Changes a login of `company` (role, staff member, language) and ends its sessions, so the
+    /// new role holds from the next request; whether it was found.
+    pub async fn change_operator(
+        &self,
+        company: CompanyId,
+        id: i64,
+        role: &str,
+        staff: Option<&str>,
+        language: &str,
+    ) -> Result<bool, StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let changed = sqlx::query("UPDATE operators SET role = $3, staff_name = $4, language = $5 WHERE id = $1 AND company_id = $2")
+                .bind(id).bind(company).bind(role).bind(staff).bind(language).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM operator_sessions WHERE operator_id = $1").bind(id).execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(changed.rows_affected() == 1)
+        })
+    }
+
+    /// Deletes a login of `company` (its sessions and one-time links go with it); whether it was found.
+    pub async fn delete_operator(&self, company: CompanyId, id: i64) -> Result<bool, StoreError> {
+        let deleted = on_pool!(self, pool => sqlx::query("DELETE FROM operators WHERE id = $1 AND company_id = $2")
+            .bind(id).bind(company).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(deleted == 1)
+    }
 }

@@ -332,7 +332,8 @@ async fn the_admin_api_is_described_by_an_openapi_3_1_document() {
         ("/admin/api/companies", &["get", "post"][..]),
         ("/admin/api/companies/{id}", &["get", "patch", "delete"][..]),
         ("/admin/api/companies/{id}/branches", &["post"][..]),
-        ("/admin/api/companies/{id}/users", &["post"][..]),
+        ("/admin/api/companies/{id}/users", &["get", "post"][..]),
+        ("/admin/api/companies/{id}/users/{user}", &["patch", "delete"][..]),
         ("/admin/api/companies/{id}/calcom/connect", &["post"][..]),
         ("/admin/api/branches/{id}", &["get", "patch", "delete"][..]),
         ("/admin/api/branches/{id}/retell/provision", &["post"][..]),
@@ -380,4 +381,37 @@ async fn a_deleted_company_answers_no_call_and_signs_nobody_in() {
     let (status, successor) = admin(&app, Method::POST, "/admin/api/companies", Some(other)).await;
     assert_eq!(status, 201, "{successor}");
     assert_eq!(answered(&app, NEU_MITTE, "Herrenhaarschnitt").await["available"], true);
+}
+
+#[tokio::test]
+async fn a_company_s_logins_are_read_changed_and_deleted() {
+    let app = TestApp::builder().env("FRONTDESK_ADMIN_TOKEN", ADMIN_TOKEN).spawn().await;
+    let (_, created) = admin(&app, Method::POST, "/admin/api/companies", Some(salon_neu())).await;
+    let users = format!("/admin/api/companies/{}/users", created["id"]);
+    let (_, invited) = admin(&app, Method::POST, &users, Some(json!({"email": "lea@salon-neu.example", "role": "owner"}))).await;
+    let lea = invited["id"].as_i64().unwrap();
+    add_user(&app.store, "chefin@salon-neu.example", "owner", Some("Salon Neu"), None).await;
+    let (status, listed) = admin(&app, Method::GET, &users, None).await;
+    assert_eq!(status, 200, "{listed}");
+    let emails: Vec<&str> = listed["users"].as_array().unwrap().iter().map(|u| u["email"].as_str().unwrap()).collect();
+    assert_eq!(emails, ["chefin@salon-neu.example", "lea@salon-neu.example"]);
+    assert!(!listed.to_string().contains("argon2"), "no password hash is shown: {listed}");
+    // Lea becomes a staff login for herself; without the staff member's name that is refused.
+    let (status, refused) = admin(&app, Method::PATCH, &format!("{users}/{lea}"), Some(json!({"role": "staff"}))).await;
+    assert_eq!(status, 400, "{refused}");
+    let (status, _) = admin(&app, Method::PATCH, &format!("{users}/{lea}"), Some(json!({"role": "staff", "staff": "Lea"}))).await;
+    assert_eq!(status, 200);
+    let (_, listed) = admin(&app, Method::GET, &users, None).await;
+    assert!(listed["users"].as_array().unwrap().iter().any(|u| u["id"] == lea && u["role"] == "staff" && u["staff"] == "Lea"), "{listed}");
+    // The owner signs in, may not delete herself, may delete Lea; another company's login is not found.
+    let owner = login(&app, "chefin@salon-neu.example", PASSWORD).await.unwrap();
+    let (_, mine) = owner.api(Method::GET, &users, None).await;
+    let own_id = mine["users"][0]["id"].as_i64().unwrap();
+    assert_eq!(owner.api(Method::DELETE, &format!("{users}/{own_id}"), None).await.0, 400);
+    assert_eq!(owner.api(Method::DELETE, &format!("{users}/{lea}"), None).await.0, 200);
+    assert_eq!(owner.api(Method::DELETE, &format!("{users}/{lea}"), None).await.0, 404);
+    let schnittpunkt = app.branches.iter().find(|b| b.company.name == "Salon Schnittpunkt").unwrap().company.id;
+    assert_eq!(owner.api(Method::GET, &format!("/admin/api/companies/{schnittpunkt}/users"), None).await.0, 404);
+    let (_, listed) = admin(&app, Method::GET, &users, None).await;
+    assert_eq!(listed["users"].as_array().map(Vec::len), Some(1), "{listed}");
 }
