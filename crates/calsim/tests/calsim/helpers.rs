@@ -39,7 +39,12 @@ pub struct Answer {
 
 impl Client {
     pub fn new(running: &Running) -> Self {
-        Self { base: running.base_url.clone(), http: reqwest::Client::new() }
+        Self::at(&running.base_url)
+    }
+
+    /// A client of any simulator at `base` (the Retell simulator's too).
+    pub fn at(base: &str) -> Self {
+        Self { base: base.to_string(), http: reqwest::Client::new() }
     }
 
     pub async fn send(

@@ -21,16 +21,8 @@ async fn call(
     key: Option<&str>,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let mut request = reqwest::Client::new().request(method, format!("{}{path}", retell.base_url));
-    if let Some(key) = key {
-        request = request.bearer_auth(key);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    let answer = crate::helpers::Client::at(&retell.base_url).send(method, path, None, key, body).await;
+    (answer.status, answer.body)
 }
 
 /// An LLM as frontdesk's `retell-agent` writes one.

@@ -235,7 +235,7 @@ fn admin(operator: &Operator) -> Result<(), ConsoleError> {
 }
 
 /// The companies an operator may act on: admins any (`None`), owners their own; staff none.
-fn scope(operator: &Operator) -> Result<Option<CompanyId>, ConsoleError> {
+pub(crate) fn scope(operator: &Operator) -> Result<Option<CompanyId>, ConsoleError> {
     match operator.role {
         Role::Admin => Ok(None),
         Role::Owner => Ok(operator.company),

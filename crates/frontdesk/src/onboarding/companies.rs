@@ -55,13 +55,7 @@ pub async fn patch_company(state: &AppState, id: CompanyId, body: &[u8]) -> Resu
 
 /// Creates a branch of a company; returns its id.
 pub async fn create_branch(state: &AppState, company: CompanyId, body: &[u8]) -> Result<BranchId, OnboardingError> {
-    let draft: BranchDraft = draft(body)?;
-    let owner = state.backends().store.company_draft(company).await?.ok_or(OnboardingError::NotFound)?;
-    let company_spec = owner.validate().map_err(OnboardingError::Invalid)?;
-    let spec = draft
-        .validate(company_spec.calendar.as_deref() == Some("calcom"))
-        .map_err(|p| OnboardingError::Invalid(p.to_string()))?;
-    check_calendar(state, &company_spec, std::slice::from_ref(&spec)).await?;
+    let spec = checked_branch(state, company, draft(body)?).await?;
     let id = state.backends().store.write_branch(company, None, &spec, state.now()).await?;
     state.tenants().changed(Changed::Branch(id)).await?;
     Ok(id)
@@ -71,16 +65,23 @@ pub async fn create_branch(state: &AppState, company: CompanyId, body: &[u8]) ->
 pub async fn patch_branch(state: &AppState, scope: Option<CompanyId>, id: BranchId, body: &[u8]) -> Result<(), OnboardingError> {
     let ctx = branch_in_scope(state, scope, id)?;
     let patched: BranchDraft = merge_patch::apply(&BranchDraft::of(&ctx), body, &[("services", "service"), ("resources", "resource")]).map_err(OnboardingError::Invalid)?;
-    let owner = state.backends().store.company_draft(ctx.company.id).await?.ok_or(OnboardingError::NotFound)?;
-    let company_spec = owner.validate().map_err(OnboardingError::Invalid)?;
-    let spec = patched
-        .validate(company_spec.calendar.as_deref() == Some("calcom"))
-        .map_err(|p| OnboardingError::Invalid(p.to_string()))?;
-    check_calendar(state, &company_spec, std::slice::from_ref(&spec)).await?;
+    let spec = checked_branch(state, ctx.company.id, patched).await?;
     state.backends().store.write_branch(ctx.company.id, Some(id), &spec, state.now()).await?;
     state.tenants().changed(Changed::Branch(id)).await?;
     retell::after_change(state, id);
     Ok(())
+}
+
+/// A branch of `company` checked by the file's rules with the company's calendar, and on Cal.com
+/// against the event types that exist.
+async fn checked_branch(state: &AppState, company: CompanyId, draft: BranchDraft) -> Result<BranchSpec, OnboardingError> {
+    let owner = state.backends().store.company_draft(company).await?.ok_or(OnboardingError::NotFound)?;
+    let company_spec = owner.validate().map_err(OnboardingError::Invalid)?;
+    let spec = draft
+        .validate(company_spec.calendar.as_deref() == Some("calcom"))
+        .map_err(|p| OnboardingError::Invalid(p.to_string()))?;
+    check_calendar(state, &company_spec, std::slice::from_ref(&spec)).await?;
+    Ok(spec)
 }
 
 /// Deletes a branch unless appointments are still to come there.

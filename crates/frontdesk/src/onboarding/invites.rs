@@ -46,21 +46,27 @@ pub struct Invited {
     pub expires_at: DateTime<Utc>,
 }
 
+/// The staff member a login of `role` stands for: a staff login names one (1 to 200 characters),
+/// an owner none; an admin is no company's login.
+fn staff_member(role: Role, staff: Option<&str>) -> Result<Option<String>, OnboardingError> {
+    match (role, staff.map(str::trim)) {
+        (Role::Admin, _) => Err(OnboardingError::Invalid("role: an admin sees every company and is not a company's login".into())),
+        (Role::Staff, Some(name)) if !name.is_empty() && name.chars().count() <= 200 => Ok(Some(name.to_string())),
+        (Role::Staff, _) => Err(OnboardingError::Invalid("staff: the staff member's name is required for a staff login".into())),
+        (Role::Owner, _) => Ok(None),
+    }
+}
+
 /// Creates a login of `company` from a JSON body, with a one-time link to set its password.
 pub async fn invite(state: &AppState, company: CompanyId, body: &[u8]) -> Result<Invited, OnboardingError> {
     let request: InviteRequest = serde_json::from_slice(body).map_err(|e| OnboardingError::Invalid(format!("body: {e}")))?;
     let draft = state.backends().store.company_draft(company).await?.ok_or(OnboardingError::NotFound)?;
     let email = OperatorEmail::parse(&request.email).map_err(|e| OnboardingError::Invalid(format!("email {e}")))?;
     let role = Role::parse(&request.role).map_err(|e| OnboardingError::Invalid(format!("role: {e}")))?;
-    let staff = match (role, request.staff.as_deref().map(str::trim)) {
-        (Role::Admin, _) => {
-            return Err(OnboardingError::Invalid("role: an admin sees every company and is not a company's login".into()))
-        }
-        (Role::Staff, Some(name)) if !name.is_empty() && name.chars().count() <= 200 => Some(name.to_string()),
-        (Role::Staff, _) => return Err(OnboardingError::Invalid("staff: the staff member's name is required for a staff login".into())),
-        (Role::Owner, Some(_)) => return Err(OnboardingError::Invalid("staff: only for role staff".into())),
-        (Role::Owner, None) => None,
-    };
+    if role == Role::Owner && request.staff.is_some() {
+        return Err(OnboardingError::Invalid("staff: only for role staff".into()));
+    }
+    let staff = staff_member(role, request.staff.as_deref())?;
     let language = Language::parse(request.language.as_deref().unwrap_or(&draft.language))
         .map_err(|e| OnboardingError::Invalid(format!("language: {e}")))?;
     // Until the link is used the login has a password nobody knows: signing in fails exactly as
@@ -104,12 +110,7 @@ pub async fn change(state: &AppState, company: CompanyId, id: i64, body: &[u8]) 
     let store = &state.backends().store;
     let current = store.operators_of(company).await?.into_iter().find(|o| o.id == id).ok_or(OnboardingError::NotFound)?;
     let role = Role::parse(change.role.as_deref().unwrap_or(&current.role)).map_err(|e| OnboardingError::Invalid(format!("role: {e}")))?;
-    let staff = match (role, change.staff.as_deref().or(current.staff_name.as_deref()).map(str::trim)) {
-        (Role::Admin, _) => return Err(OnboardingError::Invalid("role: an admin is not a company's login".into())),
-        (Role::Staff, Some(name)) if !name.is_empty() && name.chars().count() <= 200 => Some(name.to_string()),
-        (Role::Staff, _) => return Err(OnboardingError::Invalid("staff: the staff member's name is required for a staff login".into())),
-        (Role::Owner, _) => None,
-    };
+    let staff = staff_member(role, change.staff.as_deref().or(current.staff_name.as_deref()))?;
     let language = Language::parse(change.language.as_deref().unwrap_or(&current.language))
         .map_err(|e| OnboardingError::Invalid(format!("language: {e}")))?;
     if !store.change_operator(company, id, role.as_str(), staff.as_deref(), language.code()).await? {

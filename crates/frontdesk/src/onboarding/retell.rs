@@ -148,11 +148,7 @@ impl Provisioner {
         let save = |record: RetellProvision| {
             let store = self.store.clone();
             async move {
-                store.save_retell_provision(ctx.branch.id, &record, Utc::now()).await.map_err(|e| RetellError {
-                    action: "save",
-                    status: None,
-                    message: format!("the database did not take the id: {e}"),
-                })
+                store.save_retell_provision(ctx.branch.id, &record, Utc::now()).await.map_err(not_saved)
             }
         };
         let llm = &definition["retell_llm"];
@@ -187,11 +183,7 @@ impl Provisioner {
             }
         };
         // Web calls and dashboard test calls carry only the agent: it names this branch.
-        self.store.add_branch_agent(ctx.branch.id, &agent_id).await.map_err(|e| RetellError {
-            action: "save",
-            status: None,
-            message: e.to_string(),
-        })?;
+        self.store.add_branch_agent(ctx.branch.id, &agent_id).await.map_err(not_saved)?;
         // `inbound_agents` (weighted): retell-sdk 5 no longer has the deprecated `inbound_agent_id`.
         let binding = json!({
             "inbound_agents": [{"agent_id": agent_id, "weight": 1}],
@@ -220,6 +212,12 @@ impl Provisioner {
             Err(error) => Err(error),
         }
     }
+}
+
+/// A database failure while recording what Retell has: the run stops as failed, and the next
+/// completes it.
+fn not_saved(error: crate::store::StoreError) -> RetellError {
+    RetellError { action: "save", status: None, message: format!("the database did not take the id: {error}") }
 }
 
 /// The digest of a definition: what "changed since" compares.

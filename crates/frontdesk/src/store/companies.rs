@@ -10,6 +10,9 @@ use crate::tenants::{BranchSpec, CompanyDraft, CompanySpec};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
+/// Marks company `$1` as managed through the API from `$2` on (the tenants file no longer
+/// overwrites it).
+const MARK_API_MANAGED: &str = "UPDATE companies SET api_managed_at = $2 WHERE id = $1";
 
 /// Why a write through the API was refused.
 #[derive(Debug, thiserror::Error)]
@@ -152,7 +155,7 @@ impl Store {
                 return Err(TenantWriteError::Conflict(format!("{why} is named {:?}", company.name)));
             }
             let id: CompanyId = bind_company!(sqlx::query_scalar(COMPANY_UPSERT), company).fetch_one(&mut *tx).await?;
-            sqlx::query("UPDATE companies SET api_managed_at = $2 WHERE id = $1").bind(id).bind(now).execute(&mut *tx).await?;
+            sqlx::query(MARK_API_MANAGED).bind(id).bind(now).execute(&mut *tx).await?;
             for branch in &company.branches {
                 check_free!(tx, None, branch);
                 upsert_branch!(tx, id, branch);
@@ -178,7 +181,7 @@ impl Store {
                 return Err(TenantWriteError::NotFound);
             }
             let _: CompanyId = bind_company!(sqlx::query_scalar(COMPANY_UPSERT), company).fetch_one(&mut *tx).await?;
-            sqlx::query("UPDATE companies SET api_managed_at = $2 WHERE id = $1").bind(id).bind(now).execute(&mut *tx).await?;
+            sqlx::query(MARK_API_MANAGED).bind(id).bind(now).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -220,7 +223,7 @@ impl Store {
             }
             check_free!(tx, existing, branch);
             let (id, _) = upsert_branch!(tx, company, branch);
-            sqlx::query("UPDATE companies SET api_managed_at = $2 WHERE id = $1").bind(company).bind(now).execute(&mut *tx).await?;
+            sqlx::query(MARK_API_MANAGED).bind(company).bind(now).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(id)
         })
@@ -240,7 +243,7 @@ impl Store {
                 return Err(TenantWriteError::Upcoming(upcoming));
             }
             retire_branch!(tx, id, now);
-            sqlx::query("UPDATE companies SET api_managed_at = $2 WHERE id = $1").bind(company).bind(now).execute(&mut *tx).await?;
+            sqlx::query(MARK_API_MANAGED).bind(company).bind(now).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(())
         })

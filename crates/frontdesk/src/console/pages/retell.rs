@@ -114,11 +114,8 @@ pub async fn provision(
     if !op.csrf_matches(Some(&form.csrf)) {
         return super::forbidden(l);
     }
-    let scope = match (op.staff_name.is_some(), op.company) {
-        (true, _) => return super::not_found(l),
-        (false, _) if op.is_admin() => None,
-        (false, company) => company,
-    };
+    // a staff login sets up nothing: for them the button's address is not found
+    let Ok(scope) = crate::console::tenants_api::scope(&op) else { return super::not_found(l) };
     let Some(ctx) = branch.parse::<i64>().ok().and_then(|id| crate::onboarding::companies::branch_in_scope(&state, scope, crate::domain::BranchId(id)).ok()) else {
         return super::not_found(l);
     };
