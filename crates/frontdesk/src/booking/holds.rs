@@ -19,6 +19,23 @@ pub const HOLD_FOR: Duration = Duration::minutes(5);
 /// book_appointment back to back, far shorter than a caller takes to say yes.
 const RESERVE_AFTER: std::time::Duration = std::time::Duration::from_millis(1000);
 
+/// How long a confirmed booking still counts as another call's claim: longer than any calendar
+/// read may be under way (a Cal.com request's deadline is 3 s), so a hold or booking standing on
+/// a read that began before that booking cannot take its time — the caller would hear "held" and
+/// then "taken". Without the availability cache nothing else covers this gap.
+const RECENTLY_BOOKED: Duration = Duration::seconds(15);
+
+/// Who asks whether another call claims some time: what is their own does not count.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Asking<'a> {
+    /// A call: its hold and its bookings still on their way are its own.
+    Call(&'a str),
+    /// A move of this appointment: its own (perhaps just booked) time is its own.
+    Move(crate::domain::AppointmentId),
+    /// Anybody else (the console restoring an appointment).
+    Other,
+}
+
 /// A slot held for one call while the caller confirms.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hold {
@@ -78,7 +95,7 @@ impl Booker {
         &self,
         calendar: &dyn CalendarProvider,
         tenant: &BranchContext,
-        call_id: Option<&str>,
+        asking: Asking<'_>,
         service: &Service,
         staff: Option<StaffId>,
         start: DateTime<Utc>,
@@ -86,6 +103,10 @@ impl Booker {
         if !calendar.external() {
             return Ok(false);
         }
+        let call_id = match asking {
+            Asking::Call(call) => Some(call),
+            Asking::Move(_) | Asking::Other => None,
+        };
         let own_keys = call_id.map(|call| call_key_prefix(tenant.company.id, call));
         let probe = crate::store::HoldProbe {
             company_id: tenant.company.id,
@@ -97,6 +118,11 @@ impl Booker {
             starts_at: start,
             ends_at: start + service.duration(),
             now: self.availability.now(),
+            booked_since: Utc::now() - RECENTLY_BOOKED,
+            moving: match asking {
+                Asking::Move(id) => Some(id.0),
+                Asking::Call(_) | Asking::Other => None,
+            },
         };
         self.store.is_claimed_by_another_call(&probe).await
     }
@@ -246,7 +272,7 @@ impl Booker {
         // Another call's hold or booking of overlapping time, made on any instance before the
         // calendar knows: asked once ours is written, so two racing calls see at least each other.
         for part in parts {
-            let claimed = self.held_by_another_call(&*calendar, tenant, Some(call_id), &part.service, part.staff, part.start);
+            let claimed = self.held_by_another_call(&*calendar, tenant, Asking::Call(call_id), &part.service, part.staff, part.start);
             if claimed.await.map_err(unavailable)? {
                 self.store.take_hold(tenant.company.id, call_id).await.map_err(unavailable)?;
                 return Ok(None);

@@ -9,6 +9,7 @@ mod reconcile;
 mod replace;
 
 pub use holds::{Hold, HOLD_FOR};
+use holds::Asking;
 pub use locks::{RedisLocks, SlotGuard, SlotLocks};
 pub use reconcile::{Reconciled, RECONCILE_EVERY};
 
@@ -256,7 +257,7 @@ impl Booker {
         } else {
             // Asked after our pending row is written, so two calls racing for overlapping times
             // see at least each other (both step back at worst): neither books over the other.
-            let call = Some(request.call_id.as_str());
+            let call = Asking::Call(request.call_id.as_str());
             if self.held_by_another_call(&*calendar, tenant, call, &service, staff, request.start).await? {
                 self.store.delete_appointment(id).await?;
                 return Ok(BookingOutcome::Taken);
@@ -498,7 +499,7 @@ impl Booker {
             FreeStaff::Found(staff) => staff,
             FreeStaff::Taken => return Ok(false),
         };
-        let held = self.held_by_another_call(&*calendar, tenant, None, &service, staff, start).await;
+        let held = self.held_by_another_call(&*calendar, tenant, Asking::Move(appointment.id), &service, staff, start).await;
         if held.map_err(|e| CalendarError::Unavailable(e.to_string()))? {
             return Ok(false);
         }
@@ -558,7 +559,7 @@ impl Booker {
             FreeStaff::Found(found) if staff.is_none() || found == staff => {}
             _ => return Ok(false),
         }
-        if self.held_by_another_call(&*calendar, tenant, None, &service, staff, start).await.map_err(unavailable)? {
+        if self.held_by_another_call(&*calendar, tenant, Asking::Other, &service, staff, start).await.map_err(unavailable)? {
             return Ok(false);
         }
         let name = appointment.customer_name.clone().unwrap_or_default();

@@ -53,6 +53,11 @@ pub struct HoldProbe<'a> {
     pub ends_at: DateTime<Utc>,
     /// Holds lapsed by then do not count.
     pub now: DateTime<Utc>,
+    /// Bookings confirmed since then count too (wall-clock time, as `updated_at`): a calendar
+    /// read that began before they were made may not show them yet.
+    pub booked_since: DateTime<Utc>,
+    /// The appointment being moved, whose own time does not count.
+    pub moving: Option<i64>,
 }
 
 const COLUMNS: &str =
@@ -116,8 +121,9 @@ impl Store {
         Ok(rows)
     }
 
-    /// Whether another call claims time the probe needs — a live hold, or a booking still on its
-    /// way to the outside calendar (pending, or of unknown outcome) — and overlapping it: of the
+    /// Whether another call claims time the probe needs — a live hold, a booking still on its
+    /// way to the outside calendar (pending, or of unknown outcome), or one confirmed so recently
+    /// that the calendar read this hold stands on may have missed it — and overlapping it: of the
     /// same staff member (a person does one thing at a time), or of the same service where either
     /// side is the service's shared event type (Cal.com may give it to anyone).
     pub async fn is_claimed_by_another_call(&self, probe: &HoldProbe<'_>) -> Result<bool, StoreError> {
@@ -125,8 +131,10 @@ impl Store {
             (SELECT COUNT(*) FROM slot_holds WHERE branch_id = $1 AND held_until > $2
                 AND starts_at < $3 AND ends_at > $4 AND NOT (company_id = $5 AND call_id = $6)
                 AND (staff_id = $7 OR (service_id = $8 AND (staff_id IS NULL OR $7 IS NULL))))
-          + (SELECT COUNT(*) FROM appointments WHERE branch_id = $1 AND status IN ('pending', 'pending_unknown')
+          + (SELECT COUNT(*) FROM appointments WHERE branch_id = $1
+                AND (status IN ('pending', 'pending_unknown') OR (status = 'booked' AND updated_at > $10))
                 AND starts_at < $3 AND ends_at > $4 AND substr(idempotency_key, 1, length($9)) <> $9
+                AND id <> COALESCE($11, 0)
                 AND (staff_id = $7 OR (service_id = $8 AND (staff_id IS NULL OR $7 IS NULL))))";
         // no call of its own: an empty id matches none (Retell's call ids are never empty), and
         // keys begin with the company id, never with a space
@@ -135,6 +143,7 @@ impl Store {
         let count: i64 = on_pool!(self, pool => sqlx::query_scalar(SQL)
             .bind(probe.branch_id).bind(probe.now).bind(probe.ends_at).bind(probe.starts_at)
             .bind(probe.company_id).bind(call_id).bind(probe.staff_id).bind(probe.service_id).bind(own_keys)
+            .bind(probe.booked_since).bind(probe.moving)
             .fetch_one(pool).await)?;
         Ok(count > 0)
     }

@@ -123,3 +123,25 @@ async fn on_cal_com_a_hold_keeps_the_time_it_overlaps_from_other_calls() {
     let maria = call(&app, "reserve_slot", at("Herrenhaarschnitt", "11:00", Some("Maria")), "call_dora", "+4917622222222").await;
     assert_eq!(maria["success"], true, "Maria is free at 11:00: {maria}");
 }
+
+#[tokio::test]
+async fn on_cal_com_a_hold_does_not_stand_on_a_read_older_than_a_booking() {
+    // CI's callbench (cache off) saw it once: a caller's slot read took 800 ms, another caller's
+    // overlapping booking went through in the meantime, and the first caller was told "held" for
+    // time Cal.com had just given away — and "taken" when she booked.
+    let sim = crate::helpers::tenant_calsim(20, None).await;
+    let app = std::sync::Arc::new(TestApp::builder().calcom(&sim).env("FRONTDESK_AVAILABILITY_CACHE", "off").spawn().await);
+    let cut = |time: &str| json!({"service": "Herrenhaarschnitt", "date": "morgen", "time": time, "name": "Gast"});
+    crate::helpers::calsim_control(&sim, "latency", json!({"min_ms": 900, "max_ms": 900})).await;
+    let slow = tokio::spawn({
+        let (app, slot) = (app.clone(), cut("10:00"));
+        async move { call(&app, "reserve_slot", slot, "call_anna", CALLER).await }
+    });
+    // Anna's read has reached Cal.com (and seen 10:00–10:30 free); Ben's booking is quick.
+    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    crate::helpers::calsim_control(&sim, "latency", json!({"min_ms": 10, "max_ms": 10})).await;
+    let booked = call(&app, "book_appointment", cut("10:15"), "call_ben", OTHER).await;
+    assert_eq!(booked["success"], true, "{booked}");
+    let held = slow.await.unwrap();
+    assert_eq!(held["error"], "slot_taken", "a hold must not be promised on a read older than a booking: {held}");
+}
