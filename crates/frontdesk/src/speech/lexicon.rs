@@ -93,6 +93,12 @@ pub fn part_of_day(word: &str) -> Option<PartOfDay> {
     })
 }
 
+/// Whether a word is filler in this language: German "ist" ("is") is a time zone in English —
+/// India's, Israel's or Ireland's standard time, ambiguous — so there it is not understood.
+pub fn is_filler_in(word: &str, language: crate::domain::Language) -> bool {
+    is_filler(word) && !(language == crate::domain::Language::En && word == "ist")
+}
+
 /// Words that say nothing about the date or time: articles, prepositions the grammar does not
 /// need, politeness, hesitation. A word not here and not read by a rule is "not understood".
 pub fn is_filler(word: &str) -> bool {

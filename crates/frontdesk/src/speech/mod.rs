@@ -37,3 +37,5 @@ pub use wish::{DateProblem, Flexibility, PartOfDay, TimeWindow, TimeWish, Unders
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod held_out;

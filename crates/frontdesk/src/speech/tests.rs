@@ -15,7 +15,7 @@ use crate::domain::{Language, OpeningHours, ServiceId, Staff, StaffId};
 use chrono::{NaiveDate, NaiveTime, TimeZone};
 use std::collections::BTreeMap;
 
-fn hours() -> OpeningHours {
+pub(super) fn hours() -> OpeningHours {
     let day = |r: &str| vec![r.to_string()];
     let map: BTreeMap<String, Vec<String>> = [
         ("mon", day("09:00-18:00")),
@@ -31,7 +31,7 @@ fn hours() -> OpeningHours {
     OpeningHours::parse(&map).unwrap()
 }
 
-fn staff() -> Vec<Staff> {
+pub(super) fn staff() -> Vec<Staff> {
     vec![
         Staff::plain(StaffId(1), "Maria", vec![ServiceId(1)]),
         Staff::plain(StaffId(2), "Jonas", vec![ServiceId(1)]),

@@ -124,8 +124,11 @@ impl Grammar<'_> {
             let is_date = match parts.len() {
                 3 => true,
                 2 => {
+                    // "um 10.10", "gegen 9.45": a time after a word that introduces one
+                    let after_time_word = self.is(i.wrapping_sub(1), super::TIME_WORDS);
                     word.ends_with('.')
                         || (!next_is_clock_unit
+                            && !after_time_word
                             && self.field == Field::Date
                             && (1..=31).contains(&parts[0])
                             && (1..=12).contains(&parts[1]))
@@ -178,9 +181,25 @@ impl Grammar<'_> {
             let word = self.word(k);
             (word.len() == 4 && word.bytes().all(|b| b.is_ascii_digit())).then(|| word.parse().ok()).flatten()
         };
+        // "bis 15", "to the 15th", "-15": the last day of a span in one month, and the tokens used
+        let span_end = |k: usize| -> Option<(u32, usize)> {
+            let word = if self.is(k, &["bis", "to", "through", "thru", "till", "until"]) { 1 } else { return None };
+            let article = usize::from(self.is(k + word, &["the", "zum"]));
+            day_at(k + word + article).map(|(day, used)| (day, word + article + used))
+        };
         // day first: "3. Dezember", "3rd of December", "dritten Dezember"
         if let Some((day, used)) = day_at(i) {
             let mut k = i + used;
+            // "13 to 15 of July", "13-15 July": both days of that month
+            if let Some((last, more)) = span_end(k).filter(|(last, _)| *last > day) {
+                let at = k + more + usize::from(self.is(k + more, &["of"]));
+                if let Some(m) = month(self.word(at)) {
+                    let year = year_at(at + 1);
+                    let n = at + 1 - i + usize::from(year.is_some());
+                    let (first, last) = (Fact::Calendar { day, month: m, year }, Fact::Calendar { day: last, month: m, year });
+                    return Some((n, vec![first, Fact::Through, last]));
+                }
+            }
             if self.is(k, &["of"]) {
                 k += 1;
             }
@@ -199,6 +218,16 @@ impl Grammar<'_> {
             if let Some((day, used)) = day_at(k) {
                 // "Mai 3 Uhr" is not a date
                 if !self.is(k + used, &["uhr", "oclock", "am", "pm"]) {
+                    // "July 13-15", "Juli 13 bis 15": a span of days, not a day and an hour
+                    let end = span_end(k + used).filter(|(last, more)| {
+                        *last > day && !self.is(k + used + more, &["uhr", "h", "oclock", "am", "pm"])
+                    });
+                    if let Some((last, more)) = end {
+                        let year = year_at(k + used + more);
+                        let n = k + used + more - i + usize::from(year.is_some());
+                        let (first, last) = (Fact::Calendar { day, month: m, year }, Fact::Calendar { day: last, month: m, year });
+                        return Some((n, vec![first, Fact::Through, last]));
+                    }
                     let year = year_at(k + used);
                     let n = k + used - i + usize::from(year.is_some());
                     return Some((n, vec![Fact::Calendar { day, month: m, year }]));
@@ -404,7 +433,7 @@ impl Grammar<'_> {
     /// Whether a day is named from `k` on (fillers such as "dem", "the" skipped).
     pub(super) fn day_follows(&self, k: usize) -> bool {
         let mut k = k;
-        while k < self.tokens.len() && super::is_filler(self.word(k)) && !self.is(k, &["in"]) {
+        while k < self.tokens.len() && super::is_filler_in(self.word(k), self.language) && !self.is(k, &["in"]) {
             k += 1;
         }
         let names_day = |reading: Option<(usize, Vec<Fact>)>| reading.is_some_and(|(_, facts)| facts.iter().any(Fact::is_day));
@@ -478,6 +507,11 @@ impl Grammar<'_> {
         }
         // "im Dezember", "Anfang Dezember", "end of December", "Mitte Januar"
         if let Some(m) = month(word) {
+            // "übernächsten März": the March after next has no reading here — not understood,
+            // never the next March
+            if offset > 1 {
+                return None;
+            }
             let introduced = section != Section::Whole || self.is(i.wrapping_sub(1), &["im", "in"]) || used > 0;
             let followed_by_day = self.tokens.get(k + 1).is_some_and(|t| t.number.is_some() || t.ordinal.is_some());
             if introduced && !followed_by_day {

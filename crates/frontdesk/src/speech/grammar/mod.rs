@@ -7,7 +7,7 @@
 mod days;
 mod times;
 
-use super::lexicon::is_filler;
+use super::lexicon::is_filler_in;
 use super::phrase_table::Phrases;
 use super::text::{fold, similar};
 use super::tokens::Token;
@@ -170,7 +170,15 @@ pub enum Fact {
     Zone(ZoneRef),
 }
 
+/// Words after which "10.10" is a time, not a date: "um 10.10", "gegen 9.45".
+pub(super) const TIME_WORDS: &[&str] = &["um", "gegen", "at", "around", "ca", "circa"];
+
 impl Fact {
+    /// Whether this fact names a period of days: a week, a weekend, a month.
+    pub fn is_period(&self) -> bool {
+        matches!(self, Self::Week(..) | Self::Weekend(_) | Self::Month(..))
+    }
+
     /// Whether this fact names a day (for "the day was understood").
     pub fn is_day(&self) -> bool {
         matches!(
@@ -292,7 +300,7 @@ impl<'a> Grammar<'a> {
                 }
                 Ok(None) => {
                     let word = self.word(i);
-                    if !is_filler(word) {
+                    if !is_filler_in(word, self.language) {
                         scan.unknown.push(word.to_string());
                     }
                     i += 1;

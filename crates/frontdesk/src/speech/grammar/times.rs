@@ -1,6 +1,6 @@
 //! Rules for times of day: clock times in every spoken form, bounds and windows, parts of the day.
 
-use super::{before, hm, numeric_parts, Clock, Fact, Field, Grammar, Impossible, Meridiem, ZoneRef};
+use super::{before, hm, numeric_parts, Clock, Fact, Field, Grammar, Impossible, Meridiem, ZoneRef, TIME_WORDS};
 use crate::domain::Language;
 use crate::speech::lexicon::part_of_day;
 use crate::speech::numbers::english_tens;
@@ -16,6 +16,11 @@ impl Grammar<'_> {
     pub(super) fn bounds(&self, i: usize) -> Result<Option<(usize, Vec<Fact>)>, Impossible> {
         if let Some(found) = self.named_window(i) {
             return Ok(Some(found));
+        }
+        // "from 13 to 15 of July": days of a month, not hours
+        let first = i + usize::from(self.is(i, &["from", "von", "vom", "zwischen", "between", "ab"]));
+        if self.spoken_date(first).is_some_and(|(_, facts)| facts.contains(&Fact::Through)) {
+            return Ok(None);
         }
         if let Some(decided) = self.between(i)? {
             return Ok(decided);
@@ -70,6 +75,7 @@ impl Grammar<'_> {
             Some(n) => (i + n, true),
             None => (i, false),
         };
+
         if let Some((mut a, used_a)) = self.clock_expr(first_at, true)? {
             let mut k = first_at + used_a;
             if self.is(k, &["uhr", "oclock"]) {
@@ -334,7 +340,10 @@ impl Grammar<'_> {
     fn digital_clock(&self, k: usize, word: &str) -> Option<Result<Option<(Clock, usize)>, Impossible>> {
         let separator = if word.contains(':') {
             ':'
-        } else if word.contains('.') && (self.is(k + 1, &["uhr", "h"]) || self.field == Field::Time) {
+        } else if word.contains('.')
+            && !word.ends_with('.')
+            && (self.is(k + 1, &["uhr", "h"]) || self.field == Field::Time || self.is(k.wrapping_sub(1), TIME_WORDS))
+        {
             '.'
         } else {
             return None;

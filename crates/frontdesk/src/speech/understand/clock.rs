@@ -168,7 +168,12 @@ fn resolve_clock_as(clock: Clock, hint: &Hint, is_end: bool) -> Result<NaiveTime
         return Err(DateProblem::Impossible);
     }
     if clock.explicit {
-        return at(clock.hour);
+        // "07:00 PM": a leading zero does not outvote the meridiem written after it
+        return match clock.meridiem.or(hint.meridiem) {
+            Some(Meridiem::Pm) if (1..12).contains(&clock.hour) => at(clock.hour + 12),
+            Some(Meridiem::Am) if clock.hour > 12 => Err(DateProblem::Conflicting),
+            _ => at(clock.hour),
+        };
     }
     let h = clock.hour;
     let pm = |h: u32| if h < 12 { h + 12 } else { h };

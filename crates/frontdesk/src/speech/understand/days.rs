@@ -82,10 +82,17 @@ fn days_named(facts: &[Fact], today: NaiveDate) -> Result<Option<Days>, DateProb
         return Err(DateProblem::Conflicting);
     }
     let weekday = weekdays.first().copied();
+    // A week or month said beside a date: "the 20th of the next month" is that month's 20th,
+    // and a date outside the period said with it is no reading.
+    let period = facts.iter().any(Fact::is_period).then(|| span(facts, today).ok().flatten()).flatten();
     // Dates named outright.
     let mut dates = Vec::new();
     for fact in facts {
         let date = match fact {
+            Fact::DayOfMonth(day, None) if period.is_some() => {
+                let (first, last) = period.unwrap_or((today, today));
+                Some(first.iter_days().take_while(|d| *d <= last).find(|d| d.day() == *day).ok_or(DateProblem::Conflicting)?)
+            }
             Fact::Calendar { day, month, year } => {
                 Some(calendar_date(*day, *month, *year, today, weekday.map(|w| w.0))?)
             }
@@ -113,6 +120,9 @@ fn days_named(facts: &[Fact], today: NaiveDate) -> Result<Option<Days>, DateProb
     }
     if let Some(mut date) = dates.first().copied() {
         if weekday.is_some() && weeks_later > 0 {
+            return Err(DateProblem::Conflicting);
+        }
+        if period.is_some_and(|(first, last)| date < first || date > last) {
             return Err(DateProblem::Conflicting);
         }
         date += Duration::days(7 * weeks_later);
