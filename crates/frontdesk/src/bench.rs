@@ -165,6 +165,7 @@ async fn understanding_alone(env: &DemoEnvironment, args: &serde_json::Value, ca
         language: salon.company.language,
         month_first: salon.company.month_first,
         staff: &salon.branch.staff,
+        earlier_day: None,
     };
     let (date, time) = (args["datum"].as_str(), args["uhrzeit"].as_str());
     let mut samples = Vec::with_capacity(calls);

@@ -49,7 +49,7 @@ pub async fn cancel_appointment(backends: &Backends, ctx: &CallContext, raw: Opt
 async fn pick(backends: &Backends, ctx: &CallContext, which: &CancelArgs) -> Result<Appointment, Reply> {
     let mut candidates = callers_appointments(backends, ctx).await?;
     if which.date.get().is_some() || which.time.get().is_some() {
-        let wish = understood(ctx, which.date.get(), which.time.get())?;
+        let wish = understood(backends, ctx, which.date.get(), which.time.get()).await?;
         let tz = ctx.tz();
         candidates.retain(|a| {
             let local = a.starts_at.with_timezone(&tz).naive_local();
@@ -97,7 +97,7 @@ pub async fn reschedule_appointment(backends: &Backends, ctx: &CallContext, raw:
 
 async fn reschedule(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Result<Reply, Reply> {
     let args = parse::<RescheduleArgs>(raw).map_err(|_| Reply::invalid_arguments())?;
-    let target = understood(ctx, args.new_date.get(), args.new_time.get())?;
+    let target = understood(backends, ctx, args.new_date.get(), args.new_time.get()).await?;
     let appointment = pick(backends, ctx, &args.which).await?;
     within_policy(ctx, &appointment)?;
     let Some(local) = target.exact() else {
@@ -137,7 +137,7 @@ pub async fn query_appointment_by_name(backends: &Backends, ctx: &CallContext, r
     let (Some(name), Some(date)) = (args.name.get(), args.date.get()) else {
         return Reply::missing(Needed::NameAndDay);
     };
-    let wish = match understood(ctx, Some(date), None) {
+    let wish = match understood(backends, ctx, Some(date), None).await {
         Ok(wish) => wish,
         Err(reply) => return reply,
     };

@@ -6,7 +6,8 @@ use super::args::WishArgs;
 use super::catalog::resolve_services;
 use super::{Backends, CallContext, Reply};
 use crate::domain::{CalendarKind, Service, Staff};
-use crate::speech::{understand, CallerSentence, Wish};
+use crate::speech::{understand, CallerSentence, DateProblem, SpeechContext, Wish};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 /// What a call asks about: service, staff member and when.
@@ -23,24 +24,50 @@ pub struct Asked<'a> {
 }
 
 /// Understands date and time words into a wish, or the answer saying what was not understood.
-/// A wish beyond the company's booking horizon is refused here, for every read and write.
-pub fn understood(ctx: &CallContext, date: Option<&str>, time: Option<&str>) -> Result<Wish, Reply> {
-    let wish = understand(date, time, &ctx.speech())
-        .map_err(|problem| Reply::invalid_date(&problem))?;
+/// "am Tag danach" counts from the day the call spoke about before, kept with the call's row so
+/// that any instance knows it; a single day said is kept for that. A wish beyond the company's
+/// booking horizon is refused here, for every read and write.
+pub async fn understood(backends: &Backends, ctx: &CallContext, date: Option<&str>, time: Option<&str>) -> Result<Wish, Reply> {
+    let speech = ctx.speech();
+    let read = match understand(date, time, &speech) {
+        // asked only when the words need it: most questions name their day
+        Err(DateProblem::NoEarlierDay) => {
+            let earlier_day = day_discussed(backends, ctx).await;
+            understand(date, time, &SpeechContext { earlier_day, ..speech })
+        }
+        read => read,
+    };
+    let wish = read.map_err(|problem| Reply::invalid_date(&problem))?;
     let horizon = ctx.company().limits.booking_horizon_days;
     if (wish.first_day - ctx.today()).num_days() > i64::from(horizon) {
         crate::booking::Limit::Horizon(horizon).counted();
         return Err(Reply::beyond_horizon(ctx.today(), horizon));
     }
+    remember_day(backends, ctx, &wish).await;
     Ok(wish)
 }
 
+/// The day the call spoke about before, if it named one (and its row could be written).
+async fn day_discussed(backends: &Backends, ctx: &CallContext) -> Option<NaiveDate> {
+    let id = ctx.call_row_id?;
+    backends.store.day_discussed(id).await.inspect_err(|error| tracing::warn!(%error, "day discussed not read")).ok().flatten()
+}
+
+/// Keeps the one day a wish names with the call, before the answer: the caller's next question
+/// ("und am Tag danach?") may reach another instance a moment later and must find it.
+async fn remember_day(backends: &Backends, ctx: &CallContext, wish: &Wish) {
+    let (Some(id), Some(day)) = (ctx.call_row_id, wish.single_day().filter(|_| wish.day_said)) else { return };
+    if let Err(error) = backends.store.remember_day_discussed(id, day).await {
+        tracing::warn!(%error, "day discussed not kept");
+    }
+}
+
 /// Service, wish and staff of a call's wish arguments (in that order of asking back).
-pub fn asked<'a>(backends: &Backends, ctx: &'a CallContext, args: &WishArgs) -> Result<Asked<'a>, Reply> {
+pub async fn asked<'a>(backends: &Backends, ctx: &'a CallContext, args: &WishArgs) -> Result<Asked<'a>, Reply> {
     let mut services = resolve_services(ctx, args.service.get(), args.services.items())?.into_iter();
     let service = services.next().ok_or_else(|| Reply::missing(crate::speech::Needed::ServiceWanted))?;
     let more: Vec<&Service> = services.collect();
-    let wish = understood(ctx, args.date.get(), args.time_words().as_deref())?;
+    let wish = understood(backends, ctx, args.date.get(), args.time_words().as_deref()).await?;
     let staff = staff_of(backends, ctx, service, args, Some(&wish))?;
     // the person asked for must do every service
     for other in &more {
@@ -98,7 +125,7 @@ fn selectable(backends: &Backends, ctx: &CallContext, service: &Service, staff: 
 pub type MaybeAsked<'a> = (Vec<&'a Service>, Option<&'a Staff>, Option<Wish>);
 
 /// Service and staff only, with the wish when one was said (`find_next_available` without a day).
-pub fn asked_maybe<'a>(
+pub async fn asked_maybe<'a>(
     backends: &Backends,
     ctx: &'a CallContext,
     args: &WishArgs,
@@ -109,7 +136,7 @@ pub fn asked_maybe<'a>(
     let time = args.time_words();
     let wish = match (date, time.as_deref()) {
         (None, None) => None,
-        (date, time) => Some(understood(ctx, date, time)?),
+        (date, time) => Some(understood(backends, ctx, date, time).await?),
     };
     let staff = staff_of(backends, ctx, service, args, wish.as_ref())?;
     for other in &services[1..] {

@@ -53,7 +53,7 @@ async fn book(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) ->
 
 /// Books what `args` describe (shared with `collect_appointment_info` once confirmed).
 pub(super) async fn book_with(backends: &Backends, ctx: &CallContext, args: &BookArgs) -> Result<Reply, Reply> {
-    let asked = asked(backends, ctx, &args.wish)?;
+    let asked = asked(backends, ctx, &args.wish).await?;
     let (service, staff) = (asked.service, asked.staff);
     // Never book a time the caller did not name: a day or window gets the question which time.
     let Some(local) = asked.wish.exact() else {
@@ -187,7 +187,7 @@ pub async fn reserve_slot(backends: &Backends, ctx: &CallContext, raw: Option<&R
 
 async fn reserve(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Result<Reply, Reply> {
     let args = parse::<WishArgs>(raw).map_err(|_| Reply::invalid_arguments())?;
-    let asked = asked(backends, ctx, &args)?;
+    let asked = asked(backends, ctx, &args).await?;
     let (service, staff) = (asked.service, asked.staff);
     let Some(local) = asked.wish.exact() else {
         return Err(ask_for_a_time(backends, ctx, (service, &asked.more), staff, &asked.wish).await);

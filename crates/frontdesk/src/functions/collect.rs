@@ -38,7 +38,7 @@ async fn collect(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>)
     }
     // Complete but not confirmed: understood once, here; a day or window gets the free times in
     // it (check_availability's answer) — only one free start is read back for confirmation.
-    let asked = asked(backends, ctx, wish)?;
+    let asked = asked(backends, ctx, wish).await?;
     let checked = availability_of(backends, ctx, &asked).await?;
     let Some(local) = asked.wish.exact() else {
         return Ok(checked.into_reply().with("ready_to_book", false));

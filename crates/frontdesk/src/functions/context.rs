@@ -78,6 +78,7 @@ impl CallContext {
             language: self.language(),
             month_first: self.company().month_first,
             staff: &self.tenant.branch.staff,
+            earlier_day: None,
         }
     }
 

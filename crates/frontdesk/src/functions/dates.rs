@@ -3,7 +3,7 @@
 
 use super::args::{parse, WishArgs};
 use super::asked::{understood, wish_view};
-use super::{CallContext, Reply};
+use super::{Backends, CallContext, Reply};
 use crate::speech::{spoken_weekday, spoken_wish, AvailabilitySentence, TimeWish, WindowLabel};
 use chrono::Datelike;
 use serde::Serialize;
@@ -20,10 +20,10 @@ struct Understood {
 }
 
 /// Understands a spoken date and time and says it back for confirmation.
-pub fn parse_date(ctx: &CallContext, raw: Option<&RawValue>) -> Reply {
+pub async fn parse_date(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Reply {
     let language = ctx.language();
     let Ok(args) = parse::<WishArgs>(raw) else { return Reply::invalid_arguments() };
-    let wish = match understood(ctx, args.date.get(), args.time_words().as_deref()) {
+    let wish = match understood(backends, ctx, args.date.get(), args.time_words().as_deref()).await {
         Ok(wish) => wish,
         Err(reply) => return reply,
     };

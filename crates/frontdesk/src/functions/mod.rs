@@ -121,7 +121,7 @@ impl Function {
         match self {
             Self::InitializeCall => caller::initialize_call(backends, ctx).await,
             Self::CheckCustomer => caller::check_customer(backends, ctx).await,
-            Self::ParseDate => dates::parse_date(ctx, raw_args),
+            Self::ParseDate => dates::parse_date(backends, ctx, raw_args).await,
             Self::GetAvailableServices => catalog::available_services(ctx),
             Self::GetServiceInfo => catalog::service_info(ctx, raw_args),
             Self::GetOpeningHours => catalog::opening_hours(ctx),

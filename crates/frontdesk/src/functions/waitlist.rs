@@ -24,7 +24,7 @@ async fn join(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) ->
     let Some(number) = ctx.call.customer_number() else {
         return Err(Reply::failure("no_number", BookingSentence::WaitlistNeedsNumber).with("offer_callback", true));
     };
-    let asked = asked(backends, ctx, &args.wish)?;
+    let asked = asked(backends, ctx, &args.wish).await?;
     let Some(name) = args.name.get() else {
         return Err(Reply::missing(Needed::Name));
     };

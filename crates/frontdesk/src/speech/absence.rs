@@ -183,7 +183,7 @@ mod tests {
     fn ctx_with<'a>(staff: &'a [Staff], hours: &'a OpeningHours) -> SpeechContext<'a> {
         // Monday 30 November 2026, 09:00
         let now = chrono_tz::Europe::Berlin.with_ymd_and_hms(2026, 11, 30, 9, 0, 0).unwrap();
-        SpeechContext { now, hours, language: Language::De, month_first: false, staff }
+        SpeechContext { now, hours, language: Language::De, month_first: false, staff, earlier_day: None }
     }
 
     #[test]

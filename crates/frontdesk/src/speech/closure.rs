@@ -55,7 +55,7 @@ mod tests {
     fn reads_the_days_then_the_reason() {
         let hours = OpeningHours::default();
         let now = chrono_tz::Europe::Berlin.with_ymd_and_hms(2026, 11, 30, 9, 0, 0).unwrap();
-        let ctx = SpeechContext { now, hours: &hours, language: Language::De, month_first: false, staff: &[] };
+        let ctx = SpeechContext { now, hours: &hours, language: Language::De, month_first: false, staff: &[], earlier_day: None };
         let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         for (line, first, last, reason) in [
             ("24.12.–1.1. Betriebsferien", day(2026, 12, 24), day(2027, 1, 1), Some("Betriebsferien")),

@@ -103,7 +103,7 @@ fn held_out() {
             };
             let Some(now) = zone.from_local_datetime(&reference).single() else { continue };
             // both corpora write dates the American way ("2/15")
-            let ctx = SpeechContext { now, hours: &hours, language, month_first: language == Language::En, staff: &staff };
+            let ctx = SpeechContext { now, hours: &hours, language, month_first: language == Language::En, staff: &staff, earlier_day: None };
             let got = understand(Some(phrase), None, &ctx);
             let result = outcome(&got, &want);
             *counts.entry(result).or_default() += 1;

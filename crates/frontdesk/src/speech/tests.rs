@@ -88,6 +88,7 @@ fn kind(problem: &DateProblem) -> &'static str {
         DateProblem::Past => "past",
         DateProblem::WeekdayMismatch { .. } => "mismatch",
         DateProblem::Conflicting => "conflict",
+        DateProblem::NoEarlierDay => "no-earlier-day",
     }
 }
 
@@ -130,7 +131,7 @@ fn run_table(table: &str, language: Language, zone: chrono_tz::Tz) -> (usize, Ve
         let (date, time) = (columns[0], columns[1]);
         let date = (date != "-").then_some(date);
         let time = (time != "-").then_some(time);
-        let ctx = SpeechContext { now, hours: &hours, language, month_first, staff: &staff };
+        let ctx = SpeechContext { now, hours: &hours, language, month_first, staff: &staff, earlier_day: None };
         let got = understand(date, time, &ctx);
         let want = parse_expected(columns[2]);
         let ok = match (&want, comparable(&got)) {
@@ -167,10 +168,46 @@ fn words_not_understood_next_to_a_day_do_not_claim_the_day() {
     let hours = hours();
     let staff = staff();
     let now = chrono_tz::Europe::Berlin.with_ymd_and_hms(2026, 11, 26, 9, 30, 0).unwrap();
-    let ctx = SpeechContext { now, hours: &hours, language: Language::De, month_first: false, staff: &staff };
+    let ctx = SpeechContext { now, hours: &hours, language: Language::De, month_first: false, staff: &staff, earlier_day: None };
     match understand(Some("in der Woche vor Weihnachten"), None, &ctx) {
         Err(DateProblem::Unrecognised(words)) => assert_eq!(words, ["woche", "vor"]),
         other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_day_after_counts_from_the_day_spoken_about_before() {
+    let hours = hours();
+    let staff = staff();
+    let now = chrono_tz::Europe::Berlin.with_ymd_and_hms(2026, 11, 26, 9, 30, 0).unwrap();
+    let earlier = NaiveDate::from_ymd_opt(2026, 12, 1);
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    for (language, phrase, want) in [
+        (Language::De, "am Tag danach", "2026-12-02"),
+        (Language::De, "und der Tag danach", "2026-12-02"),
+        (Language::De, "tags darauf", "2026-12-02"),
+        (Language::De, "am nächsten Tag", "2026-12-02"),
+        (Language::De, "zwei Tage später", "2026-12-03"),
+        (Language::De, "eine Woche danach", "2026-12-08"),
+        (Language::De, "übermorgen", "2026-11-28"),
+        (Language::En, "the day after", "2026-12-02"),
+        (Language::En, "and the next day", "2026-12-02"),
+        (Language::En, "a day later", "2026-12-02"),
+        (Language::En, "two weeks after that", "2026-12-15"),
+        (Language::En, "the day after tomorrow", "2026-11-28"),
+        (Language::En, "the day after Christmas", "2026-12-26"),
+    ] {
+        let ctx = SpeechContext { now, hours: &hours, language, month_first: false, staff: &staff, earlier_day: earlier };
+        let wish = understand(Some(phrase), None, &ctx).unwrap_or_else(|e| panic!("{phrase}: {e:?}"));
+        assert_eq!((wish.first_day, wish.last_day), (day(want), day(want)), "{phrase}");
+        // without a day before, the same words are asked about, never guessed
+        let alone = SpeechContext { earlier_day: None, ..ctx };
+        let independent = matches!(phrase, "übermorgen" | "the day after tomorrow" | "the day after Christmas");
+        match understand(Some(phrase), None, &alone) {
+            Err(DateProblem::NoEarlierDay) => assert!(!independent, "{phrase}"),
+            Ok(wish) => assert!(independent && wish.first_day == day(want), "{phrase}: {wish:?}"),
+            Err(other) => panic!("{phrase}: {other:?}"),
+        }
     }
 }
 
@@ -179,7 +216,7 @@ fn refusals_name_the_words_not_understood_and_bound_them() {
     let hours = hours();
     let staff = staff();
     let now = chrono_tz::Europe::Berlin.with_ymd_and_hms(2026, 11, 26, 9, 30, 0).unwrap();
-    let ctx = SpeechContext { now, hours: &hours, language: Language::De, month_first: false, staff: &staff };
+    let ctx = SpeechContext { now, hours: &hours, language: Language::De, month_first: false, staff: &staff, earlier_day: None };
     let long = "x".repeat(500);
     match understand(Some("Montag"), Some(&format!("{long} blub bla foo")), &ctx) {
         Err(DateProblem::Partly(Understood::Day(day), words)) => {
@@ -258,7 +295,7 @@ mod spans {
             let zone = chrono_tz::Europe::Berlin;
             let start = zone.with_ymd_and_hms(2026, 1, 1, hour, 0, 0).unwrap() + Duration::days(ahead);
             let language = if german { Language::De } else { Language::En };
-            let ctx = SpeechContext { now: start, hours: &hours, language, month_first: false, staff: &staff };
+            let ctx = SpeechContext { now: start, hours: &hours, language, month_first: false, staff: &staff, earlier_day: None };
             if let Ok(wish) = understand(Some(&phrase), None, &ctx) {
                 let today = start.date_naive();
                 prop_assert!(wish.first_day >= today, "{phrase}: {wish:?} starts before {today}");

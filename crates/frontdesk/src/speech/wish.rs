@@ -259,6 +259,8 @@ pub enum DateProblem {
     },
     /// Two different days or times in one wish ("Montag oder Dienstag", "um 10 um 11").
     Conflicting,
+    /// A day counted from the one spoken about before ("am Tag danach"), and none was.
+    NoEarlierDay,
 }
 
 /// The week (Monday) a date lies in.

@@ -1,7 +1,7 @@
 use crate::domain::BranchId;
 use crate::domain::CompanyId;
 use super::{on_pool, Store, StoreError};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 /// A call as first seen in a Retell payload.
 #[derive(Debug, Clone)]
@@ -84,6 +84,22 @@ impl Store {
             "SELECT status, ended_at, duration_ms, disconnection_reason FROM calls WHERE retell_call_id = $1";
         let row = on_pool!(self, pool => sqlx::query_as(SQL).bind(retell_call_id).fetch_optional(pool).await)?;
         Ok(row)
+    }
+
+    /// Remembers the day a call last spoke about (tenant-local), for "am Tag danach" later on.
+    pub async fn remember_day_discussed(&self, call_row_id: i64, day: NaiveDate) -> Result<(), StoreError> {
+        // unchanged (most questions of a call are about one day): nothing is written
+        const SQL: &str = "UPDATE calls SET day_discussed = $2 WHERE id = $1 AND (day_discussed IS NULL OR day_discussed <> $2)";
+        on_pool!(self, pool => sqlx::query(SQL).bind(call_row_id).bind(day).execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// The day a call last spoke about, if it named one.
+    pub async fn day_discussed(&self, call_row_id: i64) -> Result<Option<NaiveDate>, StoreError> {
+        const SQL: &str = "SELECT day_discussed FROM calls WHERE id = $1";
+        let day: Option<Option<NaiveDate>> =
+            on_pool!(self, pool => sqlx::query_scalar(SQL).bind(call_row_id).fetch_optional(pool).await)?;
+        Ok(day.flatten())
     }
 
     /// The stored call with this Retell id, if any.

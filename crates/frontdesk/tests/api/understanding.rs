@@ -269,3 +269,31 @@ async fn a_span_of_days_offers_afternoon_times_on_several_of_them() {
     assert_eq!(next["success"], true, "{next}");
     assert!(next.to_string().contains("2026-12-01"), "the first free time of the span: {next}");
 }
+
+/// A function call of `app`'s call, answered by the instance `via`.
+async fn ask(app: &TestApp, via: &TestApp, function: &str, args: Value) -> Value {
+    let body = app.payload(function, args, CALLER, crate::helpers::SALON);
+    let signature = via.sign(&body);
+    via.post(&format!("/retell/functions/{function}"), body, Some(signature)).await.json()
+}
+
+#[tokio::test]
+async fn the_day_after_counts_from_the_day_asked_about_on_any_instance() {
+    // "Und am Tag danach?": the day the caller asked about before in the same call — and the next
+    // question may reach another instance behind the load balancer.
+    let Some((a, b)) = crate::helpers::two_instances(None, None, crate::helpers::monday_morning()).await else { return };
+    let thursday = ask(&a, &a, "check_availability", json!({"dienstleistung": "Herrenhaarschnitt", "datum": "Donnerstag"})).await;
+    assert_eq!(thursday["success"], true, "{thursday}");
+    let after = ask(&a, &b, "parse_date", json!({"datum": "und am Tag danach?"})).await;
+    assert_eq!(after["date"], "2026-12-04", "the day after Thursday 3 December: {after}");
+    insta::assert_json_snapshot!("parse_date_the_day_after", after);
+    // counted from the day last spoken about, now Friday
+    let later = ask(&a, &a, "check_availability", json!({"dienstleistung": "Herrenhaarschnitt", "datum": "drei Tage später"})).await;
+    assert_eq!(later["success"], true, "{later}");
+    let offered = later["alternatives"].as_array().cloned().unwrap_or_default();
+    assert!(!offered.is_empty() && offered.iter().all(|s| s["date"] == "2026-12-07"), "Monday 7 December: {later}");
+    // another call has spoken about no day: asked, not guessed
+    let fresh = ask(&b, &b, "parse_date", json!({"datum": "am Tag danach"})).await;
+    assert_eq!(fresh["error"], "invalid_date", "{fresh}");
+    insta::assert_json_snapshot!("parse_date_the_day_after_no_day_before", fresh);
+}

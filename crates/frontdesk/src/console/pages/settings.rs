@@ -386,7 +386,7 @@ pub async fn save(
     let mut draft = BranchDraft::of(&ctx);
     let is_calcom = ctx.company.calendar == Some(CalendarKind::Calcom);
     let now = state.now().with_timezone(&ctx.company.timezone);
-    let speech = SpeechContext { now, hours: &ctx.branch.opening_hours, language: l, month_first: ctx.company.month_first, staff: &[] };
+    let speech = SpeechContext { now, hours: &ctx.branch.opening_hours, language: l, month_first: ctx.company.month_first, staff: &[], earlier_day: None };
     let checked = apply(&mut draft, &section, &form, &speech).and_then(|()| draft.clone().validate(is_calcom).map_err(|p| phrasebook(l).settings_problem(&p)));
     let spec = match checked {
         Ok(spec) => spec,

@@ -226,7 +226,7 @@ pub async fn enter_absence(
     let Some(tenant) = schedules::branches(&state, &op, branch).into_iter().next() else { return not_found(l) };
     let line: String = field(&form, "absence").unwrap_or_default().chars().take(LINE_CHARS).collect();
     let now = state.now().with_timezone(&tenant.company.timezone);
-    let ctx = SpeechContext { now, hours: &tenant.branch.opening_hours, language: l, month_first: tenant.company.month_first, staff: &tenant.branch.staff };
+    let ctx = SpeechContext { now, hours: &tenant.branch.opening_hours, language: l, month_first: tenant.company.month_first, staff: &tenant.branch.staff, earlier_day: None };
     let understood = match understand_absence(&line, &ctx) {
         Ok(understood) => understood,
         Err(_) => return refused(&format!("{} {}", word(l, StaffWord::NotUnderstood), crate::speech::echo(&line))),

@@ -60,7 +60,7 @@ pub async fn check_availability(backends: &Backends, ctx: &CallContext, raw: Opt
 
 async fn check(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Result<Reply, Reply> {
     let args = parse::<WishArgs>(raw).map_err(|_| Reply::invalid_arguments())?;
-    let asked = asked(backends, ctx, &args)?;
+    let asked = asked(backends, ctx, &args).await?;
     Ok(availability_of(backends, ctx, &asked).await?.into_reply())
 }
 

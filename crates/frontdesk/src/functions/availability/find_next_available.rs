@@ -25,7 +25,7 @@ pub async fn find_next_available(backends: &Backends, ctx: &CallContext, raw: Op
 
 async fn next_available(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Result<Reply, Reply> {
     let args = parse::<NextAvailableArgs>(raw).map_err(|_| Reply::invalid_arguments())?;
-    let (services, staff, wish) = asked_maybe(backends, ctx, &args.wish, args.date())?;
+    let (services, staff, wish) = asked_maybe(backends, ctx, &args.wish, args.date()).await?;
     let (service, more) = (services[0], &services[1..]);
     let after = match &wish {
         None => ctx.now,

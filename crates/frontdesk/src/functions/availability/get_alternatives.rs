@@ -35,7 +35,7 @@ pub async fn get_alternatives(backends: &Backends, ctx: &CallContext, raw: Optio
 async fn alternatives_for(backends: &Backends, ctx: &CallContext, raw: Option<&RawValue>) -> Result<Reply, Reply> {
     let language = ctx.language();
     let args = parse::<AlternativesArgs>(raw).map_err(|_| Reply::invalid_arguments())?;
-    let asked = asked(backends, ctx, &args.wish)?;
+    let asked = asked(backends, ctx, &args.wish).await?;
     let (service, staff, more) = (asked.service, asked.staff, asked.more.as_slice());
     let max = args.max.get().and_then(|m| m.parse::<usize>().ok()).unwrap_or(ALTERNATIVES).clamp(1, 5);
     let wish = ctx.instant(asked.wish.anchor()).max(ctx.now);

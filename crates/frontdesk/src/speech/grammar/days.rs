@@ -355,6 +355,12 @@ impl Grammar<'_> {
         } else {
             0
         };
+        // "zwei Tage später" in a call follows a day spoken about: read by `after_earlier`
+        // ("eine Stunde später" stays an hour from now)
+        let days_unit = matches!(unit, "tag" | "tagen" | "tage" | "day" | "days" | "woche" | "wochen" | "week" | "weeks");
+        if days_unit && self.is(unit_at + 1, &["spaeter"]) {
+            return None;
+        }
         let fact = match unit {
             "tag" | "tagen" | "tage" | "day" | "days" => {
                 // German "in acht Tagen" is a week, "in vierzehn Tagen" two
@@ -408,11 +414,37 @@ impl Grammar<'_> {
         Some((used + 2, vec![Fact::Shift(days)]))
     }
 
+    /// "am Tag danach", "tags darauf", "zwei Tage später", "the next day", "a week later": days after
+    /// the day spoken about before in the call. Before a day it is that day's: "the day after
+    /// Christmas" (read like "one day after").
+    fn after_earlier(&self, i: usize) -> Option<(usize, Vec<Fact>)> {
+        let day_after = phrases![
+            "am tag danach", "der tag danach", "den tag danach", "tag danach", "am tag darauf", "tags darauf",
+            "am naechsten tag", "den naechsten tag", "der naechste tag", "am folgenden tag", "am darauffolgenden tag",
+            "the day after", "the day after that", "the next day", "next day", "the following day", "the day following"
+        ];
+        if let Some(n) = self.any_phrase(i, day_after) {
+            if self.day_follows(i + n) {
+                return self.is(i + n - 1, &["after"]).then_some((n, vec![Fact::Shift(1)]));
+            }
+            return Some((n, vec![Fact::AfterEarlier(1)]));
+        }
+        // "zwei Tage danach", "einen Tag später", "a day later", "two weeks after that"
+        let (count, used) = self.count(i)?;
+        let days = match self.word(i + used) {
+            "tag" | "tage" | "tagen" | "day" | "days" => i64::from(count),
+            "woche" | "wochen" | "week" | "weeks" => 7 * i64::from(count),
+            _ => return None,
+        };
+        let n = self.any_phrase(i + used + 1, phrases!["danach", "spaeter", "darauf", "later", "after that"])?;
+        Some((used + 1 + n, vec![Fact::AfterEarlier(days)]))
+    }
+
     /// Words that make two days one span: "bis", "to", "through", a dash; "und" or "and" after
     /// "zwischen" or "between"; and "zwischen", "von", "from" before the first day. Read only when
     /// a day follows, so "bis 11 Uhr" stays a bound and "von Jonas" a staff member.
     pub(super) fn span_word(&self, i: usize) -> Option<(usize, Vec<Fact>)> {
-        if let Some(reading) = self.shift(i) {
+        if let Some(reading) = self.shift(i).or_else(|| self.after_earlier(i)) {
             return Some(reading);
         }
         if let Some(n) = self.any_phrase(i, phrases!["zwischen", "between", "von", "vom", "from", "irgendwann zwischen", "sometime between"]) {

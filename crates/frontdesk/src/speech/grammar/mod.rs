@@ -120,6 +120,9 @@ pub enum Fact {
     RelativeSpan(i64, i64),
     /// "zwei Tage nach …", "a week after …": the day named after it, this many days later.
     Shift(i64),
+    /// "am Tag danach", "zwei Tage später", "the next day": days after the day the call spoke
+    /// about before (the words alone do not say which).
+    AfterEarlier(i64),
     /// "bis", "to", "und" after "zwischen": the days before it and after it form one span.
     Through,
     /// "in einer Woche" after a weekday: weeks added to it.
@@ -192,6 +195,7 @@ impl Fact {
                 | Self::MonthsLater(_)
                 | Self::Past
                 | Self::Exact(_)
+                | Self::AfterEarlier(_)
                 | Self::Instant(_)
                 | Self::Named(_)
                 | Self::Weekday(..)

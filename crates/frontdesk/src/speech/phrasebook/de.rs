@@ -114,6 +114,9 @@ fn date_problem(problem: &DateProblem, today: NaiveDate) -> String {
             spoken_weekday(*said, L)
         ),
         DateProblem::Conflicting => "Da habe ich zwei verschiedene Zeitpunkte gehört. Welcher soll es sein?".to_string(),
+        DateProblem::NoEarlierDay => {
+            "Nach welchem Tag genau? Nennen Sie mir bitte den Tag, zum Beispiel „Dienstag“ oder „den 8. Dezember“.".to_string()
+        }
     }
 }
 

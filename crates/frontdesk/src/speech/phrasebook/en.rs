@@ -114,6 +114,9 @@ fn date_problem(problem: &DateProblem, today: NaiveDate) -> String {
             spoken_weekday(*said, L)
         ),
         DateProblem::Conflicting => "I heard two different times there. Which one would you like?".to_string(),
+        DateProblem::NoEarlierDay => {
+            "The day after which day? Please tell me the day, for example “Tuesday” or “December 8th”.".to_string()
+        }
     }
 }
 

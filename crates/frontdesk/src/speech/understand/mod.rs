@@ -28,6 +28,10 @@ pub struct SpeechContext<'a> {
     pub month_first: bool,
     /// The branch's staff, so "bei Jonas" is understood.
     pub staff: &'a [Staff],
+    /// The day the call spoke about before, so "am Tag danach" is understood (`None`: not known
+    /// yet — such words then answer [`DateProblem::NoEarlierDay`] and the caller may ask again
+    /// with it).
+    pub earlier_day: Option<NaiveDate>,
 }
 
 /// How far ahead "so früh wie möglich" looks.
@@ -56,6 +60,13 @@ pub fn understand(date: Option<&str>, time: Option<&str>, ctx: &SpeechContext) -
     }
     if !said_anything {
         return Err(DateProblem::Missing);
+    }
+    // "am Tag danach": counted from the day spoken about before, when there was one
+    for fact in &mut facts {
+        if let Fact::AfterEarlier(days) = *fact {
+            let earlier = ctx.earlier_day.ok_or(DateProblem::NoEarlierDay)?;
+            *fact = Fact::Exact(earlier + Duration::days(days));
+        }
     }
     let has_day = facts.iter().any(Fact::is_day);
     let has_time = facts.iter().any(Fact::is_time);
