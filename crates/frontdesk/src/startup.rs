@@ -152,6 +152,7 @@ impl Application {
                 booker: Booker::new(store.clone(), availability.clone(), redis_locks),
                 availability,
                 sms: settings.sms.enabled(),
+                days_discussed: crate::functions::DaysDiscussed::for_store(&store),
             },
             calcom_webhook_secret: settings.calcom.webhook_secret.clone(),
             sms: settings.sms.clone(),

@@ -49,16 +49,14 @@ pub async fn understood(backends: &Backends, ctx: &CallContext, date: Option<&st
 
 /// The day the call spoke about before, if it named one (and its row could be written).
 async fn day_discussed(backends: &Backends, ctx: &CallContext) -> Option<NaiveDate> {
-    let id = ctx.call_row_id?;
-    backends.store.day_discussed(id).await.inspect_err(|error| tracing::warn!(%error, "day discussed not read")).ok().flatten()
+    backends.days_discussed.recall(&backends.store, ctx.call_row_id?).await
 }
 
 /// Keeps the one day a wish names with the call, before the answer: the caller's next question
 /// ("und am Tag danach?") may reach another instance a moment later and must find it.
 async fn remember_day(backends: &Backends, ctx: &CallContext, wish: &Wish) {
-    let (Some(id), Some(day)) = (ctx.call_row_id, wish.single_day().filter(|_| wish.day_said)) else { return };
-    if let Err(error) = backends.store.remember_day_discussed(id, day).await {
-        tracing::warn!(%error, "day discussed not kept");
+    if let (Some(id), Some(day)) = (ctx.call_row_id, wish.single_day().filter(|_| wish.day_said)) {
+        backends.days_discussed.remember(&backends.store, id, day).await;
     }
 }
 

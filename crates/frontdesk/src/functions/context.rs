@@ -19,6 +19,8 @@ pub struct Backends {
     pub booker: Booker,
     /// Whether SMS can be sent (`FRONTDESK_SMS_URL`): only then is a caller's consent recorded.
     pub sms: bool,
+    /// The day each call last spoke about ("am Tag danach").
+    pub days_discussed: super::DaysDiscussed,
 }
 
 /// One verified function call: the tenant it belongs to, the call, and the moment it is answered.

@@ -13,12 +13,14 @@ mod catalog;
 mod collect;
 mod context;
 mod dates;
+mod days_discussed;
 mod reply;
 mod tools;
 mod waitlist;
 
 pub use agent::retell_agent;
 pub use context::{Backends, CallContext};
+pub use days_discussed::DaysDiscussed;
 pub use reply::{CacheUse, Reply};
 pub use tools::{retell_tools, ToolsFor};
 
