@@ -107,6 +107,10 @@ fn held_out() {
             let got = understand(Some(phrase), None, &ctx);
             let result = outcome(&got, &want);
             *counts.entry(result).or_default() += 1;
+            // FRONTDESK_HELDOUT_REFUSED=1 lists the refused ones too (what to understand next)
+            if result == Outcome::Refused && std::env::var_os("FRONTDESK_HELDOUT_REFUSED").is_some() {
+                wrong.push(format!("  refused {phrase:?}: want {expected}"));
+            }
             if result == Outcome::Wrong {
                 let got = got.map(|w| format!("{}..{} {:?}", w.first_day, w.last_day, w.time)).unwrap_or_default();
                 wrong.push(format!("  {phrase:?} at {reference}: want {expected}, got {got}"));
