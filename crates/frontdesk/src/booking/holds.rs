@@ -4,7 +4,7 @@
 //! back to back — at a time.
 
 use super::linked::Part;
-use super::{call_key_prefix, Booker, FreeStaff, LOCK_WAIT};
+use super::{call_key_prefix, Asking, Booker, FreeStaff, LOCK_WAIT};
 use crate::calendar::{CalendarError, CalendarProvider, HeldSlot};
 use crate::domain::{BranchContext, Service, StaffId};
 use crate::store::HoldRow;
@@ -24,17 +24,6 @@ const RESERVE_AFTER: std::time::Duration = std::time::Duration::from_millis(1000
 /// a read that began before that booking cannot take its time — the caller would hear "held" and
 /// then "taken". Without the availability cache nothing else covers this gap.
 const RECENTLY_BOOKED: Duration = Duration::seconds(15);
-
-/// Who asks whether another call claims some time: what is their own does not count.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Asking<'a> {
-    /// A call: its hold and its bookings still on their way are its own.
-    Call(&'a str),
-    /// A move of this appointment: its own (perhaps just booked) time is its own.
-    Move(crate::domain::AppointmentId),
-    /// Anybody else (the console restoring an appointment).
-    Other,
-}
 
 /// A slot held for one call while the caller confirms.
 #[derive(Debug, Clone, PartialEq, Eq)]

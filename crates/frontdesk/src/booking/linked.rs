@@ -151,7 +151,7 @@ impl Booker {
         } else {
             // asked after our rows are written, as for one service: racing calls see each other
             for part in parts {
-                let call = super::holds::Asking::Call(request.call_id.as_str());
+                let call = super::Asking::Call(request.call_id.as_str());
                 if self.held_by_another_call(calendar, tenant, call, &part.service, part.staff, part.start).await? {
                     for id in ids {
                         self.store.delete_appointment(*id).await?;

@@ -9,7 +9,6 @@ mod reconcile;
 mod replace;
 
 pub use holds::{Hold, HOLD_FOR};
-use holds::Asking;
 pub use locks::{RedisLocks, SlotGuard, SlotLocks};
 pub use reconcile::{Reconciled, RECONCILE_EVERY};
 
@@ -19,6 +18,17 @@ use crate::calendar::{free_slots, CalendarError, CalendarProvider, NewEntry, Pla
 use crate::store::{Actor, Appointment, AppointmentSource, AppointmentStatus, MovedTo, NewAppointment, Store};
 use chrono::{DateTime, Duration, Utc};
 use std::sync::Arc;
+
+/// Who asks whether another call claims some time: what is their own does not count.
+#[derive(Debug, Clone, Copy)]
+enum Asking<'a> {
+    /// A call: its hold and its bookings still on their way are its own.
+    Call(&'a str),
+    /// A move of this appointment: its own (perhaps just booked) time is its own.
+    Move(AppointmentId),
+    /// Anybody else (the console restoring an appointment).
+    Other,
+}
 
 /// Longest a booking waits for another booking of the same slot.
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
