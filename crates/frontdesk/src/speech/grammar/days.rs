@@ -357,8 +357,7 @@ impl Grammar<'_> {
         };
         // "zwei Tage später" in a call follows a day spoken about: read by `after_earlier`
         // ("eine Stunde später" stays an hour from now)
-        let days_unit = matches!(unit, "tag" | "tagen" | "tage" | "day" | "days" | "woche" | "wochen" | "week" | "weeks");
-        if days_unit && self.is(unit_at + 1, &["spaeter"]) {
+        if days_per_unit(unit).is_some() && self.is(unit_at + 1, &["spaeter"]) {
             return None;
         }
         let fact = match unit {
@@ -402,16 +401,18 @@ impl Grammar<'_> {
     /// "zwei Tage nach", "eine Woche nach", "2 days after", "a week after": the day that follows,
     /// shifted.
     fn shift(&self, i: usize) -> Option<(usize, Vec<Fact>)> {
-        let (count, used) = self.count(i)?;
-        let days = match self.word(i + used) {
-            "tag" | "tage" | "tagen" | "day" | "days" => i64::from(count),
-            "woche" | "wochen" | "week" | "weeks" => 7 * i64::from(count),
-            _ => return None,
-        };
-        if !self.is(i + used + 1, &["nach", "after"]) || !self.day_follows(i + used + 2) {
+        let (days, used) = self.counted_days(i)?;
+        if !self.is(i + used, &["nach", "after"]) || !self.day_follows(i + used + 1) {
             return None;
         }
-        Some((used + 2, vec![Fact::Shift(days)]))
+        Some((used + 1, vec![Fact::Shift(days)]))
+    }
+
+    /// "zwei Tage", "eine Woche", "2 days": the days counted, and the tokens used.
+    fn counted_days(&self, i: usize) -> Option<(i64, usize)> {
+        let (count, used) = self.count(i)?;
+        let per_unit = days_per_unit(self.word(i + used))?;
+        Some((per_unit * i64::from(count), used + 1))
     }
 
     /// "am Tag danach", "tags darauf", "zwei Tage später", "the next day", "a week later": days after
@@ -430,14 +431,9 @@ impl Grammar<'_> {
             return Some((n, vec![Fact::AfterEarlier(1)]));
         }
         // "zwei Tage danach", "einen Tag später", "a day later", "two weeks after that"
-        let (count, used) = self.count(i)?;
-        let days = match self.word(i + used) {
-            "tag" | "tage" | "tagen" | "day" | "days" => i64::from(count),
-            "woche" | "wochen" | "week" | "weeks" => 7 * i64::from(count),
-            _ => return None,
-        };
-        let n = self.any_phrase(i + used + 1, phrases!["danach", "spaeter", "darauf", "later", "after that"])?;
-        Some((used + 1 + n, vec![Fact::AfterEarlier(days)]))
+        let (days, used) = self.counted_days(i)?;
+        let n = self.any_phrase(i + used, phrases!["danach", "spaeter", "darauf", "later", "after that"])?;
+        Some((used + n, vec![Fact::AfterEarlier(days)]))
     }
 
     /// Words that make two days one span: "bis", "to", "through", a dash; "und" or "and" after
@@ -670,5 +666,14 @@ impl Grammar<'_> {
             used += n;
         }
         Some((used, vec![Fact::DayOfMonth(day, month_ref)]))
+    }
+}
+
+/// Days in one of a unit counted from a day: "Tag" 1, "Woche" 7.
+fn days_per_unit(word: &str) -> Option<i64> {
+    match word {
+        "tag" | "tage" | "tagen" | "day" | "days" => Some(1),
+        "woche" | "wochen" | "week" | "weeks" => Some(7),
+        _ => None,
     }
 }

@@ -75,7 +75,6 @@ impl Grammar<'_> {
             Some(n) => (i + n, true),
             None => (i, false),
         };
-
         if let Some((mut a, used_a)) = self.clock_expr(first_at, true)? {
             let mut k = first_at + used_a;
             if self.is(k, &["uhr", "oclock"]) {
