@@ -10,25 +10,22 @@
 
 use crate::store::Store;
 use chrono::NaiveDate;
-use std::time::Duration;
 
 /// Calls whose day is memoised at most (a day and an id: a few MB at most).
-const MEMO_CALLS: u64 = 100_000;
+const MEMO_CALLS: usize = 100_000;
 
 /// The days calls last spoke about.
 #[derive(Debug, Clone)]
 pub struct DaysDiscussed {
     /// What each call's row holds, where this instance is the only writer (SQLite).
-    memo: Option<moka::sync::Cache<i64, NaiveDate>>,
+    memo: Option<std::sync::Arc<quick_cache::sync::Cache<i64, NaiveDate>>>,
 }
 
 impl DaysDiscussed {
     /// Memoised on SQLite (one writer), asked of the database every time on PostgreSQL.
     pub fn for_store(store: &Store) -> Self {
-        let memo = matches!(store, Store::Sqlite(_)).then(|| {
-            // a call idle for 30 minutes has ended; forgetting one costs one write
-            moka::sync::Cache::builder().max_capacity(MEMO_CALLS).time_to_idle(Duration::from_secs(30 * 60)).build()
-        });
+        // ended calls are never asked again and leave first; forgetting a live one costs one write
+        let memo = matches!(store, Store::Sqlite(_)).then(|| std::sync::Arc::new(quick_cache::sync::Cache::new(MEMO_CALLS)));
         Self { memo }
     }
 

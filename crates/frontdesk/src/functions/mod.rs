@@ -21,7 +21,7 @@ mod waitlist;
 pub use agent::retell_agent;
 pub use context::{Backends, CallContext};
 pub use days_discussed::DaysDiscussed;
-pub use reply::{CacheUse, Reply};
+pub use reply::{CacheUse, Reply, ReplyBody};
 pub use tools::{retell_tools, ToolsFor};
 
 use serde_json::value::RawValue;

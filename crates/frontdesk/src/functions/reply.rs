@@ -51,6 +51,31 @@ impl CacheUse {
     }
 }
 
+/// The JSON body of a reply, serialized straight from the reply: `success`, `message`, `error`,
+/// then the data fields (none of which may replace those).
+#[derive(Debug)]
+pub struct ReplyBody<'a> {
+    reply: &'a Reply,
+    message: String,
+}
+
+impl Serialize for ReplyBody<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut body = serializer.serialize_map(Some(self.reply.data.len() + 3))?;
+        body.serialize_entry("success", &self.reply.success)?;
+        body.serialize_entry("message", &self.message)?;
+        if let Some(error) = self.reply.error {
+            body.serialize_entry("error", error)?;
+        }
+        let own = |key: &str| key == "success" || key == "message" || (key == "error" && self.reply.error.is_some());
+        for (key, value) in self.reply.data.iter().filter(|(key, _)| !own(key)) {
+            body.serialize_entry(key, value)?;
+        }
+        body.end()
+    }
+}
+
 /// A handled outcome of a function call: whether it succeeded, its code, what the caller hears
 /// (as a [`Sentence`], worded at the edge by the tenant's phrasebook) and the typed data, kept as
 /// the JSON fields it serializes to — written here, read only by [`Reply::to_json`].
@@ -103,22 +128,13 @@ impl Reply {
     }
 
     /// The JSON body, its message worded by `book` (relative to the tenant's `today`).
-    pub fn to_json(&self, book: &dyn Phrasebook, today: NaiveDate) -> Value {
+    pub fn to_json(&self, book: &dyn Phrasebook, today: NaiveDate) -> ReplyBody<'_> {
         self.to_json_saying(book.say(&self.message, today))
     }
 
     /// The JSON body with the message already worded.
-    pub fn to_json_saying(&self, message: String) -> Value {
-        let mut body = Map::with_capacity(self.data.len() + 3);
-        body.insert("success".into(), Value::Bool(self.success));
-        body.insert("message".into(), Value::String(message));
-        if let Some(error) = self.error {
-            body.insert("error".into(), Value::String(error.into()));
-        }
-        for (key, value) in &self.data {
-            body.entry(key.clone()).or_insert_with(|| value.clone());
-        }
-        Value::Object(body)
+    pub fn to_json_saying(&self, message: String) -> ReplyBody<'_> {
+        ReplyBody { reply: self, message }
     }
 
     /// Arguments that could not be read at all (wrong JSON types).

@@ -87,7 +87,7 @@ async fn answer(state: &AppState, name: &str, call: SignedCall) -> Result<Respon
     let elapsed = span.in_scope(|| finish(state, function, Some(ctx.company().id), &ctx.call.call_id, &reply, started));
     let mut response = Json(reply.to_json(ctx.phrasebook(), ctx.today())).into_response();
     // The function's own share of the request (the middleware adds the whole request's `app`).
-    if let Ok(value) = HeaderValue::from_str(&format!("fn;dur={:.3}", elapsed.as_secs_f64() * 1000.0)) {
+    if let Ok(value) = HeaderValue::from_str(&format!("fn;dur={}", super::ops::millis_text(elapsed))) {
         response.headers_mut().insert("server-timing", value);
     }
     Ok(response)

@@ -31,24 +31,38 @@ impl FromRequest<AppState> for RetellBody {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let header = request.headers().get(SIGNATURE_HEADER).map(|v| v.to_str().map(str::to_owned).unwrap_or_default());
-        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
-            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::TooLarge
-            } else {
-                ApiError::BadRequest(rejection.body_text())
-            }
-        })?;
+        let (header, bytes) = signed_bytes(request, state).await?;
         let received_at = state.now();
         let tenant = addressed_tenant(state, &bytes);
-        // The key of the company the body names when it brings its own Retell account, the global
-        // key otherwise: one company's agent can never act on another company's numbers.
-        let key: &Secret =
-            tenant.as_ref().and_then(|t| t.company.retell_api_key.as_ref()).unwrap_or(state.retell_key());
-        verify(&bytes, key.expose(), header.as_deref(), received_at.timestamp_millis())
-            .map_err(|e| ApiError::Unauthorized(e.to_string()))?;
+        verify_for(state, tenant.as_deref(), &bytes, header.as_deref(), received_at)?;
         Ok(Self { bytes, received_at, tenant })
     }
+}
+
+/// The signature header and the body's bytes (bounded by the router's body limit).
+async fn signed_bytes(request: Request, state: &AppState) -> Result<(Option<String>, Bytes), ApiError> {
+    let header = request.headers().get(SIGNATURE_HEADER).map(|v| v.to_str().map(str::to_owned).unwrap_or_default());
+    let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
+        if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge
+        } else {
+            ApiError::BadRequest(rejection.body_text())
+        }
+    })?;
+    Ok((header, bytes))
+}
+
+/// Checks the signature with the key of the company the body names when it brings its own Retell
+/// account, the global key otherwise: one company's agent can never act on another company's numbers.
+fn verify_for(
+    state: &AppState,
+    tenant: Option<&BranchContext>,
+    bytes: &[u8],
+    header: Option<&str>,
+    received_at: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let key: &Secret = tenant.and_then(|t| t.company.retell_api_key.as_ref()).unwrap_or(state.retell_key());
+    verify(bytes, key.expose(), header, received_at.timestamp_millis()).map_err(|e| ApiError::Unauthorized(e.to_string()))
 }
 
 /// The branch a body names, read for its numbers and agent only (the body is trusted once the
@@ -73,8 +87,23 @@ impl FromRequest<AppState> for SignedCall {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let body = RetellBody::from_request(request, state).await?;
-        let payload: FunctionCallPayload = body.parse("function call")?;
-        Ok(Self { payload, tenant: body.tenant, received_at: body.received_at })
+        let (header, bytes) = signed_bytes(request, state).await?;
+        let received_at = state.now();
+        // One parse serves both the key and the function (this is every function call's path). A
+        // body that is no function call is still checked as any Retell body first, so an unsigned
+        // one is refused for its signature, not for its shape.
+        match serde_json::from_slice::<FunctionCallPayload>(&bytes) {
+            Ok(payload) => {
+                let number = payload.call.business_number();
+                let tenant = state.directory().find(number.as_ref(), payload.call.agent_id.as_deref()).cloned();
+                verify_for(state, tenant.as_deref(), &bytes, header.as_deref(), received_at)?;
+                Ok(Self { payload, tenant, received_at })
+            }
+            Err(error) => {
+                let tenant = addressed_tenant(state, &bytes);
+                verify_for(state, tenant.as_deref(), &bytes, header.as_deref(), received_at)?;
+                Err(ApiError::BadRequest(format!("not a Retell function call: {error}")))
+            }
+        }
     }
 }

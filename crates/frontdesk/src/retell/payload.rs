@@ -106,6 +106,20 @@ impl CallInfo {
         };
         raw.and_then(|n| PhoneNumber::parse(n).ok())
     }
+
+    /// The business number of the call: the one dialled inbound, the one dialling out outbound.
+    pub fn business_number(&self) -> Option<PhoneNumber> {
+        business_number(self.direction, self.from_number.as_deref(), self.to_number.as_deref())
+    }
+}
+
+/// The business's side of a call: dialled inbound, dialling out outbound.
+fn business_number(direction: CallDirection, from: Option<&str>, to: Option<&str>) -> Option<PhoneNumber> {
+    let raw = match direction {
+        CallDirection::Inbound => to,
+        CallDirection::Outbound => from,
+    };
+    raw.and_then(|n| PhoneNumber::parse(n).ok())
 }
 
 /// Only the numbers of any Retell body (function call, call event or inbound webhook), read
@@ -145,12 +159,7 @@ impl Addressee {
             (None, Some(inbound)) => (inbound, CallDirection::Inbound),
             (None, None) => return None,
         };
-        // dialled inbound, dialling out outbound
-        let raw = match direction {
-            CallDirection::Inbound => numbers.to_number.as_deref(),
-            CallDirection::Outbound => numbers.from_number.as_deref(),
-        };
-        raw.and_then(|n| PhoneNumber::parse(n).ok())
+        business_number(direction, numbers.from_number.as_deref(), numbers.to_number.as_deref())
     }
 }
 

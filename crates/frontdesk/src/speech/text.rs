@@ -22,12 +22,14 @@ pub fn fold(text: &str) -> String {
 
 /// Whether two folded words are equal or differ by a small typo (scaled with length).
 pub fn similar(a: &str, b: &str) -> bool {
-    let allowed = match a.chars().count().max(b.chars().count()) {
+    let (length_a, length_b) = (a.chars().count(), b.chars().count());
+    let allowed = match length_a.max(length_b) {
         0..=4 => 0,
         5..=8 => 1,
         _ => 2,
     };
-    strsim::damerau_levenshtein(a, b) <= allowed
+    // the distance is at least the difference in length: most words are spared the full count
+    length_a.abs_diff(length_b) <= allowed && strsim::damerau_levenshtein(a, b) <= allowed
 }
 
 #[cfg(test)]

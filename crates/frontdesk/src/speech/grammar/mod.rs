@@ -242,13 +242,16 @@ pub struct Grammar<'a> {
     language: Language,
     month_first: bool,
     staff: &'a [Staff],
+    /// The staff's names folded once, not once per word tried.
+    staff_names: Vec<String>,
 }
 
 impl<'a> Grammar<'a> {
     /// A grammar over the tokens of one field, for a tenant's language and date order, knowing the
     /// branch's staff.
     pub fn new(tokens: &'a [Token], field: Field, language: Language, month_first: bool, staff: &'a [Staff]) -> Self {
-        Self { tokens, field, language, month_first, staff }
+        let staff_names = staff.iter().map(|person| fold(&person.name)).collect();
+        Self { tokens, field, language, month_first, staff, staff_names }
     }
 
     fn word(&self, i: usize) -> &str {
@@ -359,8 +362,7 @@ impl<'a> Grammar<'a> {
             return None;
         }
         // A typo is forgiven only after "bei"/"with"; a bare word must be the name.
-        let person = self.staff.iter().find(|person| {
-            let folded = fold(&person.name);
+        let (person, _) = self.staff.iter().zip(&self.staff_names).find(|(_, folded)| {
             folded.split_whitespace().any(|part| part == word || (lead == 1 && part.len() > 4 && similar(part, word)))
         })?;
         // a name alone is only read as staff after "bei"/"with", or as the whole field
