@@ -15,18 +15,21 @@ impl PhoneNumber {
                 None => (false, trimmed),
             },
         };
-        let mut digits = String::with_capacity(16);
+        // built in place, "+" first: every function call parses its business number
+        let mut number = String::with_capacity(16);
+        number.push('+');
         for c in rest.chars() {
             match c {
-                '0'..='9' => digits.push(c),
+                '0'..='9' => number.push(c),
                 ' ' | '-' | '.' | '/' | '(' | ')' => {}
                 _ => return Err(format!("{:?} is not a phone number", mask(text))),
             }
         }
+        let digits = &number[1..];
         if !plus || !(8..=15).contains(&digits.len()) || digits.starts_with('0') {
             return Err(format!("{:?} is not an E.164 phone number (+ and 8-15 digits)", mask(text)));
         }
-        Ok(Self(format!("+{digits}")))
+        Ok(Self(number))
     }
 
     /// Reads a number as a person writes it — "0171 1234567", "030/123 456", "+49 171 …",

@@ -116,10 +116,10 @@ fn finish(
     state.audit().record(FunctionCallRecord {
         retell_call_id: Some(call_id.to_string()),
         company_id,
-        function: function.name().to_string(),
-        outcome: outcome.to_string(),
+        function: function.name(),
+        outcome,
         duration_us: i64::try_from(elapsed.as_micros()).unwrap_or(i64::MAX),
-        cache: reply.cache.as_str().to_string(),
+        cache: reply.cache.as_str(),
         at: state.now(),
         detail: reply.not_offered().map(str::to_string),
     });

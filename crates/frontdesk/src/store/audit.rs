@@ -16,14 +16,14 @@ pub struct FunctionCallRecord {
     pub retell_call_id: Option<String>,
     /// Tenant, when resolved.
     pub company_id: Option<CompanyId>,
-    /// Function name as called.
-    pub function: String,
+    /// The function's canonical name (a static label: recording costs no allocation).
+    pub function: &'static str,
     /// `success`, an error code, or `panic`.
-    pub outcome: String,
+    pub outcome: &'static str,
     /// Server-side duration.
     pub duration_us: i64,
     /// `hit`, `miss`, `stale` or `none`.
-    pub cache: String,
+    pub cache: &'static str,
     /// When it was answered.
     pub at: DateTime<Utc>,
     /// What the caller asked for that is not offered (bounded, as echoed back to them).
@@ -85,8 +85,7 @@ async fn write_batches(store: Store, mut receiver: mpsc::Receiver<FunctionCallRe
         }
         // The console's last-hour figures, here rather than on the request path.
         for record in &batch {
-            let name = crate::functions::Function::from_name(&record.function).map_or("unknown", |f| f.name());
-            board.record(name, record.at, record.duration_us, &record.cache);
+            board.record(record.function, record.at, record.duration_us, record.cache);
         }
         // A failed write is retried a few times; the rows are logged (without personal data) if it keeps failing.
         let mut attempt = 0;
@@ -116,10 +115,10 @@ async fn insert_batch(store: &Store, batch: &[FunctionCallRecord]) -> Result<(),
         query.push_values(batch, |mut row, record| {
             row.push_bind(&record.retell_call_id)
                 .push_bind(record.company_id)
-                .push_bind(&record.function)
-                .push_bind(&record.outcome)
+                .push_bind(record.function)
+                .push_bind(record.outcome)
                 .push_bind(record.duration_us)
-                .push_bind(&record.cache)
+                .push_bind(record.cache)
                 .push_bind(record.at)
                 .push_bind(&record.detail);
         });

@@ -41,3 +41,20 @@ async fn missing_wrong_stale_and_tampered_signatures_are_refused() {
     let digest = signature.split(",d=").nth(1).unwrap();
     assert_refused(&app, body.clone(), Some(format!("v={},d={digest}", now + 1))).await;
 }
+
+#[tokio::test]
+async fn a_body_that_is_no_function_call_is_refused_for_its_signature_first() {
+    let app = TestApp::spawn().await;
+    // Without the call object: unsigned it is unauthorized (nothing about its shape is told), signed
+    // it is a bad request that says which switch in Retell to turn off.
+    let body = serde_json::to_vec(&json!({"name": "get_available_services", "args": {}})).unwrap();
+    assert_refused(&app, body.clone(), None).await;
+    assert_refused(&app, body.clone(), Some(retell_signature(&body, "another_key", app.now.timestamp_millis()))).await;
+    let answer = app.post("/retell/functions/get_available_services", body.clone(), Some(app.sign(&body))).await;
+    assert_eq!(answer.status, 400, "{}", answer.text);
+    assert!(answer.json()["message"].as_str().unwrap_or_default().contains("Payload: args only"), "{}", answer.text);
+    // Not JSON at all: the same order.
+    assert_refused(&app, b"{not json".to_vec(), None).await;
+    let answer = app.post("/retell/functions/get_available_services", b"{not json".to_vec(), Some(app.sign(b"{not json"))).await;
+    assert_eq!(answer.status, 400, "{}", answer.text);
+}

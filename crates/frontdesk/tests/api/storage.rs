@@ -233,10 +233,10 @@ on_both_backends!(the_audit_trail_writes_batches, |store| {
         audit.record(FunctionCallRecord {
             retell_call_id: Some(format!("call_{}", i % 7)),
             company_id: None,
-            function: "check_availability".into(),
-            outcome: if i % 2 == 0 { "success".into() } else { "invalid_date".into() },
+            function: "check_availability",
+            outcome: if i % 2 == 0 { "success" } else { "invalid_date" },
             duration_us: i,
-            cache: "none".into(),
+            cache: "none",
             at: monday_morning(),
             detail: None,
         });
