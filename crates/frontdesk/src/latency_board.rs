@@ -69,7 +69,11 @@ impl LatencyBoard {
         }
         // A record older than the newest slot goes to its own slot, if still kept.
         let Some((_, tallies)) = slots.iter_mut().rev().find(|(s, _)| *s <= slot) else { return };
-        let tally = tallies.entry(function.to_string()).or_insert_with(Tally::new);
+        // looked up by reference first: a name is allocated once per slot, not once per call
+        if !tallies.contains_key(function) {
+            tallies.insert(function.to_string(), Tally::new());
+        }
+        let Some(tally) = tallies.get_mut(function) else { return };
         tally.sketch.add(duration_us as f64 / 1000.0);
         if cache != "none" {
             tally.cache_lookups += 1;
