@@ -103,7 +103,8 @@ async fn seed(store: &Store, salon: &BranchContext) -> anyhow::Result<()> {
                 status: "ended".into(),
                 started_at: Utc::now() - Duration::minutes(i),
             })
-            .await?;
+            .await?
+            .context("a new call id is the salon's")?;
         if i < 500 {
             store
                 .insert_callback(&NewCallback {

@@ -1,6 +1,6 @@
 use crate::clock::Clock;
 use crate::configuration::Secret;
-use crate::domain::BranchContext;
+use crate::domain::{BranchContext, CompanyId};
 use crate::functions::Backends;
 use crate::retell::CallInfo;
 use crate::store::{AuditLog, CallRecord};
@@ -65,17 +65,29 @@ const RECORDED_CALL_OVERHEAD: usize = 64;
 #[derive(Debug)]
 struct Inner {
     parts: AppStateParts,
-    /// Calls already written to the database, so each call costs one write, not one per question.
-    recorded_calls: quick_cache::sync::Cache<String, i64, RecordedCallWeight>,
+    /// Calls already written to the database, so each call costs one write, not one per question;
+    /// by company and call id, as the rows are.
+    recorded_calls: quick_cache::sync::Cache<(CompanyId, String), i64, RecordedCallWeight>,
 }
 
 /// What a recorded call costs in memory: its id and the entry around it.
 #[derive(Debug, Clone)]
 struct RecordedCallWeight;
 
-impl quick_cache::Weighter<String, i64> for RecordedCallWeight {
-    fn weight(&self, id: &String, _: &i64) -> u64 {
+impl quick_cache::Weighter<(CompanyId, String), i64> for RecordedCallWeight {
+    fn weight(&self, (_, id): &(CompanyId, String), _: &i64) -> u64 {
         (id.len() + RECORDED_CALL_OVERHEAD) as u64
+    }
+}
+
+/// A recorded call's key borrowed from the payload: looked up without copying the id. Hashes as
+/// the owned tuple does (each part in order).
+#[derive(Hash)]
+struct CallKey<'a>(CompanyId, &'a str);
+
+impl quick_cache::Equivalent<(CompanyId, String)> for CallKey<'_> {
+    fn equivalent(&self, (company, id): &(CompanyId, String)) -> bool {
+        self.0 == *company && self.1 == id
     }
 }
 
@@ -153,7 +165,8 @@ impl AppState {
     /// The call's database id, writing the row from the payload the first time the call is seen.
     /// A failed write is logged and the call answered anyway: the caller must not wait on it.
     pub async fn record_call(&self, tenant: &BranchContext, call: &CallInfo, now: DateTime<Utc>) -> Option<i64> {
-        if let Some(id) = self.0.recorded_calls.get(&call.call_id) {
+        let company = tenant.company.id;
+        if let Some(id) = self.0.recorded_calls.get(&CallKey(company, &call.call_id)) {
             return Some(id);
         }
         let record = CallRecord {
@@ -168,9 +181,15 @@ impl AppState {
             started_at: now,
         };
         match self.backends().store.upsert_call(&record).await {
-            Ok(id) => {
-                self.0.recorded_calls.insert(call.call_id.clone(), id);
+            Ok(Some(id)) => {
+                self.0.recorded_calls.insert((company, call.call_id.clone()), id);
                 Some(id)
+            }
+            Ok(None) => {
+                // Retell's ids are unique: another company's id here is forged or a gross mistake.
+                // Answered without a call row (nothing of that call is read or written).
+                tracing::warn!(call_id = %call.call_id, company = company.0, "call id belongs to another company");
+                None
             }
             Err(error) => {
                 tracing::error!(%error, call_id = %call.call_id, "call row could not be written");

@@ -87,6 +87,7 @@ pub async fn call_event(State(state): State<AppState>, body: RetellBody) -> Resu
             .backends()
             .store
             .finish_call(
+                tenant.company.id,
                 &event.call.info.call_id,
                 status,
                 instant(event.call.end_timestamp),
@@ -103,6 +104,7 @@ pub async fn call_event(State(state): State<AppState>, body: RetellBody) -> Resu
                 .backends()
                 .store
                 .record_call_analysis(
+                    tenant.company.id,
                     &event.call.info.call_id,
                     summary.as_deref(),
                     sentiment.as_deref(),

@@ -27,14 +27,17 @@ pub struct CallRecord {
 }
 
 impl Store {
-    /// Inserts the call, or refreshes its numbers if Retell's payload already created it; returns its id.
-    pub async fn upsert_call(&self, call: &CallRecord) -> Result<i64, StoreError> {
+    /// Inserts the call, or refreshes its numbers if Retell's payload already created it; returns its
+    /// id. `None` when the call id is another company's call: a row is only ever one company's, so
+    /// no company can reach another's call (its numbers, its day discussed) by naming its id.
+    pub async fn upsert_call(&self, call: &CallRecord) -> Result<Option<i64>, StoreError> {
         const SQL: &str = "INSERT INTO calls (retell_call_id, company_id, branch_id, agent_id, from_number, to_number, direction, status, started_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             ON CONFLICT (retell_call_id) DO UPDATE SET
                 agent_id = COALESCE(excluded.agent_id, calls.agent_id),
                 from_number = COALESCE(excluded.from_number, calls.from_number),
                 to_number = COALESCE(excluded.to_number, calls.to_number)
+            WHERE calls.company_id = excluded.company_id
             RETURNING id";
         let id = on_pool!(self, pool => sqlx::query_scalar(SQL)
             .bind(&call.retell_call_id)
@@ -46,14 +49,15 @@ impl Store {
             .bind(&call.direction)
             .bind(&call.status)
             .bind(call.started_at)
-            .fetch_one(pool)
+            .fetch_optional(pool)
             .await)?;
         Ok(id)
     }
 
-    /// Records how a call went: status, end, length and why it ended.
+    /// Records how a company's call went: status, end, length and why it ended.
     pub async fn finish_call(
         &self,
+        company_id: CompanyId,
         retell_call_id: &str,
         status: &str,
         ended_at: Option<DateTime<Utc>>,
@@ -62,13 +66,14 @@ impl Store {
     ) -> Result<(), StoreError> {
         const SQL: &str = "UPDATE calls SET status = $2, ended_at = COALESCE($3, ended_at),
                 duration_ms = COALESCE($4, duration_ms), disconnection_reason = COALESCE($5, disconnection_reason)
-            WHERE retell_call_id = $1";
+            WHERE retell_call_id = $1 AND company_id = $6";
         on_pool!(self, pool => sqlx::query(SQL)
             .bind(retell_call_id)
             .bind(status)
             .bind(ended_at)
             .bind(duration_ms)
             .bind(disconnection_reason)
+            .bind(company_id)
             .execute(pool)
             .await
             .map(|_| ()))?;

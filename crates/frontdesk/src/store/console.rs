@@ -271,17 +271,26 @@ impl Store {
         Ok(on_pool!(self, pool => sqlx::query_as(SQL).bind(company_id).bind(limit).bind(filter.as_str()).fetch_all(pool).await)?)
     }
 
-    /// Stores what Retell's `call_analyzed` event says about a call.
+    /// Stores what Retell's `call_analyzed` event says about a company's call.
     pub async fn record_call_analysis(
         &self,
+        company_id: CompanyId,
         retell_call_id: &str,
         summary: Option<&str>,
         sentiment: Option<&str>,
         recording_url: Option<&str>,
     ) -> Result<(), StoreError> {
         const SQL: &str = "UPDATE calls SET summary = COALESCE($2, summary), sentiment = COALESCE($3, sentiment),
-                recording_url = COALESCE($4, recording_url) WHERE retell_call_id = $1";
-        on_pool!(self, pool => sqlx::query(SQL).bind(retell_call_id).bind(summary).bind(sentiment).bind(recording_url).execute(pool).await.map(|r| r.rows_affected()))?;
+                recording_url = COALESCE($4, recording_url) WHERE retell_call_id = $1 AND company_id = $5";
+        on_pool!(self, pool => sqlx::query(SQL)
+            .bind(retell_call_id)
+            .bind(summary)
+            .bind(sentiment)
+            .bind(recording_url)
+            .bind(company_id)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
         Ok(())
     }
 

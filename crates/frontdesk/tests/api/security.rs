@@ -210,6 +210,24 @@ async fn another_company_cannot_release_a_hold_by_naming_its_call_id() {
     assert_eq!(own.json()["success"], true, "{}", own.text);
 }
 
+// 6b. A call's row is one company's: another company naming its id reads nothing of it.
+#[tokio::test]
+async fn another_company_cannot_read_the_day_a_call_spoke_about() {
+    let app = TestApp::spawn().await;
+    let asked = json!({"service": "Herrenhaarschnitt", "date": "Donnerstag"});
+    let salon = call_as(&app, "check_availability", asked, ("call_shared_day", CALLER, SALON), API_KEY).await.json();
+    assert_eq!(salon["success"], true, "{salon}");
+    // The practice's agent (English) names the same call id: "the next day" has no day before.
+    let next = json!({"date": "the next day"});
+    let other = call_as(&app, "parse_date", next, ("call_shared_day", CALLER, PRACTICE), API_KEY).await.json();
+    assert_eq!(other["error"], "invalid_date", "{other}");
+    // The salon's own call still counts from its Thursday.
+    let after = json!({"datum": "am Tag danach"});
+    let own = call_as(&app, "parse_date", after, ("call_shared_day", CALLER, SALON), API_KEY).await.json();
+    assert_eq!(own["success"], true, "{own}");
+    assert_eq!(own["weekday"], "Freitag", "{own}");
+}
+
 // 7. One call books at most 2, one number holds at most 4 upcoming appointments (defaults).
 #[tokio::test]
 async fn one_call_and_one_number_cannot_book_a_whole_day() {

@@ -125,11 +125,28 @@ on_both_backends!(calls_are_unique_by_retell_id, |store| {
         status: "ongoing".into(),
         started_at: monday_morning(),
     };
-    let first = store.upsert_call(&call).await.unwrap();
+    let first = store.upsert_call(&call).await.unwrap().unwrap();
     let again = store.upsert_call(&CallRecord { agent_id: Some("agent_x".into()), ..call.clone() }).await.unwrap();
-    assert_eq!(first, again);
+    assert_eq!(Some(first), again);
     let (id, company, direction) = store.find_call("call_1").await.unwrap().unwrap();
     assert_eq!((id, company, direction.as_str()), (first, ctx.company.id, "inbound"));
+    // The same id from another company reaches nothing of this call: no row id, no numbers
+    // overwritten, no status or analysis written.
+    let other = branches.iter().find(|b| b.company.id != ctx.company.id).unwrap();
+    let forged = CallRecord {
+        company_id: other.company.id,
+        branch_id: other.branch.id,
+        from_number: Some("+4915000000000".into()),
+        ..call.clone()
+    };
+    assert_eq!(store.upsert_call(&forged).await.unwrap(), None);
+    store.finish_call(other.company.id, "call_1", "ended", None, Some(1), Some("forged")).await.unwrap();
+    store.record_call_analysis(other.company.id, "call_1", Some("forged"), None, None).await.unwrap();
+    let (status, _, duration, reason) = store.call_outcome("call_1").await.unwrap().unwrap();
+    assert_eq!((status.as_str(), duration, reason), ("ongoing", None, None));
+    store.finish_call(ctx.company.id, "call_1", "ended", None, Some(60_000), Some("user_hangup")).await.unwrap();
+    let (status, _, duration, _) = store.call_outcome("call_1").await.unwrap().unwrap();
+    assert_eq!((status.as_str(), duration), ("ended", Some(60_000)));
 });
 
 on_both_backends!(customers_are_unique_per_company_and_phone, |store| {
@@ -371,8 +388,8 @@ on_both_backends!(a_person_is_merged_erased_and_their_old_calls_expire_on_either
         status: "ended".into(),
         started_at: monday_morning(),
     };
-    let call_row = store.upsert_call(&call).await.unwrap();
-    store.record_call_analysis("call_anna", Some("Anna Schmidt bucht."), Some("Positive"), Some("https://r.example/a.wav")).await.unwrap();
+    let call_row = store.upsert_call(&call).await.unwrap().unwrap();
+    store.record_call_analysis(company, "call_anna", Some("Anna Schmidt bucht."), Some("Positive"), Some("https://r.example/a.wav")).await.unwrap();
     let start = monday_morning() + Duration::hours(26);
     let new = NewAppointment {
         idempotency_key: "anna:1".into(),
