@@ -583,6 +583,37 @@ impl Grammar<'_> {
             || month(self.word(k)).is_some()
     }
 
+    /// "der erste Montag im Dezember", "am letzten Freitag des Monats", "the second Wednesday of
+    /// next month", "der letzte Tag im Oktober": a counted weekday (or day) of a month. Without a
+    /// month it is not this rule's ("letzten Freitag" is past, "am ersten" a day of the month).
+    pub(super) fn nth_of_month(&self, i: usize) -> Option<(usize, Vec<Fact>)> {
+        let token = self.tokens.get(i)?;
+        let nth = match token.word.as_str() {
+            "letzte" | "letzten" | "letzter" | "letztem" | "last" => -1,
+            _ => i8::try_from(token.ordinal.filter(|n| (1..=5).contains(n))?).ok()?,
+        };
+        let next = self.tokens.get(i + 1)?;
+        let weekday = match next.word.as_str() {
+            "tag" | "day" => None,
+            word => Some(weekday(word, next.dotted, self.language)?),
+        };
+        let mut k = i + 2;
+        while self.is(k, &["im", "in", "of", "des", "the"]) {
+            k += 1;
+        }
+        let fact = |month| vec![Fact::NthOfMonth { nth, weekday, month }];
+        let next_month = phrases!["naechsten monats", "naechsten monat", "kommenden monats", "kommenden monat", "next month"];
+        if let Some(n) = self.any_phrase(k, next_month) {
+            return Some((k + n - i, fact(MonthRef::Relative(1))));
+        }
+        let this_month = phrases!["dieses monats", "diesen monats", "diesem monat", "monats", "this month", "month"];
+        if let Some(n) = self.any_phrase(k, this_month) {
+            return Some((k + n - i, fact(MonthRef::Relative(0))));
+        }
+        let named = month(self.word(k))?;
+        Some((k + 1 - i, fact(MonthRef::Named(named))))
+    }
+
     /// Weekdays with their qualifiers: "nächsten Dienstag", "übernächsten Freitag", "this Friday",
     /// "Montag in einer Woche", "Monday week", "a week on Monday".
     pub(super) fn weekday(&self, i: usize) -> Option<(usize, Vec<Fact>)> {

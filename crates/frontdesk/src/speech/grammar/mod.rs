@@ -137,6 +137,9 @@ pub enum Fact {
     Instant(DateTime<FixedOffset>),
     /// A named day, its next occurrence.
     Named(NamedDay),
+    /// "der erste Montag im Dezember", "the last Friday of the month", "der letzte Tag im Oktober":
+    /// the `nth` weekday of a month (or its `nth` day, with no weekday), from its end when negative.
+    NthOfMonth { nth: i8, weekday: Option<Weekday>, month: MonthRef },
     /// A weekday.
     Weekday(Weekday, WeekdayMode),
     /// A calendar week relative to this one, or a part of it.
@@ -198,6 +201,7 @@ impl Fact {
                 | Self::AfterEarlier(_)
                 | Self::Instant(_)
                 | Self::Named(_)
+                | Self::NthOfMonth { .. }
                 | Self::Weekday(..)
                 | Self::Week(..)
                 | Self::Weekend(_)
@@ -324,8 +328,9 @@ impl<'a> Grammar<'a> {
     /// The rules, most specific first.
     fn rule(&self, i: usize) -> Result<Option<Reading>, Impossible> {
         // Order matters: "viertel nach vier" must be a clock time before "nach" is a bound, and a
-        // weekday after "nächsten" before "nächste Woche" is a week.
-        let rules: [Rule; 15] = [
+        // weekday after "nächsten" before "nächste Woche" is a week; "letzten Freitag im Dezember" is
+        // a Friday of December before "letzten Freitag" is past.
+        let rules: [Rule; 16] = [
             |g, i| Ok(g.earliest(i)),
             |g, i| g.iso(i),
             |g, i| g.numeric_date(i),
@@ -333,6 +338,7 @@ impl<'a> Grammar<'a> {
             |g, i| Ok(g.named_day(i)),
             |g, i| Ok(g.relative(i)),
             |g, i| Ok(g.week_or_month(i)),
+            |g, i| Ok(g.nth_of_month(i)),
             |g, i| Ok(g.weekday(i)),
             |g, i| g.bounds(i),
             |g, i| g.clock_rule(i),

@@ -110,6 +110,7 @@ fn days_named(facts: &[Fact], today: NaiveDate) -> Result<Option<Days>, DateProb
             }
             Fact::Exact(date) => Some(*date),
             Fact::Named(named) => Some(named_day(*named, today)),
+            Fact::NthOfMonth { nth, weekday, month } => Some(nth_of_month(*nth, *weekday, *month, today)?),
             _ => None,
         };
         dates.extend(date);
@@ -156,6 +157,42 @@ fn days_named(facts: &[Fact], today: NaiveDate) -> Result<Option<Days>, DateProb
             Ok(Some(Days { first: date, last: date, said: true }))
         }
         (None, None) => Ok(None),
+    }
+}
+
+/// The `nth` weekday (or day) of a month, from its end when negative. A named month is the next
+/// one in which that day has not passed ("der erste Montag im November" late in November: next
+/// year's); "dieses Monats" is this month only, so a day already past there is past.
+fn nth_of_month(nth: i8, weekday: Option<Weekday>, month: MonthRef, today: NaiveDate) -> Result<NaiveDate, DateProblem> {
+    let this_month = today.with_day(1).ok_or(DateProblem::Impossible)?;
+    let candidates: Vec<NaiveDate> = match month {
+        MonthRef::Relative(offset) => {
+            let months = u32::try_from(offset).map_err(|_| DateProblem::Past)?;
+            vec![this_month.checked_add_months(Months::new(months)).ok_or(DateProblem::Impossible)?]
+        }
+        MonthRef::Named(named) => (0..=1)
+            .filter_map(|years| NaiveDate::from_ymd_opt(today.year() + years, named, 1))
+            .filter(|first| *first >= this_month)
+            .collect(),
+    };
+    for first in candidates {
+        // "der fünfte Montag im Februar" when February has four: no such day, said so
+        let date = counted_day(nth, weekday, first).ok_or(DateProblem::Impossible)?;
+        if date >= today {
+            return Ok(date);
+        }
+    }
+    Err(DateProblem::Past)
+}
+
+/// The `nth` day of the month starting at `first` that is a `weekday` (any day without one),
+/// counted from the month's end when `nth` is negative.
+fn counted_day(nth: i8, weekday: Option<Weekday>, first: NaiveDate) -> Option<NaiveDate> {
+    let next_month = first.checked_add_months(Months::new(1))?;
+    let mut days = first.iter_days().take_while(|d| *d < next_month).filter(|d| weekday.is_none_or(|w| d.weekday() == w));
+    match usize::try_from(nth) {
+        Ok(n) if n > 0 => days.nth(n - 1),
+        _ => days.last(),
     }
 }
 
