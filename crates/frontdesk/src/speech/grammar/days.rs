@@ -504,6 +504,11 @@ impl Grammar<'_> {
         if let Some(n) = self.any_phrase(i, phrases!["the week after next", "week after next"]) {
             return Some((n, vec![Fact::Week(2, Section::Whole)]));
         }
+        // the date that follows names the week
+        let week_of = phrases!["the week of", "week of", "die woche vom", "der woche vom", "woche vom"];
+        if let Some(n) = self.any_phrase(i, week_of).filter(|n| self.day_follows(i + n)) {
+            return Some((n, vec![Fact::WeekOf]));
+        }
         if section != Section::Whole {
             k += 1;
         }

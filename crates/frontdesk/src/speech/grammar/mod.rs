@@ -144,6 +144,8 @@ pub enum Fact {
     Weekday(Weekday, WeekdayMode),
     /// A calendar week relative to this one, or a part of it.
     Week(i64, Section),
+    /// "die Woche vom 14. Dezember", "the week of December 14th": the whole week of the date said.
+    WeekOf,
     /// A weekend relative to this one.
     Weekend(i64),
     /// A month, or a part of it.

@@ -19,7 +19,19 @@ pub(super) fn resolve_days(facts: &[Fact], today: NaiveDate) -> Result<Option<Da
         None => days_named(facts, today)?,
     };
     // "zwei Tage nach Freitag": the day named, later.
-    Ok(days.map(|d| Days { first: d.first + Duration::days(shift), last: d.last + Duration::days(shift), said: d.said }))
+    let days = days.map(|d| Days { first: d.first + Duration::days(shift), last: d.last + Duration::days(shift), said: d.said });
+    match days {
+        // "die Woche vom 14. Dezember": that day's week, Monday to Sunday, from today on; a Sunday
+        // names the week it begins ("the week of October 6th", a Sunday: the 7th to the 13th)
+        Some(day) if facts.contains(&Fact::WeekOf) => {
+            if day.first != day.last {
+                return Err(DateProblem::Conflicting);
+            }
+            let monday = monday_of(day.first + Duration::days(i64::from(day.first.weekday() == Weekday::Sun)));
+            Ok(Some(Days { first: monday.max(today), last: monday + Duration::days(6), said: true }))
+        }
+        days => Ok(days),
+    }
 }
 
 /// The span from the days `left` names to those `right` names. What one side says of the week or
