@@ -602,19 +602,12 @@ impl Grammar<'_> {
             "tag" | "day" => None,
             word => Some(weekday(word, next.dotted, self.language)?),
         };
-        let mut k = i + 2;
-        while self.is(k, &["im", "in", "of", "des", "the"]) {
-            k += 1;
-        }
         let fact = |month| vec![Fact::NthOfMonth { nth, weekday, month }];
-        let next_month = phrases!["naechsten monats", "naechsten monat", "kommenden monats", "kommenden monat", "next month"];
-        if let Some(n) = self.any_phrase(k, next_month) {
-            return Some((k + n - i, fact(MonthRef::Relative(1))));
+        if let Some((month, n)) = self.relative_month(i + 2) {
+            return Some((2 + n, fact(month)));
         }
-        let this_month = phrases!["dieses monats", "diesen monats", "diesem monat", "monats", "this month", "month"];
-        if let Some(n) = self.any_phrase(k, this_month) {
-            return Some((k + n - i, fact(MonthRef::Relative(0))));
-        }
+        // "im Dezember", "of December"
+        let k = (i + 2..).find(|&j| !self.is(j, &["im", "in", "of", "des", "the"]))?;
         let named = month(self.word(k))?;
         Some((k + 1 - i, fact(MonthRef::Named(named))))
     }
@@ -686,22 +679,28 @@ impl Grammar<'_> {
             return None;
         }
         // "am 15. nächsten Monats", "the 3rd of next month"
-        let mut used = first_used;
-        let mut month_ref = None;
-        if let Some(n) = self.any_phrase(
-            i + used,
-            phrases!["naechsten monats", "des naechsten monats", "kommenden monats", "of next month", "next month"],
-        ) {
-            month_ref = Some(MonthRef::Relative(1));
-            used += n;
-        } else if let Some(n) = self.any_phrase(
-            i + used,
-            phrases!["dieses monats", "des monats", "of this month", "this month", "of the month"],
-        ) {
-            month_ref = Some(MonthRef::Relative(0));
-            used += n;
+        match self.relative_month(i + first_used) {
+            Some((month, n)) => Some((first_used + n, vec![Fact::DayOfMonth(day, Some(month))])),
+            None => Some((first_used, vec![Fact::DayOfMonth(day, None)])),
         }
-        Some((used, vec![Fact::DayOfMonth(day, month_ref)]))
+    }
+
+    /// A month named by its distance from this one after a day said of it: "nächsten Monats",
+    /// "des nächsten Monats", "of next month", "dieses Monats", "des Monats", "of the month" — the
+    /// month and the tokens used. A bare "Monat(s)"/"month" counts only after an article.
+    fn relative_month(&self, k: usize) -> Option<(MonthRef, usize)> {
+        let articles = (k..).take_while(|&j| self.is(j, &["im", "in", "of", "des", "the"])).count();
+        let at = k + articles;
+        let next = phrases!["naechsten monats", "naechsten monat", "kommenden monats", "kommenden monat", "next month"];
+        if let Some(n) = self.any_phrase(at, next) {
+            return Some((MonthRef::Relative(1), articles + n));
+        }
+        let this = phrases!["dieses monats", "diesen monats", "diesem monat", "this month"];
+        if let Some(n) = self.any_phrase(at, this) {
+            return Some((MonthRef::Relative(0), articles + n));
+        }
+        let bare = self.any_phrase(at, phrases!["monats", "month"]).filter(|_| articles > 0)?;
+        Some((MonthRef::Relative(0), articles + bare))
     }
 }
 
