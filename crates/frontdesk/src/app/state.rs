@@ -198,3 +198,19 @@ impl AppState {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_recorded_call_is_found_by_its_borrowed_key_and_only_for_its_company() {
+        // The borrowed key must hash as the owned one does, or every question of a call would
+        // miss the memo and write the call's row again.
+        let recorded = quick_cache::sync::Cache::with_weighter(16, RECORDED_CALLS_BYTES, RecordedCallWeight);
+        recorded.insert((CompanyId(1), "call_a".to_string()), 7);
+        assert_eq!(recorded.get(&CallKey(CompanyId(1), "call_a")), Some(7));
+        assert_eq!(recorded.get(&CallKey(CompanyId(2), "call_a")), None);
+        assert_eq!(recorded.get(&CallKey(CompanyId(1), "call_b")), None);
+    }
+}
