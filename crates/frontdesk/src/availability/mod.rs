@@ -5,10 +5,12 @@ pub mod alternatives;
 mod bus;
 mod cache;
 mod chain;
+mod current;
 mod presence;
 mod window;
 
 pub use bus::InvalidationBus;
+pub use current::BranchLookup;
 pub use presence::{away_between, Presence};
 pub use cache::{CacheSettings, Fetch, Fetcher, Freshness, Refresh, WindowCache};
 pub use window::{block_of, block_range, Window, WindowKey, WINDOW_DAYS};
@@ -18,6 +20,7 @@ use crate::calendar::{CalendarError, Calendars, Slot, SlotQuery};
 use crate::clock::Clock;
 use crate::domain::{BranchContext, CalendarKind, Company, Secret, Service, ServiceId, StaffId};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use current::CurrentBranches;
 use std::sync::Arc;
 
 /// Slots read for a question, and how they were read.
@@ -81,6 +84,7 @@ pub struct Availability {
     bus: Option<InvalidationBus>,
     clock: Arc<dyn Clock>,
     default_calcom_key: Option<Secret>,
+    current: CurrentBranches,
 }
 
 impl Availability {
@@ -92,7 +96,14 @@ impl Availability {
         clock: Arc<dyn Clock>,
         default_calcom_key: Option<Secret>,
     ) -> Self {
-        Self { calendars, cache, bus, clock, default_calcom_key }
+        Self { calendars, cache, bus, clock, default_calcom_key, current: CurrentBranches::default() }
+    }
+
+    /// Window fetches read the branch's settings through `lookup` when they run (the live
+    /// directory's current copy), so a fetch started around a settings change never stores
+    /// windows of the old settings.
+    pub fn follow_directory(&self, lookup: BranchLookup) {
+        self.current.follow(lookup);
     }
 
     /// The window cache's size now: (bytes as weighed for its bound, windows); `None` without a cache.
@@ -145,11 +156,14 @@ impl Availability {
         staff: Option<StaffId>,
         key: &WindowKey,
     ) -> Fetcher {
-        let (tenant, calendars, clock) = (tenant.clone(), self.calendars.clone(), self.clock.clone());
-        let key = key.clone();
+        let (seen, calendars, clock) = (tenant.clone(), self.calendars.clone(), self.clock.clone());
+        let (key, current) = (key.clone(), self.current.clone());
         Arc::new(move || {
-            let (tenant, calendars, clock, key) = (tenant.clone(), calendars.clone(), clock.clone(), key.clone());
+            let (seen, calendars, clock, key) = (seen.clone(), calendars.clone(), clock.clone(), key.clone());
+            let current = current.clone();
             Box::pin(async move {
+                // the settings as they are now, not as the request that started the fetch saw them
+                let tenant = current.of(&seen).ok_or(CalendarError::NotFound)?;
                 let service = tenant.branch.service(service).ok_or(CalendarError::NotFound)?;
                 let (from, to) = key.range(clock.now());
                 let provider = calendars.for_company(&tenant.company)?;
@@ -383,5 +397,83 @@ impl Availability {
     /// The calendars behind the engine.
     pub fn calendars(&self) -> &Calendars {
         &self.calendars
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::fixtures::{hours, tenant, utc};
+    use crate::calendar::CalendarProvider;
+    use crate::clock::ManualClock;
+    use arc_swap::ArcSwap;
+    use futures_util::future::BoxFuture;
+
+    /// A calendar whose one free slot starts as many minutes after the window's start as the
+    /// service lasts: the window shows which settings it was fetched with.
+    #[derive(Debug)]
+    struct TellsSettings;
+
+    impl CalendarProvider for TellsSettings {
+        fn name(&self) -> &'static str {
+            "tells"
+        }
+
+        fn free_slots<'a>(&'a self, query: SlotQuery<'a>) -> BoxFuture<'a, Result<Vec<Slot>, CalendarError>> {
+            let start = query.from + Duration::minutes(query.service.duration_minutes.into());
+            Box::pin(async move { Ok(vec![Slot { start, end: start + Duration::minutes(5), staff: vec![] }]) })
+        }
+    }
+
+    /// An engine with windows over [`TellsSettings`], its clock standing at a Monday morning.
+    fn engine() -> (DateTime<Utc>, Availability) {
+        let now = utc(2026, 12, 7, 8, 0);
+        let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(now));
+        let settings = CacheSettings {
+            ttl: Duration::minutes(5),
+            read_wait: std::time::Duration::from_secs(1),
+            max_bytes: 1 << 20,
+        };
+        let cache = WindowCache::new(settings, clock.clone());
+        (now, Availability::new(Calendars::single(Arc::new(TellsSettings)), Some(cache), None, clock, None))
+    }
+
+    fn branch(minutes: u32) -> Arc<BranchContext> {
+        let service = Service::plain(ServiceId(7), "Schnitt", minutes);
+        Arc::new(tenant(chrono_tz::Europe::Berlin, hours("mon", "09:00-18:00"), vec![service], vec![]))
+    }
+
+    /// The flake of `console::a_settings_change_and_a_reload_reach_every_instance`, made
+    /// deterministic: a request resolves its branch, the settings change (directory swapped,
+    /// windows evicted), and only then does the request's read miss and fetch.
+    #[tokio::test]
+    async fn a_fetch_after_a_settings_change_uses_the_new_settings_whoever_started_it() {
+        let (now, engine) = engine();
+        let (before, after) = (branch(30), branch(45));
+        let directory = Arc::new(ArcSwap::new(before.clone()));
+        let live = directory.clone();
+        engine.follow_directory(Arc::new(move |id| Some(live.load_full()).filter(|b| b.branch.id == id)));
+
+        // the request saw `before`; the change lands before its read
+        directory.store(after.clone());
+        engine.evict_branch(&before);
+        engine.evict_branch(&after);
+        let late = engine.slots_from(&before, &before.branch.services[0], None, now, now + Duration::days(1)).await;
+        assert_eq!(late.unwrap().slots[0].start, now + Duration::minutes(45), "fetched with the old settings");
+
+        // and every later question reads the new settings' window
+        let next = engine.slots_from(&after, &after.branch.services[0], None, now, now + Duration::days(1)).await;
+        let next = next.unwrap();
+        assert_eq!(next.freshness, Some(Freshness::Hit));
+        assert_eq!(next.slots[0].start, now + Duration::minutes(45));
+    }
+
+    #[tokio::test]
+    async fn a_deleted_branch_is_not_fetched() {
+        let (now, engine) = engine();
+        engine.follow_directory(Arc::new(|_| None));
+        let gone = branch(30);
+        let read = engine.slots_from(&gone, &gone.branch.services[0], None, now, now + Duration::days(1)).await;
+        assert!(matches!(read, Err(CalendarError::NotFound)), "{read:?}");
     }
 }

@@ -3,6 +3,9 @@
 
 pub mod calcom;
 mod grid;
+/// Branches and questions for tests.
+#[cfg(test)]
+pub(crate) use grid::fixtures;
 mod local;
 
 pub use grid::{free_slots, instants as day_range, Plan, SlotQuestion, GRID_MINUTES};

@@ -26,7 +26,7 @@ pub struct LiveTenants(Arc<Inner>);
 
 #[derive(Debug)]
 struct Inner {
-    directory: ArcSwap<TenantDirectory>,
+    directory: Arc<ArcSwap<TenantDirectory>>,
     store: Store,
     availability: Availability,
     broadcast: Option<Broadcast>,
@@ -42,8 +42,11 @@ impl LiveTenants {
         availability: Availability,
         broadcast: Option<Broadcast>,
     ) -> Self {
+        let directory = Arc::new(ArcSwap::from_pointee(directory));
+        let current = directory.clone();
+        availability.follow_directory(Arc::new(move |id| current.load().branch(id).cloned()));
         Self(Arc::new(Inner {
-            directory: ArcSwap::from_pointee(directory),
+            directory,
             store,
             availability,
             broadcast,

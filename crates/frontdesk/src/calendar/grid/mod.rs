@@ -7,7 +7,7 @@
 mod occupancy;
 mod plan;
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 #[cfg(test)]
 mod properties;
 
