@@ -37,12 +37,23 @@ macro_rules! upsert_branch {
             .await?;
         sqlx::query("DELETE FROM phone_numbers WHERE branch_id = $1").bind(branch_id).execute(&mut *$tx).await?;
         for number in &branch.phone_numbers {
-            sqlx::query("INSERT INTO phone_numbers (branch_id, number) VALUES ($1, $2)
-                         ON CONFLICT (number) DO UPDATE SET branch_id = excluded.branch_id")
+            // A number moves to the branch that names it, except away from a company managed
+            // through the API: the file seeds, it does not take an API company's number (the
+            // API's own writes check numbers first and answer 409).
+            let placed = sqlx::query(
+                "INSERT INTO phone_numbers (branch_id, number) VALUES ($1, $2)
+                 ON CONFLICT (number) DO UPDATE SET branch_id = excluded.branch_id
+                 WHERE phone_numbers.branch_id NOT IN (SELECT b.id FROM branches b JOIN companies c ON c.id = b.company_id
+                                                       WHERE c.api_managed_at IS NOT NULL AND c.id <> $3)")
                 .bind(branch_id)
                 .bind(number.as_str())
+                .bind(company_id)
                 .execute(&mut *$tx)
                 .await?;
+            if placed.rows_affected() == 0 {
+                tracing::warn!(branch = %branch.name, number = %number.masked(),
+                    "number kept by a company managed through the API; not given to this branch");
+            }
         }
         sqlx::query("UPDATE services SET active = $2 WHERE branch_id = $1").bind(branch_id).bind(false).execute(&mut *$tx).await?;
         let mut service_ids = HashMap::new();
