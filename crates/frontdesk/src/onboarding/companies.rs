@@ -2,6 +2,7 @@
 //! by the file's rules (and, on Cal.com, against the event types that really exist), written in
 //! one transaction, and applied at once on every instance.
 
+use super::invites::{Invited, PreparedLogin};
 use super::{merge_patch, retell, OnboardingError};
 use crate::app::AppState;
 use crate::domain::{BranchId, CalendarKind, CompanyId, Secret};
@@ -14,14 +15,38 @@ fn draft<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, OnboardingErr
 
 /// Creates a company (with the branches its body lists); returns its id and its branches' ids.
 pub async fn create_company(state: &AppState, body: &[u8]) -> Result<(CompanyId, Vec<BranchId>), OnboardingError> {
+    let (id, branches, _) = create(state, body, None).await?;
+    Ok((id, branches))
+}
+
+/// Creates a company and its owner's login (the console's "new business" form) in one
+/// transaction: a refused login leaves no company behind, a refused company no login.
+pub async fn create_company_with_owner(
+    state: &AppState,
+    body: &[u8],
+    owner: &[u8],
+) -> Result<(CompanyId, Vec<BranchId>, Invited), OnboardingError> {
+    let (id, branches, invited) = create(state, body, Some(owner)).await?;
+    Ok((id, branches, invited.ok_or_else(|| OnboardingError::Invalid("owner: not created".into()))?))
+}
+
+async fn create(
+    state: &AppState,
+    body: &[u8],
+    owner: Option<&[u8]>,
+) -> Result<(CompanyId, Vec<BranchId>, Option<Invited>), OnboardingError> {
     let draft: CompanyDraft = draft(body)?;
     let spec = draft.validate().map_err(OnboardingError::Invalid)?;
+    let owner = owner.map(|body| PreparedLogin::read(state, spec.language.code(), body)).transpose()?;
     check_calendar(state, &spec, &spec.branches).await?;
-    let id = state.backends().store.create_company(&spec, state.now()).await?;
+    let hash = owner.as_ref().map(PreparedLogin::token_hash);
+    // no company id yet: the store gives the login the new company's inside the transaction
+    let invitation = owner.as_ref().zip(hash.as_deref()).map(|(login, hash)| login.invitation(None, hash));
+    let (id, login) = state.backends().store.create_company(&spec, invitation.as_ref(), state.now()).await?;
     state.tenants().changed(Changed::All).await?;
     let branches = state.directory().of_company(id).iter().map(|ctx| ctx.branch.id).collect();
     tracing::info!(company = id.0, "company created through the API");
-    Ok((id, branches))
+    Ok((id, branches, owner.zip(login).map(|(owner, login)| owner.invited(state, login))))
 }
 
 /// Changes a company's own keys by JSON Merge Patch (its branches have their own address).

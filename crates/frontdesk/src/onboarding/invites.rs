@@ -6,7 +6,7 @@ use crate::app::AppState;
 use crate::console::session::{random_token, token_hash};
 use crate::domain::{CompanyId, Language, NewPassword, OperatorEmail, Role};
 use crate::operators::password;
-use crate::store::NewOperator;
+use crate::store::{Invitation, NewOperator};
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 
@@ -57,36 +57,72 @@ fn staff_member(role: Role, staff: Option<&str>) -> Result<Option<String>, Onboa
     }
 }
 
+/// A login read from a request and checked, its link's token drawn: ready to be stored.
+#[derive(Debug)]
+pub struct PreparedLogin {
+    email: OperatorEmail,
+    role: Role,
+    staff: Option<String>,
+    language: Language,
+    password_hash: String,
+    token: String,
+    expires_at: DateTime<Utc>,
+}
+
+impl PreparedLogin {
+    /// Reads an invite's JSON body for a company whose language is `company_language`.
+    pub fn read(state: &AppState, company_language: &str, body: &[u8]) -> Result<Self, OnboardingError> {
+        let request: InviteRequest = serde_json::from_slice(body).map_err(|e| OnboardingError::Invalid(format!("body: {e}")))?;
+        let email = OperatorEmail::parse(&request.email).map_err(|e| OnboardingError::Invalid(format!("email {e}")))?;
+        let role = Role::parse(&request.role).map_err(|e| OnboardingError::Invalid(format!("role: {e}")))?;
+        if role == Role::Owner && request.staff.is_some() {
+            return Err(OnboardingError::Invalid("staff: only for role staff".into()));
+        }
+        let staff = staff_member(role, request.staff.as_deref())?;
+        let language = Language::parse(request.language.as_deref().unwrap_or(company_language))
+            .map_err(|e| OnboardingError::Invalid(format!("language: {e}")))?;
+        // Until the link is used the login has a password nobody knows: signing in fails exactly as
+        // with a wrong password, and takes as long.
+        let unknowable = NewPassword::parse(&random_token()).map_err(OnboardingError::Invalid)?;
+        let password_hash = password::hash(&unknowable).map_err(OnboardingError::Invalid)?;
+        let expires_at = state.now() + Duration::hours(INVITE_HOURS);
+        Ok(Self { email, role, staff, language, password_hash, token: random_token(), expires_at })
+    }
+
+    /// What the store keeps of it (the link's hash, never the token), for `company`.
+    pub fn invitation<'a>(&'a self, company: Option<CompanyId>, token_hash: &'a str) -> Invitation<'a> {
+        let login = NewOperator {
+            email: self.email.as_str(),
+            password_hash: &self.password_hash,
+            role: self.role.as_str(),
+            company_id: company,
+            staff_name: self.staff.as_deref(),
+            language: self.language.code(),
+        };
+        Invitation { login, token_hash, expires_at: self.expires_at }
+    }
+
+    /// The hash of the link's token, as stored.
+    pub fn token_hash(&self) -> String {
+        token_hash(&self.token)
+    }
+
+    /// The login as stored under `id`, with its link.
+    pub fn invited(self, state: &AppState, id: i64) -> Invited {
+        let base = state.console().public_url.as_deref().unwrap_or("").trim_end_matches('/');
+        let link = format!("{base}{WELCOME_PATH}{}", self.token);
+        Invited { id, email: self.email.as_str().to_string(), role: self.role, link, expires_at: self.expires_at }
+    }
+}
+
 /// Creates a login of `company` from a JSON body, with a one-time link to set its password.
 pub async fn invite(state: &AppState, company: CompanyId, body: &[u8]) -> Result<Invited, OnboardingError> {
-    let request: InviteRequest = serde_json::from_slice(body).map_err(|e| OnboardingError::Invalid(format!("body: {e}")))?;
     let draft = state.backends().store.company_draft(company).await?.ok_or(OnboardingError::NotFound)?;
-    let email = OperatorEmail::parse(&request.email).map_err(|e| OnboardingError::Invalid(format!("email {e}")))?;
-    let role = Role::parse(&request.role).map_err(|e| OnboardingError::Invalid(format!("role: {e}")))?;
-    if role == Role::Owner && request.staff.is_some() {
-        return Err(OnboardingError::Invalid("staff: only for role staff".into()));
-    }
-    let staff = staff_member(role, request.staff.as_deref())?;
-    let language = Language::parse(request.language.as_deref().unwrap_or(&draft.language))
-        .map_err(|e| OnboardingError::Invalid(format!("language: {e}")))?;
-    // Until the link is used the login has a password nobody knows: signing in fails exactly as
-    // with a wrong password, and takes as long.
-    let unknowable = NewPassword::parse(&random_token()).map_err(OnboardingError::Invalid)?;
-    let hash = password::hash(&unknowable).map_err(OnboardingError::Invalid)?;
-    let token = random_token();
-    let expires_at = state.now() + Duration::hours(INVITE_HOURS);
-    let new = NewOperator {
-        email: email.as_str(),
-        password_hash: &hash,
-        role: role.as_str(),
-        company_id: Some(company),
-        staff_name: staff.as_deref(),
-        language: language.code(),
-    };
-    let id = state.backends().store.invite_operator(&new, &token_hash(&token), expires_at).await?;
-    let base = state.console().public_url.as_deref().unwrap_or("").trim_end_matches('/');
+    let login = PreparedLogin::read(state, &draft.language, body)?;
+    let hash = login.token_hash();
+    let id = state.backends().store.invite_operator(&login.invitation(Some(company), &hash)).await?;
     tracing::info!(company = company.0, login = id, "login invited");
-    Ok(Invited { id, email: email.as_str().to_string(), role, link: format!("{base}{WELCOME_PATH}{token}"), expires_at })
+    Ok(login.invited(state, id))
 }
 
 /// The body of `PATCH /admin/api/companies/{id}/users/{user}`: what to change.

@@ -4,6 +4,7 @@
 
 use super::hours::hours_json;
 use super::tenants::{bind_company, closures_json, opening_hours_json, upsert_branch, COMPANY_UPSERT};
+use super::operators::{insert_invitation, Invitation};
 use super::{on_pool, BeginWrite, Store, StoreError};
 use crate::domain::{BranchId, CompanyId, Secret};
 use crate::tenants::{BranchSpec, CompanyDraft, CompanySpec};
@@ -144,8 +145,14 @@ impl Store {
         Ok(rows.into_iter().map(DraftRow::into_draft).collect())
     }
 
-    /// Creates a company with its branches, marked as managed through the API.
-    pub async fn create_company(&self, company: &CompanySpec, now: DateTime<Utc>) -> Result<CompanyId, TenantWriteError> {
+    /// Creates a company with its branches, marked as managed through the API; with `owner`, its
+    /// first login in the same transaction (a business is created whole or not at all).
+    pub async fn create_company(
+        &self,
+        company: &CompanySpec,
+        owner: Option<&Invitation<'_>>,
+        now: DateTime<Utc>,
+    ) -> Result<(CompanyId, Option<i64>), TenantWriteError> {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let taken: Option<Option<DateTime<Utc>>> =
@@ -160,8 +167,12 @@ impl Store {
                 check_free!(tx, None, branch);
                 upsert_branch!(tx, id, branch);
             }
+            let login = match owner {
+                Some(owner) => Some(insert_invitation!(tx, owner, Some(id))),
+                None => None,
+            };
             tx.commit().await?;
-            Ok(id)
+            Ok((id, login))
         })
     }
 

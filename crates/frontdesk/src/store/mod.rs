@@ -39,7 +39,7 @@ pub use customers::{Customer, CustomerNote, CustomerSearch, CustomerSummary};
 pub use digest::{DigestFigures, DigestTarget};
 pub use feeds::FeedScope;
 pub use holds::{HoldProbe, HoldRow};
-pub use operators::{NewOperator, OperatorRow, SessionRow};
+pub use operators::{Invitation, NewOperator, OperatorRow, SessionRow};
 pub use privacy::CustomerRecord;
 pub use provisions::RetellProvision;
 pub use sms::{CompanySms, SentSms};

@@ -40,6 +40,42 @@ pub struct NewOperator<'a> {
     pub language: &'a str,
 }
 
+/// A login made without a password, with the hash of its one-time link to set one.
+#[derive(Debug, Clone)]
+pub struct Invitation<'a> {
+    /// The login.
+    pub login: NewOperator<'a>,
+    /// Hash of the link's token (the token itself is never stored).
+    pub token_hash: &'a str,
+    /// Until when the link works.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Inserts an [`Invitation`]'s login (of company `$company`) and link inside the transaction `$tx`;
+/// a login with the same e-mail is a conflict. Evaluates to the login's id. Shared by an invite
+/// and by a company created with its owner, so that both leave the same rows.
+macro_rules! insert_invitation {
+    ($tx:ident, $invitation:expr, $company:expr) => {{
+        let invitation: &Invitation<'_> = $invitation;
+        let company: Option<CompanyId> = $company;
+        let new = &invitation.login;
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM operators WHERE email = $1").bind(new.email).fetch_optional(&mut *$tx).await?;
+        if taken.is_some() {
+            return Err(super::TenantWriteError::Conflict(format!("a login with the e-mail {} exists", new.email)));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO operators (email, password_hash, role, company_id, staff_name, language, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+            .bind(new.email).bind(new.password_hash).bind(new.role).bind(company).bind(new.staff_name).bind(new.language)
+            .bind(Utc::now())
+            .fetch_one(&mut *$tx).await?;
+        sqlx::query("INSERT INTO operator_invites (token_hash, operator_id, expires_at) VALUES ($1, $2, $3)")
+            .bind(invitation.token_hash).bind(id).bind(invitation.expires_at).execute(&mut *$tx).await?;
+        id
+    }};
+}
+pub(super) use insert_invitation;
+
 /// A live session with its login.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SessionRow {
@@ -165,26 +201,10 @@ impl Store {
 
     /// Creates a login that has no password yet, with a one-time link (`token_hash`) to set it;
     /// an e-mail that already signs in is refused, not taken over.
-    pub async fn invite_operator(
-        &self,
-        new: &NewOperator<'_>,
-        token_hash: &str,
-        expires_at: DateTime<Utc>,
-    ) -> Result<i64, super::TenantWriteError> {
+    pub async fn invite_operator(&self, invitation: &Invitation<'_>) -> Result<i64, super::TenantWriteError> {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM operators WHERE email = $1").bind(new.email).fetch_optional(&mut *tx).await?;
-            if taken.is_some() {
-                return Err(super::TenantWriteError::Conflict(format!("a login with the e-mail {} exists", new.email)));
-            }
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO operators (email, password_hash, role, company_id, staff_name, language, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
-                .bind(new.email).bind(new.password_hash).bind(new.role).bind(new.company_id).bind(new.staff_name).bind(new.language)
-                .bind(Utc::now())
-                .fetch_one(&mut *tx).await?;
-            sqlx::query("INSERT INTO operator_invites (token_hash, operator_id, expires_at) VALUES ($1, $2, $3)")
-                .bind(token_hash).bind(id).bind(expires_at).execute(&mut *tx).await?;
+            let id = insert_invitation!(tx, invitation, invitation.login.company_id);
             tx.commit().await?;
             Ok(id)
         })

@@ -6,7 +6,7 @@ use super::layout::{page, Frame, Nav};
 use super::{not_found, refused_form, PageOperator};
 use crate::app::AppState;
 use crate::domain::{Language, OperatorEmail, PhoneNumber};
-use crate::onboarding::{companies, invites};
+use crate::onboarding::companies;
 use crate::speech::{word, OnboardingWord};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -107,14 +107,11 @@ pub async fn create(State(state): State<AppState>, PageOperator(op): PageOperato
         "branches": [{"name": branch, "phone_numbers": [number.as_str()],
                       "opening_hours": {"mon": weekdays, "tue": weekdays, "wed": weekdays, "thu": weekdays, "fri": weekdays}}],
     });
-    let created = companies::create_company(&state, body.to_string().as_bytes()).await;
-    let (company, _) = match created {
-        Ok(created) => created,
-        Err(error) => return refuse(&mut frame, format!("{}{error}", word(l, OnboardingWord::NotCreated))),
-    };
     let invite = json!({"email": owner.as_str(), "role": "owner", "language": language}).to_string();
-    let invited = match invites::invite(&state, company, invite.as_bytes()).await {
-        Ok(invited) => invited,
+    // the company and its owner's login in one transaction: nothing half-created
+    let created = companies::create_company_with_owner(&state, body.to_string().as_bytes(), invite.as_bytes()).await;
+    let (company, _, invited) = match created {
+        Ok(created) => created,
         Err(error) => return refuse(&mut frame, format!("{}{error}", word(l, OnboardingWord::NotCreated))),
     };
     tracing::info!(company = company.0, by = %op.email, "business created in the console");
