@@ -225,7 +225,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::RetellTools { base_url, branch, tenants } => {
             let base_url = public_url(base_url)?;
             let audience = match branch {
-                None => crate::functions::ToolsFor { language: crate::domain::Language::default(), services: None },
+                None => crate::functions::ToolsFor { language: crate::domain::Language::default(), services: None, staff: None },
                 Some(name) => tools_for_branch(&tenants, &name)?,
             };
             print_json(&crate::functions::retell_tools(&base_url, &audience))
@@ -322,6 +322,7 @@ fn tools_for_branch(tenants: &std::path::Path, name: &str) -> anyhow::Result<cra
         [(company, branch)] => Ok(crate::functions::ToolsFor {
             language: company.language,
             services: Some(branch.services.iter().map(|s| s.name.clone()).collect()),
+            staff: Some(branch.staff.iter().map(|s| s.name.clone()).collect()),
         }),
         [] => anyhow::bail!("no branch {name:?} in {}", tenants.display()),
         _ => anyhow::bail!("several companies have a branch {name:?}: name it as \"Company/Branch\""),

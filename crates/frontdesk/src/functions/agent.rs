@@ -47,7 +47,7 @@ mod tests {
 
     #[test]
     fn an_agent_has_a_prompt_tools_and_every_url() {
-        let audience = ToolsFor { language: Language::De, services: Some(vec!["Herrenhaarschnitt".into()]) };
+        let audience = ToolsFor { language: Language::De, services: Some(vec!["Herrenhaarschnitt".into()]), staff: None };
         let agent = retell_agent("https://fd.example/", "Innenstadt", &audience);
         let prompt = agent["retell_llm"]["general_prompt"].as_str().unwrap();
         for variable in

@@ -14,6 +14,20 @@ pub struct ToolsFor {
     pub language: Language,
     /// The branch's service names, when the tools are for one branch.
     pub services: Option<Vec<String>>,
+    /// The branch's staff names, when the tools are for one branch: named in `staff`'s
+    /// description (not an enum: a caller asking for somebody who left is told so, not ignored).
+    pub staff: Option<Vec<String>>,
+}
+
+impl ToolsFor {
+    /// The tools of one branch: its company's language, its services and its team.
+    pub fn of_branch(ctx: &crate::domain::BranchContext) -> Self {
+        Self {
+            language: ctx.company.language,
+            services: Some(ctx.branch.services.iter().map(|s| s.name.clone()).collect()),
+            staff: Some(ctx.branch.staff.iter().map(|s| s.name.clone()).collect()),
+        }
+    }
 }
 
 /// What the agent says while a write runs (a calendar write can take a second or more); reads
@@ -163,6 +177,9 @@ pub fn retell_tools(base_url: &str, audience: &ToolsFor) -> Value {
                         ("services", Some(services)) => schema["items"]["enum"] = json!(services),
                         _ => {}
                     }
+                    if let ("staff", Some(team)) = (*name, audience.staff.as_ref().filter(|team| !team.is_empty())) {
+                        schema["description"] = json!(format!("{text} The team: {}.", team.join(", ")));
+                    }
                     (name.to_string(), schema)
                 })
                 .collect();
@@ -196,7 +213,7 @@ mod tests {
 
     #[test]
     fn every_function_has_one_definition_pointing_at_its_endpoint() {
-        let tools = retell_tools("https://frontdesk.example/", &ToolsFor { language: Language::De, services: None });
+        let tools = retell_tools("https://frontdesk.example/", &ToolsFor { language: Language::De, services: None, staff: None });
         let tools = tools.as_array().unwrap();
         assert_eq!(tools.len(), 19);
         let check = tools.iter().find(|t| t["name"] == "check_availability").unwrap();
@@ -205,8 +222,12 @@ mod tests {
     }
 
     #[test]
-    fn writes_speak_while_they_run_and_a_branch_names_its_services() {
-        let audience = ToolsFor { language: Language::En, services: Some(vec!["Check-up".into(), "Hygiene".into()]) };
+    fn writes_speak_while_they_run_and_a_branch_names_its_services_and_team() {
+        let audience = ToolsFor {
+            language: Language::En,
+            services: Some(vec!["Check-up".into(), "Hygiene".into()]),
+            staff: Some(vec!["Dr. Amy Lee".into()]),
+        };
         let tools = retell_tools("https://x", &audience);
         let by_name = |name: &str| tools.as_array().unwrap().iter().find(|t| t["name"] == name).unwrap().clone();
         for write in [
@@ -227,5 +248,8 @@ mod tests {
             by_name("check_availability")["parameters"]["properties"]["service"]["enum"],
             json!(["Check-up", "Hygiene"])
         );
+        let staff = &by_name("check_availability")["parameters"]["properties"]["staff"];
+        assert_eq!(staff["description"], "A staff member the caller asked for, if any. The team: Dr. Amy Lee.");
+        assert!(staff.get("enum").is_none(), "somebody who left can still be asked for");
     }
 }

@@ -76,10 +76,7 @@ impl Provisioner {
     /// The definition Retell should have of a branch: LLM, agent (without its LLM id) and the
     /// numbers' inbound settings, all under this service's URL.
     pub fn definition(&self, ctx: &BranchContext) -> Value {
-        let audience = ToolsFor {
-            language: ctx.company.language,
-            services: Some(ctx.branch.services.iter().map(|s| s.name.clone()).collect()),
-        };
+        let audience = ToolsFor::of_branch(ctx);
         let mut definition = retell_agent(&self.base_url, &format!("{} · {}", ctx.company.name, ctx.branch.name), &audience);
         definition["numbers"] = json!(ctx.branch.phone_numbers.iter().map(|n| n.as_str()).collect::<Vec<_>>());
         definition

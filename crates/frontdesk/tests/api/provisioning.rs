@@ -83,12 +83,51 @@ async fn provisioning_creates_once_then_only_updates() {
     }
     assert!(tools.contains(r#""enum":["Herrenschnitt"]"#) && !tools.contains(r#""enum":["Herrenhaarschnitt"]"#), "{tools}");
     assert_eq!((retell.sim.creates().llms, retell.sim.creates().agents), (1, 1), "updated, not created again");
+    // A new staff member too: the agent is told the team.
+    let (status, _) = admin(
+        &app,
+        Method::PATCH,
+        &format!("/admin/api/branches/{mitte}"),
+        Some(json!({"staff": [{"name": "Lea", "services": ["Herrenschnitt"]}, {"name": "Mehmet", "services": ["Herrenschnitt"]}]})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    for _ in 0..50 {
+        tools = retell.sim.llm(&llm_id).unwrap()["general_tools"].to_string();
+        if tools.contains("Lea, Mehmet") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(tools.contains("The team: Lea, Mehmet."), "{tools}");
+    // The update bodies are retell-sdk's types too.
+    keep_bodies_for_the_sdk_check(&retell);
+    for name in ["update-retell-llm", "update-agent"] {
+        assert!(sdk_check_dir().join(format!("{name}.json")).exists(), "{name} captured");
+    }
+    // A branch whose definition moved on since it was provisioned (here: an older definition
+    // recorded, as after a restart with another public URL) shows as outdated, and a run updates it.
+    let branch = frontdesk::domain::BranchId(mitte);
+    let mut record = app.store.retell_provision(branch).await.unwrap();
+    record.provisioned_digest = Some("an older definition".into());
+    app.store.save_retell_provision(branch, &record, chrono::Utc::now()).await.unwrap();
+    let (_, shown) = admin(&app, Method::GET, &format!("/admin/api/branches/{mitte}"), None).await;
+    assert_eq!(shown["retell"]["state"], "outdated", "{shown}");
+    let (status, again) = admin(&app, Method::POST, &provision, None).await;
+    assert_eq!((status, again["created"].clone()), (200, json!([])), "{again}");
+    let (_, shown) = admin(&app, Method::GET, &format!("/admin/api/branches/{mitte}"), None).await;
+    assert_eq!(shown["retell"]["state"], "provisioned", "{shown}");
+}
+
+/// Where the captured bodies go for `.ci/retell-sdk-check`.
+fn sdk_check_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("retell-provision")
 }
 
 /// Writes the bodies frontdesk really sent, for `.ci/retell-sdk-check` to type-check with
 /// retell-sdk's own TypeScript types.
 fn keep_bodies_for_the_sdk_check(retell: &RunningRetell) {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("retell-provision");
+    let dir = sdk_check_dir();
     std::fs::create_dir_all(&dir).unwrap();
     for captured in retell.sim.captured() {
         let name = captured.path.trim_start_matches('/').split('/').next().unwrap().to_string();

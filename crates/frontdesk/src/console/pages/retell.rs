@@ -58,7 +58,7 @@ async fn retell_page(state: &AppState, op: &crate::console::session::Operator, n
             }
         }
         @for (i, ctx) in branches.iter().enumerate() {
-            @let tools = retell_tools(&shown_base, &ToolsFor { language: ctx.company.language, services: Some(ctx.branch.services.iter().map(|s| s.name.clone()).collect()) });
+            @let tools = retell_tools(&shown_base, &ToolsFor::of_branch(ctx));
             section.card {
                 h2 { (ctx.company.name) " · " (ctx.branch.name) }
                 @if let Some(Some(view)) = provisioning.get(i) {
