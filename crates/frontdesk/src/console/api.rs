@@ -2,15 +2,18 @@
 //! header on writes) or `Authorization: Bearer <FRONTDESK_ADMIN_TOKEN>`.
 
 use super::actions;
-use super::error::ConsoleError;
+use super::error::{ConsoleError, Failure};
 use super::session::Operator;
 use crate::app::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::Json;
-use chrono::NaiveDate;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use crate::domain::AppointmentId;
+use crate::store::{CallbackStatus, NoticeChannel, NoticeEvent, Priority};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
 
 /// The header a session's API writes carry their CSRF token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -26,47 +29,114 @@ pub(super) fn csrf(operator: &Operator, headers: &HeaderMap) -> Result<(), Conso
 }
 
 /// `?status=open|done`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 pub struct CallbackQuery {
+    /// `open` or `done` (default: both).
     status: Option<String>,
 }
 
-/// `GET /admin/api/callbacks?status=open`.
+/// A callback as listed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CallbackView {
+    /// Id.
+    pub id: i64,
+    /// Company name.
+    pub company: String,
+    /// Branch name.
+    pub branch: Option<String>,
+    /// Caller's name.
+    pub name: Option<String>,
+    /// Number to call back.
+    pub phone: String,
+    /// What it is about.
+    pub reason: Option<String>,
+    /// When the caller would like the call.
+    pub preferred_time: Option<String>,
+    /// `low`, `normal` or `high`.
+    #[schema(value_type = String)]
+    pub priority: Priority,
+    /// `open` or `done`.
+    #[schema(value_type = String)]
+    pub status: CallbackStatus,
+    /// Asked for at.
+    pub created_at: DateTime<Utc>,
+    /// Done at.
+    pub done_at: Option<DateTime<Utc>>,
+    /// The note staff left.
+    pub note: Option<String>,
+}
+
+/// `GET /admin/api/callbacks`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CallbackList {
+    /// Newest first.
+    pub callbacks: Vec<CallbackView>,
+    /// The list was cut at its limit: narrow the question.
+    pub truncated: bool,
+}
+
+/// List the callbacks callers asked for (owners: their company's; admins: the chosen company's).
+#[utoipa::path(get, path = "/admin/api/callbacks", tag = "day", params(CallbackQuery),
+    responses((status = 200, body = CallbackList), (status = 400, body = Failure), (status = 401, body = Failure), (status = 503, body = Failure)))]
 pub async fn callbacks(
     State(state): State<AppState>,
     operator: Operator,
     Query(query): Query<CallbackQuery>,
-) -> Result<Json<Value>, ConsoleError> {
+) -> Result<Json<CallbackList>, ConsoleError> {
     let rows = actions::callbacks(&state, &operator, query.status.as_deref(), crate::store::LIST_LIMIT).await?;
+    // A list cut at the limit says so: the client narrows its question instead of missing rows.
     let truncated = rows.len() as i64 >= crate::store::LIST_LIMIT;
-    let callbacks: Vec<Value> = rows
+    let callbacks = rows
         .into_iter()
-        .map(|c| {
-            json!({
-                "id": c.id, "company": c.company, "branch": c.branch, "name": c.name, "phone": c.phone,
-                "reason": c.reason, "preferred_time": c.preferred_time, "priority": c.priority,
-                "status": c.status, "created_at": c.created_at, "done_at": c.done_at, "note": c.done_note,
-            })
+        .map(|c| CallbackView {
+            id: c.id,
+            company: c.company,
+            branch: c.branch,
+            name: c.name,
+            phone: c.phone,
+            reason: c.reason,
+            preferred_time: c.preferred_time,
+            priority: c.priority,
+            status: c.status,
+            created_at: c.created_at,
+            done_at: c.done_at,
+            note: c.done_note,
         })
         .collect();
-    // A list cut at the limit says so: the client narrows its question instead of missing rows.
-    Ok(Json(json!({ "callbacks": callbacks, "truncated": truncated })))
+    Ok(Json(CallbackList { callbacks, truncated }))
 }
 
 /// An optional note when marking a callback done.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct DoneBody {
+    /// What was agreed with the caller.
     note: Option<String>,
 }
 
-/// `POST /admin/api/callbacks/{id}/done` (body optional: `{"note": "…"}`).
+/// A callback, appointment or notice whose status changed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatusChanged {
+    /// Always `true`.
+    pub success: bool,
+    /// Its id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// Its status now.
+    pub status: &'static str,
+}
+
+/// Mark a callback done (body optional: `{"note": "…"}`).
+#[utoipa::path(post, path = "/admin/api/callbacks/{id}/done", tag = "day", params(("id" = i64, Path, description = "callback id")),
+    request_body(content = Option<DoneBody>, description = "an optional note"),
+    responses((status = 200, body = StatusChanged), (status = 400, body = Failure), (status = 401, body = Failure), (status = 403, body = Failure),
+        (status = 404, body = Failure), (status = 503, body = Failure)))]
 pub async fn callback_done(
     State(state): State<AppState>,
     operator: Operator,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: axum::body::Bytes,
-) -> Result<Json<Value>, ConsoleError> {
+) -> Result<Json<StatusChanged>, ConsoleError> {
     csrf(&operator, &headers)?;
     // Not a number is not a callback of anybody's.
     let id: i64 = id.parse().map_err(|_| ConsoleError::NotFound)?;
@@ -76,13 +146,15 @@ pub async fn callback_done(
         serde_json::from_slice(&body).map_err(|e| ConsoleError::BadRequest(format!("body: {e}")))?
     };
     actions::callback_done(&state, &operator, id, body.note.as_deref()).await?;
-    Ok(Json(json!({"success": true, "id": id, "status": "done"})))
+    Ok(Json(StatusChanged { success: true, id: Some(id), status: "done" }))
 }
 
 /// `?from=YYYY-MM-DD&to=YYYY-MM-DD` (both days included).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 pub struct RangeQuery {
+    /// First day (default: today in the company's zone).
     from: Option<String>,
+    /// Last day (default: `from`).
     to: Option<String>,
 }
 
@@ -94,40 +166,96 @@ fn day(text: Option<&str>, name: &str, default: NaiveDate) -> Result<NaiveDate, 
     }
 }
 
-/// `GET /admin/api/appointments?from=…&to=…`: days read in the company's time zone.
+/// An appointment as listed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AppointmentView {
+    /// Id.
+    #[schema(value_type = i64)]
+    pub id: AppointmentId,
+    /// Company name.
+    pub company: String,
+    /// Branch name.
+    pub branch: String,
+    /// Service name.
+    pub service: String,
+    /// Staff member, if one is assigned.
+    pub staff: Option<String>,
+    /// Start (UTC).
+    pub start: DateTime<Utc>,
+    /// End (UTC).
+    pub end: DateTime<Utc>,
+    /// Customer's name.
+    pub customer_name: Option<String>,
+    /// `booked`, `cancelled`, `no_show`, …
+    pub status: &'static str,
+    /// Who made it: `phone`, `console`, …
+    pub source: &'static str,
+}
+
+/// `GET /admin/api/appointments`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AppointmentList {
+    /// By start.
+    pub appointments: Vec<AppointmentView>,
+    /// The list was cut at its limit: narrow the range.
+    pub truncated: bool,
+}
+
+/// List appointments of days read in the company's time zone (at most 62 days at once).
+#[utoipa::path(get, path = "/admin/api/appointments", tag = "day", params(RangeQuery),
+    responses((status = 200, body = AppointmentList), (status = 400, body = Failure), (status = 401, body = Failure), (status = 503, body = Failure)))]
 pub async fn appointments(
     State(state): State<AppState>,
     operator: Operator,
     Query(query): Query<RangeQuery>,
-) -> Result<Json<Value>, ConsoleError> {
+) -> Result<Json<AppointmentList>, ConsoleError> {
     let today = state.now().with_timezone(&actions::zone_of(&state, &operator)).date_naive();
     let from = day(query.from.as_deref(), "from", today)?;
     let to = day(query.to.as_deref(), "to", from)?;
     let rows = actions::appointments(&state, &operator, from, to).await?;
     let truncated = rows.len() as i64 >= crate::store::LIST_LIMIT;
-    let appointments: Vec<Value> = rows
+    let appointments = rows
         .into_iter()
-        .map(|a| {
-            json!({
-                "id": a.id, "company": a.company, "branch": a.branch, "service": a.service_name, "staff": a.staff_name,
-                "start": a.starts_at, "end": a.ends_at, "customer_name": a.customer_name,
-                "status": a.status.as_str(), "source": a.source.as_str(),
-            })
+        .map(|a| AppointmentView {
+            id: a.id,
+            company: a.company,
+            branch: a.branch,
+            service: a.service_name,
+            staff: a.staff_name,
+            start: a.starts_at,
+            end: a.ends_at,
+            customer_name: a.customer_name,
+            status: a.status.as_str(),
+            source: a.source.as_str(),
         })
         .collect();
-    Ok(Json(json!({ "appointments": appointments, "truncated": truncated })))
+    Ok(Json(AppointmentList { appointments, truncated }))
 }
 
-/// `POST /admin/api/tenants/reload`: re-imports `FRONTDESK_TENANTS` on every instance (admins).
+/// The tenants file re-imported.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Reloaded {
+    /// Always `true`.
+    pub success: bool,
+    /// Companies in the file.
+    pub companies: usize,
+    /// Those kept as they are because they are managed through the API.
+    pub managed_by_api_kept: Vec<String>,
+}
+
+/// Re-import `FRONTDESK_TENANTS` on every instance (admins).
+#[utoipa::path(post, path = "/admin/api/tenants/reload", tag = "tenants",
+    responses((status = 200, body = Reloaded), (status = 400, body = Failure), (status = 401, body = Failure), (status = 403, body = Failure),
+        (status = 503, body = Failure)))]
 pub async fn reload_tenants(
     State(state): State<AppState>,
     operator: Operator,
     headers: HeaderMap,
-) -> Result<Json<Value>, ConsoleError> {
+) -> Result<Json<Reloaded>, ConsoleError> {
     csrf(&operator, &headers)?;
     let (companies, kept) = actions::reload_tenants(&state, &operator).await?;
     // Companies managed through the API keep their state: the file seeds, it does not overwrite.
-    Ok(Json(json!({"success": true, "companies": companies, "managed_by_api_kept": kept})))
+    Ok(Json(Reloaded { success: true, companies, managed_by_api_kept: kept }))
 }
 
 /// Any other `/admin/api/…` path.
@@ -135,32 +263,78 @@ pub async fn not_found() -> ConsoleError {
     ConsoleError::NotFound
 }
 
-/// `GET /admin/api/notifications/failed`: the newest notices that gave up (owners and admins).
+/// A notice that gave up.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FailedNoticeView {
+    /// Id.
+    pub id: i64,
+    /// What it was about (`booked`, `cancelled`, …).
+    #[schema(value_type = String)]
+    pub event: NoticeEvent,
+    /// How it travelled (`email`, `webhook`, `sms_customer`, …).
+    #[schema(value_type = String)]
+    pub channel: NoticeChannel,
+    /// The URL or address it was for.
+    pub recipient: String,
+    /// Attempts made.
+    pub attempts: i32,
+    /// The last attempt's error.
+    pub error: String,
+    /// When the change was made.
+    pub created_at: DateTime<Utc>,
+}
+
+/// `GET /admin/api/notifications/failed`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FailedNoticeList {
+    /// Newest first.
+    pub notifications: Vec<FailedNoticeView>,
+    /// The list was cut at its limit.
+    pub truncated: bool,
+}
+
+/// The newest notices that gave up (owners and admins).
+#[utoipa::path(get, path = "/admin/api/notifications/failed", tag = "day",
+    responses((status = 200, body = FailedNoticeList), (status = 401, body = Failure), (status = 403, body = Failure), (status = 503, body = Failure)))]
 pub async fn failed_notifications(
     State(state): State<AppState>,
     operator: Operator,
-) -> Result<Json<Value>, ConsoleError> {
+) -> Result<Json<FailedNoticeList>, ConsoleError> {
     let rows = actions::failed_notices(&state, &operator, crate::store::LIST_LIMIT).await?;
     let truncated = rows.len() as i64 >= crate::store::LIST_LIMIT;
-    let notifications: Vec<Value> = rows
+    let notifications = rows
         .into_iter()
-        .map(|n| {
-            json!({
-                "id": n.id, "event": n.event, "channel": n.channel, "recipient": n.recipient,
-                "attempts": n.attempts, "error": n.last_error, "created_at": n.created_at,
-            })
+        .map(|n| FailedNoticeView {
+            id: n.id,
+            event: n.event,
+            channel: n.channel,
+            recipient: n.recipient,
+            attempts: n.attempts,
+            error: n.last_error,
+            created_at: n.created_at,
         })
         .collect();
-    Ok(Json(json!({ "notifications": notifications, "truncated": truncated })))
+    Ok(Json(FailedNoticeList { notifications, truncated }))
 }
 
-/// `POST /admin/api/notifications/retry`: the company's failed notices back in line.
+/// Failed notices put back in line.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Requeued {
+    /// Always `true`.
+    pub success: bool,
+    /// How many.
+    pub requeued: u64,
+}
+
+/// Put the company's failed notices back in line.
+#[utoipa::path(post, path = "/admin/api/notifications/retry", tag = "day",
+    responses((status = 200, body = Requeued), (status = 401, body = Failure), (status = 403, body = Failure), (status = 503, body = Failure)))]
 pub async fn retry_notifications(
     State(state): State<AppState>,
     operator: Operator,
     headers: HeaderMap,
-) -> Result<Json<Value>, ConsoleError> {
+) -> Result<Json<Requeued>, ConsoleError> {
     csrf(&operator, &headers)?;
     let requeued = actions::retry_notices(&state, &operator).await?;
-    Ok(Json(json!({"success": true, "requeued": requeued})))
+    Ok(Json(Requeued { success: true, requeued }))
 }

@@ -6,7 +6,8 @@
 
 use super::api::csrf;
 use super::customers::company;
-use super::error::ConsoleError;
+use super::api::StatusChanged;
+use super::error::{ConsoleError, Failure};
 use super::session::Operator;
 use crate::app::AppState;
 use crate::domain::AppointmentId;
@@ -14,7 +15,9 @@ use crate::store::{Actor, Appointment, ConsoleCall, HistoryEntry};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::Json;
-use serde_json::{json, Value};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 /// An appointment with everything its page shows.
 #[derive(Debug, Clone)]
@@ -83,51 +86,140 @@ pub fn appointment_id(text: &str) -> Result<AppointmentId, ConsoleError> {
     text.trim().parse().map(AppointmentId).map_err(|_| ConsoleError::NotFound)
 }
 
-/// A history entry as the API shows it.
-fn history_json(entry: &HistoryEntry) -> Value {
-    let mut json = json!({"at": entry.at, "action": entry.action.as_str(), "by": entry.actor});
-    if let Some((start, rest)) = entry.detail.as_deref().and_then(|d| d.split_once('|')) {
-        let (staff, service) = rest.split_once('|').unwrap_or((rest, ""));
-        json["before"] = json!({"start": start, "staff": (staff != "-").then_some(staff), "service": service});
+/// What an appointment was before a change.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Before {
+    /// Its start then, as written in the history.
+    pub start: String,
+    /// Its staff member then.
+    pub staff: Option<String>,
+    /// Its service then.
+    pub service: String,
+}
+
+/// A change in an appointment's history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryView {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// `booked`, `moved`, `cancelled`, `restored`, `no_show`, …
+    pub action: &'static str,
+    /// Who: a login's e-mail, `caller`, `calcom`, …
+    pub by: String,
+    /// For a move: what it was before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<Before>,
+}
+
+impl HistoryView {
+    fn of(entry: &HistoryEntry) -> Self {
+        let before = entry.detail.as_deref().and_then(|d| d.split_once('|')).map(|(start, rest)| {
+            let (staff, service) = rest.split_once('|').unwrap_or((rest, ""));
+            Before { start: start.to_string(), staff: (staff != "-").then(|| staff.to_string()), service: service.to_string() }
+        });
+        Self { at: entry.at, action: entry.action.as_str(), by: entry.actor.clone(), before }
     }
-    json
+}
+
+/// The call an appointment came from.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CallView {
+    /// Retell's call id.
+    pub retell_call_id: String,
+    /// Started at.
+    pub started_at: DateTime<Utc>,
+    /// Length.
+    pub duration_ms: Option<i64>,
+    /// Retell's summary.
+    pub summary: Option<String>,
 }
 
 /// `GET /admin/api/appointments/{id}`.
-pub async fn detail_api(State(state): State<AppState>, operator: Operator, Path(id): Path<String>) -> Result<Json<Value>, ConsoleError> {
-    let Detail { appointment: a, history, call } = detail(&state, &operator, appointment_id(&id)?).await?;
-    Ok(Json(json!({
-        "id": a.id, "company": a.company, "branch": a.branch, "service": a.service_name, "staff": a.staff_name,
-        "start": a.starts_at, "end": a.ends_at, "customer_name": a.customer_name, "customer_id": a.customer_id,
-        "status": a.status.as_str(), "source": a.source.as_str(),
-        "history": history.iter().map(history_json).collect::<Vec<_>>(),
-        "call": call.map(|c| json!({"retell_call_id": c.retell_call_id, "started_at": c.started_at,
-            "duration_ms": c.duration_ms, "summary": c.summary})),
-    })))
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AppointmentDetail {
+    /// Id.
+    pub id: i64,
+    /// Company name.
+    pub company: String,
+    /// Branch name.
+    pub branch: String,
+    /// Service name.
+    pub service: String,
+    /// Staff member.
+    pub staff: Option<String>,
+    /// Start (UTC).
+    pub start: DateTime<Utc>,
+    /// End (UTC).
+    pub end: DateTime<Utc>,
+    /// Customer's name.
+    pub customer_name: Option<String>,
+    /// Customer's id.
+    pub customer_id: Option<i64>,
+    /// `booked`, `cancelled`, `no_show`, …
+    pub status: &'static str,
+    /// Who made it.
+    pub source: &'static str,
+    /// Every change, oldest first.
+    pub history: Vec<HistoryView>,
+    /// The call that booked it.
+    pub call: Option<CallView>,
 }
 
-/// `POST /admin/api/appointments/{id}/restore` → 200, or 409 when its time is taken.
+/// An appointment with its history and the call it came from.
+#[utoipa::path(get, path = "/admin/api/appointments/{id}", tag = "day", params(("id" = i64, Path, description = "appointment id")),
+    responses((status = 200, body = AppointmentDetail), (status = 400, body = Failure), (status = 401, body = Failure), (status = 404, body = Failure),
+        (status = 503, body = Failure)))]
+pub async fn detail_api(
+    State(state): State<AppState>,
+    operator: Operator,
+    Path(id): Path<String>,
+) -> Result<Json<AppointmentDetail>, ConsoleError> {
+    let Detail { appointment: a, history, call } = detail(&state, &operator, appointment_id(&id)?).await?;
+    Ok(Json(AppointmentDetail {
+        id: a.id.0,
+        company: a.company,
+        branch: a.branch,
+        service: a.service_name,
+        staff: a.staff_name,
+        start: a.starts_at,
+        end: a.ends_at,
+        customer_name: a.customer_name,
+        customer_id: a.customer_id.map(|c| c.0),
+        status: a.status.as_str(),
+        source: a.source.as_str(),
+        history: history.iter().map(HistoryView::of).collect(),
+        call: call.map(|c| CallView { retell_call_id: c.retell_call_id, started_at: c.started_at, duration_ms: c.duration_ms, summary: c.summary }),
+    }))
+}
+
+/// Restore a cancelled appointment while its time is still free (409 when taken since).
+#[utoipa::path(post, path = "/admin/api/appointments/{id}/restore", tag = "day", params(("id" = i64, Path, description = "appointment id")),
+    responses((status = 200, body = StatusChanged), (status = 400, body = Failure), (status = 401, body = Failure), (status = 403, body = Failure),
+        (status = 404, body = Failure), (status = 409, body = Failure), (status = 502, body = Failure), (status = 503, body = Failure)))]
 pub async fn restore_api(
     State(state): State<AppState>,
     operator: Operator,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ConsoleError> {
+) -> Result<Json<StatusChanged>, ConsoleError> {
     csrf(&operator, &headers)?;
     match restore(&state, &operator, appointment_id(&id)?).await? {
-        true => Ok(Json(json!({"success": true, "status": "booked"}))),
+        true => Ok(Json(StatusChanged { success: true, id: None, status: "booked" })),
         false => Err(ConsoleError::Conflict("its time is no longer free".into())),
     }
 }
 
-/// `POST /admin/api/appointments/{id}/no_show` → 200, or 409 when it is not a booked one that began.
+/// Mark a booked appointment that began as not kept (409 otherwise).
+#[utoipa::path(post, path = "/admin/api/appointments/{id}/no_show", tag = "day", params(("id" = i64, Path, description = "appointment id")),
+    responses((status = 200, body = StatusChanged), (status = 400, body = Failure), (status = 401, body = Failure), (status = 403, body = Failure),
+        (status = 404, body = Failure), (status = 409, body = Failure), (status = 503, body = Failure)))]
 pub async fn no_show_api(
     State(state): State<AppState>,
     operator: Operator,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ConsoleError> {
+) -> Result<Json<StatusChanged>, ConsoleError> {
     csrf(&operator, &headers)?;
     no_show(&state, &operator, appointment_id(&id)?).await?;
-    Ok(Json(json!({"success": true, "status": "no_show"})))
+    Ok(Json(StatusChanged { success: true, id: None, status: "no_show" }))
 }

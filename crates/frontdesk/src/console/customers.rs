@@ -4,7 +4,7 @@
 //! appointments with them.
 
 use super::api::csrf;
-use super::error::ConsoleError;
+use super::error::{ConsoleError, Failure};
 use super::session::Operator;
 use crate::app::AppState;
 use crate::domain::{CompanyId, CustomerId};
@@ -12,8 +12,10 @@ use crate::store::{Appointment, ConsoleCall, CustomerNote, CustomerRecord, Custo
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use serde::Deserialize;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use utoipa::{IntoParams, ToSchema};
 
 /// How many customers a search lists (narrow it for more).
 pub const SEARCH_LIMIT: i64 = 50;
@@ -121,11 +123,11 @@ pub async fn merge(state: &AppState, operator: &Operator, duplicate: CustomerId,
 
 /// The export as JSON: the person, their appointments, notes, calls, callbacks, waitlist
 /// wishes and SMS consent.
-pub fn record_json(record: &CustomerRecord) -> Value {
+fn record_json(record: &CustomerRecord) -> Value {
     let c = &record.customer;
     json!({
         "customer": {"id": c.id, "name": c.name, "phone": c.phone, "email": c.email, "known_since": record.created_at},
-        "appointments": record.appointments.iter().map(appointment_json).collect::<Vec<_>>(),
+        "appointments": record.appointments.iter().map(CustomerAppointment::of).collect::<Vec<_>>(),
         "notes": record.notes.iter().map(|n| json!({"text": n.text, "by": n.author, "at": n.created_at})).collect::<Vec<_>>(),
         "calls": record.calls.iter().map(|k| json!({"retell_call_id": k.retell_call_id, "branch": k.branch,
             "from_number": k.from_number, "started_at": k.started_at, "duration_ms": k.duration_ms,
@@ -140,7 +142,11 @@ pub fn record_json(record: &CustomerRecord) -> Value {
     })
 }
 
-/// `GET /admin/api/customers/{id}/export` → the whole record, as a download.
+/// Download a customer's whole record (GDPR Art. 15/20): the person, their appointments, notes,
+/// calls, callbacks, waitlist wishes and SMS consent.
+#[utoipa::path(get, path = "/admin/api/customers/{id}/export", tag = "customers", params(("id" = i64, Path, description = "customer id")),
+    responses((status = 200, body = Object, description = "customer, appointments, notes, calls, callbacks, waitlist, sms_consent"),
+        (status = 400, body = Failure), (status = 401, body = Failure), (status = 403, body = Failure), (status = 404, body = Failure), (status = 503, body = Failure)))]
 pub async fn export_api(
     State(state): State<AppState>,
     operator: Operator,
@@ -152,104 +158,238 @@ pub async fn export_api(
     Ok(([(axum::http::header::CONTENT_DISPOSITION, disposition)], Json(record_json(&record))))
 }
 
-/// `POST /admin/api/customers/{id}/erase`.
+/// A customer erased.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Erased {
+    /// Always `true`.
+    pub success: bool,
+    /// Always `true`.
+    pub erased: bool,
+}
+
+/// Erase a customer's personal data (owners); appointments stay as anonymous rows.
+#[utoipa::path(post, path = "/admin/api/customers/{id}/erase", tag = "customers", params(("id" = i64, Path, description = "customer id")),
+    responses((status = 200, body = Erased), (status = 400, body = Failure), (status = 401, body = Failure), (status = 403, body = Failure),
+        (status = 404, body = Failure), (status = 503, body = Failure)))]
 pub async fn erase_api(
     State(state): State<AppState>,
     operator: Operator,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ConsoleError> {
+) -> Result<Json<Erased>, ConsoleError> {
     csrf(&operator, &headers)?;
     erase(&state, &operator, customer_id(&id)?).await?;
-    Ok(Json(json!({"success": true, "erased": true})))
+    Ok(Json(Erased { success: true, erased: true }))
 }
 
 /// `{"into": id}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct MergeBody {
+    /// The customer who stays.
     into: i64,
 }
 
-/// `POST /admin/api/customers/{id}/merge` `{"into": id}`: `{id}` is the duplicate that goes.
+/// Duplicates merged.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Merged {
+    /// Always `true`.
+    pub success: bool,
+    /// The customer who stays.
+    pub into: i64,
+}
+
+/// Merge a duplicate (`{id}`, who goes) into another customer.
+#[utoipa::path(post, path = "/admin/api/customers/{id}/merge", tag = "customers", params(("id" = i64, Path, description = "the duplicate's id")),
+    request_body = MergeBody,
+    responses((status = 200, body = Merged), (status = 400, body = Failure), (status = 401, body = Failure), (status = 403, body = Failure),
+        (status = 404, body = Failure), (status = 503, body = Failure)))]
 pub async fn merge_api(
     State(state): State<AppState>,
     operator: Operator,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: axum::body::Bytes,
-) -> Result<Json<Value>, ConsoleError> {
+) -> Result<Json<Merged>, ConsoleError> {
     csrf(&operator, &headers)?;
     let merge_body: MergeBody = serde_json::from_slice(&body).map_err(|e| ConsoleError::BadRequest(format!("body: {e}")))?;
     let into = CustomerId(merge_body.into);
     merge(&state, &operator, customer_id(&id)?, into).await?;
-    Ok(Json(json!({"success": true, "into": into})))
+    Ok(Json(Merged { success: true, into: into.0 }))
 }
 
 /// `?q=TEXT`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 pub struct SearchQuery {
+    /// A name or any digits of the number.
     q: Option<String>,
 }
 
-fn summary_json(c: &CustomerSummary) -> Value {
-    json!({"id": c.id, "name": c.name, "phone": c.phone, "email": c.email,
-        "upcoming": c.upcoming, "last_visit": c.last_visit, "no_shows": c.no_shows})
+/// A customer as a search lists them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CustomerView {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: Option<String>,
+    /// Number.
+    pub phone: String,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Appointments to come.
+    pub upcoming: i64,
+    /// The last appointment's start.
+    pub last_visit: Option<DateTime<Utc>>,
+    /// Appointments not kept.
+    pub no_shows: i64,
 }
 
-fn appointment_json(a: &Appointment) -> Value {
-    json!({"id": a.id, "branch": a.branch, "service": a.service_name, "staff": a.staff_name,
-        "start": a.starts_at, "end": a.ends_at, "status": a.status.as_str(), "source": a.source.as_str()})
+impl CustomerView {
+    fn of(c: &CustomerSummary) -> Self {
+        Self {
+            id: c.id.0,
+            name: c.name.clone(),
+            phone: c.phone.clone(),
+            email: c.email.clone(),
+            upcoming: c.upcoming,
+            last_visit: c.last_visit,
+            no_shows: c.no_shows,
+        }
+    }
+}
+
+/// One of a customer's appointments.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CustomerAppointment {
+    /// Id.
+    pub id: i64,
+    /// Branch name.
+    pub branch: String,
+    /// Service name.
+    pub service: String,
+    /// Staff member.
+    pub staff: Option<String>,
+    /// Start (UTC).
+    pub start: DateTime<Utc>,
+    /// End (UTC).
+    pub end: DateTime<Utc>,
+    /// `booked`, `cancelled`, `no_show`, …
+    pub status: &'static str,
+    /// Who made it.
+    pub source: &'static str,
+}
+
+impl CustomerAppointment {
+    fn of(a: &Appointment) -> Self {
+        Self {
+            id: a.id.0,
+            branch: a.branch.clone(),
+            service: a.service_name.clone(),
+            staff: a.staff_name.clone(),
+            start: a.starts_at,
+            end: a.ends_at,
+            status: a.status.as_str(),
+            source: a.source.as_str(),
+        }
+    }
+}
+
+/// A note on a customer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoteView {
+    /// Id.
+    pub id: i64,
+    /// What was noted.
+    pub text: String,
+    /// Who wrote it.
+    pub by: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// `GET /admin/api/customers`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CustomerList {
+    /// Those found.
+    pub customers: Vec<CustomerView>,
+    /// The list was cut at its limit: narrow the search.
+    pub truncated: bool,
+}
+
+/// `GET /admin/api/customers/{id}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CustomerProfile {
+    /// Who.
+    #[serde(flatten)]
+    pub customer: CustomerView,
+    /// Their appointments, newest first.
+    pub appointments: Vec<CustomerAppointment>,
+    /// Notes, newest first.
+    pub notes: Vec<NoteView>,
 }
 
 fn customer_id(text: &str) -> Result<CustomerId, ConsoleError> {
     text.trim().parse().map(CustomerId).map_err(|_| ConsoleError::NotFound)
 }
 
-/// `GET /admin/api/customers?q=TEXT`.
+/// Search customers by name or any digits of their number.
+#[utoipa::path(get, path = "/admin/api/customers", tag = "customers", params(SearchQuery),
+    responses((status = 200, body = CustomerList), (status = 400, body = Failure), (status = 401, body = Failure), (status = 503, body = Failure)))]
 pub async fn search_api(
     State(state): State<AppState>,
     operator: Operator,
     Query(query): Query<SearchQuery>,
-) -> Result<Json<Value>, ConsoleError> {
+) -> Result<Json<CustomerList>, ConsoleError> {
     let found = search(&state, &operator, query.q.as_deref().unwrap_or_default()).await?;
     let truncated = found.len() as i64 >= SEARCH_LIMIT;
-    Ok(Json(json!({"customers": found.iter().map(summary_json).collect::<Vec<_>>(), "truncated": truncated})))
+    Ok(Json(CustomerList { customers: found.iter().map(CustomerView::of).collect(), truncated }))
 }
 
-/// `GET /admin/api/customers/{id}`.
+/// A customer with their appointments and notes.
+#[utoipa::path(get, path = "/admin/api/customers/{id}", tag = "customers", params(("id" = i64, Path, description = "customer id")),
+    responses((status = 200, body = CustomerProfile), (status = 400, body = Failure), (status = 401, body = Failure), (status = 404, body = Failure),
+        (status = 503, body = Failure)))]
 pub async fn profile_api(
     State(state): State<AppState>,
     operator: Operator,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ConsoleError> {
+) -> Result<Json<CustomerProfile>, ConsoleError> {
     let profile = profile(&state, &operator, customer_id(&id)?).await?;
-    let mut answer = summary_json(&profile.customer);
-    answer["appointments"] = profile.appointments.iter().map(appointment_json).collect();
-    answer["notes"] = profile
-        .notes
-        .iter()
-        .map(|n| json!({"id": n.id, "text": n.text, "by": n.author, "at": n.created_at}))
-        .collect();
-    Ok(Json(answer))
+    Ok(Json(CustomerProfile {
+        customer: CustomerView::of(&profile.customer),
+        appointments: profile.appointments.iter().map(CustomerAppointment::of).collect(),
+        notes: profile.notes.iter().map(|n| NoteView { id: n.id, text: n.text.clone(), by: n.author.clone(), at: n.created_at }).collect(),
+    }))
 }
 
 /// `{"text"}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct NoteBody {
+    /// The note (at most 500 characters).
     text: String,
 }
 
-/// `POST /admin/api/customers/{id}/notes` `{"text"}` → 201 `{"id"}`.
+/// A note added.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoteAdded {
+    /// Its id.
+    pub id: i64,
+}
+
+/// Add a note to a customer.
+#[utoipa::path(post, path = "/admin/api/customers/{id}/notes", tag = "customers", params(("id" = i64, Path, description = "customer id")),
+    request_body = NoteBody,
+    responses((status = 201, body = NoteAdded), (status = 400, body = Failure), (status = 401, body = Failure), (status = 403, body = Failure),
+        (status = 404, body = Failure), (status = 503, body = Failure)))]
 pub async fn add_note_api(
     State(state): State<AppState>,
     operator: Operator,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: axum::body::Bytes,
-) -> Result<(StatusCode, Json<Value>), ConsoleError> {
+) -> Result<(StatusCode, Json<NoteAdded>), ConsoleError> {
     csrf(&operator, &headers)?;
     let id = customer_id(&id)?;
     let note: NoteBody = serde_json::from_slice(&body).map_err(|e| ConsoleError::BadRequest(format!("body: {e}")))?;
     let added = add_note(&state, &operator, id, &note.text).await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": added}))))
+    Ok((StatusCode::CREATED, Json(NoteAdded { id: added })))
 }

@@ -4,7 +4,23 @@ use super::session::Unauthenticated;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use serde::Serialize;
 use serde_json::json;
+use utoipa::ToSchema;
+
+/// A refusal as the API answers it (the body of every [`ConsoleError`]), for the OpenAPI document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Failure {
+    /// Always `false`.
+    pub success: bool,
+    /// `bad_request`, `unauthorized`, `forbidden`, `not_found`, `conflict`, `upcoming_appointments`, `upstream`, `unavailable`, `csrf`.
+    pub error: String,
+    /// What was wrong, in a sentence.
+    pub message: String,
+    /// With `upcoming_appointments`: those that stand in the way.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appointments: Option<Vec<crate::store::UpcomingAppointment>>,
+}
 
 /// Why a console API request was refused.
 #[derive(Debug, thiserror::Error)]

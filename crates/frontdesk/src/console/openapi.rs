@@ -2,7 +2,8 @@
 //! handlers' annotations and the types they read and answer (never written by hand, so it cannot
 //! drift from the code; schemathesis checks every answer against it in CI).
 
-use super::tenants_api as api;
+use super::tenants_api as tenants;
+use super::{api, appointments, customers, staff_api as staff};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use std::sync::LazyLock;
@@ -12,15 +13,24 @@ use utoipa::{Modify, OpenApi};
 /// The document's description of the admin API.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "frontdesk admin API", description = "Tenants through the API (DESIGN §16): companies, branches, logins, Cal.com connect, Retell provisioning. Send `Authorization: Bearer <FRONTDESK_ADMIN_TOKEN>` (or a console session with its `x-csrf-token` on writes)."),
+    info(title = "frontdesk admin API", description = "The console's JSON API (DESIGN §11, §13, §14, §16): tenants through the API (companies, branches, logins, Cal.com connect, Retell provisioning), the day (appointments, callbacks, failed notices), staff schedules and absences, customers. Send `Authorization: Bearer <FRONTDESK_ADMIN_TOKEN>` (or a console session with its `x-csrf-token` on writes)."),
     paths(
-        api::list_companies, api::create_company, api::get_company, api::patch_company, api::delete_company,
-        api::create_branch, api::get_branch, api::patch_branch, api::delete_branch,
-        api::create_user, api::list_users, api::change_user, api::delete_user, api::connect_calcom, api::provision_retell,
+        tenants::list_companies, tenants::create_company, tenants::get_company, tenants::patch_company, tenants::delete_company,
+        tenants::create_branch, tenants::get_branch, tenants::patch_branch, tenants::delete_branch,
+        tenants::create_user, tenants::list_users, tenants::change_user, tenants::delete_user, tenants::connect_calcom, tenants::provision_retell,
+        api::reload_tenants, api::callbacks, api::callback_done, api::appointments, api::failed_notifications, api::retry_notifications,
+        appointments::detail_api, appointments::restore_api, appointments::no_show_api,
+        staff::list, staff::absences, staff::add_absence, staff::remove_absence, staff::set_working_hours,
+        customers::search_api, customers::profile_api, customers::add_note_api, customers::export_api, customers::erase_api, customers::merge_api,
     ),
     modifiers(&BearerToken),
     security(("admin_token" = [])),
-    tags((name = "tenants", description = "Companies, branches and logins"))
+    tags(
+        (name = "tenants", description = "Companies, branches and logins"),
+        (name = "day", description = "Appointments, callbacks and notices"),
+        (name = "staff", description = "Working hours, breaks and absences"),
+        (name = "customers", description = "Customers, their notes and their data"),
+    )
 )]
 pub struct AdminApi;
 
@@ -41,4 +51,42 @@ static DOCUMENT: LazyLock<String> =
 /// `GET /admin/api/openapi.json`.
 pub async fn document() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], DOCUMENT.as_str()).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every route of the API router as written in `console/mod.rs`: (path, methods).
+    fn routes_in_the_router() -> Vec<(String, Vec<&'static str>)> {
+        let source = include_str!("mod.rs");
+        let block = &source[source.find("let api = Router::new()").unwrap()..source.find(".fallback(api::not_found)").unwrap()];
+        block
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix(".route(\""))
+            .map(|rest| {
+                let (path, handlers) = rest.split_once('"').unwrap();
+                let methods = ["get", "post", "put", "patch", "delete"]
+                    .into_iter()
+                    .filter(|m| handlers.contains(&format!("{m}(")))
+                    .collect();
+                (format!("/admin/api{path}"), methods)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_route_of_the_admin_api_is_in_the_document() {
+        let document = serde_json::to_value(AdminApi::openapi()).unwrap();
+        let routes = routes_in_the_router();
+        assert!(routes.len() > 25, "the router was read: {routes:?}");
+        for (path, methods) in routes.iter().filter(|(path, _)| path != "/admin/api/openapi.json") {
+            assert!(!methods.is_empty(), "{path}: methods read");
+            for method in methods {
+                let operation = &document["paths"][path][method];
+                assert!(operation.is_object(), "{method} {path} is not documented");
+                assert!(operation["responses"]["401"].is_object(), "{method} {path} documents its refusals");
+            }
+        }
+    }
 }

@@ -5,12 +5,11 @@
 //! the API's JSON and matches the OpenAPI document.
 
 use super::api::csrf;
-use super::error::ConsoleError;
+use super::error::{ConsoleError, Failure};
 use super::session::Operator;
 use crate::app::AppState;
 use crate::domain::{BranchId, CompanyId, Role};
 use crate::onboarding::{calcom_connect, companies, invites, retell};
-use crate::store::UpcomingAppointment;
 use crate::tenants::{BranchDraft, CompanyDraft};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -18,20 +17,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
-
-/// A refusal: always this shape (the console API's one error type).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Failure {
-    /// Always `false`.
-    pub success: bool,
-    /// `bad_request`, `unauthorized`, `forbidden`, `not_found`, `conflict`, `upcoming_appointments`, `upstream`, `unavailable`, `csrf`.
-    pub error: String,
-    /// What was wrong, in a sentence.
-    pub message: String,
-    /// With `upcoming_appointments`: those that stand in the way.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub appointments: Option<Vec<UpcomingAppointment>>,
-}
 
 /// A company or branch created.
 #[derive(Debug, Serialize, ToSchema)]

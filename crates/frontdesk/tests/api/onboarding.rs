@@ -4,6 +4,9 @@
 
 use crate::console::{add_user, login, ADMIN_TOKEN, PASSWORD};
 use crate::helpers::*;
+use frontdesk::domain::CompanyId;
+use frontdesk::store::{Invitation, NewOperator, TenantWriteError};
+use frontdesk::tenants::{CompanyDraft, TenantsFile};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -57,7 +60,16 @@ async fn answered(app: &TestApp, to: &str, service: &str) -> Value {
 
 #[tokio::test]
 async fn a_company_created_through_the_api_answers_its_first_call_at_once_on_sqlite() {
-    let app = TestApp::builder().env("FRONTDESK_ADMIN_TOKEN", ADMIN_TOKEN).spawn().await;
+    a_company_created_through_the_api_answers_its_first_call_at_once(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_company_created_through_the_api_answers_its_first_call_at_once_on_postgres() {
+    a_company_created_through_the_api_answers_its_first_call_at_once(Backend::Postgres).await;
+}
+
+async fn a_company_created_through_the_api_answers_its_first_call_at_once(backend: Backend) {
+    let Some(app) = TestApp::builder().backend(backend).env("FRONTDESK_ADMIN_TOKEN", ADMIN_TOKEN).try_spawn().await else { return };
     let (status, created) = admin(&app, Method::POST, "/admin/api/companies", Some(salon_neu())).await;
     assert_eq!(status, 201, "{created}");
     assert_eq!(created["branches"].as_array().map(Vec::len), Some(2), "{created}");
@@ -67,7 +79,10 @@ async fn a_company_created_through_the_api_answers_its_first_call_at_once_on_sql
         .await
         .json();
     assert_eq!((answer["success"].clone(), answer["available"].clone()), (json!(true), json!(true)), "{answer}");
-    let wedding = answered(&app, NEU_WEDDING, "Damenhaarschnitt").await;
+    let wedding = app
+        .call_between("check_availability", json!({"service": "Damenhaarschnitt", "date": "morgen", "time": "10:00"}), CALLER, NEU_WEDDING)
+        .await
+        .json();
     assert_eq!(wedding["available"], true, "{wedding}");
     // Read back as written; the list has it.
     let id = created["id"].as_i64().unwrap();
@@ -134,6 +149,9 @@ async fn refusals_are_clear_and_nothing_is_half_created(backend: Backend) {
         (with(&|b| b["branches"][1]["phone_numbers"] = json!([NEU_MITTE])), 400, "used twice"),
         (with(&|b| b["name"] = json!("Salon Schnittpunkt")), 409, "another company is named"),
         (with(&|b| b["colour"] = json!("red")), 400, "unknown field `colour`"),
+        // Secrets are refused empty, from the API as from the file.
+        (with(&|b| b["retell_api_key"] = json!("")), 400, "retell_api_key"),
+        (with(&|b| b["calcom_api_key"] = json!("  ")), 400, "calcom_api_key"),
     ];
     for (body, status, expected) in cases {
         let (got, answer) = admin(&app, Method::POST, "/admin/api/companies", Some(body)).await;
@@ -156,16 +174,50 @@ async fn refusals_are_clear_and_nothing_is_half_created(backend: Backend) {
     )
     .await;
     assert_eq!(status, 409, "{answer}");
+    // An empty secret changes nothing of an existing company either, nor connects Cal.com.
+    let (status, answer) =
+        admin(&app, Method::PATCH, &format!("/admin/api/companies/{schnittpunkt}"), Some(json!({"retell_api_key": ""}))).await;
+    assert_eq!((status, answer["error"].as_str()), (400, Some("bad_request")), "{answer}");
+    let (status, answer) =
+        admin(&app, Method::POST, &format!("/admin/api/companies/{schnittpunkt}/calcom/connect"), Some(json!({"api_key": ""}))).await;
+    assert_eq!((status, answer["error"].as_str()), (400, Some("bad_request")), "{answer}");
     // Unreadable bodies and ids are JSON too.
     let (status, answer) = admin(&app, Method::POST, "/admin/api/companies", None).await;
     assert_eq!((status, answer["error"].as_str()), (400, Some("bad_request")), "{answer}");
     let (status, _) = admin(&app, Method::GET, "/admin/api/companies/abc", None).await;
     assert_eq!(status, 404);
+    a_business_is_created_with_its_owner_or_not_at_all(&app).await;
+}
+
+/// The console's "new business": the company and its owner's login in one transaction. A login
+/// that cannot be made (its e-mail signs in already, say by a race with another admin) leaves no
+/// company behind, and the name stays free for the next try.
+async fn a_business_is_created_with_its_owner_or_not_at_all(app: &TestApp) {
+    add_user(&app.store, "schon-da@example.com", "owner", Some("Salon Schnittpunkt"), None).await;
+    let spec = serde_json::from_value::<CompanyDraft>(salon_neu()).unwrap().validate().unwrap();
+    let owner = |email| NewOperator { email, password_hash: "x", role: "owner", company_id: None, staff_name: None, language: "de" };
+    let invitation = |email| Invitation { login: owner(email), token_hash: "hash", expires_at: monday_morning() };
+    let refused = app.store.create_company(&spec, Some(&invitation("schon-da@example.com")), monday_morning()).await;
+    assert!(matches!(refused, Err(TenantWriteError::Conflict(_))), "{refused:?}");
+    let names = |drafts: Vec<(CompanyId, CompanyDraft)>| drafts.into_iter().map(|(_, d)| d.name).collect::<Vec<_>>();
+    assert!(!names(app.store.company_drafts().await.unwrap()).contains(&"Salon Neu".to_string()), "no company without its owner");
+    let (company, login) = app.store.create_company(&spec, Some(&invitation("neu@example.com")), monday_morning()).await.unwrap();
+    let stored = app.store.operator_by_email("neu@example.com").await.unwrap().map(|o| (Some(o.id), o.company_id));
+    assert_eq!(stored, Some((login, Some(company))), "the owner belongs to the new company");
 }
 
 #[tokio::test]
-async fn owners_see_only_their_own_company_and_create_none() {
-    let app = TestApp::builder().env("FRONTDESK_ADMIN_TOKEN", ADMIN_TOKEN).spawn().await;
+async fn owners_see_only_their_own_company_and_create_none_on_sqlite() {
+    owners_see_only_their_own_company_and_create_none(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn owners_see_only_their_own_company_and_create_none_on_postgres() {
+    owners_see_only_their_own_company_and_create_none(Backend::Postgres).await;
+}
+
+async fn owners_see_only_their_own_company_and_create_none(backend: Backend) {
+    let Some(app) = TestApp::builder().backend(backend).env("FRONTDESK_ADMIN_TOKEN", ADMIN_TOKEN).try_spawn().await else { return };
     add_user(&app.store, "inhaberin@schnittpunkt.example", "owner", Some("Salon Schnittpunkt"), None).await;
     let owner = login(&app, "inhaberin@schnittpunkt.example", PASSWORD).await.unwrap();
     let (status, answer) = owner.api(Method::POST, "/admin/api/companies", Some(salon_neu())).await;
@@ -205,6 +257,26 @@ async fn a_company_changed_through_the_api_is_not_overwritten_by_the_file() {
     // Branches are not changed through the company.
     let (status, answer) = admin(&app, Method::PATCH, &format!("/admin/api/companies/{own}"), Some(json!({"branches": [{"name": "X"}]}))).await;
     assert_eq!(status, 400, "{answer}");
+}
+
+#[tokio::test]
+async fn the_file_does_not_take_a_number_from_a_company_managed_through_the_api() {
+    let app = TestApp::builder().env("FRONTDESK_ADMIN_TOKEN", ADMIN_TOKEN).spawn().await;
+    let (status, created) = admin(&app, Method::POST, "/admin/api/companies", Some(salon_neu())).await;
+    assert_eq!(status, 201, "{created}");
+    // The operator's file now gives the API company's number to one of the file's branches too.
+    let edited = demo_tenants().replacen(r#"phone_numbers = ["+4930123456"]"#, &format!(r#"phone_numbers = ["+4930123456", "{NEU_MITTE}"]"#), 1);
+    assert_ne!(edited, demo_tenants(), "the file names the number");
+    app.store.reimport_tenants(&TenantsFile::parse(&edited).unwrap()).await.unwrap();
+    let (status, _) = admin(&app, Method::POST, "/admin/api/tenants/reload", None).await;
+    assert_eq!(status, 200);
+    let (_, branch) = admin(&app, Method::GET, &format!("/admin/api/branches/{}", created["branches"][0]), None).await;
+    assert_eq!(branch["branch"]["phone_numbers"], json!([NEU_MITTE]), "{branch}");
+    // Calls to it still reach Salon Neu, whose only service is this one.
+    assert_eq!(answered(&app, NEU_MITTE, "Herrenhaarschnitt").await["available"], true);
+    // The file's own number stays with the file's branch.
+    let answer = app.call_between("get_available_services", json!({}), CALLER, "+4930123456").await.json();
+    assert_eq!(answer["success"], true, "{answer}");
 }
 
 #[tokio::test]
