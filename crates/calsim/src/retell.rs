@@ -71,6 +71,8 @@ struct Store {
 pub struct RetellSim {
     keys: Vec<String>,
     state: Mutex<Store>,
+    /// How long every authorised request takes (Retell's API answers in hundreds of ms).
+    latency: std::time::Duration,
 }
 
 /// The key a request was authorised with.
@@ -115,7 +117,13 @@ impl RetellSim {
                 state.numbers.insert(number.to_string(), Owned { key: key.to_string(), object });
             }
         }
-        Self { keys: accounts.iter().map(|(key, _)| key.to_string()).collect(), state: Mutex::new(state) }
+        Self { keys: accounts.iter().map(|(key, _)| key.to_string()).collect(), state: Mutex::new(state), latency: std::time::Duration::ZERO }
+    }
+
+    /// The simulator with every authorised request taking `latency`.
+    pub fn with_latency(mut self, latency: std::time::Duration) -> Self {
+        self.latency = latency;
+        self
     }
 
     fn state(&self) -> MutexGuard<'_, Store> {
@@ -187,6 +195,7 @@ async fn gate(State(sim): State<Arc<RetellSim>>, request: Request, next: Next) -
     };
     let (method, path) = (parts.method.to_string(), parts.uri.path().to_string());
     let endpoint = path.trim_start_matches('/').split('/').next().unwrap_or_default().to_string();
+    tokio::time::sleep(sim.latency).await;
     let planned = sim.state().failures.remove(&endpoint);
     let response = match planned.and_then(|status| StatusCode::from_u16(status).ok()) {
         Some(status) => error(status, format!("Simulated failure of {endpoint}")),

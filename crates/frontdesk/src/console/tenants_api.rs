@@ -499,7 +499,7 @@ pub async fn connect_calcom(State(state): State<AppState>, operator: Operator, h
 /// Create or update the branch's Retell LLM, agent and number bindings (idempotent).
 #[utoipa::path(post, path = "/admin/api/branches/{id}/retell/provision", tag = "tenants", params(("id" = i64, Path, description = "branch id")),
     responses((status = 200, body = ProvisionView), (status = 400, body = Failure), (status = 401, body = Failure), (status = 403, body = Failure),
-        (status = 404, body = Failure), (status = 502, body = Failure), (status = 503, body = Failure)))]
+        (status = 404, body = Failure), (status = 409, body = Failure), (status = 502, body = Failure), (status = 503, body = Failure)))]
 pub async fn provision_retell(State(state): State<AppState>, operator: Operator, headers: HeaderMap, Path(id): Path<String>) -> Answer<ProvisionView> {
     csrf(&operator, &headers)?;
     let ctx = companies::branch_in_scope(&state, scope(&operator)?, BranchId(id_of(&id)?))?;

@@ -13,9 +13,11 @@ use chrono::Utc;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-/// One provisioning at a time in this process: a settings change racing a button press must not
-/// create the same agent twice.
-static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+/// How long a run may hold its branch (its Retell requests time out well within it); a run that
+/// dies frees the branch when it has passed.
+const CLAIM_SECS: i64 = 120;
+/// How long a run waits for another run of the same branch to end before it gives up.
+const CLAIM_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Everything provisioning needs, from the running service or from the command line.
 #[derive(Debug, Clone)]
@@ -95,8 +97,31 @@ impl Provisioner {
     }
 
     /// Creates or updates the branch at Retell; a second run with nothing changed sends nothing.
+    /// One run of a branch at a time across every instance and the command line (a settings change
+    /// racing a button press must not create the same agent twice): a run waits for another's end.
     pub async fn provision(&self, ctx: &BranchContext) -> Result<Report, OnboardingError> {
-        let _one = ONE_AT_A_TIME.lock().await;
+        let branch = ctx.branch.id;
+        let waited_until = tokio::time::Instant::now() + CLAIM_WAIT;
+        loop {
+            let now = Utc::now();
+            if self.store.claim_retell_provision(branch, now, now + chrono::Duration::seconds(CLAIM_SECS)).await? {
+                break;
+            }
+            if tokio::time::Instant::now() >= waited_until {
+                return Err(OnboardingError::Conflict("another provisioning of this branch is still running; try again in a minute".into()));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        let result = self.provision_claimed(ctx).await;
+        if let Err(error) = self.store.release_retell_provision(branch).await {
+            // the claim then ends by itself when CLAIM_SECS have passed
+            tracing::warn!(branch = branch.0, %error, "Retell provisioning claim not released");
+        }
+        result
+    }
+
+    /// [`Provisioner::provision`] once the branch is claimed.
+    async fn provision_claimed(&self, ctx: &BranchContext) -> Result<Report, OnboardingError> {
         let key = ctx.company.retell_api_key.clone().or_else(|| self.fallback_key.clone()).ok_or_else(|| {
             OnboardingError::Invalid(format!("company {:?} has no retell_api_key", ctx.company.name))
         })?;

@@ -70,6 +70,23 @@ impl Store {
         Ok(())
     }
 
+    /// Claims the branch's provisioning until `until` unless a run (on any instance, or the command
+    /// line) holds a claim that has not expired; whether it was claimed.
+    pub async fn claim_retell_provision(&self, branch: BranchId, now: DateTime<Utc>, until: DateTime<Utc>) -> Result<bool, StoreError> {
+        const SQL: &str = "INSERT INTO retell_provisions (branch_id, bound_numbers, updated_at, running_until) VALUES ($1, '[]', $2, $3)
+            ON CONFLICT (branch_id) DO UPDATE SET running_until = excluded.running_until
+            WHERE retell_provisions.running_until IS NULL OR retell_provisions.running_until < $2";
+        let claimed = on_pool!(self, pool => sqlx::query(SQL).bind(branch).bind(now).bind(until).execute(pool).await?.rows_affected());
+        Ok(claimed == 1)
+    }
+
+    /// Ends a run's claim on the branch.
+    pub async fn release_retell_provision(&self, branch: BranchId) -> Result<(), StoreError> {
+        on_pool!(self, pool => sqlx::query("UPDATE retell_provisions SET running_until = NULL WHERE branch_id = $1")
+            .bind(branch).execute(pool).await?.rows_affected());
+        Ok(())
+    }
+
     /// Names a Retell agent as the branch's (web and dashboard test calls carry only the agent).
     pub async fn add_branch_agent(&self, branch: BranchId, agent_id: &str) -> Result<(), StoreError> {
         let current: Option<String> = on_pool!(self, pool => sqlx::query_scalar("SELECT retell_agent_ids FROM branches WHERE id = $1")

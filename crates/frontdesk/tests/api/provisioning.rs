@@ -119,6 +119,35 @@ async fn provisioning_creates_once_then_only_updates() {
     assert_eq!(shown["retell"]["state"], "provisioned", "{shown}");
 }
 
+#[tokio::test]
+async fn two_instances_provisioning_one_branch_at_once_create_one_agent() {
+    // Retell answers in 150 ms here, so the two runs overlap.
+    let sim = RetellSim::new(&[(RETELL_KEY, &[NEU_MITTE, NEU_WEDDING])]).with_latency(Duration::from_millis(150));
+    let retell = serve_retell(sim, "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let env = [("FRONTDESK_RETELL_BASE_URL", retell.base_url.clone()), ("FRONTDESK_PUBLIC_URL", PUBLIC_URL.to_string())];
+    let Some((first, second)) = two_instances_with(None, None, monday_morning(), &env).await else { return };
+    let mut company = salon_neu();
+    company["retell_api_key"] = json!(RETELL_KEY);
+    let (status, created) = admin(&first, Method::POST, "/admin/api/companies", Some(company)).await;
+    assert_eq!(status, 201, "{created}");
+    let provision = format!("/admin/api/branches/{}/retell/provision", created["branches"][0]);
+    let branch = format!("/admin/api/branches/{}", created["branches"][0]);
+    for _ in 0..50 {
+        if admin(&second, Method::GET, &branch, None).await.0 == 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let ((status_a, a), (status_b, b)) =
+        tokio::join!(admin(&first, Method::POST, &provision, None), admin(&second, Method::POST, &provision, None));
+    assert_eq!((status_a, status_b), (200, 200), "{a} {b}");
+    assert_eq!((retell.sim.creates().llms, retell.sim.creates().agents), (1, 1), "{a} {b}");
+    assert_eq!((a["llm_id"].clone(), a["agent_id"].clone()), (b["llm_id"].clone(), b["agent_id"].clone()));
+    // The one that waited found everything done and sent nothing more.
+    let created_by: Vec<&Value> = [&a, &b].into_iter().filter(|r| r["created"] != json!([])).collect();
+    assert_eq!(created_by.len(), 1, "{a} {b}");
+}
+
 /// Where the captured bodies go for `.ci/retell-sdk-check`.
 fn sdk_check_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("retell-provision")
