@@ -272,3 +272,30 @@ pub fn after_change(state: &AppState, branch: BranchId) {
         }
     });
 }
+
+/// After the tenants file was re-imported (which changes branches without naming them): every
+/// provisioned branch whose definition moved on is brought up to date in the background, one after
+/// the other. Only the instance that re-imported runs it; the others just reload.
+pub fn after_reload(state: &AppState) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        let Ok(provisioner) = Provisioner::of(&state) else { return };
+        let branches = match state.backends().store.provisioned_branches().await {
+            Ok(branches) => branches,
+            Err(error) => return tracing::warn!(%error, "Retell provisioning state unreadable"),
+        };
+        for branch in branches {
+            let Some(ctx) = state.directory().branch(branch).cloned() else { continue };
+            let record = match provisioner.store.retell_provision(branch).await {
+                Ok(record) => record,
+                Err(error) => return tracing::warn!(%error, "Retell provisioning state unreadable"),
+            };
+            if provisioner.state(&ctx, &record) != ProvisionState::Outdated {
+                continue;
+            }
+            if let Err(error) = provisioner.provision(&ctx).await {
+                tracing::warn!(branch = branch.0, %error, "Retell update after a tenants reload failed");
+            }
+        }
+    });
+}

@@ -70,6 +70,12 @@ impl Store {
         Ok(())
     }
 
+    /// The branches Retell has an LLM of (provisioned once, current or not).
+    pub async fn provisioned_branches(&self) -> Result<Vec<BranchId>, StoreError> {
+        Ok(on_pool!(self, pool => sqlx::query_scalar("SELECT branch_id FROM retell_provisions WHERE llm_id IS NOT NULL ORDER BY branch_id")
+            .fetch_all(pool).await?))
+    }
+
     /// Claims the branch's provisioning until `until` unless a run (on any instance, or the command
     /// line) holds a claim that has not expired; whether it was claimed.
     pub async fn claim_retell_provision(&self, branch: BranchId, now: DateTime<Utc>, until: DateTime<Utc>) -> Result<bool, StoreError> {

@@ -148,6 +148,42 @@ async fn two_instances_provisioning_one_branch_at_once_create_one_agent() {
     assert_eq!(created_by.len(), 1, "{a} {b}");
 }
 
+#[tokio::test]
+async fn a_reloaded_tenants_file_updates_a_provisioned_branch_by_itself() {
+    // A company of the file, provisioned with the service's own Retell key.
+    let retell = serve_retell(RetellSim::new(&[(API_KEY, &[SALON])]), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tenants.toml");
+    std::fs::write(&file, demo_tenants()).unwrap();
+    let app = TestApp::builder()
+        .env("FRONTDESK_ADMIN_TOKEN", ADMIN_TOKEN)
+        .env("FRONTDESK_RETELL_BASE_URL", retell.base_url.clone())
+        .env("FRONTDESK_PUBLIC_URL", PUBLIC_URL)
+        .env("FRONTDESK_TENANTS", file.display().to_string())
+        .spawn()
+        .await;
+    let innenstadt = app.branches.iter().find(|b| b.branch.phone_numbers.iter().any(|n| n.as_str() == SALON)).unwrap().branch.id;
+    let (status, first) = admin(&app, Method::POST, &format!("/admin/api/branches/{innenstadt}/retell/provision"), None).await;
+    assert_eq!(status, 200, "{first}");
+    let llm_id = first["llm_id"].as_str().unwrap().to_string();
+    // The operator renames a service in the file and reloads it.
+    std::fs::write(&file, demo_tenants().replace("\"Herrenhaarschnitt\"", "\"Herrenschnitt Classic\"")).unwrap();
+    let (status, reload) = admin(&app, Method::POST, "/admin/api/tenants/reload", None).await;
+    assert_eq!(status, 200, "{reload}");
+    let mut tools = String::new();
+    for _ in 0..50 {
+        tools = retell.sim.llm(&llm_id).unwrap()["general_tools"].to_string();
+        if tools.contains("Herrenschnitt Classic") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(tools.contains("Herrenschnitt Classic"), "{tools}");
+    assert_eq!((retell.sim.creates().llms, retell.sim.creates().agents), (1, 1), "updated, not created again");
+    let (_, shown) = admin(&app, Method::GET, &format!("/admin/api/branches/{innenstadt}"), None).await;
+    assert_eq!(shown["retell"]["state"], "provisioned", "{shown}");
+}
+
 /// Where the captured bodies go for `.ci/retell-sdk-check`.
 fn sdk_check_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("retell-provision")
