@@ -400,6 +400,15 @@ async fn the_console_shows_where_each_branch_stands_with_retell() {
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("Bei Retell eingerichtet"), "{page}");
     assert!(page.contains(r#"data-retell-state="provisioned""#), "{page}");
+    // A definition that moved on since (as after a restart with another public URL): out of date.
+    let branch = frontdesk::domain::BranchId(mitte);
+    let mut record = app.store.retell_provision(branch).await.unwrap();
+    let current = record.provisioned_digest.replace("an older definition".into());
+    app.store.save_retell_provision(branch, &record, chrono::Utc::now()).await.unwrap();
+    let (_, page) = owner.page("/admin/retell").await;
+    assert!(page.contains(r#"data-retell-state="outdated""#) && page.contains("Bei Retell veraltet"), "{page}");
+    record.provisioned_digest = current;
+    app.store.save_retell_provision(branch, &record, chrono::Utc::now()).await.unwrap();
     // Retell refusing the update after a settings change: the page says so, in Retell's words.
     retell.sim.fail_next("update-retell-llm", 500);
     let (status, _) = admin(&app, Method::PATCH, &format!("/admin/api/branches/{mitte}"), Some(json!({"services": [{"name": "Bart", "duration_minutes": 20}], "staff": []}))).await;
