@@ -296,6 +296,7 @@ async fn provision_branch(
         api: crate::retell::RetellApi::new(&settings.retell.base_url),
         base_url,
         fallback_key: settings.retell.api_key.clone(),
+        directory: None,
     };
     let report = provisioner.provision(ctx).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(serde_json::json!({

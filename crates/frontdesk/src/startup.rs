@@ -166,6 +166,7 @@ impl Application {
         let (notifier, digests) = notifications(settings, &store, &state, clock, overrides.notify)?;
         // Bookings whose outcome was unknown when the process stopped are settled first thing.
         state.backends().booker.spawn_reconciler(state.directory().branches().to_vec());
+        crate::onboarding::retell::bring_up_to_date(&state);
         crate::telemetry::spawn_metrics_upkeep();
         let (listener, limits) = listener(settings).await?;
         Ok(Self { listener, state, store, audit_writer, notifier, digests, waitlist, retention, limits })

@@ -125,7 +125,7 @@ pub async fn reload_tenants(state: &AppState, operator: &Operator) -> Result<(us
     let file = TenantsFile::parse(&text).map_err(|e| ConsoleError::BadRequest(format!("{}: {e}", path.display())))?;
     let kept = state.backends().store.reimport_tenants(&file).await?;
     state.tenants().changed(Changed::All).await?;
-    crate::onboarding::retell::after_reload(state);
+    crate::onboarding::retell::bring_up_to_date(state);
     tracing::info!(companies = file.companies.len(), kept = kept.len(), by = %operator.email, "tenants file re-imported");
     Ok((file.companies.len(), kept))
 }

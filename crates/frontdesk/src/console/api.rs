@@ -52,7 +52,7 @@ pub struct CallbackView {
     pub reason: Option<String>,
     /// When the caller would like the call.
     pub preferred_time: Option<String>,
-    /// `low`, `normal` or `high`.
+    /// `normal` or `high`.
     #[schema(value_type = String)]
     pub priority: Priority,
     /// `open` or `done`.
@@ -268,10 +268,10 @@ pub async fn not_found() -> ConsoleError {
 pub struct FailedNoticeView {
     /// Id.
     pub id: i64,
-    /// What it was about (`booked`, `cancelled`, …).
+    /// What it was about (`booking.made`, `booking.moved`, `booking.cancelled`, `callback.requested`, …).
     #[schema(value_type = String)]
     pub event: NoticeEvent,
-    /// How it travelled (`email`, `webhook`, `sms_customer`, …).
+    /// How it travelled: `webhook`, `email`, `email_customer` or `sms_customer`.
     #[schema(value_type = String)]
     pub channel: NoticeChannel,
     /// The URL or address it was for.

@@ -5,7 +5,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
-use serde_json::json;
 use utoipa::ToSchema;
 
 /// A refusal as the API answers it (the body of every [`ConsoleError`]), for the OpenAPI document.
@@ -103,11 +102,13 @@ impl From<crate::onboarding::OnboardingError> for ConsoleError {
 impl IntoResponse for ConsoleError {
     fn into_response(self) -> Response {
         let (status, code) = self.parts();
-        let mut body = json!({"success": false, "error": code, "message": self.to_string()});
-        if let Self::Blocked(_, appointments) = &self {
-            body["appointments"] = json!(appointments);
-        }
-        (status, Json(body)).into_response()
+        let message = self.to_string();
+        let appointments = match self {
+            Self::Blocked(_, appointments) => Some(appointments),
+            _ => None,
+        };
+        // the answer is the documented shape itself, so the two cannot drift
+        (status, Json(Failure { success: false, error: code.to_string(), message, appointments })).into_response()
     }
 }
 

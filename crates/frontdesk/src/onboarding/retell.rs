@@ -9,7 +9,8 @@ use crate::domain::{BranchContext, BranchId, Secret};
 use crate::functions::{retell_agent, ToolsFor};
 use crate::retell::{RetellApi, RetellError};
 use crate::store::{RetellProvision, Store};
-use chrono::Utc;
+use crate::tenants::LiveTenants;
+use chrono::{DateTime, SubsecRound, Utc};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
@@ -30,6 +31,30 @@ pub struct Provisioner {
     pub base_url: String,
     /// The service's own Retell key, for companies without their own.
     pub fallback_key: Option<Secret>,
+    /// The live directory (in the service): a run provisions the branch as it is when the run
+    /// starts, not as its caller saw it before waiting for another run (the command line, which
+    /// has just read the branch, passes `None`).
+    pub directory: Option<LiveTenants>,
+}
+
+/// A run's claim on its branch; ended when dropped, however the run ends (an answer, an error, a
+/// caller who hung up and dropped the request, a panic).
+struct Claim {
+    store: Store,
+    branch: BranchId,
+    until: DateTime<Utc>,
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        let (store, branch, until) = (self.store.clone(), self.branch, self.until);
+        tokio::spawn(async move {
+            if let Err(error) = store.release_retell_provision(branch, until).await {
+                // the claim then ends by itself when CLAIM_SECS have passed
+                tracing::warn!(branch = branch.0, %error, "Retell provisioning claim not released");
+            }
+        });
+    }
 }
 
 /// Where a branch stands with Retell.
@@ -72,6 +97,7 @@ impl Provisioner {
             api: RetellApi::new(&state.console().retell_base_url),
             base_url,
             fallback_key: Some(state.retell_key().clone()),
+            directory: Some(state.tenants().clone()),
         })
     }
 
@@ -100,24 +126,31 @@ impl Provisioner {
     /// One run of a branch at a time across every instance and the command line (a settings change
     /// racing a button press must not create the same agent twice): a run waits for another's end.
     pub async fn provision(&self, ctx: &BranchContext) -> Result<Report, OnboardingError> {
-        let branch = ctx.branch.id;
+        let _claim = self.claim(ctx.branch.id).await?;
+        match &self.directory {
+            Some(directory) => {
+                let current = directory.directory().branch(ctx.branch.id).cloned().ok_or(OnboardingError::NotFound)?;
+                self.provision_claimed(&current).await
+            }
+            None => self.provision_claimed(ctx).await,
+        }
+    }
+
+    /// Claims the branch, waiting up to [`CLAIM_WAIT`] for another run of it to end.
+    async fn claim(&self, branch: BranchId) -> Result<Claim, OnboardingError> {
         let waited_until = tokio::time::Instant::now() + CLAIM_WAIT;
         loop {
             let now = Utc::now();
-            if self.store.claim_retell_provision(branch, now, now + chrono::Duration::seconds(CLAIM_SECS)).await? {
-                break;
+            // whole seconds: the release finds the claim by this value, and PostgreSQL keeps microseconds
+            let until = (now + chrono::Duration::seconds(CLAIM_SECS)).trunc_subsecs(0);
+            if self.store.claim_retell_provision(branch, now, until).await? {
+                return Ok(Claim { store: self.store.clone(), branch, until });
             }
             if tokio::time::Instant::now() >= waited_until {
                 return Err(OnboardingError::Conflict("another provisioning of this branch is still running; try again in a minute".into()));
             }
             tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         }
-        let result = self.provision_claimed(ctx).await;
-        if let Err(error) = self.store.release_retell_provision(branch).await {
-            // the claim then ends by itself when CLAIM_SECS have passed
-            tracing::warn!(branch = branch.0, %error, "Retell provisioning claim not released");
-        }
-        result
     }
 
     /// [`Provisioner::provision`] once the branch is claimed.
@@ -273,28 +306,40 @@ pub fn after_change(state: &AppState, branch: BranchId) {
     });
 }
 
-/// After the tenants file was re-imported (which changes branches without naming them): every
-/// provisioned branch whose definition moved on is brought up to date in the background, one after
-/// the other. Only the instance that re-imported runs it; the others just reload.
-pub fn after_reload(state: &AppState) {
+/// Brings every provisioned branch whose definition moved on (or whose last run failed) up to
+/// date at Retell, in the background, one after the other: after a re-import of the tenants file
+/// (which changes branches without naming them) and at start (a changed file imported, a new
+/// public URL, a new version's tools). On several instances the claim and the digest make the
+/// second sweep send nothing.
+pub fn bring_up_to_date(state: &AppState) {
     let state = state.clone();
     tokio::spawn(async move {
-        let Ok(provisioner) = Provisioner::of(&state) else { return };
-        let branches = match state.backends().store.provisioned_branches().await {
+        let store = &state.backends().store;
+        let branches = match store.provisioned_branches().await {
             Ok(branches) => branches,
             Err(error) => return tracing::warn!(%error, "Retell provisioning state unreadable"),
         };
+        if branches.is_empty() {
+            return;
+        }
+        let provisioner = match Provisioner::of(&state) {
+            Ok(provisioner) => provisioner,
+            Err(error) => return tracing::warn!(%error, branches = branches.len(), "provisioned branches not brought up to date"),
+        };
         for branch in branches {
             let Some(ctx) = state.directory().branch(branch).cloned() else { continue };
-            let record = match provisioner.store.retell_provision(branch).await {
+            let record = match store.retell_provision(branch).await {
                 Ok(record) => record,
-                Err(error) => return tracing::warn!(%error, "Retell provisioning state unreadable"),
+                Err(error) => {
+                    tracing::warn!(branch = branch.0, %error, "Retell provisioning state unreadable");
+                    continue;
+                }
             };
-            if provisioner.state(&ctx, &record) != ProvisionState::Outdated {
+            if provisioner.state(&ctx, &record) == ProvisionState::Provisioned {
                 continue;
             }
             if let Err(error) = provisioner.provision(&ctx).await {
-                tracing::warn!(branch = branch.0, %error, "Retell update after a tenants reload failed");
+                tracing::warn!(branch = branch.0, %error, "Retell not brought up to date");
             }
         }
     });

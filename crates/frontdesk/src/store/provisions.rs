@@ -86,10 +86,11 @@ impl Store {
         Ok(claimed == 1)
     }
 
-    /// Ends a run's claim on the branch.
-    pub async fn release_retell_provision(&self, branch: BranchId) -> Result<(), StoreError> {
-        on_pool!(self, pool => sqlx::query("UPDATE retell_provisions SET running_until = NULL WHERE branch_id = $1")
-            .bind(branch).execute(pool).await?.rows_affected());
+    /// Ends a run's claim on the branch: its own (`until`, as claimed), never a later run's that
+    /// took over after it expired.
+    pub async fn release_retell_provision(&self, branch: BranchId, until: DateTime<Utc>) -> Result<(), StoreError> {
+        on_pool!(self, pool => sqlx::query("UPDATE retell_provisions SET running_until = NULL WHERE branch_id = $1 AND running_until = $2")
+            .bind(branch).bind(until).execute(pool).await?.rows_affected());
         Ok(())
     }
 

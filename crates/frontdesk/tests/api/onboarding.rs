@@ -6,7 +6,7 @@ use crate::console::{add_user, login, ADMIN_TOKEN, PASSWORD};
 use crate::helpers::*;
 use frontdesk::domain::CompanyId;
 use frontdesk::store::{Invitation, NewOperator, TenantWriteError};
-use frontdesk::tenants::{CompanyDraft, TenantsFile};
+use frontdesk::tenants::CompanyDraft;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -261,22 +261,30 @@ async fn a_company_changed_through_the_api_is_not_overwritten_by_the_file() {
 
 #[tokio::test]
 async fn the_file_does_not_take_a_number_from_a_company_managed_through_the_api() {
-    let app = TestApp::builder().env("FRONTDESK_ADMIN_TOKEN", ADMIN_TOKEN).spawn().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tenants.toml");
+    std::fs::write(&file, demo_tenants()).unwrap();
+    let app = TestApp::builder()
+        .env("FRONTDESK_ADMIN_TOKEN", ADMIN_TOKEN)
+        .env("FRONTDESK_TENANTS", file.display().to_string())
+        .spawn()
+        .await;
     let (status, created) = admin(&app, Method::POST, "/admin/api/companies", Some(salon_neu())).await;
     assert_eq!(status, 201, "{created}");
-    // The operator's file now gives the API company's number to one of the file's branches too.
+    // The operator's file now gives the API company's number to one of the file's branches too,
+    // and is reloaded.
     let edited = demo_tenants().replacen(r#"phone_numbers = ["+4930123456"]"#, &format!(r#"phone_numbers = ["+4930123456", "{NEU_MITTE}"]"#), 1);
     assert_ne!(edited, demo_tenants(), "the file names the number");
-    app.store.reimport_tenants(&TenantsFile::parse(&edited).unwrap()).await.unwrap();
-    let (status, _) = admin(&app, Method::POST, "/admin/api/tenants/reload", None).await;
-    assert_eq!(status, 200);
+    std::fs::write(&file, edited).unwrap();
+    let (status, reload) = admin(&app, Method::POST, "/admin/api/tenants/reload", None).await;
+    assert_eq!(status, 200, "{reload}");
     let (_, branch) = admin(&app, Method::GET, &format!("/admin/api/branches/{}", created["branches"][0]), None).await;
     assert_eq!(branch["branch"]["phone_numbers"], json!([NEU_MITTE]), "{branch}");
-    // Calls to it still reach Salon Neu, whose only service is this one.
+    // Calls to it still reach Salon Neu, whose only service there is this one.
     assert_eq!(answered(&app, NEU_MITTE, "Herrenhaarschnitt").await["available"], true);
-    // The file's own number stays with the file's branch.
-    let answer = app.call_between("get_available_services", json!({}), CALLER, "+4930123456").await.json();
-    assert_eq!(answer["success"], true, "{answer}");
+    let innenstadt = app.branches.iter().find(|b| b.branch.phone_numbers.iter().any(|n| n.as_str() == SALON)).unwrap().branch.id;
+    let (_, file_branch) = admin(&app, Method::GET, &format!("/admin/api/branches/{innenstadt}"), None).await;
+    assert_eq!(file_branch["branch"]["phone_numbers"], json!([SALON]), "the file's own number stays, the other is not taken: {file_branch}");
 }
 
 #[tokio::test]

@@ -35,6 +35,8 @@ async fn app_with_salon_neu(retell: &RunningRetell) -> (TestApp, Value) {
 
 #[tokio::test]
 async fn provisioning_creates_once_then_only_updates() {
+    // bodies of earlier runs must not pass for this run's
+    let _ = std::fs::remove_dir_all(sdk_check_dir());
     let retell = retell_sim().await;
     let (app, created) = app_with_salon_neu(&retell).await;
     let mitte = created["branches"][0].as_i64().unwrap();

@@ -427,3 +427,23 @@ on_both_backends!(a_person_is_merged_erased_and_their_old_calls_expire_on_either
     assert!(store.appointment_call(company, id).await.unwrap().is_none());
     assert!(store.company_appointment(company, id).await.unwrap().is_some());
 });
+
+on_both_backends!(a_provisioning_claim_is_held_by_one_run_until_released_or_expired, |store| {
+    let branch = store.load_branches().await.unwrap()[0].branch.id;
+    let now = monday_morning();
+    let until = now + Duration::seconds(120);
+    assert!(store.claim_retell_provision(branch, now, until).await.unwrap(), "the first run claims the branch");
+    let later = now + Duration::seconds(5);
+    assert!(!store.claim_retell_provision(branch, later, later + Duration::seconds(120)).await.unwrap(), "a second waits");
+    // A release of another claim (an earlier run's, expired and taken over) frees nothing.
+    store.release_retell_provision(branch, until - Duration::seconds(1)).await.unwrap();
+    assert!(!store.claim_retell_provision(branch, later, later + Duration::seconds(120)).await.unwrap());
+    store.release_retell_provision(branch, until).await.unwrap();
+    let next = later + Duration::seconds(120);
+    assert!(store.claim_retell_provision(branch, later, next).await.unwrap(), "released: the next run claims it");
+    // A run that died frees the branch once its claim has expired.
+    let after = next + Duration::seconds(1);
+    assert!(store.claim_retell_provision(branch, after, after + Duration::seconds(120)).await.unwrap());
+    // A claim is no provisioning: the branch still reads as never provisioned.
+    assert_eq!(store.retell_provision(branch).await.unwrap().llm_id, None);
+});
