@@ -8,8 +8,7 @@ use crate::app::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::Json;
-use crate::domain::AppointmentId;
-use crate::store::{CallbackStatus, NoticeChannel, NoticeEvent, Priority};
+use crate::store::{Appointment, CallbackStatus, NoticeChannel, NoticeEvent, Priority};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -170,8 +169,7 @@ fn day(text: Option<&str>, name: &str, default: NaiveDate) -> Result<NaiveDate, 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AppointmentView {
     /// Id.
-    #[schema(value_type = i64)]
-    pub id: AppointmentId,
+    pub id: i64,
     /// Company name.
     pub company: String,
     /// Branch name.
@@ -190,6 +188,24 @@ pub struct AppointmentView {
     pub status: &'static str,
     /// Who made it: `phone`, `console`, …
     pub source: &'static str,
+}
+
+impl AppointmentView {
+    /// The view of an appointment row.
+    pub fn of(a: &Appointment) -> Self {
+        Self {
+            id: a.id.0,
+            company: a.company.clone(),
+            branch: a.branch.clone(),
+            service: a.service_name.clone(),
+            staff: a.staff_name.clone(),
+            start: a.starts_at,
+            end: a.ends_at,
+            customer_name: a.customer_name.clone(),
+            status: a.status.as_str(),
+            source: a.source.as_str(),
+        }
+    }
 }
 
 /// `GET /admin/api/appointments`.
@@ -214,21 +230,7 @@ pub async fn appointments(
     let to = day(query.to.as_deref(), "to", from)?;
     let rows = actions::appointments(&state, &operator, from, to).await?;
     let truncated = rows.len() as i64 >= crate::store::LIST_LIMIT;
-    let appointments = rows
-        .into_iter()
-        .map(|a| AppointmentView {
-            id: a.id,
-            company: a.company,
-            branch: a.branch,
-            service: a.service_name,
-            staff: a.staff_name,
-            start: a.starts_at,
-            end: a.ends_at,
-            customer_name: a.customer_name,
-            status: a.status.as_str(),
-            source: a.source.as_str(),
-        })
-        .collect();
+    let appointments = rows.iter().map(AppointmentView::of).collect();
     Ok(Json(AppointmentList { appointments, truncated }))
 }
 

@@ -6,7 +6,7 @@
 
 use super::api::csrf;
 use super::customers::company;
-use super::api::StatusChanged;
+use super::api::{AppointmentView, StatusChanged};
 use super::error::{ConsoleError, Failure};
 use super::session::Operator;
 use crate::app::AppState;
@@ -137,28 +137,11 @@ pub struct CallView {
 /// `GET /admin/api/appointments/{id}`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AppointmentDetail {
-    /// Id.
-    pub id: i64,
-    /// Company name.
-    pub company: String,
-    /// Branch name.
-    pub branch: String,
-    /// Service name.
-    pub service: String,
-    /// Staff member.
-    pub staff: Option<String>,
-    /// Start (UTC).
-    pub start: DateTime<Utc>,
-    /// End (UTC).
-    pub end: DateTime<Utc>,
-    /// Customer's name.
-    pub customer_name: Option<String>,
+    /// The appointment as listed.
+    #[serde(flatten)]
+    pub appointment: AppointmentView,
     /// Customer's id.
     pub customer_id: Option<i64>,
-    /// `booked`, `cancelled`, `no_show`, …
-    pub status: &'static str,
-    /// Who made it.
-    pub source: &'static str,
     /// Every change, oldest first.
     pub history: Vec<HistoryView>,
     /// The call that booked it.
@@ -176,17 +159,8 @@ pub async fn detail_api(
 ) -> Result<Json<AppointmentDetail>, ConsoleError> {
     let Detail { appointment: a, history, call } = detail(&state, &operator, appointment_id(&id)?).await?;
     Ok(Json(AppointmentDetail {
-        id: a.id.0,
-        company: a.company,
-        branch: a.branch,
-        service: a.service_name,
-        staff: a.staff_name,
-        start: a.starts_at,
-        end: a.ends_at,
-        customer_name: a.customer_name,
+        appointment: AppointmentView::of(&a),
         customer_id: a.customer_id.map(|c| c.0),
-        status: a.status.as_str(),
-        source: a.source.as_str(),
         history: history.iter().map(HistoryView::of).collect(),
         call: call.map(|c| CallView { retell_call_id: c.retell_call_id, started_at: c.started_at, duration_ms: c.duration_ms, summary: c.summary }),
     }))
