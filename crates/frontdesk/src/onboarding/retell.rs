@@ -37,23 +37,36 @@ pub struct Provisioner {
     pub directory: Option<LiveTenants>,
 }
 
-/// A run's claim on its branch; ended when dropped, however the run ends (an answer, an error, a
-/// caller who hung up and dropped the request, a panic).
+/// A run's claim on its branch: released when the run ends, and if the run never gets there (a
+/// caller who hung up and dropped the request, a panic), when it is dropped.
 struct Claim {
     store: Store,
     branch: BranchId,
     until: DateTime<Utc>,
+    released: bool,
+}
+
+impl Claim {
+    /// Ends the claim before the answer (a command line process may exit right after it).
+    async fn release(mut self) {
+        self.released = true;
+        release(&self.store, self.branch, self.until).await;
+    }
 }
 
 impl Drop for Claim {
     fn drop(&mut self) {
-        let (store, branch, until) = (self.store.clone(), self.branch, self.until);
-        tokio::spawn(async move {
-            if let Err(error) = store.release_retell_provision(branch, until).await {
-                // the claim then ends by itself when CLAIM_SECS have passed
-                tracing::warn!(branch = branch.0, %error, "Retell provisioning claim not released");
-            }
-        });
+        if !self.released {
+            let (store, branch, until) = (self.store.clone(), self.branch, self.until);
+            tokio::spawn(async move { release(&store, branch, until).await });
+        }
+    }
+}
+
+/// Ends a claim; when it cannot, the claim ends by itself after [`CLAIM_SECS`].
+async fn release(store: &Store, branch: BranchId, until: DateTime<Utc>) {
+    if let Err(error) = store.release_retell_provision(branch, until).await {
+        tracing::warn!(branch = branch.0, %error, "Retell provisioning claim not released");
     }
 }
 
@@ -126,14 +139,16 @@ impl Provisioner {
     /// One run of a branch at a time across every instance and the command line (a settings change
     /// racing a button press must not create the same agent twice): a run waits for another's end.
     pub async fn provision(&self, ctx: &BranchContext) -> Result<Report, OnboardingError> {
-        let _claim = self.claim(ctx.branch.id).await?;
-        match &self.directory {
-            Some(directory) => {
-                let current = directory.directory().branch(ctx.branch.id).cloned().ok_or(OnboardingError::NotFound)?;
-                self.provision_claimed(&current).await
-            }
+        let claim = self.claim(ctx.branch.id).await?;
+        let result = match &self.directory {
+            Some(directory) => match directory.directory().branch(ctx.branch.id).cloned() {
+                Some(current) => self.provision_claimed(&current).await,
+                None => Err(OnboardingError::NotFound),
+            },
             None => self.provision_claimed(ctx).await,
-        }
+        };
+        claim.release().await;
+        result
     }
 
     /// Claims the branch, waiting up to [`CLAIM_WAIT`] for another run of it to end.
@@ -144,7 +159,7 @@ impl Provisioner {
             // whole seconds: the release finds the claim by this value, and PostgreSQL keeps microseconds
             let until = (now + chrono::Duration::seconds(CLAIM_SECS)).trunc_subsecs(0);
             if self.store.claim_retell_provision(branch, now, until).await? {
-                return Ok(Claim { store: self.store.clone(), branch, until });
+                return Ok(Claim { store: self.store.clone(), branch, until, released: false });
             }
             if tokio::time::Instant::now() >= waited_until {
                 return Err(OnboardingError::Conflict("another provisioning of this branch is still running; try again in a minute".into()));
