@@ -58,6 +58,20 @@ impl Subscriptions {
         self.lock().1.iter().find(|s| s.id == id).cloned()
     }
 
+    /// Changes the webhook with `id` by `change`, unless it would then share its URL with another
+    /// of its user's webhooks (as Cal.com refuses it); the stored copy, `None` on that conflict.
+    pub fn update(&self, id: u64, change: impl FnOnce(&mut Subscription)) -> Option<Subscription> {
+        let list = &mut self.lock().1;
+        let place = list.iter().position(|s| s.id == id)?;
+        let mut changed = list[place].clone();
+        change(&mut changed);
+        if list.iter().any(|s| s.id != id && s.user_id == changed.user_id && s.subscriber_url == changed.subscriber_url) {
+            return None;
+        }
+        list[place] = changed.clone();
+        Some(changed)
+    }
+
     /// Removes the webhook with `id`; what it was.
     pub fn remove(&self, id: u64) -> Option<Subscription> {
         let list = &mut self.lock().1;

@@ -38,7 +38,7 @@ pub fn router(sim: Arc<Sim>) -> Router {
         .route("/v2/event-types/{id}", get(event_types::one))
         .route("/v2/me", get(me::me))
         .route("/v2/webhooks", post(subscriptions::create).get(subscriptions::list))
-        .route("/v2/webhooks/{id}", get(subscriptions::one).delete(subscriptions::remove))
+        .route("/v2/webhooks/{id}", get(subscriptions::one).patch(subscriptions::update).delete(subscriptions::remove))
         .route_layer(axum::middleware::from_fn_with_state(sim.clone(), simulate));
     let control = Router::new()
         .route("/_calsim/stats", get(control::stats))

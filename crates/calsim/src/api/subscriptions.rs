@@ -52,22 +52,33 @@ fn output(subscription: &Subscription) -> Value {
     })
 }
 
-/// class-validator's messages for a `CreateWebhookInputDto`, all of them, in field order.
-fn validate(body: &Value) -> Vec<String> {
+/// Which input a body is: a `CreateWebhookInputDto` (active, subscriberUrl and triggers required)
+/// or an `UpdateWebhookInputDto` (every field optional).
+#[derive(Clone, Copy, PartialEq)]
+enum Input {
+    Create,
+    Update,
+}
+
+/// class-validator's messages for a webhook input, all of them, in field order.
+fn validate(body: &Value, input: Input) -> Vec<String> {
     let mut errors = Vec::new();
+    // an update checks only the fields it names
+    let absent = |name: &str| input == Input::Update && body.get(name).is_none();
     let optional_string = |name: &str, errors: &mut Vec<String>| {
         if body.get(name).is_some_and(|v| !v.is_null() && !v.is_string()) {
             errors.push(format!("{name} must be a string"));
         }
     };
     optional_string("payloadTemplate", &mut errors);
-    if !body.get("active").is_some_and(Value::is_boolean) {
+    if !absent("active") && !body.get("active").is_some_and(Value::is_boolean) {
         errors.push("active must be a boolean value".into());
     }
-    if !body.get("subscriberUrl").is_some_and(Value::is_string) {
+    if !absent("subscriberUrl") && !body.get("subscriberUrl").is_some_and(Value::is_string) {
         errors.push("subscriberUrl must be a string".into());
     }
     match body.get("triggers") {
+        None if input == Input::Update => {}
         Some(Value::Array(triggers)) => {
             if !triggers.iter().all(|t| t.as_str().is_some_and(|t| TRIGGERS.contains(&t))) {
                 errors.push(format!(
@@ -90,7 +101,7 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let key = require_key(&sim, &headers, PATH)?;
     let Json(body) = body.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text(), PATH))?;
-    let errors = validate(&body);
+    let errors = validate(&body, Input::Create);
     if !errors.is_empty() {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, errors.join(", "), PATH));
     }
@@ -99,13 +110,7 @@ pub async fn create(
         id: 0,
         user_id: sim.fixture.user_id(&key),
         subscriber_url: text("subscriberUrl").unwrap_or_default(),
-        triggers: body["triggers"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect(),
+        triggers: triggers(&body).unwrap_or_default(),
         active: body["active"].as_bool().unwrap_or_default(),
         secret: text("secret"),
         payload_template: text("payloadTemplate"),
@@ -114,6 +119,11 @@ pub async fn create(
         ApiError::new(StatusCode::CONFLICT, "Webhook with this subscriber url already exists for this user", PATH)
     })?;
     Ok(success(StatusCode::CREATED, output(&stored)))
+}
+
+/// The body's triggers, when it names them.
+fn triggers(body: &Value) -> Option<Vec<String>> {
+    body.get("triggers")?.as_array().map(|list| list.iter().filter_map(Value::as_str).map(str::to_string).collect())
 }
 
 #[derive(Deserialize)]
@@ -177,4 +187,41 @@ pub async fn remove(
     let subscription = own(&sim, &headers, &id, &format!("{PATH}/{id}"))?;
     let removed = sim.subscriptions.remove(subscription.id).unwrap_or(subscription);
     Ok(success(StatusCode::OK, output(&removed)))
+}
+
+/// `PATCH /v2/webhooks/{id}` (UpdateWebhookInputDto → UserWebhookOutputResponseDto): the fields
+/// named change, the others stay.
+pub async fn update(
+    State(sim): State<Arc<Sim>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Json<Value>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let path = format!("{PATH}/{id}");
+    let subscription = own(&sim, &headers, &id, &path)?;
+    let Json(body) = body.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text(), &path))?;
+    let errors = validate(&body, Input::Update);
+    if !errors.is_empty() {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, errors.join(", "), &path));
+    }
+    let text = |name: &str| body.get(name).and_then(Value::as_str).map(str::to_string);
+    let updated = sim.subscriptions.update(subscription.id, |s| {
+        if let Some(url) = text("subscriberUrl") {
+            s.subscriber_url = url;
+        }
+        if let Some(triggers) = triggers(&body) {
+            s.triggers = triggers;
+        }
+        if let Some(active) = body.get("active").and_then(Value::as_bool) {
+            s.active = active;
+        }
+        if body.get("secret").is_some() {
+            s.secret = text("secret");
+        }
+        if body.get("payloadTemplate").is_some() {
+            s.payload_template = text("payloadTemplate");
+        }
+    });
+    let updated = updated.ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "Webhook with this subscriber url already exists for this user", &path))?;
+    Ok(success(StatusCode::OK, output(&updated)))
 }

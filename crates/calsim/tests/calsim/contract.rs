@@ -139,6 +139,16 @@ async fn connect_answers_match_the_documented_schemas() {
     let id = created.body["data"]["id"].as_i64().unwrap();
     let fetched = client.send(Method::GET, &format!("/v2/webhooks/{id}"), None, Some(SALON_KEY), None).await;
     assert_valid("UserWebhookOutputResponseDto", &fetched.body);
+    // An update names only what changes; a URL another of the user's webhooks has is a conflict.
+    let change = json!({"secret": "whsec_new", "active": true});
+    let updated = client.send(Method::PATCH, &format!("/v2/webhooks/{id}"), None, Some(SALON_KEY), Some(change)).await;
+    assert_valid("UserWebhookOutputResponseDto", &updated.body);
+    assert_eq!((updated.body["data"]["secret"].clone(), updated.body["data"]["subscriberUrl"].clone()), (json!("whsec_new"), json!("http://127.0.0.1:9/b")));
+    let taken = json!({"subscriberUrl": "http://127.0.0.1:9/a"});
+    let refused = client.send(Method::PATCH, &format!("/v2/webhooks/{id}"), None, Some(SALON_KEY), Some(taken)).await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    let wrong = json!({"triggers": ["NOT_A_TRIGGER"]});
+    assert_eq!(client.send(Method::PATCH, &format!("/v2/webhooks/{id}"), None, Some(SALON_KEY), Some(wrong)).await.status, 400);
     let deleted = client.send(Method::DELETE, &format!("/v2/webhooks/{id}"), None, Some(SALON_KEY), None).await;
     assert_valid("UserWebhookOutputResponseDto", &deleted.body);
 }

@@ -75,7 +75,7 @@ pub async fn connect(state: &AppState, company: CompanyId, body: &[u8]) -> Resul
         .collect();
     let secret = Secret::parse(&random_token()).map_err(|e| OnboardingError::Invalid(e.to_string()))?;
     let url = format!("{}{}", base.trim_end_matches('/'), webhook_path(company));
-    let webhook = client.create_webhook(&key, &url, &secret).await.map_err(|error| refused("the webhook", error))?;
+    let webhook = client.register_webhook(&key, &url, &secret).await.map_err(|error| refused("the webhook", error))?;
     connected.webhook_id = webhook.id;
     connected.calendar_switched = connected.unmatched_services.is_empty();
     let connection = crate::store::CalcomConnection {
@@ -85,8 +85,16 @@ pub async fn connect(state: &AppState, company: CompanyId, body: &[u8]) -> Resul
         event_types: &by_service,
         switch_calendar: connected.calendar_switched,
     };
-    state.backends().store.connect_calcom(company, &connection, state.now()).await?;
+    let replaced = state.backends().store.connect_calcom(company, &connection, state.now()).await?;
     state.tenants().changed(crate::tenants::Changed::All).await?;
+    // A connect again (a new key, a new secret): the old webhook would keep sending events signed
+    // with a secret nobody checks any more, so it goes. Its failure costs only those refused events.
+    if let Some((old_webhook, old_key)) = replaced {
+        match client.delete_webhook(&old_key, &old_webhook).await {
+            Ok(()) | Err(CalendarError::NotFound) => tracing::info!(company = company.0, "former Cal.com webhook deleted"),
+            Err(error) => tracing::warn!(company = company.0, %error, "former Cal.com webhook not deleted"),
+        }
+    }
     tracing::info!(company = company.0, matched = connected.matched.len(), "Cal.com connected");
     Ok(connected)
 }

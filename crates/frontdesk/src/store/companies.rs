@@ -304,11 +304,19 @@ impl Store {
 
     /// The company's Cal.com key and its registered webhook: stored together once the key has
     /// proved itself (connect), so a wrong key never replaces a working one. The services get
-    /// their matched event types; the calendar becomes Cal.com when `switch_calendar`.
-    pub async fn connect_calcom(&self, id: CompanyId, connection: &CalcomConnection<'_>, now: DateTime<Utc>) -> Result<(), StoreError> {
+    /// their matched event types; the calendar becomes Cal.com when `switch_calendar`. Returns the
+    /// webhook this one replaces, with the key it was registered with (to be deleted at Cal.com).
+    pub async fn connect_calcom(
+        &self,
+        id: CompanyId,
+        connection: &CalcomConnection<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(String, Secret)>, StoreError> {
         let CalcomConnection { api_key, webhook_id, webhook_secret, event_types, switch_calendar } = connection;
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
+            let before: Option<(Option<String>, Option<String>)> =
+                sqlx::query_as("SELECT calcom_webhook_id, calcom_api_key FROM companies WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
             sqlx::query("UPDATE companies SET calcom_api_key = $2, calcom_webhook_id = $3, calcom_webhook_secret = $4, api_managed_at = $5 WHERE id = $1")
                 .bind(id).bind(api_key.expose()).bind(*webhook_id).bind(webhook_secret.expose()).bind(now)
                 .execute(&mut *tx).await?;
@@ -320,7 +328,10 @@ impl Store {
                     .bind(id).bind(service).bind(event_type).execute(&mut *tx).await?;
             }
             tx.commit().await?;
-            Ok(())
+            Ok(match before {
+                Some((Some(webhook), Some(key))) if webhook != **webhook_id => Secret::parse(&key).ok().map(|key| (webhook, key)),
+                _ => None,
+            })
         })
     }
 }

@@ -313,7 +313,9 @@ fn free_port() -> u16 {
 #[tokio::test]
 async fn cal_com_connect_maps_services_and_registers_a_signed_webhook() {
     const KEY: &str = "cal_live_salon_neu";
-    let fixture = calsim::Fixture::empty().with_event_types(KEY, &["Herrenhaarschnitt", "Damenhaarschnitt", "Färben"]);
+    const OTHER_KEY: &str = "cal_live_salon_neu_moved";
+    let services = ["Herrenhaarschnitt", "Damenhaarschnitt", "Färben"];
+    let fixture = calsim::Fixture::empty().with_event_types(KEY, &services).with_event_types(OTHER_KEY, &services);
     let faults = calsim::Faults { latency_ms: (5, 5), ..calsim::Faults::default() };
     let sim = calsim::serve(calsim::Sim::new(fixture, faults, None), "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let port = free_port();
@@ -387,6 +389,34 @@ async fn cal_com_connect_maps_services_and_registers_a_signed_webhook() {
         .await
         .unwrap();
     assert_eq!(forged.status().as_u16(), 401);
+    // Connecting again (a service added, say): Cal.com refuses a second webhook at the same
+    // address, so the one there gets the new secret; its events are still taken (a booking the
+    // day after tomorrow at ten arrives signed with the new secret).
+    let (first_hook, first_secret) = (hooks[0].id, hooks[0].secret.clone());
+    let (status, again) = admin(&app, Method::POST, &connect, Some(json!({"api_key": KEY}))).await;
+    assert_eq!(status, 200, "{again}");
+    let hooks = sim.sim.subscriptions.list();
+    assert_eq!((hooks.len(), hooks[0].id), (1, first_hook), "one webhook, updated in place");
+    assert_ne!(hooks[0].secret, first_secret, "with the new secret");
+    let ask = json!({"service": "Herrenhaarschnitt", "date": "übermorgen", "time": "10:00"});
+    assert_eq!(app.call_between("check_availability", ask.clone(), CALLER, NEU_MITTE).await.json()["available"], true);
+    let outside = calsim_control(&sim, "external-booking", json!({"eventTypeId": event_type, "start": tomorrow_ten + chrono::Duration::days(1)})).await;
+    assert_eq!(outside["status"], "success", "{outside}");
+    let mut after = Value::Null;
+    for _ in 0..50 {
+        after = app.call_between("check_availability", ask.clone(), CALLER, NEU_MITTE).await.json();
+        if after["available"] == false {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(after["available"], false, "the new webhook's events are taken: {after}");
+    // Another Cal.com account (the business moved): the webhook at the former one is deleted.
+    let (status, moved) = admin(&app, Method::POST, &connect, Some(json!({"api_key": OTHER_KEY}))).await;
+    assert_eq!(status, 200, "{moved}");
+    let hooks = sim.sim.subscriptions.list();
+    assert_eq!(hooks.len(), 1, "only the new account's webhook is left: {hooks:?}");
+    assert_ne!(hooks[0].id, first_hook);
 }
 
 #[tokio::test]

@@ -511,24 +511,56 @@ impl CalcomClient {
             .await
     }
 
-    /// Registers a webhook for booking events at `url`, signed with `secret` (`POST /v2/webhooks`).
-    pub async fn create_webhook(&self, key: &Secret, url: &str, secret: &Secret) -> Result<CreatedWebhook, CalendarError> {
-        self.execute(Call {
-            method: Method::POST,
-            endpoint: "create_webhook",
-            path: "/v2/webhooks".into(),
-            query: vec![],
-            body: Some(serde_json::json!({
-                "subscriberUrl": url,
-                "triggers": ["BOOKING_CREATED", "BOOKING_CANCELLED", "BOOKING_RESCHEDULED", "BOOKING_REQUESTED", "BOOKING_REJECTED"],
-                "active": true,
-                "secret": secret.expose(),
-            })),
-            version: EVENT_TYPES_VERSION,
-            idempotent: false,
-            key,
-        })
-        .await
+    /// Registers a webhook for booking events at `url`, signed with `secret` (`POST /v2/webhooks`);
+    /// when the key's user has one at `url` already (Cal.com refuses a second: 409), that one is
+    /// given the new secret and triggers instead (`PATCH /v2/webhooks/{id}`), keeping its id.
+    pub async fn register_webhook(&self, key: &Secret, url: &str, secret: &Secret) -> Result<CreatedWebhook, CalendarError> {
+        let body = serde_json::json!({
+            "subscriberUrl": url,
+            "triggers": ["BOOKING_CREATED", "BOOKING_CANCELLED", "BOOKING_RESCHEDULED", "BOOKING_REQUESTED", "BOOKING_REJECTED"],
+            "active": true,
+            "secret": secret.expose(),
+        });
+        let created = self.write(key, Method::POST, "create_webhook", "/v2/webhooks".into(), body.clone()).await;
+        // 409 is read as a taken slot by the booking paths' classification
+        let Err(CalendarError::SlotTaken) = created else { return created };
+        let listed: Vec<CreatedWebhook> = self.get(key, "webhooks", "/v2/webhooks".into()).await?;
+        let existing = listed.into_iter().find(|w| w.subscriber_url == url).ok_or(CalendarError::SlotTaken)?;
+        self.write(key, Method::PATCH, "update_webhook", format!("/v2/webhooks/{}", existing.id), body).await
+    }
+
+    /// A webhook write with the event types' API version.
+    async fn write<T: DeserializeOwned>(
+        &self,
+        key: &Secret,
+        method: Method,
+        endpoint: &'static str,
+        path: String,
+        body: serde_json::Value,
+    ) -> Result<T, CalendarError> {
+        let idempotent = method != Method::POST;
+        self.execute(Call { method, endpoint, path, query: vec![], body: Some(body), version: EVENT_TYPES_VERSION, idempotent, key })
+            .await
+    }
+}
+
+impl CalcomClient {
+    /// Deletes a webhook the key's user registered (`DELETE /v2/webhooks/{id}`); one already gone
+    /// is [`CalendarError::NotFound`].
+    pub async fn delete_webhook(&self, key: &Secret, id: &str) -> Result<(), CalendarError> {
+        let _: serde::de::IgnoredAny = self
+            .execute(Call {
+                method: Method::DELETE,
+                endpoint: "delete_webhook",
+                path: format!("/v2/webhooks/{id}"),
+                query: vec![],
+                body: None,
+                version: EVENT_TYPES_VERSION,
+                idempotent: true,
+                key,
+            })
+            .await?;
+        Ok(())
     }
 }
 

@@ -197,6 +197,9 @@ pub struct CreatedWebhook {
     /// Its id (a number in Cal.com's answers; kept as text).
     #[serde(deserialize_with = "id_as_text")]
     pub id: String,
+    /// Where it sends events.
+    #[serde(rename = "subscriberUrl", default)]
+    pub subscriber_url: String,
 }
 
 /// An id that may come as a number or a string.
