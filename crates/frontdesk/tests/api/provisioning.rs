@@ -310,6 +310,22 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
+/// Books `start` at Cal.com as somebody else would, then asks `ask` of Salon Neu until the time is
+/// taken (its webhook arrived) or 5 s have passed; the last answer.
+async fn booked_at_cal_com(app: &TestApp, sim: &calsim::Running, event_type: &Value, start: chrono::DateTime<chrono::Utc>, ask: &Value) -> Value {
+    let outside = calsim_control(sim, "external-booking", json!({"eventTypeId": event_type, "start": start})).await;
+    assert_eq!(outside["status"], "success", "{outside}");
+    let mut after = Value::Null;
+    for _ in 0..50 {
+        after = app.call_between("check_availability", ask.clone(), CALLER, NEU_MITTE).await.json();
+        if after["available"] == false {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    after
+}
+
 #[tokio::test]
 async fn cal_com_connect_maps_services_and_registers_a_signed_webhook() {
     const KEY: &str = "cal_live_salon_neu";
@@ -369,16 +385,7 @@ async fn cal_com_connect_maps_services_and_registers_a_signed_webhook() {
     let event_type = connected["matched"].as_array().unwrap().iter().find(|m| m["service"] == "Herrenhaarschnitt").unwrap()["event_type_id"].clone();
     // Monday 08:00 in Berlin (the app's clock) + 26 hours: tomorrow at ten.
     let tomorrow_ten = monday_morning() + chrono::Duration::hours(26);
-    let outside = calsim_control(&sim, "external-booking", json!({"eventTypeId": event_type, "start": tomorrow_ten})).await;
-    assert_eq!(outside["status"], "success", "{outside}");
-    let mut after = Value::Null;
-    for _ in 0..50 {
-        after = app.call_between("check_availability", ask.clone(), CALLER, NEU_MITTE).await.json();
-        if after["available"] == false {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let after = booked_at_cal_com(&app, &sim, &event_type, tomorrow_ten, &ask).await;
     assert_eq!(after["available"], false, "the webhook reached the company's windows: {after}");
     // Signed with another secret, the same address refuses.
     let forged = reqwest::Client::new()
@@ -400,16 +407,7 @@ async fn cal_com_connect_maps_services_and_registers_a_signed_webhook() {
     assert_ne!(hooks[0].secret, first_secret, "with the new secret");
     let ask = json!({"service": "Herrenhaarschnitt", "date": "übermorgen", "time": "10:00"});
     assert_eq!(app.call_between("check_availability", ask.clone(), CALLER, NEU_MITTE).await.json()["available"], true);
-    let outside = calsim_control(&sim, "external-booking", json!({"eventTypeId": event_type, "start": tomorrow_ten + chrono::Duration::days(1)})).await;
-    assert_eq!(outside["status"], "success", "{outside}");
-    let mut after = Value::Null;
-    for _ in 0..50 {
-        after = app.call_between("check_availability", ask.clone(), CALLER, NEU_MITTE).await.json();
-        if after["available"] == false {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let after = booked_at_cal_com(&app, &sim, &event_type, tomorrow_ten + chrono::Duration::days(1), &ask).await;
     assert_eq!(after["available"], false, "the new webhook's events are taken: {after}");
     // Another Cal.com account (the business moved): the webhook at the former one is deleted.
     let (status, moved) = admin(&app, Method::POST, &connect, Some(json!({"api_key": OTHER_KEY}))).await;
