@@ -5,14 +5,13 @@ use super::actions;
 use super::error::{ConsoleError, Failure};
 use super::session::Operator;
 use crate::app::AppState;
+use crate::store::{Appointment, ConsoleCallback, FailedNotice};
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::Json;
-use crate::store::{Appointment, CallbackStatus, NoticeChannel, NoticeEvent, Priority};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-
 
 /// The header a session's API writes carry their CSRF token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -34,42 +33,11 @@ pub struct CallbackQuery {
     status: Option<String>,
 }
 
-/// A callback as listed.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CallbackView {
-    /// Id.
-    pub id: i64,
-    /// Company name.
-    pub company: String,
-    /// Branch name.
-    pub branch: Option<String>,
-    /// Caller's name.
-    pub name: Option<String>,
-    /// Number to call back.
-    pub phone: String,
-    /// What it is about.
-    pub reason: Option<String>,
-    /// When the caller would like the call.
-    pub preferred_time: Option<String>,
-    /// `normal` or `high`.
-    #[schema(value_type = String)]
-    pub priority: Priority,
-    /// `open` or `done`.
-    #[schema(value_type = String)]
-    pub status: CallbackStatus,
-    /// Asked for at.
-    pub created_at: DateTime<Utc>,
-    /// Done at.
-    pub done_at: Option<DateTime<Utc>>,
-    /// The note staff left.
-    pub note: Option<String>,
-}
-
 /// `GET /admin/api/callbacks`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CallbackList {
     /// Newest first.
-    pub callbacks: Vec<CallbackView>,
+    pub callbacks: Vec<ConsoleCallback>,
     /// The list was cut at its limit: narrow the question.
     pub truncated: bool,
 }
@@ -85,24 +53,7 @@ pub async fn callbacks(
     let rows = actions::callbacks(&state, &operator, query.status.as_deref(), crate::store::LIST_LIMIT).await?;
     // A list cut at the limit says so: the client narrows its question instead of missing rows.
     let truncated = rows.len() as i64 >= crate::store::LIST_LIMIT;
-    let callbacks = rows
-        .into_iter()
-        .map(|c| CallbackView {
-            id: c.id,
-            company: c.company,
-            branch: c.branch,
-            name: c.name,
-            phone: c.phone,
-            reason: c.reason,
-            preferred_time: c.preferred_time,
-            priority: c.priority,
-            status: c.status,
-            created_at: c.created_at,
-            done_at: c.done_at,
-            note: c.done_note,
-        })
-        .collect();
-    Ok(Json(CallbackList { callbacks, truncated }))
+    Ok(Json(CallbackList { callbacks: rows, truncated }))
 }
 
 /// An optional note when marking a callback done.
@@ -265,32 +216,11 @@ pub async fn not_found() -> ConsoleError {
     ConsoleError::NotFound
 }
 
-/// A notice that gave up.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct FailedNoticeView {
-    /// Id.
-    pub id: i64,
-    /// What it was about (`booking.made`, `booking.moved`, `booking.cancelled`, `callback.requested`, …).
-    #[schema(value_type = String)]
-    pub event: NoticeEvent,
-    /// How it travelled: `webhook`, `email`, `email_customer` or `sms_customer`.
-    #[schema(value_type = String)]
-    pub channel: NoticeChannel,
-    /// The URL or address it was for.
-    pub recipient: String,
-    /// Attempts made.
-    pub attempts: i32,
-    /// The last attempt's error.
-    pub error: String,
-    /// When the change was made.
-    pub created_at: DateTime<Utc>,
-}
-
 /// `GET /admin/api/notifications/failed`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FailedNoticeList {
     /// Newest first.
-    pub notifications: Vec<FailedNoticeView>,
+    pub notifications: Vec<FailedNotice>,
     /// The list was cut at its limit.
     pub truncated: bool,
 }
@@ -304,19 +234,7 @@ pub async fn failed_notifications(
 ) -> Result<Json<FailedNoticeList>, ConsoleError> {
     let rows = actions::failed_notices(&state, &operator, crate::store::LIST_LIMIT).await?;
     let truncated = rows.len() as i64 >= crate::store::LIST_LIMIT;
-    let notifications = rows
-        .into_iter()
-        .map(|n| FailedNoticeView {
-            id: n.id,
-            event: n.event,
-            channel: n.channel,
-            recipient: n.recipient,
-            attempts: n.attempts,
-            error: n.last_error,
-            created_at: n.created_at,
-        })
-        .collect();
-    Ok(Json(FailedNoticeList { notifications, truncated }))
+    Ok(Json(FailedNoticeList { notifications: rows, truncated }))
 }
 
 /// Failed notices put back in line.

@@ -224,39 +224,6 @@ pub struct SearchQuery {
     q: Option<String>,
 }
 
-/// A customer as a search lists them.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CustomerView {
-    /// Id.
-    pub id: i64,
-    /// Name.
-    pub name: Option<String>,
-    /// Number.
-    pub phone: String,
-    /// E-mail.
-    pub email: Option<String>,
-    /// Appointments to come.
-    pub upcoming: i64,
-    /// The last appointment's start.
-    pub last_visit: Option<DateTime<Utc>>,
-    /// Appointments not kept.
-    pub no_shows: i64,
-}
-
-impl CustomerView {
-    fn of(c: &CustomerSummary) -> Self {
-        Self {
-            id: c.id.0,
-            name: c.name.clone(),
-            phone: c.phone.clone(),
-            email: c.email.clone(),
-            upcoming: c.upcoming,
-            last_visit: c.last_visit,
-            no_shows: c.no_shows,
-        }
-    }
-}
-
 /// One of a customer's appointments.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CustomerAppointment {
@@ -310,7 +277,7 @@ pub struct NoteView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CustomerList {
     /// Those found.
-    pub customers: Vec<CustomerView>,
+    pub customers: Vec<CustomerSummary>,
     /// The list was cut at its limit: narrow the search.
     pub truncated: bool,
 }
@@ -320,7 +287,7 @@ pub struct CustomerList {
 pub struct CustomerProfile {
     /// Who.
     #[serde(flatten)]
-    pub customer: CustomerView,
+    pub customer: CustomerSummary,
     /// Their appointments, newest first.
     pub appointments: Vec<CustomerAppointment>,
     /// Notes, newest first.
@@ -341,7 +308,7 @@ pub async fn search_api(
 ) -> Result<Json<CustomerList>, ConsoleError> {
     let found = search(&state, &operator, query.q.as_deref().unwrap_or_default()).await?;
     let truncated = found.len() as i64 >= SEARCH_LIMIT;
-    Ok(Json(CustomerList { customers: found.iter().map(CustomerView::of).collect(), truncated }))
+    Ok(Json(CustomerList { customers: found, truncated }))
 }
 
 /// A customer with their appointments and notes.
@@ -355,7 +322,7 @@ pub async fn profile_api(
 ) -> Result<Json<CustomerProfile>, ConsoleError> {
     let profile = profile(&state, &operator, customer_id(&id)?).await?;
     Ok(Json(CustomerProfile {
-        customer: CustomerView::of(&profile.customer),
+        customer: profile.customer,
         appointments: profile.appointments.iter().map(CustomerAppointment::of).collect(),
         notes: profile.notes.iter().map(|n| NoteView { id: n.id, text: n.text.clone(), by: n.author.clone(), at: n.created_at }).collect(),
     }))

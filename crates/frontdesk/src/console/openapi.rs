@@ -75,6 +75,49 @@ mod tests {
             .collect()
     }
 
+    /// Rows of the store answered as they are: the names the API has always used (`note`, not
+    /// `done_note`; `error`, not `last_error`) are the document's too.
+    #[test]
+    fn store_rows_answered_as_they_are_keep_the_api_s_names() {
+        use crate::store::{CallbackStatus, ConsoleCallback, FailedNotice, NoticeChannel, NoticeEvent, Priority};
+        let at = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+        let callback = ConsoleCallback {
+            id: 1,
+            company: "Salon".into(),
+            branch: None,
+            name: None,
+            phone: "+4930123456".into(),
+            reason: None,
+            preferred_time: None,
+            priority: Priority::High,
+            status: CallbackStatus::Open,
+            created_at: at,
+            done_at: None,
+            done_note: Some("erledigt".into()),
+        };
+        let notice = FailedNotice {
+            id: 2,
+            event: NoticeEvent::BookingMade,
+            channel: NoticeChannel::Email,
+            recipient: "a@b.example".into(),
+            attempts: 3,
+            last_error: "refused".into(),
+            created_at: at,
+        };
+        let (callback, notice) = (serde_json::to_value(callback).unwrap(), serde_json::to_value(notice).unwrap());
+        assert_eq!((callback["note"].as_str(), callback["priority"].as_str(), callback["status"].as_str()), (Some("erledigt"), Some("high"), Some("open")));
+        assert_eq!((notice["error"].as_str(), notice["event"].as_str(), notice["channel"].as_str()), (Some("refused"), Some("booking.made"), Some("email")));
+        let document = serde_json::to_value(AdminApi::openapi()).unwrap();
+        let keys = |object: &serde_json::Value| {
+            let mut keys: Vec<String> = object.as_object().unwrap().keys().cloned().collect();
+            keys.sort();
+            keys
+        };
+        let documented = |schema: &str| keys(&document["components"]["schemas"][schema]["properties"]);
+        assert_eq!(keys(&callback), documented("ConsoleCallback"));
+        assert_eq!(keys(&notice), documented("FailedNotice"));
+    }
+
     #[test]
     fn every_route_of_the_admin_api_is_in_the_document() {
         let document = serde_json::to_value(AdminApi::openapi()).unwrap();

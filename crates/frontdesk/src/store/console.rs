@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 /// Most rows one console list shows (a page is read by a person, and must render in milliseconds).
 pub const LIST_LIMIT: i64 = 2000;
 
-/// A callback request with its company and branch names.
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// A callback request with its company and branch names (as `GET /admin/api/callbacks` lists it).
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct ConsoleCallback {
     /// Id.
     pub id: i64,
@@ -26,17 +26,20 @@ pub struct ConsoleCallback {
     pub reason: Option<String>,
     /// When the caller would like the call.
     pub preferred_time: Option<String>,
-    /// How urgent.
+    /// How urgent: `normal` or `high`.
     #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
     pub priority: Priority,
-    /// Open or done.
+    /// `open` or `done`.
     #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
     pub status: CallbackStatus,
     /// Asked for at.
     pub created_at: DateTime<Utc>,
     /// Done at.
     pub done_at: Option<DateTime<Utc>>,
     /// The note staff left.
+    #[serde(rename = "note")]
     pub done_note: Option<String>,
 }
 

@@ -54,10 +54,12 @@ impl Store {
     }
 }
 
-/// A customer as the console lists them: who, and their appointments at a glance.
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// A customer as the console lists them: who, and their appointments at a glance (also the
+/// answer of `GET /admin/api/customers`).
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct CustomerSummary {
     /// Database id.
+    #[schema(value_type = i64)]
     pub id: CustomerId,
     /// Name as last given.
     pub name: Option<String>,

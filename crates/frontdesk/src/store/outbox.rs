@@ -375,22 +375,25 @@ macro_rules! write_notice {
 }
 pub(crate) use write_notice;
 
-/// A notice that gave up, as the console lists it.
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// A notice that gave up, as the console lists it (and `GET /admin/api/notifications/failed`).
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct FailedNotice {
     /// Id.
     pub id: i64,
-    /// What the notice is about.
+    /// What the notice is about (`booking.made`, `booking.moved`, `booking.cancelled`, `callback.requested`, …).
     #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
     pub event: NoticeEvent,
-    /// How it travels.
+    /// How it travels: `webhook`, `email`, `email_customer` or `sms_customer`.
     #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
     pub channel: NoticeChannel,
     /// The URL or address it was for.
     pub recipient: String,
     /// Attempts made.
     pub attempts: i32,
     /// The last attempt's error.
+    #[serde(rename = "error")]
     pub last_error: String,
     /// When the change was made.
     pub created_at: DateTime<Utc>,
