@@ -521,46 +521,32 @@ impl CalcomClient {
             "active": true,
             "secret": secret.expose(),
         });
-        let created = self.write(key, Method::POST, "create_webhook", "/v2/webhooks".into(), body.clone()).await;
+        let created = self.write(key, Method::POST, "create_webhook", "/v2/webhooks".into(), Some(body.clone())).await;
         // 409 is read as a taken slot by the booking paths' classification
         let Err(CalendarError::SlotTaken) = created else { return created };
         let listed: Vec<CreatedWebhook> = self.get(key, "webhooks", "/v2/webhooks".into()).await?;
         let existing = listed.into_iter().find(|w| w.subscriber_url == url).ok_or(CalendarError::SlotTaken)?;
-        self.write(key, Method::PATCH, "update_webhook", format!("/v2/webhooks/{}", existing.id), body).await
+        self.write(key, Method::PATCH, "update_webhook", format!("/v2/webhooks/{}", existing.id), Some(body)).await
     }
 
-    /// A webhook write with the event types' API version.
+    /// Deletes a webhook the key's user registered (`DELETE /v2/webhooks/{id}`); one already gone
+    /// is [`CalendarError::NotFound`].
+    pub async fn delete_webhook(&self, key: &Secret, id: &str) -> Result<(), CalendarError> {
+        let _: serde::de::IgnoredAny = self.write(key, Method::DELETE, "delete_webhook", format!("/v2/webhooks/{id}"), None).await?;
+        Ok(())
+    }
+
+    /// A webhook write with the event types' API version (only a POST is not idempotent).
     async fn write<T: DeserializeOwned>(
         &self,
         key: &Secret,
         method: Method,
         endpoint: &'static str,
         path: String,
-        body: serde_json::Value,
+        body: Option<serde_json::Value>,
     ) -> Result<T, CalendarError> {
         let idempotent = method != Method::POST;
-        self.execute(Call { method, endpoint, path, query: vec![], body: Some(body), version: EVENT_TYPES_VERSION, idempotent, key })
-            .await
-    }
-}
-
-impl CalcomClient {
-    /// Deletes a webhook the key's user registered (`DELETE /v2/webhooks/{id}`); one already gone
-    /// is [`CalendarError::NotFound`].
-    pub async fn delete_webhook(&self, key: &Secret, id: &str) -> Result<(), CalendarError> {
-        let _: serde::de::IgnoredAny = self
-            .execute(Call {
-                method: Method::DELETE,
-                endpoint: "delete_webhook",
-                path: format!("/v2/webhooks/{id}"),
-                query: vec![],
-                body: None,
-                version: EVENT_TYPES_VERSION,
-                idempotent: true,
-                key,
-            })
-            .await?;
-        Ok(())
+        self.execute(Call { method, endpoint, path, query: vec![], body, version: EVENT_TYPES_VERSION, idempotent, key }).await
     }
 }
 
