@@ -39,9 +39,8 @@ async fn create(
     let spec = draft.validate().map_err(OnboardingError::Invalid)?;
     let owner = owner.map(|body| PreparedLogin::read(state, spec.language.code(), body)).transpose()?;
     check_calendar(state, &spec, &spec.branches).await?;
-    let hash = owner.as_ref().map(PreparedLogin::token_hash);
     // no company id yet: the store gives the login the new company's inside the transaction
-    let invitation = owner.as_ref().zip(hash.as_deref()).map(|(login, hash)| login.invitation(None, hash));
+    let invitation = owner.as_ref().map(|login| login.invitation(None));
     let (id, login) = state.backends().store.create_company(&spec, invitation.as_ref(), state.now()).await?;
     state.tenants().changed(Changed::All).await?;
     let branches = state.directory().of_company(id).iter().map(|ctx| ctx.branch.id).collect();

@@ -66,6 +66,8 @@ pub struct PreparedLogin {
     language: Language,
     password_hash: String,
     token: String,
+    /// What is stored of the token.
+    token_hash: String,
     expires_at: DateTime<Utc>,
 }
 
@@ -86,11 +88,13 @@ impl PreparedLogin {
         let unknowable = NewPassword::parse(&random_token()).map_err(OnboardingError::Invalid)?;
         let password_hash = password::hash(&unknowable).map_err(OnboardingError::Invalid)?;
         let expires_at = state.now() + Duration::hours(INVITE_HOURS);
-        Ok(Self { email, role, staff, language, password_hash, token: random_token(), expires_at })
+        let token = random_token();
+        Ok(Self { email, role, staff, language, password_hash, token_hash: token_hash(&token), token, expires_at })
     }
 
-    /// What the store keeps of it (the link's hash, never the token), for `company`.
-    pub fn invitation<'a>(&'a self, company: Option<CompanyId>, token_hash: &'a str) -> Invitation<'a> {
+    /// What the store keeps of it (the link's hash, never the token), for `company` (`None`: a
+    /// company the store is creating with it gives its id).
+    pub fn invitation(&self, company: Option<CompanyId>) -> Invitation<'_> {
         let login = NewOperator {
             email: self.email.as_str(),
             password_hash: &self.password_hash,
@@ -99,12 +103,7 @@ impl PreparedLogin {
             staff_name: self.staff.as_deref(),
             language: self.language.code(),
         };
-        Invitation { login, token_hash, expires_at: self.expires_at }
-    }
-
-    /// The hash of the link's token, as stored.
-    pub fn token_hash(&self) -> String {
-        token_hash(&self.token)
+        Invitation { login, token_hash: &self.token_hash, expires_at: self.expires_at }
     }
 
     /// The login as stored under `id`, with its link.
@@ -119,8 +118,7 @@ impl PreparedLogin {
 pub async fn invite(state: &AppState, company: CompanyId, body: &[u8]) -> Result<Invited, OnboardingError> {
     let draft = state.backends().store.company_draft(company).await?.ok_or(OnboardingError::NotFound)?;
     let login = PreparedLogin::read(state, &draft.language, body)?;
-    let hash = login.token_hash();
-    let id = state.backends().store.invite_operator(&login.invitation(Some(company), &hash)).await?;
+    let id = state.backends().store.invite_operator(&login.invitation(Some(company))).await?;
     tracing::info!(company = company.0, login = id, "login invited");
     Ok(login.invited(state, id))
 }

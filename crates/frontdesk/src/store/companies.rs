@@ -4,7 +4,7 @@
 
 use super::hours::hours_json;
 use super::tenants::{bind_company, closures_json, opening_hours_json, upsert_branch, COMPANY_UPSERT};
-use super::operators::{insert_invitation, Invitation};
+use super::operators::{insert_invitation, Invitation, NewOperator};
 use super::{on_pool, BeginWrite, Store, StoreError};
 use crate::domain::{BranchId, CompanyId, Secret};
 use crate::tenants::{BranchSpec, CompanyDraft, CompanySpec};
@@ -168,7 +168,11 @@ impl Store {
                 upsert_branch!(tx, id, branch);
             }
             let login = match owner {
-                Some(owner) => Some(insert_invitation!(tx, owner, Some(id))),
+                Some(owner) => {
+                    // the owner's company is the one just made
+                    let login = NewOperator { company_id: Some(id), ..owner.login.clone() };
+                    Some(insert_invitation!(tx, &Invitation { login, ..owner.clone() }))
+                }
                 None => None,
             };
             tx.commit().await?;

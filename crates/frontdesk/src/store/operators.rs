@@ -51,13 +51,12 @@ pub struct Invitation<'a> {
     pub expires_at: DateTime<Utc>,
 }
 
-/// Inserts an [`Invitation`]'s login (of company `$company`) and link inside the transaction `$tx`;
-/// a login with the same e-mail is a conflict. Evaluates to the login's id. Shared by an invite
-/// and by a company created with its owner, so that both leave the same rows.
+/// Inserts an [`Invitation`]'s login and link inside the transaction `$tx`; a login with the same
+/// e-mail is a conflict. Evaluates to the login's id. Shared by an invite and by a company created
+/// with its owner, so that both leave the same rows.
 macro_rules! insert_invitation {
-    ($tx:ident, $invitation:expr, $company:expr) => {{
+    ($tx:ident, $invitation:expr) => {{
         let invitation: &Invitation<'_> = $invitation;
-        let company: Option<CompanyId> = $company;
         let new = &invitation.login;
         let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM operators WHERE email = $1").bind(new.email).fetch_optional(&mut *$tx).await?;
         if taken.is_some() {
@@ -66,7 +65,7 @@ macro_rules! insert_invitation {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO operators (email, password_hash, role, company_id, staff_name, language, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
-            .bind(new.email).bind(new.password_hash).bind(new.role).bind(company).bind(new.staff_name).bind(new.language)
+            .bind(new.email).bind(new.password_hash).bind(new.role).bind(new.company_id).bind(new.staff_name).bind(new.language)
             .bind(Utc::now())
             .fetch_one(&mut *$tx).await?;
         sqlx::query("INSERT INTO operator_invites (token_hash, operator_id, expires_at) VALUES ($1, $2, $3)")
@@ -204,7 +203,7 @@ impl Store {
     pub async fn invite_operator(&self, invitation: &Invitation<'_>) -> Result<i64, super::TenantWriteError> {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let id = insert_invitation!(tx, invitation, invitation.login.company_id);
+            let id = insert_invitation!(tx, invitation);
             tx.commit().await?;
             Ok(id)
         })
