@@ -100,6 +100,24 @@ impl BranchContext {
         self.branch.opening_hours.on(date.weekday()).is_empty().then_some(Closed::Weekly)
     }
 
+    /// The days of `[first, last]` a public holiday or a closure takes, with why, in date order
+    /// (weekly closed days aside): what [`Self::closed_on`] says of each, with the year's
+    /// holidays computed once, not once per day.
+    pub fn closures_between(&self, first: NaiveDate, last: NaiveDate) -> Vec<(NaiveDate, Closed)> {
+        let holidays: Vec<(NaiveDate, Holiday)> = match self.company.region {
+            Some(region) if first <= last => (first.year()..=last.year()).flat_map(|y| region.holidays(y)).collect(),
+            _ => Vec::new(),
+        };
+        first
+            .iter_days()
+            .take_while(|date| *date <= last)
+            .filter_map(|date| match holidays.iter().find(|(day, _)| *day == date) {
+                Some((_, holiday)) => Some((date, Closed::Holiday(*holiday))),
+                None => self.branch.closures.iter().any(|c| c.contains(date)).then_some((date, Closed::Closure)),
+            })
+            .collect()
+    }
+
     /// The days in `[first, last]` closed by a public holiday or a closure, sorted (the year's
     /// holidays are computed once per year, not once per day).
     pub fn closed_days(&self, first: NaiveDate, last: NaiveDate) -> Vec<NaiveDate> {
@@ -147,5 +165,29 @@ mod tests {
         assert_eq!((spaced.first, spaced.last, spaced.reason), (range.first, range.last, None));
         assert_eq!(DayRange::parse("2027-02-16 Umbau... später").unwrap().reason.as_deref(), Some("Umbau... später"));
         assert!(DayRange::parse(&format!("2027-02-16 {}", "x".repeat(101))).is_err());
+    }
+
+    #[test]
+    fn the_closures_of_a_range_are_what_each_day_says() {
+        use crate::calendar::fixtures::{hours, tenant};
+        use crate::domain::Region;
+        let mut salon = tenant(chrono_tz::Europe::Berlin, hours("mon", "09:00-18:00"), vec![], vec![]);
+        std::sync::Arc::get_mut(&mut salon.company).unwrap().region = Some(Region::parse("DE-BY").unwrap());
+        salon.branch.closures = vec![
+            DayRange::parse("2026-12-23..2027-01-02 Betriebsferien").unwrap(),
+            DayRange::parse("2027-05-13").unwrap(),
+        ];
+        let (first, last) = (NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(), NaiveDate::from_ymd_opt(2027, 12, 31).unwrap());
+        let each: Vec<(NaiveDate, Closed)> = first
+            .iter_days()
+            .take_while(|d| *d <= last)
+            .filter_map(|d| salon.closed_on(d).filter(|c| *c != Closed::Weekly).map(|c| (d, c)))
+            .collect();
+        let range = salon.closures_between(first, last);
+        assert_eq!(range, each);
+        // a holiday inside a closure is named as the holiday; the closure's other days as closure
+        assert!(range.contains(&(NaiveDate::from_ymd_opt(2026, 12, 25).unwrap(), Closed::Holiday(Holiday::Christmas))));
+        assert!(range.contains(&(NaiveDate::from_ymd_opt(2026, 12, 28).unwrap(), Closed::Closure)));
+        assert!(salon.closures_between(last, first).is_empty());
     }
 }

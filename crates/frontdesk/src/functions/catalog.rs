@@ -149,11 +149,9 @@ pub fn opening_hours(ctx: &CallContext) -> Reply {
 /// as one range.
 fn closed_days_ahead(ctx: &CallContext) -> Vec<ClosedDays> {
     let mut ranges: Vec<ClosedDays> = Vec::new();
-    for date in ctx.today().iter_days().take(crate::availability::WINDOW_DAYS as usize) {
-        let reason = match ctx.tenant.closed_on(date) {
-            Some(Closed::Weekly) | None => continue,
-            Some(closed) => closed,
-        };
+    let first = ctx.today();
+    let last = first + chrono::Duration::days(crate::availability::WINDOW_DAYS - 1);
+    for (date, reason) in ctx.tenant.closures_between(first, last) {
         match ranges.last_mut() {
             Some(last)
                 if last.reason == Closed::Closure && reason == last.reason && last.last.succ_opt() == Some(date) =>
