@@ -66,6 +66,8 @@ pub struct DemoEnvironment {
     pub store: Store,
     /// The in-process Cal.com simulator, when the demo runs on Cal.com.
     pub calsim: Option<calsim::Running>,
+    /// The running server's state (for in-process measurements of its routes).
+    pub state: crate::app::AppState,
     stop: oneshot::Sender<()>,
     server: JoinHandle<anyhow::Result<()>>,
     _dir: tempfile::TempDir,
@@ -108,11 +110,12 @@ impl DemoEnvironment {
         let app = Application::build(&settings).await?;
         let base_url = format!("http://{}", app.address());
         let store = app.state().backends().store.clone();
+        let state = app.state().clone();
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(app.run_until(async {
             let _ = stopped.await;
         }));
-        Ok(Self { base_url, api_key, store, calsim, stop, server, _dir: dir })
+        Ok(Self { base_url, api_key, store, calsim, state, stop, server, _dir: dir })
     }
 
     /// Stops the server gracefully (the audit trail is flushed).
