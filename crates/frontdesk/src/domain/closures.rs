@@ -118,21 +118,12 @@ impl BranchContext {
             .collect()
     }
 
-    /// The days in `[first, last]` closed by a public holiday or a closure, sorted (the year's
-    /// holidays are computed once per year, not once per day).
+    /// The days in `[first, last]` closed by a public holiday or a closure, sorted.
     pub fn closed_days(&self, first: NaiveDate, last: NaiveDate) -> Vec<NaiveDate> {
-        let (region, closures) = (self.company.region, &self.branch.closures);
-        if (region.is_none() && closures.is_empty()) || last < first {
+        if self.company.region.is_none() && self.branch.closures.is_empty() {
             return Vec::new();
         }
-        let mut closed: Vec<NaiveDate> = region
-            .map(|r| (first.year()..=last.year()).flat_map(|y| r.holidays(y)).map(|(day, _)| day).collect())
-            .unwrap_or_default();
-        closed.retain(|d| first <= *d && *d <= last);
-        closed.extend(first.iter_days().take_while(|d| *d <= last).filter(|d| closures.iter().any(|c| c.contains(*d))));
-        closed.sort_unstable();
-        closed.dedup();
-        closed
+        self.closures_between(first, last).into_iter().map(|(day, _)| day).collect()
     }
 
     /// The branch's own closure that covers `date`, with its reason.
