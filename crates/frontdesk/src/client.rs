@@ -45,6 +45,11 @@ impl CallIdentity {
             "call_status": status,
         })
     }
+
+    /// The body Retell posts when its agent calls `function` with `args` during this call.
+    pub fn function_call(&self, function: &str, args: Value) -> Value {
+        json!({"name": function, "args": args, "call": self.to_json("ongoing")})
+    }
 }
 
 /// Signs and sends function calls.
@@ -98,8 +103,7 @@ impl RetellClient {
 
     /// Calls `function` with `args` on behalf of `call`.
     pub async fn call(&self, function: &str, args: Value, call: &CallIdentity) -> anyhow::Result<Exchange> {
-        let body = json!({"name": function, "args": args, "call": call.to_json("ongoing")});
-        self.post(&format!("/retell/functions/{function}"), &body).await
+        self.post(&format!("/retell/functions/{function}"), &call.function_call(function, args)).await
     }
 
     async fn post(&self, path: &str, body: &Value) -> anyhow::Result<Exchange> {
