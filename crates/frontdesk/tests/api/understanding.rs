@@ -297,3 +297,32 @@ async fn the_day_after_counts_from_the_day_asked_about_on_any_instance() {
     assert_eq!(fresh["error"], "invalid_date", "{fresh}");
     insta::assert_json_snapshot!("parse_date_the_day_after_no_day_before", fresh);
 }
+
+#[tokio::test]
+async fn a_weekday_or_week_counted_from_a_named_day_is_searched_and_read_back_with_its_dates() {
+    let app = TestApp::spawn().await;
+    // Christmas 2026 is a Friday: the Friday before it is the 18th.
+    let friday = ok(&app, "parse_date", json!({"datum": "der Freitag vor Weihnachten", "uhrzeit": "um 10"})).await;
+    insta::assert_json_snapshot!("parse_date_friday_before_christmas", friday);
+    assert_eq!(friday["date"], "2026-12-18");
+    assert_eq!(friday["time"], "10:00");
+    // The week after Christmas' week: Monday 28 December to Sunday 3 January, searched whole.
+    let week = ok(
+        &app,
+        "check_availability",
+        json!({"service": "Herrenhaarschnitt", "date": "die Woche nach Weihnachten", "time": "nachmittags"}),
+    )
+    .await;
+    insta::assert_json_snapshot!("check_availability_week_after_christmas", week);
+    let offered = week["alternatives"].as_array().unwrap();
+    assert!(!offered.is_empty(), "{week}");
+    assert!(offered.iter().all(|s| ("2026-12-28"..="2027-01-03").contains(&s["date"].as_str().unwrap())), "{week}");
+    assert!(times(&week, "alternatives").iter().all(|t| t.as_str() >= "12:00" && t.as_str() < "18:00"), "{week}");
+    // English, and "the week before Christmas" (two readings) is refused, not guessed.
+    let monday =
+        app.call_between("parse_date", json!({"date": "the Monday after the 14th"}), CALLER, PRACTICE).await.json();
+    assert_eq!(monday["date"], "2026-12-21", "{monday}");
+    let before = ok(&app, "parse_date", json!({"datum": "die Woche vor Weihnachten"})).await;
+    insta::assert_json_snapshot!("parse_date_week_before_christmas", before);
+    assert_eq!(before["error"], "invalid_date", "{before}");
+}

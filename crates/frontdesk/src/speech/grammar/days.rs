@@ -1,7 +1,7 @@
 //! Rules for days: ISO and numeric dates, spoken dates, named days, relative days, weeks, months,
 //! weekdays, days of the month — and "so früh wie möglich".
 
-use super::{numeric_parts, Clock, Fact, Field, Grammar, Impossible, MonthRef, NamedDay, Section, WeekdayMode};
+use super::{numeric_parts, Clock, Fact, Field, Grammar, Impossible, MonthRef, NamedDay, Section, Side, WeekdayMode};
 use crate::domain::Language;
 use crate::speech::lexicon::{month, part_of_day, weekday};
 use crate::speech::numbers::english_tens;
@@ -504,6 +504,13 @@ impl Grammar<'_> {
         if let Some(n) = self.any_phrase(i, phrases!["the week after next", "week after next"]) {
             return Some((n, vec![Fact::Week(2, Section::Whole)]));
         }
+        // "die Woche nach Weihnachten": the week after the week of the day that follows. "Die Woche
+        // vor Weihnachten" is not read: with Christmas on a Friday it is the 14th to the 20th to one
+        // caller and the 21st to the 24th to another.
+        let week_after = phrases!["die woche nach", "der woche nach", "woche nach", "the week after", "week after"];
+        if let Some(n) = self.any_phrase(i, week_after).filter(|n| self.day_follows(i + n)) {
+            return Some((n, vec![Fact::WeekAfter]));
+        }
         // the date that follows names the week
         let week_of = phrases!["the week of", "week of", "die woche vom", "der woche vom", "woche vom"];
         if let Some(n) = self.any_phrase(i, week_of).filter(|n| self.day_follows(i + n)) {
@@ -648,6 +655,17 @@ impl Grammar<'_> {
         if let Some(n) = self.phrase(i + used, "after next") {
             mode = WeekdayMode::AfterNext;
             used += n;
+        }
+        // "der Montag nach Ostern", "the Friday before the 14th": counted from the day that follows
+        if mode == WeekdayMode::Plain && lead == 0 {
+            let side = match self.word(i + used) {
+                "nach" | "after" => Some(Side::After),
+                "vor" | "before" => Some(Side::Before),
+                _ => None,
+            };
+            if let Some(side) = side.filter(|_| self.day_follows(i + used + 1)) {
+                return Some((used + 1, vec![Fact::WeekdayBeside(day, side)]));
+            }
         }
         // "Monday week" (British: a week after next Monday)
         if self.is(i + used, &["week"]) && !self.is(i + used + 1, &["after"]) && self.language == Language::En {

@@ -65,6 +65,15 @@ pub enum WeekdayMode {
     AfterNext,
 }
 
+/// Which side of a day another is counted from: "der Montag nach …", "the Friday before …".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Before the day named.
+    Before,
+    /// After the day named.
+    After,
+}
+
 /// A part of a week or month: "Anfang", "Mitte", "Ende".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
@@ -123,6 +132,12 @@ pub enum Fact {
     /// "am Tag danach", "zwei Tage später", "the next day": days after the day the call spoke
     /// about before (the words alone do not say which).
     AfterEarlier(i64),
+    /// "der Montag nach Ostern", "the Friday before the 14th": the nearest such weekday after (or
+    /// before) the day named after it.
+    WeekdayBeside(Weekday, Side),
+    /// "die Woche nach Weihnachten", "the week after the 14th": the calendar week after the week of
+    /// the day named after it, Monday to Sunday.
+    WeekAfter,
     /// "bis", "to", "und" after "zwischen": the days before it and after it form one span.
     Through,
     /// "in einer Woche" after a weekday: weeks added to it.

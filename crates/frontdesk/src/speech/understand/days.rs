@@ -3,7 +3,7 @@
 
 use super::Days;
 use crate::domain::holidays::easter_sunday;
-use crate::speech::grammar::{Fact, MonthRef, NamedDay, Section, WeekdayMode};
+use crate::speech::grammar::{Fact, MonthRef, NamedDay, Section, Side, WeekdayMode};
 use crate::speech::wish::{monday_of, DateProblem};
 use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
 
@@ -14,12 +14,22 @@ const MAX_SPAN_DAYS: i64 = 92;
 /// after it ("Dienstag bis Donnerstag", "vom 10. bis 15. Dezember", "Monday to Friday next week").
 pub(super) fn resolve_days(facts: &[Fact], today: NaiveDate) -> Result<Option<Days>, DateProblem> {
     let shift: i64 = facts.iter().filter_map(|f| if let Fact::Shift(d) = f { Some(*d) } else { None }).sum();
+    let beside: Vec<&Fact> = facts.iter().filter(|f| matches!(f, Fact::WeekdayBeside(..) | Fact::WeekAfter)).collect();
+    // "der Montag nach dem Freitag nach Ostern", or counted from a span: no one reading
+    if beside.len() > 1 || (!beside.is_empty() && (facts.contains(&Fact::Through) || facts.contains(&Fact::WeekOf))) {
+        return Err(DateProblem::Conflicting);
+    }
     let days = match facts.iter().position(|f| *f == Fact::Through) {
         Some(at) => Some(span_between(&facts[..at], &facts[at + 1..], today)?),
         None => days_named(facts, today)?,
     };
     // "zwei Tage nach Freitag": the day named, later.
     let days = days.map(|d| Days { first: d.first + Duration::days(shift), last: d.last + Duration::days(shift), said: d.said });
+    let days = match (days, beside.first()) {
+        (Some(named), Some(fact)) => Some(beside_days(fact, named, today)?),
+        (None, Some(_)) => return Err(DateProblem::Conflicting),
+        (days, None) => days,
+    };
     match days {
         // "die Woche vom 14. Dezember": that day's week, Monday to Sunday, from today on; a Sunday
         // names the week it begins ("the week of October 6th", a Sunday: the 7th to the 13th)
@@ -32,6 +42,32 @@ pub(super) fn resolve_days(facts: &[Fact], today: NaiveDate) -> Result<Option<Da
         }
         days => Ok(days),
     }
+}
+
+/// The days counted from the days `named`: the nearest weekday after or before them ("der Montag
+/// nach Ostern"), or the calendar week after theirs ("die Woche nach Weihnachten").
+fn beside_days(fact: &Fact, named: Days, today: NaiveDate) -> Result<Days, DateProblem> {
+    let (first, last) = match *fact {
+        Fact::WeekdayBeside(weekday, Side::After) => {
+            let day = (1..=7).map(|n| named.last + Duration::days(n)).find(|d| d.weekday() == weekday);
+            let day = day.ok_or(DateProblem::Conflicting)?;
+            (day, day)
+        }
+        Fact::WeekdayBeside(weekday, Side::Before) => {
+            let day = (1..=7).map(|n| named.first - Duration::days(n)).find(|d| d.weekday() == weekday);
+            let day = day.ok_or(DateProblem::Conflicting)?;
+            (day, day)
+        }
+        Fact::WeekAfter => {
+            let monday = monday_of(named.last) + Duration::days(7);
+            (monday, monday + Duration::days(6))
+        }
+        _ => return Err(DateProblem::Conflicting),
+    };
+    if last < today {
+        return Err(DateProblem::Past);
+    }
+    Ok(Days { first: first.max(today), last, said: true })
 }
 
 /// The span from the days `left` names to those `right` names. What one side says of the week or
