@@ -27,7 +27,7 @@ pub use phrasebook::{
     AppointmentWord, CallbacksWord, CallsWord, DayWord, MessageWord, OnboardingWord, OpsWord, PageWord, SettingsWord, StaffWord,
 };
 pub use spoken::{
-    capitalise, join_choices, spoken_date, spoken_day_hours, spoken_day_hours as spoken_opening_hours_of_day, spoken_days,
+    capitalise, join_choices, spoken_date, spoken_day_hours, spoken_day_range, spoken_day_hours as spoken_opening_hours_of_day, spoken_days,
     spoken_full_date, spoken_moment, spoken_moments, spoken_month, spoken_opening_hours, spoken_time, spoken_weekday, spoken_weekday_short,
     spoken_window, spoken_wish, written_moment, holiday_name,
 };

@@ -193,6 +193,11 @@ pub fn spoken_window(window: &TimeWindow, language: Language) -> String {
 /// The days of a wish: "am Dienstag, den 1. Dezember", "morgen", "zwischen Montag, dem 30. November
 /// und Freitag, dem 4. Dezember" / "between Monday, November 30 and Friday, December 4".
 pub fn spoken_days(wish: &Wish, today: NaiveDate, language: Language) -> String {
+    spoken_day_range(wish.first_day, wish.last_day, today, language)
+}
+
+/// The days from `first` to `last` as [`spoken_days`] says a wish's: one day, or "zwischen … und …".
+pub fn spoken_day_range(first_day: NaiveDate, last_day: NaiveDate, today: NaiveDate, language: Language) -> String {
     let on = |date: NaiveDate| {
         let day = spoken_date(date, today, language);
         match (language, (date - today).num_days()) {
@@ -201,17 +206,16 @@ pub fn spoken_days(wish: &Wish, today: NaiveDate, language: Language) -> String 
             (Language::En, _) => format!("on {day}"),
         }
     };
-    match wish.single_day() {
+    match (first_day == last_day).then_some(first_day) {
         Some(date) => on(date),
         None => {
-            let (first, last) =
-                (spoken_date(wish.first_day, today, language), spoken_date(wish.last_day, today, language));
+            let (first, last) = (spoken_date(first_day, today, language), spoken_date(last_day, today, language));
             match language {
                 Language::De => {
                     let (first, last) = (first.replace(", den ", ", dem "), last.replace(", den ", ", dem "));
                     // "zwischen Dienstag, dem 8., und Donnerstag, dem 10. Dezember": the month once
                     // when it is the same, and the apposition closed by a comma
-                    let same_month = (wish.first_day.year(), wish.first_day.month()) == (wish.last_day.year(), wish.last_day.month());
+                    let same_month = (first_day.year(), first_day.month()) == (last_day.year(), last_day.month());
                     let first = match (first.rsplit_once(' '), last.rsplit_once(' ')) {
                         (Some((head, month)), Some((_, other))) if same_month && month == other && head.contains(", dem ") => {
                             head.to_string()

@@ -89,6 +89,7 @@ fn kind(problem: &DateProblem) -> &'static str {
         DateProblem::WeekdayMismatch { .. } => "mismatch",
         DateProblem::Conflicting => "conflict",
         DateProblem::NoEarlierDay => "no-earlier-day",
+        DateProblem::WhichWeekBefore { .. } => "which-week",
     }
 }
 
@@ -164,13 +165,13 @@ fn english_phrases() {
 
 #[test]
 fn words_not_understood_next_to_a_day_do_not_claim_the_day() {
-    // "in der Woche vor Weihnachten": the day words were not all understood, so no day is claimed.
+    // "in der Woche rund um Weihnachten": the day words were not all understood, so no day is claimed.
     let hours = hours();
     let staff = staff();
     let now = chrono_tz::Europe::Berlin.with_ymd_and_hms(2026, 11, 26, 9, 30, 0).unwrap();
     let ctx = SpeechContext { now, hours: &hours, language: Language::De, month_first: false, staff: &staff, earlier_day: None };
-    match understand(Some("in der Woche vor Weihnachten"), None, &ctx) {
-        Err(DateProblem::Unrecognised(words)) => assert_eq!(words, ["woche", "vor"]),
+    match understand(Some("in der Woche rund um Weihnachten"), None, &ctx) {
+        Err(DateProblem::Unrecognised(words)) => assert_eq!(words, ["woche", "rund"]),
         other => panic!("{other:?}"),
     }
 }

@@ -261,6 +261,15 @@ pub enum DateProblem {
     Conflicting,
     /// A day counted from the one spoken about before ("am Tag danach"), and none was.
     NoEarlierDay,
+    /// "die Woche vor Weihnachten" with both readings ahead: the whole calendar week before the
+    /// day's week, or the days of its own week before it (Christmas on a Friday: the 14th to the
+    /// 20th, or the 21st to the 24th). Asked, not guessed.
+    WhichWeekBefore {
+        /// The calendar week before, Monday to Sunday (from today on).
+        week: (NaiveDate, NaiveDate),
+        /// The days of the day's own week before it (from today on).
+        days: (NaiveDate, NaiveDate),
+    },
 }
 
 /// The week (Monday) a date lies in.

@@ -318,11 +318,20 @@ async fn a_weekday_or_week_counted_from_a_named_day_is_searched_and_read_back_wi
     assert!(!offered.is_empty(), "{week}");
     assert!(offered.iter().all(|s| ("2026-12-28"..="2027-01-03").contains(&s["date"].as_str().unwrap())), "{week}");
     assert!(times(&week, "alternatives").iter().all(|t| t.as_str() >= "12:00" && t.as_str() < "18:00"), "{week}");
-    // English, and "the week before Christmas" (two readings) is refused, not guessed.
     let monday =
         app.call_between("parse_date", json!({"date": "the Monday after the 14th"}), CALLER, PRACTICE).await.json();
     assert_eq!(monday["date"], "2026-12-21", "{monday}");
+    // "die Woche vor Weihnachten" has two readings (the 14th to the 20th, or the 21st to the 24th):
+    // asked, never guessed, through every function.
     let before = ok(&app, "parse_date", json!({"datum": "die Woche vor Weihnachten"})).await;
     insta::assert_json_snapshot!("parse_date_week_before_christmas", before);
     assert_eq!(before["error"], "invalid_date", "{before}");
+    let asked = ok(&app, "check_availability", json!({"service": "Herrenhaarschnitt", "date": "die Woche vor Weihnachten"})).await;
+    assert_eq!(asked["message"], before["message"], "{asked}");
+    let english =
+        app.call_between("parse_date", json!({"date": "the week before Christmas"}), CALLER, PRACTICE).await.json();
+    insta::assert_json_snapshot!("practice_parse_date_week_before_christmas", english);
+    // A Monday leaves one reading: the week before it.
+    let one = ok(&app, "parse_date", json!({"datum": "die Woche vor dem 14. Dezember"})).await;
+    assert_eq!((&one["wish"]["first_day"], &one["wish"]["last_day"]), (&json!("2026-12-07"), &json!("2026-12-13")), "{one}");
 }

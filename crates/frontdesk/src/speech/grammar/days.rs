@@ -504,12 +504,16 @@ impl Grammar<'_> {
         if let Some(n) = self.any_phrase(i, phrases!["the week after next", "week after next"]) {
             return Some((n, vec![Fact::Week(2, Section::Whole)]));
         }
-        // "die Woche nach Weihnachten": the week after the week of the day that follows. "Die Woche
-        // vor Weihnachten" is not read: with Christmas on a Friday it is the 14th to the 20th to one
-        // caller and the 21st to the 24th to another.
-        let week_after = phrases!["die woche nach", "der woche nach", "woche nach", "the week after", "week after"];
-        if let Some(n) = self.any_phrase(i, week_after).filter(|n| self.day_follows(i + n)) {
-            return Some((n, vec![Fact::WeekAfter]));
+        // "die Woche nach Weihnachten", "the week before Easter": a week counted from the day that
+        // follows
+        let week_beside = phrase_table![Side;
+            ("die woche nach", Side::After), ("der woche nach", Side::After), ("woche nach", Side::After),
+            ("the week after", Side::After), ("week after", Side::After),
+            ("die woche vor", Side::Before), ("der woche vor", Side::Before), ("woche vor", Side::Before),
+            ("the week before", Side::Before), ("week before", Side::Before),
+        ];
+        if let Some((n, side)) = self.table(i, week_beside).filter(|(n, _)| self.day_follows(i + n)) {
+            return Some((n, vec![if side == Side::After { Fact::WeekAfter } else { Fact::WeekBefore }]));
         }
         // the date that follows names the week
         let week_of = phrases!["the week of", "week of", "die woche vom", "der woche vom", "woche vom"];

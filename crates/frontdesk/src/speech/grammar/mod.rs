@@ -138,6 +138,9 @@ pub enum Fact {
     /// "die Woche nach Weihnachten", "the week after the 14th": the calendar week after the week of
     /// the day named after it, Monday to Sunday.
     WeekAfter,
+    /// "die Woche vor Weihnachten", "the week before Easter": the calendar week before the week of
+    /// the day named after it, or that week's days before the day — asked when both can be meant.
+    WeekBefore,
     /// "bis", "to", "und" after "zwischen": the days before it and after it form one span.
     Through,
     /// "in einer Woche" after a weekday: weeks added to it.

@@ -10,7 +10,7 @@ use super::Phrasebook;
 use super::sms::{SmsAppointment, SmsText};
 use crate::domain::{Closed, Language, SettingsFault, SettingsProblem, MAX_BUFFER_MINUTES, MAX_CAPACITY, MAX_NOTICE_MINUTES};
 use crate::speech::{
-    capitalise, join_choices, spoken_date, spoken_day_hours, spoken_full_date, spoken_moment, spoken_moments,
+    capitalise, join_choices, spoken_date, spoken_day_hours, spoken_day_range, spoken_full_date, spoken_moment, spoken_moments,
     spoken_month, spoken_opening_hours, spoken_time, spoken_weekday, spoken_wish, DateProblem, Understood,
 };
 use chrono::{Datelike, NaiveDate};
@@ -116,6 +116,11 @@ fn date_problem(problem: &DateProblem, today: NaiveDate) -> String {
         DateProblem::Conflicting => "I heard two different times there. Which one would you like?".to_string(),
         DateProblem::NoEarlierDay => {
             "The day after which day? Please tell me the day, for example “Tuesday” or “December 8th”.".to_string()
+        }
+        DateProblem::WhichWeekBefore { week, days } => {
+            let range = |(first, last): (NaiveDate, NaiveDate)| spoken_day_range(first, last, today, L);
+            let just_before = if days.0 == days.1 { "the day just before it" } else { "the days just before it" };
+            format!("Do you mean the whole week before, {}, or {just_before}, {}?", range(*week), range(*days))
         }
     }
 }

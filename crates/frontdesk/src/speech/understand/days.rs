@@ -14,7 +14,8 @@ const MAX_SPAN_DAYS: i64 = 92;
 /// after it ("Dienstag bis Donnerstag", "vom 10. bis 15. Dezember", "Monday to Friday next week").
 pub(super) fn resolve_days(facts: &[Fact], today: NaiveDate) -> Result<Option<Days>, DateProblem> {
     let shift: i64 = facts.iter().filter_map(|f| if let Fact::Shift(d) = f { Some(*d) } else { None }).sum();
-    let beside: Vec<&Fact> = facts.iter().filter(|f| matches!(f, Fact::WeekdayBeside(..) | Fact::WeekAfter)).collect();
+    let beside: Vec<&Fact> =
+        facts.iter().filter(|f| matches!(f, Fact::WeekdayBeside(..) | Fact::WeekAfter | Fact::WeekBefore)).collect();
     // "der Montag nach dem Freitag nach Ostern", or counted from a span: no one reading
     if beside.len() > 1 || (!beside.is_empty() && (facts.contains(&Fact::Through) || facts.contains(&Fact::WeekOf))) {
         return Err(DateProblem::Conflicting);
@@ -45,8 +46,11 @@ pub(super) fn resolve_days(facts: &[Fact], today: NaiveDate) -> Result<Option<Da
 }
 
 /// The days counted from the days `named`: the nearest weekday after or before them ("der Montag
-/// nach Ostern"), or the calendar week after theirs ("die Woche nach Weihnachten").
+/// nach Ostern"), or the calendar week after or before theirs ("die Woche nach Weihnachten").
 fn beside_days(fact: &Fact, named: Days, today: NaiveDate) -> Result<Days, DateProblem> {
+    if *fact == Fact::WeekBefore {
+        return week_before(named.first, today);
+    }
     let (first, last) = match *fact {
         Fact::WeekdayBeside(weekday, Side::After) => {
             let day = (1..=7).map(|n| named.last + Duration::days(n)).find(|d| d.weekday() == weekday);
@@ -68,6 +72,23 @@ fn beside_days(fact: &Fact, named: Days, today: NaiveDate) -> Result<Days, DateP
         return Err(DateProblem::Past);
     }
     Ok(Days { first: first.max(today), last, said: true })
+}
+
+/// "die Woche vor Weihnachten": the calendar week before the week of `day`, or the days of that
+/// week before `day` — whichever is still ahead, and the question between them when both are
+/// (unless `day` is a Monday: then the two are one).
+fn week_before(day: NaiveDate, today: NaiveDate) -> Result<Days, DateProblem> {
+    let monday = monday_of(day);
+    // each reading from today on, or none when it has passed
+    let ahead = |first: NaiveDate, last: NaiveDate| (last >= today && first <= last).then(|| (first.max(today), last));
+    let week = ahead(monday - Duration::days(7), monday - Duration::days(1));
+    let days = ahead(monday, day - Duration::days(1));
+    let one = |(first, last): (NaiveDate, NaiveDate)| Ok(Days { first, last, said: true });
+    match (week, days) {
+        (Some(week), Some(days)) => Err(DateProblem::WhichWeekBefore { week, days }),
+        (Some(only), None) | (None, Some(only)) => one(only),
+        (None, None) => Err(DateProblem::Past),
+    }
 }
 
 /// The span from the days `left` names to those `right` names. What one side says of the week or
