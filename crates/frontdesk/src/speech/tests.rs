@@ -177,6 +177,31 @@ fn words_not_understood_next_to_a_day_do_not_claim_the_day() {
 }
 
 #[test]
+fn a_day_counted_after_a_holiday_just_past_is_counted_from_that_one() {
+    // 27 December 2026 (a Sunday): Christmas was two days ago, and what is counted after it is ahead.
+    let hours = hours();
+    let staff = staff();
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let at = |y, m, d| chrono_tz::Europe::Berlin.with_ymd_and_hms(y, m, d, 9, 30, 0).unwrap();
+    for (now, language, phrase, first, last) in [
+        (at(2026, 12, 27), Language::De, "die Woche nach Weihnachten", "2026-12-28", "2027-01-03"),
+        (at(2026, 12, 27), Language::De, "der Montag nach Weihnachten", "2026-12-28", "2026-12-28"),
+        (at(2026, 12, 27), Language::De, "zwei Tage nach Weihnachten", "2026-12-27", "2026-12-27"),
+        (at(2026, 12, 27), Language::En, "the week after Christmas", "2026-12-28", "2027-01-03"),
+        // on Easter Monday, "the Monday after Easter" is today
+        (at(2027, 3, 29), Language::De, "der Montag nach Ostern", "2027-03-29", "2027-03-29"),
+        // a day counted after Christmas that has passed too: the next Christmas
+        (at(2026, 12, 30), Language::De, "der Montag nach Weihnachten", "2027-12-27", "2027-12-27"),
+        // a day counted before one that is near, and past: the next one's
+        (at(2026, 11, 26), Language::En, "the Friday before the 27th", "2026-12-25", "2026-12-25"),
+    ] {
+        let ctx = SpeechContext { now, hours: &hours, language, month_first: false, staff: &staff, earlier_day: None };
+        let wish = understand(Some(phrase), None, &ctx).unwrap_or_else(|e| panic!("{phrase} on {now}: {e:?}"));
+        assert_eq!((wish.first_day, wish.last_day), (day(first), day(last)), "{phrase} on {now}");
+    }
+}
+
+#[test]
 fn a_day_after_counts_from_the_day_spoken_about_before() {
     let hours = hours();
     let staff = staff();
@@ -311,5 +336,36 @@ mod spans {
                 }
             }
         }
+    }
+}
+
+#[test]
+fn the_week_before_a_day_is_asked_with_both_readings() {
+    let hours = hours();
+    let staff = staff();
+    let now = chrono_tz::Europe::Berlin.with_ymd_and_hms(2026, 11, 26, 9, 30, 0).unwrap();
+    let today = now.date_naive();
+    for (language, phrase, question) in [
+        (
+            Language::De,
+            "die Woche vor Weihnachten",
+            "Meinen Sie die ganze Woche davor, zwischen Montag, dem 14., und Sonntag, dem 20. Dezember, oder die Tage kurz davor, zwischen Montag, dem 21., und Donnerstag, dem 24. Dezember?",
+        ),
+        // 1 December is a Tuesday: of the week before only today to Sunday is left, and one day before it
+        (
+            Language::De,
+            "die Woche vor dem 1. Dezember",
+            "Meinen Sie die Woche davor, zwischen heute und Sonntag, dem 29. November, oder den Tag kurz davor, am Montag, den 30. November?",
+        ),
+        (
+            Language::En,
+            "the week before December 1st",
+            "Do you mean the week before it, between today and Sunday, November 29, or the day just before it, on Monday, November 30?",
+        ),
+    ] {
+        let ctx = SpeechContext { now, hours: &hours, language, month_first: false, staff: &staff, earlier_day: None };
+        let problem = understand(Some(phrase), None, &ctx).expect_err(phrase);
+        let said = phrasebook(language).say(&Sentence::from(FailureSentence::DateProblem(problem)), today);
+        assert_eq!(said, question, "{phrase}");
     }
 }

@@ -398,14 +398,16 @@ impl Grammar<'_> {
         Some((n, vec![if days { Fact::RelativeSpan(a, b) } else { Fact::InMinutes(a) }]))
     }
 
-    /// "zwei Tage nach", "eine Woche nach", "2 days after", "a week after": the day that follows,
+    /// "zwei Tage nach", "eine Woche vor", "2 days after", "a week before": the day that follows,
     /// shifted.
     fn shift(&self, i: usize) -> Option<(usize, Vec<Fact>)> {
         let (days, used) = self.counted_days(i)?;
-        if !self.is(i + used, &["nach", "after"]) || !self.day_follows(i + used + 1) {
-            return None;
-        }
-        Some((used + 1, vec![Fact::Shift(days)]))
+        let sign = match self.word(i + used) {
+            "nach" | "after" => 1,
+            "vor" | "before" => -1,
+            _ => return None,
+        };
+        self.day_follows(i + used + 1).then_some((used + 1, vec![Fact::Shift(sign * days)]))
     }
 
     /// "zwei Tage", "eine Woche", "2 days": the days counted, and the tokens used.

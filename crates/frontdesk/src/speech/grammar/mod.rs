@@ -219,6 +219,9 @@ impl Fact {
                 | Self::Past
                 | Self::Exact(_)
                 | Self::AfterEarlier(_)
+                | Self::WeekdayBeside(..)
+                | Self::WeekAfter
+                | Self::WeekBefore
                 | Self::Instant(_)
                 | Self::Named(_)
                 | Self::NthOfMonth { .. }

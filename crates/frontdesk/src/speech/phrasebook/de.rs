@@ -120,7 +120,9 @@ fn date_problem(problem: &DateProblem, today: NaiveDate) -> String {
         DateProblem::WhichWeekBefore { week, days } => {
             let range = |(first, last): (NaiveDate, NaiveDate)| spoken_day_range(first, last, today, L);
             let just_before = if days.0 == days.1 { "den Tag kurz davor" } else { "die Tage kurz davor" };
-            format!("Meinen Sie die ganze Woche davor, {}, oder {just_before}, {}?", range(*week), range(*days))
+            // "die ganze Woche" only when all of it is still ahead
+            let week_words = if week.0.weekday() == chrono::Weekday::Mon { "die ganze Woche davor" } else { "die Woche davor" };
+            format!("Meinen Sie {week_words}, {}, oder {just_before}, {}?", range(*week), range(*days))
         }
     }
 }

@@ -120,7 +120,9 @@ fn date_problem(problem: &DateProblem, today: NaiveDate) -> String {
         DateProblem::WhichWeekBefore { week, days } => {
             let range = |(first, last): (NaiveDate, NaiveDate)| spoken_day_range(first, last, today, L);
             let just_before = if days.0 == days.1 { "the day just before it" } else { "the days just before it" };
-            format!("Do you mean the whole week before, {}, or {just_before}, {}?", range(*week), range(*days))
+            // "the whole week" only when all of it is still ahead
+            let week_words = if week.0.weekday() == chrono::Weekday::Mon { "the whole week before it" } else { "the week before it" };
+            format!("Do you mean {week_words}, {}, or {just_before}, {}?", range(*week), range(*days))
         }
     }
 }

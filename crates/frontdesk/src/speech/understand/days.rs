@@ -14,26 +14,82 @@ const MAX_SPAN_DAYS: i64 = 92;
 /// after it ("Dienstag bis Donnerstag", "vom 10. bis 15. Dezember", "Monday to Friday next week").
 pub(super) fn resolve_days(facts: &[Fact], today: NaiveDate) -> Result<Option<Days>, DateProblem> {
     let shift: i64 = facts.iter().filter_map(|f| if let Fact::Shift(d) = f { Some(*d) } else { None }).sum();
-    let beside: Vec<&Fact> =
-        facts.iter().filter(|f| matches!(f, Fact::WeekdayBeside(..) | Fact::WeekAfter | Fact::WeekBefore)).collect();
-    // "der Montag nach dem Freitag nach Ostern", or counted from a span: no one reading
-    if beside.len() > 1 || (!beside.is_empty() && (facts.contains(&Fact::Through) || facts.contains(&Fact::WeekOf))) {
+    let through = facts.iter().position(|f| *f == Fact::Through);
+    let beside = beside_fact(facts, shift, through)?;
+    let named_from = |base: NaiveDate| match through {
+        Some(at) => span_between(&facts[..at], &facts[at + 1..], base).map(Some),
+        None => days_named(facts, base),
+    };
+    let counted = |named: Option<Days>| -> Result<Option<Days>, DateProblem> {
+        match (named, beside) {
+            (Some(named), Some(fact)) => beside_days(fact, named, today).map(Some),
+            (None, Some(_)) => Err(DateProblem::Conflicting),
+            // "zwei Tage nach Freitag", "eine Woche vor Weihnachten": the day named, later or earlier
+            (Some(named), None) if shift != 0 => shifted(named, shift, today).map(Some),
+            (named, None) => Ok(named),
+        }
+    };
+    // A recurring day ("Weihnachten", "der 25.") is its next occurrence. A day counted after it is
+    // still ahead when it has just passed ("die Woche nach Weihnachten" on 27 December: the
+    // Christmas just past), and one counted before it can be past when it is near ("der Freitag vor
+    // dem 27." on 26 November: the next 27th's).
+    let recurring = through.is_none() && recurring(facts);
+    let reach = match beside {
+        Some(Fact::WeekAfter) => 13,
+        Some(Fact::WeekdayBeside(_, Side::After)) => 7,
+        _ => shift.max(0),
+    };
+    if recurring && reach > 0 {
+        if let Ok(Some(days)) = named_from(today - Duration::days(reach)).and_then(counted) {
+            return week_of(facts, Some(days), today);
+        }
+    }
+    let named = named_from(today)?;
+    let days = match counted(named) {
+        Err(DateProblem::Past) if recurring => {
+            let next = named.map(|n| n.first + Duration::days(1)).ok_or(DateProblem::Past)?;
+            counted(named_from(next)?)?
+        }
+        days => days?,
+    };
+    week_of(facts, days, today)
+}
+
+/// The one weekday or week counted from a day ("der Montag nach Ostern"), if said. Counted from a
+/// span, beside a shift, or with a day said before it ("Montag oder Dienstag nach dem 14.": the
+/// day counted from follows) there is no one reading.
+fn beside_fact(facts: &[Fact], shift: i64, through: Option<usize>) -> Result<Option<&Fact>, DateProblem> {
+    let is_beside = |f: &Fact| matches!(f, Fact::WeekdayBeside(..) | Fact::WeekAfter | Fact::WeekBefore);
+    let mut at = facts.iter().enumerate().filter(|(_, f)| is_beside(f)).map(|(i, _)| i);
+    let Some(first) = at.next() else { return Ok(None) };
+    let day_before = facts[..first].iter().any(Fact::is_day);
+    if at.next().is_some() || through.is_some() || shift != 0 || day_before || facts.contains(&Fact::WeekOf) {
         return Err(DateProblem::Conflicting);
     }
-    let days = match facts.iter().position(|f| *f == Fact::Through) {
-        Some(at) => Some(span_between(&facts[..at], &facts[at + 1..], today)?),
-        None => days_named(facts, today)?,
-    };
-    // "zwei Tage nach Freitag": the day named, later.
-    let days = days.map(|d| Days { first: d.first + Duration::days(shift), last: d.last + Duration::days(shift), said: d.said });
-    let days = match (days, beside.first()) {
-        (Some(named), Some(fact)) => Some(beside_days(fact, named, today)?),
-        (None, Some(_)) => return Err(DateProblem::Conflicting),
-        (days, None) => days,
-    };
+    Ok(Some(&facts[first]))
+}
+
+/// Whether every day said is the next occurrence of a recurring day: a holiday, a date without a
+/// year, a day of the month without one.
+fn recurring(facts: &[Fact]) -> bool {
+    let mut days = facts.iter().filter(|f| f.is_day() && !matches!(f, Fact::WeekdayBeside(..) | Fact::WeekAfter | Fact::WeekBefore));
+    let kind = |f: &Fact| matches!(f, Fact::Named(_) | Fact::Calendar { year: None, .. } | Fact::DayOfMonth(_, None));
+    days.clone().next().is_some() && days.all(kind)
+}
+
+/// The days moved by `shift` days; past when they end before today, from today on otherwise.
+fn shifted(named: Days, shift: i64, today: NaiveDate) -> Result<Days, DateProblem> {
+    let (first, last) = (named.first + Duration::days(shift), named.last + Duration::days(shift));
+    if last < today {
+        return Err(DateProblem::Past);
+    }
+    Ok(Days { first: first.max(today), last, said: named.said })
+}
+
+/// "die Woche vom 14. Dezember": that day's week, Monday to Sunday, from today on; a Sunday names
+/// the week it begins ("the week of October 6th", a Sunday: the 7th to the 13th).
+fn week_of(facts: &[Fact], days: Option<Days>, today: NaiveDate) -> Result<Option<Days>, DateProblem> {
     match days {
-        // "die Woche vom 14. Dezember": that day's week, Monday to Sunday, from today on; a Sunday
-        // names the week it begins ("the week of October 6th", a Sunday: the 7th to the 13th)
         Some(day) if facts.contains(&Fact::WeekOf) => {
             if day.first != day.last {
                 return Err(DateProblem::Conflicting);

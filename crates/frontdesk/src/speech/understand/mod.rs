@@ -146,6 +146,7 @@ fn in_tenant_zone(mut wish: Wish, zone: ZoneRef, ctx: &SpeechContext) -> Result<
 }
 
 /// The days a wish covers before times are applied.
+#[derive(Debug, Clone, Copy)]
 struct Days {
     first: NaiveDate,
     last: NaiveDate,
