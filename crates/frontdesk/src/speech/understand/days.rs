@@ -59,8 +59,7 @@ pub(super) fn resolve_days(facts: &[Fact], today: NaiveDate) -> Result<Option<Da
 /// span, beside a shift, or with a day said before it ("Montag oder Dienstag nach dem 14.": the
 /// day counted from follows) there is no one reading.
 fn beside_fact(facts: &[Fact], shift: i64, through: Option<usize>) -> Result<Option<&Fact>, DateProblem> {
-    let is_beside = |f: &Fact| matches!(f, Fact::WeekdayBeside(..) | Fact::WeekAfter | Fact::WeekBefore);
-    let mut at = facts.iter().enumerate().filter(|(_, f)| is_beside(f)).map(|(i, _)| i);
+    let mut at = facts.iter().enumerate().filter(|(_, f)| counted_from_a_day(f)).map(|(i, _)| i);
     let Some(first) = at.next() else { return Ok(None) };
     let day_before = facts[..first].iter().any(Fact::is_day);
     if at.next().is_some() || through.is_some() || shift != 0 || day_before || facts.contains(&Fact::WeekOf) {
@@ -69,10 +68,15 @@ fn beside_fact(facts: &[Fact], shift: i64, through: Option<usize>) -> Result<Opt
     Ok(Some(&facts[first]))
 }
 
+/// Whether the fact is a weekday or week counted from the day said after it.
+fn counted_from_a_day(fact: &Fact) -> bool {
+    matches!(fact, Fact::WeekdayBeside(..) | Fact::WeekAfter | Fact::WeekBefore)
+}
+
 /// Whether every day said is the next occurrence of a recurring day: a holiday, a date without a
 /// year, a day of the month without one.
 fn recurring(facts: &[Fact]) -> bool {
-    let mut days = facts.iter().filter(|f| f.is_day() && !matches!(f, Fact::WeekdayBeside(..) | Fact::WeekAfter | Fact::WeekBefore));
+    let mut days = facts.iter().filter(|f| f.is_day() && !counted_from_a_day(f));
     let kind = |f: &Fact| matches!(f, Fact::Named(_) | Fact::Calendar { year: None, .. } | Fact::DayOfMonth(_, None));
     days.clone().next().is_some() && days.all(kind)
 }
