@@ -655,10 +655,10 @@ impl Grammar<'_> {
         }
         let token = self.tokens.get(i + lead)?;
         let day = weekday(&token.word, token.dotted, self.language)?;
-        // "the Friday after next"
+        // "the Friday after next" — but "Monday after next week" is the Monday after next week
         let mut mode = mode;
         let mut used = lead + 1;
-        if let Some(n) = self.phrase(i + used, "after next") {
+        if let Some(n) = self.phrase(i + used, "after next").filter(|n| !self.is_period_word(i + used + n)) {
             mode = WeekdayMode::AfterNext;
             used += n;
         }
