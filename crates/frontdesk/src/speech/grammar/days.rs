@@ -515,7 +515,7 @@ impl Grammar<'_> {
             ("the week before", Side::Before), ("week before", Side::Before),
         ];
         if let Some((n, side)) = self.table(i, week_beside).filter(|(n, _)| self.day_follows(i + n)) {
-            return Some((n, vec![if side == Side::After { Fact::WeekAfter } else { Fact::WeekBefore }]));
+            return Some((n, vec![Fact::WeekBeside(side)]));
         }
         // the date that follows names the week
         let week_of = phrases!["the week of", "week of", "die woche vom", "der woche vom", "woche vom"];

@@ -136,11 +136,9 @@ pub enum Fact {
     /// before) the day named after it.
     WeekdayBeside(Weekday, Side),
     /// "die Woche nach Weihnachten", "the week after the 14th": the calendar week after the week of
-    /// the day named after it, Monday to Sunday.
-    WeekAfter,
-    /// "die Woche vor Weihnachten", "the week before Easter": the calendar week before the week of
-    /// the day named after it, or that week's days before the day — asked when both can be meant.
-    WeekBefore,
+    /// the day named after it, Monday to Sunday; "die Woche vor Weihnachten": the calendar week
+    /// before it, or that week's days before the day — asked when both can be meant.
+    WeekBeside(Side),
     /// "bis", "to", "und" after "zwischen": the days before it and after it form one span.
     Through,
     /// "in einer Woche" after a weekday: weeks added to it.
@@ -220,8 +218,7 @@ impl Fact {
                 | Self::Exact(_)
                 | Self::AfterEarlier(_)
                 | Self::WeekdayBeside(..)
-                | Self::WeekAfter
-                | Self::WeekBefore
+                | Self::WeekBeside(_)
                 | Self::Instant(_)
                 | Self::Named(_)
                 | Self::NthOfMonth { .. }

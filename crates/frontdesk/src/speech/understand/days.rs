@@ -35,7 +35,7 @@ pub(super) fn resolve_days(facts: &[Fact], today: NaiveDate) -> Result<Option<Da
     // dem 27." on 26 November: the next 27th's).
     let recurring = through.is_none() && recurring(facts);
     let reach = match beside {
-        Some(Fact::WeekAfter) => 13,
+        Some(Fact::WeekBeside(Side::After)) => 13,
         Some(Fact::WeekdayBeside(_, Side::After)) => 7,
         _ => shift.max(0),
     };
@@ -70,7 +70,7 @@ fn beside_fact(facts: &[Fact], shift: i64, through: Option<usize>) -> Result<Opt
 
 /// Whether the fact is a weekday or week counted from the day said after it.
 fn counted_from_a_day(fact: &Fact) -> bool {
-    matches!(fact, Fact::WeekdayBeside(..) | Fact::WeekAfter | Fact::WeekBefore)
+    matches!(fact, Fact::WeekdayBeside(..) | Fact::WeekBeside(_))
 }
 
 /// Whether every day said is the next occurrence of a recurring day: a holiday, a date without a
@@ -81,13 +81,18 @@ fn recurring(facts: &[Fact]) -> bool {
     days.clone().next().is_some() && days.all(kind)
 }
 
-/// The days moved by `shift` days; past when they end before today, from today on otherwise.
+/// The days moved by `shift` days.
 fn shifted(named: Days, shift: i64, today: NaiveDate) -> Result<Days, DateProblem> {
-    let (first, last) = (named.first + Duration::days(shift), named.last + Duration::days(shift));
+    let moved = ahead(named.first + Duration::days(shift), named.last + Duration::days(shift), today)?;
+    Ok(Days { said: named.said, ..moved })
+}
+
+/// The days from `first` to `last` said by the caller, from today on; past when they end before today.
+fn ahead(first: NaiveDate, last: NaiveDate, today: NaiveDate) -> Result<Days, DateProblem> {
     if last < today {
         return Err(DateProblem::Past);
     }
-    Ok(Days { first: first.max(today), last, said: named.said })
+    Ok(Days { first: first.max(today), last, said: true })
 }
 
 /// "die Woche vom 14. Dezember": that day's week, Monday to Sunday, from today on; a Sunday names
@@ -99,7 +104,7 @@ fn week_of(facts: &[Fact], days: Option<Days>, today: NaiveDate) -> Result<Optio
                 return Err(DateProblem::Conflicting);
             }
             let monday = monday_of(day.first + Duration::days(i64::from(day.first.weekday() == Weekday::Sun)));
-            Ok(Some(Days { first: monday.max(today), last: monday + Duration::days(6), said: true }))
+            ahead(monday, monday + Duration::days(6), today).map(Some)
         }
         days => Ok(days),
     }
@@ -108,30 +113,20 @@ fn week_of(facts: &[Fact], days: Option<Days>, today: NaiveDate) -> Result<Optio
 /// The days counted from the days `named`: the nearest weekday after or before them ("der Montag
 /// nach Ostern"), or the calendar week after or before theirs ("die Woche nach Weihnachten").
 fn beside_days(fact: &Fact, named: Days, today: NaiveDate) -> Result<Days, DateProblem> {
-    if *fact == Fact::WeekBefore {
-        return week_before(named.first, today);
-    }
-    let (first, last) = match *fact {
-        Fact::WeekdayBeside(weekday, Side::After) => {
-            let day = (1..=7).map(|n| named.last + Duration::days(n)).find(|d| d.weekday() == weekday);
+    match *fact {
+        Fact::WeekdayBeside(weekday, side) => {
+            let (from, step) = if side == Side::After { (named.last, 1) } else { (named.first, -1) };
+            let day = (1..=7).map(|n| from + Duration::days(step * n)).find(|d| d.weekday() == weekday);
             let day = day.ok_or(DateProblem::Conflicting)?;
-            (day, day)
+            ahead(day, day, today)
         }
-        Fact::WeekdayBeside(weekday, Side::Before) => {
-            let day = (1..=7).map(|n| named.first - Duration::days(n)).find(|d| d.weekday() == weekday);
-            let day = day.ok_or(DateProblem::Conflicting)?;
-            (day, day)
-        }
-        Fact::WeekAfter => {
+        Fact::WeekBeside(Side::After) => {
             let monday = monday_of(named.last) + Duration::days(7);
-            (monday, monday + Duration::days(6))
+            ahead(monday, monday + Duration::days(6), today)
         }
-        _ => return Err(DateProblem::Conflicting),
-    };
-    if last < today {
-        return Err(DateProblem::Past);
+        Fact::WeekBeside(Side::Before) => week_before(named.first, today),
+        _ => Err(DateProblem::Conflicting),
     }
-    Ok(Days { first: first.max(today), last, said: true })
 }
 
 /// "die Woche vor Weihnachten": the calendar week before the week of `day`, or the days of that
@@ -139,14 +134,15 @@ fn beside_days(fact: &Fact, named: Days, today: NaiveDate) -> Result<Days, DateP
 /// (unless `day` is a Monday: then the two are one).
 fn week_before(day: NaiveDate, today: NaiveDate) -> Result<Days, DateProblem> {
     let monday = monday_of(day);
-    // each reading from today on, or none when it has passed
-    let ahead = |first: NaiveDate, last: NaiveDate| (last >= today && first <= last).then(|| (first.max(today), last));
-    let week = ahead(monday - Duration::days(7), monday - Duration::days(1));
-    let days = ahead(monday, day - Duration::days(1));
-    let one = |(first, last): (NaiveDate, NaiveDate)| Ok(Days { first, last, said: true });
+    // each reading from today on, or none when it has passed (or, for a Monday, is empty)
+    let reading = |first: NaiveDate, last: NaiveDate| (first <= last).then(|| ahead(first, last, today).ok()).flatten();
+    let week = reading(monday - Duration::days(7), monday - Duration::days(1));
+    let days = reading(monday, day - Duration::days(1));
     match (week, days) {
-        (Some(week), Some(days)) => Err(DateProblem::WhichWeekBefore { week, days }),
-        (Some(only), None) | (None, Some(only)) => one(only),
+        (Some(week), Some(days)) => {
+            Err(DateProblem::WhichWeekBefore { week: (week.first, week.last), days: (days.first, days.last) })
+        }
+        (Some(only), None) | (None, Some(only)) => Ok(only),
         (None, None) => Err(DateProblem::Past),
     }
 }
